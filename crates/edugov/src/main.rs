@@ -1,0 +1,73 @@
+//! `edugov`: the command line. It parses arguments, opens the store and calls
+//! the crates that do the work (`demo`, `import_export`, `registry`); it owns
+//! no domain logic of its own.
+
+mod check_id;
+mod demo_cmd;
+mod files;
+mod progress;
+mod summary;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "edugov", version, about = "教育治理平台 edugov — 学籍、指标、督办与规划（命令行）")]
+struct Cli {
+    /// SQLite database file
+    #[arg(long, global = true, env = "EDUGOV_DB", default_value = "edugov.db")]
+    db: PathBuf,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate the synthetic demo city (济南市) into the database, replacing its registry
+    Demo(demo_cmd::DemoArgs),
+    /// Print counts by county and stage for a school year
+    Summary(summary::SummaryArgs),
+    /// Import registry files (.xlsx or .csv, UTF-8 or GBK); all or nothing
+    Import(files::ImportArgs),
+    /// Write an empty .xlsx template for an entity
+    Template(files::TemplateArgs),
+    /// Export an entity to .xlsx or .csv (identity numbers masked)
+    Export(files::ExportArgs),
+    /// Check resident identity numbers (GB 11643), from arguments or standard input
+    CheckId(check_id::CheckIdArgs),
+}
+
+fn main() -> ExitCode {
+    init_logging();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Demo(args) => demo_cmd::run(&cli.db, args),
+        Command::Summary(args) => summary::run(&cli.db, args),
+        Command::Import(args) => files::import(&cli.db, args),
+        Command::Template(args) => files::template(args),
+        Command::Export(args) => files::export(&cli.db, args),
+        Command::CheckId(args) => check_id::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("错误：{err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Logs go to standard error, filtered by `EDUGOV_LOG` (default: warnings).
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("EDUGOV_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+}
+
+pub(crate) fn open_store(db: &std::path::Path) -> anyhow::Result<store::SqliteStore> {
+    store::SqliteStore::open(db).with_context(|| format!("无法打开数据库 {}", db.display()))
+}

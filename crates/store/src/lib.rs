@@ -1,0 +1,145 @@
+//! Storage of the registry behind one interface, [`Store`].
+//!
+//! Only this crate writes SQL. SQLite ([`sqlite::SqliteStore`]) is the
+//! embedded default; PostgreSQL arrives later as a second implementation of
+//! the same trait, with its own migrations under `migrations/postgres/`.
+//!
+//! Writes go through [`Store::apply`]: one [`ChangeSet`], one transaction,
+//! all or nothing, upserting by natural key (school code, identity number,
+//! class name), so a corrected file can be imported again.
+
+use std::collections::{HashMap, HashSet};
+
+pub use registry::ChangeSet;
+use registry::{
+    Area, AreaCode, Births, Class, ClassKey, Enrolment, Population, School, SchoolCode,
+    SchoolFacility, SchoolYear, Stage, Student, Teacher, TeachingPost,
+};
+
+pub mod sqlite;
+
+pub use sqlite::SqliteStore;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("数据库错误：{0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("数据库中的值类型不符：{0}")]
+    Value(#[from] rusqlite::types::FromSqlError),
+    #[error("数据库版本 {found} 比本程序支持的 {supported} 新，请升级 edugov")]
+    TooNew { found: i64, supported: i64 },
+    /// A record names a school or class the database does not hold; the
+    /// importer checks references first, so this means a caller skipped it.
+    #[error("引用的对象不存在：{0}")]
+    UnknownReference(String),
+    #[error("数据库中的数据无法读取：{0}")]
+    Corrupt(String),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ApplyOptions {
+    /// Validate everything, including checks that need the stored data, then
+    /// roll back.
+    pub dry_run: bool,
+    /// Compare each touched class's declared size with the students enrolled
+    /// in it after the change; any difference rejects the whole change.
+    pub check_class_sizes: bool,
+}
+
+/// A class whose declared size differs from the students listed in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClassSizeMismatch {
+    pub class: ClassKey,
+    pub declared: u32,
+    pub listed: u32,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ApplyCounts {
+    pub schools: u64,
+    pub facilities: u64,
+    pub classes: u64,
+    pub students: u64,
+    pub teachers: u64,
+    pub population: u64,
+    pub births: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApplyOutcome {
+    /// Written and committed (or, with `dry_run`, valid and rolled back).
+    Committed(ApplyCounts),
+    /// Rolled back: nothing was changed.
+    Rejected(Vec<ClassSizeMismatch>),
+}
+
+/// What validation needs to know about stored data, loaded once per import.
+#[derive(Debug, Default, Clone)]
+pub struct Lookup {
+    /// Every known area code (province to village).
+    pub areas: HashSet<String>,
+    pub schools: HashMap<SchoolCode, SchoolInfo>,
+    pub classes: HashSet<ClassKey>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchoolInfo {
+    pub county: AreaCode,
+    pub stages: Vec<Stage>,
+}
+
+/// Counts for one county and stage in one school year.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct SummaryRow {
+    pub county: String,
+    pub county_name: String,
+    pub stage: Option<Stage>,
+    pub schools: u64,
+    pub classes: u64,
+    pub students: u64,
+    pub teachers: u64,
+}
+
+/// Called with (rows done, rows in all) while a long write runs.
+pub type Progress<'a> = &'a mut dyn FnMut(u64, u64);
+
+/// The storage interface. Synchronous: the web layer calls it through
+/// `spawn_blocking`.
+pub trait Store {
+    /// Writes a change set in one transaction; see [`ApplyOptions`].
+    fn apply(&mut self, changes: &ChangeSet, options: ApplyOptions, progress: Progress<'_>)
+        -> Result<ApplyOutcome>;
+
+    /// Removes every registry row (not areas) — used before generating a demo city.
+    fn clear_registry(&mut self) -> Result<()>;
+
+    fn lookup(&self) -> Result<Lookup>;
+
+    fn school_years(&self) -> Result<Vec<SchoolYear>>;
+
+    fn area(&self, code: &str) -> Result<Option<Area>>;
+    /// Direct children of an area, in code order.
+    fn child_areas(&self, code: &str) -> Result<Vec<Area>>;
+
+    fn schools(&self) -> Result<Vec<School>>;
+    fn facilities(&self, year: SchoolYear) -> Result<Vec<SchoolFacility>>;
+    fn classes(&self, year: SchoolYear) -> Result<Vec<Class>>;
+    /// Streams a year's students with their enrolment, in school and class order.
+    fn for_each_student(
+        &self,
+        year: SchoolYear,
+        visit: &mut dyn FnMut(Student, Enrolment),
+    ) -> Result<()>;
+    fn teachers(&self, year: SchoolYear) -> Result<Vec<(Teacher, TeachingPost)>>;
+    fn population(&self, year: SchoolYear) -> Result<Vec<Population>>;
+    fn births(&self) -> Result<Vec<Births>>;
+
+    /// Records who did what: every change and every view of unmasked personal
+    /// data. `detail` must never hold personal data itself.
+    fn audit(&mut self, actor: &str, action: &str, detail: &str) -> Result<()>;
+
+    /// Counts by county and stage (`stage: None` rows are county totals).
+    fn summary(&self, year: SchoolYear) -> Result<Vec<SummaryRow>>;
+}

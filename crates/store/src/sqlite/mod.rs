@@ -1,0 +1,104 @@
+//! The SQLite implementation of [`Store`](crate::Store): the embedded default.
+//!
+//! One file, WAL journal so readers never wait for a long import, and every
+//! write in a single transaction so a crash (even `kill -9`) leaves the
+//! database as it was before the write began.
+
+mod read;
+mod write;
+
+use std::path::Path;
+
+use rusqlite::Connection;
+
+use crate::{Result, StoreError};
+
+/// Versioned migrations, applied in order and recorded in `schema_migrations`.
+const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../../migrations/sqlite/0001_registry.sql"))];
+
+pub struct SqliteStore {
+    conn: Connection,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file and brings its schema up
+    /// to date.
+    pub fn open(path: &Path) -> Result<SqliteStore> {
+        let conn = Connection::open(path)?;
+        // WAL lets the web server read while an import writes; NORMAL sync is
+        // durable at every checkpoint and atomic at every commit in WAL mode.
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        Self::prepare(conn)
+    }
+
+    /// A private in-memory database (tests).
+    pub fn open_in_memory() -> Result<SqliteStore> {
+        Self::prepare(Connection::open_in_memory()?)
+    }
+
+    fn prepare(conn: Connection) -> Result<SqliteStore> {
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
+        // 256 MiB page cache: a city's registry fits, so bulk upserts don't thrash.
+        conn.pragma_update(None, "cache_size", -262_144)?;
+        conn.busy_timeout(std::time::Duration::from_secs(30))?;
+        let mut store = SqliteStore { conn };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// The schema version this database is at.
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self.conn.query_row("SELECT coalesce(max(version), 0) FROM schema_migrations", [], |r| r.get(0))?)
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        self.conn.execute_batch(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (
+                 version    INTEGER PRIMARY KEY,
+                 applied_at TEXT NOT NULL DEFAULT (datetime('now'))
+             )",
+        )?;
+        let current = self.schema_version()?;
+        let supported = MIGRATIONS.last().map(|(v, _)| *v).unwrap_or(0);
+        if current > supported {
+            return Err(StoreError::TooNew { found: current, supported });
+        }
+        for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
+            let tx = self.conn.transaction()?;
+            tx.execute_batch(sql)?;
+            if *version == 1 {
+                seed_areas(&tx)?;
+            }
+            tx.execute("INSERT INTO schema_migrations (version) VALUES (?1)", [version])?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+}
+
+/// Areas are reference data shipped in the binary (`registry::divisions`).
+fn seed_areas(tx: &rusqlite::Transaction<'_>) -> Result<()> {
+    let mut insert = tx.prepare(
+        "INSERT INTO area (code, name, level, parent_code, kind) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for area in registry::divisions::all() {
+        let parent = area.code.parent().map(|p| p.as_str().to_owned());
+        let kind = match area.kind {
+            registry::AreaKind::Regular => "regular",
+            registry::AreaKind::Zone => "zone",
+        };
+        insert.execute(rusqlite::params![
+            area.code.as_str(),
+            area.name,
+            area.level().as_str(),
+            parent,
+            kind
+        ])?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

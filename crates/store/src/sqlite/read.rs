@@ -1,0 +1,384 @@
+//! The read side of the SQLite store, and the `Store` impl that ties it to
+//! `write.rs`.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+use registry::{
+    Area, AreaCode, AreaKind, Births, Class, ClassKey, Enrolment, Grade, IdNumber, KeyTeacherLevel,
+    Location, Ownership, Population, Qualification, QualityRating, School, SchoolCode,
+    SchoolFacility, SchoolYear, Sex, Stage, Student, Subject, Teacher, TeachingPost, Title,
+};
+use rusqlite::{params, Row};
+
+use super::SqliteStore;
+use crate::{
+    ApplyOptions, ApplyOutcome, ChangeSet, Lookup, Progress, Result, SchoolInfo, Store, StoreError,
+    SummaryRow,
+};
+
+impl Store for SqliteStore {
+    fn apply(&mut self, changes: &ChangeSet, options: ApplyOptions, progress: Progress<'_>) -> Result<ApplyOutcome> {
+        self.apply_changes(changes, options, progress)
+    }
+
+    fn clear_registry(&mut self) -> Result<()> {
+        self.clear()
+    }
+
+    fn lookup(&self) -> Result<Lookup> {
+        let mut lookup = Lookup::default();
+        let mut stmt = self.conn.prepare("SELECT code FROM area")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            lookup.areas.insert(r.get(0)?);
+        }
+        for school in self.schools()? {
+            lookup.schools.insert(school.code, SchoolInfo { county: school.county, stages: school.stages });
+        }
+        let mut stmt = self.conn.prepare(
+            "SELECT c.school_year, s.code, c.grade, c.name FROM class c JOIN school s ON s.id = c.school_id",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            lookup.classes.insert(ClassKey {
+                school_year: SchoolYear(r.get(0)?),
+                school: school_code(r.get_ref(1)?.as_str()?)?,
+                grade: Grade(r.get(2)?),
+                name: r.get(3)?,
+            });
+        }
+        Ok(lookup)
+    }
+
+    fn school_years(&self) -> Result<Vec<SchoolYear>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT school_year FROM class UNION SELECT school_year FROM teaching_post
+             UNION SELECT school_year FROM school_facility ORDER BY 1",
+        )?;
+        let years = stmt.query_map([], |r| Ok(SchoolYear(r.get(0)?)))?;
+        Ok(years.collect::<Result<_, _>>()?)
+    }
+
+    fn area(&self, code: &str) -> Result<Option<Area>> {
+        let mut stmt = self.conn.prepare_cached("SELECT code, name, kind FROM area WHERE code = ?1")?;
+        let mut rows = stmt.query([code])?;
+        match rows.next()? {
+            Some(r) => Ok(Some(area(r)?)),
+            None => Ok(None),
+        }
+    }
+
+    fn child_areas(&self, code: &str) -> Result<Vec<Area>> {
+        let mut stmt =
+            self.conn.prepare_cached("SELECT code, name, kind FROM area WHERE parent_code = ?1 ORDER BY code")?;
+        let mut rows = stmt.query([code])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push(area(r)?);
+        }
+        Ok(out)
+    }
+
+    fn schools(&self) -> Result<Vec<School>> {
+        let mut stages: HashMap<i64, Vec<(Stage, u32)>> = HashMap::new();
+        let mut stmt = self.conn.prepare("SELECT school_id, stage, seats FROM school_stage ORDER BY school_id, stage")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            stages.entry(r.get(0)?).or_default().push((vocab(r, 1, Stage::from_code)?, r.get(2)?));
+        }
+        let mut stmt = self.conn.prepare(
+            "SELECT id, code, name, county_code, township_code, ownership, inclusive, quality_rating,
+                    location, school_group, longitude, latitude
+             FROM school ORDER BY code",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let mut seats = stages.remove(&r.get::<_, i64>(0)?).unwrap_or_default();
+            seats.sort_by_key(|(stage, _)| *stage);
+            out.push(School {
+                code: school_code(r.get_ref(1)?.as_str()?)?,
+                name: r.get(2)?,
+                county: area_code(r.get_ref(3)?.as_str()?)?,
+                township: r.get::<_, Option<String>>(4)?.map(|t| area_code(&t)).transpose()?,
+                stages: seats.iter().map(|(stage, _)| *stage).collect(),
+                ownership: vocab(r, 5, Ownership::from_code)?,
+                inclusive: r.get(6)?,
+                quality_rating: vocab(r, 7, QualityRating::from_code)?,
+                location: vocab(r, 8, Location::from_code)?,
+                seats,
+                school_group: r.get(9)?,
+                longitude: r.get(10)?,
+                latitude: r.get(11)?,
+            });
+        }
+        Ok(out)
+    }
+
+    fn facilities(&self, year: SchoolYear) -> Result<Vec<SchoolFacility>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT s.code, f.teaching_floor_area, f.sports_ground_area, f.equipment_value, f.multimedia_classrooms
+             FROM school_facility f JOIN school s ON s.id = f.school_id
+             WHERE f.school_year = ?1 ORDER BY s.code",
+        )?;
+        let mut rows = stmt.query([year.0])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push(SchoolFacility {
+                school_year: year,
+                school: school_code(r.get_ref(0)?.as_str()?)?,
+                teaching_floor_area: r.get(1)?,
+                sports_ground_area: r.get(2)?,
+                equipment_value: r.get(3)?,
+                multimedia_classrooms: r.get(4)?,
+            });
+        }
+        Ok(out)
+    }
+
+    fn classes(&self, year: SchoolYear) -> Result<Vec<Class>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT s.code, c.stage, c.grade, c.name, c.size
+             FROM class c JOIN school s ON s.id = c.school_id
+             WHERE c.school_year = ?1 ORDER BY s.code, c.grade, c.id",
+        )?;
+        let mut rows = stmt.query([year.0])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push(Class {
+                school_year: year,
+                school: school_code(r.get_ref(0)?.as_str()?)?,
+                stage: vocab(r, 1, Stage::from_code)?,
+                grade: Grade(r.get(2)?),
+                name: r.get(3)?,
+                size: r.get(4)?,
+            });
+        }
+        Ok(out)
+    }
+
+    fn for_each_student(&self, year: SchoolYear, visit: &mut dyn FnMut(Student, Enrolment)) -> Result<()> {
+        let mut stmt = self.conn.prepare(
+            "SELECT st.id_number, st.name, st.sex, st.birth_date, st.household_area,
+                    sc.code, e.stage, e.grade, c.name, e.migrant_child, e.boarder,
+                    e.visual_acuity, e.myopic
+             FROM enrolment e
+             JOIN student st ON st.id = e.student_id
+             JOIN school sc ON sc.id = e.school_id
+             LEFT JOIN class c ON c.id = e.class_id
+             WHERE e.school_year = ?1
+             ORDER BY e.school_id, e.grade, e.class_id, e.student_id",
+        )?;
+        let mut rows = stmt.query([year.0])?;
+        // Codes repeat for every student of a school: parse each once.
+        let mut schools: HashMap<String, SchoolCode> = HashMap::new();
+        let mut areas: HashMap<String, AreaCode> = HashMap::new();
+        while let Some(r) = rows.next()? {
+            let id_text = r.get_ref(0)?.as_str()?;
+            let id_number = IdNumber::parse(id_text, NaiveDate::MAX)
+                .map_err(|e| StoreError::Corrupt(format!("学生身份证号：{e}")))?;
+            let birth_text = r.get_ref(3)?.as_str()?;
+            let birth_date = NaiveDate::parse_from_str(birth_text, "%Y-%m-%d")
+                .map_err(|_| StoreError::Corrupt(format!("出生日期 {birth_text}")))?;
+            let household_text = r.get_ref(4)?.as_str()?;
+            let household_area = match areas.get(household_text) {
+                Some(code) => code.clone(),
+                None => {
+                    let code = area_code(household_text)?;
+                    areas.insert(household_text.to_owned(), code.clone());
+                    code
+                }
+            };
+            let school_text = r.get_ref(5)?.as_str()?;
+            let school = match schools.get(school_text) {
+                Some(code) => code.clone(),
+                None => {
+                    let code = school_code(school_text)?;
+                    schools.insert(school_text.to_owned(), code.clone());
+                    code
+                }
+            };
+            let student = Student {
+                id_number,
+                name: r.get(1)?,
+                sex: vocab(r, 2, Sex::from_code)?,
+                birth_date,
+                household_area,
+            };
+            let enrolment = Enrolment {
+                school_year: year,
+                school,
+                stage: vocab(r, 6, Stage::from_code)?,
+                grade: Grade(r.get(7)?),
+                class_name: r.get(8)?,
+                migrant_child: r.get(9)?,
+                boarder: r.get(10)?,
+                visual_acuity: r.get::<_, Option<f64>>(11)?.map(|v| v as f32),
+                myopic: r.get(12)?,
+            };
+            visit(student, enrolment);
+        }
+        Ok(())
+    }
+
+    fn teachers(&self, year: SchoolYear) -> Result<Vec<(Teacher, TeachingPost)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT t.id_number, t.name, t.sex, t.birth_year, s.code, p.stage, p.subject, p.title,
+                    p.key_teacher_level, p.joined_school_year, p.qualification
+             FROM teaching_post p
+             JOIN teacher t ON t.id = p.teacher_id
+             JOIN school s ON s.id = p.school_id
+             WHERE p.school_year = ?1 ORDER BY s.code, p.teacher_id",
+        )?;
+        let mut rows = stmt.query([year.0])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let id_text = r.get_ref(0)?.as_str()?;
+            let id_number = IdNumber::parse(id_text, NaiveDate::MAX)
+                .map_err(|e| StoreError::Corrupt(format!("教师身份证号：{e}")))?;
+            out.push((
+                Teacher { id_number, name: r.get(1)?, sex: vocab(r, 2, Sex::from_code)?, birth_year: r.get(3)? },
+                TeachingPost {
+                    school_year: year,
+                    school: school_code(r.get_ref(4)?.as_str()?)?,
+                    stage: vocab(r, 5, Stage::from_code)?,
+                    subject: vocab(r, 6, Subject::from_code)?,
+                    title: vocab(r, 7, Title::from_code)?,
+                    key_teacher_level: vocab(r, 8, KeyTeacherLevel::from_code)?,
+                    joined_school_year: SchoolYear(r.get(9)?),
+                    qualification: vocab(r, 10, Qualification::from_code)?,
+                },
+            ));
+        }
+        Ok(out)
+    }
+
+    fn population(&self, year: SchoolYear) -> Result<Vec<Population>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT township_code, age, children FROM population WHERE school_year = ?1
+             ORDER BY township_code, age",
+        )?;
+        let mut rows = stmt.query([year.0])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push(Population {
+                school_year: year,
+                township: area_code(r.get_ref(0)?.as_str()?)?,
+                age: r.get(1)?,
+                children: r.get(2)?,
+            });
+        }
+        Ok(out)
+    }
+
+    fn births(&self) -> Result<Vec<Births>> {
+        let mut stmt = self.conn.prepare("SELECT year, county_code, births FROM births ORDER BY year, county_code")?;
+        let mut rows = stmt.query([])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push(Births { year: r.get(0)?, county: area_code(r.get_ref(1)?.as_str()?)?, births: r.get(2)? });
+        }
+        Ok(out)
+    }
+
+    fn audit(&mut self, actor: &str, action: &str, detail: &str) -> Result<()> {
+        self.conn.execute("INSERT INTO audit_log (actor, action, detail) VALUES (?1, ?2, ?3)", params![actor, action, detail])?;
+        Ok(())
+    }
+
+    fn summary(&self, year: SchoolYear) -> Result<Vec<SummaryRow>> {
+        // (county, stage) → row; stage "" holds the county total.
+        let mut table: BTreeMap<(String, String), SummaryRow> = BTreeMap::new();
+        let mut names: HashMap<String, String> = HashMap::new();
+        {
+            let mut stmt = self.conn.prepare(
+                "SELECT a.code, a.name FROM area a WHERE a.code IN (SELECT DISTINCT county_code FROM school)",
+            )?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                names.insert(r.get(0)?, r.get(1)?);
+            }
+        }
+        let queries: [(&str, fn(&mut SummaryRow, u64)); 4] = [
+            (
+                "SELECT s.county_code, ss.stage, count(*) FROM school s
+                 JOIN school_stage ss ON ss.school_id = s.id GROUP BY 1, 2
+                 UNION ALL SELECT county_code, '', count(*) FROM school GROUP BY 1",
+                |row, n| row.schools = n,
+            ),
+            (
+                "SELECT s.county_code, c.stage, count(*) FROM class c JOIN school s ON s.id = c.school_id
+                 WHERE c.school_year = ?1 GROUP BY 1, 2",
+                |row, n| row.classes = n,
+            ),
+            (
+                "SELECT s.county_code, e.stage, count(*) FROM enrolment e JOIN school s ON s.id = e.school_id
+                 WHERE e.school_year = ?1 GROUP BY 1, 2",
+                |row, n| row.students = n,
+            ),
+            (
+                "SELECT s.county_code, p.stage, count(*) FROM teaching_post p JOIN school s ON s.id = p.school_id
+                 WHERE p.school_year = ?1 GROUP BY 1, 2",
+                |row, n| row.teachers = n,
+            ),
+        ];
+        for (sql, set) in queries {
+            let mut stmt = self.conn.prepare(sql)?;
+            let mut rows = if stmt.parameter_count() == 1 { stmt.query(params![year.0])? } else { stmt.query([])? };
+            while let Some(r) = rows.next()? {
+                let county: String = r.get(0)?;
+                let stage: String = r.get(1)?;
+                let n = r.get::<_, i64>(2)?.max(0) as u64;
+                let row = table.entry((county.clone(), stage.clone())).or_insert_with(|| SummaryRow {
+                    county_name: names.get(&county).cloned().unwrap_or_default(),
+                    county: county.clone(),
+                    stage: Stage::from_code(&stage),
+                    ..SummaryRow::default()
+                });
+                set(row, n);
+            }
+        }
+        // County totals of classes, students and teachers are sums over stages.
+        let mut totals: HashMap<String, (u64, u64, u64)> = HashMap::new();
+        for ((county, stage), row) in &table {
+            if !stage.is_empty() {
+                let t = totals.entry(county.clone()).or_default();
+                t.0 += row.classes;
+                t.1 += row.students;
+                t.2 += row.teachers;
+            }
+        }
+        for ((county, stage), row) in table.iter_mut() {
+            if stage.is_empty() {
+                if let Some((classes, students, teachers)) = totals.get(county) {
+                    row.classes = *classes;
+                    row.students = *students;
+                    row.teachers = *teachers;
+                }
+            }
+        }
+        Ok(table.into_values().collect())
+    }
+}
+
+fn area(r: &Row<'_>) -> Result<Area> {
+    let kind = match r.get_ref(2)?.as_str()? {
+        "zone" => AreaKind::Zone,
+        _ => AreaKind::Regular,
+    };
+    Ok(Area { code: area_code(r.get_ref(0)?.as_str()?)?, name: r.get(1)?, kind })
+}
+
+fn area_code(text: &str) -> Result<AreaCode> {
+    AreaCode::parse(text).map_err(|e| StoreError::Corrupt(e.0))
+}
+
+fn school_code(text: &str) -> Result<SchoolCode> {
+    SchoolCode::parse(text).map_err(|e| StoreError::Corrupt(e.0))
+}
+
+fn vocab<T>(r: &Row<'_>, index: usize, from_code: fn(&str) -> Option<T>) -> Result<T> {
+    let text = r.get_ref(index)?.as_str()?;
+    from_code(text).ok_or_else(|| StoreError::Corrupt(format!("未知代码“{text}”")))
+}

@@ -1,0 +1,214 @@
+//! Contract tests of the SQLite store. They use only the `Store` trait so the
+//! PostgreSQL implementation can run the same cases later.
+
+use chrono::NaiveDate;
+use registry::*;
+
+use crate::{ApplyOptions, ApplyOutcome, Store};
+
+use super::SqliteStore;
+
+fn school(code: &str) -> School {
+    School {
+        code: SchoolCode::parse(code).unwrap(),
+        name: format!("测试小学{code}"),
+        county: AreaCode::parse("370102").unwrap(),
+        township: Some(AreaCode::parse("370102001").unwrap()),
+        stages: vec![Stage::Primary],
+        ownership: Ownership::Public,
+        inclusive: false,
+        quality_rating: QualityRating::Unrated,
+        location: Location::Urban,
+        seats: vec![(Stage::Primary, 900)],
+        school_group: None,
+        longitude: Some(117.02),
+        latitude: Some(36.66),
+    }
+}
+
+fn class(school: &str, name: &str, size: u32) -> Class {
+    Class {
+        school_year: SchoolYear(2024),
+        school: SchoolCode::parse(school).unwrap(),
+        stage: Stage::Primary,
+        grade: Grade(3),
+        name: name.into(),
+        size,
+    }
+}
+
+fn student(seq: u16, school: &str, class_name: &str) -> (Student, Enrolment) {
+    let birth = NaiveDate::from_ymd_opt(2016, 3, 1).unwrap();
+    let id_number = IdNumber::compose("370102", birth, seq, Sex::Female);
+    (
+        Student {
+            id_number,
+            name: "李小红".into(),
+            sex: Sex::Female,
+            birth_date: birth,
+            household_area: AreaCode::parse("370102").unwrap(),
+        },
+        Enrolment {
+            school_year: SchoolYear(2024),
+            school: SchoolCode::parse(school).unwrap(),
+            stage: Stage::Primary,
+            grade: Grade(3),
+            class_name: Some(class_name.into()),
+            migrant_child: false,
+            boarder: false,
+            visual_acuity: Some(4.9),
+            myopic: Some(true),
+        },
+    )
+}
+
+fn apply(store: &mut dyn Store, changes: &ChangeSet, options: ApplyOptions) -> ApplyOutcome {
+    store.apply(changes, options, &mut |_, _| {}).unwrap()
+}
+
+fn checked() -> ApplyOptions {
+    ApplyOptions { dry_run: false, check_class_sizes: true }
+}
+
+fn students_in(store: &dyn Store) -> Vec<String> {
+    let mut out = Vec::new();
+    store
+        .for_each_student(SchoolYear(2024), &mut |s, e| {
+            out.push(format!("{} {} {:?}", s.id_number.masked(), e.class_name.unwrap_or_default(), e.visual_acuity))
+        })
+        .unwrap();
+    out
+}
+
+#[test]
+fn a_new_database_holds_every_area_of_shandong() {
+    let store = SqliteStore::open_in_memory().unwrap();
+    let jinan = store.child_areas("3701").unwrap();
+    assert_eq!(jinan.len(), 13);
+    assert_eq!(store.area("370176").unwrap().unwrap().kind, AreaKind::Zone);
+    assert!(store.lookup().unwrap().areas.contains("370102001002"));
+}
+
+#[test]
+fn reopening_a_database_does_not_migrate_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("edugov.db");
+    let first = SqliteStore::open(&path).unwrap();
+    assert_eq!(first.schema_version().unwrap(), 1);
+    drop(first);
+    let second = SqliteStore::open(&path).unwrap();
+    assert_eq!(second.schema_version().unwrap(), 1);
+    assert_eq!(second.child_areas("37").unwrap().len(), 16);
+}
+
+#[test]
+fn applying_the_same_records_twice_updates_instead_of_duplicating() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    let mut changes = ChangeSet {
+        schools: vec![school("2370102001")],
+        classes: vec![class("2370102001", "1班", 2)],
+        students: vec![student(1, "2370102001", "1班"), student(3, "2370102001", "1班")],
+        ..ChangeSet::default()
+    };
+    assert!(matches!(apply(&mut store, &changes, checked()), ApplyOutcome::Committed(_)));
+    changes.students[0].1.visual_acuity = Some(5.1);
+    changes.schools[0].name = "改名小学".into();
+    assert!(matches!(apply(&mut store, &changes, checked()), ApplyOutcome::Committed(_)));
+    let students = students_in(&store);
+    assert_eq!(students.len(), 2, "{students:?}");
+    assert!(students.iter().any(|s| s.ends_with("Some(5.1)")), "{students:?}");
+    assert_eq!(store.schools().unwrap()[0].name, "改名小学");
+    assert_eq!(store.schools().unwrap()[0].seats, vec![(Stage::Primary, 900)]);
+}
+
+#[test]
+fn a_class_size_that_disagrees_with_its_roster_rejects_the_whole_change() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    let changes = ChangeSet {
+        schools: vec![school("2370102001")],
+        classes: vec![class("2370102001", "1班", 3)],
+        students: vec![student(1, "2370102001", "1班"), student(3, "2370102001", "1班")],
+        ..ChangeSet::default()
+    };
+    match apply(&mut store, &changes, checked()) {
+        ApplyOutcome::Rejected(m) => {
+            assert_eq!(m.len(), 1);
+            assert_eq!((m[0].declared, m[0].listed), (3, 2));
+            assert_eq!(m[0].class.name, "1班");
+        }
+        other => panic!("expected rejection, got {other:?}"),
+    }
+    assert!(store.schools().unwrap().is_empty(), "nothing may be half-written");
+    assert!(students_in(&store).is_empty());
+}
+
+#[test]
+fn a_class_list_may_arrive_before_its_students() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    let classes_only = ChangeSet {
+        schools: vec![school("2370102001")],
+        classes: vec![class("2370102001", "1班", 2)],
+        ..ChangeSet::default()
+    };
+    assert!(matches!(apply(&mut store, &classes_only, checked()), ApplyOutcome::Committed(_)));
+    let students = ChangeSet {
+        students: vec![student(1, "2370102001", "1班"), student(3, "2370102001", "1班")],
+        ..ChangeSet::default()
+    };
+    assert!(matches!(apply(&mut store, &students, checked()), ApplyOutcome::Committed(_)));
+    let one_short = ChangeSet { classes: vec![class("2370102001", "1班", 3)], ..ChangeSet::default() };
+    assert!(matches!(apply(&mut store, &one_short, checked()), ApplyOutcome::Rejected(_)));
+    assert_eq!(store.classes(SchoolYear(2024)).unwrap()[0].size, 2);
+}
+
+#[test]
+fn a_dry_run_validates_and_writes_nothing() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    let changes = ChangeSet { schools: vec![school("2370102001")], ..ChangeSet::default() };
+    let outcome = apply(&mut store, &changes, ApplyOptions { dry_run: true, check_class_sizes: true });
+    assert!(matches!(outcome, ApplyOutcome::Committed(ref c) if c.schools == 1));
+    assert!(store.schools().unwrap().is_empty());
+}
+
+#[test]
+fn a_reference_to_a_missing_school_fails_and_rolls_back() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    let changes = ChangeSet {
+        schools: vec![school("2370102001")],
+        classes: vec![class("2370102999", "1班", 2)],
+        ..ChangeSet::default()
+    };
+    let err = store.apply(&changes, checked(), &mut |_, _| {}).unwrap_err();
+    assert_eq!(err.to_string(), "引用的对象不存在：学校标识码 2370102999");
+    assert!(store.schools().unwrap().is_empty());
+}
+
+#[test]
+fn summary_counts_by_county_and_stage() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    let changes = ChangeSet {
+        schools: vec![school("2370102001"), school("2370102002")],
+        classes: vec![class("2370102001", "1班", 2)],
+        students: vec![student(1, "2370102001", "1班"), student(3, "2370102001", "1班")],
+        ..ChangeSet::default()
+    };
+    apply(&mut store, &changes, checked());
+    let rows = store.summary(SchoolYear(2024)).unwrap();
+    let lines: Vec<String> = rows
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {} {:?} schools={} classes={} students={}",
+                r.county, r.county_name, r.stage, r.schools, r.classes, r.students
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "370102 历下区 None schools=2 classes=1 students=2",
+            "370102 历下区 Some(Primary) schools=2 classes=1 students=2"
+        ]
+    );
+    assert_eq!(store.school_years().unwrap(), vec![SchoolYear(2024)]);
+}
