@@ -1,1 +1,38 @@
-fn main() {}
+//! `cargo xtask <task>`: project chores in Rust instead of shell scripts.
+//!
+//! - `cargo xtask bench import [--scale S]`: the import benchmark against DuckDB.
+//! - `cargo xtask tidy`: the repository checks (also run by `cargo test`).
+
+mod bench;
+mod tidy;
+
+use std::path::PathBuf;
+
+use anyhow::bail;
+
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        ["bench", "import", rest @ ..] => bench::import(&bench::Options::parse(rest)?),
+        ["tidy"] => {
+            let problems = tidy::check(&project_root());
+            for p in &problems {
+                eprintln!("{p}");
+            }
+            if problems.is_empty() {
+                Ok(())
+            } else {
+                bail!("{} tidy problem(s)", problems.len())
+            }
+        }
+        _ => bail!(
+            "usage:\n  cargo xtask bench import [--scale S] [--seed N] [--keep]\n  cargo xtask tidy"
+        ),
+    }
+}
+
+pub fn project_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
+}

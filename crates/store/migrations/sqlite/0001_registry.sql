@@ -60,12 +60,13 @@ CREATE TABLE class (
 -- The person; identity number and name are personal data.
 CREATE TABLE student (
     id             INTEGER PRIMARY KEY,
-    id_number      TEXT NOT NULL UNIQUE,
+    id_number      TEXT NOT NULL,
     name           TEXT NOT NULL,
     sex            TEXT NOT NULL,
     birth_date     TEXT NOT NULL,
     household_area TEXT NOT NULL
 );
+CREATE UNIQUE INDEX student_id_number ON student (id_number);
 
 -- 学籍: one row per student and school year.
 CREATE TABLE enrolment (
@@ -85,11 +86,12 @@ CREATE INDEX enrolment_class ON enrolment (class_id);
 
 CREATE TABLE teacher (
     id         INTEGER PRIMARY KEY,
-    id_number  TEXT NOT NULL UNIQUE,
+    id_number  TEXT NOT NULL,
     name       TEXT NOT NULL,
     sex        TEXT NOT NULL,
     birth_year INTEGER NOT NULL
 );
+CREATE UNIQUE INDEX teacher_id_number ON teacher (id_number);
 
 CREATE TABLE teaching_post (
     school_year        INTEGER NOT NULL,

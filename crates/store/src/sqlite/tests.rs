@@ -212,3 +212,54 @@ fn summary_counts_by_county_and_stage() {
     );
     assert_eq!(store.school_years().unwrap(), vec![SchoolYear(2024)]);
 }
+
+#[test]
+fn a_first_bulk_import_still_ends_with_a_unique_identity_number_index() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    let mut changes = ChangeSet { schools: vec![school("2370102001")], ..ChangeSet::default() };
+    // 60 birth dates × 500 sequence numbers: more persons than the threshold.
+    for day in 0..60u64 {
+        for seq in 0..500u16 {
+            let (mut s, mut e) = student(seq * 2, "2370102001", "");
+            s.birth_date = NaiveDate::from_ymd_opt(2016, 1, 1).unwrap() + chrono::Days::new(day);
+            s.id_number = IdNumber::compose("370102", s.birth_date, seq * 2, Sex::Female);
+            e.class_name = None;
+            changes.students.push((s, e));
+        }
+    }
+    assert!(changes.students.len() > super::write::BUILD_INDEX_AFTER);
+    assert!(matches!(apply(&mut store, &changes, checked()), ApplyOutcome::Committed(_)));
+    let unique: String = store
+        .conn
+        .query_row("SELECT sql FROM sqlite_master WHERE name = 'student_id_number'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(unique, "CREATE UNIQUE INDEX student_id_number ON student (id_number)");
+    // The same persons again, a year later: updated, not duplicated.
+    for (_, e) in &mut changes.students {
+        e.school_year = SchoolYear(2025);
+        e.grade = Grade(4);
+    }
+    assert!(matches!(apply(&mut store, &changes, checked()), ApplyOutcome::Committed(_)));
+    let persons: i64 = store.conn.query_row("SELECT count(*) FROM student", [], |r| r.get(0)).unwrap();
+    let enrolments: i64 = store.conn.query_row("SELECT count(*) FROM enrolment", [], |r| r.get(0)).unwrap();
+    assert_eq!((persons as usize, enrolments as usize), (changes.students.len(), 2 * changes.students.len()));
+}
+
+#[test]
+fn one_person_in_two_school_years_of_one_change_set_is_stored_once() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    let (s, e) = student(1, "2370102001", "1班");
+    let mut later = e.clone();
+    later.school_year = SchoolYear(2025);
+    later.class_name = None;
+    let changes = ChangeSet {
+        schools: vec![school("2370102001")],
+        classes: vec![class("2370102001", "1班", 1)],
+        students: vec![(s.clone(), e), (s, later)],
+        ..ChangeSet::default()
+    };
+    assert!(matches!(apply(&mut store, &changes, checked()), ApplyOutcome::Committed(_)));
+    let persons: i64 = store.conn.query_row("SELECT count(*) FROM student", [], |r| r.get(0)).unwrap();
+    assert_eq!(persons, 1);
+    assert_eq!(store.school_years().unwrap(), vec![SchoolYear(2024)]);
+}

@@ -1,0 +1,126 @@
+//! `edugov import` on bad input and under a crash: the database must hold
+//! exactly what it held before, and the error must say what to fix.
+
+use std::time::Instant;
+
+use crate::{command, edugov, empty_db, run, small_city, snapshot};
+
+/// A database holding the small city's schools and classes, ready for students.
+fn city_without_students(name: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let city = small_city();
+    let (dir, db) = empty_db(name);
+    for entity in ["schools", "classes"] {
+        let file = city.dir.join(format!("{entity}.csv"));
+        let out = edugov(&db, &["import", file.to_str().unwrap()]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+    }
+    (dir, db)
+}
+
+fn students_csv() -> String {
+    std::fs::read_to_string(small_city().dir.join("students.csv")).unwrap()
+}
+
+#[test]
+fn a_file_with_a_bad_row_changes_nothing_and_names_row_and_column() {
+    let (dir, db) = city_without_students("bad-row");
+    let before = snapshot(&db);
+    let text = students_csv();
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    // Break the check digit of the identity number on data row 5 (file line 6).
+    let id_column = lines[0].trim_start_matches('\u{feff}').split(',').position(|h| h == "身份证号").unwrap();
+    let mut fields: Vec<String> = lines[5].split(',').map(str::to_owned).collect();
+    let id = &mut fields[id_column];
+    let last = id.pop().unwrap();
+    id.push(if last == '0' { '1' } else { '0' });
+    lines[5] = fields.join(",");
+    let file = dir.path().join("学生.csv");
+    std::fs::write(&file, lines.join("\n")).unwrap();
+
+    let out = edugov(&db, &["import", file.to_str().unwrap()]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stderr.contains("学生.csv 第 6 行【身份证号】身份证号校验位错误"), "{}", out.stderr);
+    assert!(out.stderr.contains("未导入任何数据"), "{}", out.stderr);
+    assert!(dir.path().join("学生.errors.xlsx").exists());
+    assert_eq!(before, snapshot(&db));
+}
+
+#[test]
+fn a_dry_run_reports_success_and_writes_nothing() {
+    let (dir, db) = city_without_students("dry-run");
+    let before = snapshot(&db);
+    let file = dir.path().join("students.csv");
+    std::fs::write(&file, students_csv()).unwrap();
+    let out = edugov(&db, &["import", "--dry-run", file.to_str().unwrap()]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stderr.contains("--dry-run"), "{}", out.stderr);
+    assert_eq!(before, snapshot(&db));
+}
+
+#[test]
+fn a_gbk_csv_as_chinese_excel_writes_it_imports() {
+    let (dir, db) = city_without_students("gbk");
+    let (gbk, _, unmappable) = encoding_rs::GBK.encode(&students_csv().replace('\u{feff}', ""));
+    assert!(!unmappable);
+    let file = dir.path().join("学生-gbk.csv");
+    std::fs::write(&file, &gbk).unwrap();
+    let out = edugov(&db, &["import", file.to_str().unwrap()]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(edugov(&small_city().db, &["summary"]).stdout, edugov(&db, &["summary"]).stdout);
+}
+
+#[test]
+fn a_missing_file_and_a_corrupt_workbook_are_named_in_the_error() {
+    let (dir, db) = empty_db("corrupt");
+    let missing = edugov(&db, &["import", "没有这个文件.xlsx"]);
+    assert_eq!(missing.code, 1);
+    assert!(missing.stderr.contains("没有这个文件.xlsx"), "{}", missing.stderr);
+
+    let workbook = dir.path().join("学校.xlsx");
+    let template = edugov(&db, &["template", "学校", "--output", workbook.to_str().unwrap()]);
+    assert_eq!(template.code, 0, "{}", template.stderr);
+    let bytes = std::fs::read(&workbook).unwrap();
+    std::fs::write(&workbook, &bytes[..bytes.len() / 2]).unwrap();
+    let corrupt = edugov(&db, &["import", workbook.to_str().unwrap()]);
+    assert_eq!(corrupt.code, 1);
+    assert!(corrupt.stderr.contains("学校.xlsx"), "{}", corrupt.stderr);
+}
+
+/// `kill -9` in the middle of an import: the transaction never committed, so
+/// the database must be exactly as before.
+#[test]
+fn a_crash_in_the_middle_of_an_import_leaves_the_database_as_it_was() {
+    let (dir, db) = city_without_students("crash");
+    let file = dir.path().join("students.csv");
+    std::fs::write(&file, students_csv()).unwrap();
+
+    // Calibrate: how long does the whole import take on this machine?
+    let (_calibration_dir, calibration_db) = city_without_students("crash-calibration");
+    let started = Instant::now();
+    let full = edugov(&calibration_db, &["import", file.to_str().unwrap()]);
+    assert_eq!(full.code, 0, "{}", full.stderr);
+    let full_time = started.elapsed();
+
+    let before = snapshot(&db);
+    let mut killed_mid_import = 0;
+    for fraction in [0.3, 0.6, 0.85] {
+        let mut child = command(&db, &["import", file.to_str().unwrap()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(full_time.mul_f64(fraction));
+        let still_running = child.try_wait().unwrap().is_none();
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        if still_running {
+            killed_mid_import += 1;
+            assert_eq!(before, snapshot(&db), "killed at {fraction} of {full_time:?}");
+        }
+    }
+    assert!(killed_mid_import > 0, "the import ({full_time:?}) finished before every kill");
+    // And afterwards the same file still imports cleanly.
+    let after = run(command(&db, &["import", file.to_str().unwrap()]));
+    assert_eq!(after.code, 0, "{}", after.stderr);
+    assert_ne!(before, snapshot(&db));
+}
