@@ -17,7 +17,11 @@ pub struct Options {
 
 impl Options {
     pub fn parse(args: &[&str]) -> anyhow::Result<Options> {
-        let mut options = Options { scale: "1.0".into(), seed: "42".into(), keep: false };
+        let mut options = Options {
+            scale: "1.0".into(),
+            seed: "42".into(),
+            keep: false,
+        };
         let mut it = args.iter();
         while let Some(arg) = it.next() {
             match *arg {
@@ -59,11 +63,21 @@ pub fn import(options: &Options) -> anyhow::Result<()> {
         remove_db(db);
     }
 
-    println!("== edugov import benchmark (scale {}, seed {}) ==", options.scale, options.seed);
-    let demo = run_measured(
-        Command::new(&edugov).args(["--db"]).arg(&demo_db).args(["demo", "--scale", &options.scale, "--seed", &options.seed]),
-    )?;
-    println!("demo city generated in {:.1} s (peak {:.0} MiB)", demo.seconds, demo.peak_mib);
+    println!(
+        "== edugov import benchmark (scale {}, seed {}) ==",
+        options.scale, options.seed
+    );
+    let demo = run_measured(Command::new(&edugov).args(["--db"]).arg(&demo_db).args([
+        "demo",
+        "--scale",
+        &options.scale,
+        "--seed",
+        &options.seed,
+    ]))?;
+    println!(
+        "demo city generated in {:.1} s (peak {:.0} MiB)",
+        demo.seconds, demo.peak_mib
+    );
 
     let mut files = Vec::new();
     let mut rows_total = 0u64;
@@ -87,12 +101,28 @@ pub fn import(options: &Options) -> anyhow::Result<()> {
 
     let mut edugov_seconds = 0.0;
     let mut edugov_peak: f64 = 0.0;
-    println!("\n{:<12} {:>10} {:>10} {:>12} {:>10}", "file", "rows", "edugov s", "rows/s", "peak MiB");
+    println!(
+        "\n{:<12} {:>10} {:>10} {:>12} {:>10}",
+        "file", "rows", "edugov s", "rows/s", "peak MiB"
+    );
     for (entity, file, rows) in &files {
-        let run = run_measured(Command::new(&edugov).arg("--db").arg(&import_db).arg("import").arg(file))?;
+        let run = run_measured(
+            Command::new(&edugov)
+                .arg("--db")
+                .arg(&import_db)
+                .arg("import")
+                .arg(file),
+        )?;
         edugov_seconds += run.seconds;
         edugov_peak = edugov_peak.max(run.peak_mib);
-        println!("{:<12} {:>10} {:>10.2} {:>12.0} {:>10.0}", entity, rows, run.seconds, *rows as f64 / run.seconds, run.peak_mib);
+        println!(
+            "{:<12} {:>10} {:>10.2} {:>12.0} {:>10.0}",
+            entity,
+            rows,
+            run.seconds,
+            *rows as f64 / run.seconds,
+            run.peak_mib
+        );
     }
     println!(
         "{:<12} {:>10} {:>10.2} {:>12.0} {:>10.0}",
@@ -136,7 +166,9 @@ fn build_edugov(root: &Path) -> anyhow::Result<PathBuf> {
     if !status.success() {
         bail!("cargo build --release -p edugov failed");
     }
-    let target = std::env::var("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|_| root.join("target"));
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| root.join("target"));
     Ok(target.join("release").join("edugov"))
 }
 
@@ -144,32 +176,52 @@ fn build_edugov(root: &Path) -> anyhow::Result<PathBuf> {
 /// inside Python so interpreter start-up is not counted against it.
 fn duckdb_load(root: &Path, files: &[(&str, PathBuf, u64)], db: &Path) -> anyhow::Result<Run> {
     let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
-    let has_duckdb = Command::new(&python).args(["-c", "import duckdb"]).stderr(Stdio::null()).status()?.success();
+    let has_duckdb = Command::new(&python)
+        .args(["-c", "import duckdb"])
+        .stderr(Stdio::null())
+        .status()?
+        .success();
     if !has_duckdb {
         println!("(installing duckdb with pip)");
-        let status = Command::new(&python).args(["-m", "pip", "install", "--quiet", "duckdb"]).status()?;
+        let status = Command::new(&python)
+            .args(["-m", "pip", "install", "--quiet", "duckdb"])
+            .status()?;
         if !status.success() {
             bail!("pip install duckdb failed");
         }
     }
     let mut script = String::from("import duckdb, time\n");
-    script.push_str(&format!("con = duckdb.connect({:?})\nstart = time.perf_counter()\n", db.display().to_string()));
+    script.push_str(&format!(
+        "con = duckdb.connect({:?})\nstart = time.perf_counter()\n",
+        db.display().to_string()
+    ));
     for (entity, file, _) in files {
+        // Paths are ours (bench-out/<entity>.csv): no quote inside to escape.
         script.push_str(&format!(
-            "con.execute(\"CREATE TABLE {entity} AS SELECT * FROM read_csv({:?}, header=true, all_varchar=false)\")\n",
-            file.display().to_string()
+            "con.execute(\"CREATE TABLE {entity} AS SELECT * FROM read_csv('{}', header=true)\")\n",
+            file.display()
         ));
     }
     script.push_str("con.execute('CHECKPOINT')\nprint(time.perf_counter() - start)\n");
     let output = spawn_measured(Command::new(python).current_dir(root).args(["-c", &script]))?;
-    let seconds: f64 = output.stdout.trim().parse().with_context(|| format!("duckdb printed {:?}", output.stdout))?;
-    Ok(Run { seconds, peak_mib: output.peak_mib })
+    let seconds: f64 = output
+        .stdout
+        .trim()
+        .parse()
+        .with_context(|| format!("duckdb printed {:?}", output.stdout))?;
+    Ok(Run {
+        seconds,
+        peak_mib: output.peak_mib,
+    })
 }
 
 fn run_measured(command: &mut Command) -> anyhow::Result<Run> {
     let started = Instant::now();
     let output = spawn_measured(command)?;
-    Ok(Run { seconds: started.elapsed().as_secs_f64(), peak_mib: output.peak_mib })
+    Ok(Run {
+        seconds: started.elapsed().as_secs_f64(),
+        peak_mib: output.peak_mib,
+    })
 }
 
 struct Measured {
@@ -185,7 +237,11 @@ fn spawn_measured(command: &mut Command) -> anyhow::Result<Measured> {
     let mut peak_kib = 0u64;
     let status = loop {
         if let Ok(text) = std::fs::read_to_string(&status_file) {
-            if let Some(kib) = text.lines().find_map(|l| l.strip_prefix("VmHWM:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok()) {
+            if let Some(kib) = text
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            {
                 peak_kib = peak_kib.max(kib);
             }
         }
@@ -196,9 +252,16 @@ fn spawn_measured(command: &mut Command) -> anyhow::Result<Measured> {
     };
     let output = child.wait_with_output()?;
     if !status.success() {
-        bail!("{:?} failed: {}", command, String::from_utf8_lossy(&output.stderr));
+        bail!(
+            "{:?} failed: {}",
+            command,
+            String::from_utf8_lossy(&output.stderr)
+        );
     }
-    Ok(Measured { stdout: String::from_utf8_lossy(&output.stdout).into_owned(), peak_mib: peak_kib as f64 / 1024.0 })
+    Ok(Measured {
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        peak_mib: peak_kib as f64 / 1024.0,
+    })
 }
 
 fn count_rows(file: &Path) -> anyhow::Result<u64> {

@@ -26,9 +26,7 @@ fn main() -> anyhow::Result<()> {
                 bail!("{} tidy problem(s)", problems.len())
             }
         }
-        _ => bail!(
-            "usage:\n  cargo xtask bench import [--scale S] [--seed N] [--keep]\n  cargo xtask tidy"
-        ),
+        _ => bail!("usage:\n  cargo xtask bench import [--scale S] [--seed N] [--keep]\n  cargo xtask tidy"),
     }
 }
 

@@ -6,8 +6,17 @@ use std::path::{Path, PathBuf};
 
 /// Crates that must stay pure (no I/O): their manifests may not name these.
 const PURE_CRATES: [&str; 2] = ["registry", "demo"];
-const IMPURE_DEPENDENCIES: [&str; 9] =
-    ["rusqlite", "sqlx", "postgres", "tokio", "axum", "hyper", "calamine", "rust_xlsxwriter", "store"];
+const IMPURE_DEPENDENCIES: [&str; 9] = [
+    "rusqlite",
+    "sqlx",
+    "postgres",
+    "tokio",
+    "axum",
+    "hyper",
+    "calamine",
+    "rust_xlsxwriter",
+    "store",
+];
 
 pub fn check(root: &Path) -> Vec<String> {
     let mut problems = Vec::new();
@@ -22,7 +31,9 @@ pub fn check(root: &Path) -> Vec<String> {
         };
         let shown = file.strip_prefix(root).unwrap_or(file).display().to_string();
         if !text.trim_start().starts_with("//!") {
-            problems.push(format!("{shown}: a module starts with a `//!` doc saying what it is for"));
+            problems.push(format!(
+                "{shown}: a module starts with a `//!` doc saying what it is for"
+            ));
         }
         let ignore_attribute = ["#[", "ignore]"].concat();
         for (i, line) in text.lines().enumerate() {
@@ -30,13 +41,18 @@ pub fn check(root: &Path) -> Vec<String> {
                 problems.push(format!("{shown}:{}: trailing whitespace", i + 1));
             }
             if line.trim_start().starts_with(&ignore_attribute) {
-                problems.push(format!("{shown}:{}: no ignored tests; gate slow ones on an env var", i + 1));
+                problems.push(format!(
+                    "{shown}:{}: no ignored tests; gate slow ones on an env var",
+                    i + 1
+                ));
             }
         }
     }
     for name in PURE_CRATES {
         let manifest = root.join("crates").join(name).join("Cargo.toml");
-        let Ok(text) = std::fs::read_to_string(&manifest) else { continue };
+        let Ok(text) = std::fs::read_to_string(&manifest) else {
+            continue;
+        };
         for line in text.lines() {
             let dependency = line.split(['=', '.', ' ']).next().unwrap_or("");
             if IMPURE_DEPENDENCIES.contains(&dependency) {
@@ -50,7 +66,9 @@ pub fn check(root: &Path) -> Vec<String> {
 }
 
 fn collect_rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         let name = entry.file_name();
@@ -79,7 +97,11 @@ mod tests {
         let src = dir.join("crates/registry/src");
         std::fs::create_dir_all(&src).unwrap();
         std::fs::write(src.join("lib.rs"), "pub fn f() {}\n").unwrap();
-        std::fs::write(dir.join("crates/registry/Cargo.toml"), "[dependencies]\nrusqlite.workspace = true\n").unwrap();
+        std::fs::write(
+            dir.join("crates/registry/Cargo.toml"),
+            "[dependencies]\nrusqlite.workspace = true\n",
+        )
+        .unwrap();
         let problems = super::check(&dir);
         std::fs::remove_dir_all(&dir).unwrap();
         assert_eq!(problems.len(), 2, "{problems:?}");

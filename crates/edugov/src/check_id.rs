@@ -39,5 +39,9 @@ pub fn run(args: CheckIdArgs) -> anyhow::Result<ExitCode> {
             check(text);
         }
     }
-    Ok(if all_valid { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if all_valid {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }

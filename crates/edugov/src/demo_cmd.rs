@@ -23,7 +23,11 @@ pub struct DemoArgs {
 
 pub fn run(db: &Path, args: DemoArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let config = demo::DemoConfig { scale: args.scale, seed: args.seed, ..demo::DemoConfig::default() };
+    let config = demo::DemoConfig {
+        scale: args.scale,
+        seed: args.seed,
+        ..demo::DemoConfig::default()
+    };
     let city = demo::DemoCity::generate(&config)?;
     let years: Vec<SchoolYear> = city.school_years().into_iter().collect();
     let mut store = crate::open_store(db)?;
@@ -51,7 +55,9 @@ pub fn run(db: &Path, args: DemoArgs) -> anyhow::Result<ExitCode> {
         for (year, changes) in receiver {
             let bar = crate::progress::bar(changes.len() as u64, &year.to_string());
             let outcome = store
-                .apply(&changes, ApplyOptions::default(), &mut |done, _| bar.set_position(done))
+                .apply(&changes, ApplyOptions::default(), &mut |done, _| {
+                    bar.set_position(done)
+                })
                 .with_context(|| format!("写入 {} 失败", year.label_zh()))?;
             bar.finish_and_clear();
             match outcome {
@@ -69,7 +75,11 @@ pub fn run(db: &Path, args: DemoArgs) -> anyhow::Result<ExitCode> {
         }
         Ok(())
     })?;
-    store.audit(&crate::files::actor(), "demo", &format!("scale={} seed={}", args.scale, args.seed))?;
+    store.audit(
+        &crate::files::actor(),
+        "demo",
+        &format!("scale={} seed={}", args.scale, args.seed),
+    )?;
     eprintln!("完成：{:.1} 秒", started.elapsed().as_secs_f64());
     if let Some(latest) = years.last() {
         crate::summary::print_summary(&store, *latest)?;

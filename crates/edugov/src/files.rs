@@ -67,7 +67,9 @@ pub fn import(db: &Path, args: ImportArgs) -> anyhow::Result<ExitCode> {
     let outcome = import_export::import(
         &mut store,
         &args.file,
-        ImportOptions { dry_run: args.dry_run },
+        ImportOptions {
+            dry_run: args.dry_run,
+        },
         today,
         &mut |p| {
             bar.set_message(p.phase.label_zh());
@@ -96,17 +98,31 @@ pub fn import(db: &Path, args: ImportArgs) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::FAILURE);
     }
-    let verb = if args.dry_run { "校验通过（未写入，--dry-run）" } else { "已导入" };
-    eprintln!("{file}：{} 行{verb}，用时 {:.1} 秒", outcome.rows, started.elapsed().as_secs_f64());
+    let verb = if args.dry_run {
+        "校验通过（未写入，--dry-run）"
+    } else {
+        "已导入"
+    };
+    eprintln!(
+        "{file}：{} 行{verb}，用时 {:.1} 秒",
+        outcome.rows,
+        started.elapsed().as_secs_f64()
+    );
     if !args.dry_run {
-        store.audit(&actor(), "import", &format!("{} rows from {}", outcome.rows, file))?;
+        store.audit(
+            &actor(),
+            "import",
+            &format!("{} rows from {}", outcome.rows, file),
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn template(args: TemplateArgs) -> anyhow::Result<ExitCode> {
     let entity = Entity::parse(&args.entity)?;
-    let path = args.output.unwrap_or_else(|| PathBuf::from(format!("{}-模板.xlsx", entity.label_zh())));
+    let path = args
+        .output
+        .unwrap_or_else(|| PathBuf::from(format!("{}-模板.xlsx", entity.label_zh())));
     import_export::write_template(entity, &path)?;
     eprintln!("已写出{}模板：{}", entity.label_zh(), path.display());
     Ok(ExitCode::SUCCESS)
@@ -116,7 +132,9 @@ pub fn export(db: &Path, args: ExportArgs) -> anyhow::Result<ExitCode> {
     let entity = Entity::parse(&args.entity)?;
     let personal_data = if args.unmasked {
         if std::env::var("EDUGOV_ALLOW_UNMASKED").as_deref() != Ok("1") {
-            bail!("导出未脱敏的身份证号和姓名需要授权：由系统管理员在本机设置 EDUGOV_ALLOW_UNMASKED=1 后再执行");
+            bail!(
+                "导出未脱敏的身份证号和姓名需要授权：由系统管理员在本机设置 EDUGOV_ALLOW_UNMASKED=1 后再执行"
+            );
         }
         PersonalData::Clear
     } else {
@@ -136,20 +154,34 @@ pub fn export(db: &Path, args: ExportArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let rows = import_export::export(&store, entity, year, format, &path, personal_data)?;
     if matches!(personal_data, PersonalData::Clear) {
-        store.audit(&actor(), "export_unmasked", &format!("{} {:?} → {}", entity.code(), shown_year, path.display()))?;
+        store.audit(
+            &actor(),
+            "export_unmasked",
+            &format!("{} {:?} → {}", entity.code(), shown_year, path.display()),
+        )?;
     }
-    eprintln!("已导出 {rows} 行{}到 {}（{:.1} 秒）", entity.label_zh(), path.display(), started.elapsed().as_secs_f64());
+    eprintln!(
+        "已导出 {rows} 行{}到 {}（{:.1} 秒）",
+        entity.label_zh(),
+        path.display(),
+        started.elapsed().as_secs_f64()
+    );
     Ok(ExitCode::SUCCESS)
 }
 
 /// `学生.csv` → `学生.errors.xlsx` beside it.
 fn error_report_path(file: &Path) -> PathBuf {
-    let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     file.with_file_name(format!("{stem}.errors.xlsx"))
 }
 
 /// Who runs the command, for the audit log.
 pub fn actor() -> String {
-    let user = std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "unknown".into());
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "unknown".into());
     format!("cli:{user}")
 }

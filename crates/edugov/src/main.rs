@@ -15,7 +15,11 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "edugov", version, about = "教育治理平台 edugov — 学籍、指标、督办与规划（命令行）")]
+#[command(
+    name = "edugov",
+    version,
+    about = "教育治理平台 edugov — 学籍、指标、督办与规划（命令行）"
+)]
 struct Cli {
     /// SQLite database file
     #[arg(long, global = true, env = "EDUGOV_DB", default_value = "edugov.db")]
@@ -65,7 +69,10 @@ fn main() -> ExitCode {
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("EDUGOV_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
 }
 
 pub(crate) fn open_store(db: &std::path::Path) -> anyhow::Result<store::SqliteStore> {

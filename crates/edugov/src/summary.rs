@@ -22,7 +22,10 @@ pub fn run(db: &Path, args: SummaryArgs) -> anyhow::Result<ExitCode> {
         Some(text) => SchoolYear::parse(&text)?,
         None => match store.school_years()?.last() {
             Some(year) => *year,
-            None => bail!("数据库 {} 中还没有学年数据：先运行 `edugov demo` 或 `edugov import`", db.display()),
+            None => bail!(
+                "数据库 {} 中还没有学年数据：先运行 `edugov demo` 或 `edugov import`",
+                db.display()
+            ),
         },
     };
     print_summary(&store, year)?;
@@ -35,7 +38,12 @@ pub fn print_summary(store: &dyn Store, year: SchoolYear) -> anyhow::Result<()> 
     let rows = store.summary(year)?;
     let mut table = Table::new();
     table.load_preset(UTF8_FULL_CONDENSED);
-    let mut header = vec!["区县代码".to_owned(), "区县".to_owned(), "学校".to_owned(), "班级".to_owned()];
+    let mut header = vec![
+        "区县代码".to_owned(),
+        "区县".to_owned(),
+        "学校".to_owned(),
+        "班级".to_owned(),
+    ];
     header.extend(STAGES.iter().map(|s| format!("{}学生", s.label_zh())));
     header.extend(["学生合计".to_owned(), "专任教师".to_owned()]);
     table.set_header(header);
@@ -64,13 +72,18 @@ pub fn print_summary(store: &dyn Store, year: SchoolYear) -> anyhow::Result<()> 
     for column in table.column_iter_mut().skip(2) {
         column.set_cell_alignment(CellAlignment::Right);
     }
-    println!("{}（{}）", year.label_zh(), "学生数按学段，含幼儿园");
+    println!("{}（学生数按学段，含幼儿园）", year.label_zh());
     println!("{table}");
     Ok(())
 }
 
 fn row(code: &str, name: &str, r: &SummaryRow, by_stage: &[u64]) -> Vec<Cell> {
-    let mut cells = vec![Cell::new(code), Cell::new(name), Cell::new(r.schools), Cell::new(r.classes)];
+    let mut cells = vec![
+        Cell::new(code),
+        Cell::new(name),
+        Cell::new(r.schools),
+        Cell::new(r.classes),
+    ];
     cells.extend(by_stage.iter().map(Cell::new));
     cells.push(Cell::new(r.students));
     cells.push(Cell::new(r.teachers));

@@ -1,1 +1,31 @@
-//! placeholder
+//! Files in and out: the Excel and CSV files bureaus keep, read into the
+//! registry and written back out.
+//!
+//! One column table per [`Entity`] (`entity.rs`) drives all three
+//! directions, so a template, an import and an export never disagree:
+//!
+//! - [`write_template`]: an empty `.xlsx` with notes, drop-downs and a 填写说明 sheet;
+//! - [`import`]: `.xlsx` (every sheet that is a known table) or `.csv` (UTF-8
+//!   or GBK) → every row validated, all errors collected ([`RowError`]) →
+//!   written in one transaction only when clean;
+//! - [`export`]: the store → the template's columns, personal data masked
+//!   unless asked otherwise.
+//!
+//! Identity numbers never appear in full in an error, a report or a masked
+//! export (`registry::mask`).
+
+mod cells;
+mod entity;
+mod errors;
+mod export;
+mod import;
+mod prepare;
+mod read;
+mod template;
+mod validate;
+
+pub use entity::{Column, Entity, Field, FieldSpec, Kind, MissingColumn};
+pub use errors::{errors_text, write_errors, ImportError, RowError};
+pub use export::{export, Format, PersonalData};
+pub use import::{import, ImportOptions, ImportOutcome, ImportProgress, Phase, TableSummary};
+pub use template::{write_template, INSTRUCTIONS_SHEET};

@@ -137,7 +137,10 @@ vocabulary! {
 impl KeyTeacherLevel {
     /// "County-level-or-above key teachers" count in the 优质均衡 indicators.
     pub fn is_county_or_above(self) -> bool {
-        matches!(self, KeyTeacherLevel::County | KeyTeacherLevel::City | KeyTeacherLevel::Province)
+        matches!(
+            self,
+            KeyTeacherLevel::County | KeyTeacherLevel::City | KeyTeacherLevel::Province
+        )
     }
 }
 
@@ -166,7 +169,10 @@ vocabulary! {
 impl Subject {
     /// PE, music and fine arts teachers count together in the 优质均衡 indicator.
     pub fn is_pe_or_arts(self) -> bool {
-        matches!(self, Subject::PhysicalEducation | Subject::Music | Subject::FineArts)
+        matches!(
+            self,
+            Subject::PhysicalEducation | Subject::Music | Subject::FineArts
+        )
     }
 }
 
@@ -225,8 +231,18 @@ impl Grade {
             return Ok(Grade(g));
         }
         let chinese = [
-            "一年级", "二年级", "三年级", "四年级", "五年级", "六年级", "七年级", "八年级", "九年级",
-            "高一", "高二", "高三",
+            "一年级",
+            "二年级",
+            "三年级",
+            "四年级",
+            "五年级",
+            "六年级",
+            "七年级",
+            "八年级",
+            "九年级",
+            "高一",
+            "高二",
+            "高三",
         ];
         if let Some(i) = chinese.iter().position(|c| *c == text) {
             return Ok(Grade(i as i8 + 1));

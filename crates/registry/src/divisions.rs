@@ -16,7 +16,11 @@ pub const PROVINCE_NAME: &str = "山东省";
 pub fn all() -> Vec<Area> {
     let mut areas = Vec::with_capacity(64_200);
     if let Ok(code) = AreaCode::parse(PROVINCE_CODE) {
-        areas.push(Area { kind: kind_of(&code), code, name: PROVINCE_NAME.to_owned() });
+        areas.push(Area {
+            kind: kind_of(&code),
+            code,
+            name: PROVINCE_NAME.to_owned(),
+        });
     }
     for table in [CITIES, COUNTIES, TOWNSHIPS, VILLAGES] {
         areas.extend(read(table));
@@ -26,12 +30,16 @@ pub fn all() -> Vec<Area> {
 
 /// The counties (and zones) of one city, in code order.
 pub fn counties_of(city: &str) -> Vec<Area> {
-    read(COUNTIES).filter(|a| a.code.as_str().starts_with(city)).collect()
+    read(COUNTIES)
+        .filter(|a| a.code.as_str().starts_with(city))
+        .collect()
 }
 
 /// The townships of one county, in code order.
 pub fn townships_of(county: &str) -> Vec<Area> {
-    read(TOWNSHIPS).filter(|a| a.code.as_str().starts_with(county)).collect()
+    read(TOWNSHIPS)
+        .filter(|a| a.code.as_str().starts_with(county))
+        .collect()
 }
 
 pub fn city_name(city: &str) -> Option<String> {
@@ -45,7 +53,11 @@ fn read(table: &'static str) -> impl Iterator<Item = Area> {
         .filter_map(|record| {
             let code = AreaCode::parse(record.get(0)?).ok()?;
             let name = record.get(1)?.to_owned();
-            Some(Area { kind: kind_of(&code), code, name })
+            Some(Area {
+                kind: kind_of(&code),
+                code,
+                name,
+            })
         })
 }
 

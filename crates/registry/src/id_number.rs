@@ -17,9 +17,9 @@ const CHECK_CHARS: &[u8; 11] = b"10X98765432";
 /// GB/T 2260 province-level codes, plus 81–83 used by residence permits of
 /// Hong Kong, Macao and Taiwan residents.
 const PROVINCES: [&str; 35] = [
-    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41",
-    "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71",
-    "81", "82", "83",
+    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42",
+    "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82",
+    "83",
 ];
 
 /// A valid identity number, canonical form (upper-case `X`).
@@ -67,7 +67,10 @@ impl IdNumber {
         }
         let expected = check_char(body);
         if expected != last {
-            return Err(IdNumberError::CheckDigit { expected: expected as char, actual: last as char });
+            return Err(IdNumberError::CheckDigit {
+                expected: expected as char,
+                actual: last as char,
+            });
         }
         let mut canonical = text.to_owned();
         canonical.make_ascii_uppercase();
@@ -123,7 +126,11 @@ impl fmt::Debug for IdNumber {
 }
 
 fn check_char(body: &[u8]) -> u8 {
-    let sum: u32 = body.iter().zip(WEIGHTS).map(|(d, w)| u32::from(d - b'0') * w).sum();
+    let sum: u32 = body
+        .iter()
+        .zip(WEIGHTS)
+        .map(|(d, w)| u32::from(d - b'0') * w)
+        .sum();
     CHECK_CHARS[(sum % 11) as usize]
 }
 
@@ -145,14 +152,38 @@ mod tests {
     #[test]
     fn gb11643_examples() {
         // The worked example of GB 11643-1999 appendix (11010519491231002X).
-        assert_eq!(check("11010519491231002X"), "valid 110105********002X 1949-12-31 Female");
-        assert_eq!(check("11010519491231002x"), "valid 110105********002X 1949-12-31 Female");
-        assert_eq!(check("110105194912310021"), "invalid 身份证号校验位错误：应为 X，实为 1");
-        assert_eq!(check("44052418800101001"), "invalid 身份证号应为 18 位（现为 17 位）");
-        assert_eq!(check("4405241880010100A1"), "invalid 身份证号前 17 位应为数字，末位为数字或 X");
-        assert_eq!(check("990524198001010011"), "invalid 身份证号地区码“990524”不是有效的省级代码");
-        assert_eq!(check("370102201702300010"), "invalid 身份证号中的出生日期“20170230”不存在");
-        assert_eq!(check("370102203001010010"), "invalid 身份证号中的出生日期“20300101”不在 1900 年至今之间");
+        assert_eq!(
+            check("11010519491231002X"),
+            "valid 110105********002X 1949-12-31 Female"
+        );
+        assert_eq!(
+            check("11010519491231002x"),
+            "valid 110105********002X 1949-12-31 Female"
+        );
+        assert_eq!(
+            check("110105194912310021"),
+            "invalid 身份证号校验位错误：应为 X，实为 1"
+        );
+        assert_eq!(
+            check("44052418800101001"),
+            "invalid 身份证号应为 18 位（现为 17 位）"
+        );
+        assert_eq!(
+            check("4405241880010100A1"),
+            "invalid 身份证号前 17 位应为数字，末位为数字或 X"
+        );
+        assert_eq!(
+            check("990524198001010011"),
+            "invalid 身份证号地区码“990524”不是有效的省级代码"
+        );
+        assert_eq!(
+            check("370102201702300010"),
+            "invalid 身份证号中的出生日期“20170230”不存在"
+        );
+        assert_eq!(
+            check("370102203001010010"),
+            "invalid 身份证号中的出生日期“20300101”不在 1900 年至今之间"
+        );
     }
 
     #[test]

@@ -16,8 +16,7 @@ pub mod school_year;
 
 pub use area::{Area, AreaCode, AreaKind, AreaLevel};
 pub use codes::{
-    Grade, KeyTeacherLevel, Location, Ownership, Qualification, QualityRating, Sex, Stage,
-    Subject, Title,
+    Grade, KeyTeacherLevel, Location, Ownership, Qualification, QualityRating, Sex, Stage, Subject, Title,
 };
 pub use id_number::{IdNumber, IdNumberError};
 pub use records::{

@@ -8,8 +8,7 @@ use chrono::NaiveDate;
 
 use crate::area::AreaCode;
 use crate::codes::{
-    Grade, KeyTeacherLevel, Location, Ownership, Qualification, QualityRating, Sex, Stage, Subject,
-    Title,
+    Grade, KeyTeacherLevel, Location, Ownership, Qualification, QualityRating, Sex, Stage, Subject, Title,
 };
 use crate::id_number::IdNumber;
 use crate::school_year::SchoolYear;
@@ -67,7 +66,11 @@ impl School {
     }
 
     pub fn seats_for(&self, stage: Stage) -> u32 {
-        self.seats.iter().filter(|(s, _)| *s == stage).map(|(_, n)| *n).sum()
+        self.seats
+            .iter()
+            .filter(|(s, _)| *s == stage)
+            .map(|(_, n)| *n)
+            .sum()
     }
 }
 

@@ -12,8 +12,8 @@ use std::collections::{HashMap, HashSet};
 
 pub use registry::ChangeSet;
 use registry::{
-    Area, AreaCode, Births, Class, ClassKey, Enrolment, Population, School, SchoolCode,
-    SchoolFacility, SchoolYear, Stage, Student, Teacher, TeachingPost,
+    Area, AreaCode, Births, Class, ClassKey, Enrolment, Population, School, SchoolCode, SchoolFacility,
+    SchoolYear, Stage, Student, Teacher, TeachingPost,
 };
 
 pub mod sqlite;
@@ -109,8 +109,12 @@ pub type Progress<'a> = &'a mut dyn FnMut(u64, u64);
 /// `spawn_blocking`.
 pub trait Store {
     /// Writes a change set in one transaction; see [`ApplyOptions`].
-    fn apply(&mut self, changes: &ChangeSet, options: ApplyOptions, progress: Progress<'_>)
-        -> Result<ApplyOutcome>;
+    fn apply(
+        &mut self,
+        changes: &ChangeSet,
+        options: ApplyOptions,
+        progress: Progress<'_>,
+    ) -> Result<ApplyOutcome>;
 
     /// Removes every registry row (not areas) — used before generating a demo city.
     fn clear_registry(&mut self) -> Result<()>;
@@ -127,11 +131,7 @@ pub trait Store {
     fn facilities(&self, year: SchoolYear) -> Result<Vec<SchoolFacility>>;
     fn classes(&self, year: SchoolYear) -> Result<Vec<Class>>;
     /// Streams a year's students with their enrolment, in school and class order.
-    fn for_each_student(
-        &self,
-        year: SchoolYear,
-        visit: &mut dyn FnMut(Student, Enrolment),
-    ) -> Result<()>;
+    fn for_each_student(&self, year: SchoolYear, visit: &mut dyn FnMut(Student, Enrolment)) -> Result<()>;
     fn teachers(&self, year: SchoolYear) -> Result<Vec<(Teacher, TeachingPost)>>;
     fn population(&self, year: SchoolYear) -> Result<Vec<Population>>;
     fn births(&self) -> Result<Vec<Births>>;

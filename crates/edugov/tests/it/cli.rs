@@ -5,7 +5,15 @@ use crate::{command, edugov, empty_db, run, small_city};
 #[test]
 fn check_id_prints_one_verdict_per_number() {
     let (_dir, db) = empty_db("check");
-    let out = edugov(&db, &["check-id", "11010519491231002X", "110105194912310021", "37010220170230001X"]);
+    let out = edugov(
+        &db,
+        &[
+            "check-id",
+            "11010519491231002X",
+            "110105194912310021",
+            "37010220170230001X",
+        ],
+    );
     assert_eq!(
         out.stdout,
         "11010519491231002X\tvalid\n\
@@ -24,9 +32,17 @@ fn check_id_reads_standard_input_when_given_no_numbers() {
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(b"11010519491231002X\n\n  11010519491231002x \n").unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"11010519491231002X\n\n  11010519491231002x \n")
+        .unwrap();
     let out = child.wait_with_output().unwrap();
-    assert_eq!(String::from_utf8(out.stdout).unwrap(), "11010519491231002X\tvalid\n11010519491231002x\tvalid\n");
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "11010519491231002X\tvalid\n11010519491231002x\tvalid\n"
+    );
     assert!(out.status.success());
 }
 
@@ -36,8 +52,19 @@ fn the_demo_city_is_summarised_by_county_and_stage() {
     let out = edugov(&city.db, &["summary"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(out.stdout.contains("2024—2025学年"), "{}", out.stdout);
-    for county in ["历下区", "市中区", "章丘区", "商河县", "济南高新技术产业开发区", "合计"] {
-        assert!(out.stdout.contains(county), "{county} missing from\n{}", out.stdout);
+    for county in [
+        "历下区",
+        "市中区",
+        "章丘区",
+        "商河县",
+        "济南高新技术产业开发区",
+        "合计",
+    ] {
+        assert!(
+            out.stdout.contains(county),
+            "{county} missing from\n{}",
+            out.stdout
+        );
     }
     let earlier = edugov(&city.db, &["summary", "--year", "2019"]);
     assert!(earlier.stdout.contains("2019—2020学年"), "{}", earlier.stdout);
@@ -48,21 +75,40 @@ fn summary_of_an_empty_database_says_what_to_do() {
     let (_dir, db) = empty_db("empty");
     let out = edugov(&db, &["summary"]);
     assert_eq!(out.code, 1);
-    assert!(out.stderr.contains("先运行 `edugov demo` 或 `edugov import`"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("先运行 `edugov demo` 或 `edugov import`"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
 fn exports_mask_identity_numbers_and_names_by_default() {
     let city = small_city();
     let out_file = city.dir.join("masked-students.csv");
-    let out = edugov(&city.db, &["export", "学生", "--format", "csv", "--output", out_file.to_str().unwrap()]);
+    let out = edugov(
+        &city.db,
+        &[
+            "export",
+            "学生",
+            "--format",
+            "csv",
+            "--output",
+            out_file.to_str().unwrap(),
+        ],
+    );
     assert_eq!(out.code, 0, "{}", out.stderr);
     let text = std::fs::read_to_string(&out_file).unwrap();
     let data_lines: Vec<&str> = text.lines().skip(1).collect();
     assert!(data_lines.len() > 1000, "{}", data_lines.len());
     for line in &data_lines {
         assert!(line.contains("********"), "unmasked line: {line}");
-        assert!(!line.split(',').any(|f| f.len() == 18 && f.bytes().all(|b| b.is_ascii_digit())), "{line}");
+        assert!(
+            !line
+                .split(',')
+                .any(|f| f.len() == 18 && f.bytes().all(|b| b.is_ascii_digit())),
+            "{line}"
+        );
     }
 }
 
@@ -72,7 +118,15 @@ fn unmasked_export_needs_the_administrators_permission() {
     let out_file = city.dir.join("refused.csv");
     let out = edugov(
         &city.db,
-        &["export", "students", "--format", "csv", "--unmasked", "--output", out_file.to_str().unwrap()],
+        &[
+            "export",
+            "students",
+            "--format",
+            "csv",
+            "--unmasked",
+            "--output",
+            out_file.to_str().unwrap(),
+        ],
     );
     assert_eq!(out.code, 1);
     assert!(out.stderr.contains("EDUGOV_ALLOW_UNMASKED=1"), "{}", out.stderr);

@@ -5,6 +5,9 @@
 //! and crash safety). Put new CLI tests in one of them: one test binary keeps
 //! link time down.
 
+// Test helpers panic on purpose: a failed setup is a failed test.
+#![allow(clippy::unwrap_used)]
+
 mod cli;
 mod import;
 
@@ -24,12 +27,21 @@ pub fn edugov(db: &Path, args: &[&str]) -> Run {
 
 pub fn command(db: &Path, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_edugov"));
-    command.arg("--db").arg(db).args(args).env_remove("EDUGOV_ALLOW_UNMASKED").env_remove("EDUGOV_DB");
+    command
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("EDUGOV_ALLOW_UNMASKED")
+        .env_remove("EDUGOV_DB");
     command
 }
 
 pub fn run(mut command: Command) -> Run {
-    let Output { status, stdout, stderr } = command.output().unwrap();
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = command.output().unwrap();
     Run {
         code: status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&stdout).into_owned(),
@@ -47,7 +59,8 @@ pub struct Fixture {
 pub fn small_city() -> &'static Fixture {
     static FIXTURE: OnceLock<Fixture> = OnceLock::new();
     FIXTURE.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!("edugov-it-{}", std::process::id()));
+        // Under target/tmp, replaced on every run, so nothing piles up in /tmp.
+        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("small-city");
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         let db = dir.join("demo.db");
@@ -55,8 +68,18 @@ pub fn small_city() -> &'static Fixture {
         assert_eq!(demo.code, 0, "{}", demo.stderr);
         for entity in ["schools", "facilities", "classes", "students", "teachers"] {
             let out = dir.join(format!("{entity}.csv"));
-            let mut export =
-                command(&db, &["export", entity, "--format", "csv", "--unmasked", "--output", out.to_str().unwrap()]);
+            let mut export = command(
+                &db,
+                &[
+                    "export",
+                    entity,
+                    "--format",
+                    "csv",
+                    "--unmasked",
+                    "--output",
+                    out.to_str().unwrap(),
+                ],
+            );
             export.env("EDUGOV_ALLOW_UNMASKED", "1");
             let export = run(export);
             assert_eq!(export.code, 0, "{}", export.stderr);
@@ -77,8 +100,21 @@ pub fn empty_db(name: &str) -> (tempfile::TempDir, PathBuf) {
 pub fn snapshot(db: &Path) -> String {
     let summary = edugov(db, &["summary"]);
     let export = db.with_extension("snapshot.csv");
-    let students = edugov(db, &["export", "students", "--format", "csv", "--output", export.to_str().unwrap()]);
+    let students = edugov(
+        db,
+        &[
+            "export",
+            "students",
+            "--format",
+            "csv",
+            "--output",
+            export.to_str().unwrap(),
+        ],
+    );
     let rows = std::fs::read_to_string(&export).unwrap_or_default();
     let _ = std::fs::remove_file(&export);
-    format!("{}\n{}\n{}{}", summary.stdout, summary.stderr, students.code, rows)
+    format!(
+        "{}\n{}\n{}{}",
+        summary.stdout, summary.stderr, students.code, rows
+    )
 }

@@ -52,7 +52,11 @@ impl SqliteStore {
 
     /// The schema version this database is at.
     pub fn schema_version(&self) -> Result<i64> {
-        Ok(self.conn.query_row("SELECT coalesce(max(version), 0) FROM schema_migrations", [], |r| r.get(0))?)
+        Ok(self.conn.query_row(
+            "SELECT coalesce(max(version), 0) FROM schema_migrations",
+            [],
+            |r| r.get(0),
+        )?)
     }
 
     fn migrate(&mut self) -> Result<()> {
@@ -65,7 +69,10 @@ impl SqliteStore {
         let current = self.schema_version()?;
         let supported = MIGRATIONS.last().map(|(v, _)| *v).unwrap_or(0);
         if current > supported {
-            return Err(StoreError::TooNew { found: current, supported });
+            return Err(StoreError::TooNew {
+                found: current,
+                supported,
+            });
         }
         for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
             let tx = self.conn.transaction()?;
@@ -82,9 +89,8 @@ impl SqliteStore {
 
 /// Areas are reference data shipped in the binary (`registry::divisions`).
 fn seed_areas(tx: &rusqlite::Transaction<'_>) -> Result<()> {
-    let mut insert = tx.prepare(
-        "INSERT INTO area (code, name, level, parent_code, kind) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?;
+    let mut insert =
+        tx.prepare("INSERT INTO area (code, name, level, parent_code, kind) VALUES (?1, ?2, ?3, ?4, ?5)")?;
     for area in registry::divisions::all() {
         let parent = area.code.parent().map(|p| p.as_str().to_owned());
         let kind = match area.kind {

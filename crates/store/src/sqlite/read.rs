@@ -5,9 +5,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use registry::{
-    Area, AreaCode, AreaKind, Births, Class, ClassKey, Enrolment, Grade, IdNumber, KeyTeacherLevel,
-    Location, Ownership, Population, Qualification, QualityRating, School, SchoolCode,
-    SchoolFacility, SchoolYear, Sex, Stage, Student, Subject, Teacher, TeachingPost, Title,
+    Area, AreaCode, AreaKind, Births, Class, ClassKey, Enrolment, Grade, IdNumber, KeyTeacherLevel, Location,
+    Ownership, Population, Qualification, QualityRating, School, SchoolCode, SchoolFacility, SchoolYear, Sex,
+    Stage, Student, Subject, Teacher, TeachingPost, Title,
 };
 use rusqlite::{params, Row};
 
@@ -18,7 +18,12 @@ use crate::{
 };
 
 impl Store for SqliteStore {
-    fn apply(&mut self, changes: &ChangeSet, options: ApplyOptions, progress: Progress<'_>) -> Result<ApplyOutcome> {
+    fn apply(
+        &mut self,
+        changes: &ChangeSet,
+        options: ApplyOptions,
+        progress: Progress<'_>,
+    ) -> Result<ApplyOutcome> {
         self.apply_changes(changes, options, progress)
     }
 
@@ -34,7 +39,13 @@ impl Store for SqliteStore {
             lookup.areas.insert(r.get(0)?);
         }
         for school in self.schools()? {
-            lookup.schools.insert(school.code, SchoolInfo { county: school.county, stages: school.stages });
+            lookup.schools.insert(
+                school.code,
+                SchoolInfo {
+                    county: school.county,
+                    stages: school.stages,
+                },
+            );
         }
         let mut stmt = self.conn.prepare(
             "SELECT c.school_year, s.code, c.grade, c.name FROM class c JOIN school s ON s.id = c.school_id",
@@ -61,7 +72,9 @@ impl Store for SqliteStore {
     }
 
     fn area(&self, code: &str) -> Result<Option<Area>> {
-        let mut stmt = self.conn.prepare_cached("SELECT code, name, kind FROM area WHERE code = ?1")?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT code, name, kind FROM area WHERE code = ?1")?;
         let mut rows = stmt.query([code])?;
         match rows.next()? {
             Some(r) => Ok(Some(area(r)?)),
@@ -70,8 +83,9 @@ impl Store for SqliteStore {
     }
 
     fn child_areas(&self, code: &str) -> Result<Vec<Area>> {
-        let mut stmt =
-            self.conn.prepare_cached("SELECT code, name, kind FROM area WHERE parent_code = ?1 ORDER BY code")?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT code, name, kind FROM area WHERE parent_code = ?1 ORDER BY code")?;
         let mut rows = stmt.query([code])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
@@ -82,10 +96,15 @@ impl Store for SqliteStore {
 
     fn schools(&self) -> Result<Vec<School>> {
         let mut stages: HashMap<i64, Vec<(Stage, u32)>> = HashMap::new();
-        let mut stmt = self.conn.prepare("SELECT school_id, stage, seats FROM school_stage ORDER BY school_id, stage")?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT school_id, stage, seats FROM school_stage ORDER BY school_id, stage")?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            stages.entry(r.get(0)?).or_default().push((vocab(r, 1, Stage::from_code)?, r.get(2)?));
+            stages
+                .entry(r.get(0)?)
+                .or_default()
+                .push((vocab(r, 1, Stage::from_code)?, r.get(2)?));
         }
         let mut stmt = self.conn.prepare(
             "SELECT id, code, name, county_code, township_code, ownership, inclusive, quality_rating,
@@ -101,7 +120,10 @@ impl Store for SqliteStore {
                 code: school_code(r.get_ref(1)?.as_str()?)?,
                 name: r.get(2)?,
                 county: area_code(r.get_ref(3)?.as_str()?)?,
-                township: r.get::<_, Option<String>>(4)?.map(|t| area_code(&t)).transpose()?,
+                township: r
+                    .get::<_, Option<String>>(4)?
+                    .map(|t| area_code(&t))
+                    .transpose()?,
                 stages: seats.iter().map(|(stage, _)| *stage).collect(),
                 ownership: vocab(r, 5, Ownership::from_code)?,
                 inclusive: r.get(6)?,
@@ -238,7 +260,12 @@ impl Store for SqliteStore {
             let id_number = IdNumber::parse(id_text, NaiveDate::MAX)
                 .map_err(|e| StoreError::Corrupt(format!("教师身份证号：{e}")))?;
             out.push((
-                Teacher { id_number, name: r.get(1)?, sex: vocab(r, 2, Sex::from_code)?, birth_year: r.get(3)? },
+                Teacher {
+                    id_number,
+                    name: r.get(1)?,
+                    sex: vocab(r, 2, Sex::from_code)?,
+                    birth_year: r.get(3)?,
+                },
                 TeachingPost {
                     school_year: year,
                     school: school_code(r.get_ref(4)?.as_str()?)?,
@@ -273,17 +300,26 @@ impl Store for SqliteStore {
     }
 
     fn births(&self) -> Result<Vec<Births>> {
-        let mut stmt = self.conn.prepare("SELECT year, county_code, births FROM births ORDER BY year, county_code")?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT year, county_code, births FROM births ORDER BY year, county_code")?;
         let mut rows = stmt.query([])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
-            out.push(Births { year: r.get(0)?, county: area_code(r.get_ref(1)?.as_str()?)?, births: r.get(2)? });
+            out.push(Births {
+                year: r.get(0)?,
+                county: area_code(r.get_ref(1)?.as_str()?)?,
+                births: r.get(2)?,
+            });
         }
         Ok(out)
     }
 
     fn audit(&mut self, actor: &str, action: &str, detail: &str) -> Result<()> {
-        self.conn.execute("INSERT INTO audit_log (actor, action, detail) VALUES (?1, ?2, ?3)", params![actor, action, detail])?;
+        self.conn.execute(
+            "INSERT INTO audit_log (actor, action, detail) VALUES (?1, ?2, ?3)",
+            params![actor, action, detail],
+        )?;
         Ok(())
     }
 
@@ -300,7 +336,8 @@ impl Store for SqliteStore {
                 names.insert(r.get(0)?, r.get(1)?);
             }
         }
-        let queries: [(&str, fn(&mut SummaryRow, u64)); 4] = [
+        type SetCount = fn(&mut SummaryRow, u64);
+        let queries: [(&str, SetCount); 4] = [
             (
                 "SELECT s.county_code, ss.stage, count(*) FROM school s
                  JOIN school_stage ss ON ss.school_id = s.id GROUP BY 1, 2
@@ -325,17 +362,23 @@ impl Store for SqliteStore {
         ];
         for (sql, set) in queries {
             let mut stmt = self.conn.prepare(sql)?;
-            let mut rows = if stmt.parameter_count() == 1 { stmt.query(params![year.0])? } else { stmt.query([])? };
+            let mut rows = if stmt.parameter_count() == 1 {
+                stmt.query(params![year.0])?
+            } else {
+                stmt.query([])?
+            };
             while let Some(r) = rows.next()? {
                 let county: String = r.get(0)?;
                 let stage: String = r.get(1)?;
                 let n = r.get::<_, i64>(2)?.max(0) as u64;
-                let row = table.entry((county.clone(), stage.clone())).or_insert_with(|| SummaryRow {
-                    county_name: names.get(&county).cloned().unwrap_or_default(),
-                    county: county.clone(),
-                    stage: Stage::from_code(&stage),
-                    ..SummaryRow::default()
-                });
+                let row = table
+                    .entry((county.clone(), stage.clone()))
+                    .or_insert_with(|| SummaryRow {
+                        county_name: names.get(&county).cloned().unwrap_or_default(),
+                        county: county.clone(),
+                        stage: Stage::from_code(&stage),
+                        ..SummaryRow::default()
+                    });
                 set(row, n);
             }
         }
@@ -367,7 +410,11 @@ fn area(r: &Row<'_>) -> Result<Area> {
         "zone" => AreaKind::Zone,
         _ => AreaKind::Regular,
     };
-    Ok(Area { code: area_code(r.get_ref(0)?.as_str()?)?, name: r.get(1)?, kind })
+    Ok(Area {
+        code: area_code(r.get_ref(0)?.as_str()?)?,
+        name: r.get(1)?,
+        kind,
+    })
 }
 
 fn area_code(text: &str) -> Result<AreaCode> {

@@ -67,14 +67,22 @@ fn apply(store: &mut dyn Store, changes: &ChangeSet, options: ApplyOptions) -> A
 }
 
 fn checked() -> ApplyOptions {
-    ApplyOptions { dry_run: false, check_class_sizes: true }
+    ApplyOptions {
+        dry_run: false,
+        check_class_sizes: true,
+    }
 }
 
 fn students_in(store: &dyn Store) -> Vec<String> {
     let mut out = Vec::new();
     store
         .for_each_student(SchoolYear(2024), &mut |s, e| {
-            out.push(format!("{} {} {:?}", s.id_number.masked(), e.class_name.unwrap_or_default(), e.visual_acuity))
+            out.push(format!(
+                "{} {} {:?}",
+                s.id_number.masked(),
+                e.class_name.unwrap_or_default(),
+                e.visual_acuity
+            ))
         })
         .unwrap();
     out
@@ -110,10 +118,16 @@ fn applying_the_same_records_twice_updates_instead_of_duplicating() {
         students: vec![student(1, "2370102001", "1班"), student(3, "2370102001", "1班")],
         ..ChangeSet::default()
     };
-    assert!(matches!(apply(&mut store, &changes, checked()), ApplyOutcome::Committed(_)));
+    assert!(matches!(
+        apply(&mut store, &changes, checked()),
+        ApplyOutcome::Committed(_)
+    ));
     changes.students[0].1.visual_acuity = Some(5.1);
     changes.schools[0].name = "改名小学".into();
-    assert!(matches!(apply(&mut store, &changes, checked()), ApplyOutcome::Committed(_)));
+    assert!(matches!(
+        apply(&mut store, &changes, checked()),
+        ApplyOutcome::Committed(_)
+    ));
     let students = students_in(&store);
     assert_eq!(students.len(), 2, "{students:?}");
     assert!(students.iter().any(|s| s.ends_with("Some(5.1)")), "{students:?}");
@@ -150,22 +164,44 @@ fn a_class_list_may_arrive_before_its_students() {
         classes: vec![class("2370102001", "1班", 2)],
         ..ChangeSet::default()
     };
-    assert!(matches!(apply(&mut store, &classes_only, checked()), ApplyOutcome::Committed(_)));
+    assert!(matches!(
+        apply(&mut store, &classes_only, checked()),
+        ApplyOutcome::Committed(_)
+    ));
     let students = ChangeSet {
         students: vec![student(1, "2370102001", "1班"), student(3, "2370102001", "1班")],
         ..ChangeSet::default()
     };
-    assert!(matches!(apply(&mut store, &students, checked()), ApplyOutcome::Committed(_)));
-    let one_short = ChangeSet { classes: vec![class("2370102001", "1班", 3)], ..ChangeSet::default() };
-    assert!(matches!(apply(&mut store, &one_short, checked()), ApplyOutcome::Rejected(_)));
+    assert!(matches!(
+        apply(&mut store, &students, checked()),
+        ApplyOutcome::Committed(_)
+    ));
+    let one_short = ChangeSet {
+        classes: vec![class("2370102001", "1班", 3)],
+        ..ChangeSet::default()
+    };
+    assert!(matches!(
+        apply(&mut store, &one_short, checked()),
+        ApplyOutcome::Rejected(_)
+    ));
     assert_eq!(store.classes(SchoolYear(2024)).unwrap()[0].size, 2);
 }
 
 #[test]
 fn a_dry_run_validates_and_writes_nothing() {
     let mut store = SqliteStore::open_in_memory().unwrap();
-    let changes = ChangeSet { schools: vec![school("2370102001")], ..ChangeSet::default() };
-    let outcome = apply(&mut store, &changes, ApplyOptions { dry_run: true, check_class_sizes: true });
+    let changes = ChangeSet {
+        schools: vec![school("2370102001")],
+        ..ChangeSet::default()
+    };
+    let outcome = apply(
+        &mut store,
+        &changes,
+        ApplyOptions {
+            dry_run: true,
+            check_class_sizes: true,
+        },
+    );
     assert!(matches!(outcome, ApplyOutcome::Committed(ref c) if c.schools == 1));
     assert!(store.schools().unwrap().is_empty());
 }
@@ -216,7 +252,10 @@ fn summary_counts_by_county_and_stage() {
 #[test]
 fn a_first_bulk_import_still_ends_with_a_unique_identity_number_index() {
     let mut store = SqliteStore::open_in_memory().unwrap();
-    let mut changes = ChangeSet { schools: vec![school("2370102001")], ..ChangeSet::default() };
+    let mut changes = ChangeSet {
+        schools: vec![school("2370102001")],
+        ..ChangeSet::default()
+    };
     // 60 birth dates × 500 sequence numbers: more persons than the threshold.
     for day in 0..60u64 {
         for seq in 0..500u16 {
@@ -228,21 +267,43 @@ fn a_first_bulk_import_still_ends_with_a_unique_identity_number_index() {
         }
     }
     assert!(changes.students.len() > super::write::BUILD_INDEX_AFTER);
-    assert!(matches!(apply(&mut store, &changes, checked()), ApplyOutcome::Committed(_)));
+    assert!(matches!(
+        apply(&mut store, &changes, checked()),
+        ApplyOutcome::Committed(_)
+    ));
     let unique: String = store
         .conn
-        .query_row("SELECT sql FROM sqlite_master WHERE name = 'student_id_number'", [], |r| r.get(0))
+        .query_row(
+            "SELECT sql FROM sqlite_master WHERE name = 'student_id_number'",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
-    assert_eq!(unique, "CREATE UNIQUE INDEX student_id_number ON student (id_number)");
+    assert_eq!(
+        unique,
+        "CREATE UNIQUE INDEX student_id_number ON student (id_number)"
+    );
     // The same persons again, a year later: updated, not duplicated.
     for (_, e) in &mut changes.students {
         e.school_year = SchoolYear(2025);
         e.grade = Grade(4);
     }
-    assert!(matches!(apply(&mut store, &changes, checked()), ApplyOutcome::Committed(_)));
-    let persons: i64 = store.conn.query_row("SELECT count(*) FROM student", [], |r| r.get(0)).unwrap();
-    let enrolments: i64 = store.conn.query_row("SELECT count(*) FROM enrolment", [], |r| r.get(0)).unwrap();
-    assert_eq!((persons as usize, enrolments as usize), (changes.students.len(), 2 * changes.students.len()));
+    assert!(matches!(
+        apply(&mut store, &changes, checked()),
+        ApplyOutcome::Committed(_)
+    ));
+    let persons: i64 = store
+        .conn
+        .query_row("SELECT count(*) FROM student", [], |r| r.get(0))
+        .unwrap();
+    let enrolments: i64 = store
+        .conn
+        .query_row("SELECT count(*) FROM enrolment", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(
+        (persons as usize, enrolments as usize),
+        (changes.students.len(), 2 * changes.students.len())
+    );
 }
 
 #[test]
@@ -258,8 +319,14 @@ fn one_person_in_two_school_years_of_one_change_set_is_stored_once() {
         students: vec![(s.clone(), e), (s, later)],
         ..ChangeSet::default()
     };
-    assert!(matches!(apply(&mut store, &changes, checked()), ApplyOutcome::Committed(_)));
-    let persons: i64 = store.conn.query_row("SELECT count(*) FROM student", [], |r| r.get(0)).unwrap();
+    assert!(matches!(
+        apply(&mut store, &changes, checked()),
+        ApplyOutcome::Committed(_)
+    ));
+    let persons: i64 = store
+        .conn
+        .query_row("SELECT count(*) FROM student", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(persons, 1);
     assert_eq!(store.school_years().unwrap(), vec![SchoolYear(2024)]);
 }

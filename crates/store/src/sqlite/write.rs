@@ -3,8 +3,8 @@
 use std::collections::{HashMap, HashSet};
 
 use registry::{ChangeSet, ClassKey, Grade, SchoolCode, SchoolYear};
-use rusqlite::{params, OptionalExtension, Transaction};
-use rustc_hash::{FxHashMap, FxHashSet};
+use rusqlite::{params, Transaction};
+use rustc_hash::FxHashMap;
 
 use super::SqliteStore;
 use crate::{ApplyCounts, ApplyOptions, ApplyOutcome, ClassSizeMismatch, Progress, Result, StoreError};
@@ -48,7 +48,9 @@ impl SqliteStore {
         let tx = self.conn.transaction()?;
         let mut counts = ApplyCounts::default();
 
+        let mut phase = Phase::start();
         counts.schools = upsert_schools(&tx, changes)?;
+        phase.done("schools");
         tick(counts.schools, progress);
         let school_ids = school_ids(&tx)?;
         let school_id = |code: &SchoolCode| -> Result<i64> {
@@ -94,7 +96,14 @@ impl SqliteStore {
             )?;
             for c in &changes.classes {
                 let id: i64 = stmt.query_row(
-                    params![c.school_year.0, school_id(&c.school)?, c.stage.code(), c.grade.0, c.name, c.size],
+                    params![
+                        c.school_year.0,
+                        school_id(&c.school)?,
+                        c.stage.code(),
+                        c.grade.0,
+                        c.name,
+                        c.size
+                    ],
                     |r| r.get(0),
                 )?;
                 touched_classes.insert(id);
@@ -105,9 +114,22 @@ impl SqliteStore {
 
         if !changes.students.is_empty() {
             let years: HashSet<SchoolYear> = changes.students.iter().map(|(_, e)| e.school_year).collect();
+            phase.done("facilities and classes");
             let classes = ClassIds::load(&tx, &years)?;
-            let persons = PersonIds::resolve(&tx, "student", changes.students.iter().map(|(s, _)| s.id_number.as_str()))?;
-            let mut birth_date = String::with_capacity(10);
+            let persons = PersonIds::resolve(
+                &tx,
+                "student",
+                "name, sex, birth_date, household_area",
+                changes.students.iter().map(|(s, _)| s.id_number.as_str()),
+                |index, r| {
+                    let (s, _) = &changes.students[index];
+                    Ok(r.get_ref(2)?.as_str()? == s.name
+                        && r.get_ref(3)?.as_str()? == s.sex.code()
+                        && r.get_ref(4)?.as_bytes()? == date_text(s.birth_date)
+                        && r.get_ref(5)?.as_str()? == s.household_area.as_str())
+                },
+            )?;
+            phase.done("resolve students");
             persons.write(
                 &tx,
                 "INSERT INTO student (id, id_number, name, sex, birth_date, household_area)
@@ -117,16 +139,16 @@ impl SqliteStore {
                 changes.students.iter().map(|(s, _)| s.id_number.as_str()),
                 |stmt, index| {
                     let (student, _) = &changes.students[index];
-                    birth_date.clear();
-                    push_date(&mut birth_date, student.birth_date);
+                    let birth_date = date_text(student.birth_date);
                     stmt.raw_bind_parameter(1, persons.id(student.id_number.as_str()))?;
                     stmt.raw_bind_parameter(2, student.id_number.as_str())?;
                     stmt.raw_bind_parameter(3, &student.name)?;
                     stmt.raw_bind_parameter(4, student.sex.code())?;
-                    stmt.raw_bind_parameter(5, &birth_date)?;
+                    stmt.raw_bind_parameter(5, std::str::from_utf8(&birth_date).unwrap_or_default())?;
                     stmt.raw_bind_parameter(6, student.household_area.as_str())
                 },
             )?;
+            phase.done("write students");
             // Resolve every reference before writing, so a bad one fails cleanly.
             let mut resolved = Vec::with_capacity(changes.students.len());
             for (_, e) in &changes.students {
@@ -134,7 +156,12 @@ impl SqliteStore {
                 let class_id = match &e.class_name {
                     Some(name) => {
                         let id = classes.get(e.school_year, school, e.grade, name).ok_or_else(|| {
-                            StoreError::UnknownReference(format!("班级 {} {} {}", e.school, e.grade.label_zh(), name))
+                            StoreError::UnknownReference(format!(
+                                "班级 {} {} {}",
+                                e.school,
+                                e.grade.label_zh(),
+                                name
+                            ))
                         })?;
                         touched_classes.insert(id);
                         Some(id)
@@ -169,18 +196,30 @@ impl SqliteStore {
                     stmt.raw_bind_parameter(at + 8, e.visual_acuity.map(f64::from))?;
                     stmt.raw_bind_parameter(at + 9, e.myopic)?;
                     written += 1;
-                    if written % 1000 == 0 {
+                    if written.is_multiple_of(1000) {
                         tick(1000, progress);
                     }
                     Ok(())
                 },
             )?;
             counts.students = written;
+            phase.done("write enrolments");
             tick(written % 1000, progress);
         }
 
         if !changes.teachers.is_empty() {
-            let persons = PersonIds::resolve(&tx, "teacher", changes.teachers.iter().map(|(t, _)| t.id_number.as_str()))?;
+            let persons = PersonIds::resolve(
+                &tx,
+                "teacher",
+                "name, sex, birth_year",
+                changes.teachers.iter().map(|(t, _)| t.id_number.as_str()),
+                |index, r| {
+                    let (t, _) = &changes.teachers[index];
+                    Ok(r.get_ref(2)?.as_str()? == t.name
+                        && r.get_ref(3)?.as_str()? == t.sex.code()
+                        && r.get::<_, u16>(4)? == t.birth_year)
+                },
+            )?;
             persons.write(
                 &tx,
                 "INSERT INTO teacher (id, id_number, name, sex, birth_year) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -225,6 +264,7 @@ impl SqliteStore {
                 },
             )?;
             counts.teachers = changes.teachers.len() as u64;
+            phase.done("teachers");
             tick(counts.teachers, progress);
         }
 
@@ -248,6 +288,7 @@ impl SqliteStore {
             tick(counts.population + counts.births, progress);
         }
 
+        phase.done("population and births");
         if options.check_class_sizes && !touched_classes.is_empty() {
             let mismatches = class_size_mismatches(&tx, &touched_classes)?;
             if !mismatches.is_empty() {
@@ -255,11 +296,13 @@ impl SqliteStore {
                 return Ok(ApplyOutcome::Rejected(mismatches));
             }
         }
+        phase.done("class sizes");
         if options.dry_run {
             tx.rollback()?;
         } else {
             tx.commit()?;
         }
+        phase.done("commit");
         Ok(ApplyOutcome::Committed(counts))
     }
 
@@ -290,7 +333,8 @@ fn upsert_schools(tx: &Transaction<'_>, changes: &ChangeSet) -> Result<u64> {
          RETURNING id",
     )?;
     let mut clear_stages = tx.prepare_cached("DELETE FROM school_stage WHERE school_id = ?1")?;
-    let mut stage = tx.prepare_cached("INSERT INTO school_stage (school_id, stage, seats) VALUES (?1, ?2, ?3)")?;
+    let mut stage =
+        tx.prepare_cached("INSERT INTO school_stage (school_id, stage, seats) VALUES (?1, ?2, ?3)")?;
     let mut n = 0;
     for s in &changes.schools {
         let id: i64 = school.query_row(
@@ -316,6 +360,21 @@ fn upsert_schools(tx: &Transaction<'_>, changes: &ChangeSet) -> Result<u64> {
         n += 1;
     }
     Ok(n)
+}
+
+/// Times the phases of `apply` for `EDUGOV_LOG=store=debug` (row counts
+/// only: never personal data).
+struct Phase(std::time::Instant);
+
+impl Phase {
+    fn start() -> Phase {
+        Phase(std::time::Instant::now())
+    }
+
+    fn done(&mut self, what: &str) {
+        tracing::debug!(phase = what, seconds = self.0.elapsed().as_secs_f64(), "apply");
+        self.0 = std::time::Instant::now();
+    }
 }
 
 /// Rows per multi-row INSERT: amortises SQLite's per-statement cost while
@@ -358,14 +417,29 @@ fn insert_rows(
 }
 
 /// Surrogate ids of persons (students or teachers) by identity number:
-/// existing ones looked up, new ones numbered after the current maximum, so
-/// that their yearly rows can be written with multi-row inserts.
+/// stored ones looked up and compared, new ones numbered after the current
+/// maximum in order of first appearance, so that their yearly rows can be
+/// written with multi-row inserts.
 struct PersonIds<'a> {
     table: &'static str,
-    /// id, and whether the person is already stored.
-    ids: FxHashMap<&'a str, (i64, bool)>,
+    persons: FxHashMap<&'a str, Person>,
     /// Nobody of this kind was stored before this change set.
     table_was_empty: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stored {
+    New,
+    Same,
+    Changed,
+}
+
+#[derive(Clone, Copy)]
+struct Person {
+    id: i64,
+    /// Index of the person's first record in the change set: the one written.
+    first: usize,
+    stored: Stored,
 }
 
 /// From this many new persons into an empty table on, the identity-number
@@ -374,36 +448,85 @@ struct PersonIds<'a> {
 pub(super) const BUILD_INDEX_AFTER: usize = 20_000;
 
 impl<'a> PersonIds<'a> {
-    fn resolve(tx: &Transaction<'_>, table: &'static str, id_numbers: impl Iterator<Item = &'a str> + Clone) -> Result<Self> {
-        let mut ids: FxHashMap<&'a str, (i64, bool)> = FxHashMap::default();
+    /// `columns` are the person's columns after `id, id_number`; `same`
+    /// tells whether a stored row (read with those columns) equals the
+    /// change set's record at an index, so unchanged persons are not rewritten.
+    fn resolve(
+        tx: &Transaction<'_>,
+        table: &'static str,
+        columns: &str,
+        id_numbers: impl Iterator<Item = &'a str> + Clone,
+        same: impl Fn(usize, &rusqlite::Row<'_>) -> Result<bool>,
+    ) -> Result<Self> {
+        let mut persons: FxHashMap<&'a str, Person> = FxHashMap::default();
+        for (first, id_number) in id_numbers.clone().enumerate() {
+            persons.entry(id_number).or_insert(Person {
+                id: 0,
+                first,
+                stored: Stored::New,
+            });
+        }
         let max_id: Option<i64> = tx.query_row(&format!("SELECT max(id) FROM {table}"), [], |r| r.get(0))?;
-        if max_id.is_some() {
-            let mut stmt = tx.prepare_cached(&format!("SELECT id FROM {table} WHERE id_number = ?1"))?;
-            for id_number in id_numbers.clone() {
-                if let Some(id) = stmt.query_row([id_number], |r| r.get::<_, i64>(0)).optional()? {
-                    ids.insert(id_number, (id, true));
+        let mark = |person: &mut Person, r: &rusqlite::Row<'_>| -> Result<()> {
+            person.id = r.get(0)?;
+            person.stored = if same(person.first, r)? {
+                Stored::Same
+            } else {
+                Stored::Changed
+            };
+            Ok(())
+        };
+        match max_id {
+            // Ids are dense, so max(id) estimates the table's size: when the
+            // change set covers a good part of it, one scan beats a lookup each.
+            Some(stored) if persons.len() as i64 * 4 >= stored => {
+                let mut stmt = tx.prepare(&format!("SELECT id, id_number, {columns} FROM {table}"))?;
+                let mut rows = stmt.query([])?;
+                while let Some(r) = rows.next()? {
+                    if let Some(person) = persons.get_mut(r.get_ref(1)?.as_str()?) {
+                        mark(person, r)?;
+                    }
+                }
+            }
+            Some(_) => {
+                let mut stmt = tx.prepare_cached(&format!(
+                    "SELECT id, id_number, {columns} FROM {table} WHERE id_number = ?1"
+                ))?;
+                for (id_number, person) in persons.iter_mut() {
+                    let mut rows = stmt.query([id_number])?;
+                    if let Some(r) = rows.next()? {
+                        mark(person, r)?;
+                    }
+                }
+            }
+            None => {}
+        }
+        let mut next = max_id.unwrap_or(0) + 1;
+        for (index, id_number) in id_numbers.enumerate() {
+            if let Some(person) = persons.get_mut(id_number) {
+                if person.first == index && person.stored == Stored::New {
+                    person.id = next;
+                    next += 1;
                 }
             }
         }
-        let mut next = max_id.unwrap_or(0) + 1;
-        for id_number in id_numbers {
-            ids.entry(id_number).or_insert_with(|| {
-                next += 1;
-                (next - 1, false)
-            });
-        }
-        Ok(PersonIds { table, ids, table_was_empty: max_id.is_none() })
+        Ok(PersonIds {
+            table,
+            persons,
+            table_was_empty: max_id.is_none(),
+        })
     }
 
     fn id(&self, id_number: &str) -> i64 {
         // Every identity number of the change set was numbered in `resolve`.
-        self.ids.get(id_number).map(|(id, _)| *id).unwrap_or_default()
+        self.persons.get(id_number).map(|p| p.id).unwrap_or_default()
     }
 
-    /// Writes each person once (the first of their records), inserting new
-    /// ones and updating stored ones. One row per statement on purpose: the
-    /// identity-number index is hit at random places, and a multi-row
-    /// statement would copy each touched page into its statement journal.
+    /// Writes each person once (their first record): new ones inserted,
+    /// changed ones updated, unchanged ones left alone. One row per
+    /// statement on purpose: the identity-number index is hit at random
+    /// places, and a multi-row statement would copy each touched page into
+    /// its statement journal.
     fn write(
         &self,
         tx: &Transaction<'_>,
@@ -412,35 +535,57 @@ impl<'a> PersonIds<'a> {
         id_numbers: impl Iterator<Item = &'a str>,
         mut bind: impl FnMut(&mut rusqlite::Statement<'_>, usize) -> rusqlite::Result<()>,
     ) -> Result<()> {
-        let rebuild_index = self.table_was_empty && self.ids.len() >= BUILD_INDEX_AFTER;
+        let rebuild_index = self.table_was_empty && self.persons.len() >= BUILD_INDEX_AFTER;
         let index = format!("{}_id_number", self.table);
         if rebuild_index {
             tx.execute_batch(&format!("DROP INDEX {index}"))?;
         }
         let mut insert = tx.prepare_cached(insert)?;
         let mut update = tx.prepare_cached(update)?;
-        let mut seen: FxHashSet<&str> = FxHashSet::default();
-        seen.reserve(self.ids.len());
         for (index, id_number) in id_numbers.enumerate() {
-            if !seen.insert(id_number) {
+            let Some(person) = self.persons.get(id_number) else {
+                continue;
+            };
+            if person.first != index {
                 continue;
             }
-            let stmt = if self.ids.get(id_number).is_some_and(|(_, stored)| *stored) { &mut update } else { &mut insert };
+            let stmt = match person.stored {
+                Stored::New => &mut insert,
+                Stored::Changed => &mut update,
+                Stored::Same => continue,
+            };
             bind(stmt, index)?;
             stmt.raw_execute()?;
         }
         if rebuild_index {
-            tx.execute_batch(&format!("CREATE UNIQUE INDEX {index} ON {} (id_number)", self.table))?;
+            tx.execute_batch(&format!(
+                "CREATE UNIQUE INDEX {index} ON {} (id_number)",
+                self.table
+            ))?;
         }
         Ok(())
     }
 }
 
-/// `YYYY-MM-DD` without going through chrono's format machinery (hot path).
-fn push_date(out: &mut String, date: chrono::NaiveDate) {
+/// `YYYY-MM-DD` without chrono's format machinery or an allocation: this
+/// runs for every student written or compared.
+fn date_text(date: chrono::NaiveDate) -> [u8; 10] {
     use chrono::Datelike;
-    use std::fmt::Write;
-    let _ = write!(out, "{:04}-{:02}-{:02}", date.year(), date.month(), date.day());
+    let year = date.year().clamp(0, 9999) as u32;
+    let (month, day) = (date.month(), date.day());
+    let digit = |n: u32| b'0' + (n % 10) as u8;
+    [
+        digit(year / 1000),
+        digit(year / 100),
+        digit(year / 10),
+        digit(year),
+        b'-',
+        digit(month / 10),
+        digit(month),
+        b'-',
+        digit(day / 10),
+        digit(day),
+    ]
 }
 
 fn school_ids(tx: &Transaction<'_>) -> Result<HashMap<String, i64>> {
@@ -460,14 +605,20 @@ impl ClassIds {
         for year in years {
             let mut rows = stmt.query([year.0])?;
             while let Some(r) = rows.next()? {
-                map.entry((year.0, r.get(1)?, r.get(2)?)).or_default().push((r.get(3)?, r.get(0)?));
+                map.entry((year.0, r.get(1)?, r.get(2)?))
+                    .or_default()
+                    .push((r.get(3)?, r.get(0)?));
             }
         }
         Ok(ClassIds(map))
     }
 
     fn get(&self, year: SchoolYear, school: i64, grade: Grade, name: &str) -> Option<i64> {
-        self.0.get(&(year.0, school, grade.0))?.iter().find(|(n, _)| n == name).map(|(_, id)| *id)
+        self.0
+            .get(&(year.0, school, grade.0))?
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, id)| *id)
     }
 }
 
@@ -490,11 +641,29 @@ fn class_size_mismatches(tx: &Transaction<'_>, touched: &HashSet<i64>) -> Result
     let mut rows = Vec::with_capacity(touched.len());
     for id in touched {
         let row = class.query_row([id], |r| {
-            Ok((r.get::<_, u16>(0)?, r.get::<_, String>(1)?, r.get::<_, i8>(2)?, r.get::<_, String>(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+            Ok((
+                r.get::<_, u16>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i8>(2)?,
+                r.get::<_, String>(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+            ))
         })?;
         let (year, code, grade, name, declared, school_id, listed) = row;
         let school = SchoolCode::parse(&code).map_err(|e| StoreError::Corrupt(e.0))?;
-        rows.push(Row { key: ClassKey { school_year: SchoolYear(year), school, grade: Grade(grade), name }, school_id, declared, listed });
+        rows.push(Row {
+            key: ClassKey {
+                school_year: SchoolYear(year),
+                school,
+                grade: Grade(grade),
+                name,
+            },
+            school_id,
+            declared,
+            listed,
+        });
     }
     // A school-year whose touched classes list nobody may still have a roster
     // in its other classes; ask once per such school-year.
@@ -513,8 +682,18 @@ fn class_size_mismatches(tx: &Transaction<'_>, touched: &HashSet<i64>) -> Result
     }
     let mut out: Vec<ClassSizeMismatch> = rows
         .into_iter()
-        .filter(|r| r.listed != r.declared && roster.get(&(r.key.school_year.0, r.school_id)).copied().unwrap_or(false))
-        .map(|r| ClassSizeMismatch { class: r.key, declared: r.declared, listed: r.listed })
+        .filter(|r| {
+            r.listed != r.declared
+                && roster
+                    .get(&(r.key.school_year.0, r.school_id))
+                    .copied()
+                    .unwrap_or(false)
+        })
+        .map(|r| ClassSizeMismatch {
+            class: r.key,
+            declared: r.declared,
+            listed: r.listed,
+        })
         .collect();
     out.sort_by(|a, b| a.class.cmp(&b.class));
     Ok(out)

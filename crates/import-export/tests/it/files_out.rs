@@ -1,0 +1,213 @@
+//! Files edugov writes: exports (and importing them back), templates and
+//! error reports.
+
+use std::io::Read;
+
+use calamine::{Data, Reader};
+use expect_test::expect;
+use import_export::{Entity, Format, PersonalData, RowError};
+
+use crate::support::*;
+
+/// Exports every entity of the fixture, imports them into an empty store
+/// and exports again: the two exports must be identical.
+fn round_trip(format: Format, extension: &str) {
+    let (source, dir) = loaded_store();
+    let mut target = store();
+    for entity in Entity::ALL {
+        let path = dir.path().join(format!("{}-导出.{extension}", entity.label_zh()));
+        import_export::export(&*source, *entity, None, format, &path, PersonalData::Clear).unwrap();
+        let outcome = import(&mut target, &path);
+        assert_eq!(errors(&outcome), "", "{entity}");
+    }
+    assert_eq!(snapshot(&target), snapshot(&source));
+}
+
+#[test]
+fn an_xlsx_export_imports_back_unchanged() {
+    round_trip(Format::Xlsx, "xlsx");
+}
+
+#[test]
+fn a_csv_export_imports_back_unchanged() {
+    round_trip(Format::Csv, "csv");
+}
+
+#[test]
+fn a_masked_export_hides_personal_data_and_cannot_be_imported() {
+    let (mut store, dir) = loaded_store();
+    let path = dir.path().join("学生.csv");
+    let rows = import_export::export(
+        &*store,
+        Entity::Students,
+        None,
+        Format::Csv,
+        &path,
+        PersonalData::Masked,
+    )
+    .unwrap();
+    assert_eq!(rows, 4);
+    let bytes = std::fs::read(&path).unwrap();
+    assert!(
+        bytes.starts_with("\u{feff}".as_bytes()),
+        "CSV exports carry a BOM for Excel"
+    );
+    let text = String::from_utf8(bytes).unwrap();
+    let first = text.lines().nth(1).unwrap();
+    assert_eq!(
+        first,
+        "2024,3737010001,小学,一年级,1班,370102********0118,张*明,男,2018-03-01,370102001,否,是,5,否"
+    );
+
+    let before = snapshot(&store);
+    let outcome = import(&mut store, &path);
+    expect![[r#"
+        学生.csv 第 2 行【身份证号】身份证号已脱敏，无法导入；请使用未脱敏的导出文件
+        学生.csv 第 3 行【身份证号】身份证号已脱敏，无法导入；请使用未脱敏的导出文件
+        学生.csv 第 4 行【身份证号】身份证号已脱敏，无法导入；请使用未脱敏的导出文件
+        学生.csv 第 5 行【身份证号】身份证号已脱敏，无法导入；请使用未脱敏的导出文件
+    "#]]
+    .assert_eq(&errors(&outcome));
+    assert_eq!(snapshot(&store), before);
+}
+
+#[test]
+fn an_xlsx_export_has_a_bold_frozen_header_and_numbers_as_numbers() {
+    let (store, dir) = loaded_store();
+    let path = dir.path().join("班级.xlsx");
+    import_export::export(
+        &*store,
+        Entity::Classes,
+        None,
+        Format::Xlsx,
+        &path,
+        PersonalData::Masked,
+    )
+    .unwrap();
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&path).unwrap();
+    assert_eq!(book.sheet_names(), ["班级"]);
+    let range = book.worksheet_range("班级").unwrap();
+    let row: Vec<&Data> = range.rows().nth(1).unwrap().iter().collect();
+    assert_eq!(row[1], &Data::String("3737010001".into()), "codes stay text");
+    assert_eq!(row[5], &Data::Float(2.0), "class size is a number");
+    let sheet = sheet_xml(&path, "xl/worksheets/sheet1.xml");
+    assert!(
+        sheet.contains(r#"<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>"#),
+        "{sheet}"
+    );
+}
+
+#[test]
+fn a_template_has_the_headers_notes_drop_downs_and_instructions() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("学生-模板.xlsx");
+    import_export::write_template(Entity::Students, &path).unwrap();
+
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&path).unwrap();
+    assert_eq!(book.sheet_names(), ["学生", "填写说明"]);
+    let range = book.worksheet_range("学生").unwrap();
+    let headers: Vec<String> = range
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(
+        headers.join(","),
+        "学年,学校标识码,学段,年级,班级,身份证号,姓名,性别,出生日期,户籍地代码,是否随迁子女,是否寄宿,视力,是否近视"
+    );
+    let guide = book.worksheet_range("填写说明").unwrap();
+    let id_row: Vec<String> = guide
+        .rows()
+        .nth(6)
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(id_row[0], "身份证号");
+    assert_eq!(id_row[1], "必填");
+
+    // calamine does not read validations or notes: look at the sheet XML.
+    let sheet = sheet_xml(&path, "xl/worksheets/sheet1.xml");
+    assert!(sheet.contains(r#"<dataValidation type="list""#), "{sheet}");
+    assert!(sheet.contains("<formula1>\"男,女\"</formula1>"), "{sheet}");
+    assert!(sheet.contains("<formula1>\"小班,中班,大班,一年级,二年级,三年级,四年级,五年级,六年级,七年级,八年级,九年级,高一,高二,高三\"</formula1>"));
+    assert!(sheet.contains(r#"state="frozen""#));
+    let notes = sheet_xml(&path, "xl/comments1.xml");
+    assert!(notes.contains("【必填】18 位居民身份证号"), "{notes}");
+
+    // An empty template is a valid (if empty) import.
+    let mut store = store();
+    let outcome = import(&mut store, &path);
+    assert_eq!((outcome.rows, outcome.errors.len()), (0, 0));
+}
+
+#[test]
+fn every_entity_has_a_template_that_imports_as_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = store();
+    for entity in Entity::ALL {
+        let path = dir.path().join(format!("{}.xlsx", entity.code()));
+        import_export::write_template(*entity, &path).unwrap();
+        let outcome = import(&mut store, &path);
+        assert_eq!(
+            outcome.tables.iter().map(|t| t.entity).collect::<Vec<_>>(),
+            [*entity]
+        );
+    }
+}
+
+#[test]
+fn error_reports_are_written_as_csv_with_bom_and_as_xlsx() {
+    let (mut store, dir) = loaded_store();
+    let bad = students_csv().replace("张小明", "");
+    let outcome = import(&mut store, &write(dir.path(), "学生.csv", &bad));
+    let mut errors: Vec<RowError> = outcome.errors.clone();
+    errors.push(RowError {
+        file: "学生.csv".into(),
+        sheet: None,
+        row: 9,
+        column: Some("身份证号".into()),
+        value: registry::mask::id_number("37010220180301011X"),
+        message: "示例".into(),
+    });
+
+    let csv_path = dir.path().join("错误.csv");
+    import_export::write_errors(&errors, &csv_path).unwrap();
+    expect![[r#"
+        ﻿文件,工作表,行号,列,值,问题
+        学生.csv,,2,姓名,,不能为空
+        学生.csv,,9,身份证号,370102********011X,示例
+    "#]]
+    .assert_eq(&std::fs::read_to_string(&csv_path).unwrap());
+
+    let xlsx_path = dir.path().join("错误.xlsx");
+    import_export::write_errors(&errors, &xlsx_path).unwrap();
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&xlsx_path).unwrap();
+    let range = book.worksheet_range("错误").unwrap();
+    let rows: Vec<String> = range
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect::<Vec<_>>().join("|"))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "文件|工作表|行号|列|值|问题",
+            "学生.csv||2|姓名||不能为空",
+            "学生.csv||9|身份证号|370102********011X|示例"
+        ]
+    );
+}
+
+fn sheet_xml(path: &std::path::Path, member: &str) -> String {
+    let file = std::fs::File::open(path).unwrap();
+    let mut archive = zip::ZipArchive::new(file).unwrap();
+    let mut text = String::new();
+    archive
+        .by_name(member)
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    text
+}

@@ -1,0 +1,212 @@
+//! Files that must import cleanly, and what they leave in the store.
+
+use expect_test::expect;
+use import_export::{Entity, ImportOptions};
+use registry::Sex;
+use rust_xlsxwriter::Workbook;
+
+use crate::support::*;
+
+#[test]
+fn a_clean_csv_import_writes_every_row() {
+    let (store, _dir) = loaded_store();
+    expect![[r#"
+        ## 学校
+        学校标识码,学校名称,所在区县代码,乡镇街道代码,学段,办学性质,是否普惠,优质园等级,城乡分类,学前学位,小学学位,初中学位,高中学位,中职学位,特教学位,教育集团,经度,纬度
+        3737010001,历下实验小学,370102,370102001,小学,公办,否,未评级,城区,,1350,,,,,历下教育集团,117.0421,36.6702
+        3737010002,历下第一中学,370102,370102002,初中、普通高中,公办,否,未评级,城区,,,900,1200,,,,117.05,36.66
+        3737010003,趵突泉幼儿园,370102,370102003,学前,民办,是,省级优质园,城区,360,,,,,,,,
+        ## 办学条件
+        学年,学校标识码,教学及辅助用房面积,体育运动场馆面积,教学仪器设备值,网络多媒体教室间数
+        ## 班级
+        学年,学校标识码,学段,年级,班级,班额
+        2024,3737010001,小学,一年级,1班,2
+        2024,3737010002,初中,七年级,3班,2
+        ## 学生
+        学年,学校标识码,学段,年级,班级,身份证号,姓名,性别,出生日期,户籍地代码,是否随迁子女,是否寄宿,视力,是否近视
+        2024,3737010001,小学,一年级,1班,370102201803010118,张小明,男,2018-03-01,370102001,否,是,5,否
+        2024,3737010001,小学,一年级,1班,370102201805200126,李小红,女,2018-05-20,370102002,否,否,,
+        2024,3737010002,初中,七年级,3班,370102201202290214,欧阳建国,男,2012-02-29,410105,是,否,4.6,是
+        2024,3737010002,初中,七年级,3班,370102201209090223,王芳,女,2012-09-09,370102003,否,是,4.9,否
+        ## 教师
+        学年,学校标识码,身份证号,姓名,性别,出生年份,任教学段,任教学科,职称,骨干教师级别,入校学年,学历
+        2024,3737010001,370102198504120320,赵老师,女,1985,小学,语文,一级教师,县级,2015,本科
+        2024,3737010002,370102197912010417,钱老师,男,1979,初中,数学,高级教师,无,2010,硕士研究生
+        ## 人口
+        学年,乡镇街道代码,年龄,人数
+        ## 出生
+        年份,所在区县代码,出生人口数
+    "#]]
+    .assert_eq(&snapshot(&store));
+}
+
+#[test]
+fn a_corrected_file_imported_again_updates_rows_instead_of_adding_them() {
+    let (mut store, dir) = loaded_store();
+    let corrected = students_csv()
+        .replace("张小明", "张晓明")
+        .replace(",5.0,", ",4.8,");
+    let path = write(dir.path(), "学生-更正.csv", &corrected);
+    let outcome = import_clean(&mut store, &path);
+    assert_eq!(outcome.counts.map(|c| c.students), Some(4));
+
+    let students = snapshot(&store);
+    assert!(
+        students.contains(",张晓明,男,2018-03-01,370102001,否,是,4.8,否"),
+        "{students}"
+    );
+    assert!(!students.contains("张小明"));
+    let summary = store::Store::summary(&*store, year()).unwrap();
+    let total = summary
+        .iter()
+        .filter(|r| r.stage.is_none())
+        .map(|r| r.students)
+        .sum::<u64>();
+    assert_eq!(total, 4);
+}
+
+#[test]
+fn a_gbk_csv_as_chinese_excel_saves_it_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    // Chinese Excel's "CSV (逗号分隔)": GBK, CRLF line ends.
+    let crlf = SCHOOLS_CSV.replace('\n', "\r\n");
+    let (bytes, _, unmappable) = encoding_rs::GBK.encode(&crlf);
+    assert!(!unmappable);
+    assert!(
+        std::str::from_utf8(&bytes).is_err(),
+        "the fixture must really be GBK"
+    );
+    let path = dir.path().join("学校.csv");
+    std::fs::write(&path, &bytes).unwrap();
+
+    let mut store = store();
+    let outcome = import_clean(&mut store, &path);
+    assert_eq!(outcome.counts.map(|c| c.schools), Some(3));
+    assert!(snapshot(&store).contains("3737010003,趵突泉幼儿园,370102,370102003,学前,民办,是,省级优质园"));
+}
+
+#[test]
+fn a_utf8_csv_with_bom_and_a_title_row_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!("\u{feff}2024年历下区学校名单,,,\n{SCHOOLS_CSV}");
+    let path = write(dir.path(), "list.csv", &text);
+    let mut store = store();
+    let outcome = import_clean(&mut store, &path);
+    assert_eq!(outcome.rows, 3);
+    assert_eq!(outcome.tables[0].entity, Entity::Schools);
+}
+
+#[test]
+fn a_dry_run_checks_everything_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = store();
+    let before = snapshot(&store);
+    let path = write(dir.path(), "学校.csv", SCHOOLS_CSV);
+    let outcome = import_with(&mut store, &path, ImportOptions { dry_run: true });
+    assert!(outcome.errors.is_empty());
+    assert!(outcome.dry_run);
+    assert_eq!(outcome.counts.map(|c| c.schools), Some(3));
+    assert_eq!(snapshot(&store), before);
+}
+
+/// One workbook with a title row, an instructions sheet, and 学生 before
+/// 学校 in sheet order: schools must still be applied first.
+#[test]
+fn a_workbook_with_schools_classes_and_students_sheets_imports_in_one_go() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("历下区.xlsx");
+    let mut book = Workbook::new();
+    let notes = book.add_worksheet();
+    notes.set_name("说明").unwrap();
+    notes.write(0, 0, "本工作簿由历下区教育局填报").unwrap();
+    for (name, text) in [
+        ("学生", students_csv()),
+        ("学校", SCHOOLS_CSV.to_owned()),
+        ("班级", CLASSES_CSV.to_owned()),
+    ] {
+        let sheet = book.add_worksheet();
+        sheet.set_name(name).unwrap();
+        sheet.write(0, 0, format!("{name}名单")).unwrap();
+        for (r, line) in (1u32..).zip(text.lines()) {
+            for (c, cell) in (0u16..).zip(line.split(',')) {
+                match cell.parse::<f64>() {
+                    // Numbers as numbers, the way Excel stores them; long
+                    // digit strings (codes, ids) stay text.
+                    Ok(n) if cell.len() < 8 => sheet.write_number(r, c, n).unwrap(),
+                    _ => sheet.write_string(r, c, cell).unwrap(),
+                };
+            }
+        }
+    }
+    book.save(&path).unwrap();
+
+    let mut store = store();
+    let outcome = import_clean(&mut store, &path);
+    let tables: Vec<String> = outcome
+        .tables
+        .iter()
+        .map(|t| format!("{} {} {}", t.sheet.as_deref().unwrap_or(""), t.entity, t.rows))
+        .collect();
+    assert_eq!(tables, ["学校 学校 3", "班级 班级 2", "学生 学生 4"]);
+    let (expected, _dir) = loaded_store();
+    let without_teachers = |s: String| s.split("## 教师").next().unwrap().to_owned();
+    assert_eq!(
+        without_teachers(snapshot(&store)),
+        without_teachers(snapshot(&expected))
+    );
+}
+
+#[test]
+fn excel_dates_and_serial_numbers_are_read_as_dates() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = store();
+    import_clean(&mut store, &write(dir.path(), "学校.csv", SCHOOLS_CSV));
+    import_clean(&mut store, &write(dir.path(), "班级.csv", CLASSES_CSV));
+
+    let path = dir.path().join("学生.xlsx");
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    let lines: Vec<String> = students_csv().lines().map(str::to_owned).collect();
+    for (r, line) in (0u32..).zip(&lines) {
+        for (c, cell) in (0u16..).zip(line.split(',')) {
+            sheet.write_string(r, c, cell).unwrap();
+        }
+    }
+    // Row 2: a real date cell; row 4: a bare serial number (2012-02-29).
+    let date = rust_xlsxwriter::ExcelDateTime::from_ymd(2018, 3, 1).unwrap();
+    let format = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+    sheet.write_datetime_with_format(1, 8, &date, &format).unwrap();
+    sheet.write_number(3, 8, 40968.0).unwrap();
+    book.save(&path).unwrap();
+
+    let outcome = import_clean(&mut store, &path);
+    assert_eq!(outcome.counts.map(|c| c.students), Some(4));
+}
+
+#[test]
+fn teachers_import_with_birth_year_taken_from_the_identity_number() {
+    let (store, _dir) = loaded_store();
+    let text = snapshot(&store);
+    assert!(
+        text.contains(&format!("{},钱老师,男,1979,", id((1979, 12, 1), 41, Sex::Male))),
+        "{text}"
+    );
+}
+
+#[test]
+fn progress_goes_through_reading_validating_and_writing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = store();
+    let path = write(dir.path(), "学校.csv", SCHOOLS_CSV);
+    let mut phases = Vec::new();
+    let outcome = import_export::import(&mut *store, &path, ImportOptions::default(), today(), &mut |p| {
+        if phases.last() != Some(&p.phase) {
+            phases.push(p.phase);
+        }
+        assert!(p.done <= p.total || p.total == 0, "{p:?}");
+    })
+    .unwrap();
+    assert!(outcome.errors.is_empty());
+    let labels: Vec<&str> = phases.iter().map(|p| p.label_zh()).collect();
+    assert_eq!(labels, ["读取", "校验", "写入"]);
+}

@@ -1,0 +1,15 @@
+//! The one integration-test binary of `import-export`: real files written to
+//! a temporary directory, imported into a real SQLite store.
+
+// Helpers outside `#[test]` functions panic on purpose: a failed fixture is a failed test.
+#![allow(clippy::unwrap_used)]
+
+/// Fixtures and helpers: a small 历下区 with three schools.
+mod support;
+
+/// Export → import round trips, masking, templates and error reports.
+mod files_out;
+/// Clean imports, re-imports, GBK, dry runs, multi-sheet workbooks.
+mod imports;
+/// Files and rows that must be refused, leaving the store as it was.
+mod refusals;
