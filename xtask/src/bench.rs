@@ -192,7 +192,7 @@ fn duckdb_load(root: &Path, files: &[(&str, PathBuf, u64)], db: &Path) -> anyhow
     }
     let mut script = String::from("import duckdb, time\n");
     script.push_str(&format!(
-        "con = duckdb.connect({:?})\nstart = time.perf_counter()\n",
+        "con = duckdb.connect({:?})\ncon.execute('SET enable_progress_bar = false')\nstart = time.perf_counter()\n",
         db.display().to_string()
     ));
     for (entity, file, _) in files {
@@ -204,8 +204,13 @@ fn duckdb_load(root: &Path, files: &[(&str, PathBuf, u64)], db: &Path) -> anyhow
     }
     script.push_str("con.execute('CHECKPOINT')\nprint(time.perf_counter() - start)\n");
     let output = spawn_measured(Command::new(python).current_dir(root).args(["-c", &script]))?;
-    let seconds: f64 = output
+    let last_line = output
         .stdout
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("");
+    let seconds: f64 = last_line
         .trim()
         .parse()
         .with_context(|| format!("duckdb printed {:?}", output.stdout))?;

@@ -132,20 +132,20 @@ impl SqliteStore {
             phase.done("resolve students");
             persons.write(
                 &tx,
-                "INSERT INTO student (id, id_number, name, sex, birth_date, household_area)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO student (id, id_number, name, sex, birth_date, household_area) VALUES ",
+                6,
                 "UPDATE student SET id_number = ?2, name = ?3, sex = ?4, birth_date = ?5,
                      household_area = ?6 WHERE id = ?1",
                 changes.students.iter().map(|(s, _)| s.id_number.as_str()),
-                |stmt, index| {
+                |stmt, at, index| {
                     let (student, _) = &changes.students[index];
                     let birth_date = date_text(student.birth_date);
-                    stmt.raw_bind_parameter(1, persons.id(student.id_number.as_str()))?;
-                    stmt.raw_bind_parameter(2, student.id_number.as_str())?;
-                    stmt.raw_bind_parameter(3, &student.name)?;
-                    stmt.raw_bind_parameter(4, student.sex.code())?;
-                    stmt.raw_bind_parameter(5, std::str::from_utf8(&birth_date).unwrap_or_default())?;
-                    stmt.raw_bind_parameter(6, student.household_area.as_str())
+                    stmt.raw_bind_parameter(at, persons.id(student.id_number.as_str()))?;
+                    stmt.raw_bind_parameter(at + 1, student.id_number.as_str())?;
+                    stmt.raw_bind_parameter(at + 2, &student.name)?;
+                    stmt.raw_bind_parameter(at + 3, student.sex.code())?;
+                    stmt.raw_bind_parameter(at + 4, std::str::from_utf8(&birth_date).unwrap_or_default())?;
+                    stmt.raw_bind_parameter(at + 5, student.household_area.as_str())
                 },
             )?;
             phase.done("write students");
@@ -222,16 +222,17 @@ impl SqliteStore {
             )?;
             persons.write(
                 &tx,
-                "INSERT INTO teacher (id, id_number, name, sex, birth_year) VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO teacher (id, id_number, name, sex, birth_year) VALUES ",
+                5,
                 "UPDATE teacher SET id_number = ?2, name = ?3, sex = ?4, birth_year = ?5 WHERE id = ?1",
                 changes.teachers.iter().map(|(t, _)| t.id_number.as_str()),
-                |stmt, index| {
+                |stmt, at, index| {
                     let (teacher, _) = &changes.teachers[index];
-                    stmt.raw_bind_parameter(1, persons.id(teacher.id_number.as_str()))?;
-                    stmt.raw_bind_parameter(2, teacher.id_number.as_str())?;
-                    stmt.raw_bind_parameter(3, &teacher.name)?;
-                    stmt.raw_bind_parameter(4, teacher.sex.code())?;
-                    stmt.raw_bind_parameter(5, teacher.birth_year)
+                    stmt.raw_bind_parameter(at, persons.id(teacher.id_number.as_str()))?;
+                    stmt.raw_bind_parameter(at + 1, teacher.id_number.as_str())?;
+                    stmt.raw_bind_parameter(at + 2, &teacher.name)?;
+                    stmt.raw_bind_parameter(at + 3, teacher.sex.code())?;
+                    stmt.raw_bind_parameter(at + 4, teacher.birth_year)
                 },
             )?;
             let mut schools = Vec::with_capacity(changes.teachers.len());
@@ -458,7 +459,9 @@ impl<'a> PersonIds<'a> {
         id_numbers: impl Iterator<Item = &'a str> + Clone,
         same: impl Fn(usize, &rusqlite::Row<'_>) -> Result<bool>,
     ) -> Result<Self> {
-        let mut persons: FxHashMap<&'a str, Person> = FxHashMap::default();
+        let (lower, _) = id_numbers.size_hint();
+        let mut persons: FxHashMap<&'a str, Person> =
+            FxHashMap::with_capacity_and_hasher(lower, Default::default());
         for (first, id_number) in id_numbers.clone().enumerate() {
             persons.entry(id_number).or_insert(Person {
                 id: 0,
@@ -523,45 +526,57 @@ impl<'a> PersonIds<'a> {
     }
 
     /// Writes each person once (their first record): new ones inserted,
-    /// changed ones updated, unchanged ones left alone. One row per
-    /// statement on purpose: the identity-number index is hit at random
-    /// places, and a multi-row statement would copy each touched page into
-    /// its statement journal.
+    /// changed ones updated, unchanged ones left alone. `insert_head` is
+    /// `INSERT INTO t (…) VALUES ` for `width` columns; `update` binds the
+    /// same values as `?1…?width`. `bind` binds one record from a 1-based
+    /// position.
+    ///
+    /// Into an indexed table rows go one per statement: the identity-number
+    /// index is hit at random places, and a multi-row statement would copy
+    /// each touched page into its statement journal. When the index is
+    /// rebuilt afterwards, rows only append, so multi-row statements win.
     fn write(
         &self,
         tx: &Transaction<'_>,
-        insert: &str,
+        insert_head: &str,
+        width: usize,
         update: &str,
         id_numbers: impl Iterator<Item = &'a str>,
-        mut bind: impl FnMut(&mut rusqlite::Statement<'_>, usize) -> rusqlite::Result<()>,
+        mut bind: impl FnMut(&mut rusqlite::Statement<'_>, usize, usize) -> rusqlite::Result<()>,
     ) -> Result<()> {
-        let rebuild_index = self.table_was_empty && self.persons.len() >= BUILD_INDEX_AFTER;
-        let index = format!("{}_id_number", self.table);
-        if rebuild_index {
-            tx.execute_batch(&format!("DROP INDEX {index}"))?;
-        }
-        let mut insert = tx.prepare_cached(insert)?;
-        let mut update = tx.prepare_cached(update)?;
+        let mut new = Vec::new();
+        let mut changed = Vec::new();
         for (index, id_number) in id_numbers.enumerate() {
-            let Some(person) = self.persons.get(id_number) else {
-                continue;
-            };
-            if person.first != index {
-                continue;
+            match self.persons.get(id_number) {
+                Some(person) if person.first == index => match person.stored {
+                    Stored::New => new.push(index),
+                    Stored::Changed => changed.push(index),
+                    Stored::Same => {}
+                },
+                _ => {}
             }
-            let stmt = match person.stored {
-                Stored::New => &mut insert,
-                Stored::Changed => &mut update,
-                Stored::Same => continue,
-            };
-            bind(stmt, index)?;
-            stmt.raw_execute()?;
         }
+        let rebuild_index = self.table_was_empty && new.len() >= BUILD_INDEX_AFTER;
         if rebuild_index {
+            let index = format!("{}_id_number", self.table);
+            tx.execute_batch(&format!("DROP INDEX {index}"))?;
+            insert_rows(tx, insert_head, width, "", new, &mut bind)?;
             tx.execute_batch(&format!(
                 "CREATE UNIQUE INDEX {index} ON {} (id_number)",
                 self.table
             ))?;
+        } else {
+            let single = format!("{insert_head}({})", vec!["?"; width].join(", "));
+            let mut insert = tx.prepare_cached(&single)?;
+            for index in new {
+                bind(&mut insert, 1, index)?;
+                insert.raw_execute()?;
+            }
+        }
+        let mut update = tx.prepare_cached(update)?;
+        for index in changed {
+            bind(&mut update, 1, index)?;
+            update.raw_execute()?;
         }
         Ok(())
     }
