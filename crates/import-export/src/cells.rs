@@ -7,34 +7,7 @@ use registry::Grade;
 /// `小班`, `一年级`, `高二`: the names a teacher would write (and
 /// `Grade::parse` reads back).
 pub(crate) fn grade_label(grade: Grade) -> String {
-    grade_name(grade)
-        .map(str::to_owned)
-        .unwrap_or_else(|| grade.label_zh())
-}
-
-/// [`grade_label`] without allocating, for grades −2 to 12.
-pub(crate) fn grade_name(grade: Grade) -> Option<&'static str> {
-    const NAMES: [&str; 15] = [
-        "小班",
-        "中班",
-        "大班",
-        "一年级",
-        "二年级",
-        "三年级",
-        "四年级",
-        "五年级",
-        "六年级",
-        "七年级",
-        "八年级",
-        "九年级",
-        "高一",
-        "高二",
-        "高三",
-    ];
-    usize::try_from(i16::from(grade.0) + 2)
-        .ok()
-        .and_then(|i| NAMES.get(i))
-        .copied()
+    grade.label_zh()
 }
 
 pub(crate) fn flag_label(value: bool) -> &'static str {

@@ -15,7 +15,7 @@ use registry::{Enrolment, SchoolYear, Stage, Student, Teacher, TeachingPost};
 use rust_xlsxwriter::{Format as CellFormat, Workbook};
 use store::Store;
 
-use crate::cells::{flag_label, grade_label, grade_name, push_date};
+use crate::cells::{flag_label, grade_label, push_date};
 use crate::entity::{Entity, Field, Kind};
 use crate::errors::{file_label, ImportError};
 
@@ -267,7 +267,7 @@ fn student_cell(student: &Student, e: &Enrolment, masked: bool, field: Field, ce
         Field::SchoolYear => write!(cell, "{}", e.school_year.0),
         Field::SchoolCode => write!(cell, "{}", e.school),
         Field::Stage => write!(cell, "{}", e.stage.label_zh()),
-        Field::Grade => match grade_name(e.grade) {
+        Field::Grade => match e.grade.name_zh() {
             Some(name) => write!(cell, "{name}"),
             None => write!(cell, "{}", grade_label(e.grade)),
         },

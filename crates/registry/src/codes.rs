@@ -213,6 +213,25 @@ impl Qualification {
     }
 }
 
+/// Grade names from 小班 (−2) to 高三 (12), as bureaus write them.
+const GRADE_NAMES: [&str; 15] = [
+    "小班",
+    "中班",
+    "大班",
+    "一年级",
+    "二年级",
+    "三年级",
+    "四年级",
+    "五年级",
+    "六年级",
+    "七年级",
+    "八年级",
+    "九年级",
+    "高一",
+    "高二",
+    "高三",
+];
+
 /// 年级: −2, −1, 0 are 小班, 中班, 大班; 1–12 are primary to senior grades.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(transparent)]
@@ -221,31 +240,8 @@ pub struct Grade(pub i8);
 impl Grade {
     pub fn parse(text: &str) -> Result<Grade, ParseError> {
         let text = text.trim();
-        let preschool = match text {
-            "小班" => Some(-2),
-            "中班" => Some(-1),
-            "大班" => Some(0),
-            _ => None,
-        };
-        if let Some(g) = preschool {
-            return Ok(Grade(g));
-        }
-        let chinese = [
-            "一年级",
-            "二年级",
-            "三年级",
-            "四年级",
-            "五年级",
-            "六年级",
-            "七年级",
-            "八年级",
-            "九年级",
-            "高一",
-            "高二",
-            "高三",
-        ];
-        if let Some(i) = chinese.iter().position(|c| *c == text) {
-            return Ok(Grade(i as i8 + 1));
+        if let Some(i) = GRADE_NAMES.iter().position(|name| *name == text) {
+            return Ok(Grade(i as i8 - 2));
         }
         let digits = text.trim_end_matches("年级");
         match digits.parse::<i8>() {
@@ -256,16 +252,18 @@ impl Grade {
         }
     }
 
+    /// The name a teacher writes: 小班, 一年级, 高二 (for grades −2 to 12).
+    pub fn name_zh(self) -> Option<&'static str> {
+        usize::try_from(i16::from(self.0) + 2)
+            .ok()
+            .and_then(|i| GRADE_NAMES.get(i))
+            .copied()
+    }
+
     pub fn label_zh(self) -> String {
-        match self.0 {
-            -2 => "小班".into(),
-            -1 => "中班".into(),
-            0 => "大班".into(),
-            10 => "高一".into(),
-            11 => "高二".into(),
-            12 => "高三".into(),
-            g => format!("{g}年级"),
-        }
+        self.name_zh()
+            .map(str::to_owned)
+            .unwrap_or_else(|| format!("{}年级", self.0))
     }
 }
 
