@@ -69,7 +69,10 @@ const HEADER_SEARCH_ROWS: usize = 10;
 pub(crate) fn open(path: &Path) -> Result<Vec<Table>, ImportError> {
     let file = file_label(path);
     let bytes = std::fs::read(path).map_err(|source| match source.kind() {
-        std::io::ErrorKind::NotFound => ImportError::NotFound { file: file.clone() },
+        // The path as given: a bare file name would not say where we looked.
+        std::io::ErrorKind::NotFound => ImportError::NotFound {
+            file: path.display().to_string(),
+        },
         _ => ImportError::Unreadable {
             file: file.clone(),
             source,

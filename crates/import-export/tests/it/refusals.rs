@@ -268,7 +268,7 @@ fn a_missing_file_is_named() {
     )
     .unwrap_err();
     assert!(matches!(err, ImportError::NotFound { .. }));
-    assert_eq!(err.to_string(), "找不到文件 学生.csv");
+    assert_eq!(err.to_string(), "找不到文件 /nonexistent/学生.csv");
 }
 
 #[test]
