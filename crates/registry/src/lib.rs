@@ -13,6 +13,7 @@ pub mod id_number;
 pub mod mask;
 pub mod records;
 pub mod school_year;
+pub mod snapshot;
 
 pub use area::{Area, AreaCode, AreaKind, AreaLevel};
 pub use codes::{

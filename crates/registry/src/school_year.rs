@@ -5,7 +5,9 @@ use std::fmt;
 use crate::ParseError;
 
 /// `SchoolYear(2024)` is "2024—2025学年".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct SchoolYear(pub u16);
 
 impl SchoolYear {
