@@ -42,6 +42,15 @@ pub fn townships_of(county: &str) -> Vec<Area> {
         .collect()
 }
 
+/// Names of all counties and townships of the province, by code: one read
+/// of the shipped tables for callers that name many areas.
+pub fn county_and_township_names() -> std::collections::HashMap<String, String> {
+    read(COUNTIES)
+        .chain(read(TOWNSHIPS))
+        .map(|a| (a.code.as_str().to_owned(), a.name))
+        .collect()
+}
+
 pub fn city_name(city: &str) -> Option<String> {
     read(CITIES).find(|a| a.code.as_str() == city).map(|a| a.name)
 }
