@@ -136,6 +136,9 @@ pub trait Store {
     fn population(&self, year: SchoolYear) -> Result<Vec<Population>>;
     fn births(&self) -> Result<Vec<Births>>;
 
+    /// One school year as compact rows, for the indicator engine.
+    fn year_snapshot(&self, year: SchoolYear) -> Result<registry::snapshot::YearSnapshot>;
+
     /// Records who did what: every change and every view of unmasked personal
     /// data. `detail` must never hold personal data itself.
     fn audit(&mut self, actor: &str, action: &str, detail: &str) -> Result<()>;

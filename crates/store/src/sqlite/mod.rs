@@ -5,6 +5,7 @@
 //! database as it was before the write began.
 
 mod read;
+mod snapshot;
 mod write;
 
 use std::path::Path;
@@ -14,7 +15,10 @@ use rusqlite::Connection;
 use crate::{Result, StoreError};
 
 /// Versioned migrations, applied in order and recorded in `schema_migrations`.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../../migrations/sqlite/0001_registry.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../../migrations/sqlite/0001_registry.sql")),
+    (2, include_str!("../../migrations/sqlite/0002_snapshot_cache.sql")),
+];
 
 pub struct SqliteStore {
     conn: Connection,

@@ -315,6 +315,10 @@ impl Store for SqliteStore {
         Ok(out)
     }
 
+    fn year_snapshot(&self, year: SchoolYear) -> Result<registry::snapshot::YearSnapshot> {
+        self.cached_snapshot(year)
+    }
+
     fn audit(&mut self, actor: &str, action: &str, detail: &str) -> Result<()> {
         self.conn.execute(
             "INSERT INTO audit_log (actor, action, detail) VALUES (?1, ?2, ?3)",

@@ -102,10 +102,10 @@ fn reopening_a_database_does_not_migrate_twice() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("edugov.db");
     let first = SqliteStore::open(&path).unwrap();
-    assert_eq!(first.schema_version().unwrap(), 1);
+    assert_eq!(first.schema_version().unwrap(), 2);
     drop(first);
     let second = SqliteStore::open(&path).unwrap();
-    assert_eq!(second.schema_version().unwrap(), 1);
+    assert_eq!(second.schema_version().unwrap(), 2);
     assert_eq!(second.child_areas("37").unwrap().len(), 16);
 }
 
@@ -329,4 +329,161 @@ fn one_person_in_two_school_years_of_one_change_set_is_stored_once() {
         .unwrap();
     assert_eq!(persons, 1);
     assert_eq!(store.school_years().unwrap(), vec![SchoolYear(2024)]);
+}
+
+/// Every row of a snapshot as text with indices resolved to codes, sorted:
+/// two snapshots of the same data compare equal whatever their order.
+fn canonical(s: &registry::snapshot::YearSnapshot) -> Vec<String> {
+    let area = |list: &[registry::snapshot::AreaRef], i: u32| {
+        list.get(i as usize)
+            .map(|a| format!("{}{}", a.code, a.name))
+            .unwrap_or_default()
+    };
+    let school = |i: u32| {
+        s.schools
+            .get(i as usize)
+            .map(|x| x.code.to_string())
+            .unwrap_or_default()
+    };
+    let group = |i: u32| s.school_groups.get(i as usize).cloned().unwrap_or_default();
+    let class = |i: u32| {
+        s.classes
+            .get(i as usize)
+            .map(|c| format!("{}/{:?}", school(c.school), c))
+            .unwrap_or_default()
+    };
+    let mut lines = vec![format!("year {:?} city {:?}", s.school_year, s.city)];
+    for x in &s.schools {
+        lines.push(format!(
+            "school {} {} {} {} {} {:?} {} {:?} {:?} {:?} {:?} {:?}",
+            x.code,
+            x.name,
+            area(&s.counties, x.county),
+            area(&s.townships, x.township),
+            group(x.school_group),
+            x.ownership,
+            x.inclusive,
+            x.quality_rating,
+            x.location,
+            x.serves,
+            x.seats,
+            x.facility
+        ));
+    }
+    for c in &s.classes {
+        lines.push(format!("class {} {:?}", school(c.school), c));
+    }
+    for st in &s.students {
+        lines.push(format!(
+            "student {} {} {:?} {:?} {:?} {} {} {:?}",
+            school(st.school),
+            class(st.class),
+            st.stage,
+            st.grade,
+            st.sex,
+            st.migrant_child,
+            st.boarder,
+            st.myopic
+        ));
+    }
+    for t in &s.teachers {
+        lines.push(format!(
+            "teacher {} {:?}",
+            school(t.school),
+            TeacherRow { school: 0, ..*t }
+        ));
+    }
+    for p in &s.population {
+        lines.push(format!(
+            "population {} {} {}",
+            area(&s.townships, p.township),
+            p.age,
+            p.children
+        ));
+    }
+    lines.sort();
+    lines
+}
+
+use registry::snapshot::TeacherRow;
+
+#[test]
+fn the_stored_snapshot_of_a_year_equals_the_one_built_from_its_change_set() {
+    let city = demo::DemoCity::generate(&demo::DemoConfig {
+        scale: 0.01,
+        ..demo::DemoConfig::default()
+    })
+    .unwrap();
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    for year in [SchoolYear(2023), SchoolYear(2024)] {
+        apply(&mut store, &city.school_year(year), checked());
+    }
+    let changes = city.school_year(SchoolYear(2024));
+    let expected = canonical(&registry::snapshot::YearSnapshot::from_changes(&changes));
+    let stored = canonical(&store.year_snapshot(SchoolYear(2024)).unwrap());
+    assert!(expected.len() > 10_000, "{}", expected.len());
+    assert_eq!(stored.len(), expected.len());
+    for (a, b) in stored.iter().zip(&expected) {
+        assert_eq!(a, b);
+    }
+}
+
+#[test]
+fn a_cached_snapshot_is_reused_and_refreshed_by_the_next_write() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    let mut changes = ChangeSet {
+        schools: vec![school("2370102001")],
+        classes: vec![class("2370102001", "1班", 2)],
+        students: vec![student(1, "2370102001", "1班"), student(3, "2370102001", "1班")],
+        ..ChangeSet::default()
+    };
+    apply(&mut store, &changes, checked());
+    let first = store.year_snapshot(SchoolYear(2024)).unwrap();
+    let cached: i64 = store
+        .conn
+        .query_row("SELECT count(*) FROM snapshot_cache", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(cached, 1);
+    assert_eq!(store.year_snapshot(SchoolYear(2024)).unwrap(), first);
+
+    // A student's screening changes: the next snapshot must show it.
+    changes.students[0].1.myopic = Some(false);
+    apply(&mut store, &changes, checked());
+    let after_student = store.year_snapshot(SchoolYear(2024)).unwrap();
+    assert_ne!(after_student, first);
+    assert_eq!(
+        after_student
+            .students
+            .iter()
+            .filter(|s| s.myopic == Some(false))
+            .count(),
+        1
+    );
+
+    // A school-only change (no year named) must refresh every year too.
+    let renamed = ChangeSet {
+        schools: vec![School {
+            name: "改名小学".into(),
+            ..school("2370102001")
+        }],
+        ..ChangeSet::default()
+    };
+    apply(&mut store, &renamed, checked());
+    assert_eq!(
+        store.year_snapshot(SchoolYear(2024)).unwrap().schools[0].name,
+        "改名小学"
+    );
+
+    // A dry run changes nothing, so the cache stays valid.
+    let before = store.year_snapshot(SchoolYear(2024)).unwrap();
+    changes.students[0].1.myopic = Some(true);
+    apply(
+        &mut store,
+        &changes,
+        ApplyOptions {
+            dry_run: true,
+            check_class_sizes: true,
+        },
+    );
+    assert_eq!(store.year_snapshot(SchoolYear(2024)).unwrap(), before);
 }

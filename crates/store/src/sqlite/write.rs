@@ -298,6 +298,7 @@ impl SqliteStore {
             }
         }
         phase.done("class sizes");
+        bump_revisions(&tx, changes)?;
         if options.dry_run {
             tx.rollback()?;
         } else {
@@ -313,11 +314,35 @@ impl SqliteStore {
             "DELETE FROM enrolment; DELETE FROM student; DELETE FROM teaching_post;
              DELETE FROM teacher; DELETE FROM class; DELETE FROM school_facility;
              DELETE FROM school_stage; DELETE FROM school; DELETE FROM population;
-             DELETE FROM births;",
+             DELETE FROM births; DELETE FROM snapshot_cache;
+             UPDATE registry_revision SET revision = revision + 1;",
         )?;
         tx.commit()?;
         Ok(())
     }
+}
+
+/// Marks the school years this change set touched (0: the schools, which
+/// every year's snapshot shows) as changed, so cached snapshots of them are
+/// rebuilt on next use.
+fn bump_revisions(tx: &Transaction<'_>, changes: &ChangeSet) -> Result<()> {
+    let mut years: HashSet<u16> = HashSet::new();
+    if !changes.schools.is_empty() {
+        years.insert(0);
+    }
+    years.extend(changes.facilities.iter().map(|f| f.school_year.0));
+    years.extend(changes.classes.iter().map(|c| c.school_year.0));
+    years.extend(changes.students.iter().map(|(_, e)| e.school_year.0));
+    years.extend(changes.teachers.iter().map(|(_, p)| p.school_year.0));
+    years.extend(changes.population.iter().map(|p| p.school_year.0));
+    let mut bump = tx.prepare_cached(
+        "INSERT INTO registry_revision (school_year, revision) VALUES (?1, 1)
+         ON CONFLICT (school_year) DO UPDATE SET revision = revision + 1",
+    )?;
+    for year in years {
+        bump.execute([year])?;
+    }
+    Ok(())
 }
 
 fn upsert_schools(tx: &Transaction<'_>, changes: &ChangeSet) -> Result<u64> {
