@@ -10,9 +10,9 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context};
 
 pub struct Options {
-    scale: String,
-    seed: String,
-    keep: bool,
+    pub scale: String,
+    pub seed: String,
+    pub keep: bool,
 }
 
 impl Options {
@@ -158,7 +158,27 @@ pub fn import(options: &Options) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn build_edugov(root: &Path) -> anyhow::Result<PathBuf> {
+/// Installs DuckDB's Python package with pip when it is missing.
+pub fn ensure_duckdb() -> anyhow::Result<()> {
+    let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
+    let has_duckdb = Command::new(&python)
+        .args(["-c", "import duckdb"])
+        .stderr(Stdio::null())
+        .status()?
+        .success();
+    if !has_duckdb {
+        println!("(installing duckdb with pip)");
+        let status = Command::new(&python)
+            .args(["-m", "pip", "install", "--quiet", "duckdb"])
+            .status()?;
+        if !status.success() {
+            bail!("pip install duckdb failed");
+        }
+    }
+    Ok(())
+}
+
+pub fn build_edugov(root: &Path) -> anyhow::Result<PathBuf> {
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .current_dir(root)
         .args(["build", "--release", "--quiet", "-p", "edugov"])
@@ -175,21 +195,8 @@ fn build_edugov(root: &Path) -> anyhow::Result<PathBuf> {
 /// DuckDB loads each CSV into its own table in a database file; timed
 /// inside Python so interpreter start-up is not counted against it.
 fn duckdb_load(root: &Path, files: &[(&str, PathBuf, u64)], db: &Path) -> anyhow::Result<Run> {
+    ensure_duckdb()?;
     let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
-    let has_duckdb = Command::new(&python)
-        .args(["-c", "import duckdb"])
-        .stderr(Stdio::null())
-        .status()?
-        .success();
-    if !has_duckdb {
-        println!("(installing duckdb with pip)");
-        let status = Command::new(&python)
-            .args(["-m", "pip", "install", "--quiet", "duckdb"])
-            .status()?;
-        if !status.success() {
-            bail!("pip install duckdb failed");
-        }
-    }
     let mut script = String::from("import duckdb, time\n");
     script.push_str(&format!(
         "con = duckdb.connect({:?})\ncon.execute('SET enable_progress_bar = false')\nstart = time.perf_counter()\n",
@@ -274,7 +281,7 @@ fn count_rows(file: &Path) -> anyhow::Result<u64> {
     Ok(text.iter().filter(|b| **b == b'\n').count().saturating_sub(1) as u64)
 }
 
-fn remove_db(path: &Path) {
+pub fn remove_db(path: &Path) {
     for suffix in ["", "-wal", "-shm", ".wal"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }

@@ -1,9 +1,11 @@
 //! `cargo xtask <task>`: project chores in Rust instead of shell scripts.
 //!
 //! - `cargo xtask bench import [--scale S]`: the import benchmark against DuckDB.
+//! - `cargo xtask bench indicators [--scale S]`: the catalogue against DuckDB SQL, value by value.
 //! - `cargo xtask tidy`: the repository checks (also run by `cargo test`).
 
 mod bench;
+mod bench_indicators;
 mod tidy;
 
 use std::path::PathBuf;
@@ -15,6 +17,7 @@ fn main() -> anyhow::Result<()> {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     match args.as_slice() {
         ["bench", "import", rest @ ..] => bench::import(&bench::Options::parse(rest)?),
+        ["bench", "indicators", rest @ ..] => bench_indicators::indicators(&bench::Options::parse(rest)?),
         ["tidy"] => {
             let problems = tidy::check(&project_root());
             for p in &problems {
@@ -26,7 +29,7 @@ fn main() -> anyhow::Result<()> {
                 bail!("{} tidy problem(s)", problems.len())
             }
         }
-        _ => bail!("usage:\n  cargo xtask bench import [--scale S] [--seed N] [--keep]\n  cargo xtask tidy"),
+        _ => bail!("usage:\n  cargo xtask bench import [--scale S] [--seed N] [--keep]\n  cargo xtask bench indicators [--scale S] [--seed N]\n  cargo xtask tidy"),
     }
 }
 

@@ -1,0 +1,1 @@
+//! Custom indicators: expressions over registry measures (placeholder, being written).

@@ -1,0 +1,1 @@
+//! The indicator catalogue and its engine (being written).
