@@ -1,10 +1,12 @@
 //! `edugov`: the command line. It parses arguments, opens the store and calls
-//! the crates that do the work (`demo`, `import_export`, `registry`); it owns
+//! the crates that do the work (`demo`, `import_export`, `indicators`, `registry`); it owns
 //! no domain logic of its own.
 
 mod check_id;
 mod demo_cmd;
 mod files;
+mod indicators_cmd;
+mod indicators_xlsx;
 mod progress;
 mod summary;
 
@@ -41,6 +43,8 @@ enum Command {
     Template(files::TemplateArgs),
     /// Export an entity to .xlsx or .csv (identity numbers masked)
     Export(files::ExportArgs),
+    /// Compute indicators (大班额, 普惠率, 生师比, 差异系数 …) by area, school and year
+    Indicators(indicators_cmd::IndicatorsArgs),
     /// Check resident identity numbers (GB 11643), from arguments or standard input
     CheckId(check_id::CheckIdArgs),
 }
@@ -54,6 +58,7 @@ fn main() -> ExitCode {
         Command::Import(args) => files::import(&cli.db, args),
         Command::Template(args) => files::template(args),
         Command::Export(args) => files::export(&cli.db, args),
+        Command::Indicators(args) => indicators_cmd::run(&cli.db, args),
         Command::CheckId(args) => check_id::run(args),
     };
     match result {

@@ -1,0 +1,457 @@
+//! `edugov indicators`: the catalogue's values for an area, its levels and
+//! years, as a table, CSV, JSON or an `.xlsx` a bureau can forward as is.
+//! The engine (`indicators`) computes; this module loads snapshots, asks,
+//! and renders.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{bail, Context};
+use comfy_table::{presets::UTF8_FULL_CONDENSED, CellAlignment, Table};
+use indicators::report::{self, Row};
+use indicators::{Computed, Group, Indicator, Level, Query, Rules, CATALOGUE};
+use registry::{AreaCode, AreaLevel, SchoolYear, Stage};
+use store::Store;
+
+#[derive(clap::Args)]
+pub struct IndicatorsArgs {
+    /// Area: code of the city (4 digits), a county (6) or a township (9), or a county's name; default: the whole city
+    #[arg(long)]
+    area: Option<String>,
+    /// School year, e.g. 2024 (repeat for several, or `all`); default: the latest held
+    #[arg(long = "year")]
+    years: Vec<String>,
+    /// Indicator code or group (repeat; see --list), e.g. large_class_count, balanced; default: the whole catalogue
+    #[arg(long = "indicator", short = 'i')]
+    indicators: Vec<String>,
+    /// Level to report (repeat); default: the area itself and the level below it
+    #[arg(long = "level", value_enum)]
+    levels: Vec<LevelArg>,
+    /// Only this stage (preschool, primary, junior, senior); values over all stages are left out
+    #[arg(long)]
+    stage: Option<String>,
+    /// Also give values by grade (近视率, students)
+    #[arg(long)]
+    by_grade: bool,
+    /// Judge against this target (a work plan's number) instead of the policy line; needs one --indicator
+    #[arg(long)]
+    target: Option<f64>,
+    /// Only values that do not meet their policy line or target
+    #[arg(long)]
+    unmet: bool,
+    /// Policy numbers (TOML) overriding the defaults of rules.md
+    #[arg(long)]
+    rules: Option<PathBuf>,
+    #[arg(long, value_enum, default_value = "table")]
+    format: OutputFormat,
+    /// Output file (default: standard output; required for xlsx)
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// Print the catalogue (codes, names, units, definitions) and exit
+    #[arg(long)]
+    list: bool,
+    /// Print the school years held and exit
+    #[arg(long)]
+    list_years: bool,
+    /// Print load and compute times to standard error
+    #[arg(long)]
+    timings: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum LevelArg {
+    City,
+    County,
+    Township,
+    School,
+    Group,
+}
+
+impl LevelArg {
+    fn level(self) -> Level {
+        match self {
+            LevelArg::City => Level::City,
+            LevelArg::County => Level::County,
+            LevelArg::Township => Level::Township,
+            LevelArg::School => Level::School,
+            LevelArg::Group => Level::SchoolGroup,
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum OutputFormat {
+    Table,
+    Csv,
+    Xlsx,
+    Json,
+}
+
+pub fn run(db: &Path, args: IndicatorsArgs) -> anyhow::Result<ExitCode> {
+    if args.list {
+        print_catalogue();
+        return Ok(ExitCode::SUCCESS);
+    }
+    let chosen = choose_indicators(&args.indicators)?;
+    if args.target.is_some() && chosen.len() != 1 {
+        bail!("--target 只能与一个 --indicator 一起使用（目标值对应一个指标）");
+    }
+    let stage = args.stage.as_deref().map(Stage::parse).transpose()?;
+    let rules = match &args.rules {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("无法读取规则文件 {}", path.display()))?;
+            toml::from_str::<Rules>(&text).with_context(|| format!("规则文件 {} 有误", path.display()))?
+        }
+        None => Rules::default(),
+    };
+    let store = crate::open_store(db)?;
+    let held = store.school_years()?;
+    if args.list_years {
+        println!(
+            "{}",
+            held.iter().map(|y| y.0.to_string()).collect::<Vec<_>>().join(" ")
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let Some(latest) = held.last().copied() else {
+        bail!(
+            "数据库 {} 中还没有学年数据：先运行 `edugov demo` 或 `edugov import`",
+            db.display()
+        );
+    };
+    let years = choose_years(&args.years, &held, latest)?;
+    let area = match &args.area {
+        Some(text) => Some(resolve_area(&store, text)?),
+        None => None,
+    };
+
+    // Every year is loaded: changes and 初中升高中比例 need the year before.
+    let started = Instant::now();
+    let snapshots = held
+        .iter()
+        .map(|y| store.year_snapshot(*y))
+        .collect::<Result<Vec<_>, _>>()
+        .context("无法读取学年数据")?;
+    let loaded = started.elapsed();
+    let computed = Computed::new(&snapshots, rules);
+    let tallied = started.elapsed() - loaded;
+    let levels: Vec<Level> = if args.levels.is_empty() {
+        default_levels(area.as_ref())
+    } else {
+        args.levels.iter().map(|l| l.level()).collect()
+    };
+    let query = Query {
+        indicators: chosen,
+        years,
+        within: area,
+        levels,
+        by_grade: args.by_grade,
+    };
+    let mut values = computed.values(&query);
+    if let Some(stage) = stage {
+        values.retain(|v| v.stage == Some(stage));
+    }
+    let queried = started.elapsed() - loaded - tallied;
+    let mut rows = report::rows(&computed, &values, args.target);
+    if args.unmet {
+        rows.retain(|r| r.met == Some(false));
+    }
+    if args.timings {
+        eprintln!(
+            "载入 {} 个学年 {:.0} ms，计算 {:.0} ms，查询 {:.0} ms，{} 个指标值",
+            snapshots.len(),
+            loaded.as_secs_f64() * 1e3,
+            tallied.as_secs_f64() * 1e3,
+            queried.as_secs_f64() * 1e3,
+            rows.len()
+        );
+    }
+    match args.format {
+        OutputFormat::Table => print_table(&rows),
+        OutputFormat::Json => write_out(args.output.as_deref(), &serde_json::to_vec(&rows)?)?,
+        OutputFormat::Csv => write_out(args.output.as_deref(), &csv_bytes(&rows)?)?,
+        OutputFormat::Xlsx => {
+            let path = args.output.context("xlsx 格式需要 --output 文件名")?;
+            crate::indicators_xlsx::write(&path, &rows, &query.indicators)?;
+            eprintln!("已写出 {} 个指标值到 {}", rows.len(), path.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Codes, Chinese names and group codes; unknown words get the list.
+fn choose_indicators(words: &[String]) -> anyhow::Result<Vec<&'static Indicator>> {
+    let mut chosen: Vec<&'static Indicator> = Vec::new();
+    for word in words {
+        let word = word.trim();
+        let found: Vec<&'static Indicator> = if let Some(g) = Group::ALL
+            .iter()
+            .find(|g| g.code() == word || g.label_zh() == word)
+        {
+            indicators::catalogue::group(*g).collect()
+        } else if let Some(i) = CATALOGUE.iter().find(|i| i.code == word || i.name_zh == word) {
+            vec![i]
+        } else {
+            let near: Vec<&str> = CATALOGUE
+                .iter()
+                .filter(|i| i.code.contains(word) || i.name_zh.contains(word))
+                .map(|i| i.code)
+                .take(5)
+                .collect();
+            let hint = if near.is_empty() {
+                String::new()
+            } else {
+                format!("；相近的有：{}", near.join("、"))
+            };
+            bail!("未知指标“{word}”{hint}。`edugov indicators --list` 列出全部指标");
+        };
+        for i in found {
+            if !chosen.iter().any(|c| c.code == i.code) {
+                chosen.push(i);
+            }
+        }
+    }
+    Ok(chosen)
+}
+
+fn choose_years(
+    words: &[String],
+    held: &[SchoolYear],
+    latest: SchoolYear,
+) -> anyhow::Result<Vec<SchoolYear>> {
+    if words.is_empty() {
+        return Ok(vec![latest]);
+    }
+    if words.iter().any(|w| w == "all" || w == "全部") {
+        return Ok(held.to_vec());
+    }
+    let mut years = Vec::new();
+    for word in words {
+        let year = SchoolYear::parse(word)?;
+        if !held.contains(&year) {
+            let list: Vec<String> = held.iter().map(|y| y.0.to_string()).collect();
+            bail!(
+                "数据库中没有 {} 的数据（现有学年：{}）",
+                year.label_zh(),
+                list.join("、")
+            );
+        }
+        years.push(year);
+    }
+    Ok(years)
+}
+
+/// An area code, or the exact name of a county or township of the city.
+fn resolve_area(store: &impl Store, text: &str) -> anyhow::Result<AreaCode> {
+    let text = text.trim();
+    if text.chars().all(|c| c.is_ascii_digit()) {
+        let code = AreaCode::parse(text)?;
+        if store.area(code.as_str())?.is_none() {
+            bail!("行政区划代码 {code} 不在登记的区域中");
+        }
+        return Ok(code);
+    }
+    let names = registry::divisions::county_and_township_names();
+    let mut matches: Vec<&String> = names
+        .iter()
+        .filter(|(_, name)| name.as_str() == text)
+        .map(|(code, _)| code)
+        .collect();
+    matches.sort();
+    for code in matches {
+        if store.area(code)?.is_some() {
+            return Ok(AreaCode::parse(code)?);
+        }
+    }
+    bail!("找不到名为“{text}”的区县或乡镇（街道）；可填行政区划代码，例如 370112")
+}
+
+fn default_levels(area: Option<&AreaCode>) -> Vec<Level> {
+    match area.map(AreaCode::level) {
+        None | Some(AreaLevel::Province) | Some(AreaLevel::City) => vec![Level::City, Level::County],
+        Some(AreaLevel::County) => vec![Level::County, Level::Township],
+        Some(_) => vec![Level::Township, Level::School],
+    }
+}
+
+fn print_catalogue() {
+    let mut table = Table::new();
+    table.load_preset(UTF8_FULL_CONDENSED);
+    table.set_header(["代码", "指标", "单位", "学段", "定义", "依据"]);
+    for i in CATALOGUE {
+        let stages: Vec<&str> = i.stages.iter().map(|s| s.label_zh()).collect();
+        table.add_row([
+            i.code,
+            i.name_zh,
+            i.unit.label_zh(),
+            &stages.join("、"),
+            i.definition_zh,
+            i.source,
+        ]);
+    }
+    println!("{table}");
+    let groups: Vec<String> = Group::ALL
+        .iter()
+        .map(|g| format!("{}（{}）", g.code(), g.label_zh()))
+        .collect();
+    println!("指标组（--indicator 也可填组名）：{}", groups.join("、"));
+}
+
+fn stage_label(row: &Row) -> String {
+    if let Some(grade) = row.grade {
+        return registry::Grade(grade).label_zh();
+    }
+    row.stage
+        .and_then(Stage::from_code)
+        .map(|s| s.label_zh().to_owned())
+        .unwrap_or_else(|| "合计".to_owned())
+}
+
+fn unit_of(row: &Row) -> indicators::Unit {
+    indicators::find(row.indicator)
+        .map(|i| i.unit)
+        .unwrap_or(indicators::Unit::Count)
+}
+
+fn print_table(rows: &[Row]) {
+    if rows.is_empty() {
+        println!("没有符合条件的指标值。");
+        return;
+    }
+    let mut table = Table::new();
+    table.load_preset(UTF8_FULL_CONDENSED);
+    table.set_header([
+        "学年",
+        "区域/学校",
+        "指标",
+        "学段",
+        "数值",
+        "分子/分母",
+        "较上年",
+        "标准/目标",
+        "达标",
+    ]);
+    for row in rows {
+        let unit = unit_of(row);
+        let fraction = match row.denominator {
+            Some(d) => format!(
+                "{} / {}",
+                report::format_number(row.numerator, fraction_digits(row.numerator)),
+                report::format_number(d, fraction_digits(d))
+            ),
+            None => String::new(),
+        };
+        table.add_row([
+            row.school_year.to_string(),
+            row.place_name.clone(),
+            row.indicator_name.to_owned(),
+            stage_label(row),
+            report::format_value(unit, row.value),
+            fraction,
+            report::format_change(unit, row.change),
+            row.line
+                .map(|l| report::format_value(unit, Some(l)))
+                .unwrap_or_default(),
+            match row.met {
+                Some(true) => "✓".to_owned(),
+                Some(false) => format!(
+                    "✗ 差 {}",
+                    report::format_number(-row.gap.unwrap_or(0.0), unit.digits())
+                ),
+                None => String::new(),
+            },
+        ]);
+    }
+    for column in [4, 5, 6, 7] {
+        if let Some(c) = table.column_mut(column) {
+            c.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    println!("{table}");
+}
+
+/// Counts print without decimals; areas and money with two.
+fn fraction_digits(x: f64) -> usize {
+    if x.fract() == 0.0 {
+        0
+    } else {
+        2
+    }
+}
+
+fn csv_bytes(rows: &[Row]) -> anyhow::Result<Vec<u8>> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record([
+        "学年",
+        "层级",
+        "区域代码",
+        "学校标识码",
+        "教育集团",
+        "名称",
+        "指标代码",
+        "指标",
+        "学段",
+        "年级",
+        "数值",
+        "单位",
+        "分子",
+        "分母",
+        "较上年",
+        "标准/目标",
+        "是否达标",
+        "差距",
+    ])?;
+    let num = |x: Option<f64>| x.map(|x| x.to_string()).unwrap_or_default();
+    for row in rows {
+        out.write_record([
+            row.school_year.to_string(),
+            Level::parse(row.level)
+                .map(|l| l.label_zh())
+                .unwrap_or_default()
+                .to_owned(),
+            row.area.clone().unwrap_or_default(),
+            row.school.clone().unwrap_or_default(),
+            row.school_group.clone().unwrap_or_default(),
+            row.place_name.clone(),
+            row.indicator.to_owned(),
+            row.indicator_name.to_owned(),
+            row.stage
+                .and_then(Stage::from_code)
+                .map(|s| s.label_zh())
+                .unwrap_or("合计")
+                .to_owned(),
+            row.grade
+                .map(|g| registry::Grade(g).label_zh())
+                .unwrap_or_default(),
+            num(row.value),
+            row.unit.to_owned(),
+            row.numerator.to_string(),
+            num(row.denominator),
+            num(row.change),
+            num(row.line),
+            row.met
+                .map(|m| if m { "是" } else { "否" })
+                .unwrap_or_default()
+                .to_owned(),
+            num(row.gap),
+        ])?;
+    }
+    let mut bytes = out.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
+    // A UTF-8 byte-order mark so that Excel opens the Chinese correctly.
+    bytes.splice(0..0, [0xEF, 0xBB, 0xBF]);
+    Ok(bytes)
+}
+
+fn write_out(path: Option<&Path>, bytes: &[u8]) -> anyhow::Result<()> {
+    match path {
+        Some(path) => std::fs::write(path, bytes).with_context(|| format!("无法写出 {}", path.display())),
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(bytes)?;
+            Ok(out.flush()?)
+        }
+    }
+}

@@ -1,0 +1,157 @@
+//! The `.xlsx` of `edugov indicators`: a values sheet with Chinese headers,
+//! numbers as numbers (formatted to the unit's digits), and a second sheet
+//! with every indicator's definition and source — forwardable as is.
+
+use std::path::Path;
+
+use anyhow::Context;
+use indicators::report::Row;
+use indicators::{Indicator, Level, CATALOGUE};
+use registry::Stage;
+use rust_xlsxwriter::{Format, FormatAlign, Workbook};
+
+pub fn write(path: &Path, rows: &[Row], chosen: &[&'static Indicator]) -> anyhow::Result<()> {
+    let mut book = Workbook::new();
+    let header = Format::new()
+        .set_bold()
+        .set_background_color("#DDEBF7")
+        .set_text_wrap();
+    let formats: [Format; 4] = [
+        Format::new().set_num_format("#,##0"),
+        Format::new().set_num_format("#,##0.0"),
+        Format::new().set_num_format("#,##0.00"),
+        Format::new().set_num_format("0.000"),
+    ];
+    let by_digits = |digits: usize| &formats[digits.min(3)];
+    let count = by_digits(0);
+
+    let sheet = book.add_worksheet();
+    sheet.set_name("指标值")?;
+    let headers = [
+        ("学年", 8.0),
+        ("层级", 8.0),
+        ("区域代码", 12.0),
+        ("学校标识码", 13.0),
+        ("名称", 24.0),
+        ("指标", 30.0),
+        ("学段", 9.0),
+        ("数值", 11.0),
+        ("单位", 10.0),
+        ("分子", 12.0),
+        ("分母", 12.0),
+        ("较上年", 10.0),
+        ("标准/目标", 10.0),
+        ("是否达标", 8.0),
+        ("差距", 10.0),
+    ];
+    for (col, (title, width)) in headers.iter().enumerate() {
+        sheet.write_string_with_format(0, col as u16, *title, &header)?;
+        sheet.set_column_width(col as u16, *width)?;
+    }
+    for (i, row) in rows.iter().enumerate() {
+        let r = i as u32 + 1;
+        let unit = indicators::find(row.indicator)
+            .map(|i| i.unit)
+            .unwrap_or(indicators::Unit::Count);
+        let digits = by_digits(unit.digits());
+        sheet.write_number(r, 0, f64::from(row.school_year))?;
+        sheet.write_string(
+            r,
+            1,
+            Level::parse(row.level).map(|l| l.label_zh()).unwrap_or_default(),
+        )?;
+        sheet.write_string(r, 2, row.area.as_deref().unwrap_or_default())?;
+        sheet.write_string(r, 3, row.school.as_deref().unwrap_or_default())?;
+        sheet.write_string(r, 4, &row.place_name)?;
+        sheet.write_string(r, 5, row.indicator_name)?;
+        let stage = match row.grade {
+            Some(g) => registry::Grade(g).label_zh(),
+            None => row
+                .stage
+                .and_then(Stage::from_code)
+                .map(|s| s.label_zh())
+                .unwrap_or("合计")
+                .to_owned(),
+        };
+        sheet.write_string(r, 6, &stage)?;
+        match row.value {
+            Some(v) => sheet.write_number_with_format(r, 7, v, digits)?,
+            None => sheet.write_string(r, 7, "—")?,
+        };
+        sheet.write_string(r, 8, row.unit)?;
+        let fraction_format = |x: f64| if x.fract() == 0.0 { count } else { by_digits(2) };
+        sheet.write_number_with_format(r, 9, row.numerator, fraction_format(row.numerator))?;
+        if let Some(d) = row.denominator {
+            sheet.write_number_with_format(r, 10, d, fraction_format(d))?;
+        }
+        if let Some(c) = row.change {
+            sheet.write_number_with_format(r, 11, c, digits)?;
+        }
+        if let Some(l) = row.line {
+            sheet.write_number_with_format(r, 12, l, digits)?;
+        }
+        if let Some(met) = row.met {
+            sheet.write_string(r, 13, if met { "是" } else { "否" })?;
+        }
+        if let Some(g) = row.gap {
+            sheet.write_number_with_format(r, 14, g, digits)?;
+        }
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    sheet.autofilter(0, 0, rows.len() as u32, headers.len() as u16 - 1)?;
+
+    let notes = book.add_worksheet();
+    notes.set_name("指标说明")?;
+    let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+    let note_headers = [
+        ("指标代码", 28.0),
+        ("指标", 30.0),
+        ("英文名称", 30.0),
+        ("单位", 10.0),
+        ("学段", 18.0),
+        ("方向", 10.0),
+        ("定义", 60.0),
+        ("依据", 50.0),
+    ];
+    for (col, (title, width)) in note_headers.iter().enumerate() {
+        notes.write_string_with_format(0, col as u16, *title, &header)?;
+        notes.set_column_width(col as u16, *width)?;
+    }
+    let listed: Vec<&Indicator> = if chosen.is_empty() {
+        CATALOGUE.iter().collect()
+    } else {
+        chosen.to_vec()
+    };
+    for (i, ind) in listed.iter().enumerate() {
+        let r = i as u32 + 1;
+        let stages: Vec<&str> = ind.stages.iter().map(|s| s.label_zh()).collect();
+        let direction = match ind.direction {
+            indicators::Direction::HigherIsBetter => "越高越好",
+            indicators::Direction::LowerIsBetter => "越低越好",
+            indicators::Direction::Neutral => "参考",
+        };
+        for (col, text) in [
+            ind.code,
+            ind.name_zh,
+            ind.name_en,
+            ind.unit.label_zh(),
+            &stages.join("、"),
+            direction,
+            ind.definition_zh,
+            ind.source,
+        ]
+        .iter()
+        .enumerate()
+        {
+            notes.write_string_with_format(r, col as u16, *text, &wrap)?;
+        }
+    }
+    notes.write_string(
+        listed.len() as u32 + 2,
+        0,
+        "说明：区域值为各校分子、分母分别汇总后相除（比值之和，非比值平均）；“较上年”为本学年数值减上一学年数值。",
+    )?;
+    book.save(path)
+        .with_context(|| format!("无法写出 {}", path.display()))?;
+    Ok(())
+}

@@ -1,0 +1,159 @@
+//! Values as report rows: codes and Chinese labels, the policy line or
+//! target and the judgement — what every output (table, CSV, xlsx, JSON,
+//! the web) shows, so they never disagree.
+
+use registry::Stage;
+
+use crate::catalogue::Unit;
+use crate::compute::{Computed, Value};
+use crate::judge::{self, judge, Line};
+use crate::places::Level;
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Row {
+    pub indicator: &'static str,
+    pub indicator_name: &'static str,
+    pub unit: &'static str,
+    /// Stage code, or `None` for the value over all the indicator's stages.
+    pub stage: Option<&'static str>,
+    pub grade: Option<i8>,
+    pub level: &'static str,
+    /// The area's code; for a school, its county; for a school group, the city.
+    pub area: Option<String>,
+    pub school: Option<String>,
+    pub school_group: Option<String>,
+    pub place_name: String,
+    pub school_year: u16,
+    pub value: Option<f64>,
+    pub numerator: f64,
+    pub denominator: Option<f64>,
+    pub change: Option<f64>,
+    /// The policy line (from the rules) or the target the value is judged against.
+    pub line: Option<f64>,
+    pub line_kind: Option<Line>,
+    pub met: Option<bool>,
+    pub gap: Option<f64>,
+}
+
+/// Rows for values; `target`, when given, replaces the policy line.
+pub fn rows(computed: &Computed, values: &[Value], target: Option<f64>) -> Vec<Row> {
+    let city = computed
+        .years
+        .first()
+        .and_then(|y| y.level(Level::City).places.first())
+        .map(|p| p.code.clone());
+    values
+        .iter()
+        .filter_map(|v| {
+            let place = computed.place(v)?;
+            let (line, line_kind) = match target {
+                Some(t) => (Some(t), Some(Line::Target)),
+                None if v.grade.is_none() => {
+                    let line = computed.rules.line(v.indicator.code, v.stage).map(|l| l.value);
+                    (line, line.map(|_| Line::Threshold))
+                }
+                None => (None, None),
+            };
+            let judgement = v
+                .value
+                .zip(line)
+                .zip(line_kind)
+                .map(|((value, at), kind)| judge(v.indicator, value, at, kind));
+            let (area, school, school_group) = match v.level {
+                Level::City | Level::County | Level::Township => (Some(place.code.clone()), None, None),
+                Level::School => (
+                    place.county.as_ref().map(|c| c.as_str().to_owned()),
+                    Some(place.code.clone()),
+                    None,
+                ),
+                Level::SchoolGroup => (city.clone(), None, Some(place.code.clone())),
+            };
+            Some(Row {
+                indicator: v.indicator.code,
+                indicator_name: v.indicator.name_zh,
+                unit: v.indicator.unit.label_zh(),
+                stage: v.stage.map(Stage::code),
+                grade: v.grade.map(|g| g.0),
+                level: v.level.code(),
+                area,
+                school,
+                school_group,
+                place_name: place.name.clone(),
+                school_year: computed.school_year(v).0,
+                value: v.value,
+                numerator: v.numerator,
+                denominator: v.denominator,
+                change: v.change,
+                line,
+                line_kind,
+                met: judgement.map(|j| j.met),
+                gap: judgement.map(|j| j.gap),
+            })
+        })
+        .collect()
+}
+
+/// A value as a report prints it: `89.70%`, `13.52∶1`, `1,234`, `0.412`.
+pub fn format_value(unit: Unit, value: Option<f64>) -> String {
+    let Some(value) = value else {
+        return "—".to_owned();
+    };
+    let number = format_number(value, unit.digits());
+    match unit {
+        Unit::Percent => format!("{number}%"),
+        Unit::PerTeacher => format!("{number}∶1"),
+        _ => number,
+    }
+}
+
+/// A signed change in the unit's digits: `+1.25`, `−3`, `0.00`.
+pub fn format_change(unit: Unit, change: Option<f64>) -> String {
+    let Some(change) = change else {
+        return String::new();
+    };
+    let rounded = judge::round(change, unit.digits());
+    let number = format_number(rounded.abs(), unit.digits());
+    if rounded > 0.0 {
+        format!("+{number}")
+    } else if rounded < 0.0 {
+        format!("−{number}")
+    } else {
+        number
+    }
+}
+
+/// Thousands separators on the integer part, as Chinese reports print them.
+pub fn format_number(value: f64, digits: usize) -> String {
+    let text = format!("{:.*}", digits, judge::round(value, digits));
+    let (sign, text) = text.strip_prefix('-').map_or(("", text.as_str()), |t| ("-", t));
+    let (int, frac) = text.split_once('.').map_or((text, None), |(i, f)| (i, Some(f)));
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    match frac {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_print_as_reports_do() {
+        assert_eq!(format_value(Unit::Percent, Some(89.7)), "89.70%");
+        assert_eq!(format_value(Unit::Count, Some(1_234_567.0)), "1,234,567");
+        assert_eq!(format_value(Unit::PerTeacher, Some(13.516)), "13.52∶1");
+        assert_eq!(format_value(Unit::Coefficient, Some(0.41249)), "0.412");
+        assert_eq!(format_value(Unit::Percent, None), "—");
+        assert_eq!(format_number(-1234.5, 1), "-1,234.5");
+        assert_eq!(format_change(Unit::Percent, Some(-0.004)), "0.00");
+        assert_eq!(format_change(Unit::Count, Some(-12.0)), "−12");
+        assert_eq!(format_change(Unit::Percent, Some(1.255)), "+1.26");
+    }
+}

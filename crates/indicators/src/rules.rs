@@ -1,0 +1,186 @@
+//! Policy numbers the engine applies: configuration with `rules.md`'s values
+//! as defaults, because they change by year and province. A bureau overrides
+//! any of them in a TOML file (`edugov indicators --rules FILE`).
+
+use registry::Stage;
+
+use crate::catalogue::Resource;
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Rules {
+    /// 大班额: classes of this many students or more (rules.md 班额: 56).
+    pub large_class_min: u32,
+    /// 超大班额 (rules.md 班额: 66).
+    pub oversize_class_min: u32,
+    /// Years at the same school after which a teacher is due to rotate
+    /// (rules.md 教师, 交流轮岗 2014: 6).
+    pub rotation_min_years: u16,
+    /// Age bands of the teacher age structure.
+    pub young_teacher_max_age: u16,
+    pub older_teacher_min_age: u16,
+    /// Policy lines for indicator values; each is `[code, stage or "", value]`.
+    /// The direction of "met" comes from the catalogue.
+    pub lines: Vec<Line>,
+    /// 优质均衡 school standards (rules.md, 2017 办法), primary and junior.
+    pub balanced_primary: [f64; 7],
+    pub balanced_junior: [f64; 7],
+    /// A school passes when it meets at least this many of the seven …
+    pub balanced_min_met: usize,
+    /// … and the others at no less than this share of the standard (0.85).
+    pub balanced_floor_share: f64,
+    /// 差异系数 lines (rules.md: primary 0.50, junior 0.45).
+    pub cv_primary_max: f64,
+    pub cv_junior_max: f64,
+}
+
+/// A policy line: the value an indicator should reach (or stay under).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Line {
+    pub indicator: String,
+    /// The stage it applies to; `None` = the all-stage value or an indicator without stages.
+    #[serde(default)]
+    pub stage: Option<Stage>,
+    pub value: f64,
+    /// Where the number comes from.
+    #[serde(default)]
+    pub source: String,
+}
+
+impl Default for Rules {
+    fn default() -> Rules {
+        let line = |indicator: &str, stage: Option<Stage>, value: f64, source: &str| Line {
+            indicator: indicator.to_owned(),
+            stage,
+            value,
+            source: source.to_owned(),
+        };
+        const PRESCHOOL: &str = "“十四五”学前教育发展提升行动计划：2025年目标";
+        const LARGE: &str = "国发〔2016〕40号：消除大班额";
+        const MYOPIA: &str = "综合防控儿童青少年近视实施方案：2030年目标";
+        let mut lines = vec![
+            line("preschool_gross_enrolment", None, 90.0, PRESCHOOL),
+            line("inclusive_coverage", None, 85.0, PRESCHOOL),
+            line("public_preschool_share", None, 50.0, PRESCHOOL),
+            line("large_class_count", None, 0.0, LARGE),
+            line("oversize_class_count", None, 0.0, LARGE),
+            line("myopia_rate", Some(Stage::Primary), 38.0, MYOPIA),
+            line("myopia_rate", Some(Stage::Junior), 60.0, MYOPIA),
+            line("myopia_rate", Some(Stage::Senior), 70.0, MYOPIA),
+        ];
+        for stage in [Stage::Primary, Stage::Junior] {
+            lines.push(line("large_class_count", Some(stage), 0.0, LARGE));
+            lines.push(line("oversize_class_count", Some(stage), 0.0, LARGE));
+        }
+        let primary = [4.2, 1.0, 0.9, 4.5, 7.5, 2000.0, 2.3];
+        let junior = [5.3, 1.0, 0.9, 5.8, 10.2, 2500.0, 2.4];
+        const BALANCED: &str = "县域义务教育优质均衡发展督导评估办法（2017）";
+        for resource in Resource::ALL {
+            let code = resource_code(resource);
+            lines.push(line(
+                code,
+                Some(Stage::Primary),
+                primary[resource.index()],
+                BALANCED,
+            ));
+            lines.push(line(
+                code,
+                Some(Stage::Junior),
+                junior[resource.index()],
+                BALANCED,
+            ));
+            let cv = resource_cv_code(resource);
+            lines.push(line(cv, Some(Stage::Primary), 0.50, BALANCED));
+            lines.push(line(cv, Some(Stage::Junior), 0.45, BALANCED));
+        }
+        lines.push(line(
+            "balanced_cv_unmet_count",
+            Some(Stage::Primary),
+            0.0,
+            BALANCED,
+        ));
+        lines.push(line(
+            "balanced_cv_unmet_count",
+            Some(Stage::Junior),
+            0.0,
+            BALANCED,
+        ));
+        Rules {
+            large_class_min: 56,
+            oversize_class_min: 66,
+            rotation_min_years: 6,
+            young_teacher_max_age: 35,
+            older_teacher_min_age: 50,
+            lines,
+            balanced_primary: primary,
+            balanced_junior: junior,
+            balanced_min_met: 6,
+            balanced_floor_share: 0.85,
+            cv_primary_max: 0.50,
+            cv_junior_max: 0.45,
+        }
+    }
+}
+
+impl Rules {
+    /// The policy line for an indicator at a stage, if the rules hold one.
+    pub fn line(&self, indicator: &str, stage: Option<Stage>) -> Option<&Line> {
+        self.lines
+            .iter()
+            .find(|l| l.indicator == indicator && l.stage == stage)
+    }
+
+    /// The 优质均衡 standard of one resource at a stage (primary or junior).
+    pub fn balanced_standard(&self, stage: Stage, resource: Resource) -> Option<f64> {
+        let table = match stage {
+            Stage::Primary => &self.balanced_primary,
+            Stage::Junior => &self.balanced_junior,
+            _ => return None,
+        };
+        table.get(resource.index()).copied()
+    }
+
+    pub fn cv_max(&self, stage: Stage) -> Option<f64> {
+        match stage {
+            Stage::Primary => Some(self.cv_primary_max),
+            Stage::Junior => Some(self.cv_junior_max),
+            _ => None,
+        }
+    }
+}
+
+pub(crate) fn resource_code(resource: Resource) -> &'static str {
+    match resource {
+        Resource::AboveQualifiedTeachers => "above_qualified_teachers_per_100",
+        Resource::KeyTeachers => "key_teachers_per_100",
+        Resource::PeArtsTeachers => "pe_arts_teachers_per_100",
+        Resource::TeachingFloorArea => "teaching_floor_area_per_student",
+        Resource::SportsGroundArea => "sports_ground_area_per_student",
+        Resource::EquipmentValue => "equipment_value_per_student",
+        Resource::MultimediaClassrooms => "multimedia_classrooms_per_100",
+    }
+}
+
+pub(crate) fn resource_cv_code(resource: Resource) -> &'static str {
+    match resource {
+        Resource::AboveQualifiedTeachers => "above_qualified_teachers_cv",
+        Resource::KeyTeachers => "key_teachers_cv",
+        Resource::PeArtsTeachers => "pe_arts_teachers_cv",
+        Resource::TeachingFloorArea => "teaching_floor_area_cv",
+        Resource::SportsGroundArea => "sports_ground_area_cv",
+        Resource::EquipmentValue => "equipment_value_cv",
+        Resource::MultimediaClassrooms => "multimedia_classrooms_cv",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_line_names_a_catalogue_indicator() {
+        for line in &Rules::default().lines {
+            assert!(crate::find(&line.indicator).is_some(), "{}", line.indicator);
+        }
+    }
+}
