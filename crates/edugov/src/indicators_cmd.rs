@@ -171,7 +171,7 @@ pub fn run(db: &Path, args: IndicatorsArgs) -> anyhow::Result<ExitCode> {
     }
     match args.format {
         OutputFormat::Table => print_table(&rows),
-        OutputFormat::Json => write_out(args.output.as_deref(), &serde_json::to_vec(&rows)?)?,
+        OutputFormat::Json => write_json(args.output.as_deref(), &rows)?,
         OutputFormat::Csv => write_out(args.output.as_deref(), &csv_bytes(&rows)?)?,
         OutputFormat::Xlsx => {
             let path = args.output.context("xlsx 格式需要 --output 文件名")?;
@@ -443,6 +443,20 @@ fn csv_bytes(rows: &[Row]) -> anyhow::Result<Vec<u8>> {
     // A UTF-8 byte-order mark so that Excel opens the Chinese correctly.
     bytes.splice(0..0, [0xEF, 0xBB, 0xBF]);
     Ok(bytes)
+}
+
+/// Streams the array, so that a whole city's values never sit in memory twice.
+fn write_json(path: Option<&Path>, rows: &[Row]) -> anyhow::Result<()> {
+    let sink: Box<dyn Write> = match path {
+        Some(path) => {
+            Box::new(std::fs::File::create(path).with_context(|| format!("无法写出 {}", path.display()))?)
+        }
+        None => Box::new(std::io::stdout().lock()),
+    };
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, sink);
+    serde_json::to_writer(&mut out, rows)?;
+    out.write_all(b"\n")?;
+    Ok(out.flush()?)
 }
 
 fn write_out(path: Option<&Path>, bytes: &[u8]) -> anyhow::Result<()> {

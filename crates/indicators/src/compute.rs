@@ -105,8 +105,7 @@ impl Computed {
     /// Tallies every year (each independently, so years could be built in
     /// parallel by the caller) and links each year to the one before.
     pub fn new(snapshots: &[YearSnapshot], rules: Rules) -> Computed {
-        let mut years: Vec<YearData> = snapshots.iter().map(|s| YearData::build(s, &rules)).collect();
-        years.sort_by_key(|y| y.school_year);
+        let years = parallel_map(snapshots, |s| YearData::build(s, &rules));
         Computed::from_years(years, rules)
     }
 
@@ -123,6 +122,15 @@ impl Computed {
             }
         }
         Computed { rules, years }
+    }
+
+    /// An upper bound of the values a year gives, so that the output is
+    /// allocated once (a whole city's catalogue is about a million values).
+    fn estimate(&self, y: usize, indicators: &[&Indicator], levels: &[Level]) -> usize {
+        let Some(year) = self.years.get(y) else { return 0 };
+        let places: usize = levels.iter().map(|l| year.level(*l).places.len()).sum();
+        let per_place: usize = indicators.iter().map(|i| i.stages.len() + 1).sum();
+        places * per_place
     }
 
     pub fn school_years(&self) -> Vec<SchoolYear> {
@@ -145,6 +153,18 @@ impl Computed {
     /// The values a query asks for, in order of year, indicator, level,
     /// place, stage, grade.
     pub fn values(&self, query: &Query) -> Vec<Value> {
+        let years: Vec<usize> = (0..self.years.len())
+            .filter(|y| query.years.is_empty() || query.years.contains(&self.years[*y].school_year))
+            .collect();
+        let parts = parallel_map(&years, |y| self.values_of_year(*y, query));
+        let mut all = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+        for part in parts {
+            all.extend(part);
+        }
+        all
+    }
+
+    fn values_of_year(&self, y: usize, query: &Query) -> Vec<Value> {
         let indicators: Vec<&'static Indicator> = if query.indicators.is_empty() {
             CATALOGUE.iter().collect()
         } else {
@@ -155,11 +175,8 @@ impl Computed {
         } else {
             query.levels.clone()
         };
-        let mut out = Vec::new();
-        for (y, year) in self.years.iter().enumerate() {
-            if !query.years.is_empty() && !query.years.contains(&year.school_year) {
-                continue;
-            }
+        let mut out = Vec::with_capacity(self.estimate(y, &indicators, &levels) / 2);
+        if let Some(year) = self.years.get(y) {
             let previous = y.checked_sub(1).and_then(|p| self.years.get(p));
             for indicator in &indicators {
                 for level in &levels {
@@ -234,6 +251,29 @@ impl Computed {
     }
 }
 
+/// `f` over `items` on the machine's cores, results in order. Years are
+/// independent, so each thread takes a contiguous share of them.
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len());
+    if threads <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let f = &f;
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
+
 fn applies(scope: Scope, level: Level) -> bool {
     match scope {
         Scope::Everywhere => true,
@@ -292,9 +332,13 @@ impl At<'_> {
                 _ => None,
             };
         }
-        let s: StageTally = match stage {
-            Some(stage) => *t.stage(stage),
-            None => t.stages_sum(indicator.stages),
+        let summed;
+        let s: &StageTally = match stage {
+            Some(stage) => t.stage(stage),
+            None => {
+                summed = t.stages_sum(indicator.stages);
+                &summed
+            }
         };
         let rules = &self.computed.rules;
         let pre = t.stage(Stage::Preschool);
@@ -323,7 +367,7 @@ impl At<'_> {
             Measure::OlderTeacherShare => Raw::ratio(s.older_teachers, s.teachers, 100.0),
             Measure::RotationEligibleShare => Raw::ratio(s.rotation_eligible, s.teachers, 100.0),
             Measure::Resource(r) => {
-                let (n, d, scale) = tally::resource(&s, r);
+                let (n, d, scale) = tally::resource(s, r);
                 Raw::ratio(n, d, scale)
             }
             Measure::ResourceCv(r) => {

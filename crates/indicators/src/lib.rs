@@ -26,3 +26,6 @@ pub use compute::{Computed, Query, Value};
 pub use judge::{judge, Judgement, Line};
 pub use places::{Level, Place, YearData};
 pub use rules::Rules;
+
+#[cfg(test)]
+mod tests;

@@ -154,6 +154,6 @@ mod tests {
         assert_eq!(format_number(-1234.5, 1), "-1,234.5");
         assert_eq!(format_change(Unit::Percent, Some(-0.004)), "0.00");
         assert_eq!(format_change(Unit::Count, Some(-12.0)), "−12");
-        assert_eq!(format_change(Unit::Percent, Some(1.255)), "+1.26");
+        assert_eq!(format_change(Unit::Percent, Some(1.256)), "+1.26");
     }
 }

@@ -1,7 +1,7 @@
 //! End-to-end tests of the `edugov` command line: each runs the real binary
 //! on a temporary database, as a user would.
 //!
-//! Modules: `cli` (check-id, template, export, summary), `import` (bad input
+//! Modules: `cli` (check-id, template, export, summary), `indicators`, `import` (bad input
 //! and crash safety). Put new CLI tests in one of them: one test binary keeps
 //! link time down.
 
@@ -10,6 +10,7 @@
 
 mod cli;
 mod import;
+mod indicators;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

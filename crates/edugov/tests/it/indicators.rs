@@ -1,0 +1,294 @@
+//! `edugov indicators` on the small demo city: formats, drill-down, judging,
+//! freshness after an import, and clear errors.
+
+use serde_json::Value as Json;
+
+use crate::{edugov, small_city};
+
+fn copy_of_small_city(name: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join(format!("{name}.db"));
+    std::fs::copy(&small_city().db, &db).unwrap();
+    (dir, db)
+}
+
+fn json(db: &std::path::Path, args: &[&str]) -> Vec<Json> {
+    let mut all = vec!["indicators", "--format", "json"];
+    all.extend_from_slice(args);
+    let run = edugov(db, &all);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    serde_json::from_str::<Json>(&run.stdout)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn json_rows_carry_codes_numerators_and_values() {
+    let rows = json(
+        &small_city().db,
+        &["--year", "all", "--level", "county", "--level", "school"],
+    );
+    assert!(rows.len() > 1000, "{}", rows.len());
+    let years: std::collections::BTreeSet<i64> =
+        rows.iter().map(|r| r["school_year"].as_i64().unwrap()).collect();
+    assert_eq!(years.len(), 6, "{years:?}");
+    for r in &rows {
+        for field in [
+            "indicator",
+            "area",
+            "school",
+            "school_year",
+            "value",
+            "numerator",
+            "denominator",
+        ] {
+            assert!(r.get(field).is_some(), "{field} missing in {r}");
+        }
+        assert_eq!(r["school"].is_null(), r["level"] == "county", "{r}");
+        if let (Some(n), Some(d), Some(v)) = (
+            r["numerator"].as_f64(),
+            r["denominator"].as_f64(),
+            r["value"].as_f64(),
+        ) {
+            let scale = v / (n / d);
+            assert!(
+                n == 0.0 || [1.0, 100.0].iter().any(|s| (scale - s).abs() < 1e-6),
+                "{r}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_city_student_count_matches_the_summary() {
+    let db = &small_city().db;
+    let rows = json(db, &["-i", "student_count", "--level", "city"]);
+    let total = rows.iter().find(|r| r["stage"].is_null()).unwrap()["value"]
+        .as_f64()
+        .unwrap();
+    let summary = edugov(db, &["summary"]);
+    let expected = format!("{}", total as u64);
+    assert!(
+        summary.stdout.contains(&expected),
+        "{expected} not in\n{}",
+        summary.stdout
+    );
+}
+
+#[test]
+fn seed_questions_large_classes_by_county_and_unmet_lines() {
+    let db = &small_city().db;
+    // How many 大班额 classes are left in each county (one row per county and stage).
+    let rows = json(db, &["-i", "large_class_count", "--level", "county"]);
+    let counties: std::collections::BTreeSet<&str> =
+        rows.iter().map(|r| r["area"].as_str().unwrap()).collect();
+    assert_eq!(counties.len(), 13);
+    assert!(rows.iter().all(|r| r["area"].as_str().unwrap().len() == 6));
+    // Which counties fail the 优质均衡 CV lines: every row given is over its line.
+    let unmet = json(db, &["-i", "balanced", "--level", "county", "--unmet"]);
+    for r in &unmet {
+        assert_eq!(r["met"], Json::Bool(false), "{r}");
+    }
+    let all = json(db, &["-i", "balanced", "--level", "county"]);
+    let judged = all.iter().filter(|r| !r["met"].is_null()).count();
+    assert!(judged > unmet.len(), "some lines are met, some not");
+    // A plan's target replaces the policy line.
+    let target = json(
+        db,
+        &[
+            "-i",
+            "inclusive_coverage",
+            "--level",
+            "county",
+            "--target",
+            "99.5",
+        ],
+    );
+    assert!(target
+        .iter()
+        .all(|r| r["line"].as_f64() == Some(99.5) && r["line_kind"] == "target"));
+}
+
+#[test]
+fn drilling_down_from_city_to_county_to_school() {
+    let db = &small_city().db;
+    let city = json(db, &["-i", "student_count", "--stage", "primary"]);
+    let levels: Vec<&str> = city.iter().map(|r| r["level"].as_str().unwrap()).collect();
+    assert!(
+        levels.contains(&"city") && levels.contains(&"county"),
+        "{levels:?}"
+    );
+    let county = json(
+        db,
+        &["-i", "student_count", "--stage", "primary", "--area", "历下区"],
+    );
+    assert!(county
+        .iter()
+        .all(|r| r["area"].as_str().unwrap().starts_with("370102")));
+    assert!(county.iter().any(|r| r["level"] == "township"));
+    let township = county.iter().find(|r| r["level"] == "township").unwrap()["area"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let schools = json(
+        db,
+        &["-i", "student_count", "--stage", "primary", "--area", &township],
+    );
+    let sum: f64 = schools
+        .iter()
+        .filter(|r| r["level"] == "school")
+        .map(|r| r["numerator"].as_f64().unwrap())
+        .sum();
+    let own = schools.iter().find(|r| r["level"] == "township").unwrap()["numerator"]
+        .as_f64()
+        .unwrap();
+    assert_eq!(sum, own, "a township is the sum of its schools");
+}
+
+#[test]
+fn values_are_fresh_after_an_import() {
+    let (dir, db) = copy_of_small_city("fresh");
+    let key = |db: &std::path::Path| -> f64 {
+        let rows = json(db, &["-i", "key_teacher_share", "--level", "city"]);
+        rows.iter().find(|r| r["stage"].is_null()).unwrap()["numerator"]
+            .as_f64()
+            .unwrap()
+    };
+    let before = key(&db);
+    // One 2024 teacher who was not a key teacher becomes a provincial one.
+    let text = std::fs::read_to_string(small_city().dir.join("teachers.csv")).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    let column = header.split(',').position(|h| h == "骨干教师级别").unwrap();
+    let row = lines
+        .find(|l| l.starts_with("2024") && l.split(',').nth(column) == Some("无"))
+        .unwrap()
+        .split(',')
+        .enumerate()
+        .map(|(i, cell)| if i == column { "省级" } else { cell })
+        .collect::<Vec<_>>()
+        .join(",");
+    let file = dir.path().join("teachers.csv");
+    std::fs::write(&file, format!("{header}\n{row}\n")).unwrap();
+    let import = edugov(&db, &["import", file.to_str().unwrap()]);
+    assert_eq!(import.code, 0, "{}", import.stderr);
+    assert_eq!(key(&db), before + 1.0);
+}
+
+#[test]
+fn xlsx_has_values_and_definitions_in_chinese() {
+    let (dir, db) = copy_of_small_city("xlsx");
+    let out = dir.path().join("指标.xlsx");
+    let run = edugov(
+        &db,
+        &[
+            "indicators",
+            "-i",
+            "class_size",
+            "--format",
+            "xlsx",
+            "-o",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&out).unwrap();
+    use calamine::Reader;
+    assert_eq!(
+        book.sheet_names(),
+        vec!["指标值".to_owned(), "指标说明".to_owned()]
+    );
+    let values = book.worksheet_range("指标值").unwrap();
+    let header: Vec<String> = values
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(
+        &header[..8],
+        [
+            "学年",
+            "层级",
+            "区域代码",
+            "学校标识码",
+            "名称",
+            "指标",
+            "学段",
+            "数值"
+        ]
+    );
+    assert!(values
+        .rows()
+        .skip(1)
+        .any(|r| r[5].to_string() == "大班额比例" && r[8].to_string() == "%"));
+    let notes = book.worksheet_range("指标说明").unwrap();
+    assert!(notes
+        .rows()
+        .any(|r| r[0].to_string() == "large_class_count" && r[6].to_string().contains("56")));
+}
+
+#[test]
+fn csv_output_opens_in_excel() {
+    let run = edugov(
+        &small_city().db,
+        &["indicators", "-i", "myopia_rate", "--format", "csv"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.starts_with("\u{feff}学年,层级,区域代码"),
+        "{}",
+        &run.stdout[..60]
+    );
+    assert!(run.stdout.contains("近视率"));
+}
+
+#[test]
+fn mistakes_get_chinese_messages() {
+    let db = &small_city().db;
+    let unknown = edugov(db, &["indicators", "-i", "large_class"]);
+    assert_eq!(unknown.code, 1);
+    assert!(unknown.stderr.contains("未知指标“large_class”") && unknown.stderr.contains("large_class_count"));
+    let year = edugov(db, &["indicators", "--year", "2010"]);
+    assert!(
+        year.stderr.contains("没有 2010—2011学年 的数据"),
+        "{}",
+        year.stderr
+    );
+    let target = edugov(db, &["indicators", "-i", "class_size", "--target", "3"]);
+    assert!(
+        target.stderr.contains("--target 只能与一个 --indicator"),
+        "{}",
+        target.stderr
+    );
+    let area = edugov(db, &["indicators", "--area", "不存在区"]);
+    assert!(area.stderr.contains("找不到名为“不存在区”"), "{}", area.stderr);
+    let (_dir, empty) = crate::empty_db("empty");
+    let none = edugov(&empty, &["indicators"]);
+    assert!(none.stderr.contains("还没有学年数据"), "{}", none.stderr);
+}
+
+#[test]
+fn policy_numbers_come_from_a_rules_file() {
+    let (dir, db) = copy_of_small_city("rules");
+    let count = |extra: &[&str]| -> f64 {
+        let mut args = vec!["-i", "large_class_count", "--level", "city"];
+        args.extend_from_slice(extra);
+        json(&db, &args).iter().find(|r| r["stage"].is_null()).unwrap()["value"]
+            .as_f64()
+            .unwrap()
+    };
+    let rules = dir.path().join("rules.toml");
+    std::fs::write(&rules, "large_class_min = 30\n").unwrap();
+    assert!(count(&["--rules", rules.to_str().unwrap()]) > count(&[]));
+    std::fs::write(&rules, "large_clas_min = 30\n").unwrap();
+    let bad = edugov(&db, &["indicators", "--rules", rules.to_str().unwrap()]);
+    assert!(
+        bad.stderr.contains("规则文件") && bad.stderr.contains("large_clas_min"),
+        "{}",
+        bad.stderr
+    );
+}
