@@ -70,7 +70,7 @@ pub enum ExprError {
     #[error("第 {} 个字符处：表达式不完整，缺少{expected}", at.column())]
     UnexpectedEnd { at: Span, expected: &'static str },
 
-    #[error("第 {} 个字符处：未知的统计函数“{text}”{}；可用 count、sum、avg、share", at.column(), did_you_mean(suggestion))]
+    #[error("第 {} 个字符处：未知的统计函数“{text}”{}；可用 count、sum、avg、share", at.column(), did_you_mean_aside(suggestion))]
     UnknownFunction {
         at: Span,
         text: String,
@@ -80,7 +80,7 @@ pub enum ExprError {
     #[error("第 {} 个字符处：“{text}”不能直接参与运算；字段须放在 count、sum、avg 或 share 中", at.column())]
     BareWord { at: Span, text: String },
 
-    #[error("第 {} 个字符处：未知的统计对象“{text}”{}；可用 schools（学校）、classes（班级）、students（学生）、teachers（教师）、population（人口）", at.column(), did_you_mean(suggestion))]
+    #[error("第 {} 个字符处：未知的统计对象“{text}”{}；可用 schools（学校）、classes（班级）、students（学生）、teachers（教师）、population（人口）", at.column(), did_you_mean_aside(suggestion))]
     UnknownEntity {
         at: Span,
         text: String,
@@ -144,6 +144,13 @@ pub enum ExprError {
 fn did_you_mean(suggestion: &Option<String>) -> String {
     match suggestion {
         Some(s) => format!("，是否想写“{s}”？"),
+        None => String::new(),
+    }
+}
+
+fn did_you_mean_aside(suggestion: &Option<String>) -> String {
+    match suggestion {
+        Some(s) => format!("（是否想写“{s}”？）"),
         None => String::new(),
     }
 }

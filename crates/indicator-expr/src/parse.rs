@@ -373,7 +373,7 @@ impl Parser<'_> {
         self.expect(&Tok::LParen, "左括号“(”")?;
         let entity = self.word("统计对象（schools、classes、students、teachers 或 population）")?;
         let field = if matches!(func, Func::Sum | Func::Avg) {
-            self.expect(&Tok::Dot, "“.”和要求和的字段，如 students.grade")?;
+            self.expect(&Tok::Dot, "“.”和数值字段，如 schools.seats")?;
             Some(self.word("字段名")?)
         } else {
             None

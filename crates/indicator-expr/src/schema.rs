@@ -275,6 +275,27 @@ pub enum Field {
     Children,
 }
 
+impl Field {
+    /// Read from the row's school (for classes, students and teachers).
+    pub fn is_school_level(self) -> bool {
+        matches!(
+            self,
+            Field::Ownership
+                | Field::Inclusive
+                | Field::QualityRating
+                | Field::Location
+                | Field::Serves(_)
+                | Field::Seats
+                | Field::SeatsOf(_)
+                | Field::TeachingFloorArea
+                | Field::SportsGroundArea
+                | Field::EquipmentValue
+                | Field::MultimediaClassrooms
+                | Field::FacilityReported
+        )
+    }
+}
+
 /// One field as the language sees it.
 #[derive(Debug, Clone)]
 pub struct FieldInfo {
