@@ -103,7 +103,9 @@ pub fn run(db: &Path, args: IndicatorsArgs) -> anyhow::Result<ExitCode> {
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("无法读取规则文件 {}", path.display()))?;
-            toml::from_str::<Rules>(&text).with_context(|| format!("规则文件 {} 有误", path.display()))?
+            toml::from_str::<Rules>(&text)
+                .with_context(|| format!("规则文件 {} 有误", path.display()))?
+                .keeping_default_lines()
         }
         None => Rules::default(),
     };
@@ -128,9 +130,15 @@ pub fn run(db: &Path, args: IndicatorsArgs) -> anyhow::Result<ExitCode> {
         None => None,
     };
 
-    // Every year is loaded: changes and 初中升高中比例 need the year before.
+    // The years asked for and the year before each: the change and
+    // 初中升高中比例 need it.
+    let needed: Vec<SchoolYear> = held
+        .iter()
+        .copied()
+        .filter(|y| years.contains(y) || years.contains(&SchoolYear(y.0 + 1)))
+        .collect();
     let started = Instant::now();
-    let snapshots = held
+    let snapshots = needed
         .iter()
         .map(|y| store.year_snapshot(*y))
         .collect::<Result<Vec<_>, _>>()

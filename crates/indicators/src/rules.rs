@@ -130,6 +130,18 @@ impl Rules {
             .find(|l| l.indicator == indicator && l.stage == stage)
     }
 
+    /// Rules read from a file keep the default lines they do not restate:
+    /// a file's line replaces the default for the same indicator and stage.
+    pub fn keeping_default_lines(mut self) -> Rules {
+        let mut lines = Rules::default().lines;
+        for line in self.lines.drain(..) {
+            lines.retain(|l| !(l.indicator == line.indicator && l.stage == line.stage));
+            lines.push(line);
+        }
+        self.lines = lines;
+        self
+    }
+
     /// The 优质均衡 standard of one resource at a stage (primary or junior).
     pub fn balanced_standard(&self, stage: Stage, resource: Resource) -> Option<f64> {
         let table = match stage {
@@ -176,6 +188,29 @@ pub(crate) fn resource_cv_code(resource: Resource) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_line_replaces_only_its_own_default() {
+        let file = Rules {
+            lines: vec![Line {
+                indicator: "inclusive_coverage".into(),
+                stage: None,
+                value: 90.0,
+                source: "plan".into(),
+            }],
+            ..Rules::default()
+        };
+        let rules = file.keeping_default_lines();
+        assert_eq!(
+            rules.line("inclusive_coverage", None).map(|l| l.value),
+            Some(90.0)
+        );
+        assert_eq!(
+            rules.line("public_preschool_share", None).map(|l| l.value),
+            Some(50.0)
+        );
+        assert_eq!(rules.lines.len(), Rules::default().lines.len());
+    }
 
     #[test]
     fn every_line_names_a_catalogue_indicator() {
