@@ -10,8 +10,9 @@ use std::time::Instant;
 
 use anyhow::{bail, Context};
 use comfy_table::{presets::UTF8_FULL_CONDENSED, CellAlignment, Table};
+use indicators::judge::Comparison;
 use indicators::report::{self, Row};
-use indicators::{Computed, Group, Indicator, Level, Query, Rules, CATALOGUE};
+use indicators::{Computed, CustomIndicator, Group, Indicator, Level, Query, Rules, CATALOGUE};
 use registry::{AreaCode, AreaLevel, SchoolYear, Stage};
 use store::Store;
 
@@ -41,6 +42,19 @@ pub struct IndicatorsArgs {
     /// Only values that do not meet their policy line or target
     #[arg(long)]
     unmet: bool,
+    /// A custom indicator: an expression over registry measures, e.g.
+    /// "share(classes where stage = junior and location = rural, size > 50) * 100"
+    #[arg(long)]
+    custom: Option<String>,
+    /// Name of the custom indicator (default: its Chinese reading)
+    #[arg(long, requires = "custom")]
+    name: Option<String>,
+    /// Unit label of the custom indicator, e.g. % (default: none)
+    #[arg(long, requires = "custom", default_value = "")]
+    unit: String,
+    /// For a custom indicator's --target: lower values are better
+    #[arg(long, requires = "custom")]
+    lower_is_better: bool,
     /// Policy numbers (TOML) overriding the defaults of rules.md
     #[arg(long)]
     rules: Option<PathBuf>,
@@ -95,7 +109,11 @@ pub fn run(db: &Path, args: IndicatorsArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let chosen = choose_indicators(&args.indicators)?;
-    if args.target.is_some() && chosen.len() != 1 {
+    let custom = match &args.custom {
+        Some(text) => Some(custom_indicator(text, args.name.as_deref(), &args.unit)?),
+        None => None,
+    };
+    if args.target.is_some() && chosen.len() + usize::from(custom.is_some()) != 1 {
         bail!("--target 只能与一个 --indicator 一起使用（目标值对应一个指标）");
     }
     let stage = args.stage.as_deref().map(Stage::parse).transpose()?;
@@ -158,12 +176,31 @@ pub fn run(db: &Path, args: IndicatorsArgs) -> anyhow::Result<ExitCode> {
         levels,
         by_grade: args.by_grade,
     };
-    let mut values = computed.values(&query);
+    // A custom indicator alone reports only itself; with -i, both.
+    let mut values = if custom.is_some() && query.indicators.is_empty() {
+        Vec::new()
+    } else {
+        computed.values(&query)
+    };
     if let Some(stage) = stage {
         values.retain(|v| v.stage == Some(stage));
     }
+    let mut rows = report::rows(&computed, &values, args.target.filter(|_| custom.is_none()));
+    if let Some(custom) = &custom {
+        let custom_values = computed.custom_values(&snapshots, custom, &query)?;
+        let comparison = if args.lower_is_better {
+            Comparison::AtMost
+        } else {
+            Comparison::AtLeast
+        };
+        rows.extend(report::custom_rows(
+            &computed,
+            custom,
+            &custom_values,
+            args.target.map(|t| (t, comparison)),
+        ));
+    }
     let queried = started.elapsed() - loaded - tallied;
-    let mut rows = report::rows(&computed, &values, args.target);
     if args.unmet {
         rows.retain(|r| r.met == Some(false));
     }
@@ -183,11 +220,55 @@ pub fn run(db: &Path, args: IndicatorsArgs) -> anyhow::Result<ExitCode> {
         OutputFormat::Csv => write_out(args.output.as_deref(), &csv_bytes(&rows)?)?,
         OutputFormat::Xlsx => {
             let path = args.output.context("xlsx 格式需要 --output 文件名")?;
-            crate::indicators_xlsx::write(&path, &rows, &query.indicators)?;
+            crate::indicators_xlsx::write(&path, &rows, &query.indicators, custom.as_ref())?;
             eprintln!("已写出 {} 个指标值到 {}", rows.len(), path.display());
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Checks a custom definition; a mistake is shown under the expression
+/// with a caret at the place it was found.
+fn custom_indicator(text: &str, name: Option<&str>, unit: &str) -> anyhow::Result<CustomIndicator> {
+    match indicator_expr::Definition::parse(text) {
+        Ok(definition) => Ok(CustomIndicator {
+            code: "custom".to_owned(),
+            name: name
+                .map(str::to_owned)
+                .unwrap_or_else(|| definition.describe_zh()),
+            unit: unit.to_owned(),
+            definition,
+        }),
+        Err(err) => {
+            let mut message = format!("自定义指标有误：{err}\n  {text}");
+            if let Some(span) = err.span() {
+                let before: usize = text.chars().take(span.start).map(display_width).sum();
+                let under: usize = text
+                    .chars()
+                    .skip(span.start)
+                    .take(span.end.saturating_sub(span.start).max(1))
+                    .map(display_width)
+                    .sum();
+                message.push_str(&format!("\n  {}{}", " ".repeat(before), "^".repeat(under.max(1))));
+            }
+            bail!(message)
+        }
+    }
+}
+
+/// Terminal columns of a character: CJK and full-width forms take two.
+fn display_width(c: char) -> usize {
+    if ('\u{1100}'..='\u{115F}').contains(&c)
+        || ('\u{2E80}'..='\u{A4CF}').contains(&c)
+        || ('\u{AC00}'..='\u{D7A3}').contains(&c)
+        || ('\u{F900}'..='\u{FAFF}').contains(&c)
+        || ('\u{FF00}'..='\u{FF60}').contains(&c)
+        || ('\u{FFE0}'..='\u{FFE6}').contains(&c)
+    {
+        2
+    } else {
+        1
+    }
 }
 
 /// Codes, Chinese names and group codes; unknown words get the list.
@@ -308,22 +389,6 @@ fn print_catalogue() {
     println!("指标组（--indicator 也可填组名）：{}", groups.join("、"));
 }
 
-fn stage_label(row: &Row) -> String {
-    if let Some(grade) = row.grade {
-        return registry::Grade(grade).label_zh();
-    }
-    row.stage
-        .and_then(Stage::from_code)
-        .map(|s| s.label_zh().to_owned())
-        .unwrap_or_else(|| "合计".to_owned())
-}
-
-fn unit_of(row: &Row) -> indicators::Unit {
-    indicators::find(row.indicator)
-        .map(|i| i.unit)
-        .unwrap_or(indicators::Unit::Count)
-}
-
 fn print_table(rows: &[Row]) {
     if rows.is_empty() {
         println!("没有符合条件的指标值。");
@@ -343,31 +408,30 @@ fn print_table(rows: &[Row]) {
         "达标",
     ]);
     for row in rows {
-        let unit = unit_of(row);
-        let fraction = match row.denominator {
-            Some(d) => format!(
+        let fraction = match (row.numerator, row.denominator) {
+            (Some(n), Some(d)) => format!(
                 "{} / {}",
-                report::format_number(row.numerator, fraction_digits(row.numerator)),
+                report::format_number(n, fraction_digits(n)),
                 report::format_number(d, fraction_digits(d))
             ),
-            None => String::new(),
+            _ => String::new(),
         };
         table.add_row([
             row.school_year.to_string(),
             row.place_name.clone(),
-            row.indicator_name.to_owned(),
-            stage_label(row),
-            report::format_value(unit, row.value),
+            row.indicator_name.to_string(),
+            report::stage_label(row),
+            report::format_row_value(row, row.value),
             fraction,
-            report::format_change(unit, row.change),
+            report::format_change(row.digits, row.change),
             row.line
-                .map(|l| report::format_value(unit, Some(l)))
+                .map(|l| report::format_row_value(row, Some(l)))
                 .unwrap_or_default(),
             match row.met {
                 Some(true) => "✓".to_owned(),
                 Some(false) => format!(
                     "✗ 差 {}",
-                    report::format_number(-row.gap.unwrap_or(0.0), unit.digits())
+                    report::format_number(-row.gap.unwrap_or(0.0), row.digits)
                 ),
                 None => String::new(),
             },
@@ -424,19 +488,19 @@ fn csv_bytes(rows: &[Row]) -> anyhow::Result<Vec<u8>> {
             row.school.clone().unwrap_or_default(),
             row.school_group.clone().unwrap_or_default(),
             row.place_name.clone(),
-            row.indicator.to_owned(),
-            row.indicator_name.to_owned(),
-            row.stage
-                .and_then(Stage::from_code)
-                .map(|s| s.label_zh())
-                .unwrap_or("合计")
-                .to_owned(),
+            row.indicator.to_string(),
+            row.indicator_name.to_string(),
+            if row.grade.is_some() {
+                String::new()
+            } else {
+                report::stage_label(row)
+            },
             row.grade
                 .map(|g| registry::Grade(g).label_zh())
                 .unwrap_or_default(),
             num(row.value),
-            row.unit.to_owned(),
-            row.numerator.to_string(),
+            row.unit.to_string(),
+            num(row.numerator),
             num(row.denominator),
             num(row.change),
             num(row.line),

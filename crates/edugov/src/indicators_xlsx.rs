@@ -6,11 +6,15 @@ use std::path::Path;
 
 use anyhow::Context;
 use indicators::report::Row;
-use indicators::{Indicator, Level, CATALOGUE};
-use registry::Stage;
+use indicators::{CustomIndicator, Indicator, Level, CATALOGUE};
 use rust_xlsxwriter::{Format, FormatAlign, Workbook};
 
-pub fn write(path: &Path, rows: &[Row], chosen: &[&'static Indicator]) -> anyhow::Result<()> {
+pub fn write(
+    path: &Path,
+    rows: &[Row],
+    chosen: &[&'static Indicator],
+    custom: Option<&CustomIndicator>,
+) -> anyhow::Result<()> {
     let mut book = Workbook::new();
     let header = Format::new()
         .set_bold()
@@ -50,10 +54,7 @@ pub fn write(path: &Path, rows: &[Row], chosen: &[&'static Indicator]) -> anyhow
     }
     for (i, row) in rows.iter().enumerate() {
         let r = i as u32 + 1;
-        let unit = indicators::find(row.indicator)
-            .map(|i| i.unit)
-            .unwrap_or(indicators::Unit::Count);
-        let digits = by_digits(unit.digits());
+        let digits = by_digits(row.digits);
         sheet.write_number(r, 0, f64::from(row.school_year))?;
         sheet.write_string(
             r,
@@ -63,24 +64,18 @@ pub fn write(path: &Path, rows: &[Row], chosen: &[&'static Indicator]) -> anyhow
         sheet.write_string(r, 2, row.area.as_deref().unwrap_or_default())?;
         sheet.write_string(r, 3, row.school.as_deref().unwrap_or_default())?;
         sheet.write_string(r, 4, &row.place_name)?;
-        sheet.write_string(r, 5, row.indicator_name)?;
-        let stage = match row.grade {
-            Some(g) => registry::Grade(g).label_zh(),
-            None => row
-                .stage
-                .and_then(Stage::from_code)
-                .map(|s| s.label_zh())
-                .unwrap_or("合计")
-                .to_owned(),
-        };
+        sheet.write_string(r, 5, row.indicator_name.as_ref())?;
+        let stage = indicators::report::stage_label(row);
         sheet.write_string(r, 6, &stage)?;
         match row.value {
             Some(v) => sheet.write_number_with_format(r, 7, v, digits)?,
             None => sheet.write_string(r, 7, "—")?,
         };
-        sheet.write_string(r, 8, row.unit)?;
+        sheet.write_string(r, 8, row.unit.as_ref())?;
         let fraction_format = |x: f64| if x.fract() == 0.0 { count } else { by_digits(2) };
-        sheet.write_number_with_format(r, 9, row.numerator, fraction_format(row.numerator))?;
+        if let Some(n) = row.numerator {
+            sheet.write_number_with_format(r, 9, n, fraction_format(n))?;
+        }
         if let Some(d) = row.denominator {
             sheet.write_number_with_format(r, 10, d, fraction_format(d))?;
         }
@@ -146,8 +141,28 @@ pub fn write(path: &Path, rows: &[Row], chosen: &[&'static Indicator]) -> anyhow
             notes.write_string_with_format(r, col as u16, *text, &wrap)?;
         }
     }
+    let mut last = listed.len() as u32;
+    if let Some(custom) = custom {
+        last += 1;
+        let definition = format!("{}\n（{}）", custom.definition, custom.definition.describe_zh());
+        for (col, text) in [
+            custom.code.as_str(),
+            &custom.name,
+            "",
+            &custom.unit,
+            "",
+            "",
+            &definition,
+            "自定义指标",
+        ]
+        .iter()
+        .enumerate()
+        {
+            notes.write_string_with_format(last, col as u16, *text, &wrap)?;
+        }
+    }
     notes.write_string(
-        listed.len() as u32 + 2,
+        last + 2,
         0,
         "说明：区域值为各校分子、分母分别汇总后相除（比值之和，非比值平均）；“较上年”为本学年数值减上一学年数值。",
     )?;

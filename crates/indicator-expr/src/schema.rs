@@ -184,11 +184,6 @@ impl Vocab {
 
     /// Reads a value (code in any case, Chinese label or alias) into its ordinal.
     pub(crate) fn parse(self, text: &str) -> Result<u32, ParseError> {
-        // Bureaus say 农村 for 乡村; registry's Location has no such alias yet.
-        // (To move into `registry::codes` aliases; kept here so 农村 works today.)
-        if self == Vocab::Location && text == "农村" {
-            return Ok(ordinal(Location::ALL, Location::Rural) as u32);
-        }
         let lower = text.to_ascii_lowercase();
         per_vocab!(self, T => {
             let value = T::parse(text).or_else(|err| T::parse(&lower).map_err(|_| err))?;

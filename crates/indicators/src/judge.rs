@@ -46,8 +46,18 @@ pub struct Judgement {
 /// Judges `value` as reports show it (rounded to the unit's digits), so that
 /// a value printed as 85.00 % never reads "not met" against 85 %.
 pub fn judge(indicator: &Indicator, value: f64, at: f64, line: Line) -> Judgement {
-    let shown = round(value, indicator.unit.digits());
-    let comparison = Comparison::of(indicator.direction);
+    judge_with(
+        Comparison::of(indicator.direction),
+        indicator.unit.digits(),
+        value,
+        at,
+        line,
+    )
+}
+
+/// As [`judge`], for a value shown with `digits` decimals (custom indicators).
+pub fn judge_with(comparison: Comparison, digits: usize, value: f64, at: f64, line: Line) -> Judgement {
+    let shown = round(value, digits);
     let gap = match comparison {
         Comparison::AtLeast => shown - at,
         Comparison::AtMost => at - shown,
@@ -57,7 +67,7 @@ pub fn judge(indicator: &Indicator, value: f64, at: f64, line: Line) -> Judgemen
         comparison,
         at,
         met: gap >= 0.0,
-        gap: round(gap, indicator.unit.digits()),
+        gap: round(gap, digits),
     }
 }
 

@@ -2,18 +2,21 @@
 //! target and the judgement — what every output (table, CSV, xlsx, JSON,
 //! the web) shows, so they never disagree.
 
+use std::borrow::Cow;
+
 use registry::Stage;
 
 use crate::catalogue::Unit;
 use crate::compute::{Computed, Value};
-use crate::judge::{self, judge, Line};
+use crate::custom::{CustomIndicator, CustomValue};
+use crate::judge::{self, judge, Comparison, Line};
 use crate::places::Level;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Row {
-    pub indicator: &'static str,
-    pub indicator_name: &'static str,
-    pub unit: &'static str,
+    pub indicator: Cow<'static, str>,
+    pub indicator_name: Cow<'static, str>,
+    pub unit: Cow<'static, str>,
     /// Stage code, or `None` for the value over all the indicator's stages.
     pub stage: Option<&'static str>,
     pub grade: Option<i8>,
@@ -25,9 +28,13 @@ pub struct Row {
     pub place_name: String,
     pub school_year: u16,
     pub value: Option<f64>,
-    pub numerator: f64,
+    /// `None` only for a custom indicator whose numerator is itself undefined.
+    pub numerator: Option<f64>,
     pub denominator: Option<f64>,
     pub change: Option<f64>,
+    /// Digits the value is shown with.
+    #[serde(skip)]
+    pub digits: usize,
     /// The policy line (from the rules) or the target the value is judged against.
     pub line: Option<f64>,
     pub line_kind: Option<Line>,
@@ -59,19 +66,11 @@ pub fn rows(computed: &Computed, values: &[Value], target: Option<f64>) -> Vec<R
                 .zip(line)
                 .zip(line_kind)
                 .map(|((value, at), kind)| judge(v.indicator, value, at, kind));
-            let (area, school, school_group) = match v.level {
-                Level::City | Level::County | Level::Township => (Some(place.code.clone()), None, None),
-                Level::School => (
-                    place.county.as_ref().map(|c| c.as_str().to_owned()),
-                    Some(place.code.clone()),
-                    None,
-                ),
-                Level::SchoolGroup => (city.clone(), None, Some(place.code.clone())),
-            };
+            let (area, school, school_group) = place_codes(place, v.level, city.as_deref());
             Some(Row {
-                indicator: v.indicator.code,
-                indicator_name: v.indicator.name_zh,
-                unit: v.indicator.unit.label_zh(),
+                indicator: Cow::Borrowed(v.indicator.code),
+                indicator_name: Cow::Borrowed(v.indicator.name_zh),
+                unit: Cow::Borrowed(v.indicator.unit.label_zh()),
                 stage: v.stage.map(Stage::code),
                 grade: v.grade.map(|g| g.0),
                 level: v.level.code(),
@@ -81,9 +80,10 @@ pub fn rows(computed: &Computed, values: &[Value], target: Option<f64>) -> Vec<R
                 place_name: place.name.clone(),
                 school_year: computed.school_year(v).0,
                 value: v.value,
-                numerator: v.numerator,
+                numerator: Some(v.numerator),
                 denominator: v.denominator,
                 change: v.change,
+                digits: v.indicator.unit.digits(),
                 line,
                 line_kind,
                 met: judgement.map(|j| j.met),
@@ -91,6 +91,102 @@ pub fn rows(computed: &Computed, values: &[Value], target: Option<f64>) -> Vec<R
             })
         })
         .collect()
+}
+
+/// A place's codes as rows carry them: (area, school, school group).
+fn place_codes(
+    place: &crate::places::Place,
+    level: Level,
+    city: Option<&str>,
+) -> (Option<String>, Option<String>, Option<String>) {
+    match level {
+        Level::City | Level::County | Level::Township => (Some(place.code.clone()), None, None),
+        Level::School => (
+            place.county.as_ref().map(|c| c.as_str().to_owned()),
+            Some(place.code.clone()),
+            None,
+        ),
+        Level::SchoolGroup => (city.map(str::to_owned), None, Some(place.code.clone())),
+    }
+}
+
+/// Rows for a custom indicator's values, shown with two decimals; a
+/// `target` is judged with `comparison`.
+pub fn custom_rows(
+    computed: &Computed,
+    custom: &CustomIndicator,
+    values: &[CustomValue],
+    target: Option<(f64, Comparison)>,
+) -> Vec<Row> {
+    let city = computed
+        .years
+        .first()
+        .and_then(|y| y.level(Level::City).places.first())
+        .map(|p| p.code.clone());
+    values
+        .iter()
+        .filter_map(|v| {
+            let place = computed
+                .years
+                .get(v.year as usize)?
+                .level(v.level)
+                .places
+                .get(v.place as usize)?;
+            let (area, school, school_group) = place_codes(place, v.level, city.as_deref());
+            let judgement = v
+                .value
+                .zip(target)
+                .map(|(value, (at, comparison))| judge::judge_with(comparison, 2, value, at, Line::Target));
+            Some(Row {
+                indicator: Cow::Owned(custom.code.clone()),
+                indicator_name: Cow::Owned(custom.name.clone()),
+                unit: Cow::Owned(custom.unit.clone()),
+                stage: None,
+                grade: None,
+                level: v.level.code(),
+                area,
+                school,
+                school_group,
+                place_name: place.name.clone(),
+                school_year: computed.school_year_of(v.year).0,
+                value: v.value,
+                numerator: v.numerator,
+                denominator: v.denominator,
+                change: v.change,
+                digits: 2,
+                line: target.map(|t| t.0),
+                line_kind: target.map(|_| Line::Target),
+                met: judgement.map(|j| j.met),
+                gap: judgement.map(|j| j.gap),
+            })
+        })
+        .collect()
+}
+
+/// The stage column: a grade, a stage, 合计 for the value over an
+/// indicator's stages, or nothing for indicators without stages.
+pub fn stage_label(row: &Row) -> String {
+    if let Some(grade) = row.grade {
+        return registry::Grade(grade).label_zh();
+    }
+    match row.stage.and_then(Stage::from_code) {
+        Some(stage) => stage.label_zh().to_owned(),
+        None if crate::find(&row.indicator).is_some_and(|i| !i.stages.is_empty()) => "合计".to_owned(),
+        None => String::new(),
+    }
+}
+
+/// A row's value as a report prints it, by its digits and unit label.
+pub fn format_row_value(row: &Row, value: Option<f64>) -> String {
+    let Some(value) = value else {
+        return "—".to_owned();
+    };
+    let number = format_number(value, row.digits);
+    match row.unit.as_ref() {
+        "%" => format!("{number}%"),
+        "∶1" => format!("{number}∶1"),
+        _ => number,
+    }
 }
 
 /// A value as a report prints it: `89.70%`, `13.52∶1`, `1,234`, `0.412`.
@@ -106,13 +202,13 @@ pub fn format_value(unit: Unit, value: Option<f64>) -> String {
     }
 }
 
-/// A signed change in the unit's digits: `+1.25`, `−3`, `0.00`.
-pub fn format_change(unit: Unit, change: Option<f64>) -> String {
+/// A signed change with `digits` decimals: `+1.25`, `−3`, `0.00`.
+pub fn format_change(digits: usize, change: Option<f64>) -> String {
     let Some(change) = change else {
         return String::new();
     };
-    let rounded = judge::round(change, unit.digits());
-    let number = format_number(rounded.abs(), unit.digits());
+    let rounded = judge::round(change, digits);
+    let number = format_number(rounded.abs(), digits);
     if rounded > 0.0 {
         format!("+{number}")
     } else if rounded < 0.0 {
@@ -152,8 +248,8 @@ mod tests {
         assert_eq!(format_value(Unit::Coefficient, Some(0.41249)), "0.412");
         assert_eq!(format_value(Unit::Percent, None), "—");
         assert_eq!(format_number(-1234.5, 1), "-1,234.5");
-        assert_eq!(format_change(Unit::Percent, Some(-0.004)), "0.00");
-        assert_eq!(format_change(Unit::Count, Some(-12.0)), "−12");
-        assert_eq!(format_change(Unit::Percent, Some(1.256)), "+1.26");
+        assert_eq!(format_change(2, Some(-0.004)), "0.00");
+        assert_eq!(format_change(0, Some(-12.0)), "−12");
+        assert_eq!(format_change(2, Some(1.256)), "+1.26");
     }
 }

@@ -100,9 +100,9 @@ vocabulary! {
 vocabulary! {
     /// 城区 / 镇区 / 乡村 — statistical urban–rural location.
     Location, "城乡分类" {
-        Urban = "urban", "城区";
-        Town = "town", "镇区";
-        Rural = "rural", "乡村";
+        Urban = "urban", "城区", ["城市"];
+        Town = "town", "镇区", ["县镇"];
+        Rural = "rural", "乡村", ["农村"];
     }
 }
 

@@ -224,11 +224,11 @@ fn xlsx_has_values_and_definitions_in_chinese() {
     assert!(values
         .rows()
         .skip(1)
-        .any(|r| r[5].to_string() == "大班额比例" && r[8].to_string() == "%"));
+        .any(|r| r[5] == "大班额比例" && r[8] == "%"));
     let notes = book.worksheet_range("指标说明").unwrap();
     assert!(notes
         .rows()
-        .any(|r| r[0].to_string() == "large_class_count" && r[6].to_string().contains("56")));
+        .any(|r| r[0] == "large_class_count" && r[6].to_string().contains("56")));
 }
 
 #[test]
@@ -291,4 +291,94 @@ fn policy_numbers_come_from_a_rules_file() {
         "{}",
         bad.stderr
     );
+}
+
+#[test]
+fn a_custom_indicator_is_summed_up_like_the_catalogue() {
+    let db = &small_city().db;
+    let custom = "share(classes where stage = junior and location = 农村, size > 40) * 100";
+    let rows = json(
+        db,
+        &[
+            "--custom",
+            custom,
+            "--name",
+            "农村初中40人以上班级占比",
+            "--level",
+            "city",
+            "--level",
+            "county",
+        ],
+    );
+    let city = rows.iter().find(|r| r["level"] == "city").unwrap();
+    assert_eq!(city["indicator_name"], "农村初中40人以上班级占比");
+    let counties: Vec<&Json> = rows.iter().filter(|r| r["level"] == "county").collect();
+    let (n, d) = counties.iter().fold((0.0, 0.0), |(n, d), r| {
+        (
+            n + r["numerator"].as_f64().unwrap(),
+            d + r["denominator"].as_f64().unwrap(),
+        )
+    });
+    assert_eq!(
+        (n, d),
+        (
+            city["numerator"].as_f64().unwrap(),
+            city["denominator"].as_f64().unwrap()
+        )
+    );
+    assert!(d > 0.0);
+    let value = city["value"].as_f64().unwrap();
+    assert!((value - n / d * 100.0).abs() < 1e-9);
+    // Its denominator is what the catalogue counts as rural junior classes' base.
+    let all_junior = json(db, &["-i", "class_count", "--level", "city", "--stage", "junior"]);
+    assert!(d <= all_junior[0]["value"].as_f64().unwrap());
+    // With a target, lower being better.
+    let judged = json(
+        db,
+        &[
+            "--custom",
+            custom,
+            "--level",
+            "city",
+            "--target",
+            "0",
+            "--lower-is-better",
+        ],
+    );
+    assert_eq!(judged[0]["met"], Json::Bool(value == 0.0));
+}
+
+#[test]
+fn a_wrong_custom_indicator_is_shown_where_it_is_wrong() {
+    let db = &small_city().db;
+    let run = edugov(
+        db,
+        &["indicators", "--custom", "count(students where stag = junior)"],
+    );
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("学生没有字段“stag”") && run.stderr.contains("stage"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("\n                       ^^^^"),
+        "{}",
+        run.stderr
+    );
+    let run = edugov(
+        db,
+        &[
+            "indicators",
+            "--custom",
+            "count(students) / (count(teachers) - count(teachers))",
+        ],
+    );
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("自定义指标有误"), "{}", run.stderr);
+    let run = edugov(
+        db,
+        &["indicators", "--custom", "count(classes where size = 初中)"],
+    );
+    assert_eq!(run.code, 1, "{}", run.stdout);
 }
