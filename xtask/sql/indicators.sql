@@ -285,11 +285,13 @@ GROUP BY ALL;
 CREATE OR REPLACE TEMP TABLE place_schools AS
 SELECT y, level, place, count(*) AS schools FROM years, member GROUP BY ALL;
 
--- By grade: students, screened and myopic, per place (grades −2 … 12).
+-- By grade: students, screened and myopic, per place (grades −2 … 12), of
+-- the general stages only (as the catalogue's stage rows).
 CREATE OR REPLACE TEMP TABLE grade_tally AS
 SELECT y, level, place, grade, sum(students) AS students, sum(screened) AS screened, sum(myopic) AS myopic
 FROM student_grades JOIN member USING (school)
 WHERE y IN (SELECT y FROM years) AND grade BETWEEN -2 AND 12
+  AND stage IN ('preschool', 'primary', 'junior', 'senior')
 GROUP BY ALL;
 
 -- Resident children aged 3–5 per township, summed into its county (when
@@ -371,8 +373,8 @@ SELECT 'average_class_size', stage, NULL, level, place, y, class_size_sum, class
        class_size_sum <> 0 OR classes <> 0
 FROM v WHERE variant IN ('preschool', 'primary', 'junior', 'senior')
 UNION ALL
--- preschool_gross_enrolment (学前三年毛入园率): kindergarten children ÷ residents aged 3–5 × 100; areas only
-SELECT 'preschool_gross_enrolment', NULL, NULL, level, place, y,
+-- preschool_gross_enrolment_ratio (学前三年毛入园率): kindergarten children ÷ residents aged 3–5 × 100; areas only
+SELECT 'preschool_gross_enrolment_ratio', NULL, NULL, level, place, y,
        coalesce(k.students, 0), coalesce(p.children, 0), 100.0,
        coalesce(k.students, 0) <> 0 OR coalesce(p.children, 0) <> 0
 FROM (SELECT * FROM v WHERE variant = 'preschool' AND level IN ('city', 'county', 'township')) k
@@ -508,9 +510,9 @@ SELECT 'seat_utilisation', stage, NULL, level, place, y, students, seats, 100.0,
        students <> 0 OR seats <> 0
 FROM v WHERE variant IN ('preschool', 'primary', 'junior', 'senior', 'school_stages')
 UNION ALL
--- senior_entry_rate (初中升高中比例, areas only): senior grade-10 students this year ÷
+-- senior_entry_ratio (初中升高中比例, areas only): senior grade-10 students this year ÷
 -- junior grade-9 students of the same place last year × 100, when last year is held
-SELECT 'senior_entry_rate', NULL, NULL, now.level, now.place, now.y,
+SELECT 'senior_entry_ratio', NULL, NULL, now.level, now.place, now.y,
        coalesce(s.first_grade, 0), coalesce(j.last_grade, 0), 100.0,
        coalesce(s.first_grade, 0) <> 0 OR coalesce(j.last_grade, 0) <> 0
 FROM places now

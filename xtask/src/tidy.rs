@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 /// Crates that must stay pure (no I/O): their manifests may not name these.
-const PURE_CRATES: [&str; 2] = ["registry", "demo"];
+const PURE_CRATES: [&str; 4] = ["registry", "demo", "indicators", "indicator-expr"];
 const IMPURE_DEPENDENCIES: [&str; 9] = [
     "rusqlite",
     "sqlx",

@@ -185,9 +185,14 @@ pub fn run(db: &Path, args: IndicatorsArgs) -> anyhow::Result<ExitCode> {
     if let Some(stage) = stage {
         values.retain(|v| v.stage == Some(stage));
     }
+    let custom_values = match &custom {
+        Some(custom) => computed.custom_values(&snapshots, custom, &query)?,
+        None => Vec::new(),
+    };
+    // The engine's time ends here; rows are rendering.
+    let queried = started.elapsed() - loaded - tallied;
     let mut rows = report::rows(&computed, &values, args.target.filter(|_| custom.is_none()));
     if let Some(custom) = &custom {
-        let custom_values = computed.custom_values(&snapshots, custom, &query)?;
         let comparison = if args.lower_is_better {
             Comparison::AtMost
         } else {
@@ -200,7 +205,6 @@ pub fn run(db: &Path, args: IndicatorsArgs) -> anyhow::Result<ExitCode> {
             args.target.map(|t| (t, comparison)),
         ));
     }
-    let queried = started.elapsed() - loaded - tallied;
     if args.unmet {
         rows.retain(|r| r.met == Some(false));
     }

@@ -299,7 +299,7 @@ pub static CATALOGUE: &[Indicator] = &[
         PerClass, SCHOOL_STAGES, all: false, grade: false, LowerIsBetter, Everywhere, CLASS_SIZE_SOURCE,
         "各班登记班额之和 ÷ 班级数", "Sum of registered class sizes ÷ classes"),
     // 学前教育
-    indicator!("preschool_gross_enrolment", "学前三年毛入园率", "Preschool gross enrolment ratio", Preschool,
+    indicator!("preschool_gross_enrolment_ratio", "学前三年毛入园率", "Preschool gross enrolment ratio", Preschool,
         Measure::PreschoolGrossEnrolment, Percent, PRESCHOOL, all: false, grade: false, HigherIsBetter,
         AreasOnly, PRESCHOOL_SOURCE,
         "在园幼儿数 ÷ 本区域3—5周岁常住儿童数 × 100%（仅区域，学校无人口分母）",
@@ -445,7 +445,7 @@ pub static CATALOGUE: &[Indicator] = &[
         SCHOOL_STAGES, all: true, grade: false, Neutral, Everywhere, REGISTRY_SOURCE,
         "在校生数 ÷ 核定学位数 × 100%（超过100%即学位不足）",
         "Students ÷ seats × 100% (over 100% means too few seats)"),
-    indicator!("senior_entry_rate", "初中升高中比例", "Junior-to-senior entry rate", Students,
+    indicator!("senior_entry_ratio", "初中升高中比例", "Junior-to-senior entry rate", Students,
         Measure::SeniorEntryRate, Percent, PRESCHOOL, all: false, grade: false, HigherIsBetter, AreasOnly,
         REGISTRY_SOURCE,
         "本学年普通高中一年级在校生数 ÷ 上一学年初中九年级在校生数 × 100%（仅区域）",
@@ -485,7 +485,7 @@ mod tests {
             "large_class_count",
             "oversize_class_share",
             "average_class_size",
-            "preschool_gross_enrolment",
+            "preschool_gross_enrolment_ratio",
             "inclusive_coverage",
             "public_preschool_share",
             "quality_kindergarten_share",
@@ -497,7 +497,7 @@ mod tests {
             "migrant_public_share",
             "boarder_share",
             "seat_utilisation",
-            "senior_entry_rate",
+            "senior_entry_ratio",
         ] {
             assert!(find(code).is_some(), "{code}");
         }

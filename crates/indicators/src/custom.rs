@@ -269,7 +269,7 @@ mod tests {
             .all(|v| !matches!(v.level, Level::School | Level::SchoolGroup)));
         // It agrees with the catalogue's 学前三年毛入园率.
         let catalogue = computed.values(&Query {
-            indicators: vec![crate::find("preschool_gross_enrolment").unwrap()],
+            indicators: vec![crate::find("preschool_gross_enrolment_ratio").unwrap()],
             levels: vec![Level::County],
             ..Query::default()
         });

@@ -294,13 +294,16 @@ impl YearData {
 /// (the students the value is per). The weighted mean is then the county's
 /// own ratio of sums. rules.md notes the weighting is to verify against the
 /// 2017 办法; the 2012 基本均衡 办法 weights by enrolment this way.
+/// Two passes (mean, then squared deviations) so that equal school values
+/// give a spread of exactly zero.
 fn spreads(snapshot: &YearSnapshot, schools: &[Tally], counties: usize) -> Vec<[[Option<Spread>; 7]; 2]> {
-    // (Σw, Σw·x, Σw·x²) per county, stage, resource.
-    let mut sums = vec![[[(0.0f64, 0.0f64, 0.0f64, 0u32); 7]; 2]; counties];
+    // Every school value with its weight: (county, stage k, resource, w, x).
+    let mut points: Vec<(usize, usize, usize, f64, f64)> = Vec::new();
     for (school, tally) in snapshot.schools.iter().zip(schools) {
-        let Some(county) = sums.get_mut(school.county as usize) else {
+        let county = school.county as usize;
+        if county >= counties {
             continue;
-        };
+        }
         for (k, stage) in [Stage::Primary, Stage::Junior].into_iter().enumerate() {
             if !school.serves[stage.index()] {
                 continue;
@@ -309,29 +312,32 @@ fn spreads(snapshot: &YearSnapshot, schools: &[Tally], counties: usize) -> Vec<[
             for r in Resource::ALL {
                 let (n, d, scale) = tally::resource(s, r);
                 if d > 0.0 {
-                    let x = n / d * scale;
-                    let acc = &mut county[k][r.index()];
-                    acc.0 += d;
-                    acc.1 += d * x;
-                    acc.2 += d * x * x;
-                    acc.3 += 1;
+                    points.push((county, k, r.index(), d, n / d * scale));
                 }
             }
         }
     }
+    // (Σw, Σw·x, Σw·(x − mean)², schools) per county, stage, resource.
+    let mut sums = vec![[[(0.0f64, 0.0f64, 0.0f64, 0u32); 7]; 2]; counties];
+    for &(c, k, r, w, x) in &points {
+        let acc = &mut sums[c][k][r];
+        acc.0 += w;
+        acc.1 += w * x;
+        acc.3 += 1;
+    }
+    for &(c, k, r, w, x) in &points {
+        let acc = &mut sums[c][k][r];
+        let mean = acc.1 / acc.0;
+        acc.2 += w * (x - mean) * (x - mean);
+    }
     sums.into_iter()
         .map(|county| {
             county.map(|stage| {
-                stage.map(|(w, wx, wxx, n)| {
-                    (w > 0.0).then(|| {
-                        let mean = wx / w;
-                        // Clamp: rounding can make a zero variance slightly negative.
-                        let variance = (wxx / w - mean * mean).max(0.0);
-                        Spread {
-                            mean,
-                            sd: variance.sqrt(),
-                            schools: n,
-                        }
+                stage.map(|(w, wx, squares, n)| {
+                    (w > 0.0).then(|| Spread {
+                        mean: wx / w,
+                        sd: (squares / w).sqrt(),
+                        schools: n,
                     })
                 })
             })

@@ -59,7 +59,7 @@ impl Default for Rules {
         const LARGE: &str = "国发〔2016〕40号：消除大班额";
         const MYOPIA: &str = "综合防控儿童青少年近视实施方案：2030年目标";
         let mut lines = vec![
-            line("preschool_gross_enrolment", None, 90.0, PRESCHOOL),
+            line("preschool_gross_enrolment_ratio", None, 90.0, PRESCHOOL),
             line("inclusive_coverage", None, 85.0, PRESCHOOL),
             line("public_preschool_share", None, 50.0, PRESCHOOL),
             line("large_class_count", None, 0.0, LARGE),

@@ -198,7 +198,16 @@ pub fn schools(snapshot: &YearSnapshot, rules: &Rules) -> Vec<Tally> {
         let myopic = u64::from(student.myopic == Some(true));
         s.screened += screened;
         s.myopic += myopic;
-        if let Some(g) = grade_index(student.grade.0).and_then(|i| tally.grades.get_mut(i)) {
+        // By-grade rows cover the general stages, as the stage rows of the
+        // indicators that have grades do: a 中职 高一 is not a 普高 高一.
+        let general = matches!(
+            student.stage,
+            Stage::Preschool | Stage::Primary | Stage::Junior | Stage::Senior
+        );
+        if let Some(g) = grade_index(student.grade.0)
+            .filter(|_| general)
+            .and_then(|i| tally.grades.get_mut(i))
+        {
             g.students += 1;
             g.screened += screened;
             g.myopic += myopic;

@@ -210,15 +210,15 @@ fn preschool_shares_are_ratios_of_sums() {
         100.0,
     );
     // 60 children in kindergarten, 40 aged 3–5 (the six-year-olds do not count).
-    let gross = value(&c, "preschool_gross_enrolment", "3701", None, 2024);
+    let gross = value(&c, "preschool_gross_enrolment_ratio", "3701", None, 2024);
     assert_eq!((gross.numerator, gross.denominator), (60.0, Some(40.0)));
     approx(gross.value, 150.0);
     approx(
-        value(&c, "preschool_gross_enrolment", "370102", None, 2024).value,
+        value(&c, "preschool_gross_enrolment_ratio", "370102", None, 2024).value,
         100.0,
     );
     // 历城 has children in kindergarten but no population rows: no value, not infinity.
-    let no_base = value(&c, "preschool_gross_enrolment", "370112", None, 2024);
+    let no_base = value(&c, "preschool_gross_enrolment_ratio", "370112", None, 2024);
     assert_eq!(
         (no_base.numerator, no_base.denominator, no_base.value),
         (20.0, Some(0.0), None)
@@ -380,6 +380,26 @@ fn coefficient_of_variation_is_weighted_by_enrolment() {
         value(&c, "teaching_floor_area_cv", "370102", Some(Stage::Primary), 2024).value,
         0.0,
     );
+    // P4 at the same 45 m² a pupil as P3: a spread of exactly zero, not 1e-7.
+    let mut same = year_2024();
+    same.schools[4].facility = Some(FacilityRow {
+        teaching_floor_area: 225.0,
+        sports_ground_area: 0.0,
+        equipment_value: 0.0,
+        multimedia_classrooms: 0,
+    });
+    let c2 = Computed::new(&[same], Rules::default());
+    let floor = value(
+        &c2,
+        "teaching_floor_area_cv",
+        "370102",
+        Some(Stage::Primary),
+        2024,
+    );
+    assert_eq!(
+        (floor.numerator, floor.denominator, floor.value),
+        (0.0, Some(45.0), Some(0.0))
+    );
     // CV is a county measure only.
     let q = Query {
         indicators: vec![find("key_teachers_cv").unwrap()],
@@ -403,11 +423,11 @@ fn coefficient_of_variation_is_weighted_by_enrolment() {
 #[test]
 fn senior_entry_needs_last_years_cohort() {
     let c = computed();
-    let rate = value(&c, "senior_entry_rate", "370102", None, 2024);
+    let rate = value(&c, "senior_entry_ratio", "370102", None, 2024);
     assert_eq!((rate.numerator, rate.denominator), (3.0, Some(4.0)));
     approx(rate.value, 75.0);
     let q = Query {
-        indicators: vec![find("senior_entry_rate").unwrap()],
+        indicators: vec![find("senior_entry_ratio").unwrap()],
         years: vec![SchoolYear(2023)],
         ..Query::default()
     };
@@ -422,7 +442,7 @@ fn senior_entry_needs_last_years_cohort() {
         Rules::default(),
     );
     let q = Query {
-        indicators: vec![find("senior_entry_rate").unwrap()],
+        indicators: vec![find("senior_entry_ratio").unwrap()],
         ..Query::default()
     };
     assert!(gap.values(&q).is_empty());

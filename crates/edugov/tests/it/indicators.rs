@@ -221,10 +221,7 @@ fn xlsx_has_values_and_definitions_in_chinese() {
             "数值"
         ]
     );
-    assert!(values
-        .rows()
-        .skip(1)
-        .any(|r| r[5] == "大班额比例" && r[8] == "%"));
+    assert!(values.rows().skip(1).any(|r| r[5] == "大班额比例" && r[8] == "%"));
     let notes = book.worksheet_range("指标说明").unwrap();
     assert!(notes
         .rows()
