@@ -15,10 +15,10 @@ use store::{ApplyOptions, ApplyOutcome, Store};
 pub struct DemoArgs {
     /// Size relative to the real city (1.0 ≈ 1.3 million students; 0.01 for a quick look)
     #[arg(long, default_value_t = 1.0)]
-    scale: f64,
+    pub(crate) scale: f64,
     /// Random seed: the same seed gives the same city
     #[arg(long, default_value_t = 42)]
-    seed: u64,
+    pub(crate) seed: u64,
 }
 
 pub fn run(db: &Path, args: DemoArgs) -> anyhow::Result<ExitCode> {

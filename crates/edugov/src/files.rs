@@ -67,8 +67,10 @@ pub fn import(db: &Path, args: ImportArgs) -> anyhow::Result<ExitCode> {
     let outcome = import_export::import(
         &mut store,
         &args.file,
+        // The command line is the server's operator: the whole city.
         ImportOptions {
             dry_run: args.dry_run,
+            scope: None,
         },
         today,
         &mut |p| {

@@ -224,7 +224,9 @@ pub fn run(db: &Path, args: IndicatorsArgs) -> anyhow::Result<ExitCode> {
         OutputFormat::Csv => write_out(args.output.as_deref(), &csv_bytes(&rows)?)?,
         OutputFormat::Xlsx => {
             let path = args.output.context("xlsx 格式需要 --output 文件名")?;
-            crate::indicators_xlsx::write(&path, &rows, &query.indicators, custom.as_ref())?;
+            let bytes = import_export::indicator_workbook(&rows, &query.indicators, custom.as_ref())
+                .context("无法生成 xlsx")?;
+            std::fs::write(&path, bytes).with_context(|| format!("无法写出 {}", path.display()))?;
             eprintln!("已写出 {} 个指标值到 {}", rows.len(), path.display());
         }
     }

@@ -6,9 +6,10 @@ mod check_id;
 mod demo_cmd;
 mod files;
 mod indicators_cmd;
-mod indicators_xlsx;
 mod progress;
+mod serve_cmd;
 mod summary;
+mod user_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -47,6 +48,10 @@ enum Command {
     Indicators(indicators_cmd::IndicatorsArgs),
     /// Check resident identity numbers (GB 11643), from arguments or standard input
     CheckId(check_id::CheckIdArgs),
+    /// Accounts of the web application: add, list, passwd, disable, enable
+    User(user_cmd::UserArgs),
+    /// Start the web application (add --demo for the demo city and its demo accounts)
+    Serve(serve_cmd::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -60,6 +65,8 @@ fn main() -> ExitCode {
         Command::Export(args) => files::export(&cli.db, args),
         Command::Indicators(args) => indicators_cmd::run(&cli.db, args),
         Command::CheckId(args) => check_id::run(args),
+        Command::User(args) => user_cmd::run(&cli.db, args),
+        Command::Serve(args) => serve_cmd::run(&cli.db, args),
     };
     match result {
         Ok(code) => code,

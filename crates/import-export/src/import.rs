@@ -8,6 +8,7 @@ use std::path::Path;
 use std::sync::mpsc;
 
 use chrono::NaiveDate;
+use registry::{AreaCode, SchoolCode};
 use store::{ApplyCounts, ApplyOptions, ApplyOutcome, Store};
 
 use crate::entity::Entity;
@@ -16,11 +17,54 @@ use crate::prepare::Preparer;
 use crate::read::{self, Batch, Table};
 use crate::validate::Validator;
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImportOptions {
     /// Validate everything, including the checks that need the database,
     /// then write nothing.
     pub dry_run: bool,
+    /// What the importing user may write (a county or school officer);
+    /// `None` for the city. A row outside it is a row error, so nothing of
+    /// the file is written.
+    pub scope: Option<WriteScope>,
+}
+
+/// The part of the registry an officer may write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WriteScope {
+    /// Schools of one county, and its townships' population and births.
+    County(AreaCode),
+    /// One school's rows; no population or births.
+    School(SchoolCode),
+}
+
+impl WriteScope {
+    pub fn allows_school(&self, school: &SchoolCode, county: &AreaCode) -> bool {
+        match self {
+            WriteScope::County(mine) => county == mine,
+            WriteScope::School(mine) => school == mine,
+        }
+    }
+
+    pub fn allows_area(&self, area: &AreaCode) -> bool {
+        match self {
+            WriteScope::County(mine) => area.is_within(mine),
+            WriteScope::School(_) => false,
+        }
+    }
+
+    pub(crate) fn refusal(&self, school: &SchoolCode) -> String {
+        match self {
+            WriteScope::County(mine) => format!("学校 {school} 不在您负责的区县 {mine}，无权导入"),
+            WriteScope::School(mine) => format!("学校 {school} 不是您负责的学校 {mine}，无权导入"),
+        }
+    }
+
+    pub(crate) fn area_refusal(&self, area: &AreaCode) -> String {
+        match self {
+            WriteScope::County(mine) => format!("区域 {area} 不在您负责的区县 {mine}，无权导入"),
+            WriteScope::School(_) => format!("学校数据员无权导入区域 {area} 的人口或出生数据"),
+        }
+    }
 }
 
 /// What an import is doing, for a progress bar.
@@ -101,7 +145,7 @@ pub fn import(
         .iter()
         .map(|t| (t.source.clone(), t.layout.clone()))
         .collect();
-    let mut validator = Validator::new(&lookup, today, sources);
+    let mut validator = Validator::new(&lookup, today, sources, options.scope.as_ref());
     if tables.iter().any(|t| t.layout.entity == Entity::Students) {
         for year in store.school_years().map_err(store_error)? {
             validator.know_class_stages(&store.classes(year).map_err(store_error)?);

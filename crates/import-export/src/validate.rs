@@ -23,6 +23,7 @@ use store::{ClassSizeMismatch, Lookup};
 use crate::cells::{self, grade_label};
 use crate::entity::{Entity, Field, Layout};
 use crate::errors::RowError;
+use crate::import::WriteScope;
 use crate::prepare::{
     self, area, flag, household_area, text_field, Cells, PrePerson, Prepared, Preparer, Problem,
 };
@@ -40,6 +41,8 @@ const MAX_CLASS_SIZE: u32 = 120;
 
 pub(crate) struct Validator<'a> {
     lookup: &'a Lookup,
+    /// What the importing user may write; `None` = everything.
+    scope: Option<&'a WriteScope>,
     today: NaiveDate,
     /// Each table of the import: where it is and where its columns are.
     sources: Vec<(Source, Layout)>,
@@ -65,6 +68,8 @@ pub(crate) struct Validator<'a> {
 
 struct SchoolEntry {
     stages: u8,
+    /// Whether the importing user may write this school's rows.
+    in_scope: bool,
     /// The row of this import that defines the school, if any.
     row: Option<Loc>,
 }
@@ -111,7 +116,12 @@ impl IdKey {
 }
 
 impl<'a> Validator<'a> {
-    pub(crate) fn new(lookup: &'a Lookup, today: NaiveDate, sources: Vec<(Source, Layout)>) -> Validator<'a> {
+    pub(crate) fn new(
+        lookup: &'a Lookup,
+        today: NaiveDate,
+        sources: Vec<(Source, Layout)>,
+        scope: Option<&'a WriteScope>,
+    ) -> Validator<'a> {
         let mut schools = FastMap::default();
         for (code, info) in &lookup.schools {
             if let Some(key) = school_key(code) {
@@ -119,6 +129,7 @@ impl<'a> Validator<'a> {
                     key,
                     SchoolEntry {
                         stages: stage_set(&info.stages),
+                        in_scope: scope.is_none_or(|s| s.allows_school(code, &info.county)),
                         row: None,
                     },
                 );
@@ -139,6 +150,7 @@ impl<'a> Validator<'a> {
         }
         Validator {
             lookup,
+            scope,
             today,
             sources,
             preparer: Preparer::new(today),
@@ -372,6 +384,10 @@ impl<'a> Validator<'a> {
         else {
             return;
         };
+        if let Some(scope) = self.scope.filter(|sc| !sc.allows_school(&code, &county)) {
+            cells.fail(Field::SchoolCode, scope.refusal(&code));
+            return;
+        }
         for stage in &stages {
             if !seats.iter().any(|(s, _)| s == stage) {
                 seats.push((*stage, 0));
@@ -381,6 +397,7 @@ impl<'a> Validator<'a> {
             key,
             SchoolEntry {
                 stages: stage_set(&stages),
+                in_scope: true,
                 row: Some(loc),
             },
         );
@@ -659,7 +676,14 @@ impl<'a> Validator<'a> {
     fn population(&mut self, cells: &mut Cells<'_>, loc: Loc) {
         let year = self.preparer.school_year(cells);
         let lookup = self.lookup;
-        let township = cells.required(Field::Township, |t| area(lookup, t, AreaLevel::Township));
+        let scope = self.scope;
+        let township = cells.required(Field::Township, |t| {
+            let code = area(lookup, t, AreaLevel::Township)?;
+            match scope {
+                Some(sc) if !sc.allows_area(&code) => Err(sc.area_refusal(&code)),
+                _ => Ok(code),
+            }
+        });
         let age = cells.required(Field::Age, |t| {
             let n = cells::parse_count(t)?;
             u8::try_from(n)
@@ -694,7 +718,14 @@ impl<'a> Validator<'a> {
                 .ok_or_else(|| format!("年份 {n} 应在 1949 至 {this_year} 之间"))
         });
         let lookup = self.lookup;
-        let county = cells.required(Field::County, |t| area(lookup, t, AreaLevel::County));
+        let scope = self.scope;
+        let county = cells.required(Field::County, |t| {
+            let code = area(lookup, t, AreaLevel::County)?;
+            match scope {
+                Some(sc) if !sc.allows_area(&code) => Err(sc.area_refusal(&code)),
+                _ => Ok(code),
+            }
+        });
         let births = cells.required(Field::BirthCount, cells::parse_count);
         let (Some(year), Some(county), Some(births)) = (year, county, births) else {
             return;
@@ -730,6 +761,11 @@ impl<'a> Validator<'a> {
         let code = code?;
         let key = school_key(&code)?;
         match self.schools.get(&key) {
+            Some(entry) if !entry.in_scope => {
+                let message = self.scope.map(|sc| sc.refusal(&code)).unwrap_or_default();
+                cells.fail(Field::SchoolCode, message);
+                None
+            }
             Some(entry) => Some((code, key, entry.stages)),
             None => {
                 cells.fail(

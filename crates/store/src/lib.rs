@@ -7,6 +7,9 @@
 //! Writes go through [`Store::apply`]: one [`ChangeSet`], one transaction,
 //! all or nothing, upserting by natural key (school code, identity number,
 //! class name), so a corrected file can be imported again.
+//!
+//! Accounts (users, sessions, failed logins, audit reads) have their own
+//! trait, [`AccountStore`], implemented by the same [`SqliteStore`].
 
 use std::collections::{HashMap, HashSet};
 
@@ -16,8 +19,10 @@ use registry::{
     SchoolYear, Stage, Student, Teacher, TeachingPost,
 };
 
+pub mod accounts;
 pub mod sqlite;
 
+pub use accounts::AccountStore;
 pub use sqlite::SqliteStore;
 
 #[derive(Debug, thiserror::Error)]
@@ -34,6 +39,9 @@ pub enum StoreError {
     UnknownReference(String),
     #[error("数据库中的数据无法读取：{0}")]
     Corrupt(String),
+    /// A row with this unique key exists already (e.g. a username).
+    #[error("{0}已存在")]
+    Duplicate(String),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -138,6 +146,31 @@ pub trait Store {
 
     /// One school year as compact rows, for the indicator engine.
     fn year_snapshot(&self, year: SchoolYear) -> Result<registry::snapshot::YearSnapshot>;
+
+    /// A number that grows with every committed write to the registry: a
+    /// server keeps computed indicators while it stays the same.
+    fn registry_revision(&self) -> Result<i64>;
+
+    /// One school, by code.
+    fn school(&self, code: &SchoolCode) -> Result<Option<School>>;
+
+    /// A school's classes of a school year, by grade and name.
+    fn school_classes(&self, school: &SchoolCode, year: SchoolYear) -> Result<Vec<Class>>;
+
+    /// A school's teachers of a school year.
+    fn school_teachers(&self, school: &SchoolCode, year: SchoolYear) -> Result<Vec<(Teacher, TeachingPost)>>;
+
+    /// A page of a school's students of a school year, by grade, class and
+    /// name; `search` matches a name or class name (as text, never as SQL).
+    /// Returns the number of matching students and the page.
+    fn school_students(
+        &self,
+        school: &SchoolCode,
+        year: SchoolYear,
+        search: Option<&str>,
+        offset: u64,
+        limit: u64,
+    ) -> Result<(u64, Vec<(Student, Enrolment)>)>;
 
     /// Records who did what: every change and every view of unmasked personal
     /// data. `detail` must never hold personal data itself.

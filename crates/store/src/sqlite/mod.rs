@@ -4,6 +4,7 @@
 //! write in a single transaction so a crash (even `kill -9`) leaves the
 //! database as it was before the write began.
 
+mod accounts;
 mod read;
 mod snapshot;
 mod write;
@@ -18,11 +19,22 @@ use crate::{Result, StoreError};
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/sqlite/0001_registry.sql")),
     (2, include_str!("../../migrations/sqlite/0002_snapshot_cache.sql")),
+    (3, include_str!("../../migrations/sqlite/0003_accounts.sql")),
+    (4, include_str!("../../migrations/sqlite/0004_school_pages.sql")),
 ];
 
+/// One connection to the database file. `Send` (not `Sync`): share it
+/// behind a mutex, or open one per thread or request (WAL lets them read
+/// while another writes).
 pub struct SqliteStore {
     conn: Connection,
 }
+
+// The web server moves stores between threads.
+const _: fn() = || {
+    fn assert_send<T: Send>() {}
+    assert_send::<SqliteStore>();
+};
 
 impl SqliteStore {
     /// Opens (creating if needed) the database file and brings its schema up
@@ -78,7 +90,16 @@ impl SqliteStore {
                 supported,
             });
         }
-        for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
+        // Every migration not yet recorded, in order — not only those above the
+        // highest: two branches may add migrations in either order.
+        let applied: Vec<i64> = {
+            let mut stmt = self.conn.prepare("SELECT version FROM schema_migrations")?;
+            let versions = stmt
+                .query_map([], |r| r.get(0))?
+                .collect::<std::result::Result<_, _>>()?;
+            versions
+        };
+        for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| !applied.contains(v)) {
             let tx = self.conn.transaction()?;
             tx.execute_batch(sql)?;
             if *version == 1 {
@@ -114,3 +135,6 @@ fn seed_areas(tx: &rusqlite::Transaction<'_>) -> Result<()> {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod accounts_tests;

@@ -95,47 +95,101 @@ impl Store for SqliteStore {
     }
 
     fn schools(&self) -> Result<Vec<School>> {
-        let mut stages: HashMap<i64, Vec<(Stage, u32)>> = HashMap::new();
-        let mut stmt = self
-            .conn
-            .prepare("SELECT school_id, stage, seats FROM school_stage ORDER BY school_id, stage")?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            stages
-                .entry(r.get(0)?)
-                .or_default()
-                .push((vocab(r, 1, Stage::from_code)?, r.get(2)?));
-        }
-        let mut stmt = self.conn.prepare(
-            "SELECT id, code, name, county_code, township_code, ownership, inclusive, quality_rating,
-                    location, school_group, longitude, latitude
-             FROM school ORDER BY code",
+        self.load_schools(None)
+    }
+
+    fn school(&self, code: &SchoolCode) -> Result<Option<School>> {
+        Ok(self.load_schools(Some(code.as_str()))?.pop())
+    }
+
+    fn registry_revision(&self) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "SELECT coalesce(sum(revision), 0) FROM registry_revision",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    fn school_classes(&self, school: &SchoolCode, year: SchoolYear) -> Result<Vec<Class>> {
+        self.load_classes(year, Some(school.as_str()))
+    }
+
+    fn school_teachers(&self, school: &SchoolCode, year: SchoolYear) -> Result<Vec<(Teacher, TeachingPost)>> {
+        self.load_teachers(year, Some(school.as_str()))
+    }
+
+    fn school_students(
+        &self,
+        school: &SchoolCode,
+        year: SchoolYear,
+        search: Option<&str>,
+        offset: u64,
+        limit: u64,
+    ) -> Result<(u64, Vec<(Student, Enrolment)>)> {
+        // The search is a bound parameter: text, never SQL. `%` and `_` in it
+        // are escaped so they match themselves.
+        let pattern = search.filter(|s| !s.trim().is_empty()).map(|s| {
+            let escaped = s
+                .trim()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            format!("%{escaped}%")
+        });
+        let filter = "FROM enrolment e
+             JOIN student st ON st.id = e.student_id
+             LEFT JOIN class c ON c.id = e.class_id
+             WHERE e.school_id = (SELECT id FROM school WHERE code = ?1) AND e.school_year = ?2
+               AND (?3 IS NULL OR st.name LIKE ?3 ESCAPE '\\' OR c.name LIKE ?3 ESCAPE '\\')";
+        let total: i64 = self.conn.query_row(
+            &format!("SELECT count(*) {filter}"),
+            params![school.as_str(), year.0, pattern],
+            |r| r.get(0),
         )?;
-        let mut rows = stmt.query([])?;
+        let total = total.max(0) as u64;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT st.id_number, st.name, st.sex, st.birth_date, st.household_area,
+                    e.stage, e.grade, c.name, e.migrant_child, e.boarder, e.visual_acuity, e.myopic
+             {filter}
+             ORDER BY e.grade, c.name, st.name, st.id LIMIT ?4 OFFSET ?5"
+        ))?;
+        let mut rows = stmt.query(params![
+            school.as_str(),
+            year.0,
+            pattern,
+            limit as i64,
+            offset as i64
+        ])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
-            let mut seats = stages.remove(&r.get::<_, i64>(0)?).unwrap_or_default();
-            seats.sort_by_key(|(stage, _)| *stage);
-            out.push(School {
-                code: school_code(r.get_ref(1)?.as_str()?)?,
-                name: r.get(2)?,
-                county: area_code(r.get_ref(3)?.as_str()?)?,
-                township: r
-                    .get::<_, Option<String>>(4)?
-                    .map(|t| area_code(&t))
-                    .transpose()?,
-                stages: seats.iter().map(|(stage, _)| *stage).collect(),
-                ownership: vocab(r, 5, Ownership::from_code)?,
-                inclusive: r.get(6)?,
-                quality_rating: vocab(r, 7, QualityRating::from_code)?,
-                location: vocab(r, 8, Location::from_code)?,
-                seats,
-                school_group: r.get(9)?,
-                longitude: r.get(10)?,
-                latitude: r.get(11)?,
-            });
+            let id_text = r.get_ref(0)?.as_str()?;
+            let id_number = IdNumber::parse(id_text, NaiveDate::MAX)
+                .map_err(|e| StoreError::Corrupt(format!("学生身份证号：{e}")))?;
+            let birth_text = r.get_ref(3)?.as_str()?;
+            let birth_date = NaiveDate::parse_from_str(birth_text, "%Y-%m-%d")
+                .map_err(|_| StoreError::Corrupt(format!("出生日期 {birth_text}")))?;
+            out.push((
+                Student {
+                    id_number,
+                    name: r.get(1)?,
+                    sex: vocab(r, 2, Sex::from_code)?,
+                    birth_date,
+                    household_area: area_code(r.get_ref(4)?.as_str()?)?,
+                },
+                Enrolment {
+                    school_year: year,
+                    school: school.clone(),
+                    stage: vocab(r, 5, Stage::from_code)?,
+                    grade: Grade(r.get(6)?),
+                    class_name: r.get(7)?,
+                    migrant_child: r.get(8)?,
+                    boarder: r.get(9)?,
+                    visual_acuity: r.get::<_, Option<f64>>(10)?.map(|v| v as f32),
+                    myopic: r.get(11)?,
+                },
+            ));
         }
-        Ok(out)
+        Ok((total, out))
     }
 
     fn facilities(&self, year: SchoolYear) -> Result<Vec<SchoolFacility>> {
@@ -160,24 +214,7 @@ impl Store for SqliteStore {
     }
 
     fn classes(&self, year: SchoolYear) -> Result<Vec<Class>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT s.code, c.stage, c.grade, c.name, c.size
-             FROM class c JOIN school s ON s.id = c.school_id
-             WHERE c.school_year = ?1 ORDER BY s.code, c.grade, c.id",
-        )?;
-        let mut rows = stmt.query([year.0])?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            out.push(Class {
-                school_year: year,
-                school: school_code(r.get_ref(0)?.as_str()?)?,
-                stage: vocab(r, 1, Stage::from_code)?,
-                grade: Grade(r.get(2)?),
-                name: r.get(3)?,
-                size: r.get(4)?,
-            });
-        }
-        Ok(out)
+        self.load_classes(year, None)
     }
 
     fn for_each_student(&self, year: SchoolYear, visit: &mut dyn FnMut(Student, Enrolment)) -> Result<()> {
@@ -245,40 +282,7 @@ impl Store for SqliteStore {
     }
 
     fn teachers(&self, year: SchoolYear) -> Result<Vec<(Teacher, TeachingPost)>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT t.id_number, t.name, t.sex, t.birth_year, s.code, p.stage, p.subject, p.title,
-                    p.key_teacher_level, p.joined_school_year, p.qualification
-             FROM teaching_post p
-             JOIN teacher t ON t.id = p.teacher_id
-             JOIN school s ON s.id = p.school_id
-             WHERE p.school_year = ?1 ORDER BY s.code, p.teacher_id",
-        )?;
-        let mut rows = stmt.query([year.0])?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            let id_text = r.get_ref(0)?.as_str()?;
-            let id_number = IdNumber::parse(id_text, NaiveDate::MAX)
-                .map_err(|e| StoreError::Corrupt(format!("教师身份证号：{e}")))?;
-            out.push((
-                Teacher {
-                    id_number,
-                    name: r.get(1)?,
-                    sex: vocab(r, 2, Sex::from_code)?,
-                    birth_year: r.get(3)?,
-                },
-                TeachingPost {
-                    school_year: year,
-                    school: school_code(r.get_ref(4)?.as_str()?)?,
-                    stage: vocab(r, 5, Stage::from_code)?,
-                    subject: vocab(r, 6, Subject::from_code)?,
-                    title: vocab(r, 7, Title::from_code)?,
-                    key_teacher_level: vocab(r, 8, KeyTeacherLevel::from_code)?,
-                    joined_school_year: SchoolYear(r.get(9)?),
-                    qualification: vocab(r, 10, Qualification::from_code)?,
-                },
-            ));
-        }
-        Ok(out)
+        self.load_teachers(year, None)
     }
 
     fn population(&self, year: SchoolYear) -> Result<Vec<Population>> {
@@ -432,4 +436,127 @@ fn school_code(text: &str) -> Result<SchoolCode> {
 fn vocab<T>(r: &Row<'_>, index: usize, from_code: fn(&str) -> Option<T>) -> Result<T> {
     let text = r.get_ref(index)?.as_str()?;
     from_code(text).ok_or_else(|| StoreError::Corrupt(format!("未知代码“{text}”")))
+}
+
+/// The condition for "one school or all": a separate statement per case, so
+/// that SQLite uses the school index for one school (an `?2 IS NULL OR`
+/// would hide it from the planner). `?2` stays bound either way.
+fn one_school(table: &str, school: Option<&str>) -> String {
+    match school {
+        Some(_) => format!("{table}.school_id = (SELECT id FROM school WHERE code = ?2)"),
+        None => "?2 IS NULL".to_owned(),
+    }
+}
+
+/// Reads shared by the whole-year and the one-school queries.
+impl SqliteStore {
+    /// All schools, or the one with `code`.
+    fn load_schools(&self, code: Option<&str>) -> Result<Vec<School>> {
+        let mut stages: HashMap<i64, Vec<(Stage, u32)>> = HashMap::new();
+        let mut stmt = self.conn.prepare(
+            "SELECT school_id, stage, seats FROM school_stage
+             WHERE ?1 IS NULL OR school_id = (SELECT id FROM school WHERE code = ?1) ORDER BY school_id, stage",
+        )?;
+        let mut rows = stmt.query([code])?;
+        while let Some(r) = rows.next()? {
+            stages
+                .entry(r.get(0)?)
+                .or_default()
+                .push((vocab(r, 1, Stage::from_code)?, r.get(2)?));
+        }
+        let mut stmt = self.conn.prepare(
+            "SELECT id, code, name, county_code, township_code, ownership, inclusive, quality_rating,
+                    location, school_group, longitude, latitude
+             FROM school WHERE ?1 IS NULL OR code = ?1 ORDER BY code",
+        )?;
+        let mut rows = stmt.query([code])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let mut seats = stages.remove(&r.get::<_, i64>(0)?).unwrap_or_default();
+            seats.sort_by_key(|(stage, _)| *stage);
+            out.push(School {
+                code: school_code(r.get_ref(1)?.as_str()?)?,
+                name: r.get(2)?,
+                county: area_code(r.get_ref(3)?.as_str()?)?,
+                township: r
+                    .get::<_, Option<String>>(4)?
+                    .map(|t| area_code(&t))
+                    .transpose()?,
+                stages: seats.iter().map(|(stage, _)| *stage).collect(),
+                ownership: vocab(r, 5, Ownership::from_code)?,
+                inclusive: r.get(6)?,
+                quality_rating: vocab(r, 7, QualityRating::from_code)?,
+                location: vocab(r, 8, Location::from_code)?,
+                seats,
+                school_group: r.get(9)?,
+                longitude: r.get(10)?,
+                latitude: r.get(11)?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// A year's classes, of every school or of one.
+    fn load_classes(&self, year: SchoolYear, school: Option<&str>) -> Result<Vec<Class>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT s.code, c.stage, c.grade, c.name, c.size
+             FROM class c JOIN school s ON s.id = c.school_id
+             WHERE c.school_year = ?1 AND {}
+             ORDER BY s.code, c.grade, c.id",
+            one_school("c", school)
+        ))?;
+        let mut rows = stmt.query(params![year.0, school])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push(Class {
+                school_year: year,
+                school: school_code(r.get_ref(0)?.as_str()?)?,
+                stage: vocab(r, 1, Stage::from_code)?,
+                grade: Grade(r.get(2)?),
+                name: r.get(3)?,
+                size: r.get(4)?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// A year's teachers, of every school or of one.
+    fn load_teachers(&self, year: SchoolYear, school: Option<&str>) -> Result<Vec<(Teacher, TeachingPost)>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT t.id_number, t.name, t.sex, t.birth_year, s.code, p.stage, p.subject, p.title,
+                    p.key_teacher_level, p.joined_school_year, p.qualification
+             FROM teaching_post p
+             JOIN teacher t ON t.id = p.teacher_id
+             JOIN school s ON s.id = p.school_id
+             WHERE p.school_year = ?1 AND {}
+             ORDER BY s.code, p.teacher_id",
+            one_school("p", school)
+        ))?;
+        let mut rows = stmt.query(params![year.0, school])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let id_text = r.get_ref(0)?.as_str()?;
+            let id_number = IdNumber::parse(id_text, NaiveDate::MAX)
+                .map_err(|e| StoreError::Corrupt(format!("教师身份证号：{e}")))?;
+            out.push((
+                Teacher {
+                    id_number,
+                    name: r.get(1)?,
+                    sex: vocab(r, 2, Sex::from_code)?,
+                    birth_year: r.get(3)?,
+                },
+                TeachingPost {
+                    school_year: year,
+                    school: school_code(r.get_ref(4)?.as_str()?)?,
+                    stage: vocab(r, 5, Stage::from_code)?,
+                    subject: vocab(r, 6, Subject::from_code)?,
+                    title: vocab(r, 7, Title::from_code)?,
+                    key_teacher_level: vocab(r, 8, KeyTeacherLevel::from_code)?,
+                    joined_school_year: SchoolYear(r.get(9)?),
+                    qualification: vocab(r, 10, Qualification::from_code)?,
+                },
+            ));
+        }
+        Ok(out)
+    }
 }

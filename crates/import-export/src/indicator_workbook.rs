@@ -1,20 +1,18 @@
-//! The `.xlsx` of `edugov indicators`: a values sheet with Chinese headers,
-//! numbers as numbers (formatted to the unit's digits), and a second sheet
-//! with every indicator's definition and source — forwardable as is.
+//! The indicator workbook (`edugov indicators --format xlsx`, the web's
+//! export): a values sheet with Chinese headers, numbers as numbers
+//! (formatted to the unit's digits), and a second sheet with every
+//! indicator's definition and source — forwardable as is.
 
-use std::path::Path;
-
-use anyhow::Context;
 use indicators::report::Row;
 use indicators::{CustomIndicator, Indicator, Level, CATALOGUE};
 use rust_xlsxwriter::{Format, FormatAlign, Workbook};
 
-pub fn write(
-    path: &Path,
+/// The workbook as bytes: the CLI writes them to a file, the web sends them.
+pub fn indicator_workbook(
     rows: &[Row],
     chosen: &[&'static Indicator],
     custom: Option<&CustomIndicator>,
-) -> anyhow::Result<()> {
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let mut book = Workbook::new();
     let header = Format::new()
         .set_bold()
@@ -166,7 +164,5 @@ pub fn write(
         0,
         "说明：区域值为各校分子、分母分别汇总后相除（比值之和，非比值平均）；“较上年”为本学年数值减上一学年数值。",
     )?;
-    book.save(path)
-        .with_context(|| format!("无法写出 {}", path.display()))?;
-    Ok(())
+    book.save_to_buffer()
 }

@@ -1,0 +1,293 @@
+//! Who may see and do what: roles, the signed-in principal and its scope.
+//!
+//! Every page, export and API call asks these functions; the web layer never
+//! decides access on its own. Pure: no I/O, no clock.
+
+use registry::{AreaCode, SchoolCode};
+
+/// The roles of edugov. A real deployment starts with no account; the first
+/// city administrator is made with `edugov user add` on the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// 市级管理员: everything in the city, users, audit log, unmasked data.
+    CityAdmin,
+    /// 市级分析员: reads everything in the city, masked; no changes.
+    CityAnalyst,
+    /// 区县数据员: one county — reads it, imports its schools' data.
+    CountyOfficer,
+    /// 学校数据员: one school — reads it, imports its data.
+    SchoolOfficer,
+    /// 公众: the indicators the bureau publishes, city and counties only.
+    Public,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [
+        Role::CityAdmin,
+        Role::CityAnalyst,
+        Role::CountyOfficer,
+        Role::SchoolOfficer,
+        Role::Public,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::CityAdmin => "city_admin",
+            Role::CityAnalyst => "city_analyst",
+            Role::CountyOfficer => "county_officer",
+            Role::SchoolOfficer => "school_officer",
+            Role::Public => "public",
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Role::CityAdmin => "市级管理员",
+            Role::CityAnalyst => "市级分析员",
+            Role::CountyOfficer => "区县数据员",
+            Role::SchoolOfficer => "学校数据员",
+            Role::Public => "公众",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Role::CityAdmin => "City administrator",
+            Role::CityAnalyst => "City analyst",
+            Role::CountyOfficer => "County officer",
+            Role::SchoolOfficer => "School officer",
+            Role::Public => "Public",
+        }
+    }
+
+    /// Accepts the code (`county_officer`, also with `-`) or the Chinese label.
+    pub fn parse(text: &str) -> Result<Role, AccessError> {
+        let text = text.trim();
+        Role::ALL
+            .into_iter()
+            .find(|r| r.code() == text.replace('-', "_") || r.label_zh() == text)
+            .ok_or_else(|| AccessError::UnknownRole(text.to_owned()))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AccessError {
+    #[error("角色“{0}”无法识别，可填：city_admin（市级管理员）、city_analyst（市级分析员）、county_officer（区县数据员）、school_officer（学校数据员）、public（公众）")]
+    UnknownRole(String),
+    #[error("{role}需要指定{what}")]
+    MissingScope { role: &'static str, what: &'static str },
+    #[error("{role}的范围应为{what}，而不是“{given}”")]
+    WrongScope {
+        role: &'static str,
+        what: &'static str,
+        given: String,
+    },
+}
+
+/// Where a principal's rights end.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Scope {
+    /// The whole city (4-digit code).
+    City {
+        city: AreaCode,
+    },
+    County {
+        county: AreaCode,
+    },
+    /// One school, which lies in `county`.
+    School {
+        school: SchoolCode,
+        county: AreaCode,
+    },
+}
+
+impl Scope {
+    /// Checks that a scope fits a role: city roles and the public a city,
+    /// county officers a county, school officers a school.
+    pub fn for_role(role: Role, scope: Scope) -> Result<Scope, AccessError> {
+        let fits = matches!(
+            (role, &scope),
+            (
+                Role::CityAdmin | Role::CityAnalyst | Role::Public,
+                Scope::City { .. }
+            ) | (Role::CountyOfficer, Scope::County { .. })
+                | (Role::SchoolOfficer, Scope::School { .. })
+        );
+        if fits {
+            return Ok(scope);
+        }
+        let what = match role {
+            Role::CountyOfficer => "一个区县（6 位代码）",
+            Role::SchoolOfficer => "一所学校（10 位学校标识码）",
+            _ => "全市（4 位代码）",
+        };
+        let given = match &scope {
+            Scope::City { city } => city.as_str().to_owned(),
+            Scope::County { county } => county.as_str().to_owned(),
+            Scope::School { school, .. } => school.as_str().to_owned(),
+        };
+        Err(AccessError::WrongScope {
+            role: role.label_zh(),
+            what,
+            given,
+        })
+    }
+
+    /// The area a principal may see: the city, its county, or its school's county
+    /// (a school officer sees its county's aggregates, never other schools' rows).
+    pub fn area(&self) -> &AreaCode {
+        match self {
+            Scope::City { city } => city,
+            Scope::County { county } | Scope::School { county, .. } => county,
+        }
+    }
+}
+
+/// The signed-in user (or the anonymous public).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Principal {
+    pub user_id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub scope: Scope,
+}
+
+impl Principal {
+    /// Whether aggregate values (indicators) of an area may be shown.
+    /// City roles see the whole city; officers see their county and what lies
+    /// in it; the public sees the city and its counties only.
+    pub fn can_view_area(&self, area: &AreaCode) -> bool {
+        match (&self.role, &self.scope) {
+            (Role::Public, Scope::City { city }) => area.is_within(city) && area.as_str().len() <= 6,
+            (_, scope) => area.is_within(scope.area()) || self.is_above(area),
+        }
+    }
+
+    /// Officers may see their county's city-level context (the city's own
+    /// value, to compare with), but nothing of other counties.
+    fn is_above(&self, area: &AreaCode) -> bool {
+        matches!(self.scope, Scope::County { .. } | Scope::School { .. })
+            && area.as_str().len() == 4
+            && self.scope.area().is_within(area)
+    }
+
+    /// Whether a school's page (classes, teachers, students) may be opened.
+    pub fn can_view_school(&self, school: &SchoolCode, county: &AreaCode) -> bool {
+        match (&self.role, &self.scope) {
+            (Role::Public, _) => false,
+            (_, Scope::City { city }) => county.is_within(city),
+            (_, Scope::County { county: mine }) => county == mine,
+            (_, Scope::School { school: mine, .. }) => school == mine,
+        }
+    }
+
+    /// Full identity numbers and names: administrators only, and audited.
+    pub fn can_view_unmasked(&self) -> bool {
+        self.role == Role::CityAdmin
+    }
+
+    /// Uploading registry files (for the schools in scope).
+    pub fn can_import(&self) -> bool {
+        matches!(
+            self.role,
+            Role::CityAdmin | Role::CountyOfficer | Role::SchoolOfficer
+        )
+    }
+
+    /// Whether an imported row for this school may be written by this principal.
+    pub fn can_write_school(&self, school: &SchoolCode, county: &AreaCode) -> bool {
+        self.can_import() && self.can_view_school(school, county)
+    }
+
+    pub fn can_manage_users(&self) -> bool {
+        self.role == Role::CityAdmin
+    }
+
+    pub fn can_read_audit(&self) -> bool {
+        self.role == Role::CityAdmin
+    }
+
+    /// Lists of personal data (students, teachers) — masked unless allowed unmasked.
+    pub fn can_view_people(&self) -> bool {
+        self.role != Role::Public
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(text: &str) -> AreaCode {
+        AreaCode::parse(text).unwrap()
+    }
+
+    fn principal(role: Role, scope: Scope) -> Principal {
+        Principal {
+            user_id: 1,
+            username: "u".into(),
+            display_name: "U".into(),
+            role,
+            scope: Scope::for_role(role, scope).unwrap(),
+        }
+    }
+
+    #[test]
+    fn a_county_officer_sees_its_county_and_the_city_total_only() {
+        let p = principal(
+            Role::CountyOfficer,
+            Scope::County {
+                county: code("370112"),
+            },
+        );
+        assert!(p.can_view_area(&code("370112")));
+        assert!(p.can_view_area(&code("370112001")));
+        assert!(p.can_view_area(&code("3701")));
+        assert!(!p.can_view_area(&code("370102")));
+        assert!(!p.can_view_area(&code("370102001")));
+        assert!(!p.can_view_area(&code("3702")));
+        let school = SchoolCode::parse("2370102001").unwrap();
+        assert!(!p.can_view_school(&school, &code("370102")));
+        assert!(p.can_view_school(&school, &code("370112")));
+        assert!(!p.can_view_unmasked() && !p.can_manage_users());
+    }
+
+    #[test]
+    fn a_school_officer_sees_one_school() {
+        let mine = SchoolCode::parse("2370112001").unwrap();
+        let other = SchoolCode::parse("2370112002").unwrap();
+        let p = principal(
+            Role::SchoolOfficer,
+            Scope::School {
+                school: mine.clone(),
+                county: code("370112"),
+            },
+        );
+        assert!(p.can_view_school(&mine, &code("370112")));
+        assert!(!p.can_view_school(&other, &code("370112")));
+        assert!(p.can_write_school(&mine, &code("370112")));
+    }
+
+    #[test]
+    fn the_public_sees_published_areas_and_no_school() {
+        let p = principal(Role::Public, Scope::City { city: code("3701") });
+        assert!(p.can_view_area(&code("3701")) && p.can_view_area(&code("370112")));
+        assert!(!p.can_view_area(&code("370112001")));
+        assert!(!p.can_view_school(&SchoolCode::parse("2370112001").unwrap(), &code("370112")));
+        assert!(!p.can_view_people() && !p.can_import());
+    }
+
+    #[test]
+    fn scopes_must_fit_roles() {
+        let err = Scope::for_role(Role::CountyOfficer, Scope::City { city: code("3701") }).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "区县数据员的范围应为一个区县（6 位代码），而不是“3701”"
+        );
+        assert_eq!(Role::parse("county-officer"), Ok(Role::CountyOfficer));
+        assert_eq!(Role::parse("市级管理员"), Ok(Role::CityAdmin));
+        assert!(Role::parse("root").is_err());
+    }
+}

@@ -1,0 +1,101 @@
+//! `edugov serve`: the web application on the SQLite file. With `--demo`
+//! it first fills an empty database with the demo city and its printed
+//! demo accounts; a real deployment has no account until `edugov user add`.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{bail, Context};
+use registry::AreaLevel;
+use store::{AccountStore, Store};
+
+#[derive(clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// Demo: generate the demo city if the database is empty, and create the demo accounts
+    #[arg(long)]
+    demo: bool,
+    /// Size of the demo city when one is generated (1.0 ≈ 1.3 million students)
+    #[arg(long, default_value_t = 1.0, requires = "demo")]
+    scale: f64,
+    /// Mark cookies Secure (when served behind HTTPS)
+    #[arg(long)]
+    secure_cookies: bool,
+}
+
+pub fn run(db: &Path, args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let mut store = crate::open_store(db)?;
+    if args.demo && store.school_years()?.is_empty() {
+        drop(store);
+        crate::demo_cmd::run(
+            db,
+            crate::demo_cmd::DemoArgs {
+                scale: args.scale,
+                seed: 42,
+            },
+        )?;
+        store = crate::open_store(db)?;
+    }
+    let schools = store.schools()?;
+    let city = match schools.first().and_then(|s| s.county.ancestor(AreaLevel::City)) {
+        Some(city) => city,
+        None => match store.users()?.iter().find_map(|u| u.scope.area().ancestor(AreaLevel::City)) {
+            Some(code) => code,
+            None => bail!(
+                "数据库 {} 中既没有学校也没有账号：先用 `edugov user add --role city_admin --scope <市代码>` 建立管理员，或用 --demo 运行演示城市",
+                db.display()
+            ),
+        },
+    };
+    let mut printed = Vec::new();
+    if args.demo {
+        // The demo accounts: a county officer of 历城区 (or the first county)
+        // and a school officer of that county's first school.
+        let county = schools
+            .iter()
+            .find(|s| s.county.as_str() == "370112")
+            .or(schools.first())
+            .map(|s| s.county.clone())
+            .context("演示城市没有学校")?;
+        let school = schools
+            .iter()
+            .find(|s| s.county == county)
+            .context("演示区县没有学校")?;
+        let accounts = accounts::demo_accounts(&city, &county, &school.code, &school.county);
+        accounts::install_demo_accounts(&mut store, &accounts, chrono::Utc::now())?;
+        printed = accounts;
+    } else if store.users()?.is_empty() {
+        eprintln!("注意：还没有任何账号。用 `edugov user add --username admin --role city_admin --scope {city}` 建立第一个管理员。");
+    }
+    // Warm the snapshot cache before the first visitor (about a second a year).
+    for year in store.school_years()? {
+        store.year_snapshot(year)?;
+    }
+    drop(store);
+
+    let state = Arc::new(web::AppState::open(db.to_path_buf(), city, args.secure_cookies)?);
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async move {
+        web::serve(state, args.addr, |addr| {
+            println!("edugov 已启动：http://{addr}/   （Ctrl-C 停止）");
+            if !printed.is_empty() {
+                println!("演示账号（仅限演示城市）：");
+                for a in &printed {
+                    println!(
+                        "  {:<16} 密码 {:<20} {}（{}）",
+                        a.username,
+                        a.password,
+                        a.display_name,
+                        a.role.label_zh()
+                    );
+                }
+            }
+        })
+        .await
+    })?;
+    Ok(ExitCode::SUCCESS)
+}

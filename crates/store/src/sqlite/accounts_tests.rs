@@ -1,0 +1,241 @@
+//! Contract tests of [`AccountStore`] on SQLite. Like `tests.rs`, they use
+//! only the traits, so a PostgreSQL store can run the same cases.
+
+use access::{Role, Scope};
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use registry::{AreaCode, SchoolCode};
+
+use super::SqliteStore;
+use crate::accounts::{AccountStore, AuditQuery, NewSession, NewUserRecord};
+use crate::{Store, StoreError};
+
+fn t(minutes: i64) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2024, 9, 1, 8, 0, 0).unwrap() + Duration::minutes(minutes)
+}
+
+fn city() -> Scope {
+    Scope::City {
+        city: AreaCode::parse("3701").unwrap(),
+    }
+}
+
+fn add(store: &mut SqliteStore, username: &str, role: Role, scope: &Scope) -> i64 {
+    store
+        .create_user(&NewUserRecord {
+            username,
+            display_name: "张老师",
+            role,
+            scope,
+            password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA",
+            at: t(0),
+        })
+        .unwrap()
+}
+
+fn session(store: &mut SqliteStore, hash: u8, user_id: i64, created: i64, expires: i64) -> [u8; 32] {
+    let token_hash = [hash; 32];
+    store
+        .create_session(&NewSession {
+            token_hash: &token_hash,
+            user_id,
+            csrf_token: "csrf-secret",
+            created_at: t(created),
+            expires_at: t(expires),
+        })
+        .unwrap();
+    token_hash
+}
+
+#[test]
+fn users_are_created_found_and_listed_by_username() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    assert!(store.schema_version().unwrap() >= 3);
+    let school = Scope::School {
+        school: SchoolCode::parse("2370112001").unwrap(),
+        county: AreaCode::parse("370112").unwrap(),
+    };
+    let zhang = add(&mut store, "zhang", Role::SchoolOfficer, &school);
+    let admin = add(&mut store, "admin", Role::CityAdmin, &city());
+
+    let found = store.user_by_name("zhang").unwrap().unwrap();
+    assert_eq!(found.id, zhang);
+    assert_eq!(found.role, Role::SchoolOfficer);
+    assert_eq!(found.scope, school);
+    assert!(found.active);
+    assert_eq!((found.created_at, found.updated_at), (t(0), t(0)));
+    assert_eq!(store.user_by_id(admin).unwrap().unwrap().username, "admin");
+    assert!(store.user_by_name("nobody").unwrap().is_none());
+    assert!(store.user_by_id(999).unwrap().is_none());
+    let names: Vec<_> = store.users().unwrap().into_iter().map(|u| u.username).collect();
+    assert_eq!(names, ["admin", "zhang"]);
+    assert!(!format!("{found:?}").contains("argon2"));
+}
+
+#[test]
+fn a_taken_username_or_an_unknown_area_is_refused() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    add(&mut store, "admin", Role::CityAdmin, &city());
+    let err = store
+        .create_user(&NewUserRecord {
+            username: "admin",
+            display_name: "另一个",
+            role: Role::CityAnalyst,
+            scope: &city(),
+            password_hash: "x",
+            at: t(1),
+        })
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Duplicate(_)), "{err:?}");
+    assert_eq!(err.to_string(), "用户名“admin”已存在");
+    let nowhere = Scope::County {
+        county: AreaCode::parse("370199").unwrap(),
+    };
+    let err = store
+        .create_user(&NewUserRecord {
+            username: "ghost",
+            display_name: "无",
+            role: Role::CountyOfficer,
+            scope: &nowhere,
+            password_hash: "x",
+            at: t(1),
+        })
+        .unwrap_err();
+    assert!(matches!(err, StoreError::UnknownReference(_)), "{err:?}");
+}
+
+#[test]
+fn password_and_active_flag_change_and_stamp_updated_at() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    let id = add(&mut store, "admin", Role::CityAdmin, &city());
+    assert!(store.set_password_hash(id, "new-hash", t(5)).unwrap());
+    assert!(store.set_active(id, false, t(6)).unwrap());
+    let user = store.user_by_id(id).unwrap().unwrap();
+    assert_eq!(user.password_hash, "new-hash");
+    assert!(!user.active);
+    assert_eq!((user.created_at, user.updated_at), (t(0), t(6)));
+    assert!(!store.set_password_hash(999, "x", t(7)).unwrap());
+    assert!(!store.set_active(999, true, t(7)).unwrap());
+}
+
+#[test]
+fn a_session_is_found_only_before_it_expires_and_while_its_user_is_active() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    let id = add(&mut store, "admin", Role::CityAdmin, &city());
+    let hash = session(&mut store, 1, id, 0, 60);
+
+    let found = store.session(&hash, t(10)).unwrap().unwrap();
+    assert_eq!(found.user.id, id);
+    assert_eq!(found.csrf_token, "csrf-secret");
+    assert_eq!(
+        (found.created_at, found.expires_at, found.last_seen),
+        (t(0), t(60), t(0))
+    );
+    assert!(!format!("{found:?}").contains("csrf-secret"));
+    assert!(store.session(&[9; 32], t(10)).unwrap().is_none());
+    assert!(
+        store.session(&hash, t(60)).unwrap().is_none(),
+        "expired at expires_at"
+    );
+
+    store.touch_session(&hash, t(20)).unwrap();
+    assert_eq!(store.session(&hash, t(21)).unwrap().unwrap().last_seen, t(20));
+
+    store.set_active(id, false, t(22)).unwrap();
+    assert!(store.session(&hash, t(23)).unwrap().is_none());
+    store.set_active(id, true, t(24)).unwrap();
+    assert!(store.session(&hash, t(25)).unwrap().is_some());
+
+    assert!(store.delete_session(&hash).unwrap());
+    assert!(!store.delete_session(&hash).unwrap());
+    assert!(store.session(&hash, t(26)).unwrap().is_none());
+}
+
+#[test]
+fn sessions_end_by_user_and_by_expiry() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    let a = add(&mut store, "a", Role::CityAdmin, &city());
+    let b = add(&mut store, "b", Role::CityAnalyst, &city());
+    let a1 = session(&mut store, 1, a, 0, 600);
+    let a2 = session(&mut store, 2, a, 0, 600);
+    let b1 = session(&mut store, 3, b, 0, 30);
+    let b2 = session(&mut store, 4, b, 0, 600);
+    let b3 = session(&mut store, 5, b, 0, 600);
+    store.touch_session(&b3, t(100)).unwrap();
+
+    assert_eq!(store.delete_user_sessions(a).unwrap(), 2);
+    assert!(store.session(&a1, t(1)).unwrap().is_none());
+    assert!(store.session(&a2, t(1)).unwrap().is_none());
+    // At 120: b1 is past expires_at; b2 was last seen at 0, before 90.
+    assert_eq!(store.delete_expired_sessions(t(120), Some(t(90))).unwrap(), 2);
+    assert!(store.session(&b2, t(121)).unwrap().is_none());
+    assert!(store.session(&b3, t(121)).unwrap().is_some());
+    assert_eq!(store.delete_expired_sessions(t(700), None).unwrap(), 1);
+    let _ = b1;
+}
+
+#[test]
+fn login_failures_are_counted_since_a_time_and_cleared() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    for minute in [0, 5, 10] {
+        store.record_login_failure("admin", t(minute)).unwrap();
+    }
+    store.record_login_failure("nobody", t(7)).unwrap();
+    assert_eq!(store.login_failures_since("admin", t(5)).unwrap(), [t(5), t(10)]);
+    assert_eq!(store.login_failures_since("admin", t(0)).unwrap().len(), 3);
+    assert_eq!(store.prune_login_failures(t(6)).unwrap(), 2);
+    assert_eq!(store.login_failures_since("admin", t(0)).unwrap(), [t(10)]);
+    store.clear_login_failures("admin").unwrap();
+    assert!(store.login_failures_since("admin", t(0)).unwrap().is_empty());
+    assert_eq!(store.login_failures_since("nobody", t(0)).unwrap(), [t(7)]);
+}
+
+#[test]
+fn the_audit_log_reads_newest_first_paged_and_filtered() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    for (minute, actor, action) in [
+        (0, "admin", "user.add"),
+        (1, "admin", "user.disable"),
+        (2, "zhang", "import"),
+        (3, "admin", "user.add"),
+    ] {
+        store
+            .record_audit(t(minute), actor, action, &format!("第 {minute} 条"))
+            .unwrap();
+    }
+    store.audit("li", "view.unmasked", "学校 2370112001").unwrap();
+
+    let all = store
+        .audit_log(&AuditQuery {
+            limit: 2,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(all.total, 5);
+    let actors: Vec<_> = all.entries.iter().map(|e| e.actor.as_str()).collect();
+    assert_eq!(actors, ["li", "admin"]);
+    assert_eq!(all.entries[1].at, t(3));
+    assert_eq!(all.entries[1].detail, "第 3 条");
+
+    let page = store
+        .audit_log(&AuditQuery {
+            actor: Some("admin"),
+            offset: 1,
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(page.total, 3);
+    let details: Vec<_> = page.entries.iter().map(|e| e.detail.as_str()).collect();
+    assert_eq!(details, ["第 1 条", "第 0 条"]);
+
+    let adds = store
+        .audit_log(&AuditQuery {
+            actor: Some("admin"),
+            action: Some("user.add"),
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(adds.total, 2);
+    assert!(adds.entries.iter().all(|e| e.action == "user.add"));
+}

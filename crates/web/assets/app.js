@@ -1,0 +1,50 @@
+// edugov pages: charts from data-chart (ECharts options as JSON, so no
+// inline scripts), and sortable tables (click a header).
+(function () {
+  function charts() {
+    document.querySelectorAll('[data-chart]').forEach(function (el) {
+      if (el.dataset.ready) return;
+      el.dataset.ready = '1';
+      var chart = echarts.init(el);
+      chart.setOption(JSON.parse(el.dataset.chart));
+      window.addEventListener('resize', function () { chart.resize(); });
+    });
+  }
+  function cellValue(row, i) {
+    var cell = row.children[i];
+    if (!cell) return '';
+    var v = cell.dataset.sort !== undefined ? cell.dataset.sort : cell.textContent.trim();
+    var n = parseFloat(v.replace(/[,%∶:]/g, ''));
+    return isNaN(n) ? v : n;
+  }
+  function sortable() {
+    document.querySelectorAll('table.sortable th').forEach(function (th, _) {
+      if (th.dataset.ready) return;
+      th.dataset.ready = '1';
+      th.addEventListener('click', function () {
+        var table = th.closest('table');
+        var i = Array.prototype.indexOf.call(th.parentNode.children, th);
+        var body = table.tBodies[0];
+        var rows = Array.prototype.slice.call(body.rows);
+        var asc = th.dataset.dir !== 'asc';
+        th.parentNode.querySelectorAll('th').forEach(function (h) { delete h.dataset.dir; });
+        th.dataset.dir = asc ? 'asc' : 'desc';
+        rows.sort(function (a, b) {
+          var x = cellValue(a, i), y = cellValue(b, i);
+          if (x === y) return 0;
+          return (x > y ? 1 : -1) * (asc ? 1 : -1);
+        });
+        rows.forEach(function (r) { body.appendChild(r); });
+      });
+    });
+  }
+  function autosubmit() {
+    document.querySelectorAll('select.autosubmit').forEach(function (el) {
+      if (el.dataset.ready) return;
+      el.dataset.ready = '1';
+      el.addEventListener('change', function () { el.form.submit(); });
+    });
+  }
+  document.addEventListener('DOMContentLoaded', function () { charts(); sortable(); autosubmit(); });
+  document.addEventListener('htmx:afterSwap', function () { charts(); sortable(); });
+})();

@@ -1,0 +1,209 @@
+//! The JSON API: what the pages show, under the same session and scope
+//! rules, described by `GET /api/openapi.json`.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use registry::{AreaCode, Stage};
+use utoipa::OpenApi;
+
+use crate::auth::Ctx;
+use crate::data;
+use crate::error::WebError;
+use crate::pages::school::SchoolQuery;
+use crate::pages::{choose_year, visible, AreaYear};
+use crate::state::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "edugov API",
+        description = "教育治理平台接口：登录后按账号范围返回数据（会话 Cookie `edugov_session`）。"
+    ),
+    paths(me, overview, area, indicator_list, indicator, school, healthz)
+)]
+pub struct ApiDoc;
+
+pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+fn refused() -> Response {
+    (
+        StatusCode::FORBIDDEN,
+        Json(serde_json::json!({ "error": "forbidden", "message": "无权访问：该内容不在您的权限范围内" })),
+    )
+        .into_response()
+}
+
+/// Liveness: answers without login.
+#[utoipa::path(get, path = "/healthz", responses((status = 200, description = "ok")))]
+pub async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// The signed-in principal (or the public).
+#[utoipa::path(get, path = "/api/me", responses((status = 200, description = "role and scope")))]
+pub async fn me(ctx: Ctx) -> Json<serde_json::Value> {
+    Json(serde_json::json!({ "signed_in": ctx.signed_in, "principal": ctx.principal, "lang": ctx.lang }))
+}
+
+/// Key indicators of an area and school year against their lines.
+#[utoipa::path(get, path = "/api/overview",
+    params(("area" = Option<String>, Query, description = "area code; default: your scope"), ("year" = Option<u16>, Query, description = "school year, e.g. 2024")),
+    responses((status = 200, description = "key indicator rows"), (status = 403, description = "outside your scope")))]
+pub async fn overview(
+    State(state): State<Arc<AppState>>,
+    ctx: Ctx,
+    Query(q): Query<AreaYear>,
+) -> Result<Response, WebError> {
+    let area = match &q.area {
+        Some(a) => AreaCode::parse(a).map_err(|_| WebError::NotFound)?,
+        None => ctx.principal.scope.area().clone(),
+    };
+    if !ctx.principal.can_view_area(&area) {
+        return Ok(refused());
+    }
+    let ind = state.indicators().await?;
+    let year = choose_year(&ind.computed, q.year).ok_or(WebError::NotFound)?;
+    let rows: Vec<_> = crate::pages::overview::KEY_INDICATORS
+        .iter()
+        .filter_map(|(code, stage)| {
+            data::own_row(&ind.computed, indicators::find(code)?, *stage, &area, year)
+        })
+        .collect();
+    Ok(
+        Json(serde_json::json!({ "area": area.as_str(), "school_year": year.0, "indicators": rows }))
+            .into_response(),
+    )
+}
+
+/// One indicator for the places one level below an area (drill-down).
+#[utoipa::path(get, path = "/api/areas/{code}",
+    params(("code" = String, Path, description = "area code"), ("year" = Option<u16>, Query), ("indicator" = Option<String>, Query), ("stage" = Option<String>, Query)),
+    responses((status = 200, description = "rows of the level below"), (status = 403, description = "outside your scope")))]
+pub async fn area(
+    State(state): State<Arc<AppState>>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Query(q): Query<AreaYear>,
+) -> Result<Response, WebError> {
+    let area = AreaCode::parse(&code).map_err(|_| WebError::NotFound)?;
+    if !ctx.principal.can_view_area(&area) {
+        return Ok(refused());
+    }
+    let ind = state.indicators().await?;
+    let year = choose_year(&ind.computed, q.year).ok_or(WebError::NotFound)?;
+    let indicator =
+        indicators::find(q.indicator.as_deref().unwrap_or("large_class_count")).ok_or(WebError::NotFound)?;
+    let stage = q
+        .stage
+        .as_deref()
+        .and_then(|s| Stage::parse(s).ok())
+        .or_else(|| data::headline_stage(indicator));
+    let child = data::child_level(&area);
+    let mut rows = if ctx.principal.role == access::Role::Public && child != indicators::Level::County {
+        Vec::new()
+    } else {
+        data::rows(&ind.computed, indicator, stage, child, &area, year)
+    };
+    rows.retain(|r| visible(&ctx.principal, r));
+    let own = data::own_row(&ind.computed, indicator, stage, &area, year);
+    Ok(Json(serde_json::json!({ "area": area.as_str(), "school_year": year.0, "indicator": indicator.code, "level": child.code(), "value": own, "rows": rows })).into_response())
+}
+
+/// The catalogue.
+#[utoipa::path(get, path = "/api/indicators", responses((status = 200, description = "every indicator with its definition")))]
+pub async fn indicator_list() -> Json<&'static [indicators::Indicator]> {
+    Json(indicators::CATALOGUE)
+}
+
+/// One indicator of an area: its value, the trend and the level below.
+#[utoipa::path(get, path = "/api/indicators/{code}",
+    params(("code" = String, Path), ("area" = Option<String>, Query), ("year" = Option<u16>, Query), ("stage" = Option<String>, Query)),
+    responses((status = 200, description = "value, trend and rows"), (status = 403, description = "outside your scope"), (status = 404, description = "unknown indicator")))]
+pub async fn indicator(
+    State(state): State<Arc<AppState>>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Query(q): Query<AreaYear>,
+) -> Result<Response, WebError> {
+    let indicator = indicators::find(&code).ok_or(WebError::NotFound)?;
+    let area = match &q.area {
+        Some(a) => AreaCode::parse(a).map_err(|_| WebError::NotFound)?,
+        None => ctx.principal.scope.area().clone(),
+    };
+    if !ctx.principal.can_view_area(&area) {
+        return Ok(refused());
+    }
+    let ind = state.indicators().await?;
+    let computed = &ind.computed;
+    let year = choose_year(computed, q.year).ok_or(WebError::NotFound)?;
+    let stage = q
+        .stage
+        .as_deref()
+        .and_then(|s| Stage::parse(s).ok())
+        .or_else(|| data::headline_stage(indicator));
+    let child = data::child_level(&area);
+    let mut rows = data::rows(computed, indicator, stage, child, &area, year);
+    rows.retain(|r| visible(&ctx.principal, r));
+    if ctx.principal.role == access::Role::Public && child != indicators::Level::County {
+        rows.clear();
+    }
+    let years: Vec<u16> = computed.school_years().iter().map(|y| y.0).collect();
+    Ok(Json(serde_json::json!({
+        "indicator": indicator,
+        "area": area.as_str(),
+        "school_year": year.0,
+        "value": data::own_row(computed, indicator, stage, &area, year),
+        "trend": { "years": years, "values": data::trend(computed, indicator, stage, &area) },
+        "rows": rows,
+    }))
+    .into_response())
+}
+
+/// A school: classes, teachers (names masked) and a page of students (names
+/// and identity numbers masked).
+#[utoipa::path(get, path = "/api/schools/{code}",
+    params(("code" = String, Path, description = "school code"), ("year" = Option<u16>, Query), ("q" = Option<String>, Query, description = "search students by name or class"), ("page" = Option<u64>, Query)),
+    responses((status = 200, description = "the school's records, masked"), (status = 403, description = "outside your scope or unknown")))]
+pub async fn school(
+    State(state): State<Arc<AppState>>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Query(q): Query<SchoolQuery>,
+) -> Result<Response, WebError> {
+    let ind = state.indicators().await?;
+    let year = choose_year(&ind.computed, q.year).ok_or(WebError::NotFound)?;
+    let page = q.page.unwrap_or(0);
+    let Some(d) = crate::pages::school::load(&state, &ctx, &code, year, q.q.clone(), page).await? else {
+        return Ok(refused());
+    };
+    let classes: Vec<_> = d
+        .classes
+        .iter()
+        .map(|c| serde_json::json!({ "stage": c.stage, "grade": c.grade.0, "name": c.name, "size": c.size }))
+        .collect();
+    let teachers: Vec<_> = d
+        .teachers
+        .iter()
+        .map(|(t, p)| serde_json::json!({ "name": registry::mask::name(&t.name), "stage": p.stage, "subject": p.subject, "title": p.title, "key_teacher_level": p.key_teacher_level }))
+        .collect();
+    let students: Vec<_> = d
+        .students
+        .iter()
+        .map(|(s, e)| serde_json::json!({ "name": registry::mask::name(&s.name), "id_number": registry::mask::id_number(s.id_number.as_str()), "sex": s.sex, "grade": e.grade.0, "class": e.class_name, "migrant_child": e.migrant_child, "boarder": e.boarder }))
+        .collect();
+    let s = &d.school;
+    Ok(Json(serde_json::json!({
+        "school": { "code": s.code.as_str(), "name": s.name, "county": s.county.as_str(), "township": s.township.as_ref().map(|t| t.as_str()), "ownership": s.ownership, "location": s.location, "seats": s.seats },
+        "school_year": year.0,
+        "classes": classes,
+        "teachers": teachers,
+        "students": { "total": d.students_total, "page": page, "page_size": crate::pages::school::PAGE_SIZE, "rows": students },
+    }))
+    .into_response())
+}

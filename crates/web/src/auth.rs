@@ -1,0 +1,115 @@
+//! Who is asking: the session cookie resolved to a `Principal` (or the
+//! anonymous public), the language, and the CSRF token forms must send back.
+
+use std::sync::Arc;
+
+use access::{Principal, Role, Scope};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap};
+
+use crate::error::WebError;
+use crate::i18n::Lang;
+use crate::state::AppState;
+
+pub const LANG_COOKIE: &str = "edugov_lang";
+/// Before login there is no session: the login form is protected by a
+/// double-submit token, a random cookie repeated in the form.
+pub const PRE_CSRF_COOKIE: &str = "edugov_login_csrf";
+
+/// The request's context, extracted for every page and API call.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub principal: Principal,
+    pub lang: Lang,
+    /// The session's CSRF token; `None` for the public.
+    pub csrf: Option<String>,
+    pub signed_in: bool,
+}
+
+impl Ctx {
+    /// Checks a form's CSRF token against the session's.
+    pub fn check_csrf(&self, given: &str) -> Result<(), WebError> {
+        match &self.csrf {
+            Some(expected) if accounts::verify_csrf(expected, given) => Ok(()),
+            _ => Err(WebError::Csrf),
+        }
+    }
+}
+
+/// The anonymous visitor: what the bureau publishes for the city.
+pub fn public(city: &registry::AreaCode) -> Principal {
+    Principal {
+        user_id: 0,
+        username: "public".to_owned(),
+        display_name: "公众".to_owned(),
+        role: Role::Public,
+        scope: Scope::City { city: city.clone() },
+    }
+}
+
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// A `Set-Cookie` value: HttpOnly, SameSite=Lax, whole site; `Secure` when
+/// the server is told it sits behind HTTPS.
+pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age_seconds: i64) -> String {
+    let secure = if state.secure_cookies { "; Secure" } else { "" };
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_seconds}{secure}")
+}
+
+impl FromRequestParts<Arc<AppState>> for Ctx {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> Result<Ctx, WebError> {
+        let lang = cookie(&parts.headers, LANG_COOKIE)
+            .and_then(Lang::parse)
+            .or_else(|| {
+                let accept = parts.headers.get(header::ACCEPT_LANGUAGE)?.to_str().ok()?;
+                accept.trim_start().starts_with("en").then_some(Lang::En)
+            })
+            .unwrap_or_default();
+        let token = cookie(&parts.headers, accounts::SESSION_COOKIE).map(str::to_owned);
+        let session = match token {
+            Some(token) => state
+                .blocking(move |s| {
+                    accounts::principal(s, &accounts::Policy::default(), &token, chrono::Utc::now())
+                })
+                .await?
+                .unwrap_or_else(|err| {
+                    tracing::warn!(error = %err, "session lookup failed");
+                    None
+                }),
+            None => None,
+        };
+        Ok(match session {
+            Some(info) => Ctx {
+                principal: info.principal,
+                lang,
+                csrf: Some(info.csrf_token),
+                signed_in: true,
+            },
+            None => Ctx {
+                principal: public(&state.city),
+                lang,
+                csrf: None,
+                signed_in: false,
+            },
+        })
+    }
+}
+
+/// 32 random bytes as hex, for the login form's double-submit token.
+pub fn random_token() -> Result<String, WebError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| WebError::BadRequest(e.to_string()))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}

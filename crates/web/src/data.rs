@@ -1,0 +1,82 @@
+//! Reading values out of the computed indicators for pages and the API:
+//! one place, its children, its trend. Scope is checked by the callers.
+
+use indicators::report::{self, Row};
+use indicators::{Computed, Indicator, Level, Query};
+use registry::{AreaCode, AreaLevel, SchoolYear, Stage};
+
+/// The level an area's code names.
+pub fn level_of(area: &AreaCode) -> Level {
+    match area.level() {
+        AreaLevel::Province | AreaLevel::City => Level::City,
+        AreaLevel::County => Level::County,
+        _ => Level::Township,
+    }
+}
+
+/// One step down from an area.
+pub fn child_level(area: &AreaCode) -> Level {
+    level_of(area).below().unwrap_or(Level::School)
+}
+
+/// Rows of one indicator for `level` places within `area` in `year`
+/// (stage `None` = the all-stage value or the indicator without stages).
+pub fn rows(
+    computed: &Computed,
+    indicator: &'static Indicator,
+    stage: Option<Stage>,
+    level: Level,
+    area: &AreaCode,
+    year: SchoolYear,
+) -> Vec<Row> {
+    let query = Query {
+        indicators: vec![indicator],
+        years: vec![year],
+        within: Some(area.clone()),
+        levels: vec![level],
+        by_grade: false,
+    };
+    let values: Vec<_> = computed
+        .values(&query)
+        .into_iter()
+        .filter(|v| v.stage == stage)
+        .collect();
+    report::rows(computed, &values, None)
+}
+
+/// The row of the area itself.
+pub fn own_row(
+    computed: &Computed,
+    indicator: &'static Indicator,
+    stage: Option<Stage>,
+    area: &AreaCode,
+    year: SchoolYear,
+) -> Option<Row> {
+    rows(computed, indicator, stage, level_of(area), area, year)
+        .into_iter()
+        .find(|r| r.area.as_deref() == Some(area.as_str()))
+}
+
+/// The area's value in every school year held.
+pub fn trend(
+    computed: &Computed,
+    indicator: &'static Indicator,
+    stage: Option<Stage>,
+    area: &AreaCode,
+) -> Vec<Option<f64>> {
+    computed
+        .school_years()
+        .into_iter()
+        .map(|y| own_row(computed, indicator, stage, area, y).and_then(|r| r.value))
+        .collect()
+}
+
+/// The stage an indicator is shown with on summary pages: its all-stage
+/// value when it has one, else its first stage, else none.
+pub fn headline_stage(indicator: &Indicator) -> Option<Stage> {
+    if indicator.stages.is_empty() || indicator.all_stages {
+        None
+    } else {
+        indicator.stages.first().copied()
+    }
+}

@@ -1,0 +1,38 @@
+//! Errors of a request: a Chinese message to the user, the detail to the
+//! log (never personal data: store errors name tables and codes, not people).
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+use crate::state::StateError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    #[error("未找到")]
+    NotFound,
+    #[error("请求无效：{0}")]
+    BadRequest(String),
+    #[error("表单已过期，请刷新页面后重试")]
+    Csrf,
+    #[error(transparent)]
+    State(#[from] StateError),
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let status = match &self {
+            WebError::NotFound => StatusCode::NOT_FOUND,
+            WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            WebError::Csrf => StatusCode::FORBIDDEN,
+            WebError::State(err) => {
+                tracing::error!(error = %err, "request failed");
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        };
+        let message = match &self {
+            WebError::State(_) => "服务器内部错误，请稍后重试".to_owned(),
+            other => other.to_string(),
+        };
+        (status, [("content-type", "text/plain; charset=utf-8")], message).into_response()
+    }
+}

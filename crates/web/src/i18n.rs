@@ -1,0 +1,159 @@
+//! The message catalogue: every label of the pages, in Chinese (the
+//! default) and English. Pages ask `t(lang, Msg::X)`; a new label is a new
+//! `Msg` variant with both texts, so no page can show a missing string.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum Lang {
+    #[default]
+    #[serde(rename = "zh-CN")]
+    Zh,
+    #[serde(rename = "en")]
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Lang> {
+        match text {
+            "zh" | "zh-CN" | "zh_CN" => Some(Lang::Zh),
+            "en" | "en-US" | "en-GB" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Zh => Lang::En,
+            Lang::En => Lang::Zh,
+        }
+    }
+}
+
+macro_rules! messages {
+    ($( $key:ident => $zh:literal, $en:literal; )*) => {
+        /// Every label the pages show.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Msg { $( $key ),* }
+
+        impl Msg {
+            pub const ALL: &'static [Msg] = &[ $( Msg::$key ),* ];
+        }
+
+        pub fn t(lang: Lang, msg: Msg) -> &'static str {
+            match (lang, msg) {
+                $( (Lang::Zh, Msg::$key) => $zh, (Lang::En, Msg::$key) => $en, )*
+            }
+        }
+    };
+}
+
+messages! {
+    AppName => "教育治理平台", "Education governance";
+    Overview => "概览", "Overview";
+    Areas => "区域", "Areas";
+    Indicators => "指标", "Indicators";
+    Import => "数据导入", "Import";
+    Users => "用户", "Users";
+    Audit => "审计日志", "Audit log";
+    Login => "登录", "Sign in";
+    Logout => "退出", "Sign out";
+    Username => "用户名", "Username";
+    Password => "密码", "Password";
+    LoginFailed => "用户名或密码错误", "Wrong username or password";
+    SignedInAs => "当前用户", "Signed in as";
+    PublicView => "公开数据", "Public view";
+    SwitchLanguage => "English", "中文";
+    SchoolYear => "学年", "School year";
+    Area => "区域", "Area";
+    Level => "层级", "Level";
+    Name => "名称", "Name";
+    Code => "代码", "Code";
+    Value => "数值", "Value";
+    Unit => "单位", "Unit";
+    Change => "较上年", "Change";
+    Line => "标准/目标", "Line";
+    Met => "达标", "Met";
+    NotMet => "未达标", "Not met";
+    Stage => "学段", "Stage";
+    AllStages => "合计", "All stages";
+    Numerator => "分子", "Numerator";
+    Denominator => "分母", "Denominator";
+    Trend => "历年趋势", "Trend";
+    KeyIndicators => "关键指标", "Key indicators";
+    DrillDown => "下钻", "Drill down";
+    Schools => "学校", "Schools";
+    School => "学校", "School";
+    Classes => "班级", "Classes";
+    Teachers => "教师", "Teachers";
+    Students => "学生", "Students";
+    Seats => "学位", "Seats";
+    ClassSize => "班额", "Class size";
+    Grade => "年级", "Grade";
+    LargeClass => "大班额", "Large class";
+    Definition => "定义", "Definition";
+    Source => "依据", "Source";
+    Direction => "方向", "Direction";
+    ExportXlsx => "导出 Excel", "Export to Excel";
+    Search => "搜索", "Search";
+    Previous => "上一页", "Previous";
+    Next => "下一页", "Next";
+    Page => "页", "Page";
+    Of => "共", "of";
+    Rows => "行", "rows";
+    Sex => "性别", "Sex";
+    IdNumber => "身份证号", "Identity number";
+    Migrant => "随迁子女", "Migrant child";
+    Boarder => "寄宿", "Boarder";
+    Subject => "任教学科", "Subject";
+    Title => "职称", "Title";
+    KeyTeacher => "骨干教师", "Key teacher";
+    Yes => "是", "Yes";
+    No => "否", "No";
+    Forbidden => "无权访问：该内容不在您的权限范围内", "Forbidden: this is outside your scope";
+    NotFound => "未找到", "Not found";
+    Upload => "上传并校验", "Upload and check";
+    Commit => "确认导入", "Import";
+    Templates => "模板下载", "Templates";
+    ImportHint => "上传 .xlsx 或 .csv 文件：先逐行校验，全部正确后才能导入。", "Upload an .xlsx or .csv file: every row is checked first; only a clean file can be imported.";
+    RowErrors => "行错误", "Row errors";
+    NoErrors => "没有发现错误，可以导入。", "No errors: the file can be imported.";
+    Imported => "已导入", "Imported";
+    DownloadErrors => "下载错误报告", "Download the error report";
+    File => "文件", "File";
+    Row => "行", "Row";
+    Column => "列", "Column";
+    Message => "说明", "Message";
+    Role => "角色", "Role";
+    Scope => "范围", "Scope";
+    Active => "启用", "Active";
+    Time => "时间", "Time";
+    Actor => "操作人", "Actor";
+    Action => "操作", "Action";
+    Detail => "详情", "Detail";
+    NoData => "暂无数据", "No data";
+    MostLargeClasses => "大班额班级最多的区县", "Counties with the most large classes";
+    Unmasked => "显示完整身份信息（将记入审计日志）", "Show full identity (recorded in the audit log)";
+    Masked => "已脱敏", "Masked";
+    BadRequest => "请求无效", "Bad request";
+    CsrfFailed => "表单已过期，请刷新页面后重试", "The form has expired; reload the page and try again";
+    TooManyAttempts => "尝试次数过多，请稍后再试", "Too many attempts; try again later";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_message_has_both_languages() {
+        for msg in Msg::ALL {
+            assert!(!t(Lang::Zh, *msg).is_empty(), "{msg:?}");
+            assert!(!t(Lang::En, *msg).is_empty(), "{msg:?}");
+        }
+    }
+}

@@ -1,0 +1,100 @@
+//! The web application: server-rendered pages (maud, ECharts, htmx) and a
+//! JSON API over the registry and the indicators, with accounts scoped by
+//! area. Handlers are thin: parse, ask `access` and the engines, render.
+//!
+//! - [`router`]: every route; [`serve`]: bind and run.
+//! - `auth.rs`: session cookie → `Principal`, language, CSRF.
+//! - `state.rs`: connection pool, computed indicators (fresh by revision).
+//! - `pages/`: one module per page; `api.rs`: the JSON API and OpenAPI.
+//! - `i18n.rs`: every label in Chinese and English.
+
+pub mod api;
+pub mod assets;
+pub mod auth;
+pub mod data;
+pub mod error;
+pub mod i18n;
+pub mod layout;
+pub mod pages;
+pub mod state;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{header, HeaderValue};
+use axum::routing::{get, post};
+use axum::Router;
+
+pub use state::AppState;
+
+/// Every route of the application.
+pub fn router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/", get(pages::overview::overview))
+        .route("/login", get(pages::login::login_page).post(pages::login::login))
+        .route("/logout", post(pages::login::logout))
+        .route("/lang/{code}", get(pages::login::switch_language))
+        .route("/areas/{code}", get(pages::areas::area))
+        .route("/schools/{code}", get(pages::school::school))
+        .route("/indicators", get(pages::indicator::catalogue))
+        .route("/indicators/{code}", get(pages::indicator::indicator))
+        .route("/indicators/{code}/export.xlsx", get(pages::indicator::export))
+        .route(
+            "/import",
+            get(pages::import::import_page).post(pages::import::upload),
+        )
+        .route("/templates/{name}", get(pages::import::template))
+        .route(
+            "/admin/users",
+            get(pages::admin::users).post(pages::admin::add_user),
+        )
+        .route("/admin/users/active", post(pages::admin::set_active))
+        .route("/admin/audit", get(pages::admin::audit))
+        .route("/assets/{name}", get(assets::asset))
+        .route("/healthz", get(api::healthz))
+        .route("/api/openapi.json", get(api::openapi))
+        .route("/api/me", get(api::me))
+        .route("/api/overview", get(api::overview))
+        .route("/api/areas/{code}", get(api::area))
+        .route("/api/indicators", get(api::indicator_list))
+        .route("/api/indicators/{code}", get(api::indicator))
+        .route("/api/schools/{code}", get(api::school))
+        .layer(DefaultBodyLimit::max(pages::import::MAX_UPLOAD))
+        .layer(axum::middleware::map_response(security_headers))
+        .with_state(state)
+}
+
+/// Headers every response carries: no framing, no sniffing, scripts only
+/// from this server (pages have no inline script).
+async fn security_headers(mut response: axum::response::Response) -> axum::response::Response {
+    let headers = response.headers_mut();
+    let set = |h: &mut axum::http::HeaderMap, name: header::HeaderName, value: &'static str| {
+        h.insert(name, HeaderValue::from_static(value));
+    };
+    set(headers, header::X_FRAME_OPTIONS, "DENY");
+    set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(headers, header::REFERRER_POLICY, "same-origin");
+    set(
+        headers,
+        header::CONTENT_SECURITY_POLICY,
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'",
+    );
+    response
+}
+
+/// Binds `addr` and serves until Ctrl-C. `ready` is told the bound address
+/// (port 0 picks a free one, as the tests do).
+pub async fn serve(
+    state: Arc<AppState>,
+    addr: SocketAddr,
+    ready: impl FnOnce(SocketAddr),
+) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    ready(listener.local_addr()?);
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+}

@@ -1,0 +1,120 @@
+//! Drill-down: an area's places one level below (counties, townships or
+//! schools) for a chosen indicator — a sortable table and a chart.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, State};
+use maud::{html, Markup};
+use registry::{AreaCode, Stage};
+
+use crate::auth::Ctx;
+use crate::data;
+use crate::error::WebError;
+use crate::i18n::{t, Msg};
+use crate::layout::{bar_chart, forbidden, page};
+use crate::pages::{
+    area_name, choose_year, indicator_name, row_link, stage_name, visible, year_select, AreaYear,
+};
+use crate::state::AppState;
+
+pub async fn area(
+    State(state): State<Arc<AppState>>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Query(q): Query<AreaYear>,
+) -> Result<Markup, WebError> {
+    let area = AreaCode::parse(&code).map_err(|_| WebError::NotFound)?;
+    if !ctx.principal.can_view_area(&area) {
+        return Ok(forbidden(&ctx));
+    }
+    let ind = state.indicators().await?;
+    let computed = &ind.computed;
+    let year = choose_year(computed, q.year).ok_or(WebError::NotFound)?;
+    let lang = ctx.lang;
+    let indicator = q
+        .indicator
+        .as_deref()
+        .and_then(indicators::find)
+        .or_else(|| indicators::find("large_class_count"))
+        .ok_or(WebError::NotFound)?;
+    let stage = match q.stage.as_deref().map(Stage::parse) {
+        Some(Ok(s)) if indicator.stages.contains(&s) => Some(s),
+        _ => data::headline_stage(indicator),
+    };
+    let child = data::child_level(&area);
+    // The public sees the city and its counties only.
+    let mut rows = if ctx.principal.role == access::Role::Public && child != indicators::Level::County {
+        Vec::new()
+    } else {
+        data::rows(computed, indicator, stage, child, &area, year)
+    };
+    rows.retain(|r| visible(&ctx.principal, r));
+    let own = data::own_row(computed, indicator, stage, &area, year);
+    let name = area_name(computed, &area);
+    let names: Vec<String> = rows.iter().map(|r| r.place_name.clone()).collect();
+    let values: Vec<Option<f64>> = rows.iter().map(|r| r.value).collect();
+    let parent = area
+        .parent()
+        .filter(|p| p.as_str().len() >= 4 && ctx.principal.can_view_area(p));
+    let stage_code = stage.map(|s| s.code()).unwrap_or("");
+    let body = html! {
+        div.crumbs {
+            @if let Some(p) = &parent {
+                a href={ "/areas/" (p.as_str()) "?year=" (year.0) "&indicator=" (indicator.code) } { (area_name(computed, p)) }
+                " › "
+            }
+            (name)
+        }
+        h1 { (name) " · " (indicator_name(lang, indicator)) }
+        form.filters method="get" action={ "/areas/" (area.as_str()) } {
+            input type="hidden" name="year" value=(year.0);
+            select.autosubmit name="indicator" {
+                @for i in indicators::CATALOGUE.iter().filter(|i| i.scope != indicators::Scope::Counties || child == indicators::Level::County) {
+                    option value=(i.code) selected[i.code == indicator.code] { (indicator_name(lang, i)) }
+                }
+            }
+            @if !indicator.stages.is_empty() {
+                select.autosubmit name="stage" {
+                    @if indicator.all_stages { option value="" selected[stage.is_none()] { (t(lang, Msg::AllStages)) } }
+                    @for s in indicator.stages {
+                        option value=(s.code()) selected[stage == Some(*s)] { (stage_name(lang, *s)) }
+                    }
+                }
+            }
+            noscript { button.primary type="submit" { "OK" } }
+        }
+        (year_select(&ctx, computed, year, &[("indicator", indicator.code), ("stage", stage_code)], &format!("/areas/{}", area.as_str())))
+        @if let Some(own) = &own {
+            p { (t(lang, Msg::Value)) "：" strong { (indicators::report::format_row_value(own, own.value)) }
+                @if let Some(c) = own.change { "（" (t(lang, Msg::Change)) " " (indicators::report::format_change(own.digits, Some(c))) "）" } }
+        }
+        @if rows.is_empty() {
+            p.muted { (t(lang, Msg::NoData)) }
+        } @else {
+            (bar_chart("drill", &indicator_name(lang, indicator), &names, &values))
+            div.table-wrap {
+                table.sortable #drill-table {
+                    thead { tr {
+                        th { (t(lang, Msg::Name)) } th { (t(lang, Msg::Code)) } th.num { (t(lang, Msg::Value)) }
+                        th.num { (t(lang, Msg::Numerator)) } th.num { (t(lang, Msg::Denominator)) }
+                        th.num { (t(lang, Msg::Change)) } th { (t(lang, Msg::Met)) }
+                    } }
+                    tbody {
+                        @for r in &rows {
+                            tr {
+                                td { a href={ (row_link(r, year)) "&indicator=" (indicator.code) } { (r.place_name) } }
+                                td { (r.school.as_deref().or(r.area.as_deref()).unwrap_or_default()) }
+                                td.num data-sort=(r.value.map(|v| v.to_string()).unwrap_or_default()) { (indicators::report::format_row_value(r, r.value)) }
+                                td.num { (r.numerator.map(|n| indicators::report::format_number(n, if n.fract() == 0.0 { 0 } else { 2 })).unwrap_or_default()) }
+                                td.num { (r.denominator.map(|n| indicators::report::format_number(n, if n.fract() == 0.0 { 0 } else { 2 })).unwrap_or_default()) }
+                                td.num { (indicators::report::format_change(r.digits, r.change)) }
+                                td { @match r.met { Some(true) => span.met { "✓" }, Some(false) => span.unmet { "✗" }, None => "" } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(page(&ctx, &name, body))
+}

@@ -1,0 +1,195 @@
+//! Import in the browser: upload a file, see every row error on the page
+//! (and download them), import only a clean file. Officers may write only
+//! the schools in their scope; the importer checks every row for it.
+
+use std::sync::Arc;
+
+use axum::extract::{Multipart, Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use maud::{html, Markup};
+
+use crate::auth::Ctx;
+use crate::error::WebError;
+use crate::i18n::{t, Msg};
+use crate::layout::{forbidden, page};
+use crate::state::AppState;
+
+/// Largest upload accepted (a county's students fit well within it).
+pub const MAX_UPLOAD: usize = 200 * 1024 * 1024;
+
+pub async fn import_page(ctx: Ctx) -> Markup {
+    if !ctx.principal.can_import() {
+        return forbidden(&ctx);
+    }
+    form_page(&ctx, html! {})
+}
+
+fn form_page(ctx: &Ctx, result: Markup) -> Markup {
+    let lang = ctx.lang;
+    let csrf = ctx.csrf.clone().unwrap_or_default();
+    let body = html! {
+        h1 { (t(lang, Msg::Import)) }
+        p.muted { (t(lang, Msg::ImportHint)) }
+        form #upload method="post" action="/import" enctype="multipart/form-data" {
+            input type="hidden" name="csrf" value=(csrf);
+            input type="file" name="file" accept=".xlsx,.csv" required;
+            label { input type="checkbox" name="commit" value="1"; " " (t(lang, Msg::Commit)) }
+            " "
+            button.primary type="submit" { (t(lang, Msg::Upload)) }
+        }
+        (result)
+        h2 { (t(lang, Msg::Templates)) }
+        ul { @for e in import_export::Entity::ALL {
+            li { a href={ "/templates/" (e.code()) ".xlsx" } { (e.label_zh()) } }
+        } }
+    };
+    page(ctx, t(lang, Msg::Import), body)
+}
+
+/// The scope an import may write, from the principal's.
+fn write_scope(ctx: &Ctx) -> Option<import_export::WriteScope> {
+    match &ctx.principal.scope {
+        access::Scope::City { .. } => None,
+        access::Scope::County { county } => Some(import_export::WriteScope::County(county.clone())),
+        access::Scope::School { school, .. } => Some(import_export::WriteScope::School(school.clone())),
+    }
+}
+
+pub async fn upload(
+    State(state): State<Arc<AppState>>,
+    ctx: Ctx,
+    mut multipart: Multipart,
+) -> Result<Response, WebError> {
+    if !ctx.principal.can_import() {
+        return Ok(forbidden(&ctx).into_response());
+    }
+    let mut csrf = String::new();
+    let mut commit = false;
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| WebError::BadRequest(e.to_string()))?
+    {
+        match field.name() {
+            Some("csrf") => {
+                csrf = field
+                    .text()
+                    .await
+                    .map_err(|e| WebError::BadRequest(e.to_string()))?
+            }
+            Some("commit") => commit = true,
+            Some("file") => {
+                let name = field.file_name().unwrap_or("upload.csv").to_owned();
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|e| WebError::BadRequest(e.to_string()))?;
+                file = Some((name, bytes.to_vec()));
+            }
+            _ => {}
+        }
+    }
+    ctx.check_csrf(&csrf)?;
+    let Some((name, bytes)) = file else {
+        return Err(WebError::BadRequest("没有上传文件".to_owned()));
+    };
+    // Only the base name, and only .xlsx/.csv: the importer reads by extension.
+    let base: String = std::path::Path::new(&name)
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("upload.csv")
+        .chars()
+        .filter(|c| !matches!(c, '/' | '\\' | '\0'))
+        .collect();
+    let lower = base.to_lowercase();
+    if !(lower.ends_with(".xlsx") || lower.ends_with(".csv")) {
+        return Err(WebError::BadRequest(format!("文件 {base}：只接受 .xlsx 或 .csv")));
+    }
+    let scope = write_scope(&ctx);
+    let actor = ctx.principal.username.clone();
+    let outcome = state
+        .blocking(move |s| -> Result<import_export::ImportOutcome, String> {
+            let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+            let path = dir.path().join(&base);
+            std::fs::write(&path, &bytes).map_err(|e| e.to_string())?;
+            let options = import_export::ImportOptions {
+                dry_run: !commit,
+                scope,
+            };
+            let outcome =
+                import_export::import(s, &path, options, chrono::Local::now().date_naive(), &mut |_| {})
+                    .map_err(|e| e.to_string())?;
+            if !outcome.dry_run && outcome.errors.is_empty() {
+                use store::Store;
+                s.audit(&actor, "import", &format!("{base}：{} 行", outcome.rows))
+                    .map_err(|e| e.to_string())?;
+            }
+            Ok(outcome)
+        })
+        .await?;
+    let lang = ctx.lang;
+    let result = match outcome {
+        Err(message) => html! { p.error #import-result { (message) } },
+        Ok(outcome) if !outcome.errors.is_empty() => html! {
+            h2 #import-result { (t(lang, Msg::RowErrors)) " (" (outcome.errors.len()) ")" }
+            div.table-wrap { table.sortable #row-errors {
+                thead { tr { th { (t(lang, Msg::File)) } th { (t(lang, Msg::Row)) } th { (t(lang, Msg::Column)) } th { (t(lang, Msg::Message)) } } }
+                tbody { @for e in outcome.errors.iter().take(1000) {
+                    tr { td { (e.file) } td { (e.row) } td { (e.column.clone().unwrap_or_default()) } td { (e.message) } }
+                } }
+            } }
+            p { a #download-errors href={ "data:text/csv;charset=utf-8," (crate::pages::school::urlencode(&errors_csv(&outcome.errors))) } download="errors.csv" { (t(lang, Msg::DownloadErrors)) } }
+        },
+        Ok(outcome) if outcome.dry_run => {
+            html! { p.ok #import-result { (t(lang, Msg::NoErrors)) " (" (outcome.rows) " " (t(lang, Msg::Rows)) ")" } }
+        }
+        Ok(outcome) => {
+            html! { p.ok #import-result { (t(lang, Msg::Imported)) " " (outcome.rows) " " (t(lang, Msg::Rows)) } }
+        }
+    };
+    Ok(form_page(&ctx, result).into_response())
+}
+
+fn errors_csv(errors: &[import_export::RowError]) -> String {
+    let mut out = String::from("\u{feff}文件,行,列,说明\n");
+    for e in errors {
+        let cell = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+        out.push_str(&format!(
+            "{},{},{},{}\n",
+            cell(&e.file),
+            e.row,
+            cell(e.column.as_deref().unwrap_or_default()),
+            cell(&e.message)
+        ));
+    }
+    out
+}
+
+/// An empty template, as the CLI's `edugov template` writes it.
+pub async fn template(ctx: Ctx, Path(name): Path<String>) -> Result<Response, WebError> {
+    if !ctx.principal.can_import() {
+        return Ok(forbidden(&ctx).into_response());
+    }
+    let entity =
+        import_export::Entity::parse(name.trim_end_matches(".xlsx")).map_err(|_| WebError::NotFound)?;
+    let dir = tempfile::tempdir().map_err(|e| WebError::BadRequest(e.to_string()))?;
+    let path = dir.path().join(format!("{}.xlsx", entity.code()));
+    import_export::write_template(entity, &path).map_err(|e| WebError::BadRequest(e.to_string()))?;
+    let bytes = std::fs::read(&path).map_err(|e| WebError::BadRequest(e.to_string()))?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}.xlsx\"", entity.code()),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}

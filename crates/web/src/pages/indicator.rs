@@ -1,0 +1,168 @@
+//! The catalogue and one indicator's page: definition, values by area,
+//! trend, and the workbook export.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use maud::{html, Markup};
+use registry::{AreaCode, Stage};
+
+use crate::auth::Ctx;
+use crate::data;
+use crate::error::WebError;
+use crate::i18n::{t, Lang, Msg};
+use crate::layout::{bar_chart, forbidden, page, trend_chart};
+use crate::pages::{
+    area_name, choose_year, indicator_name, row_link, stage_name, visible, year_select, AreaYear,
+};
+use crate::state::AppState;
+
+pub async fn catalogue(ctx: Ctx) -> Markup {
+    let lang = ctx.lang;
+    let body = html! {
+        h1 { (t(lang, Msg::Indicators)) }
+        div.table-wrap { table.sortable #catalogue {
+            thead { tr { th { (t(lang, Msg::Code)) } th { (t(lang, Msg::Name)) } th { (t(lang, Msg::Unit)) } th { (t(lang, Msg::Definition)) } } }
+            tbody { @for i in indicators::CATALOGUE {
+                tr { td { a href={ "/indicators/" (i.code) } { (i.code) } } td { (indicator_name(lang, i)) }
+                     td { (unit(lang, i)) } td { (definition(lang, i)) } }
+            } }
+        } }
+    };
+    page(&ctx, t(lang, Msg::Indicators), body)
+}
+
+fn unit(lang: Lang, i: &indicators::Indicator) -> &'static str {
+    match lang {
+        Lang::Zh => i.unit.label_zh(),
+        Lang::En => i.unit.label_en(),
+    }
+}
+
+fn definition(lang: Lang, i: &indicators::Indicator) -> &'static str {
+    match lang {
+        Lang::Zh => i.definition_zh,
+        Lang::En => i.definition_en,
+    }
+}
+
+/// The area an indicator page shows: asked for, or the principal's own.
+fn area_of(ctx: &Ctx, q: &AreaYear) -> Result<AreaCode, WebError> {
+    match &q.area {
+        Some(text) => AreaCode::parse(text).map_err(|_| WebError::NotFound),
+        None => Ok(ctx.principal.scope.area().clone()),
+    }
+}
+
+pub async fn indicator(
+    State(state): State<Arc<AppState>>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Query(q): Query<AreaYear>,
+) -> Result<Markup, WebError> {
+    let indicator = indicators::find(&code).ok_or(WebError::NotFound)?;
+    let area = area_of(&ctx, &q)?;
+    if !ctx.principal.can_view_area(&area) {
+        return Ok(forbidden(&ctx));
+    }
+    let ind = state.indicators().await?;
+    let computed = &ind.computed;
+    let year = choose_year(computed, q.year).ok_or(WebError::NotFound)?;
+    let lang = ctx.lang;
+    let stage = match q.stage.as_deref().map(Stage::parse) {
+        Some(Ok(s)) if indicator.stages.contains(&s) => Some(s),
+        _ => data::headline_stage(indicator),
+    };
+    let child = data::child_level(&area);
+    let mut rows = data::rows(computed, indicator, stage, child, &area, year);
+    rows.retain(|r| visible(&ctx.principal, r));
+    if ctx.principal.role == access::Role::Public && child != indicators::Level::County {
+        rows.clear();
+    }
+    let years: Vec<u16> = computed.school_years().iter().map(|y| y.0).collect();
+    let name = area_name(computed, &area);
+    let own = data::own_row(computed, indicator, stage, &area, year);
+    let trend = data::trend(computed, indicator, stage, &area);
+    let title = indicator_name(lang, indicator);
+    let stage_code = stage.map(|s| s.code()).unwrap_or("");
+    let body = html! {
+        div.crumbs { a href="/indicators" { (t(lang, Msg::Indicators)) } " › " (title) }
+        h1 { (title) " · " (name) }
+        dl {
+            dt { (t(lang, Msg::Definition)) } dd #definition { (definition(lang, indicator)) }
+            dt { (t(lang, Msg::Unit)) } dd { (unit(lang, indicator)) }
+            dt { (t(lang, Msg::Source)) } dd { (indicator.source) }
+        }
+        (year_select(&ctx, computed, year, &[("area", area.as_str()), ("stage", stage_code)], &format!("/indicators/{}", indicator.code)))
+        p { a #export href={ "/indicators/" (indicator.code) "/export.xlsx?area=" (area.as_str()) "&year=" (year.0) } { (t(lang, Msg::ExportXlsx)) } }
+        @if let Some(own) = &own {
+            p { (t(lang, Msg::Value)) "：" strong { (indicators::report::format_row_value(own, own.value)) } }
+        }
+        (trend_chart("trend", &format!("{title} · {name}"), &years, &[(name.clone(), trend)], own.as_ref().and_then(|r| r.line)))
+        @if !rows.is_empty() {
+            @let names: Vec<String> = rows.iter().map(|r| r.place_name.clone()).collect();
+            @let values: Vec<Option<f64>> = rows.iter().map(|r| r.value).collect();
+            (bar_chart("by-area", &title, &names, &values))
+            div.table-wrap { table.sortable #values {
+                thead { tr { th { (t(lang, Msg::Name)) } th { (t(lang, Msg::Stage)) } th.num { (t(lang, Msg::Value)) } th.num { (t(lang, Msg::Change)) } th.num { (t(lang, Msg::Line)) } th { (t(lang, Msg::Met)) } } }
+                tbody { @for r in &rows {
+                    tr { td { a href=(row_link(r, year)) { (r.place_name) } }
+                         td { (stage.map(|s| stage_name(lang, s)).unwrap_or_default()) }
+                         td.num { (indicators::report::format_row_value(r, r.value)) }
+                         td.num { (indicators::report::format_change(r.digits, r.change)) }
+                         td.num { (indicators::report::format_row_value(r, r.line)) }
+                         td { @match r.met { Some(true) => span.met { "✓" }, Some(false) => span.unmet { "✗" }, None => "" } } }
+                } }
+            } }
+        }
+    };
+    Ok(page(&ctx, &title, body))
+}
+
+/// The workbook of an indicator: the area and the level below, every stage,
+/// the year chosen — only what the principal may see.
+pub async fn export(
+    State(state): State<Arc<AppState>>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Query(q): Query<AreaYear>,
+) -> Result<Response, WebError> {
+    let code = code.trim_end_matches(".xlsx");
+    let indicator = indicators::find(code).ok_or(WebError::NotFound)?;
+    let area = area_of(&ctx, &q)?;
+    if !ctx.principal.can_view_area(&area) {
+        return Ok((axum::http::StatusCode::FORBIDDEN, forbidden(&ctx)).into_response());
+    }
+    let ind = state.indicators().await?;
+    let computed = &ind.computed;
+    let year = choose_year(computed, q.year).ok_or(WebError::NotFound)?;
+    let query = indicators::Query {
+        indicators: vec![indicator],
+        years: vec![year],
+        within: Some(area.clone()),
+        levels: vec![data::level_of(&area), data::child_level(&area)],
+        by_grade: false,
+    };
+    let values = computed.values(&query);
+    let mut rows = indicators::report::rows(computed, &values, None);
+    rows.retain(|r| visible(&ctx.principal, r));
+    let bytes = import_export::indicator_workbook(&rows, &[indicator], None)
+        .map_err(|e| WebError::BadRequest(e.to_string()))?;
+    let filename = format!("{}-{}-{}.xlsx", indicator.code, area.as_str(), year.0);
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}

@@ -1,0 +1,131 @@
+//! The HTML pages. Each handler parses its request, asks the state and the
+//! engines, checks scope with `access`, and renders with `layout`.
+
+pub mod admin;
+pub mod areas;
+pub mod import;
+pub mod indicator;
+pub mod login;
+pub mod overview;
+pub mod school;
+
+use access::Principal;
+use indicators::report::Row;
+use indicators::{Computed, Indicator, Level};
+use maud::{html, Markup};
+use registry::{AreaCode, SchoolCode, SchoolYear, Stage};
+
+use crate::auth::Ctx;
+use crate::i18n::{t, Lang, Msg};
+
+/// `?area=…&year=…`, the two choices most pages share.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct AreaYear {
+    pub area: Option<String>,
+    pub year: Option<u16>,
+    pub indicator: Option<String>,
+    pub stage: Option<String>,
+}
+
+/// The year asked for if held, else the latest.
+pub fn choose_year(computed: &Computed, asked: Option<u16>) -> Option<SchoolYear> {
+    let years = computed.school_years();
+    asked
+        .map(SchoolYear)
+        .filter(|y| years.contains(y))
+        .or_else(|| years.last().copied())
+}
+
+/// A year chooser that reloads the page with the other parameters kept.
+pub fn year_select(
+    ctx: &Ctx,
+    computed: &Computed,
+    year: SchoolYear,
+    keep: &[(&str, &str)],
+    action: &str,
+) -> Markup {
+    html! {
+        form.filters method="get" action=(action) {
+            @for (k, v) in keep { input type="hidden" name=(k) value=(v); }
+            label { (t(ctx.lang, Msg::SchoolYear)) " "
+                select.autosubmit name="year" {
+                    @for y in computed.school_years().iter().rev() {
+                        option value=(y.0) selected[*y == year] { (year_label(ctx.lang, *y)) }
+                    }
+                }
+            }
+            noscript { button.primary type="submit" { "OK" } }
+        }
+    }
+}
+
+pub fn year_label(lang: Lang, year: SchoolYear) -> String {
+    match lang {
+        Lang::Zh => year.label_zh(),
+        Lang::En => format!("{}–{}", year.0, year.0 + 1),
+    }
+}
+
+pub fn indicator_name(lang: Lang, indicator: &Indicator) -> String {
+    match lang {
+        Lang::Zh => indicator.name_zh.to_owned(),
+        Lang::En => indicator.name_en.to_owned(),
+    }
+}
+
+pub fn stage_name(lang: Lang, stage: Stage) -> String {
+    match lang {
+        Lang::Zh => stage.label_zh().to_owned(),
+        Lang::En => {
+            let code = stage.code();
+            let mut s = code.replace('_', " ");
+            if let Some(first) = s.get_mut(0..1) {
+                first.make_ascii_uppercase();
+            }
+            s
+        }
+    }
+}
+
+/// The name of an area in the computed years (the latest that has it).
+pub fn area_name(computed: &Computed, area: &AreaCode) -> String {
+    let level = crate::data::level_of(area);
+    computed
+        .years
+        .iter()
+        .rev()
+        .find_map(|y| {
+            y.level(level)
+                .places
+                .iter()
+                .find(|p| p.code == area.as_str())
+                .map(|p| p.name.clone())
+        })
+        .or_else(|| registry::divisions::city_name(area.as_str()))
+        .unwrap_or_else(|| area.as_str().to_owned())
+}
+
+/// Where a row's place is shown: a school's page or an area's drill-down.
+pub fn row_link(row: &Row, year: SchoolYear) -> String {
+    match (&row.school, &row.area) {
+        (Some(school), _) => format!("/schools/{school}?year={}", year.0),
+        (None, Some(area)) => format!("/areas/{area}?year={}", year.0),
+        _ => "#".to_owned(),
+    }
+}
+
+/// Whether a row may be shown to the principal.
+pub fn visible(principal: &Principal, row: &Row) -> bool {
+    match (&row.school, &row.area) {
+        (Some(school), Some(county)) => match (SchoolCode::parse(school), AreaCode::parse(county)) {
+            (Ok(s), Ok(c)) => principal.can_view_school(&s, &c),
+            _ => false,
+        },
+        (None, Some(area)) => AreaCode::parse(area).is_ok_and(|a| principal.can_view_area(&a)),
+        _ => {
+            row.level == Level::SchoolGroup.code()
+                && principal.role != access::Role::Public
+                && matches!(principal.scope, access::Scope::City { .. })
+        }
+    }
+}

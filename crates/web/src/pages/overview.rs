@@ -1,0 +1,132 @@
+//! The overview of an area and school year: key indicators against their
+//! lines, their trends, and the counties (or townships) with the most
+//! 大班额 classes.
+
+use std::sync::Arc;
+
+use axum::extract::{Query, State};
+use maud::{html, Markup};
+use registry::{AreaCode, Stage};
+
+use crate::auth::Ctx;
+use crate::data;
+use crate::error::WebError;
+use crate::i18n::{t, Msg};
+use crate::layout::{bar_chart, forbidden, page, trend_chart};
+use crate::pages::{area_name, choose_year, indicator_name, year_select, AreaYear};
+use crate::state::AppState;
+
+/// The indicators a bureau looks at first (code, stage shown).
+pub const KEY_INDICATORS: &[(&str, Option<Stage>)] = &[
+    ("large_class_count", None),
+    ("oversize_class_count", None),
+    ("inclusive_coverage", None),
+    ("public_preschool_share", None),
+    ("preschool_gross_enrolment_ratio", None),
+    ("student_teacher_ratio", Some(Stage::Primary)),
+    ("student_teacher_ratio", Some(Stage::Junior)),
+    ("myopia_rate", None),
+    ("balanced_school_share", Some(Stage::Junior)),
+    ("seat_utilisation", None),
+];
+
+pub async fn overview(
+    State(state): State<Arc<AppState>>,
+    ctx: Ctx,
+    Query(q): Query<AreaYear>,
+) -> Result<Markup, WebError> {
+    let area = match &q.area {
+        Some(text) => AreaCode::parse(text).map_err(|_| WebError::NotFound)?,
+        None => ctx.principal.scope.area().clone(),
+    };
+    if !ctx.principal.can_view_area(&area) {
+        return Ok(forbidden(&ctx));
+    }
+    let ind = state.indicators().await?;
+    let computed = &ind.computed;
+    let Some(year) = choose_year(computed, q.year) else {
+        return Ok(page(
+            &ctx,
+            t(ctx.lang, Msg::Overview),
+            html! { p { (t(ctx.lang, Msg::NoData)) } },
+        ));
+    };
+    let lang = ctx.lang;
+    let name = area_name(computed, &area);
+    let years: Vec<u16> = computed.school_years().iter().map(|y| y.0).collect();
+    let mut cards = Vec::new();
+    for (code, stage) in KEY_INDICATORS {
+        let Some(indicator) = indicators::find(code) else {
+            continue;
+        };
+        if let Some(row) = data::own_row(computed, indicator, *stage, &area, year) {
+            cards.push((indicator, *stage, row));
+        }
+    }
+    // The level below, ranked by 大班额 (the bureau's first question).
+    let child = data::child_level(&area);
+    let large = indicators::find("large_class_count");
+    let mut ranking = match large {
+        Some(i) if child != indicators::Level::School || area.as_str().len() == 9 => {
+            data::rows(computed, i, None, child, &area, year)
+        }
+        _ => Vec::new(),
+    };
+    ranking.retain(|r| crate::pages::visible(&ctx.principal, r));
+    ranking.sort_by(|a, b| b.value.partial_cmp(&a.value).unwrap_or(std::cmp::Ordering::Equal));
+    let names: Vec<String> = ranking.iter().map(|r| r.place_name.clone()).collect();
+    let values: Vec<Option<f64>> = ranking.iter().map(|r| r.value).collect();
+
+    let body = html! {
+        h1 { (name) " · " (t(lang, Msg::Overview)) }
+        (year_select(&ctx, computed, year, &[("area", area.as_str())], "/"))
+        h2 { (t(lang, Msg::KeyIndicators)) }
+        div.cards {
+            @for (indicator, stage, row) in &cards {
+                div.card {
+                    div.label {
+                        a href={ "/indicators/" (indicator.code) "?area=" (area.as_str()) "&year=" (year.0) } {
+                            (indicator_name(lang, indicator))
+                        }
+                        @if let Some(s) = stage { " · " (crate::pages::stage_name(lang, *s)) }
+                    }
+                    div.value { (indicators::report::format_row_value(row, row.value)) }
+                    div.line {
+                        @if let Some(change) = row.change {
+                            (t(lang, Msg::Change)) " " (indicators::report::format_change(row.digits, Some(change))) " "
+                        }
+                        @match row.met {
+                            Some(true) => span.met { "✓ " (t(lang, Msg::Met)) " " (indicators::report::format_row_value(row, row.line)) },
+                            Some(false) => span.unmet { "✗ " (t(lang, Msg::NotMet)) " " (indicators::report::format_row_value(row, row.line)) },
+                            None => "",
+                        }
+                    }
+                }
+            }
+        }
+        h2 { (t(lang, Msg::Trend)) }
+        @for (i, (indicator, stage, row)) in cards.iter().take(4).enumerate() {
+            (trend_chart(&format!("trend-{i}"), &indicator_name(lang, indicator), &years,
+                &[(name.clone(), data::trend(computed, indicator, *stage, &area))], row.line))
+        }
+        @if !ranking.is_empty() {
+            h2 #most-large-classes { (t(lang, Msg::MostLargeClasses)) }
+            (bar_chart("large-classes", t(lang, Msg::LargeClass), &names, &values))
+            div.table-wrap {
+                table.sortable #ranking {
+                    thead { tr { th { (t(lang, Msg::Name)) } th.num { (t(lang, Msg::LargeClass)) } th.num { (t(lang, Msg::Change)) } } }
+                    tbody {
+                        @for r in &ranking {
+                            tr {
+                                td { a href=(crate::pages::row_link(r, year)) { (r.place_name) } }
+                                td.num { (indicators::report::format_row_value(r, r.value)) }
+                                td.num { (indicators::report::format_change(r.digits, r.change)) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(page(&ctx, &name, body))
+}

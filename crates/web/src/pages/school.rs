@@ -1,0 +1,178 @@
+//! A school's page: stages and seats, classes with sizes (大班额
+//! highlighted), teachers, and its students paged and searchable — names
+//! and identity numbers masked.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, State};
+use maud::{html, Markup};
+use registry::{SchoolCode, SchoolYear};
+use store::Store;
+
+use crate::auth::Ctx;
+use crate::error::WebError;
+use crate::i18n::{t, Msg};
+use crate::layout::{forbidden, page};
+use crate::pages::{area_name, choose_year, stage_name, year_label, year_select};
+use crate::state::AppState;
+
+pub const PAGE_SIZE: u64 = 50;
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct SchoolQuery {
+    pub year: Option<u16>,
+    pub q: Option<String>,
+    pub page: Option<u64>,
+}
+
+/// What a school's page shows, read in one blocking call.
+pub struct SchoolData {
+    pub school: registry::School,
+    pub classes: Vec<registry::Class>,
+    pub teachers: Vec<(registry::Teacher, registry::TeachingPost)>,
+    pub students_total: u64,
+    pub students: Vec<(registry::Student, registry::Enrolment)>,
+}
+
+/// Reads a school's records if the principal may see the school; `None`
+/// both when it does not exist and when it is out of scope, so a URL does
+/// not reveal which.
+pub async fn load(
+    state: &AppState,
+    ctx: &Ctx,
+    code: &str,
+    year: SchoolYear,
+    search: Option<String>,
+    page: u64,
+) -> Result<Option<SchoolData>, WebError> {
+    let Ok(code) = SchoolCode::parse(code) else {
+        return Ok(None);
+    };
+    let principal = ctx.principal.clone();
+    Ok(state
+        .with_store(move |s| {
+            let Some(school) = s.school(&code)? else {
+                return Ok(None);
+            };
+            if !principal.can_view_school(&school.code, &school.county) {
+                return Ok(None);
+            }
+            let classes = s.school_classes(&code, year)?;
+            let teachers = s.school_teachers(&code, year)?;
+            let (students_total, students) =
+                s.school_students(&code, year, search.as_deref(), page * PAGE_SIZE, PAGE_SIZE)?;
+            Ok(Some(SchoolData {
+                school,
+                classes,
+                teachers,
+                students_total,
+                students,
+            }))
+        })
+        .await?)
+}
+
+pub async fn school(
+    State(state): State<Arc<AppState>>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Query(q): Query<SchoolQuery>,
+) -> Result<Markup, WebError> {
+    let ind = state.indicators().await?;
+    let computed = &ind.computed;
+    let year = choose_year(computed, q.year).ok_or(WebError::NotFound)?;
+    let page_no = q.page.unwrap_or(0);
+    let Some(data) = load(&state, &ctx, &code, year, q.q.clone(), page_no).await? else {
+        return Ok(forbidden(&ctx));
+    };
+    let lang = ctx.lang;
+    let large_min = computed.rules.large_class_min;
+    let s = &data.school;
+    let pages = data.students_total.div_ceil(PAGE_SIZE).max(1);
+    let search = q.q.clone().unwrap_or_default();
+    let link = |p: u64| {
+        format!(
+            "/schools/{}?year={}&q={}&page={p}",
+            s.code,
+            year.0,
+            urlencode(&search)
+        )
+    };
+    let body = html! {
+        div.crumbs {
+            @if ctx.principal.can_view_area(&s.county) {
+                a href={ "/areas/" (s.county.as_str()) "?year=" (year.0) } { (area_name(computed, &s.county)) } " › "
+            }
+            (s.name)
+        }
+        h1 { (s.name) }
+        (year_select(&ctx, computed, year, &[], &format!("/schools/{}", s.code)))
+        p.muted {
+            (t(lang, Msg::Code)) " " (s.code) " · " (s.ownership.label_zh()) " · " (s.location.label_zh())
+            @if let Some(g) = &s.school_group { " · " (g) }
+        }
+        h2 { (t(lang, Msg::Seats)) }
+        div.table-wrap { table #seats {
+            thead { tr { th { (t(lang, Msg::Stage)) } th.num { (t(lang, Msg::Seats)) } th.num { (t(lang, Msg::Students)) } } }
+            tbody { @for (stage, seats) in &s.seats {
+                tr { td { (stage_name(lang, *stage)) } td.num { (seats) }
+                     td.num { (data.classes.iter().filter(|c| c.stage == *stage).map(|c| c.size).sum::<u32>()) } }
+            } }
+        } }
+        h2 { (t(lang, Msg::Classes)) " (" (data.classes.len()) ")" }
+        div.table-wrap { table.sortable #classes {
+            thead { tr { th { (t(lang, Msg::Grade)) } th { (t(lang, Msg::Name)) } th { (t(lang, Msg::Stage)) } th.num { (t(lang, Msg::ClassSize)) } } }
+            tbody { @for c in &data.classes {
+                tr.large[c.size >= large_min] {
+                    td data-sort=(c.grade.0) { (c.grade.label_zh()) } td { (c.name) } td { (stage_name(lang, c.stage)) }
+                    td.num { (c.size) @if c.size >= large_min { " · " (t(lang, Msg::LargeClass)) } }
+                }
+            } }
+        } }
+        h2 { (t(lang, Msg::Teachers)) " (" (data.teachers.len()) ")" }
+        div.table-wrap { table.sortable #teachers {
+            thead { tr { th { (t(lang, Msg::Name)) } th { (t(lang, Msg::Stage)) } th { (t(lang, Msg::Subject)) } th { (t(lang, Msg::Title)) } th { (t(lang, Msg::KeyTeacher)) } } }
+            tbody { @for (teacher, post) in &data.teachers {
+                tr { td { (registry::mask::name(&teacher.name)) } td { (stage_name(lang, post.stage)) }
+                     td { (post.subject.label_zh()) } td { (post.title.label_zh()) } td { (post.key_teacher_level.label_zh()) } }
+            } }
+        } }
+        h2 { (t(lang, Msg::Students)) " (" (data.students_total) ")" }
+        form.filters method="get" action={ "/schools/" (s.code) } {
+            input type="hidden" name="year" value=(year.0);
+            input type="search" name="q" value=(search) placeholder=(t(lang, Msg::Search));
+            button.primary type="submit" { (t(lang, Msg::Search)) }
+        }
+        div.table-wrap { table #students {
+            thead { tr { th { (t(lang, Msg::Name)) } th { (t(lang, Msg::IdNumber)) } th { (t(lang, Msg::Sex)) } th { (t(lang, Msg::Grade)) } th { (t(lang, Msg::Classes)) } th { (t(lang, Msg::Migrant)) } th { (t(lang, Msg::Boarder)) } } }
+            tbody { @for (student, e) in &data.students {
+                tr { td { (registry::mask::name(&student.name)) } td { (registry::mask::id_number(student.id_number.as_str())) }
+                     td { (student.sex.label_zh()) } td { (e.grade.label_zh()) } td { (e.class_name.clone().unwrap_or_default()) }
+                     td { (yes_no(&ctx, e.migrant_child)) } td { (yes_no(&ctx, e.boarder)) } }
+            } }
+        } }
+        div.pager {
+            @if page_no > 0 { a href=(link(page_no - 1)) { (t(lang, Msg::Previous)) } }
+            span { (page_no + 1) " / " (pages) }
+            @if page_no + 1 < pages { a href=(link(page_no + 1)) { (t(lang, Msg::Next)) } }
+        }
+        p.muted { (year_label(lang, year)) " · " (t(lang, Msg::Masked)) }
+    };
+    Ok(page(&ctx, &s.name, body))
+}
+
+fn yes_no(ctx: &Ctx, flag: bool) -> &'static str {
+    t(ctx.lang, if flag { Msg::Yes } else { Msg::No })
+}
+
+/// Percent-encodes a query value (the search box may hold anything).
+pub fn urlencode(text: &str) -> String {
+    let mut out = String::new();
+    for b in text.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}

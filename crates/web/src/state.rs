@@ -1,0 +1,110 @@
+//! What every request shares: a small pool of SQLite connections and the
+//! computed indicators, rebuilt when the registry's revision moves.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use indicators::{Computed, Rules};
+use registry::snapshot::YearSnapshot;
+use registry::AreaCode;
+use store::{SqliteStore, Store};
+use tokio::sync::Mutex;
+
+/// Connections a server keeps open. SQLite in WAL mode serves many readers
+/// at once; writes (imports, sessions) are serialised by SQLite itself.
+const CONNECTIONS: usize = 4;
+
+pub struct AppState {
+    pub db: PathBuf,
+    pool: deadpool::unmanaged::Pool<SqliteStore>,
+    indicators: Mutex<Option<Arc<Indicators>>>,
+    /// The city the registry covers.
+    pub city: AreaCode,
+    /// Whether session cookies carry `Secure` (behind HTTPS).
+    pub secure_cookies: bool,
+}
+
+/// Every school year's snapshot and the catalogue computed from them.
+pub struct Indicators {
+    pub revision: i64,
+    pub computed: Computed,
+    pub snapshots: Vec<YearSnapshot>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+    #[error("数据库连接池不可用")]
+    Pool,
+    #[error("后台任务失败：{0}")]
+    Task(String),
+}
+
+impl AppState {
+    pub fn open(db: PathBuf, city: AreaCode, secure_cookies: bool) -> Result<AppState, StateError> {
+        let mut stores = Vec::with_capacity(CONNECTIONS);
+        for _ in 0..CONNECTIONS {
+            stores.push(SqliteStore::open(&db)?);
+        }
+        Ok(AppState {
+            db,
+            pool: deadpool::unmanaged::Pool::from(stores),
+            indicators: Mutex::new(None),
+            city,
+            secure_cookies,
+        })
+    }
+
+    /// Runs `f` with a connection on a blocking thread (rusqlite is
+    /// synchronous); the caller handles what `f` returns.
+    pub async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut SqliteStore) -> T + Send + 'static,
+    ) -> Result<T, StateError> {
+        let mut store = self.pool.get().await.map_err(|_| StateError::Pool)?;
+        tokio::task::spawn_blocking(move || {
+            let result = f(&mut store);
+            drop(store);
+            result
+        })
+        .await
+        .map_err(|e| StateError::Task(e.to_string()))
+    }
+
+    /// As [`AppState::blocking`], for store calls.
+    pub async fn with_store<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut SqliteStore) -> Result<T, store::StoreError> + Send + 'static,
+    ) -> Result<T, StateError> {
+        Ok(self.blocking(f).await??)
+    }
+
+    /// The computed indicators, fresh: rebuilt (once, whoever asks first)
+    /// when an import has moved the registry's revision.
+    pub async fn indicators(&self) -> Result<Arc<Indicators>, StateError> {
+        let revision = self.with_store(|s| s.registry_revision()).await?;
+        let mut cached = self.indicators.lock().await;
+        if let Some(current) = cached.as_ref().filter(|c| c.revision == revision) {
+            return Ok(current.clone());
+        }
+        let fresh = self
+            .with_store(move |s| {
+                let years = s.school_years()?;
+                let snapshots = years
+                    .iter()
+                    .map(|y| s.year_snapshot(*y))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let computed = Computed::new(&snapshots, Rules::default());
+                Ok(Indicators {
+                    revision,
+                    computed,
+                    snapshots,
+                })
+            })
+            .await?;
+        let fresh = Arc::new(fresh);
+        *cached = Some(fresh.clone());
+        Ok(fresh)
+    }
+}
