@@ -102,7 +102,14 @@ fn a_dry_run_checks_everything_and_writes_nothing() {
     let mut store = store();
     let before = snapshot(&store);
     let path = write(dir.path(), "学校.csv", SCHOOLS_CSV);
-    let outcome = import_with(&mut store, &path, ImportOptions { dry_run: true });
+    let outcome = import_with(
+        &mut store,
+        &path,
+        ImportOptions {
+            dry_run: true,
+            scope: None,
+        },
+    );
     assert!(outcome.errors.is_empty());
     assert!(outcome.dry_run);
     assert_eq!(outcome.counts.map(|c| c.schools), Some(3));
@@ -209,4 +216,66 @@ fn progress_goes_through_reading_validating_and_writing() {
     assert!(outcome.errors.is_empty());
     let labels: Vec<&str> = phases.iter().map(|p| p.label_zh()).collect();
     assert_eq!(labels, ["读取", "校验", "写入"]);
+}
+
+/// An officer's import writes only its scope: a row for another county's
+/// or another school's records is a row error, and nothing is written.
+#[test]
+fn an_officers_import_is_held_to_its_scope() {
+    use import_export::WriteScope;
+    use registry::{AreaCode, SchoolCode};
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = store();
+    let before = snapshot(&store);
+    let path = write(dir.path(), "学校.csv", SCHOOLS_CSV);
+    let other_county = WriteScope::County(AreaCode::parse("370112").unwrap());
+    let outcome = import_with(
+        &mut store,
+        &path,
+        ImportOptions {
+            dry_run: false,
+            scope: Some(other_county),
+        },
+    );
+    assert_eq!(outcome.errors.len(), 3, "{}", errors(&outcome));
+    assert!(
+        errors(&outcome).contains("学校 3737010001 不在您负责的区县 370112，无权导入"),
+        "{}",
+        errors(&outcome)
+    );
+    assert_eq!(snapshot(&store), before);
+
+    // Its own county's schools pass.
+    let own = WriteScope::County(AreaCode::parse("370102").unwrap());
+    let outcome = import_with(
+        &mut store,
+        &path,
+        ImportOptions {
+            dry_run: true,
+            scope: Some(own),
+        },
+    );
+    assert!(outcome.errors.is_empty(), "{}", errors(&outcome));
+
+    // A school officer may write its school's teachers, not another school's.
+    let (mut loaded, _dir) = loaded_store();
+    let before = snapshot(&loaded);
+    let teachers = write(dir.path(), "教师.csv", &teachers_csv());
+    let one_school = WriteScope::School(SchoolCode::parse("3737010001").unwrap());
+    let outcome = import_with(
+        &mut loaded,
+        &teachers,
+        ImportOptions {
+            dry_run: false,
+            scope: Some(one_school),
+        },
+    );
+    assert_eq!(outcome.errors.len(), 1, "{}", errors(&outcome));
+    assert!(
+        errors(&outcome).contains("学校 3737010002 不是您负责的学校 3737010001"),
+        "{}",
+        errors(&outcome)
+    );
+    assert_eq!(snapshot(&loaded), before);
 }
