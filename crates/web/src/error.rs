@@ -16,6 +16,9 @@ pub enum WebError {
     Csrf,
     #[error(transparent)]
     State(#[from] StateError),
+    /// A failure of ours (database, random source) met inside a domain call.
+    #[error("{0}")]
+    Internal(String),
 }
 
 impl IntoResponse for WebError {
@@ -28,9 +31,13 @@ impl IntoResponse for WebError {
                 tracing::error!(error = %err, "request failed");
                 StatusCode::INTERNAL_SERVER_ERROR
             }
+            WebError::Internal(err) => {
+                tracing::error!(error = %err, "request failed");
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
         };
         let message = match &self {
-            WebError::State(_) => "服务器内部错误，请稍后重试".to_owned(),
+            WebError::State(_) | WebError::Internal(_) => "服务器内部错误，请稍后重试".to_owned(),
             other => other.to_string(),
         };
         (status, [("content-type", "text/plain; charset=utf-8")], message).into_response()

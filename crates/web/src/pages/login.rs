@@ -94,7 +94,7 @@ pub async fn login(
             )
                 .into_response())
         }
-        Err(accounts::LoginError::Account(err)) => Err(WebError::BadRequest(err.to_string())),
+        Err(accounts::LoginError::Account(err)) => Err(WebError::Internal(err.to_string())),
         Err(err) => {
             let message = match (ctx.lang, &err) {
                 (Lang::En, accounts::LoginError::InvalidCredentials) => {
