@@ -1,0 +1,88 @@
+//! Health and the API's description.
+
+use crate::{shared, Browser, Who};
+
+#[test]
+fn healthz_answers_without_login() {
+    let browser = Browser::new(shared());
+    let resp = browser.get("/healthz");
+    assert_eq!(resp.status, 200);
+    assert_eq!(resp.text(), "ok");
+    assert_eq!(browser.cookie(accounts::SESSION_COOKIE), None);
+    // Every answer carries the security headers.
+    for header in [
+        "content-security-policy",
+        "x-frame-options",
+        "x-content-type-options",
+        "referrer-policy",
+    ] {
+        assert!(resp.header(header).is_some(), "/healthz without {header}");
+    }
+}
+
+/// The API routes of `web::router` (kept in step with `crates/web/src/lib.rs`).
+const API_ROUTES: &[&str] = &[
+    "/api/me",
+    "/api/overview",
+    "/api/areas/{code}",
+    "/api/indicators",
+    "/api/indicators/{code}",
+    "/api/schools/{code}",
+    "/healthz",
+];
+
+#[test]
+fn openapi_lists_the_api_routes() {
+    let browser = Browser::new(shared());
+    let resp = browser.get("/api/openapi.json");
+    assert_eq!(resp.status, 200);
+    assert!(resp
+        .header("content-type")
+        .unwrap_or_default()
+        .starts_with("application/json"));
+    let doc = resp.json();
+    let version = doc["openapi"].as_str().expect("an `openapi` version");
+    assert!(version.starts_with("3."), "{version}");
+    assert!(doc["info"]["title"].is_string(), "{doc}");
+    let paths = doc["paths"].as_object().expect("`paths`");
+    for route in API_ROUTES {
+        let item = paths
+            .get(*route)
+            .unwrap_or_else(|| panic!("{route} missing from {:?}", paths.keys().collect::<Vec<_>>()));
+        assert!(item.get("get").is_some(), "{route} has no GET");
+    }
+    // Every documented path answers (as the city administrator).
+    let admin = Browser::as_role(shared(), Who::Admin);
+    let school = &crate::fixture().own_school;
+    for route in paths.keys() {
+        let path = route
+            .replace("/api/areas/{code}", "/api/areas/3701")
+            .replace("/api/indicators/{code}", "/api/indicators/large_class_count")
+            .replace("/api/schools/{code}", &format!("/api/schools/{school}"));
+        let resp = admin.get(&path);
+        assert_eq!(resp.status, 200, "{path}: {}", resp.text());
+    }
+}
+
+#[test]
+fn the_api_answers_json_shaped_as_documented() {
+    let f = crate::fixture();
+    let admin = Browser::as_role(shared(), Who::Admin);
+    let me = admin.get("/api/me").json();
+    assert_eq!(me["signed_in"], true);
+    assert_eq!(me["principal"]["role"], "city_admin");
+    let overview = admin.get("/api/overview?area=370112").json();
+    assert_eq!(overview["area"], "370112");
+    assert!(
+        !overview["indicators"].as_array().unwrap().is_empty(),
+        "{overview}"
+    );
+    let school = admin.get(&format!("/api/schools/{}", f.own_school)).json();
+    let students = school["students"]["rows"].as_array().unwrap();
+    assert!(!students.is_empty());
+    for s in students {
+        // Identity numbers are masked in the API too.
+        let id = s["id_number"].as_str().unwrap();
+        assert!(id.contains('*'), "unmasked identity number {id}");
+    }
+}

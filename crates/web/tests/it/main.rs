@@ -1,0 +1,462 @@
+//! Integration tests of the web application: the real server (`web::serve`
+//! on port 0, in process) on a small demo city, driven over HTTP with
+//! `reqwest` as a browser would (cookies kept, redirects not followed).
+//!
+//! Modules: `matrix` (every route × every role), `hostile` (escaping, CSRF,
+//! replayed sessions, SQL-looking searches, login throttling), `api`
+//! (health, OpenAPI), `freshness` (imports through the browser and the
+//! values after them). One test binary keeps link time down.
+//!
+//! The demo city (scale 0.01) is built once per run under
+//! `CARGO_TARGET_TMPDIR`, with one extra school named
+//! `<script>alert(1)</script>` and the printed demo accounts. Tests that only
+//! read share one server on a copy of it; tests that write start their own
+//! server on their own copy.
+
+// Test helpers panic on purpose: a failed setup is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod api;
+mod freshness;
+mod hostile;
+mod matrix;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use registry::{AreaCode, SchoolYear};
+use store::{ApplyOptions, ApplyOutcome, SqliteStore, Store};
+
+pub const CITY: &str = "3701";
+/// The county of the county officer and of the school officer's school.
+pub const COUNTY: &str = "370112";
+/// Another county: out of both officers' scope.
+pub const OTHER_COUNTY: &str = "370102";
+pub const XSS_NAME: &str = "<script>alert(1)</script>";
+/// What every refused HTML page and API answer says, in Chinese and in English.
+pub const FORBIDDEN: &str = "无权访问";
+pub const FORBIDDEN_EN: &str = "Forbidden: this is outside your scope";
+
+/// Whether an answer is the refusal page (or the API's refusal), in either language.
+pub fn is_refusal(text: &str) -> bool {
+    text.contains(FORBIDDEN) || text.contains(FORBIDDEN_EN)
+}
+
+/// The demo city built once, and the places the tests point at.
+pub struct Fixture {
+    pub dir: PathBuf,
+    /// Never opened by a server: every server runs on a copy.
+    pub base_db: PathBuf,
+    /// The latest year's teachers, exported unmasked as CSV (importable again).
+    pub teachers_csv: PathBuf,
+    /// The school officer's school (the first school of 370112).
+    pub own_school: String,
+    /// Another school of 370112, in the same township as `own_school`.
+    pub sibling_school: String,
+    pub sibling_name: String,
+    /// A school of 370102.
+    pub foreign_school: String,
+    pub foreign_name: String,
+    /// The township of `own_school` (in 370112), where `sibling_school` and
+    /// `xss_school` have been moved too.
+    pub township: String,
+    /// A township of 370102.
+    pub foreign_township: String,
+    /// A school of 370112 renamed `<script>alert(1)</script>`, and its township.
+    pub xss_school: String,
+    pub xss_township: String,
+    /// Every school of 370112 (before the XSS school) and of 370102.
+    pub county_schools: Vec<String>,
+    pub foreign_schools: Vec<String>,
+}
+
+pub fn fixture() -> &'static Fixture {
+    static FIXTURE: OnceLock<Fixture> = OnceLock::new();
+    FIXTURE.get_or_init(build_fixture)
+}
+
+fn build_fixture() -> Fixture {
+    // Under target/tmp, replaced on every run, so nothing piles up in /tmp.
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("web-it");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let base_db = dir.join("base.db");
+    let city = demo::DemoCity::generate(&demo::DemoConfig {
+        scale: 0.01,
+        ..demo::DemoConfig::default()
+    })
+    .unwrap();
+    let mut store = SqliteStore::open(&base_db).unwrap();
+    let years = city.school_years();
+    for year in &years {
+        let outcome = store
+            .apply(&city.school_year(*year), ApplyOptions::default(), &mut |_, _| {})
+            .unwrap();
+        assert!(matches!(outcome, ApplyOutcome::Committed(_)), "{year:?}");
+    }
+    let latest: SchoolYear = *years.last().unwrap();
+
+    let schools = store.schools().unwrap();
+    let in_county = |county: &'static str| schools.iter().filter(move |s| s.county.as_str() == county);
+    // The school officer's school, a sibling and the hostile school: the
+    // first three of 370112. At this scale a township holds one school, so
+    // the other two move into the officer's township, where the officer must
+    // see its own row only.
+    let mut ordered: Vec<&registry::School> = in_county(COUNTY).filter(|s| s.township.is_some()).collect();
+    ordered.sort_by_key(|s| s.code.as_str().to_owned());
+    let (own, mut sibling, mut hostile) = (ordered[0].clone(), ordered[1].clone(), ordered[2].clone());
+    let township = own.township.clone().unwrap();
+    sibling.township = Some(township.clone());
+    hostile.township = Some(township.clone());
+    let foreign = in_county(OTHER_COUNTY)
+        .find(|s| s.township.is_some())
+        .unwrap()
+        .clone();
+    let foreign_township = foreign.township.clone().unwrap();
+    let codes = |county: &'static str| -> Vec<String> {
+        in_county(county).map(|s| s.code.as_str().to_owned()).collect()
+    };
+    let (county_schools, foreign_schools) = (codes(COUNTY), codes(OTHER_COUNTY));
+
+    // The hostile school: a school of 370112, with its classes, teachers and
+    // students, renamed to markup.
+    let mut xss = hostile.clone();
+    xss.name = XSS_NAME.to_owned();
+    let changes = registry::ChangeSet {
+        schools: vec![sibling.clone(), xss],
+        ..registry::ChangeSet::default()
+    };
+    store
+        .apply(&changes, ApplyOptions::default(), &mut |_, _| {})
+        .unwrap();
+
+    let code = |text: &str| AreaCode::parse(text).unwrap();
+    let accounts = accounts::demo_accounts(&code(CITY), &code(COUNTY), &own.code, &own.county);
+    accounts::install_demo_accounts(&mut store, &accounts, chrono::Utc::now()).unwrap();
+
+    let teachers_csv = dir.join("teachers.csv");
+    import_export::export(
+        &store,
+        import_export::Entity::Teachers,
+        Some(latest),
+        import_export::Format::Csv,
+        &teachers_csv,
+        import_export::PersonalData::Clear,
+    )
+    .unwrap();
+    // Warm the snapshot cache, as `edugov serve` does, so every copy starts warm.
+    for year in &years {
+        store.year_snapshot(*year).unwrap();
+    }
+    drop(store);
+
+    Fixture {
+        dir,
+        base_db,
+        teachers_csv,
+        own_school: own.code.as_str().to_owned(),
+        sibling_school: sibling.code.as_str().to_owned(),
+        sibling_name: sibling.name,
+        foreign_school: foreign.code.as_str().to_owned(),
+        foreign_name: foreign.name,
+        township: township.as_str().to_owned(),
+        foreign_township: foreign_township.as_str().to_owned(),
+        xss_school: hostile.code.as_str().to_owned(),
+        xss_township: hostile.township.as_ref().unwrap().as_str().to_owned(),
+        county_schools,
+        foreign_schools,
+    }
+}
+
+/// A running server on its own copy of the demo database.
+pub struct Server {
+    pub addr: SocketAddr,
+    pub db: PathBuf,
+    runtime: Option<tokio::runtime::Runtime>,
+}
+
+impl Server {
+    /// A new server on a fresh copy of the demo database (for tests that write).
+    pub fn fresh(name: &str) -> Server {
+        static COPIES: AtomicUsize = AtomicUsize::new(0);
+        let fixture = fixture();
+        let n = COPIES.fetch_add(1, Ordering::SeqCst);
+        let db = fixture.dir.join(format!("{name}-{n}.db"));
+        std::fs::copy(&fixture.base_db, &db).unwrap();
+        Server::start(db)
+    }
+
+    fn start(db: PathBuf) -> Server {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let state = Arc::new(web::AppState::open(db.clone(), AreaCode::parse(CITY).unwrap(), false).unwrap());
+        let (tx, rx) = std::sync::mpsc::channel();
+        runtime.spawn(async move {
+            let served = web::serve(state, "127.0.0.1:0".parse().unwrap(), move |addr| {
+                let _ = tx.send(addr);
+            })
+            .await;
+            if let Err(err) = served {
+                eprintln!("server stopped: {err}");
+            }
+        });
+        let addr = rx.recv_timeout(Duration::from_secs(60)).unwrap();
+        Server {
+            addr,
+            db,
+            runtime: Some(runtime),
+        }
+    }
+
+    /// A second connection to the server's database, to look behind its back.
+    pub fn store(&self) -> SqliteStore {
+        SqliteStore::open(&self.db).unwrap()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
+}
+
+/// The server the read-only tests share (sessions are written, nothing else).
+pub fn shared() -> &'static Server {
+    static SHARED: OnceLock<Server> = OnceLock::new();
+    SHARED.get_or_init(|| Server::fresh("shared"))
+}
+
+/// The roles of the matrix, each with the demo account that holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Who {
+    Admin,
+    Analyst,
+    County,
+    School,
+    Public,
+}
+
+impl Who {
+    pub const ALL: [Who; 5] = [Who::Admin, Who::Analyst, Who::County, Who::School, Who::Public];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Who::Admin => "city_admin",
+            Who::Analyst => "city_analyst",
+            Who::County => "county_officer",
+            Who::School => "school_officer",
+            Who::Public => "public",
+        }
+    }
+
+    /// Username and password of the demo account (`None`: the public).
+    pub fn credentials(self) -> Option<(&'static str, &'static str)> {
+        match self {
+            Who::Admin => Some(("demo-admin", "demo-admin-2024!")),
+            Who::Analyst => Some(("demo-analyst", "demo-analyst-2024!")),
+            Who::County => Some(("demo-county", "demo-county-2024!")),
+            Who::School => Some(("demo-school", "demo-school-2024!")),
+            Who::Public => None,
+        }
+    }
+}
+
+/// One answer, read whole.
+#[derive(Debug)]
+pub struct Resp {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub bytes: Vec<u8>,
+}
+
+impl Resp {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.bytes).into_owned()
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.bytes)
+            .unwrap_or_else(|e| panic!("not JSON ({e}), status {}: {}", self.status, self.text()))
+    }
+
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    }
+
+    pub fn location(&self) -> Option<String> {
+        self.header("location")
+    }
+}
+
+/// A browser: its own cookie jar, no redirects followed, synchronous calls
+/// over a small runtime of its own.
+pub struct Browser {
+    pub base: String,
+    jar: Arc<reqwest::cookie::Jar>,
+    http: reqwest::Client,
+    runtime: tokio::runtime::Runtime,
+}
+
+impl Browser {
+    pub fn new(server: &Server) -> Browser {
+        let jar = Arc::new(reqwest::cookie::Jar::default());
+        let http = reqwest::Client::builder()
+            .cookie_provider(jar.clone())
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(120))
+            .build()
+            .unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        Browser {
+            base: format!("http://{}", server.addr),
+            jar,
+            http,
+            runtime,
+        }
+    }
+
+    /// A browser signed in as `who` (the public: a browser that never signed in).
+    pub fn as_role(server: &Server, who: Who) -> Browser {
+        let browser = Browser::new(server);
+        if let Some((username, password)) = who.credentials() {
+            let resp = browser.login(username, password);
+            assert_eq!(resp.status, 303, "login as {username}: {}", resp.text());
+        }
+        browser
+    }
+
+    /// A client of this browser's runtime with no cookie jar and no
+    /// redirects followed: for requests with hand-written headers.
+    pub fn bare(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub fn send(&self, request: reqwest::RequestBuilder) -> Resp {
+        self.runtime.block_on(async {
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
+            let headers = response.headers().clone();
+            let bytes = response.bytes().await.unwrap().to_vec();
+            Resp {
+                status,
+                headers,
+                bytes,
+            }
+        })
+    }
+
+    pub fn get(&self, path: &str) -> Resp {
+        self.send(self.http.get(self.url(path)))
+    }
+
+    pub fn post_form(&self, path: &str, form: &[(&str, &str)]) -> Resp {
+        self.send(self.http.post(self.url(path)).form(form))
+    }
+
+    /// An upload as the import page's form sends it.
+    pub fn post_upload(&self, csrf: Option<&str>, file_name: &str, content: &str, commit: bool) -> Resp {
+        let mut form = reqwest::multipart::Form::new();
+        if let Some(csrf) = csrf {
+            form = form.text("csrf", csrf.to_owned());
+        }
+        if commit {
+            form = form.text("commit", "1");
+        }
+        let part = reqwest::multipart::Part::bytes(content.as_bytes().to_vec())
+            .file_name(file_name.to_owned())
+            .mime_str("text/csv")
+            .unwrap();
+        form = form.part("file", part);
+        self.send(self.http.post(self.url("/import")).multipart(form))
+    }
+
+    /// Signs in as a browser does: the login page (its CSRF cookie and
+    /// hidden field), then the form.
+    pub fn login(&self, username: &str, password: &str) -> Resp {
+        let page = self.get("/login");
+        assert_eq!(page.status, 200);
+        let csrf = hidden_csrf(&page.text()).expect("the login form has a csrf field");
+        self.post_form(
+            "/login",
+            &[("username", username), ("password", password), ("csrf", &csrf)],
+        )
+    }
+
+    /// The session's CSRF token, from the logout form in any page's header.
+    pub fn csrf(&self) -> String {
+        let page = self.get("/indicators");
+        assert_eq!(page.status, 200);
+        hidden_csrf(&page.text()).expect("a signed-in page carries the session's csrf token")
+    }
+
+    /// The value of a cookie the server set, if any.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        use reqwest::cookie::CookieStore;
+        let url: reqwest::Url = self.base.parse().unwrap();
+        let header = self.jar.cookies(&url)?;
+        header
+            .to_str()
+            .ok()?
+            .split(';')
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_owned())
+    }
+
+    /// `GET /api/me`: (signed in, username).
+    pub fn me(&self) -> (bool, String) {
+        let me = self.get("/api/me").json();
+        (
+            me["signed_in"].as_bool().unwrap(),
+            me["principal"]["username"].as_str().unwrap().to_owned(),
+        )
+    }
+}
+
+/// The value of the first hidden `name="csrf"` input of a page.
+pub fn hidden_csrf(html: &str) -> Option<String> {
+    let at = html.find("name=\"csrf\"")?;
+    let tag_start = html[..at].rfind('<')?;
+    let tag_end = at + html[at..].find('>')?;
+    let tag = &html[tag_start..tag_end];
+    let value = tag.split("value=\"").nth(1)?;
+    Some(value[..value.find('"')?].to_owned())
+}
+
+/// The number in a heading such as `<h2>学生 (123)</h2>`.
+pub fn heading_count(html: &str, label: &str) -> Option<u64> {
+    let start = html.find(&format!("<h2>{label} ("))? + label.len() + 6;
+    let end = start + html[start..].find(')')?;
+    html[start..end].parse().ok()
+}
+
+/// Percent-encodes a query value.
+pub fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

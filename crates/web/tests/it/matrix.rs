@@ -1,0 +1,394 @@
+//! The authorization matrix: every route of `web::router` × every role,
+//! each cell asserted; on failure the whole table is printed with the
+//! cells that differ marked.
+//!
+//! Cells:
+//! - `ok`   200, and not the refusal page;
+//! - `303`  a redirect (the language switch, a form that redirects);
+//! - `403`  refused with status 403 (the API, exports, forged CSRF);
+//! - `deny` refused with the refusal page (无权访问): today HTML pages
+//!   answer it with status 200, so 200 or 403 is accepted here; the
+//!   `html_refusals_answer_403` test asks for 403.
+//!
+//! Routes name places by role, filled in from the fixture: `{own}` the
+//! school officer's school, `{sibling}` another school of 370112, `{foreign}`
+//! a school of 370102, `{township}` a township of 370112, `{foreign_township}`
+//! a township of 370102.
+
+use std::fmt::Write as _;
+
+use crate::{fixture, is_refusal, shared, Browser, Resp, Who};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expect {
+    Ok,
+    Redirect,
+    Refused,
+    Deny,
+}
+
+use Expect::{Deny as D, Ok as O, Redirect as R, Refused as F};
+
+impl Expect {
+    fn label(self) -> &'static str {
+        match self {
+            Expect::Ok => "ok",
+            Expect::Redirect => "303",
+            Expect::Refused => "403",
+            Expect::Deny => "deny",
+        }
+    }
+}
+
+/// How the server answered one cell.
+fn observe(resp: &Resp) -> String {
+    let refused_page = is_refusal(&resp.text());
+    match (resp.status, refused_page) {
+        (200, false) => "ok".to_owned(),
+        (200, true) => "deny".to_owned(),
+        (403, true) => "403+page".to_owned(),
+        (status, _) => status.to_string(),
+    }
+}
+
+fn matches(expect: Expect, resp: &Resp) -> bool {
+    let refused_page = is_refusal(&resp.text());
+    match expect {
+        Expect::Ok => resp.status == 200 && !refused_page,
+        Expect::Redirect => resp.status == 303,
+        Expect::Refused => resp.status == 403,
+        Expect::Deny => (resp.status == 200 && refused_page) || resp.status == 403,
+    }
+}
+
+/// Method, route, and the expected answer for
+/// city_admin, city_analyst, county_officer (370112), school_officer ({own}), public.
+pub const MATRIX: &[(&str, &str, [Expect; 5])] = &[
+    // Pages.                                                    admin analyst county school public
+    ("GET", "/", [O, O, O, O, O]),
+    ("GET", "/?area=3701", [O, O, O, O, O]),
+    ("GET", "/?area=370112", [O, O, O, O, O]),
+    ("GET", "/?area=370102", [O, O, D, D, O]),
+    ("GET", "/?area={township}", [O, O, O, O, D]),
+    ("GET", "/login", [O, O, O, O, O]),
+    ("GET", "/lang/zh-CN", [R, R, R, R, R]),
+    ("GET", "/areas/3701", [O, O, O, O, O]),
+    ("GET", "/areas/370112", [O, O, O, O, O]),
+    ("GET", "/areas/370102", [O, O, D, D, O]),
+    ("GET", "/areas/3702", [D, D, D, D, D]),
+    ("GET", "/areas/{township}", [O, O, O, O, D]),
+    ("GET", "/areas/{foreign_township}", [O, O, D, D, D]),
+    ("GET", "/schools/{own}", [O, O, O, O, D]),
+    ("GET", "/schools/{sibling}", [O, O, O, D, D]),
+    ("GET", "/schools/{foreign}", [O, O, D, D, D]),
+    ("GET", "/schools/2999999999", [D, D, D, D, D]),
+    ("GET", "/indicators", [O, O, O, O, O]),
+    ("GET", "/indicators/large_class_count", [O, O, O, O, O]),
+    (
+        "GET",
+        "/indicators/large_class_count?area=370112",
+        [O, O, O, O, O],
+    ),
+    (
+        "GET",
+        "/indicators/large_class_count?area=370102",
+        [O, O, D, D, O],
+    ),
+    (
+        "GET",
+        "/indicators/large_class_count?area={township}",
+        [O, O, O, O, D],
+    ),
+    (
+        "GET",
+        "/indicators/large_class_count?area={foreign_township}",
+        [O, O, D, D, D],
+    ),
+    // Exports.
+    (
+        "GET",
+        "/indicators/large_class_count/export.xlsx",
+        [O, O, O, O, O],
+    ),
+    (
+        "GET",
+        "/indicators/large_class_count/export.xlsx?area=370102",
+        [O, O, F, F, O],
+    ),
+    (
+        "GET",
+        "/indicators/large_class_count/export.xlsx?area={township}",
+        [O, O, O, O, F],
+    ),
+    (
+        "GET",
+        "/indicators/large_class_count/export.xlsx?area={foreign_township}",
+        [O, O, F, F, F],
+    ),
+    // Import, templates, administration.
+    ("GET", "/import", [O, D, O, O, D]),
+    ("GET", "/templates/students.xlsx", [O, D, O, O, D]),
+    ("GET", "/templates/teachers.xlsx", [O, D, O, O, D]),
+    ("GET", "/admin/users", [O, D, D, D, D]),
+    ("GET", "/admin/audit", [O, D, D, D, D]),
+    ("POST", "/import", [O, D, O, O, D]),
+    ("POST", "/admin/users", [O, D, D, D, D]),
+    ("POST", "/admin/users/active", [R, D, D, D, D]),
+    // Assets and health.
+    ("GET", "/assets/app.css", [O, O, O, O, O]),
+    ("GET", "/assets/app.js", [O, O, O, O, O]),
+    ("GET", "/healthz", [O, O, O, O, O]),
+    // The API.
+    ("GET", "/api/openapi.json", [O, O, O, O, O]),
+    ("GET", "/api/me", [O, O, O, O, O]),
+    ("GET", "/api/overview", [O, O, O, O, O]),
+    ("GET", "/api/overview?area=370112", [O, O, O, O, O]),
+    ("GET", "/api/overview?area=370102", [O, O, F, F, O]),
+    ("GET", "/api/overview?area={township}", [O, O, O, O, F]),
+    ("GET", "/api/areas/3701", [O, O, O, O, O]),
+    ("GET", "/api/areas/370112", [O, O, O, O, O]),
+    ("GET", "/api/areas/370102", [O, O, F, F, O]),
+    ("GET", "/api/areas/{township}", [O, O, O, O, F]),
+    ("GET", "/api/areas/{foreign_township}", [O, O, F, F, F]),
+    ("GET", "/api/indicators", [O, O, O, O, O]),
+    ("GET", "/api/indicators/large_class_count", [O, O, O, O, O]),
+    (
+        "GET",
+        "/api/indicators/large_class_count?area=370102",
+        [O, O, F, F, O],
+    ),
+    (
+        "GET",
+        "/api/indicators/large_class_count?area={township}",
+        [O, O, O, O, F],
+    ),
+    ("GET", "/api/schools/{own}", [O, O, O, O, F]),
+    ("GET", "/api/schools/{sibling}", [O, O, O, F, F]),
+    ("GET", "/api/schools/{foreign}", [O, O, F, F, F]),
+    ("GET", "/api/schools/2999999999", [F, F, F, F, F]),
+];
+
+pub fn fill(route: &str) -> String {
+    let f = fixture();
+    route
+        .replace("{own}", &f.own_school)
+        .replace("{sibling}", &f.sibling_school)
+        .replace("{foreign_township}", &f.foreign_township)
+        .replace("{foreign}", &f.foreign_school)
+        .replace("{township}", &f.township)
+}
+
+/// A small CSV for the import cell: one row that fails validation (an
+/// unknown school), so a dry run shows row errors and writes nothing.
+const DRY_RUN_CSV: &str = "学年,学校标识码,学段,年级,班级名称,班额\n2024,2000000000,小学,1,1班,30\n";
+
+/// Sends one cell's request. POSTs carry the session's CSRF token (empty for
+/// the public) and a form that changes nothing lasting.
+pub fn request(browser: &Browser, csrf: &str, method: &str, route: &str) -> Resp {
+    match (method, route) {
+        ("GET", _) => browser.get(route),
+        ("POST", "/import") => browser.post_upload(Some(csrf), "classes.csv", DRY_RUN_CSV, false),
+        // An invalid username: the form is handled (and refused) without adding anyone.
+        ("POST", "/admin/users") => browser.post_form(
+            route,
+            &[
+                ("csrf", csrf),
+                ("username", "X"),
+                ("display_name", "x"),
+                ("role", "city_analyst"),
+                ("scope", "3701"),
+                ("password", "matrix-password-1"),
+            ],
+        ),
+        // Enabling an account that is already enabled.
+        ("POST", "/admin/users/active") => browser.post_form(
+            route,
+            &[("csrf", csrf), ("username", "demo-analyst"), ("active", "true")],
+        ),
+        _ => panic!("no request for {method} {route}"),
+    }
+}
+
+/// Every cell: (route index, role, observed, as expected).
+fn run_matrix() -> Vec<Vec<(String, bool)>> {
+    let server = shared();
+    let browsers: Vec<(Browser, String)> = Who::ALL
+        .iter()
+        .map(|who| {
+            let browser = Browser::as_role(server, *who);
+            let csrf = if *who == Who::Public {
+                String::new()
+            } else {
+                browser.csrf()
+            };
+            (browser, csrf)
+        })
+        .collect();
+    MATRIX
+        .iter()
+        .map(|(method, route, expected)| {
+            let route = fill(route);
+            browsers
+                .iter()
+                .zip(expected)
+                .map(|((browser, csrf), expect)| {
+                    let resp = request(browser, csrf, method, &route);
+                    (observe(&resp), matches(*expect, &resp))
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn table(results: &[Vec<(String, bool)>]) -> String {
+    let mut out = String::new();
+    let width = MATRIX
+        .iter()
+        .map(|(m, r, _)| m.len() + 1 + fill(r).len())
+        .max()
+        .unwrap_or(10);
+    let _ = write!(out, "{:width$}", "route");
+    for who in Who::ALL {
+        let _ = write!(out, " | {:<20}", who.label());
+    }
+    out.push('\n');
+    for ((method, route, expected), row) in MATRIX.iter().zip(results) {
+        let _ = write!(out, "{:width$}", format!("{method} {}", fill(route)));
+        for (expect, (seen, ok)) in expected.iter().zip(row) {
+            let cell = if *ok {
+                expect.label().to_owned()
+            } else {
+                format!("✗ want {} got {seen}", expect.label())
+            };
+            let _ = write!(out, " | {cell:<20}");
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn every_route_for_every_role() {
+    let results = run_matrix();
+    let failures = results.iter().flatten().filter(|(_, ok)| !ok).count();
+    assert_eq!(
+        failures,
+        0,
+        "{failures} of {} cells differ from the matrix:\n{}",
+        MATRIX.len() * Who::ALL.len(),
+        table(&results)
+    );
+}
+
+/// A refused HTML page should say so in its status too, as the API and the
+/// exports do: a 200 tells caches, crawlers and monitoring that the page
+/// exists and was served.
+#[test]
+#[ignore = "bug: refused HTML pages (e.g. /schools/<370102 school> as county_officer) answer 200 with the 无权访问 page instead of 403"]
+fn html_refusals_answer_403() {
+    let server = shared();
+    let mut wrong = Vec::new();
+    for (i, who) in Who::ALL.iter().enumerate() {
+        let browser = Browser::as_role(server, *who);
+        let csrf = if *who == Who::Public {
+            String::new()
+        } else {
+            browser.csrf()
+        };
+        for (method, route, expected) in MATRIX {
+            if expected[i] != Expect::Deny {
+                continue;
+            }
+            let route = fill(route);
+            let resp = request(&browser, &csrf, method, &route);
+            if resp.status != 403 {
+                wrong.push(format!("{method} {route} as {}: {}", who.label(), resp.status));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} refusals without 403:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
+
+/// Pages a role may open show only what lies in its scope: no other
+/// school's name in a school officer's township, no other county in a
+/// county officer's city drill-down, no township or school for the public.
+#[test]
+fn allowed_pages_show_only_what_is_in_scope() {
+    let f = fixture();
+    let server = shared();
+
+    let school = Browser::as_role(server, Who::School);
+    let rows = school
+        .get(&format!("/api/areas/{}?indicator=student_count", f.township))
+        .json();
+    let codes: Vec<&str> = rows["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["school"].as_str())
+        .collect();
+    assert_eq!(codes, [f.own_school.as_str()], "{rows}");
+    let rows = school
+        .get(&format!("/api/indicators/student_count?area={}", f.township))
+        .json();
+    let codes: Vec<&str> = rows["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["school"].as_str())
+        .collect();
+    assert_eq!(codes, [f.own_school.as_str()], "{rows}");
+    // The city administrator sees the three schools of that township.
+    let admin = Browser::as_role(server, Who::Admin);
+    let rows = admin
+        .get(&format!("/api/areas/{}?indicator=student_count", f.township))
+        .json();
+    assert_eq!(rows["rows"].as_array().unwrap().len(), 3, "{rows}");
+    let page = school.get(&format!("/areas/{}?indicator=student_count", f.township));
+    assert_eq!(page.status, 200);
+    assert!(
+        !page.text().contains(&f.sibling_name),
+        "sibling school shown to the school officer"
+    );
+
+    let county = Browser::as_role(server, Who::County);
+    let rows = county.get("/api/areas/3701").json();
+    let areas: Vec<&str> = rows["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["area"].as_str())
+        .collect();
+    assert_eq!(areas, [crate::COUNTY], "{rows}");
+    let export = county.get("/indicators/large_class_count/export.xlsx?area=3701");
+    assert_eq!(export.status, 200);
+    let rows = county
+        .get(&format!("/api/areas/{}?indicator=student_count", f.township))
+        .json();
+    assert!(rows["rows"].as_array().unwrap().len() > 1, "{rows}");
+    let foreign = county.get(&format!(
+        "/api/indicators/student_count?area={}",
+        crate::OTHER_COUNTY
+    ));
+    assert_eq!(foreign.status, 403);
+    assert!(!foreign.text().contains(&f.foreign_name));
+
+    let public = Browser::new(server);
+    for path in [
+        "/api/areas/370112",
+        "/api/indicators/large_class_count?area=370112",
+    ] {
+        let rows = public.get(path).json();
+        assert_eq!(rows["rows"], serde_json::json!([]), "{path}: {rows}");
+    }
+    let rows = public.get("/api/areas/3701").json();
+    assert!(!rows["rows"].as_array().unwrap().is_empty(), "{rows}");
+    let page = public.get(&format!("/schools/{}", f.own_school));
+    assert!(is_refusal(&page.text()));
+    assert!(!page.text().contains("<table"), "the refusal page holds no data");
+}
