@@ -72,7 +72,9 @@ impl FromRequestParts<Arc<AppState>> for Ctx {
     async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> Result<Ctx, WebError> {
         // Chinese unless the user chose English with the switch (not the
         // browser's language: bureaus' machines vary, the product is zh-CN first).
-        let lang = cookie(&parts.headers, LANG_COOKIE).and_then(Lang::parse).unwrap_or_default();
+        let lang = cookie(&parts.headers, LANG_COOKIE)
+            .and_then(Lang::parse)
+            .unwrap_or_default();
         let token = cookie(&parts.headers, accounts::SESSION_COOKIE).map(str::to_owned);
         let session = match token {
             Some(token) => state

@@ -14,6 +14,9 @@ pub enum WebError {
     BadRequest(String),
     #[error("表单已过期，请刷新页面后重试")]
     Csrf,
+    /// Outside the principal's scope: the refusal page, with 403.
+    #[error("无权访问")]
+    Forbidden(String),
     #[error(transparent)]
     State(#[from] StateError),
     /// A failure of ours (database, random source) met inside a domain call.
@@ -27,6 +30,9 @@ impl IntoResponse for WebError {
             WebError::NotFound => StatusCode::NOT_FOUND,
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
             WebError::Csrf => StatusCode::FORBIDDEN,
+            WebError::Forbidden(page) => {
+                return (StatusCode::FORBIDDEN, axum::response::Html(page.clone())).into_response();
+            }
             WebError::State(err) => {
                 tracing::error!(error = %err, "request failed");
                 StatusCode::INTERNAL_SERVER_ERROR

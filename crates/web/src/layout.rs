@@ -110,10 +110,11 @@ pub fn trend_chart(
 
 /// Refused: the same page for every kind of "not yours", so a URL does not
 /// tell whether the thing exists.
-pub fn forbidden(ctx: &Ctx) -> Markup {
-    page(
+pub fn forbidden(ctx: &Ctx) -> crate::error::WebError {
+    let page = page(
         ctx,
         t(ctx.lang, Msg::Forbidden),
         html! { p.error { (t(ctx.lang, Msg::Forbidden)) } },
-    )
+    );
+    crate::error::WebError::Forbidden(page.into_string())
 }

@@ -15,6 +15,8 @@ use crate::state::AppState;
 
 #[derive(serde::Deserialize)]
 pub struct NewUserForm {
+    /// Missing counts as wrong: refused with 403, not a parse error.
+    #[serde(default)]
     pub csrf: String,
     pub username: String,
     pub display_name: String,
@@ -25,6 +27,8 @@ pub struct NewUserForm {
 
 #[derive(serde::Deserialize)]
 pub struct ActiveForm {
+    /// Missing counts as wrong: refused with 403, not a parse error.
+    #[serde(default)]
     pub csrf: String,
     pub username: String,
     pub active: bool,
@@ -40,7 +44,7 @@ async fn users_page(
     message: Option<Result<String, String>>,
 ) -> Result<Markup, WebError> {
     if !ctx.principal.can_manage_users() {
-        return Ok(forbidden(ctx));
+        return Err(forbidden(ctx));
     }
     let list = state
         .blocking(|s| accounts::list_users(s))
@@ -87,7 +91,7 @@ pub async fn add_user(
 ) -> Result<Markup, WebError> {
     ctx.check_csrf(&form.csrf)?;
     if !ctx.principal.can_manage_users() {
-        return Ok(forbidden(&ctx));
+        return Err(forbidden(&ctx));
     }
     let actor = ctx.principal.username.clone();
     let result = state
@@ -120,7 +124,7 @@ pub async fn set_active(
 ) -> Result<Response, WebError> {
     ctx.check_csrf(&form.csrf)?;
     if !ctx.principal.can_manage_users() {
-        return Ok(forbidden(&ctx).into_response());
+        return Err(forbidden(&ctx));
     }
     let actor = ctx.principal.username.clone();
     state
@@ -142,7 +146,7 @@ pub async fn audit(
     Query(q): Query<AuditParams>,
 ) -> Result<Markup, WebError> {
     if !ctx.principal.can_read_audit() {
-        return Ok(forbidden(&ctx));
+        return Err(forbidden(&ctx));
     }
     const PAGE: u64 = 100;
     let page_no = q.page.unwrap_or(0);

@@ -25,7 +25,7 @@ pub async fn area(
 ) -> Result<Markup, WebError> {
     let area = AreaCode::parse(&code).map_err(|_| WebError::NotFound)?;
     if !ctx.principal.can_view_area(&area) {
-        return Ok(forbidden(&ctx));
+        return Err(forbidden(&ctx));
     }
     let ind = state.indicators().await?;
     let computed = &ind.computed;

@@ -18,11 +18,11 @@ use crate::state::AppState;
 /// Largest upload accepted (a county's students fit well within it).
 pub const MAX_UPLOAD: usize = 200 * 1024 * 1024;
 
-pub async fn import_page(ctx: Ctx) -> Markup {
+pub async fn import_page(ctx: Ctx) -> Result<Markup, WebError> {
     if !ctx.principal.can_import() {
-        return forbidden(&ctx);
+        return Err(forbidden(&ctx));
     }
-    form_page(&ctx, html! {})
+    Ok(form_page(&ctx, html! {}))
 }
 
 fn form_page(ctx: &Ctx, result: Markup) -> Markup {
@@ -62,7 +62,7 @@ pub async fn upload(
     mut multipart: Multipart,
 ) -> Result<Response, WebError> {
     if !ctx.principal.can_import() {
-        return Ok(forbidden(&ctx).into_response());
+        return Err(forbidden(&ctx));
     }
     let mut csrf = String::new();
     let mut commit = false;
@@ -170,7 +170,7 @@ fn errors_csv(errors: &[import_export::RowError]) -> String {
 /// An empty template, as the CLI's `edugov template` writes it.
 pub async fn template(ctx: Ctx, Path(name): Path<String>) -> Result<Response, WebError> {
     if !ctx.principal.can_import() {
-        return Ok(forbidden(&ctx).into_response());
+        return Err(forbidden(&ctx));
     }
     let entity =
         import_export::Entity::parse(name.trim_end_matches(".xlsx")).map_err(|_| WebError::NotFound)?;

@@ -65,7 +65,7 @@ pub async fn indicator(
     let indicator = indicators::find(&code).ok_or(WebError::NotFound)?;
     let area = area_of(&ctx, &q)?;
     if !ctx.principal.can_view_area(&area) {
-        return Ok(forbidden(&ctx));
+        return Err(forbidden(&ctx));
     }
     let ind = state.indicators().await?;
     let computed = &ind.computed;
@@ -133,7 +133,7 @@ pub async fn export(
     let indicator = indicators::find(code).ok_or(WebError::NotFound)?;
     let area = area_of(&ctx, &q)?;
     if !ctx.principal.can_view_area(&area) {
-        return Ok((axum::http::StatusCode::FORBIDDEN, forbidden(&ctx)).into_response());
+        return Err(forbidden(&ctx));
     }
     let ind = state.indicators().await?;
     let computed = &ind.computed;

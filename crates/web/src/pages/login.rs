@@ -17,11 +17,15 @@ use crate::state::AppState;
 pub struct LoginForm {
     pub username: String,
     pub password: String,
+    /// Missing counts as wrong: refused with 403, not a parse error.
+    #[serde(default)]
     pub csrf: String,
 }
 
 #[derive(serde::Deserialize)]
 pub struct CsrfForm {
+    /// Missing counts as wrong: refused with 403, not a parse error.
+    #[serde(default)]
     pub csrf: String,
 }
 
@@ -141,7 +145,7 @@ pub async fn switch_language(
             r.find("//")
                 .and_then(|i| r[i + 2..].find('/').map(|j| r[i + 2 + j..].to_owned()))
         })
-        .filter(|path| path.starts_with('/') && !path.starts_with("//"))
+        .filter(|path| path.starts_with('/') && !path.starts_with("//") && !path.contains('\\'))
         .unwrap_or_else(|| "/".to_owned());
     let cookie = set_cookie(&state, LANG_COOKIE, lang.code(), 365 * 24 * 3600);
     ([(header::SET_COOKIE, cookie)], Redirect::to(&back)).into_response()

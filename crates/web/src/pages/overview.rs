@@ -40,7 +40,7 @@ pub async fn overview(
         None => ctx.principal.scope.area().clone(),
     };
     if !ctx.principal.can_view_area(&area) {
-        return Ok(forbidden(&ctx));
+        return Err(forbidden(&ctx));
     }
     let ind = state.indicators().await?;
     let computed = &ind.computed;

@@ -83,7 +83,7 @@ pub async fn school(
     let year = choose_year(computed, q.year).ok_or(WebError::NotFound)?;
     let page_no = q.page.unwrap_or(0);
     let Some(data) = load(&state, &ctx, &code, year, q.q.clone(), page_no).await? else {
-        return Ok(forbidden(&ctx));
+        return Err(forbidden(&ctx));
     };
     let lang = ctx.lang;
     let large_min = computed.rules.large_class_min;

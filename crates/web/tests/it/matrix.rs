@@ -284,7 +284,6 @@ fn every_route_for_every_role() {
 /// exports do: a 200 tells caches, crawlers and monitoring that the page
 /// exists and was served.
 #[test]
-#[ignore = "bug: refused HTML pages (e.g. /schools/<370102 school> as county_officer) answer 200 with the 无权访问 page instead of 403"]
 fn html_refusals_answer_403() {
     let server = shared();
     let mut wrong = Vec::new();
