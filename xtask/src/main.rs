@@ -2,10 +2,12 @@
 //!
 //! - `cargo xtask bench import [--scale S]`: the import benchmark against DuckDB.
 //! - `cargo xtask bench indicators [--scale S]`: the catalogue against DuckDB SQL, value by value.
+//! - `cargo xtask bench web [--scale S] [--duration SECS] [--connections N]`: the web application under wrk.
 //! - `cargo xtask tidy`: the repository checks (also run by `cargo test`).
 
 mod bench;
 mod bench_indicators;
+mod bench_web;
 mod tidy;
 
 use std::path::PathBuf;
@@ -18,6 +20,7 @@ fn main() -> anyhow::Result<()> {
     match args.as_slice() {
         ["bench", "import", rest @ ..] => bench::import(&bench::Options::parse(rest)?),
         ["bench", "indicators", rest @ ..] => bench_indicators::indicators(&bench::Options::parse(rest)?),
+        ["bench", "web", rest @ ..] => bench_web::web(&bench_web::Options::parse(rest)?),
         ["tidy"] => {
             let problems = tidy::check(&project_root());
             for p in &problems {
@@ -29,7 +32,7 @@ fn main() -> anyhow::Result<()> {
                 bail!("{} tidy problem(s)", problems.len())
             }
         }
-        _ => bail!("usage:\n  cargo xtask bench import [--scale S] [--seed N] [--keep]\n  cargo xtask bench indicators [--scale S] [--seed N] [--keep]\n  cargo xtask tidy"),
+        _ => bail!("usage:\n  cargo xtask bench import [--scale S] [--seed N] [--keep]\n  cargo xtask bench indicators [--scale S] [--seed N] [--keep]\n  cargo xtask bench web [--scale S] [--duration SECS] [--connections N]\n  cargo xtask tidy"),
     }
 }
 
