@@ -254,9 +254,13 @@ impl Computed {
 /// `f` over `items` on the machine's cores, results in order. Years are
 /// independent, so each thread takes a contiguous share of them.
 fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len());
+    // Asking the system for its cores reads cgroup files each time: ask once.
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    if items.len() <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let cores = *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let threads = cores.min(items.len());
     if threads <= 1 {
         return items.iter().map(f).collect();
     }

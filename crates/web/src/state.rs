@@ -1,6 +1,7 @@
 //! What every request shares: a small pool of SQLite connections and the
 //! computed indicators, rebuilt when the registry's revision moves.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -29,6 +30,9 @@ pub struct Indicators {
     pub revision: i64,
     pub computed: Computed,
     pub snapshots: Vec<YearSnapshot>,
+    /// Overviews already assembled, by area and year: they depend only on
+    /// the computed values, so they live (and are dropped) with them.
+    pub overviews: std::sync::Mutex<HashMap<(String, u16), Arc<crate::pages::overview::OverviewData>>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -100,6 +104,7 @@ impl AppState {
                     revision,
                     computed,
                     snapshots,
+                    overviews: Default::default(),
                 })
             })
             .await?;

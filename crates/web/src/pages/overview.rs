@@ -52,37 +52,42 @@ pub async fn overview(
         ));
     };
     let lang = ctx.lang;
-    let name = area_name(computed, &area);
-    let years: Vec<u16> = computed.school_years().iter().map(|y| y.0).collect();
-    let mut cards = Vec::new();
-    for (code, stage) in KEY_INDICATORS {
-        let Some(indicator) = indicators::find(code) else {
-            continue;
-        };
-        if let Some(row) = data::own_row(computed, indicator, *stage, &area, year) {
-            cards.push((indicator, *stage, row));
+    let data = {
+        let key = (area.as_str().to_owned(), year.0);
+        let cached = ind.overviews.lock().ok().and_then(|m| m.get(&key).cloned());
+        match cached {
+            Some(d) => d,
+            None => {
+                let d = Arc::new(OverviewData::assemble(computed, &area, year));
+                if let Ok(mut m) = ind.overviews.lock() {
+                    m.insert(key, d.clone());
+                }
+                d
+            }
         }
-    }
-    // The level below, ranked by 大班额 (the bureau's first question).
-    let child = data::child_level(&area);
-    let large = indicators::find("large_class_count");
-    let mut ranking = match large {
-        Some(i) if child != indicators::Level::School || area.as_str().len() == 9 => {
-            data::rows(computed, i, None, child, &area, year)
-        }
-        _ => Vec::new(),
     };
-    ranking.retain(|r| crate::pages::visible(&ctx.principal, r));
-    ranking.sort_by(|a, b| b.value.partial_cmp(&a.value).unwrap_or(std::cmp::Ordering::Equal));
+    let OverviewData {
+        name,
+        years,
+        cards,
+        trends,
+        ranking,
+    } = &*data;
+    // The ranking is shown only as far as the principal may see.
+    let ranking: Vec<&indicators::report::Row> = ranking
+        .iter()
+        .filter(|r| crate::pages::visible(&ctx.principal, r))
+        .collect();
     let names: Vec<String> = ranking.iter().map(|r| r.place_name.clone()).collect();
     let values: Vec<Option<f64>> = ranking.iter().map(|r| r.value).collect();
+    let name = name.clone();
 
     let body = html! {
         h1 { (name) " · " (t(lang, Msg::Overview)) }
         (year_select(&ctx, computed, year, &[("area", area.as_str())], "/"))
         h2 { (t(lang, Msg::KeyIndicators)) }
         div.cards {
-            @for (indicator, stage, row) in &cards {
+            @for (indicator, stage, row) in cards.iter() {
                 div.card {
                     div.label {
                         a href={ "/indicators/" (indicator.code) "?area=" (area.as_str()) "&year=" (year.0) } {
@@ -105,9 +110,9 @@ pub async fn overview(
             }
         }
         h2 { (t(lang, Msg::Trend)) }
-        @for (i, (indicator, stage, row)) in cards.iter().take(4).enumerate() {
-            (trend_chart(&format!("trend-{i}"), &indicator_name(lang, indicator), &years,
-                &[(name.clone(), data::trend(computed, indicator, *stage, &area))], row.line))
+        @for (i, ((indicator, _, row), trend)) in cards.iter().zip(trends).enumerate() {
+            (trend_chart(&format!("trend-{i}"), &indicator_name(lang, indicator), years,
+                &[(name.clone(), trend.clone())], row.line))
         }
         @if !ranking.is_empty() {
             h2 #most-large-classes { (t(lang, Msg::MostLargeClasses)) }
@@ -116,7 +121,7 @@ pub async fn overview(
                 table.sortable #ranking {
                     thead { tr { th { (t(lang, Msg::Name)) } th.num { (t(lang, Msg::LargeClass)) } th.num { (t(lang, Msg::Change)) } } }
                     tbody {
-                        @for r in &ranking {
+                        @for r in ranking.iter() {
                             tr {
                                 td { a href=(crate::pages::row_link(r, year)) { (r.place_name) } }
                                 td.num { (indicators::report::format_row_value(r, r.value)) }
@@ -129,4 +134,56 @@ pub async fn overview(
         }
     };
     Ok(page(&ctx, &name, body))
+}
+
+/// What an overview shows, before scope filtering and language: assembled
+/// once per area and year and kept with the computed indicators.
+pub struct OverviewData {
+    pub name: String,
+    pub years: Vec<u16>,
+    pub cards: Vec<(
+        &'static indicators::Indicator,
+        Option<Stage>,
+        indicators::report::Row,
+    )>,
+    /// The trend of the first cards.
+    pub trends: Vec<Vec<Option<f64>>>,
+    /// The level below, most 大班额 first.
+    pub ranking: Vec<indicators::report::Row>,
+}
+
+impl OverviewData {
+    pub fn assemble(
+        computed: &indicators::Computed,
+        area: &AreaCode,
+        year: registry::SchoolYear,
+    ) -> OverviewData {
+        let mut cards = Vec::new();
+        for (code, stage) in KEY_INDICATORS {
+            let Some(indicator) = indicators::find(code) else {
+                continue;
+            };
+            if let Some(row) = data::own_row(computed, indicator, *stage, area, year) {
+                cards.push((indicator, *stage, row));
+            }
+        }
+        let trends = cards
+            .iter()
+            .take(4)
+            .map(|(i, stage, _)| data::trend(computed, i, *stage, area))
+            .collect();
+        let child = data::child_level(area);
+        let mut ranking = match indicators::find("large_class_count") {
+            Some(i) => data::rows(computed, i, None, child, area, year),
+            None => Vec::new(),
+        };
+        ranking.sort_by(|a, b| b.value.partial_cmp(&a.value).unwrap_or(std::cmp::Ordering::Equal));
+        OverviewData {
+            name: area_name(computed, area),
+            years: computed.school_years().iter().map(|y| y.0).collect(),
+            cards,
+            trends,
+            ranking,
+        }
+    }
 }
