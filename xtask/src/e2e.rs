@@ -1,0 +1,230 @@
+//! `cargo xtask e2e`: the end-to-end tests in a real browser. Builds the
+//! release binary, starts `edugov serve --demo --scale 0.02` on a fresh
+//! database and a free loopback port, waits for `/healthz`, runs Playwright
+//! (`tests/e2e`, Debian's Chromium) against it, stops the server, and fails
+//! if any test failed. Screenshots are left in `tests/e2e/artifacts/`.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context};
+
+/// The demo city's size: small enough to generate in seconds, large enough
+/// for every level of the drill-down to have places.
+const SCALE: &str = "0.02";
+
+/// How long the server may take to answer `/healthz` (it generates the demo
+/// city first).
+const STARTUP: Duration = Duration::from_secs(180);
+
+pub fn e2e(args: &[&str]) -> anyhow::Result<()> {
+    // Anything after `--` goes to `playwright test` (a spec file, `--grep`).
+    let extra: &[&str] = match args {
+        [] => &[],
+        ["--", rest @ ..] => rest,
+        _ => bail!("usage: cargo xtask e2e [-- PLAYWRIGHT ARGS]"),
+    };
+    let root = crate::project_root();
+    let dir = root.join("tests").join("e2e");
+    let chromium = std::env::var("CHROMIUM_PATH").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    if !Path::new(&chromium).exists() {
+        bail!(
+            "{chromium} is missing: install Debian's chromium (apt-get install -y chromium), as .ci/run does"
+        );
+    }
+    let started = Instant::now();
+
+    println!("e2e: building the release binary");
+    let edugov = crate::bench::build_edugov(&root)?;
+    println!("e2e: built ({:.1} s)", started.elapsed().as_secs_f64());
+
+    let npm_started = Instant::now();
+    if !dir.join("node_modules").join("@playwright").join("test").exists() {
+        println!("e2e: npm ci (Playwright without its browsers)");
+        let status = Command::new("npm")
+            .current_dir(&dir)
+            .args(["ci", "--no-audit", "--no-fund"])
+            .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+            .status()
+            .context("running npm")?;
+        if !status.success() {
+            bail!("npm ci in tests/e2e failed");
+        }
+        println!("e2e: npm ci done ({:.1} s)", npm_started.elapsed().as_secs_f64());
+    }
+
+    let work = std::env::temp_dir().join(format!("edugov-e2e-{}", std::process::id()));
+    if work.exists() {
+        std::fs::remove_dir_all(&work)?;
+    }
+    std::fs::create_dir_all(&work)?;
+    let artifacts = dir.join("artifacts");
+    if artifacts.exists() {
+        std::fs::remove_dir_all(&artifacts)?;
+    }
+    std::fs::create_dir_all(&artifacts)?;
+
+    let serve_started = Instant::now();
+    let addr: SocketAddr = format!("127.0.0.1:{}", free_port()?).parse()?;
+    let log = work.join("server.log");
+    let mut server = Server::start(&edugov, &work.join("e2e.db"), addr, &log)?;
+    if let Err(err) = wait_healthy(addr, &mut server, STARTUP) {
+        drop(server);
+        print_tail(&log);
+        return Err(err);
+    }
+    println!(
+        "e2e: server up at http://{addr}/ ({:.1} s, demo city at scale {SCALE})",
+        serve_started.elapsed().as_secs_f64()
+    );
+
+    let tests_started = Instant::now();
+    // Written by the JSON reporter that playwright.config.js adds to the list one.
+    let results = artifacts.join("results.json");
+    let status = Command::new("npx")
+        .current_dir(&dir)
+        .args(["--no-install", "playwright", "test"])
+        .args(extra)
+        .env("EDUGOV_BASE_URL", format!("http://{addr}"))
+        .env("CHROMIUM_PATH", &chromium)
+        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+        .status()
+        .context("running npx playwright test");
+    let tests_time = tests_started.elapsed().as_secs_f64();
+    drop(server);
+    let status = status?;
+
+    let counts = read_counts(&results);
+    if !status.success() {
+        print_tail(&log);
+    } else {
+        let _ = std::fs::remove_dir_all(&work);
+    }
+    println!(
+        "e2e: browser tests {:.1} s, all {:.1} s; screenshots in {}",
+        tests_time,
+        started.elapsed().as_secs_f64(),
+        artifacts.display()
+    );
+    match counts {
+        Some(c) => println!(
+            "e2e: {} passed, {} failed{}",
+            c.passed,
+            c.failed,
+            if c.skipped > 0 {
+                format!(", {} skipped", c.skipped)
+            } else {
+                String::new()
+            }
+        ),
+        None => println!("e2e: no results file at {}", results.display()),
+    }
+    if !status.success() {
+        bail!("the browser tests failed (server log kept in {})", work.display());
+    }
+    match counts {
+        Some(c) if c.passed > 0 && c.failed == 0 => Ok(()),
+        _ => bail!("the browser tests ran no test"),
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Counts {
+    passed: u64,
+    failed: u64,
+    skipped: u64,
+}
+
+/// The totals of Playwright's JSON report (`stats`).
+fn read_counts(path: &Path) -> Option<Counts> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let report: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let stats = report.get("stats")?;
+    let n = |key: &str| stats.get(key).and_then(serde_json::Value::as_u64).unwrap_or(0);
+    Some(Counts {
+        passed: n("expected") + n("flaky"),
+        failed: n("unexpected"),
+        skipped: n("skipped"),
+    })
+}
+
+fn free_port() -> anyhow::Result<u16> {
+    let listener = TcpListener::bind("127.0.0.1:0")?;
+    Ok(listener.local_addr()?.port())
+}
+
+/// The running server; killed when dropped, whatever happened.
+struct Server {
+    child: Child,
+}
+
+impl Server {
+    fn start(edugov: &Path, db: &Path, addr: SocketAddr, log: &Path) -> anyhow::Result<Server> {
+        let out = std::fs::File::create(log)?;
+        let err = out.try_clone()?;
+        let child = Command::new(edugov)
+            .arg("--db")
+            .arg(db)
+            .args(["serve", "--demo", "--scale", SCALE, "--addr"])
+            .arg(addr.to_string())
+            .stdin(Stdio::null())
+            .stdout(out)
+            .stderr(err)
+            .spawn()
+            .with_context(|| format!("starting {}", edugov.display()))?;
+        Ok(Server { child })
+    }
+
+    fn exited(&mut self) -> Option<std::process::ExitStatus> {
+        self.child.try_wait().ok().flatten()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Polls `GET /healthz` until it answers `ok`, the server exits, or `limit` passes.
+fn wait_healthy(addr: SocketAddr, server: &mut Server, limit: Duration) -> anyhow::Result<()> {
+    let started = Instant::now();
+    loop {
+        if healthz(addr).unwrap_or(false) {
+            return Ok(());
+        }
+        if let Some(status) = server.exited() {
+            bail!("the server exited before it was ready ({status})");
+        }
+        if started.elapsed() > limit {
+            bail!("the server did not answer /healthz within {} s", limit.as_secs());
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+}
+
+fn healthz(addr: SocketAddr) -> std::io::Result<bool> {
+    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(2))?;
+    stream.set_read_timeout(Some(Duration::from_secs(5)))?;
+    write!(
+        stream,
+        "GET /healthz HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response)?;
+    Ok(response.starts_with("HTTP/1.1 200") && response.trim_end().ends_with("ok"))
+}
+
+fn print_tail(log: &Path) {
+    if let Ok(text) = std::fs::read_to_string(log) {
+        let lines: Vec<&str> = text.lines().collect();
+        eprintln!("--- the server's last lines ({}):", log.display());
+        for line in &lines[lines.len().saturating_sub(40)..] {
+            eprintln!("{line}");
+        }
+    }
+}
