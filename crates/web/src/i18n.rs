@@ -138,6 +138,7 @@ messages! {
     Detail => "详情", "Detail";
     NoData => "暂无数据", "No data";
     MostLargeClasses => "大班额班级最多的区县", "Counties with the most large classes";
+    NoLargeClasses => "本学年各地均已无大班额（可切换学年查看往年）", "No large classes left this school year (choose another year to see earlier ones)";
     Unmasked => "显示完整身份信息（将记入审计日志）", "Show full identity (recorded in the audit log)";
     Masked => "已脱敏", "Masked";
     BadRequest => "请求无效", "Bad request";

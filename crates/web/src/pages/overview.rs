@@ -116,7 +116,11 @@ pub async fn overview(
         }
         @if !ranking.is_empty() {
             h2 #most-large-classes { (t(lang, Msg::MostLargeClasses)) }
-            (bar_chart("large-classes", t(lang, Msg::LargeClass), &names, &values))
+            @if ranking.iter().all(|r| r.value.unwrap_or(0.0) == 0.0) {
+                p.ok #no-large-classes { (t(lang, Msg::NoLargeClasses)) }
+            } @else {
+                (bar_chart("large-classes", t(lang, Msg::LargeClass), &names, &values))
+            }
             div.table-wrap {
                 table.sortable #ranking {
                     thead { tr { th { (t(lang, Msg::Name)) } th.num { (t(lang, Msg::LargeClass)) } th.num { (t(lang, Msg::Change)) } } }
