@@ -151,11 +151,11 @@ impl Store for SqliteStore {
             "SELECT e.* FROM enrolment e INDEXED BY enrolment_school
              WHERE e.school_id = (SELECT id FROM school WHERE code = ?1) AND e.school_year = ?2 AND ?3 IS NULL"
         };
-        let total: i64 = self.conn.query_row(
-            &format!("SELECT count(*) FROM ({matching})"),
-            params![school.as_str(), year.0, pattern],
-            |r| r.get(0),
-        )?;
+        // Counting needs only the index: `count(*)` over the same rows.
+        let counting = matching.replacen("SELECT e.*", "SELECT count(*)", 1);
+        let total: i64 = self
+            .conn
+            .query_row(&counting, params![school.as_str(), year.0, pattern], |r| r.get(0))?;
         let total = total.max(0) as u64;
         let mut stmt = self.conn.prepare_cached(&format!(
             "WITH page AS ({matching} ORDER BY e.grade, e.class_id, e.student_id LIMIT ?4 OFFSET ?5)
@@ -536,11 +536,18 @@ impl SqliteStore {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT t.id_number, t.name, t.sex, t.birth_year, s.code, p.stage, p.subject, p.title,
                     p.key_teacher_level, p.joined_school_year, p.qualification
-             FROM teaching_post p
+             FROM teaching_post p {}
              JOIN teacher t ON t.id = p.teacher_id
              JOIN school s ON s.id = p.school_id
              WHERE p.school_year = ?1 AND {}
              ORDER BY s.code, p.teacher_id",
+            // As for students: without statistics SQLite may read the year by
+            // its primary key instead of the school's index.
+            if school.is_some() {
+                "INDEXED BY teaching_post_school"
+            } else {
+                ""
+            },
             one_school("p", school)
         ))?;
         let mut rows = stmt.query(params![year.0, school])?;
