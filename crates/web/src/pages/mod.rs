@@ -74,16 +74,31 @@ pub fn indicator_name(lang: Lang, indicator: &Indicator) -> String {
 }
 
 pub fn stage_name(lang: Lang, stage: Stage) -> String {
+    vocab(lang, stage.code(), stage.label_zh())
+}
+
+/// A vocabulary value in the page's language. The glossary codes are
+/// English already (`physical_education`, `senior`), so English shows the
+/// code as words; Chinese shows the registry's label.
+pub fn vocab(lang: Lang, code: &str, label_zh: &str) -> String {
     match lang {
-        Lang::Zh => stage.label_zh().to_owned(),
+        Lang::Zh => label_zh.to_owned(),
         Lang::En => {
-            let code = stage.code();
             let mut s = code.replace('_', " ");
             if let Some(first) = s.get_mut(0..1) {
                 first.make_ascii_uppercase();
             }
             s
         }
+    }
+}
+
+/// A grade in the page's language: 小班 / Nursery 1 … 高三 / Grade 12.
+pub fn grade_name(lang: Lang, grade: registry::Grade) -> String {
+    match (lang, grade.0) {
+        (Lang::Zh, _) => grade.label_zh(),
+        (Lang::En, g) if g <= 0 => format!("Kindergarten {}", g + 3),
+        (Lang::En, g) => format!("Grade {g}"),
     }
 }
 

@@ -13,7 +13,7 @@ use crate::auth::Ctx;
 use crate::error::WebError;
 use crate::i18n::{t, Msg};
 use crate::layout::{forbidden, page};
-use crate::pages::{area_name, choose_year, stage_name, year_label, year_select};
+use crate::pages::{area_name, choose_year, grade_name, stage_name, vocab, year_label, year_select};
 use crate::state::AppState;
 
 pub const PAGE_SIZE: u64 = 50;
@@ -108,7 +108,7 @@ pub async fn school(
         h1 { (s.name) }
         (year_select(&ctx, computed, year, &[], &format!("/schools/{}", s.code)))
         p.muted {
-            (t(lang, Msg::Code)) " " (s.code) " · " (s.ownership.label_zh()) " · " (s.location.label_zh())
+            (t(lang, Msg::Code)) " " (s.code) " · " (vocab(lang, s.ownership.code(), s.ownership.label_zh())) " · " (vocab(lang, s.location.code(), s.location.label_zh()))
             @if let Some(g) = &s.school_group { " · " (g) }
         }
         h2 { (t(lang, Msg::Seats)) }
@@ -124,7 +124,7 @@ pub async fn school(
             thead { tr { th { (t(lang, Msg::Grade)) } th { (t(lang, Msg::Name)) } th { (t(lang, Msg::Stage)) } th.num { (t(lang, Msg::ClassSize)) } } }
             tbody { @for c in &data.classes {
                 tr.large[c.size >= large_min] {
-                    td data-sort=(c.grade.0) { (c.grade.label_zh()) } td { (c.name) } td { (stage_name(lang, c.stage)) }
+                    td data-sort=(c.grade.0) { (grade_name(lang, c.grade)) } td { (c.name) } td { (stage_name(lang, c.stage)) }
                     td.num { (c.size) @if c.size >= large_min { " · " (t(lang, Msg::LargeClass)) } }
                 }
             } }
@@ -134,7 +134,7 @@ pub async fn school(
             thead { tr { th { (t(lang, Msg::Name)) } th { (t(lang, Msg::Stage)) } th { (t(lang, Msg::Subject)) } th { (t(lang, Msg::Title)) } th { (t(lang, Msg::KeyTeacher)) } } }
             tbody { @for (teacher, post) in &data.teachers {
                 tr { td { (registry::mask::name(&teacher.name)) } td { (stage_name(lang, post.stage)) }
-                     td { (post.subject.label_zh()) } td { (post.title.label_zh()) } td { (post.key_teacher_level.label_zh()) } }
+                     td { (vocab(lang, post.subject.code(), post.subject.label_zh())) } td { (vocab(lang, post.title.code(), post.title.label_zh())) } td { (vocab(lang, post.key_teacher_level.code(), post.key_teacher_level.label_zh())) } }
             } }
         } }
         h2 { (t(lang, Msg::Students)) " (" (data.students_total) ")" }
@@ -147,7 +147,7 @@ pub async fn school(
             thead { tr { th { (t(lang, Msg::Name)) } th { (t(lang, Msg::IdNumber)) } th { (t(lang, Msg::Sex)) } th { (t(lang, Msg::Grade)) } th { (t(lang, Msg::Classes)) } th { (t(lang, Msg::Migrant)) } th { (t(lang, Msg::Boarder)) } } }
             tbody { @for (student, e) in &data.students {
                 tr { td { (registry::mask::name(&student.name)) } td { (registry::mask::id_number(student.id_number.as_str())) }
-                     td { (student.sex.label_zh()) } td { (e.grade.label_zh()) } td { (e.class_name.clone().unwrap_or_default()) }
+                     td { (vocab(lang, student.sex.code(), student.sex.label_zh())) } td { (grade_name(lang, e.grade)) } td { (e.class_name.clone().unwrap_or_default()) }
                      td { (yes_no(&ctx, e.migrant_child)) } td { (yes_no(&ctx, e.boarder)) } }
             } }
         } }
