@@ -155,7 +155,8 @@ impl Store for SqliteStore {
         let counting = matching.replacen("SELECT e.*", "SELECT count(*)", 1);
         let total: i64 = self
             .conn
-            .query_row(&counting, params![school.as_str(), year.0, pattern], |r| r.get(0))?;
+            .prepare_cached(&counting)?
+            .query_row(params![school.as_str(), year.0, pattern], |r| r.get(0))?;
         let total = total.max(0) as u64;
         let mut stmt = self.conn.prepare_cached(&format!(
             "WITH page AS ({matching} ORDER BY e.grade, e.class_id, e.student_id LIMIT ?4 OFFSET ?5)
@@ -464,10 +465,15 @@ impl SqliteStore {
     /// All schools, or the one with `code`.
     fn load_schools(&self, code: Option<&str>) -> Result<Vec<School>> {
         let mut stages: HashMap<i64, Vec<(Stage, u32)>> = HashMap::new();
-        let mut stmt = self.conn.prepare(
+        // Separate statements for "all" and "one", so that one school is a
+        // seek by its code, not a scan (see `one_school`); cached, since a
+        // school's page asks on every request.
+        let mut stmt = self.conn.prepare_cached(if code.is_some() {
             "SELECT school_id, stage, seats FROM school_stage
-             WHERE ?1 IS NULL OR school_id = (SELECT id FROM school WHERE code = ?1) ORDER BY school_id, stage",
-        )?;
+             WHERE school_id = (SELECT id FROM school WHERE code = ?1) ORDER BY school_id, stage"
+        } else {
+            "SELECT school_id, stage, seats FROM school_stage WHERE ?1 IS NULL ORDER BY school_id, stage"
+        })?;
         let mut rows = stmt.query([code])?;
         while let Some(r) = rows.next()? {
             stages
@@ -475,11 +481,12 @@ impl SqliteStore {
                 .or_default()
                 .push((vocab(r, 1, Stage::from_code)?, r.get(2)?));
         }
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT id, code, name, county_code, township_code, ownership, inclusive, quality_rating,
                     location, school_group, longitude, latitude
-             FROM school WHERE ?1 IS NULL OR code = ?1 ORDER BY code",
-        )?;
+             FROM school WHERE {} ORDER BY code",
+            if code.is_some() { "code = ?1" } else { "?1 IS NULL" }
+        ))?;
         let mut rows = stmt.query([code])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
