@@ -7,14 +7,14 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use registry::{AreaCode, Stage};
+use registry::AreaCode;
 use utoipa::OpenApi;
 
 use crate::auth::Ctx;
 use crate::data;
 use crate::error::WebError;
 use crate::pages::school::SchoolQuery;
-use crate::pages::{choose_year, visible, AreaYear};
+use crate::pages::{choose_year, AreaYear};
 use crate::state::AppState;
 
 #[derive(OpenApi)]
@@ -60,10 +60,7 @@ pub async fn overview(
     ctx: Ctx,
     Query(q): Query<AreaYear>,
 ) -> Result<Response, WebError> {
-    let area = match &q.area {
-        Some(a) => AreaCode::parse(a).map_err(|_| WebError::NotFound)?,
-        None => ctx.principal.scope.area().clone(),
-    };
+    let area = data::requested_area(&ctx.principal, q.area.as_deref())?;
     if !ctx.principal.can_view_area(&area) {
         return Ok(refused());
     }
@@ -99,18 +96,9 @@ pub async fn area(
     let year = choose_year(&ind.computed, q.year).ok_or(WebError::NotFound)?;
     let indicator =
         indicators::find(q.indicator.as_deref().unwrap_or("large_class_count")).ok_or(WebError::NotFound)?;
-    let stage = q
-        .stage
-        .as_deref()
-        .and_then(|s| Stage::parse(s).ok())
-        .or_else(|| data::headline_stage(indicator));
+    let stage = data::chosen_stage(indicator, q.stage.as_deref());
     let child = data::child_level(&area);
-    let mut rows = if ctx.principal.role == access::Role::Public && child != indicators::Level::County {
-        Vec::new()
-    } else {
-        data::rows(&ind.computed, indicator, stage, child, &area, year)
-    };
-    rows.retain(|r| visible(&ctx.principal, r));
+    let rows = data::drill_rows(&ind.computed, &ctx.principal, indicator, stage, &area, year);
     let own = data::own_row(&ind.computed, indicator, stage, &area, year);
     Ok(Json(serde_json::json!({ "area": area.as_str(), "school_year": year.0, "indicator": indicator.code, "level": child.code(), "value": own, "rows": rows })).into_response())
 }
@@ -132,27 +120,15 @@ pub async fn indicator(
     Query(q): Query<AreaYear>,
 ) -> Result<Response, WebError> {
     let indicator = indicators::find(&code).ok_or(WebError::NotFound)?;
-    let area = match &q.area {
-        Some(a) => AreaCode::parse(a).map_err(|_| WebError::NotFound)?,
-        None => ctx.principal.scope.area().clone(),
-    };
+    let area = data::requested_area(&ctx.principal, q.area.as_deref())?;
     if !ctx.principal.can_view_area(&area) {
         return Ok(refused());
     }
     let ind = state.indicators().await?;
     let computed = &ind.computed;
     let year = choose_year(computed, q.year).ok_or(WebError::NotFound)?;
-    let stage = q
-        .stage
-        .as_deref()
-        .and_then(|s| Stage::parse(s).ok())
-        .or_else(|| data::headline_stage(indicator));
-    let child = data::child_level(&area);
-    let mut rows = data::rows(computed, indicator, stage, child, &area, year);
-    rows.retain(|r| visible(&ctx.principal, r));
-    if ctx.principal.role == access::Role::Public && child != indicators::Level::County {
-        rows.clear();
-    }
+    let stage = data::chosen_stage(indicator, q.stage.as_deref());
+    let rows = data::drill_rows(computed, &ctx.principal, indicator, stage, &area, year);
     let years: Vec<u16> = computed.school_years().iter().map(|y| y.0).collect();
     Ok(Json(serde_json::json!({
         "indicator": indicator,

@@ -1,9 +1,15 @@
 //! Reading values out of the computed indicators for pages and the API:
-//! one place, its children, its trend. Scope is checked by the callers.
+//! one place, its children, its trend, and the choices a request makes
+//! (area, stage). Pages and API share these, so they answer alike; whether
+//! the area itself may be seen is checked by the callers (a page refuses
+//! with HTML, the API with JSON).
 
+use access::Principal;
 use indicators::report::{self, Row};
 use indicators::{Computed, Indicator, Level, Query};
 use registry::{AreaCode, AreaLevel, SchoolYear, Stage};
+
+use crate::error::WebError;
 
 /// The level an area's code names.
 pub fn level_of(area: &AreaCode) -> Level {
@@ -79,4 +85,36 @@ pub fn headline_stage(indicator: &Indicator) -> Option<Stage> {
     } else {
         indicator.stages.first().copied()
     }
+}
+
+/// The area a request names (`?area=`), or the principal's own.
+pub fn requested_area(principal: &Principal, asked: Option<&str>) -> Result<AreaCode, WebError> {
+    match asked {
+        Some(text) => AreaCode::parse(text).map_err(|_| WebError::NotFound),
+        None => Ok(principal.scope.area().clone()),
+    }
+}
+
+/// The stage a request names if the indicator has it, else its headline stage.
+pub fn chosen_stage(indicator: &Indicator, asked: Option<&str>) -> Option<Stage> {
+    match asked.map(Stage::parse) {
+        Some(Ok(s)) if indicator.stages.contains(&s) => Some(s),
+        _ => headline_stage(indicator),
+    }
+}
+
+/// The drill-down: one indicator for the places one level below `area`,
+/// as far as the principal may see them (`access` decides each row, so the
+/// public gets counties but no townships or schools).
+pub fn drill_rows(
+    computed: &Computed,
+    principal: &Principal,
+    indicator: &'static Indicator,
+    stage: Option<Stage>,
+    area: &AreaCode,
+    year: SchoolYear,
+) -> Vec<Row> {
+    let mut rows = rows(computed, indicator, stage, child_level(area), area, year);
+    rows.retain(|r| crate::pages::visible(principal, r));
+    rows
 }

@@ -5,16 +5,14 @@ use std::sync::Arc;
 
 use axum::extract::{Path, Query, State};
 use maud::{html, Markup};
-use registry::{AreaCode, Stage};
+use registry::AreaCode;
 
 use crate::auth::Ctx;
 use crate::data;
 use crate::error::WebError;
 use crate::i18n::{t, Msg};
 use crate::layout::{bar_chart, forbidden, page};
-use crate::pages::{
-    area_name, choose_year, indicator_name, row_link, stage_name, visible, year_select, AreaYear,
-};
+use crate::pages::{area_name, choose_year, indicator_name, row_link, stage_name, year_select, AreaYear};
 use crate::state::AppState;
 
 pub async fn area(
@@ -37,18 +35,9 @@ pub async fn area(
         .and_then(indicators::find)
         .or_else(|| indicators::find("large_class_count"))
         .ok_or(WebError::NotFound)?;
-    let stage = match q.stage.as_deref().map(Stage::parse) {
-        Some(Ok(s)) if indicator.stages.contains(&s) => Some(s),
-        _ => data::headline_stage(indicator),
-    };
+    let stage = data::chosen_stage(indicator, q.stage.as_deref());
     let child = data::child_level(&area);
-    // The public sees the city and its counties only.
-    let mut rows = if ctx.principal.role == access::Role::Public && child != indicators::Level::County {
-        Vec::new()
-    } else {
-        data::rows(computed, indicator, stage, child, &area, year)
-    };
-    rows.retain(|r| visible(&ctx.principal, r));
+    let rows = data::drill_rows(computed, &ctx.principal, indicator, stage, &area, year);
     let own = data::own_row(computed, indicator, stage, &area, year);
     let name = area_name(computed, &area);
     let names: Vec<String> = rows.iter().map(|r| r.place_name.clone()).collect();

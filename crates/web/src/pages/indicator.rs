@@ -7,7 +7,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use maud::{html, Markup};
-use registry::{AreaCode, Stage};
 
 use crate::auth::Ctx;
 use crate::data;
@@ -48,14 +47,6 @@ fn definition(lang: Lang, i: &indicators::Indicator) -> &'static str {
     }
 }
 
-/// The area an indicator page shows: asked for, or the principal's own.
-fn area_of(ctx: &Ctx, q: &AreaYear) -> Result<AreaCode, WebError> {
-    match &q.area {
-        Some(text) => AreaCode::parse(text).map_err(|_| WebError::NotFound),
-        None => Ok(ctx.principal.scope.area().clone()),
-    }
-}
-
 pub async fn indicator(
     State(state): State<Arc<AppState>>,
     ctx: Ctx,
@@ -63,7 +54,7 @@ pub async fn indicator(
     Query(q): Query<AreaYear>,
 ) -> Result<Markup, WebError> {
     let indicator = indicators::find(&code).ok_or(WebError::NotFound)?;
-    let area = area_of(&ctx, &q)?;
+    let area = data::requested_area(&ctx.principal, q.area.as_deref())?;
     if !ctx.principal.can_view_area(&area) {
         return Err(forbidden(&ctx));
     }
@@ -71,16 +62,8 @@ pub async fn indicator(
     let computed = &ind.computed;
     let year = choose_year(computed, q.year).ok_or(WebError::NotFound)?;
     let lang = ctx.lang;
-    let stage = match q.stage.as_deref().map(Stage::parse) {
-        Some(Ok(s)) if indicator.stages.contains(&s) => Some(s),
-        _ => data::headline_stage(indicator),
-    };
-    let child = data::child_level(&area);
-    let mut rows = data::rows(computed, indicator, stage, child, &area, year);
-    rows.retain(|r| visible(&ctx.principal, r));
-    if ctx.principal.role == access::Role::Public && child != indicators::Level::County {
-        rows.clear();
-    }
+    let stage = data::chosen_stage(indicator, q.stage.as_deref());
+    let rows = data::drill_rows(computed, &ctx.principal, indicator, stage, &area, year);
     let years: Vec<u16> = computed.school_years().iter().map(|y| y.0).collect();
     let name = area_name(computed, &area);
     let own = data::own_row(computed, indicator, stage, &area, year);
@@ -131,7 +114,7 @@ pub async fn export(
 ) -> Result<Response, WebError> {
     let code = code.trim_end_matches(".xlsx");
     let indicator = indicators::find(code).ok_or(WebError::NotFound)?;
-    let area = area_of(&ctx, &q)?;
+    let area = data::requested_area(&ctx.principal, q.area.as_deref())?;
     if !ctx.principal.can_view_area(&area) {
         return Err(forbidden(&ctx));
     }

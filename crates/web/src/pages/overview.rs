@@ -35,10 +35,7 @@ pub async fn overview(
     ctx: Ctx,
     Query(q): Query<AreaYear>,
 ) -> Result<Markup, WebError> {
-    let area = match &q.area {
-        Some(text) => AreaCode::parse(text).map_err(|_| WebError::NotFound)?,
-        None => ctx.principal.scope.area().clone(),
-    };
+    let area = data::requested_area(&ctx.principal, q.area.as_deref())?;
     if !ctx.principal.can_view_area(&area) {
         return Err(forbidden(&ctx));
     }
