@@ -144,8 +144,13 @@ impl Computed {
     }
 
     pub fn school_year(&self, value: &Value) -> SchoolYear {
+        self.school_year_at(value.year)
+    }
+
+    /// The school year of a year index (`Value::year`, `CustomValue::year`).
+    pub fn school_year_at(&self, year: u32) -> SchoolYear {
         self.years
-            .get(value.year as usize)
+            .get(year as usize)
             .map(|y| y.school_year)
             .unwrap_or_default()
     }

@@ -4,7 +4,6 @@
 
 use indicator_expr::{Definition, Rows};
 use registry::snapshot::{YearSnapshot, NONE};
-use registry::SchoolYear;
 
 use crate::compute::{Computed, Query};
 use crate::places::Level;
@@ -107,13 +106,6 @@ impl Computed {
         }
         Ok(out)
     }
-
-    pub fn school_year_of(&self, year: u32) -> SchoolYear {
-        self.years
-            .get(year as usize)
-            .map(|y| y.school_year)
-            .unwrap_or_default()
-    }
 }
 
 /// Sums each aggregate over every place of every level, in the place order
@@ -203,16 +195,7 @@ mod tests {
 
     #[test]
     fn rural_junior_classes_over_50_sum_up_the_levels() {
-        let config = demo::DemoConfig {
-            scale: 0.02,
-            ..demo::DemoConfig::default()
-        };
-        let city = demo::DemoCity::generate(&config).unwrap();
-        let years: Vec<SchoolYear> = city.school_years().into_iter().rev().take(2).collect();
-        let snapshots: Vec<YearSnapshot> = years
-            .iter()
-            .map(|y| YearSnapshot::from_changes(&city.school_year(*y)))
-            .collect();
+        let snapshots = crate::tests::small_demo_city_last_two_years();
         let computed = Computed::new(&snapshots, Rules::default());
         let custom = CustomIndicator {
             code: "rural_junior_over_50".into(),

@@ -44,11 +44,7 @@ pub struct Row {
 
 /// Rows for values; `target`, when given, replaces the policy line.
 pub fn rows(computed: &Computed, values: &[Value], target: Option<f64>) -> Vec<Row> {
-    let city = computed
-        .years
-        .first()
-        .and_then(|y| y.level(Level::City).places.first())
-        .map(|p| p.code.clone());
+    let city = city_code(computed);
     values
         .iter()
         .filter_map(|v| {
@@ -93,6 +89,15 @@ pub fn rows(computed: &Computed, values: &[Value], target: Option<f64>) -> Vec<R
         .collect()
 }
 
+/// The city's code: what a school group's rows give as their area.
+fn city_code(computed: &Computed) -> Option<String> {
+    computed
+        .years
+        .first()
+        .and_then(|y| y.level(Level::City).places.first())
+        .map(|p| p.code.clone())
+}
+
 /// A place's codes as rows carry them: (area, school, school group).
 fn place_codes(
     place: &crate::places::Place,
@@ -118,11 +123,7 @@ pub fn custom_rows(
     values: &[CustomValue],
     target: Option<(f64, Comparison)>,
 ) -> Vec<Row> {
-    let city = computed
-        .years
-        .first()
-        .and_then(|y| y.level(Level::City).places.first())
-        .map(|p| p.code.clone());
+    let city = city_code(computed);
     values
         .iter()
         .filter_map(|v| {
@@ -148,7 +149,7 @@ pub fn custom_rows(
                 school,
                 school_group,
                 place_name: place.name.clone(),
-                school_year: computed.school_year_of(v.year).0,
+                school_year: computed.school_year_at(v.year).0,
                 value: v.value,
                 numerator: v.numerator,
                 denominator: v.denominator,
@@ -178,26 +179,23 @@ pub fn stage_label(row: &Row) -> String {
 
 /// A row's value as a report prints it, by its digits and unit label.
 pub fn format_row_value(row: &Row, value: Option<f64>) -> String {
-    let Some(value) = value else {
-        return "—".to_owned();
-    };
-    let number = format_number(value, row.digits);
-    match row.unit.as_ref() {
-        "%" => format!("{number}%"),
-        "∶1" => format!("{number}∶1"),
-        _ => number,
-    }
+    format_with(row.digits, &row.unit, value)
 }
 
 /// A value as a report prints it: `89.70%`, `13.52∶1`, `1,234`, `0.412`.
 pub fn format_value(unit: Unit, value: Option<f64>) -> String {
+    format_with(unit.digits(), unit.label_zh(), value)
+}
+
+/// The one formatting both share: the number to `digits`, then `%` and
+/// `∶1` written onto it (other unit labels go in their own column).
+fn format_with(digits: usize, unit_label: &str, value: Option<f64>) -> String {
     let Some(value) = value else {
         return "—".to_owned();
     };
-    let number = format_number(value, unit.digits());
-    match unit {
-        Unit::Percent => format!("{number}%"),
-        Unit::PerTeacher => format!("{number}∶1"),
+    let number = format_number(value, digits);
+    match unit_label {
+        "%" | "∶1" => format!("{number}{unit_label}"),
         _ => number,
     }
 }

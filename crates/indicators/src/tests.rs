@@ -486,20 +486,25 @@ fn by_grade_values_come_when_asked() {
     approx(grade1[0].value, 37.5);
 }
 
-/// On the demo city: counts add up across levels, and every area value
-/// equals the ratio of its schools' summed numerators and denominators.
-#[test]
-fn demo_city_values_add_up_across_levels() {
+/// The demo city at scale 0.02, its last two school years (latest first).
+pub(crate) fn small_demo_city_last_two_years() -> Vec<YearSnapshot> {
     let config = demo::DemoConfig {
         scale: 0.02,
         ..demo::DemoConfig::default()
     };
     let city = demo::DemoCity::generate(&config).unwrap();
     let years: Vec<SchoolYear> = city.school_years().into_iter().rev().take(2).collect();
-    let snapshots: Vec<YearSnapshot> = years
+    years
         .iter()
         .map(|y| YearSnapshot::from_changes(&city.school_year(*y)))
-        .collect();
+        .collect()
+}
+
+/// On the demo city: counts add up across levels, and every area value
+/// equals the ratio of its schools' summed numerators and denominators.
+#[test]
+fn demo_city_values_add_up_across_levels() {
+    let snapshots = small_demo_city_last_two_years();
     let c = Computed::new(&snapshots, Rules::default());
     let all = c.values(&Query::default());
     assert!(all.len() > 1000);
