@@ -71,15 +71,14 @@ pub fn run(db: &Path, args: ServeArgs) -> anyhow::Result<ExitCode> {
     } else if store.users()?.is_empty() {
         eprintln!("注意：还没有任何账号。用 `edugov user add --username admin --role city_admin --scope {city}` 建立第一个管理员。");
     }
-    // Warm the snapshot cache before the first visitor (about a second a year).
-    for year in store.school_years()? {
-        store.year_snapshot(year)?;
-    }
     drop(store);
 
     let state = Arc::new(web::AppState::open(db.to_path_buf(), city, args.secure_cookies)?);
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
+        // Compute the indicators before the first visitor: this also builds
+        // any missing snapshot caches (about a second a year, once).
+        state.indicators().await.context("无法计算指标")?;
         web::serve(state, args.addr, |addr| {
             println!("edugov 已启动：http://{addr}/   （Ctrl-C 停止）");
             if !printed.is_empty() {
@@ -96,6 +95,7 @@ pub fn run(db: &Path, args: ServeArgs) -> anyhow::Result<ExitCode> {
             }
         })
         .await
+        .context("服务器出错")
     })?;
     Ok(ExitCode::SUCCESS)
 }
