@@ -160,9 +160,9 @@ impl Store for SqliteStore {
         let total = total.max(0) as u64;
         let mut stmt = self.conn.prepare_cached(&format!(
             "WITH page AS ({matching} ORDER BY e.grade, e.class_id, e.student_id LIMIT ?4 OFFSET ?5)
-             SELECT st.id_number, st.name, st.sex, st.birth_date, st.household_area,
-                    e.stage, e.grade, c.name, e.migrant_child, e.boarder, e.visual_acuity, e.myopic
-             FROM page e JOIN student st ON st.id = e.student_id LEFT JOIN class c ON c.id = e.class_id
+             SELECT {STUDENT_COLUMNS}
+             FROM page e JOIN student st ON st.id = e.student_id JOIN school sc ON sc.id = e.school_id
+             LEFT JOIN class c ON c.id = e.class_id
              ORDER BY e.grade, e.class_id, e.student_id"
         ))?;
         let mut rows = stmt.query(params![
@@ -174,32 +174,8 @@ impl Store for SqliteStore {
         ])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
-            let id_text = r.get_ref(0)?.as_str()?;
-            let id_number = IdNumber::parse(id_text, NaiveDate::MAX)
-                .map_err(|e| StoreError::Corrupt(format!("学生身份证号：{e}")))?;
-            let birth_text = r.get_ref(3)?.as_str()?;
-            let birth_date = NaiveDate::parse_from_str(birth_text, "%Y-%m-%d")
-                .map_err(|_| StoreError::Corrupt(format!("出生日期 {birth_text}")))?;
-            out.push((
-                Student {
-                    id_number,
-                    name: r.get(1)?,
-                    sex: vocab(r, 2, Sex::from_code)?,
-                    birth_date,
-                    household_area: area_code(r.get_ref(4)?.as_str()?)?,
-                },
-                Enrolment {
-                    school_year: year,
-                    school: school.clone(),
-                    stage: vocab(r, 5, Stage::from_code)?,
-                    grade: Grade(r.get(6)?),
-                    class_name: r.get(7)?,
-                    migrant_child: r.get(8)?,
-                    boarder: r.get(9)?,
-                    visual_acuity: r.get::<_, Option<f64>>(10)?.map(|v| v as f32),
-                    myopic: r.get(11)?,
-                },
-            ));
+            let household_area = area_code(r.get_ref(4)?.as_str()?)?;
+            out.push(student_row(r, year, household_area, school.clone())?);
         }
         Ok((total, out))
     }
@@ -230,28 +206,20 @@ impl Store for SqliteStore {
     }
 
     fn for_each_student(&self, year: SchoolYear, visit: &mut dyn FnMut(Student, Enrolment)) -> Result<()> {
-        let mut stmt = self.conn.prepare(
-            "SELECT st.id_number, st.name, st.sex, st.birth_date, st.household_area,
-                    sc.code, e.stage, e.grade, c.name, e.migrant_child, e.boarder,
-                    e.visual_acuity, e.myopic
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {STUDENT_COLUMNS}
              FROM enrolment e
              JOIN student st ON st.id = e.student_id
              JOIN school sc ON sc.id = e.school_id
              LEFT JOIN class c ON c.id = e.class_id
              WHERE e.school_year = ?1
-             ORDER BY e.school_id, e.grade, e.class_id, e.student_id",
-        )?;
+             ORDER BY e.school_id, e.grade, e.class_id, e.student_id"
+        ))?;
         let mut rows = stmt.query([year.0])?;
         // Codes repeat for every student of a school: parse each once.
         let mut schools: HashMap<String, SchoolCode> = HashMap::new();
         let mut areas: HashMap<String, AreaCode> = HashMap::new();
         while let Some(r) = rows.next()? {
-            let id_text = r.get_ref(0)?.as_str()?;
-            let id_number = IdNumber::parse(id_text, NaiveDate::MAX)
-                .map_err(|e| StoreError::Corrupt(format!("学生身份证号：{e}")))?;
-            let birth_text = r.get_ref(3)?.as_str()?;
-            let birth_date = NaiveDate::parse_from_str(birth_text, "%Y-%m-%d")
-                .map_err(|_| StoreError::Corrupt(format!("出生日期 {birth_text}")))?;
             let household_text = r.get_ref(4)?.as_str()?;
             let household_area = match areas.get(household_text) {
                 Some(code) => code.clone(),
@@ -270,24 +238,7 @@ impl Store for SqliteStore {
                     code
                 }
             };
-            let student = Student {
-                id_number,
-                name: r.get(1)?,
-                sex: vocab(r, 2, Sex::from_code)?,
-                birth_date,
-                household_area,
-            };
-            let enrolment = Enrolment {
-                school_year: year,
-                school,
-                stage: vocab(r, 6, Stage::from_code)?,
-                grade: Grade(r.get(7)?),
-                class_name: r.get(8)?,
-                migrant_child: r.get(9)?,
-                boarder: r.get(10)?,
-                visual_acuity: r.get::<_, Option<f64>>(11)?.map(|v| v as f32),
-                myopic: r.get(12)?,
-            };
+            let (student, enrolment) = student_row(r, year, household_area, school)?;
             visit(student, enrolment);
         }
         Ok(())
@@ -448,6 +399,47 @@ fn school_code(text: &str) -> Result<SchoolCode> {
 fn vocab<T>(r: &Row<'_>, index: usize, from_code: fn(&str) -> Option<T>) -> Result<T> {
     let text = r.get_ref(index)?.as_str()?;
     from_code(text).ok_or_else(|| StoreError::Corrupt(format!("未知代码“{text}”")))
+}
+
+/// The columns `student_row` reads, in its order.
+const STUDENT_COLUMNS: &str = "st.id_number, st.name, st.sex, st.birth_date, st.household_area, sc.code,
+     e.stage, e.grade, c.name, e.migrant_child, e.boarder, e.visual_acuity, e.myopic";
+
+/// A student and its enrolment from a row of `STUDENT_COLUMNS`; the
+/// household area and school are passed in, parsed once by callers that
+/// meet the same codes on many rows.
+fn student_row(
+    r: &Row<'_>,
+    year: SchoolYear,
+    household_area: AreaCode,
+    school: SchoolCode,
+) -> Result<(Student, Enrolment)> {
+    let id_text = r.get_ref(0)?.as_str()?;
+    let id_number = IdNumber::parse(id_text, NaiveDate::MAX)
+        .map_err(|e| StoreError::Corrupt(format!("学生身份证号：{e}")))?;
+    let birth_text = r.get_ref(3)?.as_str()?;
+    let birth_date = NaiveDate::parse_from_str(birth_text, "%Y-%m-%d")
+        .map_err(|_| StoreError::Corrupt(format!("出生日期 {birth_text}")))?;
+    Ok((
+        Student {
+            id_number,
+            name: r.get(1)?,
+            sex: vocab(r, 2, Sex::from_code)?,
+            birth_date,
+            household_area,
+        },
+        Enrolment {
+            school_year: year,
+            school,
+            stage: vocab(r, 6, Stage::from_code)?,
+            grade: Grade(r.get(7)?),
+            class_name: r.get(8)?,
+            migrant_child: r.get(9)?,
+            boarder: r.get(10)?,
+            visual_acuity: r.get::<_, Option<f64>>(11)?.map(|v| v as f32),
+            myopic: r.get(12)?,
+        },
+    ))
 }
 
 /// The condition for "one school or all": a separate statement per case, so
