@@ -45,6 +45,18 @@ struct Figures {
     change: Option<f64>,
 }
 
+impl Figures {
+    /// The same four fields in edugov's JSON rows and DuckDB's result lines.
+    fn from_json(v: &serde_json::Value) -> Figures {
+        Figures {
+            numerator: v["numerator"].as_f64().unwrap_or(f64::NAN),
+            denominator: v["denominator"].as_f64(),
+            value: v["value"].as_f64(),
+            change: v["change"].as_f64(),
+        }
+    }
+}
+
 /// The entities exported per school year (schools are exported once).
 const YEARLY: [&str; 5] = ["facilities", "classes", "students", "teachers", "population"];
 
@@ -320,12 +332,7 @@ fn read_edugov(path: &Path) -> anyhow::Result<(HashMap<Key, Figures>, HashMap<St
             place,
             v["school_year"].as_i64().unwrap_or_default(),
         );
-        let figures = Figures {
-            numerator: v["numerator"].as_f64().unwrap_or(f64::NAN),
-            denominator: v["denominator"].as_f64(),
-            value: v["value"].as_f64(),
-            change: v["change"].as_f64(),
-        };
+        let figures = Figures::from_json(&v);
         if values.insert(key.clone(), figures).is_some() {
             bail!("edugov gives {key:?} twice");
         }
@@ -348,12 +355,7 @@ fn read_duckdb(path: &Path) -> anyhow::Result<HashMap<Key, Figures>> {
             text("place"),
             v["school_year"].as_i64().unwrap_or_default(),
         );
-        let figures = Figures {
-            numerator: v["numerator"].as_f64().unwrap_or(f64::NAN),
-            denominator: v["denominator"].as_f64(),
-            value: v["value"].as_f64(),
-            change: v["change"].as_f64(),
-        };
+        let figures = Figures::from_json(&v);
         if values.insert(key.clone(), figures).is_some() {
             bail!("DuckDB gives {key:?} twice (a fault in indicators.sql)");
         }

@@ -33,12 +33,8 @@ impl IntoResponse for WebError {
             WebError::Forbidden(page) => {
                 return (StatusCode::FORBIDDEN, axum::response::Html(page.clone())).into_response();
             }
-            WebError::State(err) => {
-                tracing::error!(error = %err, "request failed");
-                StatusCode::INTERNAL_SERVER_ERROR
-            }
-            WebError::Internal(err) => {
-                tracing::error!(error = %err, "request failed");
+            WebError::State(_) | WebError::Internal(_) => {
+                tracing::error!(error = %self, "request failed");
                 StatusCode::INTERNAL_SERVER_ERROR
             }
         };
