@@ -66,12 +66,8 @@ pub async fn overview(
     }
     let ind = state.indicators().await?;
     let year = choose_year(&ind.computed, q.year).ok_or(WebError::NotFound)?;
-    let rows: Vec<_> = crate::pages::overview::KEY_INDICATORS
-        .iter()
-        .filter_map(|(code, stage)| {
-            data::own_row(&ind.computed, indicators::find(code)?, *stage, &area, year)
-        })
-        .collect();
+    let overview = crate::pages::overview::OverviewData::cached(&ind, &area, year);
+    let rows: Vec<_> = overview.cards.iter().map(|(_, _, row)| row).collect();
     Ok(
         Json(serde_json::json!({ "area": area.as_str(), "school_year": year.0, "indicators": rows }))
             .into_response(),

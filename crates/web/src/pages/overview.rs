@@ -49,20 +49,7 @@ pub async fn overview(
         ));
     };
     let lang = ctx.lang;
-    let data = {
-        let key = (area.as_str().to_owned(), year.0);
-        let cached = ind.overviews.lock().ok().and_then(|m| m.get(&key).cloned());
-        match cached {
-            Some(d) => d,
-            None => {
-                let d = Arc::new(OverviewData::assemble(computed, &area, year));
-                if let Ok(mut m) = ind.overviews.lock() {
-                    m.insert(key, d.clone());
-                }
-                d
-            }
-        }
-    };
+    let data = OverviewData::cached(&ind, &area, year);
     let OverviewData {
         name,
         years,
@@ -154,6 +141,24 @@ pub struct OverviewData {
 }
 
 impl OverviewData {
+    /// The overview of an area and year, assembled on first use and kept
+    /// with the computed indicators (pages and `/api/overview` share it).
+    pub fn cached(
+        ind: &crate::state::Indicators,
+        area: &AreaCode,
+        year: registry::SchoolYear,
+    ) -> Arc<OverviewData> {
+        let key = (area.as_str().to_owned(), year.0);
+        if let Some(found) = ind.overviews.lock().ok().and_then(|m| m.get(&key).cloned()) {
+            return found;
+        }
+        let assembled = Arc::new(OverviewData::assemble(&ind.computed, area, year));
+        if let Ok(mut m) = ind.overviews.lock() {
+            m.insert(key, assembled.clone());
+        }
+        assembled
+    }
+
     pub fn assemble(
         computed: &indicators::Computed,
         area: &AreaCode,
