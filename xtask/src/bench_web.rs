@@ -540,7 +540,9 @@ fn run_wrk(
     cookie: &str,
 ) -> anyhow::Result<WrkResult> {
     let output = Command::new(wrk)
-        .args(["-t2", &format!("-c{}", options.connections)])
+        // wrk wants at least one connection per thread.
+        .arg(format!("-t{}", options.connections.min(2)))
+        .arg(format!("-c{}", options.connections))
         .arg(format!("-d{}s", options.duration))
         .arg("--latency")
         .arg("-s")

@@ -78,7 +78,7 @@ pub fn run(db: &Path, args: ServeArgs) -> anyhow::Result<ExitCode> {
     runtime.block_on(async move {
         // Compute the indicators before the first visitor: this also builds
         // any missing snapshot caches (about a second a year, once).
-        state.indicators().await.context("无法计算指标")?;
+        state.indicators(None).await.context("无法计算指标")?;
         web::serve(state, args.addr, |addr| {
             println!("edugov 已启动：http://{addr}/   （Ctrl-C 停止）");
             if !printed.is_empty() {

@@ -162,7 +162,6 @@ pub trait Store {
 
     /// A page of a school's students of a school year, by grade, class and
     /// name; `search` matches a name or class name (as text, never as SQL).
-    /// Returns the number of matching students and the page.
     fn school_students(
         &self,
         school: &SchoolCode,
@@ -170,7 +169,16 @@ pub trait Store {
         search: Option<&str>,
         offset: u64,
         limit: u64,
-    ) -> Result<(u64, Vec<(Student, Enrolment)>)>;
+    ) -> Result<Vec<(Student, Enrolment)>>;
+
+    /// How many of a school's students of a school year `search` matches
+    /// (all of them without one): the pager's length.
+    fn school_student_count(
+        &self,
+        school: &SchoolCode,
+        year: SchoolYear,
+        search: Option<&str>,
+    ) -> Result<u64>;
 
     /// Records who did what: every change and every view of unmasked personal
     /// data. `detail` must never hold personal data itself.

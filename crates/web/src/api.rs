@@ -64,7 +64,7 @@ pub async fn overview(
     if !ctx.principal.can_view_area(&area) {
         return Ok(refused());
     }
-    let ind = state.indicators().await?;
+    let ind = state.indicators(ctx.revision).await?;
     let year = choose_year(&ind.computed, q.year).ok_or(WebError::NotFound)?;
     let overview = crate::pages::overview::OverviewData::cached(&ind, &area, year);
     let rows: Vec<_> = overview.cards.iter().map(|(_, _, row)| row).collect();
@@ -88,7 +88,7 @@ pub async fn area(
     if !ctx.principal.can_view_area(&area) {
         return Ok(refused());
     }
-    let ind = state.indicators().await?;
+    let ind = state.indicators(ctx.revision).await?;
     let year = choose_year(&ind.computed, q.year).ok_or(WebError::NotFound)?;
     let indicator =
         indicators::find(q.indicator.as_deref().unwrap_or("large_class_count")).ok_or(WebError::NotFound)?;
@@ -120,7 +120,7 @@ pub async fn indicator(
     if !ctx.principal.can_view_area(&area) {
         return Ok(refused());
     }
-    let ind = state.indicators().await?;
+    let ind = state.indicators(ctx.revision).await?;
     let computed = &ind.computed;
     let year = choose_year(computed, q.year).ok_or(WebError::NotFound)?;
     let stage = data::chosen_stage(indicator, q.stage.as_deref());
@@ -148,10 +148,11 @@ pub async fn school(
     Path(code): Path<String>,
     Query(q): Query<SchoolQuery>,
 ) -> Result<Response, WebError> {
-    let ind = state.indicators().await?;
+    let ind = state.indicators(ctx.revision).await?;
     let year = choose_year(&ind.computed, q.year).ok_or(WebError::NotFound)?;
     let page = q.page.unwrap_or(0);
-    let Some(d) = crate::pages::school::load(&state, &ctx, &code, year, q.q.clone(), page).await? else {
+    let Some(d) = crate::pages::school::load(&state, &ind, &ctx, &code, year, q.q.clone(), page).await?
+    else {
         return Ok(refused());
     };
     let classes: Vec<_> = d

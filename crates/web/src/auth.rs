@@ -2,6 +2,7 @@
 //! anonymous public), the language, and the CSRF token forms must send back.
 
 use std::sync::Arc;
+use store::Store;
 
 use access::{Principal, Role, Scope};
 use axum::extract::FromRequestParts;
@@ -25,6 +26,10 @@ pub struct Ctx {
     /// The session's CSRF token; `None` for the public.
     pub csrf: Option<String>,
     pub signed_in: bool,
+    /// The registry's revision, read in the same trip to the database as
+    /// the session (see [`crate::state::AppState::indicators`]); `None` when
+    /// no session was looked up.
+    pub revision: Option<i64>,
 }
 
 impl Ctx {
@@ -76,17 +81,22 @@ impl FromRequestParts<Arc<AppState>> for Ctx {
             .and_then(Lang::parse)
             .unwrap_or_default();
         let token = cookie(&parts.headers, accounts::SESSION_COOKIE).map(str::to_owned);
-        let session = match token {
-            Some(token) => state
-                .blocking(move |s| {
-                    accounts::principal(s, &accounts::Policy::default(), &token, chrono::Utc::now())
-                })
-                .await?
-                .unwrap_or_else(|err| {
+        let (session, revision) = match token {
+            Some(token) => {
+                let (session, revision) = state
+                    .blocking(move |s| {
+                        let session =
+                            accounts::principal(s, &accounts::Policy::default(), &token, chrono::Utc::now());
+                        (session, s.registry_revision())
+                    })
+                    .await?;
+                let session = session.unwrap_or_else(|err| {
                     tracing::warn!(error = %err, "session lookup failed");
                     None
-                }),
-            None => None,
+                });
+                (session, revision.ok())
+            }
+            None => (None, None),
         };
         Ok(match session {
             Some(info) => Ctx {
@@ -94,12 +104,14 @@ impl FromRequestParts<Arc<AppState>> for Ctx {
                 lang,
                 csrf: Some(info.csrf_token),
                 signed_in: true,
+                revision,
             },
             None => Ctx {
                 principal: public(&state.city),
                 lang,
                 csrf: None,
                 signed_in: false,
+                revision,
             },
         })
     }

@@ -11,6 +11,9 @@ pub enum Lang {
     En,
 }
 
+/// How many languages there are (`Lang as usize` indexes per-language caches).
+pub const LANGS: usize = 2;
+
 impl Lang {
     pub fn code(self) -> &'static str {
         match self {

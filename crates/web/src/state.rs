@@ -33,7 +33,15 @@ pub struct Indicators {
     /// Overviews already assembled, by area and year: they depend only on
     /// the computed values, so they live (and are dropped) with them.
     pub overviews: std::sync::Mutex<HashMap<(String, u16), Arc<crate::pages::overview::OverviewData>>>,
+    /// Schools' records by code and year (the parts of a school's page that
+    /// are not a page of students), for the same reason; bounded, as a
+    /// city has thousands of schools and some have hundreds of teachers.
+    pub schools: quick_cache::sync::Cache<(String, u16), Arc<crate::pages::school::SchoolRecords>>,
 }
+
+/// Schools whose records a server keeps at once (a large school's are about
+/// 100 KB).
+const CACHED_SCHOOLS: usize = 512;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StateError {
@@ -85,9 +93,15 @@ impl AppState {
     }
 
     /// The computed indicators, fresh: rebuilt (once, whoever asks first)
-    /// when an import has moved the registry's revision.
-    pub async fn indicators(&self) -> Result<Arc<Indicators>, StateError> {
-        let revision = self.with_store(|s| s.registry_revision()).await?;
+    /// when an import has moved the registry's revision. `known_revision`
+    /// is the one a request's context read with its session
+    /// ([`crate::auth::Ctx::revision`]), which saves a page one trip to a
+    /// blocking thread; without it the revision is read here.
+    pub async fn indicators(&self, known_revision: Option<i64>) -> Result<Arc<Indicators>, StateError> {
+        let revision = match known_revision {
+            Some(revision) => revision,
+            None => self.with_store(|s| s.registry_revision()).await?,
+        };
         let mut cached = self.indicators.lock().await;
         if let Some(current) = cached.as_ref().filter(|c| c.revision == revision) {
             return Ok(current.clone());
@@ -105,6 +119,7 @@ impl AppState {
                     computed,
                     snapshots,
                     overviews: Default::default(),
+                    schools: quick_cache::sync::Cache::new(CACHED_SCHOOLS),
                 })
             })
             .await?;

@@ -103,11 +103,11 @@ impl Store for SqliteStore {
     }
 
     fn registry_revision(&self) -> Result<i64> {
-        Ok(self.conn.query_row(
-            "SELECT coalesce(sum(revision), 0) FROM registry_revision",
-            [],
-            |r| r.get(0),
-        )?)
+        // Asked on every request: a cached statement, not a fresh parse.
+        Ok(self
+            .conn
+            .prepare_cached("SELECT coalesce(sum(revision), 0) FROM registry_revision")?
+            .query_row([], |r| r.get(0))?)
     }
 
     fn school_classes(&self, school: &SchoolCode, year: SchoolYear) -> Result<Vec<Class>> {
@@ -125,45 +125,24 @@ impl Store for SqliteStore {
         search: Option<&str>,
         offset: u64,
         limit: u64,
-    ) -> Result<(u64, Vec<(Student, Enrolment)>)> {
-        // The search is a bound parameter: text, never SQL. `%` and `_` in it
-        // are escaped so they match themselves.
-        let pattern = search.filter(|s| !s.trim().is_empty()).map(|s| {
-            let escaped = s
-                .trim()
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
-            format!("%{escaped}%")
-        });
-        // INDEXED BY: without statistics SQLite prefers the primary key
-        // (school year first) and reads the whole year's enrolments. The page
-        // is chosen from the enrolments alone (grade, class, student), and
-        // only its rows are joined to names: a large school's page costs
-        // fifty lookups, not five thousand.
-        let matching = if pattern.is_some() {
-            "SELECT e.* FROM enrolment e INDEXED BY enrolment_school
-             JOIN student st ON st.id = e.student_id
-             LEFT JOIN class c ON c.id = e.class_id
-             WHERE e.school_id = (SELECT id FROM school WHERE code = ?1) AND e.school_year = ?2
-               AND (st.name LIKE ?3 ESCAPE '\\' OR c.name LIKE ?3 ESCAPE '\\')"
-        } else {
-            "SELECT e.* FROM enrolment e INDEXED BY enrolment_school
-             WHERE e.school_id = (SELECT id FROM school WHERE code = ?1) AND e.school_year = ?2 AND ?3 IS NULL"
-        };
-        // Counting needs only the index: `count(*)` over the same rows.
-        let counting = matching.replacen("SELECT e.*", "SELECT count(*)", 1);
-        let total: i64 = self
-            .conn
-            .prepare_cached(&counting)?
-            .query_row(params![school.as_str(), year.0, pattern], |r| r.get(0))?;
-        let total = total.max(0) as u64;
+    ) -> Result<Vec<(Student, Enrolment)>> {
+        let pattern = like_pattern(search);
+        // The page is chosen from the enrolment index alone (grade, class,
+        // student), and only its rows are joined to names: a large school's
+        // page costs fifty lookups, not five thousand.
         let mut stmt = self.conn.prepare_cached(&format!(
-            "WITH page AS ({matching} ORDER BY e.grade, e.class_id, e.student_id LIMIT ?4 OFFSET ?5)
+            "WITH page AS ({} ORDER BY e.grade, e.class_id, e.student_id LIMIT ?4 OFFSET ?5)
              SELECT {STUDENT_COLUMNS}
-             FROM page e JOIN student st ON st.id = e.student_id JOIN school sc ON sc.id = e.school_id
+             FROM page p JOIN enrolment e ON e.school_year = p.school_year AND e.student_id = p.student_id
+             JOIN student st ON st.id = e.student_id JOIN school sc ON sc.id = e.school_id
              LEFT JOIN class c ON c.id = e.class_id
-             ORDER BY e.grade, e.class_id, e.student_id"
+             ORDER BY e.grade, e.class_id, e.student_id",
+            // Only the index's own columns before the LIMIT: skipping to a
+            // late page then reads the index alone, not every skipped row.
+            school_enrolments(
+                "e.school_year, e.student_id, e.grade, e.class_id",
+                pattern.is_some()
+            )
         ))?;
         let mut rows = stmt.query(params![
             school.as_str(),
@@ -177,7 +156,22 @@ impl Store for SqliteStore {
             let household_area = area_code(r.get_ref(4)?.as_str()?)?;
             out.push(student_row(r, year, household_area, school.clone())?);
         }
-        Ok((total, out))
+        Ok(out)
+    }
+
+    fn school_student_count(
+        &self,
+        school: &SchoolCode,
+        year: SchoolYear,
+        search: Option<&str>,
+    ) -> Result<u64> {
+        let pattern = like_pattern(search);
+        // Counting needs only the index: `count(*)` over the same rows.
+        let total: i64 = self
+            .conn
+            .prepare_cached(&school_enrolments("count(*)", pattern.is_some()))?
+            .query_row(params![school.as_str(), year.0, pattern], |r| r.get(0))?;
+        Ok(total.max(0) as u64)
     }
 
     fn facilities(&self, year: SchoolYear) -> Result<Vec<SchoolFacility>> {
@@ -402,6 +396,40 @@ fn vocab<T>(r: &Row<'_>, index: usize, from_code: fn(&str) -> Option<T>) -> Resu
 }
 
 /// The columns `student_row` reads, in its order.
+/// A LIKE pattern for a search box: the text is a bound parameter, never
+/// SQL, and `%` and `_` in it are escaped so they match themselves.
+fn like_pattern(search: Option<&str>) -> Option<String> {
+    search.filter(|s| !s.trim().is_empty()).map(|s| {
+        let escaped = s
+            .trim()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        format!("%{escaped}%")
+    })
+}
+
+/// `SELECT columns` over a school's enrolments of a year (parameters: school
+/// code, school year, LIKE pattern or NULL). INDEXED BY: without statistics
+/// SQLite prefers the primary key (school year first) and would read the
+/// whole year's enrolments.
+fn school_enrolments(columns: &str, searching: bool) -> String {
+    if searching {
+        format!(
+            "SELECT {columns} FROM enrolment e INDEXED BY enrolment_school
+             JOIN student st ON st.id = e.student_id
+             LEFT JOIN class c ON c.id = e.class_id
+             WHERE e.school_id = (SELECT id FROM school WHERE code = ?1) AND e.school_year = ?2
+               AND (st.name LIKE ?3 ESCAPE '\\' OR c.name LIKE ?3 ESCAPE '\\')"
+        )
+    } else {
+        format!(
+            "SELECT {columns} FROM enrolment e INDEXED BY enrolment_school
+             WHERE e.school_id = (SELECT id FROM school WHERE code = ?1) AND e.school_year = ?2 AND ?3 IS NULL"
+        )
+    }
+}
+
 const STUDENT_COLUMNS: &str = "st.id_number, st.name, st.sex, st.birth_date, st.household_area, sc.code,
      e.stage, e.grade, c.name, e.migrant_child, e.boarder, e.visual_acuity, e.myopic";
 
@@ -418,7 +446,9 @@ fn student_row(
     let id_number = IdNumber::parse(id_text, NaiveDate::MAX)
         .map_err(|e| StoreError::Corrupt(format!("学生身份证号：{e}")))?;
     let birth_text = r.get_ref(3)?.as_str()?;
-    let birth_date = NaiveDate::parse_from_str(birth_text, "%Y-%m-%d")
+    // FromStr reads exactly `%Y-%m-%d` without interpreting a format string.
+    let birth_date = birth_text
+        .parse::<NaiveDate>()
         .map_err(|_| StoreError::Corrupt(format!("出生日期 {birth_text}")))?;
     Ok((
         Student {

@@ -25,7 +25,7 @@ pub async fn area(
     if !ctx.principal.can_view_area(&area) {
         return Err(forbidden(&ctx));
     }
-    let ind = state.indicators().await?;
+    let ind = state.indicators(ctx.revision).await?;
     let computed = &ind.computed;
     let year = choose_year(computed, q.year).ok_or(WebError::NotFound)?;
     let lang = ctx.lang;

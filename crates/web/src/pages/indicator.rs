@@ -58,7 +58,7 @@ pub async fn indicator(
     if !ctx.principal.can_view_area(&area) {
         return Err(forbidden(&ctx));
     }
-    let ind = state.indicators().await?;
+    let ind = state.indicators(ctx.revision).await?;
     let computed = &ind.computed;
     let year = choose_year(computed, q.year).ok_or(WebError::NotFound)?;
     let lang = ctx.lang;
@@ -118,7 +118,7 @@ pub async fn export(
     if !ctx.principal.can_view_area(&area) {
         return Err(forbidden(&ctx));
     }
-    let ind = state.indicators().await?;
+    let ind = state.indicators(ctx.revision).await?;
     let computed = &ind.computed;
     let year = choose_year(computed, q.year).ok_or(WebError::NotFound)?;
     let query = indicators::Query {

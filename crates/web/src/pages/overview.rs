@@ -39,7 +39,7 @@ pub async fn overview(
     if !ctx.principal.can_view_area(&area) {
         return Err(forbidden(&ctx));
     }
-    let ind = state.indicators().await?;
+    let ind = state.indicators(ctx.revision).await?;
     let computed = &ind.computed;
     let Some(year) = choose_year(computed, q.year) else {
         return Ok(page(

@@ -5,16 +5,16 @@
 use std::sync::Arc;
 
 use axum::extract::{Path, Query, State};
-use maud::{html, Markup};
+use maud::{html, Markup, PreEscaped};
 use registry::{SchoolCode, SchoolYear};
 use store::Store;
 
 use crate::auth::Ctx;
 use crate::error::WebError;
-use crate::i18n::{t, Msg};
+use crate::i18n::{t, Lang, Msg, LANGS};
 use crate::layout::{forbidden, page};
 use crate::pages::{area_name, choose_year, grade_name, stage_name, vocab, year_label, year_select};
-use crate::state::AppState;
+use crate::state::{AppState, Indicators};
 
 pub const PAGE_SIZE: u64 = 50;
 
@@ -25,13 +25,32 @@ pub struct SchoolQuery {
     pub page: Option<u64>,
 }
 
-/// What a school's page shows, read in one blocking call.
+/// What a school's page shows.
 pub struct SchoolData {
+    pub records: Arc<SchoolRecords>,
+    /// Students the search matches (all of them without one).
+    pub students_total: u64,
+    pub students: Vec<(registry::Student, registry::Enrolment)>,
+}
+
+/// A school's records of a year that change only with the registry: kept
+/// with the computed indicators (see [`crate::state::Indicators`]), so a
+/// request reads one page of students, not the whole staff list again.
+pub struct SchoolRecords {
     pub school: registry::School,
     pub classes: Vec<registry::Class>,
     pub teachers: Vec<(registry::Teacher, registry::TeachingPost)>,
-    pub students_total: u64,
-    pub students: Vec<(registry::Student, registry::Enrolment)>,
+    /// Students enrolled that year.
+    pub enrolled: u64,
+    /// [`SchoolRecords::tables`] by language.
+    tables: [std::sync::OnceLock<String>; LANGS],
+}
+
+impl std::ops::Deref for SchoolData {
+    type Target = SchoolRecords;
+    fn deref(&self) -> &SchoolRecords {
+        &self.records
+    }
 }
 
 /// Reads a school's records if the principal may see the school; `None`
@@ -39,6 +58,7 @@ pub struct SchoolData {
 /// not reveal which.
 pub async fn load(
     state: &AppState,
+    ind: &Indicators,
     ctx: &Ctx,
     code: &str,
     year: SchoolYear,
@@ -48,28 +68,57 @@ pub async fn load(
     let Ok(code) = SchoolCode::parse(code) else {
         return Ok(None);
     };
-    let principal = ctx.principal.clone();
-    Ok(state
-        .with_store(move |s| {
-            let Some(school) = s.school(&code)? else {
+    let key = (code.as_str().to_owned(), year.0);
+    let records = match ind.schools.get(&key) {
+        Some(found) => found,
+        None => {
+            let code = code.clone();
+            let read = state
+                .with_store(move |s| {
+                    let Some(school) = s.school(&code)? else {
+                        return Ok(None);
+                    };
+                    Ok(Some(SchoolRecords {
+                        school,
+                        classes: s.school_classes(&code, year)?,
+                        teachers: s.school_teachers(&code, year)?,
+                        enrolled: s.school_student_count(&code, year, None)?,
+                        tables: Default::default(),
+                    }))
+                })
+                .await?;
+            // Unknown codes are not remembered: guessing URLs must not fill
+            // the cache.
+            let Some(read) = read else {
                 return Ok(None);
             };
-            if !principal.can_view_school(&school.code, &school.county) {
-                return Ok(None);
-            }
-            let classes = s.school_classes(&code, year)?;
-            let teachers = s.school_teachers(&code, year)?;
-            let (students_total, students) =
-                s.school_students(&code, year, search.as_deref(), page * PAGE_SIZE, PAGE_SIZE)?;
-            Ok(Some(SchoolData {
-                school,
-                classes,
-                teachers,
-                students_total,
-                students,
-            }))
+            let read = Arc::new(read);
+            ind.schools.insert(key, read.clone());
+            read
+        }
+    };
+    if !ctx
+        .principal
+        .can_view_school(&records.school.code, &records.school.county)
+    {
+        return Ok(None);
+    }
+    let search = search.filter(|q| !q.trim().is_empty());
+    let (students_total, students) = state
+        .with_store(move |s| {
+            let total = match &search {
+                None => None,
+                Some(q) => Some(s.school_student_count(&code, year, Some(q))?),
+            };
+            let rows = s.school_students(&code, year, search.as_deref(), page * PAGE_SIZE, PAGE_SIZE)?;
+            Ok((total, rows))
         })
-        .await?)
+        .await?;
+    Ok(Some(SchoolData {
+        students_total: students_total.unwrap_or(records.enrolled),
+        records,
+        students,
+    }))
 }
 
 pub async fn school(
@@ -78,11 +127,11 @@ pub async fn school(
     Path(code): Path<String>,
     Query(q): Query<SchoolQuery>,
 ) -> Result<Markup, WebError> {
-    let ind = state.indicators().await?;
+    let ind = state.indicators(ctx.revision).await?;
     let computed = &ind.computed;
     let year = choose_year(computed, q.year).ok_or(WebError::NotFound)?;
     let page_no = q.page.unwrap_or(0);
-    let Some(data) = load(&state, &ctx, &code, year, q.q.clone(), page_no).await? else {
+    let Some(data) = load(&state, &ind, &ctx, &code, year, q.q.clone(), page_no).await? else {
         return Err(forbidden(&ctx));
     };
     let lang = ctx.lang;
@@ -111,6 +160,43 @@ pub async fn school(
             (t(lang, Msg::Code)) " " (s.code) " · " (vocab(lang, s.ownership.code(), s.ownership.label_zh())) " · " (vocab(lang, s.location.code(), s.location.label_zh()))
             @if let Some(g) = &s.school_group { " · " (g) }
         }
+        (PreEscaped(data.tables(lang, large_min)))
+        h2 { (t(lang, Msg::Students)) " (" (data.students_total) ")" }
+        form.filters method="get" action={ "/schools/" (s.code) } {
+            input type="hidden" name="year" value=(year.0);
+            input type="search" name="q" value=(search) placeholder=(t(lang, Msg::Search));
+            button.primary type="submit" { (t(lang, Msg::Search)) }
+        }
+        div.table-wrap { table #students {
+            thead { tr { th { (t(lang, Msg::Name)) } th { (t(lang, Msg::IdNumber)) } th { (t(lang, Msg::Sex)) } th { (t(lang, Msg::Grade)) } th { (t(lang, Msg::Classes)) } th { (t(lang, Msg::Migrant)) } th { (t(lang, Msg::Boarder)) } } }
+            tbody { @for (student, e) in &data.students {
+                tr { td { (registry::mask::name(&student.name)) } td { (registry::mask::id_number(student.id_number.as_str())) }
+                     td { (vocab(lang, student.sex.code(), student.sex.label_zh())) } td { (grade_name(lang, e.grade)) } td { (e.class_name.clone().unwrap_or_default()) }
+                     td { (yes_no(&ctx, e.migrant_child)) } td { (yes_no(&ctx, e.boarder)) } }
+            } }
+        } }
+        div.pager {
+            @if page_no > 0 { a href=(link(page_no - 1)) { (t(lang, Msg::Previous)) } }
+            span { (page_no + 1) " / " (pages) }
+            @if page_no + 1 < pages { a href=(link(page_no + 1)) { (t(lang, Msg::Next)) } }
+        }
+        p.muted { (year_label(lang, year)) " · " (t(lang, Msg::Masked)) }
+    };
+    Ok(page(&ctx, &s.name, body))
+}
+
+impl SchoolRecords {
+    /// The seats, classes and teachers tables in `lang`, rendered once per
+    /// language: they are most of a large school's page and change only
+    /// with the registry.
+    fn tables(&self, lang: Lang, large_min: u32) -> &str {
+        self.tables[lang as usize].get_or_init(|| render_tables(self, lang, large_min).into_string())
+    }
+}
+
+fn render_tables(data: &SchoolRecords, lang: Lang, large_min: u32) -> Markup {
+    let s = &data.school;
+    html! {
         h2 { (t(lang, Msg::Seats)) }
         div.table-wrap { table #seats {
             thead { tr { th { (t(lang, Msg::Stage)) } th.num { (t(lang, Msg::Seats)) } th.num { (t(lang, Msg::Students)) } } }
@@ -137,28 +223,7 @@ pub async fn school(
                      td { (vocab(lang, post.subject.code(), post.subject.label_zh())) } td { (vocab(lang, post.title.code(), post.title.label_zh())) } td { (vocab(lang, post.key_teacher_level.code(), post.key_teacher_level.label_zh())) } }
             } }
         } }
-        h2 { (t(lang, Msg::Students)) " (" (data.students_total) ")" }
-        form.filters method="get" action={ "/schools/" (s.code) } {
-            input type="hidden" name="year" value=(year.0);
-            input type="search" name="q" value=(search) placeholder=(t(lang, Msg::Search));
-            button.primary type="submit" { (t(lang, Msg::Search)) }
-        }
-        div.table-wrap { table #students {
-            thead { tr { th { (t(lang, Msg::Name)) } th { (t(lang, Msg::IdNumber)) } th { (t(lang, Msg::Sex)) } th { (t(lang, Msg::Grade)) } th { (t(lang, Msg::Classes)) } th { (t(lang, Msg::Migrant)) } th { (t(lang, Msg::Boarder)) } } }
-            tbody { @for (student, e) in &data.students {
-                tr { td { (registry::mask::name(&student.name)) } td { (registry::mask::id_number(student.id_number.as_str())) }
-                     td { (vocab(lang, student.sex.code(), student.sex.label_zh())) } td { (grade_name(lang, e.grade)) } td { (e.class_name.clone().unwrap_or_default()) }
-                     td { (yes_no(&ctx, e.migrant_child)) } td { (yes_no(&ctx, e.boarder)) } }
-            } }
-        } }
-        div.pager {
-            @if page_no > 0 { a href=(link(page_no - 1)) { (t(lang, Msg::Previous)) } }
-            span { (page_no + 1) " / " (pages) }
-            @if page_no + 1 < pages { a href=(link(page_no + 1)) { (t(lang, Msg::Next)) } }
-        }
-        p.muted { (year_label(lang, year)) " · " (t(lang, Msg::Masked)) }
-    };
-    Ok(page(&ctx, &s.name, body))
+    }
 }
 
 fn yes_no(ctx: &Ctx, flag: bool) -> &'static str {

@@ -1,5 +1,7 @@
 //! Health and the API's description.
 
+use store::Store;
+
 use crate::{shared, Browser, Who};
 
 #[test]
@@ -84,5 +86,63 @@ fn the_api_answers_json_shaped_as_documented() {
         // Identity numbers are masked in the API too.
         let id = s["id_number"].as_str().unwrap();
         assert!(id.contains('*'), "unmasked identity number {id}");
+    }
+}
+
+#[test]
+fn a_schools_students_page_through_in_order_without_gaps() {
+    let f = crate::fixture();
+    let server = shared();
+    let admin = Browser::as_role(server, Who::Admin);
+    let code = registry::SchoolCode::parse(&f.own_school).unwrap();
+    let year = *server.store().school_years().unwrap().last().unwrap();
+    let masked = |rows: &[serde_json::Value]| -> Vec<String> {
+        rows.iter()
+            .map(|s| format!("{} {} {}", s["id_number"], s["grade"], s["class"]))
+            .collect()
+    };
+    for search in [None, Some("1")] {
+        let query = search.map(|q| format!("&q={q}")).unwrap_or_default();
+        let first = admin
+            .get(&format!("/api/schools/{}?year={}{query}", f.own_school, year.0))
+            .json();
+        let total = first["students"]["total"].as_u64().unwrap();
+        let size = first["students"]["page_size"].as_u64().unwrap();
+        let mut seen = Vec::new();
+        for page in 0..total.div_ceil(size) {
+            let resp = admin.get(&format!(
+                "/api/schools/{}?year={}{query}&page={page}",
+                f.own_school, year.0
+            ));
+            let rows = resp.json()["students"]["rows"].as_array().unwrap().clone();
+            assert!(!rows.is_empty(), "page {page} of {total} ({search:?}) is empty");
+            seen.extend(masked(&rows));
+        }
+        // The same students, in the same order, as the store gives in one read.
+        let expected: Vec<String> = server
+            .store()
+            .school_students(&code, year, search, 0, total + 1)
+            .unwrap()
+            .iter()
+            .map(|(s, e)| {
+                format!(
+                    "\"{}\" {} {}",
+                    registry::mask::id_number(s.id_number.as_str()),
+                    e.grade.0,
+                    e.class_name
+                        .as_ref()
+                        .map_or("null".to_owned(), |c| format!("\"{c}\""))
+                )
+            })
+            .collect();
+        assert_eq!(expected.len() as u64, total, "{search:?}");
+        assert_eq!(seen, expected, "{search:?}");
+        let beyond = admin.get(&format!(
+            "/api/schools/{}?year={}{query}&page={}",
+            f.own_school,
+            year.0,
+            total.div_ceil(size)
+        ));
+        assert_eq!(beyond.json()["students"]["rows"].as_array().unwrap().len(), 0);
     }
 }

@@ -17,6 +17,18 @@ fn key_teachers(browser: &Browser, area: &str) -> f64 {
         .unwrap_or_else(|| panic!("no numerator in {json}"))
 }
 
+/// The number of a school's teachers at the provincial level, from its page's API.
+fn provincial_teachers(browser: &Browser, school: &str) -> usize {
+    let resp = browser.get(&format!("/api/schools/{school}"));
+    assert_eq!(resp.status, 200, "{}", resp.text());
+    resp.json()["teachers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["key_teacher_level"] == "province")
+        .count()
+}
+
 fn import_lines(server: &Server) -> u64 {
     server
         .store()
@@ -38,6 +50,9 @@ fn values_are_fresh_after_an_import_in_the_browser() {
     let county_before = key_teachers(&admin, crate::COUNTY);
     let overview_before = admin.get("/api/overview").json();
     let (file, school) = promote_a_teacher(|school| fixture().county_schools.iter().any(|s| s == school));
+    // Read once before, so the server holds the school's records: an import
+    // must not leave the page showing them.
+    let school_before = provincial_teachers(&admin, &school);
     let csrf = admin.csrf();
 
     // A dry run first: checked, nothing written.
@@ -58,6 +73,7 @@ fn values_are_fresh_after_an_import_in_the_browser() {
 
     assert_eq!(key_teachers(&admin, "3701"), before + 1.0, "school {school}");
     assert_eq!(key_teachers(&admin, crate::COUNTY), county_before + 1.0);
+    assert_eq!(provincial_teachers(&admin, &school), school_before + 1);
     // Other readers, on other connections, see it too.
     let analyst = Browser::as_role(&server, Who::Analyst);
     assert_eq!(key_teachers(&analyst, "3701"), before + 1.0);
