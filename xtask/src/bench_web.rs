@@ -136,8 +136,8 @@ pub fn web(options: &Options) -> anyhow::Result<()> {
     );
     let cookie = format!("edugov_session={}", login(&base)?);
 
-    // The first request computes the indicators: timed on its own, and
-    // before the school is looked up (the API needs them too).
+    // One request each first, timed on its own: the first read of a school
+    // fills its cached records.
     let mut routes = vec!["/".to_string(), format!("/areas/{COUNTY}")];
     let mut warm = Vec::new();
     for route in &routes {
@@ -148,7 +148,7 @@ pub fn web(options: &Options) -> anyhow::Result<()> {
     warm.push(fetch_page(&base, &routes[2], &cookie)?);
     let rss_warm = memory(server.pid())?;
     println!(
-        "\nwarm-up (one request each; the first computes the indicators), RSS after: {:.0} MiB",
+        "\nwarm-up (one request each; the server computed the indicators before listening), RSS after: {:.0} MiB",
         rss_warm.rss_mib
     );
     for (route, page) in routes.iter().zip(&warm) {
