@@ -3,7 +3,7 @@
 //! Every page, export and API call asks these functions; the web layer never
 //! decides access on its own. Pure: no I/O, no clock.
 
-use registry::{AreaCode, SchoolCode};
+use registry::{AreaCode, AreaLevel, SchoolCode};
 
 /// The roles of edugov. A real deployment starts with no account; the first
 /// city administrator is made with `edugov user add` on the server.
@@ -157,21 +157,18 @@ pub struct Principal {
 
 impl Principal {
     /// Whether aggregate values (indicators) of an area may be shown.
-    /// City roles see the whole city; officers see their county and what lies
-    /// in it; the public sees the city and its counties only.
+    /// Everyone sees what the bureau publishes (the city and its counties);
+    /// city roles see the whole city, officers also what lies in their
+    /// county — a signed-in officer never sees less than the public.
     pub fn can_view_area(&self, area: &AreaCode) -> bool {
-        match (&self.role, &self.scope) {
-            (Role::Public, Scope::City { city }) => area.is_within(city) && area.as_str().len() <= 6,
-            (_, scope) => area.is_within(scope.area()) || self.is_above(area),
-        }
+        let within_scope = self.role != Role::Public && area.is_within(self.scope.area());
+        within_scope || self.is_published(area)
     }
 
-    /// Officers may see their county's city-level context (the city's own
-    /// value, to compare with), but nothing of other counties.
-    fn is_above(&self, area: &AreaCode) -> bool {
-        matches!(self.scope, Scope::County { .. } | Scope::School { .. })
-            && area.as_str().len() == 4
-            && self.scope.area().is_within(area)
+    /// The city's and its counties' figures: what a bureau publishes.
+    fn is_published(&self, area: &AreaCode) -> bool {
+        let city = self.scope.area().ancestor(AreaLevel::City);
+        city.is_some_and(|city| area.is_within(&city)) && area.level() <= AreaLevel::County
     }
 
     /// Whether a school's page (classes, teachers, students) may be opened.
@@ -235,7 +232,7 @@ mod tests {
     }
 
     #[test]
-    fn a_county_officer_sees_its_county_and_the_city_total_only() {
+    fn a_county_officer_sees_its_county_in_full_and_the_published_figures_of_others() {
         let p = principal(
             Role::CountyOfficer,
             Scope::County {
@@ -245,13 +242,52 @@ mod tests {
         assert!(p.can_view_area(&code("370112")));
         assert!(p.can_view_area(&code("370112001")));
         assert!(p.can_view_area(&code("3701")));
-        assert!(!p.can_view_area(&code("370102")));
+        // Another county's totals are published; its townships are not.
+        assert!(p.can_view_area(&code("370102")));
         assert!(!p.can_view_area(&code("370102001")));
         assert!(!p.can_view_area(&code("3702")));
+        assert!(!p.can_view_area(&code("370202")));
+        assert!(!p.can_view_area(&code("37")));
         let school = SchoolCode::parse("2370102001").unwrap();
         assert!(!p.can_view_school(&school, &code("370102")));
         assert!(p.can_view_school(&school, &code("370112")));
         assert!(!p.can_view_unmasked() && !p.can_manage_users());
+    }
+
+    #[test]
+    fn nobody_signed_in_sees_fewer_areas_than_the_public() {
+        let public = principal(Role::Public, Scope::City { city: code("3701") });
+        let county = Scope::County {
+            county: code("370112"),
+        };
+        let school = Scope::School {
+            school: SchoolCode::parse("2370112001").unwrap(),
+            county: code("370112"),
+        };
+        let city = Scope::City { city: code("3701") };
+        let signed_in = [
+            principal(Role::CityAdmin, city.clone()),
+            principal(Role::CityAnalyst, city),
+            principal(Role::CountyOfficer, county),
+            principal(Role::SchoolOfficer, school),
+        ];
+        for area in [
+            "37",
+            "3701",
+            "370102",
+            "370112",
+            "370102001",
+            "370112001",
+            "3702",
+            "370202",
+        ] {
+            let area = code(area);
+            if public.can_view_area(&area) {
+                for p in &signed_in {
+                    assert!(p.can_view_area(&area), "{:?} misses {area}", p.role);
+                }
+            }
+        }
     }
 
     #[test]

@@ -140,6 +140,7 @@ messages! {
     Action => "操作", "Action";
     Detail => "详情", "Detail";
     NoData => "暂无数据", "No data";
+    PublishedTotalOnly => "下级地区和学校的数据只向本地区的负责人员开放，这里显示的是公开的汇总数据。", "The places and schools below are shown to this area's own officers only; this is the published total.";
     MostLargeClasses => "大班额班级最多的区县", "Counties with the most large classes";
     NoLargeClasses => "本学年各地均已无大班额（可切换学年查看往年）", "No large classes left this school year (choose another year to see earlier ones)";
     Unmasked => "显示完整身份信息（将记入审计日志）", "Show full identity (recorded in the audit log)";

@@ -78,7 +78,12 @@ pub async fn area(
                 @if let Some(c) = own.change { "（" (t(lang, Msg::Change)) " " (indicators::report::format_change(own.digits, Some(c))) "）" } }
         }
         @if rows.is_empty() {
-            p.muted { (t(lang, Msg::NoData)) }
+            // Empty because the places below are out of scope, or truly empty.
+            @if data::rows(computed, indicator, stage, child, &area, year).is_empty() {
+                p.muted { (t(lang, Msg::NoData)) }
+            } @else {
+                p.muted #published-only { (t(lang, Msg::PublishedTotalOnly)) }
+            }
         } @else {
             (bar_chart("drill", &indicator_name(lang, indicator), &names, &values))
             div.table-wrap {

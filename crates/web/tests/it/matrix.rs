@@ -68,13 +68,13 @@ pub const MATRIX: &[(&str, &str, [Expect; 5])] = &[
     ("GET", "/", [O, O, O, O, O]),
     ("GET", "/?area=3701", [O, O, O, O, O]),
     ("GET", "/?area=370112", [O, O, O, O, O]),
-    ("GET", "/?area=370102", [O, O, D, D, O]),
+    ("GET", "/?area=370102", [O, O, O, O, O]),
     ("GET", "/?area={township}", [O, O, O, O, D]),
     ("GET", "/login", [O, O, O, O, O]),
     ("GET", "/lang/zh-CN", [R, R, R, R, R]),
     ("GET", "/areas/3701", [O, O, O, O, O]),
     ("GET", "/areas/370112", [O, O, O, O, O]),
-    ("GET", "/areas/370102", [O, O, D, D, O]),
+    ("GET", "/areas/370102", [O, O, O, O, O]),
     ("GET", "/areas/3702", [D, D, D, D, D]),
     ("GET", "/areas/{township}", [O, O, O, O, D]),
     ("GET", "/areas/{foreign_township}", [O, O, D, D, D]),
@@ -92,7 +92,7 @@ pub const MATRIX: &[(&str, &str, [Expect; 5])] = &[
     (
         "GET",
         "/indicators/large_class_count?area=370102",
-        [O, O, D, D, O],
+        [O, O, O, O, O],
     ),
     (
         "GET",
@@ -113,7 +113,7 @@ pub const MATRIX: &[(&str, &str, [Expect; 5])] = &[
     (
         "GET",
         "/indicators/large_class_count/export.xlsx?area=370102",
-        [O, O, F, F, O],
+        [O, O, O, O, O],
     ),
     (
         "GET",
@@ -143,11 +143,11 @@ pub const MATRIX: &[(&str, &str, [Expect; 5])] = &[
     ("GET", "/api/me", [O, O, O, O, O]),
     ("GET", "/api/overview", [O, O, O, O, O]),
     ("GET", "/api/overview?area=370112", [O, O, O, O, O]),
-    ("GET", "/api/overview?area=370102", [O, O, F, F, O]),
+    ("GET", "/api/overview?area=370102", [O, O, O, O, O]),
     ("GET", "/api/overview?area={township}", [O, O, O, O, F]),
     ("GET", "/api/areas/3701", [O, O, O, O, O]),
     ("GET", "/api/areas/370112", [O, O, O, O, O]),
-    ("GET", "/api/areas/370102", [O, O, F, F, O]),
+    ("GET", "/api/areas/370102", [O, O, O, O, O]),
     ("GET", "/api/areas/{township}", [O, O, O, O, F]),
     ("GET", "/api/areas/{foreign_township}", [O, O, F, F, F]),
     ("GET", "/api/indicators", [O, O, O, O, O]),
@@ -155,7 +155,7 @@ pub const MATRIX: &[(&str, &str, [Expect; 5])] = &[
     (
         "GET",
         "/api/indicators/large_class_count?area=370102",
-        [O, O, F, F, O],
+        [O, O, O, O, O],
     ),
     (
         "GET",
@@ -314,8 +314,9 @@ fn html_refusals_answer_403() {
 }
 
 /// Pages a role may open show only what lies in its scope: no other
-/// school's name in a school officer's township, no other county in a
-/// county officer's city drill-down, no township or school for the public.
+/// school's name in a school officer's township, no other county's
+/// townships or schools for a county officer (its total is published), no
+/// township or school for the public.
 #[test]
 fn allowed_pages_show_only_what_is_in_scope() {
     let f = fixture();
@@ -355,29 +356,44 @@ fn allowed_pages_show_only_what_is_in_scope() {
         "sibling school shown to the school officer"
     );
 
+    // A county officer sees the city's counties as the public does
+    // (published figures), and the townships of its own county only.
     let county = Browser::as_role(server, Who::County);
-    let rows = county.get("/api/areas/3701").json();
-    let areas: Vec<&str> = rows["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|r| r["area"].as_str())
-        .collect();
-    assert_eq!(areas, [crate::COUNTY], "{rows}");
+    let public = Browser::new(server);
+    let area_rows = |browser: &Browser, path: &str| -> Vec<String> {
+        let rows = browser.get(path).json();
+        rows["rows"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{path}: {rows}"))
+            .iter()
+            .filter_map(|r| r["area"].as_str().map(str::to_owned))
+            .collect()
+    };
+    let counties = area_rows(&county, "/api/areas/3701");
+    assert!(counties.iter().any(|a| a == crate::OTHER_COUNTY), "{counties:?}");
+    assert_eq!(counties, area_rows(&public, "/api/areas/3701"));
     let export = county.get("/indicators/large_class_count/export.xlsx?area=3701");
     assert_eq!(export.status, 200);
     let rows = county
         .get(&format!("/api/areas/{}?indicator=student_count", f.township))
         .json();
     assert!(rows["rows"].as_array().unwrap().len() > 1, "{rows}");
+    // Another county: its total, but none of its townships or schools.
     let foreign = county.get(&format!(
         "/api/indicators/student_count?area={}",
         crate::OTHER_COUNTY
     ));
-    assert_eq!(foreign.status, 403);
+    assert_eq!(foreign.status, 200);
     assert!(!foreign.text().contains(&f.foreign_name));
+    let foreign = area_rows(&county, &format!("/api/areas/{}", crate::OTHER_COUNTY));
+    assert!(
+        foreign.is_empty(),
+        "another county's townships shown: {foreign:?}"
+    );
+    let page = county.get(&format!("/areas/{}", crate::OTHER_COUNTY));
+    assert!(!page.text().contains(&f.foreign_township));
+    assert!(!page.text().contains(&f.foreign_name));
 
-    let public = Browser::new(server);
     for path in [
         "/api/areas/370112",
         "/api/indicators/large_class_count?area=370112",
