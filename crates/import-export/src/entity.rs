@@ -62,6 +62,18 @@ impl Entity {
         }
     }
 
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Entity::Schools => "Schools",
+            Entity::Facilities => "Facilities",
+            Entity::Classes => "Classes",
+            Entity::Students => "Students",
+            Entity::Teachers => "Teachers",
+            Entity::Population => "Population",
+            Entity::Births => "Births",
+        }
+    }
+
     /// Accepts the code (`students`) or the Chinese label (`学生`).
     pub fn parse(text: &str) -> Result<Entity, ParseError> {
         let text = text.trim();

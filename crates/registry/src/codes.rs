@@ -2,8 +2,8 @@
 //! ratings, teacher subjects, titles and qualifications.
 //!
 //! Each value has one code (the glossary identifier, stored in the database
-//! and used in the API) and one Chinese label (shown to users and written in
-//! templates). `parse` accepts either, plus common spellings from bureau files.
+//! and used in the API), one Chinese label (shown to users and written in
+//! templates) and an English label for the English pages. `parse` accepts either, plus common spellings from bureau files.
 
 use crate::ParseError;
 
@@ -11,7 +11,7 @@ macro_rules! vocabulary {
     (
         $(#[$meta:meta])*
         $name:ident, $what:literal {
-            $( $variant:ident = $code:literal, $label:literal $(, [$($alias:literal),*])? ; )*
+            $( $variant:ident = $code:literal, $label:literal / $label_en:literal $(, [$($alias:literal),*])? ; )*
         }
     ) => {
         $(#[$meta])*
@@ -30,6 +30,12 @@ macro_rules! vocabulary {
             /// The Chinese label users see.
             pub fn label_zh(self) -> &'static str {
                 match self { $( $name::$variant => $label ),* }
+            }
+
+            /// The English label of the English pages (never parsed: bureau
+            /// files carry codes or Chinese).
+            pub fn label_en(self) -> &'static str {
+                match self { $( $name::$variant => $label_en ),* }
             }
 
             pub fn from_code(code: &str) -> Option<$name> {
@@ -56,12 +62,12 @@ macro_rules! vocabulary {
 vocabulary! {
     /// 学段
     Stage, "学段" {
-        Preschool = "preschool", "学前", ["幼儿园", "学前教育"];
-        Primary = "primary", "小学";
-        Junior = "junior", "初中";
-        Senior = "senior", "普通高中", ["高中"];
-        Vocational = "vocational", "中职", ["中等职业教育"];
-        Special = "special", "特殊教育", ["特教"];
+        Preschool = "preschool", "学前" / "Preschool", ["幼儿园", "学前教育"];
+        Primary = "primary", "小学" / "Primary";
+        Junior = "junior", "初中" / "Junior secondary";
+        Senior = "senior", "普通高中" / "Senior secondary", ["高中"];
+        Vocational = "vocational", "中职" / "Secondary vocational", ["中等职业教育"];
+        Special = "special", "特殊教育" / "Special education", ["特教"];
     }
 }
 
@@ -92,45 +98,45 @@ impl Stage {
 vocabulary! {
     /// 办学性质
     Ownership, "办学性质" {
-        Public = "public", "公办";
-        Private = "private", "民办";
+        Public = "public", "公办" / "Public";
+        Private = "private", "民办" / "Private";
     }
 }
 
 vocabulary! {
     /// 城区 / 镇区 / 乡村 — statistical urban–rural location.
     Location, "城乡分类" {
-        Urban = "urban", "城区", ["城市"];
-        Town = "town", "镇区", ["县镇"];
-        Rural = "rural", "乡村", ["农村"];
+        Urban = "urban", "城区" / "Urban", ["城市"];
+        Town = "town", "镇区" / "Town", ["县镇"];
+        Rural = "rural", "乡村" / "Rural", ["农村"];
     }
 }
 
 vocabulary! {
     Sex, "性别" {
-        Male = "male", "男";
-        Female = "female", "女";
+        Male = "male", "男" / "Male";
+        Female = "female", "女" / "Female";
     }
 }
 
 vocabulary! {
     /// 优质园 rating of a kindergarten.
     QualityRating, "等级" {
-        Unrated = "unrated", "未评级", ["无", ""];
-        County = "county", "县级优质园";
-        City = "city", "市级优质园";
-        Province = "province", "省级优质园", ["省级示范园"];
+        Unrated = "unrated", "未评级" / "Unrated", ["无", ""];
+        County = "county", "县级优质园" / "County-level quality";
+        City = "city", "市级优质园" / "City-level quality";
+        Province = "province", "省级优质园" / "Provincial quality", ["省级示范园"];
     }
 }
 
 vocabulary! {
     /// 骨干教师 level.
     KeyTeacherLevel, "骨干教师级别" {
-        None = "none", "无", [""];
-        School = "school", "校级";
-        County = "county", "县级", ["区县级"];
-        City = "city", "市级";
-        Province = "province", "省级";
+        None = "none", "无" / "None", [""];
+        School = "school", "校级" / "School level";
+        County = "county", "县级" / "County level", ["区县级"];
+        City = "city", "市级" / "City level";
+        Province = "province", "省级" / "Provincial level";
     }
 }
 
@@ -147,22 +153,22 @@ impl KeyTeacherLevel {
 vocabulary! {
     /// Main teaching subject of a teacher.
     Subject, "任教学科" {
-        Chinese = "chinese", "语文";
-        Mathematics = "mathematics", "数学";
-        English = "english", "英语";
-        Science = "science", "科学";
-        Physics = "physics", "物理";
-        Chemistry = "chemistry", "化学";
-        Biology = "biology", "生物";
-        Politics = "politics", "道德与法治", ["思想政治", "政治"];
-        History = "history", "历史";
-        Geography = "geography", "地理";
-        PhysicalEducation = "physical_education", "体育", ["体育与健康"];
-        Music = "music", "音乐";
-        FineArts = "fine_arts", "美术";
-        InformationTechnology = "information_technology", "信息技术";
-        Preschool = "preschool", "幼儿教育", ["学前教育"];
-        Other = "other", "其他";
+        Chinese = "chinese", "语文" / "Chinese";
+        Mathematics = "mathematics", "数学" / "Mathematics";
+        English = "english", "英语" / "English";
+        Science = "science", "科学" / "Science";
+        Physics = "physics", "物理" / "Physics";
+        Chemistry = "chemistry", "化学" / "Chemistry";
+        Biology = "biology", "生物" / "Biology";
+        Politics = "politics", "道德与法治" / "Morality and law", ["思想政治", "政治"];
+        History = "history", "历史" / "History";
+        Geography = "geography", "地理" / "Geography";
+        PhysicalEducation = "physical_education", "体育" / "Physical education", ["体育与健康"];
+        Music = "music", "音乐" / "Music";
+        FineArts = "fine_arts", "美术" / "Fine arts";
+        InformationTechnology = "information_technology", "信息技术" / "Information technology";
+        Preschool = "preschool", "幼儿教育" / "Early-years education", ["学前教育"];
+        Other = "other", "其他" / "Other";
     }
 }
 
@@ -179,23 +185,23 @@ impl Subject {
 vocabulary! {
     /// Professional title (职称), in the 2015 unified primary–secondary scale.
     Title, "职称" {
-        Untitled = "untitled", "未定职级", ["无"];
-        Third = "third", "三级教师";
-        Second = "second", "二级教师";
-        First = "first", "一级教师";
-        Senior = "senior", "高级教师";
-        Full = "full", "正高级教师";
+        Untitled = "untitled", "未定职级" / "No rank yet", ["无"];
+        Third = "third", "三级教师" / "Third-grade teacher";
+        Second = "second", "二级教师" / "Second-grade teacher";
+        First = "first", "一级教师" / "First-grade teacher";
+        Senior = "senior", "高级教师" / "Senior teacher";
+        Full = "full", "正高级教师" / "Professor-level senior teacher";
     }
 }
 
 vocabulary! {
     /// Highest qualification (最高学历).
     Qualification, "学历" {
-        Secondary = "secondary", "高中及以下", ["中专"];
-        Associate = "associate", "专科", ["大专"];
-        Bachelor = "bachelor", "本科";
-        Master = "master", "硕士研究生", ["硕士"];
-        Doctor = "doctor", "博士研究生", ["博士"];
+        Secondary = "secondary", "高中及以下" / "Secondary or below", ["中专"];
+        Associate = "associate", "专科" / "Associate degree", ["大专"];
+        Bachelor = "bachelor", "本科" / "Bachelor's degree";
+        Master = "master", "硕士研究生" / "Master's degree", ["硕士"];
+        Doctor = "doctor", "博士研究生" / "Doctorate", ["博士"];
     }
 }
 
@@ -290,6 +296,27 @@ mod tests {
         for title in Title::ALL {
             assert_eq!(Title::parse(title.label_zh()), Ok(*title));
         }
+    }
+
+    #[test]
+    fn every_value_has_its_own_english_label() {
+        fn distinct(labels: Vec<&'static str>) {
+            let mut seen = std::collections::HashSet::new();
+            for label in &labels {
+                assert!(!label.is_empty() && label.is_ascii(), "{label:?}");
+                assert!(seen.insert(*label), "{label} twice in {labels:?}");
+            }
+        }
+        distinct(Stage::ALL.iter().map(|v| v.label_en()).collect());
+        distinct(Ownership::ALL.iter().map(|v| v.label_en()).collect());
+        distinct(Location::ALL.iter().map(|v| v.label_en()).collect());
+        distinct(Sex::ALL.iter().map(|v| v.label_en()).collect());
+        distinct(QualityRating::ALL.iter().map(|v| v.label_en()).collect());
+        distinct(KeyTeacherLevel::ALL.iter().map(|v| v.label_en()).collect());
+        distinct(Subject::ALL.iter().map(|v| v.label_en()).collect());
+        distinct(Title::ALL.iter().map(|v| v.label_en()).collect());
+        distinct(Qualification::ALL.iter().map(|v| v.label_en()).collect());
+        assert_eq!(Title::Third.label_en(), "Third-grade teacher");
     }
 
     #[test]

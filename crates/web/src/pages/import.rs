@@ -41,7 +41,7 @@ fn form_page(ctx: &Ctx, result: Markup) -> Markup {
         (result)
         h2 { (t(lang, Msg::Templates)) }
         ul { @for e in import_export::Entity::ALL {
-            li { a href={ "/templates/" (e.code()) ".xlsx" } { (crate::pages::vocab(lang, e.code(), e.label_zh())) } }
+            li { a href={ "/templates/" (e.code()) ".xlsx" } { (crate::pages::vocab(lang, e.label_zh(), e.label_en())) } }
         } }
     };
     page(ctx, t(lang, Msg::Import), body)

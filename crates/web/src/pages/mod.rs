@@ -73,23 +73,15 @@ pub fn indicator_name(lang: Lang, indicator: &Indicator) -> String {
     }
 }
 
-pub fn stage_name(lang: Lang, stage: Stage) -> String {
-    vocab(lang, stage.code(), stage.label_zh())
+pub fn stage_name(lang: Lang, stage: Stage) -> &'static str {
+    vocab(lang, stage.label_zh(), stage.label_en())
 }
 
-/// A vocabulary value in the page's language. The glossary codes are
-/// English already (`physical_education`, `senior`), so English shows the
-/// code as words; Chinese shows the registry's label.
-pub fn vocab(lang: Lang, code: &str, label_zh: &str) -> String {
+/// A vocabulary value's label in the page's language.
+pub fn vocab(lang: Lang, label_zh: &'static str, label_en: &'static str) -> &'static str {
     match lang {
-        Lang::Zh => label_zh.to_owned(),
-        Lang::En => {
-            let mut s = code.replace('_', " ");
-            if let Some(first) = s.get_mut(0..1) {
-                first.make_ascii_uppercase();
-            }
-            s
-        }
+        Lang::Zh => label_zh,
+        Lang::En => label_en,
     }
 }
 

@@ -157,7 +157,7 @@ pub async fn school(
         h1 { (s.name) }
         (year_select(&ctx, computed, year, &[], &format!("/schools/{}", s.code)))
         p.muted {
-            (t(lang, Msg::Code)) " " (s.code) " · " (vocab(lang, s.ownership.code(), s.ownership.label_zh())) " · " (vocab(lang, s.location.code(), s.location.label_zh()))
+            (t(lang, Msg::Code)) " " (s.code) " · " (vocab(lang, s.ownership.label_zh(), s.ownership.label_en())) " · " (vocab(lang, s.location.label_zh(), s.location.label_en()))
             @if let Some(g) = &s.school_group { " · " (g) }
         }
         (PreEscaped(data.tables(lang, large_min)))
@@ -171,7 +171,7 @@ pub async fn school(
             thead { tr { th { (t(lang, Msg::Name)) } th { (t(lang, Msg::IdNumber)) } th { (t(lang, Msg::Sex)) } th { (t(lang, Msg::Grade)) } th { (t(lang, Msg::Classes)) } th { (t(lang, Msg::Migrant)) } th { (t(lang, Msg::Boarder)) } } }
             tbody { @for (student, e) in &data.students {
                 tr { td { (registry::mask::name(&student.name)) } td { (registry::mask::id_number(student.id_number.as_str())) }
-                     td { (vocab(lang, student.sex.code(), student.sex.label_zh())) } td { (grade_name(lang, e.grade)) } td { (e.class_name.clone().unwrap_or_default()) }
+                     td { (vocab(lang, student.sex.label_zh(), student.sex.label_en())) } td { (grade_name(lang, e.grade)) } td { (e.class_name.clone().unwrap_or_default()) }
                      td { (yes_no(&ctx, e.migrant_child)) } td { (yes_no(&ctx, e.boarder)) } }
             } }
         } }
@@ -220,7 +220,7 @@ fn render_tables(data: &SchoolRecords, lang: Lang, large_min: u32) -> Markup {
             thead { tr { th { (t(lang, Msg::Name)) } th { (t(lang, Msg::Stage)) } th { (t(lang, Msg::Subject)) } th { (t(lang, Msg::Title)) } th { (t(lang, Msg::KeyTeacher)) } } }
             tbody { @for (teacher, post) in &data.teachers {
                 tr { td { (registry::mask::name(&teacher.name)) } td { (stage_name(lang, post.stage)) }
-                     td { (vocab(lang, post.subject.code(), post.subject.label_zh())) } td { (vocab(lang, post.title.code(), post.title.label_zh())) } td { (vocab(lang, post.key_teacher_level.code(), post.key_teacher_level.label_zh())) } }
+                     td { (vocab(lang, post.subject.label_zh(), post.subject.label_en())) } td { (vocab(lang, post.title.label_zh(), post.title.label_en())) } td { (vocab(lang, post.key_teacher_level.label_zh(), post.key_teacher_level.label_en())) } }
             } }
         } }
     }
