@@ -5,13 +5,6 @@ use serde_json::Value as Json;
 
 use crate::{edugov, small_city};
 
-fn copy_of_small_city(name: &str) -> (tempfile::TempDir, std::path::PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join(format!("{name}.db"));
-    std::fs::copy(&small_city().db, &db).unwrap();
-    (dir, db)
-}
-
 fn json(db: &std::path::Path, args: &[&str]) -> Vec<Json> {
     let mut all = vec!["indicators", "--format", "json"];
     all.extend_from_slice(args);
@@ -149,7 +142,7 @@ fn drilling_down_from_city_to_county_to_school() {
 
 #[test]
 fn values_are_fresh_after_an_import() {
-    let (dir, db) = copy_of_small_city("fresh");
+    let (dir, db) = small_city().copy("fresh");
     let key = |db: &std::path::Path| -> f64 {
         let rows = json(db, &["-i", "key_teacher_share", "--level", "city"]);
         rows.iter().find(|r| r["stage"].is_null()).unwrap()["numerator"]
@@ -179,7 +172,7 @@ fn values_are_fresh_after_an_import() {
 
 #[test]
 fn xlsx_has_values_and_definitions_in_chinese() {
-    let (dir, db) = copy_of_small_city("xlsx");
+    let (dir, db) = small_city().copy("xlsx");
     let out = dir.path().join("指标.xlsx");
     let run = edugov(
         &db,
@@ -270,7 +263,7 @@ fn mistakes_get_chinese_messages() {
 
 #[test]
 fn policy_numbers_come_from_a_rules_file() {
-    let (dir, db) = copy_of_small_city("rules");
+    let (dir, db) = small_city().copy("rules");
     let count = |extra: &[&str]| -> f64 {
         let mut args = vec!["-i", "large_class_count", "--level", "city"];
         args.extend_from_slice(extra);

@@ -55,7 +55,22 @@ pub fn run(mut command: Command) -> Run {
 /// for each test that needs one; plus its files exported unmasked as CSV.
 pub struct Fixture {
     pub dir: PathBuf,
+    /// Shared by the tests that only read (a read may still write the
+    /// snapshot cache, so this file is never copied).
     pub db: PathBuf,
+    /// Never opened once the fixture is made: what [`Fixture::copy`] copies,
+    /// so no copy catches a file half-written by another test's process.
+    base: PathBuf,
+}
+
+impl Fixture {
+    /// A private copy of the small city for a test that writes.
+    pub fn copy(&self, name: &str) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join(format!("{name}.db"));
+        std::fs::copy(&self.base, &db).unwrap();
+        (dir, db)
+    }
 }
 
 pub fn small_city() -> &'static Fixture {
@@ -65,13 +80,13 @@ pub fn small_city() -> &'static Fixture {
         let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("small-city");
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
-        let db = dir.join("demo.db");
-        let demo = edugov(&db, &["demo", "--scale", "0.01"]);
+        let base = dir.join("base.db");
+        let demo = edugov(&base, &["demo", "--scale", "0.01"]);
         assert_eq!(demo.code, 0, "{}", demo.stderr);
         for entity in ["schools", "facilities", "classes", "students", "teachers"] {
             let out = dir.join(format!("{entity}.csv"));
             let mut export = command(
-                &db,
+                &base,
                 &[
                     "export",
                     entity,
@@ -86,7 +101,11 @@ pub fn small_city() -> &'static Fixture {
             let export = run(export);
             assert_eq!(export.code, 0, "{}", export.stderr);
         }
-        Fixture { dir, db }
+        // Every process on `base` has ended (its WAL checkpointed and gone):
+        // a plain copy is the whole database.
+        let db = dir.join("demo.db");
+        std::fs::copy(&base, &db).unwrap();
+        Fixture { dir, db, base }
     })
 }
 

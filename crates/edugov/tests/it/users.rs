@@ -203,9 +203,7 @@ fn users_are_disabled_enabled_and_given_new_passwords() {
 #[test]
 fn a_school_officer_gets_the_county_of_a_school_in_the_registry() {
     let city = small_city();
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("users.db");
-    std::fs::copy(&city.db, &db).unwrap();
+    let (_dir, db) = city.copy("users");
     let schools = std::fs::read_to_string(city.dir.join("schools.csv")).unwrap();
     let row = schools.lines().nth(1).unwrap();
     let mut cells = row.split(',');
