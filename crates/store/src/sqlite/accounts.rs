@@ -13,6 +13,17 @@ use crate::accounts::{
 };
 use crate::{Result, StoreError};
 
+/// A signed-in user's session, read on every request. The token's hash is
+/// bound through CAST so the statement is planned once (see
+/// [`super::read`]'s note on hot-path parameters).
+pub(super) fn session_sql() -> String {
+    format!(
+        "SELECT {USER_COLUMNS}, s.csrf_token, s.created_at, s.expires_at, s.last_seen
+         FROM session s JOIN app_user u ON u.id = s.user_id
+         WHERE s.token_hash = CAST(?1 AS BLOB) AND s.expires_at > ?2 AND u.active = 1"
+    )
+}
+
 /// Fixed width, so text order is time order.
 fn time_text(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Millis, true)
@@ -165,12 +176,7 @@ impl AccountStore for SqliteStore {
     }
 
     fn session(&self, token_hash: &TokenHash, now: DateTime<Utc>) -> Result<Option<SessionRecord>> {
-        let sql = format!(
-            "SELECT {USER_COLUMNS}, s.csrf_token, s.created_at, s.expires_at, s.last_seen
-             FROM session s JOIN app_user u ON u.id = s.user_id
-             WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND u.active = 1"
-        );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut stmt = self.conn.prepare_cached(&session_sql())?;
         let mut rows = stmt.query(params![&token_hash[..], time_text(now)])?;
         let Some(r) = rows.next()? else {
             return Ok(None);

@@ -488,3 +488,77 @@ fn a_cached_snapshot_is_reused_and_refreshed_by_the_next_write() {
     );
     assert_eq!(store.year_snapshot(SchoolYear(2024)).unwrap(), before);
 }
+
+/// SQLite-specific: the statements every page request runs are parsed and
+/// planned once per connection, not at each execution (see
+/// `school_enrolments` in `read.rs` for why a bare `?` would not be).
+#[test]
+fn hot_statements_are_planned_once() {
+    use chrono::{TimeZone, Utc};
+    use rusqlite::StatementStatus;
+
+    use crate::accounts::{AccountStore, NewSession, NewUserRecord};
+
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    let changes = ChangeSet {
+        schools: vec![school("2370102001")],
+        classes: vec![class("2370102001", "1班", 2)],
+        students: vec![student(1, "2370102001", "1班"), student(3, "2370102001", "1班")],
+        ..ChangeSet::default()
+    };
+    apply(&mut store, &changes, checked());
+    let now = Utc.with_ymd_and_hms(2024, 9, 1, 8, 0, 0).unwrap();
+    let user_id = store
+        .create_user(&NewUserRecord {
+            username: "zhang",
+            display_name: "张老师",
+            role: access::Role::CityAdmin,
+            scope: &access::Scope::City {
+                city: AreaCode::parse("3701").unwrap(),
+            },
+            password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA",
+            at: now,
+        })
+        .unwrap();
+    let token_hash = [7u8; 32];
+    store
+        .create_session(&NewSession {
+            token_hash: &token_hash,
+            user_id,
+            csrf_token: "csrf-secret",
+            created_at: now,
+            expires_at: now + chrono::Duration::hours(8),
+        })
+        .unwrap();
+
+    let code = SchoolCode::parse("2370102001").unwrap();
+    for offset in 0..3u64 {
+        assert!(store.session(&token_hash, now).unwrap().is_some());
+        for search in [None, Some("李")] {
+            let students = store
+                .school_students(&code, SchoolYear(2024), search, offset, 50)
+                .unwrap();
+            assert_eq!(students.len() as u64, 2 - offset);
+            assert_eq!(
+                store
+                    .school_student_count(&code, SchoolYear(2024), search)
+                    .unwrap(),
+                2
+            );
+        }
+    }
+
+    let hot = [
+        super::accounts::session_sql(),
+        super::read::school_page_sql(false),
+        super::read::school_page_sql(true),
+        super::read::school_enrolments("count(*)", false),
+        super::read::school_enrolments("count(*)", true),
+    ];
+    for sql in hot {
+        let stmt = store.conn.prepare_cached(&sql).unwrap();
+        // Ran three times: this is the cached statement, not a new one.
+        assert_eq!(stmt.get_status(StatementStatus::Run), 3, "{sql}");
+        assert_eq!(stmt.get_status(StatementStatus::RePrepare), 0, "{sql}");
+    }
+}
