@@ -59,6 +59,28 @@ impl WriteScope {
         }
     }
 
+    /// Why a 学校 row may not be written, if it may not: the school must be
+    /// in scope both where it is stored and where the row puts it, and only
+    /// the city moves a school to another county.
+    pub(crate) fn school_refusal(
+        &self,
+        school: &SchoolCode,
+        county: &AreaCode,
+        stored_county: Option<&AreaCode>,
+    ) -> Option<String> {
+        if let Some(stored) = stored_county {
+            if !self.allows_school(school, stored) {
+                return Some(self.refusal(school));
+            }
+            if stored != county {
+                return Some(format!(
+                    "学校 {school} 属于区县 {stored}，所属区县只能由市级管理员更改（本行填写 {county}）"
+                ));
+            }
+        }
+        (!self.allows_school(school, county)).then(|| self.refusal(school))
+    }
+
     pub(crate) fn area_refusal(&self, area: &AreaCode) -> String {
         match self {
             WriteScope::County(mine) => format!("区域 {area} 不在您负责的区县 {mine}，无权导入"),
@@ -182,6 +204,7 @@ pub fn import(
         });
     }
     validator.finish_rows();
+    validator.check_placements(&*store).map_err(store_error)?;
     progress(ImportProgress {
         phase: Phase::Validating,
         done,

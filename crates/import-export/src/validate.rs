@@ -18,7 +18,7 @@ use registry::{
     Qualification, QualityRating, School, SchoolCode, SchoolFacility, SchoolYear, Stage, Student, Subject,
     Teacher, TeachingPost, Title,
 };
-use store::{ClassSizeMismatch, Lookup};
+use store::{ClassSizeMismatch, Lookup, PersonKind, Store};
 
 use crate::cells::{self, grade_label};
 use crate::entity::{Entity, Field, Layout};
@@ -53,6 +53,8 @@ pub(crate) struct Validator<'a> {
     errors: Vec<(Loc, usize, RowError)>,
     /// Where each of `changes.students` came from.
     student_locs: Vec<Loc>,
+    /// Where each of `changes.teachers` came from.
+    teacher_locs: Vec<Loc>,
     /// Schools known to the store or imported now: served stages as a bit set.
     schools: FastMap<[u8; 10], SchoolEntry>,
     /// Classes by (year, school, grade), then name.
@@ -157,6 +159,7 @@ impl<'a> Validator<'a> {
             changes: ChangeSet::default(),
             errors: Vec::new(),
             student_locs: Vec::new(),
+            teacher_locs: Vec::new(),
             schools,
             classes,
             student_ids: Vec::new(),
@@ -198,6 +201,7 @@ impl<'a> Validator<'a> {
             }
             Entity::Teachers => {
                 self.changes.teachers.reserve(rows);
+                self.teacher_locs.reserve(rows);
                 self.teacher_ids.reserve(rows);
             }
             Entity::Classes => self.changes.classes.reserve(rows),
@@ -262,6 +266,66 @@ impl<'a> Validator<'a> {
         self.report_repeated_ids(&mut students);
         let mut teachers = std::mem::take(&mut self.teacher_ids);
         self.report_repeated_ids(&mut teachers);
+    }
+
+    /// An officer may enrol or post a person only where no school outside
+    /// the officer's scope holds them in the same school year: a transfer
+    /// from another county is the city's to record, and an identity number
+    /// alone must not let an officer rewrite or take over another county's
+    /// records. Runs after the rows, with the store; nothing to do for the
+    /// city.
+    pub(crate) fn check_placements(&mut self, store: &dyn Store) -> store::Result<()> {
+        let Some(scope) = self.scope else {
+            return Ok(());
+        };
+        let mut refused = Vec::new();
+        for kind in [PersonKind::Student, PersonKind::Teacher] {
+            let (people, locs): (Vec<_>, &[Loc]) = match kind {
+                PersonKind::Student => (
+                    self.changes
+                        .students
+                        .iter()
+                        .map(|(p, e)| (e.school_year, &p.id_number, &e.school))
+                        .collect(),
+                    &self.student_locs,
+                ),
+                PersonKind::Teacher => (
+                    self.changes
+                        .teachers
+                        .iter()
+                        .map(|(p, t)| (t.school_year, &p.id_number, &t.school))
+                        .collect(),
+                    &self.teacher_locs,
+                ),
+            };
+            if people.is_empty() {
+                continue;
+            }
+            let keys: Vec<_> = people.iter().map(|(year, id, _)| (*year, *id)).collect();
+            let placed = store.placements(kind, &keys)?;
+            for (((year, id, school), loc), placed) in people.iter().zip(locs).zip(placed) {
+                let Some(placed) = placed.filter(|p| p != *school) else {
+                    continue;
+                };
+                let county = self.lookup.schools.get(&placed).map(|info| &info.county);
+                if county.is_some_and(|county| scope.allows_school(&placed, county)) {
+                    continue;
+                }
+                let who = match kind {
+                    PersonKind::Student => "学生",
+                    PersonKind::Teacher => "教师",
+                };
+                let message = format!(
+                    "该{who} {} 学年已在学校 {placed}（不在您负责的范围）登记，不能由您转入本校；跨区县调动请由市级管理员导入",
+                    year.0
+                );
+                refused.push((*loc, id.masked(), message));
+            }
+        }
+        for (loc, masked, message) in refused {
+            self.push_error(loc, Field::IdNumber, &masked, message);
+        }
+        Ok(())
     }
 
     pub(crate) fn has_errors(&self) -> bool {
@@ -384,9 +448,12 @@ impl<'a> Validator<'a> {
         else {
             return;
         };
-        if let Some(scope) = self.scope.filter(|sc| !sc.allows_school(&code, &county)) {
-            cells.fail(Field::SchoolCode, scope.refusal(&code));
-            return;
+        if let Some(scope) = self.scope {
+            let stored = self.lookup.schools.get(&code).map(|info| &info.county);
+            if let Some(message) = scope.school_refusal(&code, &county, stored) {
+                cells.fail(Field::SchoolCode, message);
+                return;
+            }
         }
         for stage in &stages {
             if !seats.iter().any(|(s, _)| s == stage) {
@@ -671,6 +738,7 @@ impl<'a> Validator<'a> {
             qualification,
         };
         self.changes.teachers.push((teacher, post));
+        self.teacher_locs.push(loc);
     }
 
     fn population(&mut self, cells: &mut Cells<'_>, loc: Loc) {

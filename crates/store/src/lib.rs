@@ -15,8 +15,8 @@ use std::collections::{HashMap, HashSet};
 
 pub use registry::ChangeSet;
 use registry::{
-    Area, AreaCode, Births, Class, ClassKey, Enrolment, Population, School, SchoolCode, SchoolFacility,
-    SchoolYear, Stage, Student, Teacher, TeachingPost,
+    Area, AreaCode, Births, Class, ClassKey, Enrolment, IdNumber, Population, School, SchoolCode,
+    SchoolFacility, SchoolYear, Stage, Student, Teacher, TeachingPost,
 };
 
 pub mod accounts;
@@ -110,6 +110,13 @@ pub struct SummaryRow {
     pub teachers: u64,
 }
 
+/// Students or teachers: the two kinds of person the registry keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PersonKind {
+    Student,
+    Teacher,
+}
+
 /// Called with (rows done, rows in all) while a long write runs.
 pub type Progress<'a> = &'a mut dyn FnMut(u64, u64);
 
@@ -179,6 +186,16 @@ pub trait Store {
         year: SchoolYear,
         search: Option<&str>,
     ) -> Result<u64>;
+
+    /// Where each of `people` stands in its school year: the school of a
+    /// student's enrolment or of a teacher's post, `None` where none is
+    /// stored. An officer's import uses it so as not to move a person away
+    /// from a school outside the officer's scope.
+    fn placements(
+        &self,
+        kind: PersonKind,
+        people: &[(SchoolYear, &IdNumber)],
+    ) -> Result<Vec<Option<SchoolCode>>>;
 
     /// Records who did what: every change and every view of unmasked personal
     /// data. `detail` must never hold personal data itself.

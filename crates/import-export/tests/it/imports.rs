@@ -279,3 +279,111 @@ fn an_officers_import_is_held_to_its_scope() {
     );
     assert_eq!(snapshot(&loaded), before);
 }
+
+/// Stored records of another county cannot be taken over through an
+/// officer's file: not by writing the school again with the officer's
+/// county, and not by enrolling or posting a known identity number at the
+/// officer's own school in the same school year.
+#[test]
+fn an_officer_cannot_take_over_another_countys_school_or_people() {
+    use import_export::WriteScope;
+    use registry::{AreaCode, SchoolCode};
+
+    let (mut store, dir) = loaded_store();
+    // A school of 历城区, written by the city.
+    let licheng_school = "学校标识码,学校名称,所在区县代码,乡镇街道代码,学段,办学性质,是否普惠,优质园等级,城乡分类,学前学位,小学学位,初中学位,高中学位,中职学位,特教学位,教育集团,经度,纬度\n\
+         3737011201,历城实验小学,370112,370112001,小学,公办,否,,城区,,900,,,,,,,\n";
+    import_clean(&mut store, &write(dir.path(), "历城学校.csv", licheng_school));
+    let before = snapshot(&store);
+    let officer = |county: &str| ImportOptions {
+        dry_run: false,
+        scope: Some(WriteScope::County(AreaCode::parse(county).unwrap())),
+    };
+
+    // 历城区's officer claims 历下区's school by giving it county 370112.
+    let claimed = SCHOOLS_CSV.replace(
+        "3737010001,历下实验小学,370102,370102001",
+        "3737010001,历下实验小学,370112,370112001",
+    );
+    let path = write(dir.path(), "学校-改区县.csv", &claimed);
+    let outcome = import_with(&mut store, &path, officer("370112"));
+    let text = errors(&outcome);
+    assert!(
+        text.contains("学校 3737010001 不在您负责的区县 370112，无权导入"),
+        "{text}"
+    );
+    assert_eq!(snapshot(&store), before);
+
+    // Nor may 历下区's officer, or the school's own officer, move it away.
+    let own_school = ImportOptions {
+        dry_run: false,
+        scope: Some(WriteScope::School(SchoolCode::parse("3737010001").unwrap())),
+    };
+    for options in [officer("370102"), own_school] {
+        let outcome = import_with(&mut store, &path, options);
+        let text = errors(&outcome);
+        assert!(
+            text.contains("学校 3737010001 属于区县 370102，所属区县只能由市级管理员更改（本行填写 370112）"),
+            "{text}"
+        );
+        assert_eq!(snapshot(&store), before);
+    }
+
+    // 张小明 is enrolled at 历下实验小学 in 2024, 赵老师 teaches there: 历城区's
+    // officer may not enrol or post them at its own school that year.
+    let zhang = id((2018, 3, 1), 11, Sex::Male);
+    let zhao = id((1985, 4, 12), 31, Sex::Female);
+    let students = format!(
+        "学年,学校标识码,学段,年级,班级,身份证号,姓名,性别,出生日期,户籍地代码,是否随迁子女,是否寄宿,视力,是否近视\n\
+         2024,3737011201,小学,一年级,,{zhang},张三,男,2018-03-01,370112001,否,否,,\n"
+    );
+    let teachers = format!(
+        "学年,学校标识码,身份证号,姓名,性别,出生年份,任教学段,任教学科,职称,骨干教师级别,入校学年,学历\n\
+         2024,3737011201,{zhao},赵某,女,1985,小学,语文,一级教师,县级,2015,本科\n"
+    );
+    for (name, text, who) in [("学生.csv", &students, "学生"), ("教师.csv", &teachers, "教师")] {
+        let outcome = import_with(&mut store, &write(dir.path(), name, text), officer("370112"));
+        assert_eq!(outcome.errors.len(), 1, "{}", errors(&outcome));
+        let error = &outcome.errors[0];
+        assert_eq!(error.row, 2);
+        assert_eq!(error.column.as_deref(), Some("身份证号"));
+        assert!(
+            error.message.contains(&format!(
+                "该{who} 2024 学年已在学校 3737010001（不在您负责的范围）登记"
+            )),
+            "{}",
+            error.message
+        );
+        // The report masks the number, as every report does.
+        assert!(!errors(&outcome).contains(&zhang) && !errors(&outcome).contains(&zhao));
+        assert_eq!(snapshot(&store), before);
+    }
+
+    // The next school year is a new placement: the move is the new
+    // school's to record.
+    let next_year = students.replace("\n2024,", "\n2025,");
+    let outcome = import_with(
+        &mut store,
+        &write(dir.path(), "学生-2025.csv", &next_year),
+        ImportOptions {
+            dry_run: true,
+            ..officer("370112")
+        },
+    );
+    assert!(outcome.errors.is_empty(), "{}", errors(&outcome));
+
+    // Within its own county an officer moves people freely: 历下区's officer
+    // posts 赵老师 at 历下第一中学.
+    let within = teachers
+        .replace("3737011201", "3737010002")
+        .replace(",小学,语文,", ",初中,语文,");
+    let outcome = import_with(
+        &mut store,
+        &write(dir.path(), "教师-区内.csv", &within),
+        ImportOptions {
+            dry_run: true,
+            ..officer("370102")
+        },
+    );
+    assert!(outcome.errors.is_empty(), "{}", errors(&outcome));
+}

@@ -13,8 +13,8 @@ use rusqlite::{params, Row};
 
 use super::SqliteStore;
 use crate::{
-    ApplyOptions, ApplyOutcome, ChangeSet, Lookup, Progress, Result, SchoolInfo, Store, StoreError,
-    SummaryRow,
+    ApplyOptions, ApplyOutcome, ChangeSet, Lookup, PersonKind, Progress, Result, SchoolInfo, Store,
+    StoreError, SummaryRow,
 };
 
 impl Store for SqliteStore {
@@ -156,6 +156,39 @@ impl Store for SqliteStore {
             .prepare_cached(&school_enrolments("count(*)", pattern.is_some()))?
             .query_row(params![school.as_str(), year.0, pattern], |r| r.get(0))?;
         Ok(total.max(0) as u64)
+    }
+
+    fn placements(
+        &self,
+        kind: PersonKind,
+        people: &[(SchoolYear, &IdNumber)],
+    ) -> Result<Vec<Option<SchoolCode>>> {
+        // One seek by identity number, one by (year, person) a row: a
+        // county's students in about a second.
+        let sql = match kind {
+            PersonKind::Student => {
+                "SELECT sc.code FROM student p
+                 JOIN enrolment x ON x.student_id = p.id AND x.school_year = CAST(?2 AS INTEGER)
+                 JOIN school sc ON sc.id = x.school_id
+                 WHERE p.id_number = CAST(?1 AS TEXT)"
+            }
+            PersonKind::Teacher => {
+                "SELECT sc.code FROM teacher p
+                 JOIN teaching_post x ON x.teacher_id = p.id AND x.school_year = CAST(?2 AS INTEGER)
+                 JOIN school sc ON sc.id = x.school_id
+                 WHERE p.id_number = CAST(?1 AS TEXT)"
+            }
+        };
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let mut out = Vec::with_capacity(people.len());
+        for (year, id) in people {
+            let mut rows = stmt.query(params![id.as_str(), year.0])?;
+            out.push(match rows.next()? {
+                Some(r) => Some(school_code(r.get_ref(0)?.as_str()?)?),
+                None => None,
+            });
+        }
+        Ok(out)
     }
 
     fn facilities(&self, year: SchoolYear) -> Result<Vec<SchoolFacility>> {
