@@ -28,6 +28,11 @@ use axum::Router;
 
 pub use state::AppState;
 
+/// Largest body of any request but an upload: a login or a user form is a
+/// few hundred bytes, and an anonymous client must not make the server
+/// buffer megabytes.
+pub const MAX_FORM: usize = 64 * 1024;
+
 /// Every route of the application.
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
@@ -40,9 +45,12 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/indicators", get(pages::indicator::catalogue))
         .route("/indicators/{code}", get(pages::indicator::indicator))
         .route("/indicators/{code}/export.xlsx", get(pages::indicator::export))
+        // Only an upload may be large; every other body is a small form.
         .route(
             "/import",
-            get(pages::import::import_page).post(pages::import::upload),
+            get(pages::import::import_page)
+                .post(pages::import::upload)
+                .layer(DefaultBodyLimit::max(pages::import::MAX_UPLOAD)),
         )
         .route("/templates/{name}", get(pages::import::template))
         .route(
@@ -60,7 +68,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/indicators", get(api::indicator_list))
         .route("/api/indicators/{code}", get(api::indicator))
         .route("/api/schools/{code}", get(api::school))
-        .layer(DefaultBodyLimit::max(pages::import::MAX_UPLOAD))
+        .layer(DefaultBodyLimit::max(MAX_FORM))
         .layer(axum::middleware::map_response(security_headers))
         .with_state(state)
 }

@@ -19,6 +19,7 @@
 mod api;
 mod freshness;
 mod hostile;
+mod limits;
 mod matrix;
 
 use std::net::SocketAddr;
