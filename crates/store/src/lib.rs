@@ -168,7 +168,8 @@ pub trait Store {
     fn school_teachers(&self, school: &SchoolCode, year: SchoolYear) -> Result<Vec<(Teacher, TeachingPost)>>;
 
     /// A page of a school's students of a school year, by grade, class and
-    /// name; `search` matches a name or class name (as text, never as SQL).
+    /// name; `search` matches a class name or a name as masked (`张*明`: a
+    /// search cannot reveal the hidden characters), as text, never as SQL.
     fn school_students(
         &self,
         school: &SchoolCode,

@@ -11,6 +11,7 @@ mod write;
 
 use std::path::Path;
 
+use rusqlite::functions::FunctionFlags;
 use rusqlite::Connection;
 
 use crate::{Result, StoreError};
@@ -61,6 +62,17 @@ impl SqliteStore {
         // 256 MiB page cache: a city's registry fits, so bulk upserts don't thrash.
         conn.pragma_update(None, "cache_size", -262_144)?;
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
+        // A search matches names as the reader sees them (`张*明`), so that
+        // its hits cannot reveal the masked characters; one masking rule,
+        // `registry::mask::name`, for pages and searches alike.
+        conn.create_scalar_function(
+            "mask_name",
+            1,
+            FunctionFlags::SQLITE_UTF8
+                | FunctionFlags::SQLITE_DETERMINISTIC
+                | FunctionFlags::SQLITE_INNOCUOUS,
+            |ctx| Ok(registry::mask::name(ctx.get_raw(0).as_str().unwrap_or_default())),
+        )?;
         let mut store = SqliteStore { conn };
         store.migrate()?;
         Ok(store)

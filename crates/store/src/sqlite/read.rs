@@ -467,7 +467,8 @@ pub(super) fn school_enrolments(columns: &str, searching: bool) -> String {
              LEFT JOIN class c ON c.id = e.class_id
              WHERE e.school_id = (SELECT id FROM school WHERE code = CAST(?1 AS TEXT))
                AND e.school_year = CAST(?2 AS INTEGER)
-               AND (st.name LIKE CAST(?3 AS TEXT) ESCAPE '\\' OR c.name LIKE CAST(?3 AS TEXT) ESCAPE '\\')"
+               AND (mask_name(st.name) LIKE CAST(?3 AS TEXT) ESCAPE '\\'
+                    OR c.name LIKE CAST(?3 AS TEXT) ESCAPE '\\')"
         )
     } else {
         format!(

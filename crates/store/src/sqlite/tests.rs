@@ -562,3 +562,36 @@ fn hot_statements_are_planned_once() {
         assert_eq!(stmt.get_status(StatementStatus::RePrepare), 0, "{sql}");
     }
 }
+
+/// Names are masked wherever they are shown, so a search matches the
+/// masked name: guessing the hidden characters finds nothing.
+#[test]
+fn a_student_search_matches_the_masked_name_or_the_class() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    let changes = ChangeSet {
+        schools: vec![school("2370102001")],
+        classes: vec![class("2370102001", "1班", 2)],
+        students: vec![student(1, "2370102001", "1班"), student(3, "2370102001", "1班")],
+        ..ChangeSet::default()
+    };
+    apply(&mut store, &changes, checked());
+    let code = SchoolCode::parse("2370102001").unwrap();
+    let found = |search: &str| {
+        let count = store
+            .school_student_count(&code, SchoolYear(2024), Some(search))
+            .unwrap();
+        let page = store
+            .school_students(&code, SchoolYear(2024), Some(search), 0, 50)
+            .unwrap();
+        assert_eq!(page.len() as u64, count, "{search}");
+        count
+    };
+    // 李小红 is shown as 李*红.
+    assert_eq!(found("李"), 2);
+    assert_eq!(found("红"), 2);
+    assert_eq!(found("李*红"), 2);
+    assert_eq!(found("1班"), 2);
+    assert_eq!(found("小"), 0);
+    assert_eq!(found("李小红"), 0);
+    assert_eq!(found("%"), 0);
+}
