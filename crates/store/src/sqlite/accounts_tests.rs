@@ -239,3 +239,54 @@ fn the_audit_log_reads_newest_first_paged_and_filtered() {
     assert_eq!(adds.total, 2);
     assert!(adds.entries.iter().all(|e| e.action == "user.add"));
 }
+
+/// A school officer sees its county's aggregates: when the city moves the
+/// school to another county, the officer's scope moves with it.
+#[test]
+fn a_school_officers_county_follows_its_school() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    let code = SchoolCode::parse("2370112001").unwrap();
+    let officer = add(
+        &mut store,
+        "xiao",
+        Role::SchoolOfficer,
+        &Scope::School {
+            school: code.clone(),
+            county: AreaCode::parse("370112").unwrap(),
+        },
+    );
+    let county_officer = Scope::County {
+        county: AreaCode::parse("370112").unwrap(),
+    };
+    let other = add(&mut store, "li", Role::CountyOfficer, &county_officer);
+    let school = registry::School {
+        code: code.clone(),
+        name: "实验小学".into(),
+        county: AreaCode::parse("370102").unwrap(),
+        township: None,
+        stages: vec![registry::Stage::Primary],
+        ownership: registry::Ownership::Public,
+        inclusive: false,
+        quality_rating: registry::QualityRating::Unrated,
+        location: registry::Location::Urban,
+        seats: vec![(registry::Stage::Primary, 900)],
+        school_group: None,
+        longitude: None,
+        latitude: None,
+    };
+    let changes = registry::ChangeSet {
+        schools: vec![school],
+        ..registry::ChangeSet::default()
+    };
+    store
+        .apply(&changes, crate::ApplyOptions::default(), &mut |_, _| {})
+        .unwrap();
+    assert_eq!(
+        store.user_by_id(officer).unwrap().unwrap().scope,
+        Scope::School {
+            school: code,
+            county: AreaCode::parse("370102").unwrap(),
+        }
+    );
+    assert_eq!(store.user_by_id(other).unwrap().unwrap().scope, county_officer);
+}

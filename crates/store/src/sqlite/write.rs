@@ -358,6 +358,12 @@ fn upsert_schools(tx: &Transaction<'_>, changes: &ChangeSet) -> Result<u64> {
              longitude = excluded.longitude, latitude = excluded.latitude
          RETURNING id",
     )?;
+    // A school officer's scope names the school's county (for its county's
+    // aggregates); it follows the school when the city moves it.
+    let mut follow = tx.prepare_cached(
+        "UPDATE app_user SET scope_area = ?2
+         WHERE scope_kind = 'school' AND scope_school = ?1 AND scope_area <> ?2",
+    )?;
     let mut clear_stages = tx.prepare_cached("DELETE FROM school_stage WHERE school_id = ?1")?;
     let mut stage =
         tx.prepare_cached("INSERT INTO school_stage (school_id, stage, seats) VALUES (?1, ?2, ?3)")?;
@@ -379,6 +385,7 @@ fn upsert_schools(tx: &Transaction<'_>, changes: &ChangeSet) -> Result<u64> {
             ],
             |r| r.get(0),
         )?;
+        follow.execute(params![s.code.as_str(), s.county.as_str()])?;
         clear_stages.execute([id])?;
         for served in &s.stages {
             stage.execute(params![id, served.code(), s.seats_for(*served)])?;
