@@ -62,6 +62,16 @@ fn student(seq: u16, school: &str, class_name: &str) -> (Student, Enrolment) {
     )
 }
 
+/// A school with one class of two students (李小红, shown as 李*红).
+fn one_class_of_two() -> ChangeSet {
+    ChangeSet {
+        schools: vec![school("2370102001")],
+        classes: vec![class("2370102001", "1班", 2)],
+        students: vec![student(1, "2370102001", "1班"), student(3, "2370102001", "1班")],
+        ..ChangeSet::default()
+    }
+}
+
 fn apply(store: &mut dyn Store, changes: &ChangeSet, options: ApplyOptions) -> ApplyOutcome {
     store.apply(changes, options, &mut |_, _| {}).unwrap()
 }
@@ -113,12 +123,7 @@ fn reopening_a_database_does_not_migrate_twice() {
 #[test]
 fn applying_the_same_records_twice_updates_instead_of_duplicating() {
     let mut store = SqliteStore::open_in_memory().unwrap();
-    let mut changes = ChangeSet {
-        schools: vec![school("2370102001")],
-        classes: vec![class("2370102001", "1班", 2)],
-        students: vec![student(1, "2370102001", "1班"), student(3, "2370102001", "1班")],
-        ..ChangeSet::default()
-    };
+    let mut changes = one_class_of_two();
     assert!(matches!(
         apply(&mut store, &changes, checked()),
         ApplyOutcome::Committed(_)
@@ -432,12 +437,7 @@ fn the_stored_snapshot_of_a_year_equals_the_one_built_from_its_change_set() {
 #[test]
 fn a_cached_snapshot_is_reused_and_refreshed_by_the_next_write() {
     let mut store = SqliteStore::open_in_memory().unwrap();
-    let mut changes = ChangeSet {
-        schools: vec![school("2370102001")],
-        classes: vec![class("2370102001", "1班", 2)],
-        students: vec![student(1, "2370102001", "1班"), student(3, "2370102001", "1班")],
-        ..ChangeSet::default()
-    };
+    let mut changes = one_class_of_two();
     apply(&mut store, &changes, checked());
     let first = store.year_snapshot(SchoolYear(2024)).unwrap();
     let cached: i64 = store
@@ -500,12 +500,7 @@ fn hot_statements_are_planned_once() {
     use crate::accounts::{AccountStore, NewSession, NewUserRecord};
 
     let mut store = SqliteStore::open_in_memory().unwrap();
-    let changes = ChangeSet {
-        schools: vec![school("2370102001")],
-        classes: vec![class("2370102001", "1班", 2)],
-        students: vec![student(1, "2370102001", "1班"), student(3, "2370102001", "1班")],
-        ..ChangeSet::default()
-    };
+    let changes = one_class_of_two();
     apply(&mut store, &changes, checked());
     let now = Utc.with_ymd_and_hms(2024, 9, 1, 8, 0, 0).unwrap();
     let user_id = store
@@ -568,12 +563,7 @@ fn hot_statements_are_planned_once() {
 #[test]
 fn a_student_search_matches_the_masked_name_or_the_class() {
     let mut store = SqliteStore::open_in_memory().unwrap();
-    let changes = ChangeSet {
-        schools: vec![school("2370102001")],
-        classes: vec![class("2370102001", "1班", 2)],
-        students: vec![student(1, "2370102001", "1班"), student(3, "2370102001", "1班")],
-        ..ChangeSet::default()
-    };
+    let changes = one_class_of_two();
     apply(&mut store, &changes, checked());
     let code = SchoolCode::parse("2370102001").unwrap();
     let found = |search: &str| {
