@@ -147,6 +147,7 @@ messages! {
     Masked => "已脱敏", "Masked";
     BadRequest => "请求无效", "Bad request";
     CsrfFailed => "表单已过期，请刷新页面后重试", "The form has expired; reload the page and try again";
+    UserSearchHint => "用户名、姓名或范围代码", "Username, name or scope code";
     TooManyAttempts => "尝试次数过多，请稍后再试", "Too many attempts; try again later";
 }
 

@@ -11,6 +11,7 @@ use crate::auth::Ctx;
 use crate::error::WebError;
 use crate::i18n::{t, Msg};
 use crate::layout::{forbidden, page, role_label};
+use crate::pages::school::urlencode;
 use crate::state::AppState;
 
 #[derive(serde::Deserialize)]
@@ -32,15 +33,47 @@ pub struct ActiveForm {
     pub csrf: String,
     pub username: String,
     pub active: bool,
+    /// The search and page the form was on, to go back to them.
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub page: u64,
 }
 
-pub async fn users(State(state): State<Arc<AppState>>, ctx: Ctx) -> Result<Markup, WebError> {
-    users_page(&state, &ctx, None).await
+/// `?q=…&page=…` of the users page.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct UsersQuery {
+    pub q: Option<String>,
+    pub page: Option<u64>,
+}
+
+/// Users a page lists: a city has a school officer per school, thousands.
+pub const USERS_PAGE: u64 = 100;
+
+pub async fn users(
+    State(state): State<Arc<AppState>>,
+    ctx: Ctx,
+    Query(q): Query<UsersQuery>,
+) -> Result<Markup, WebError> {
+    users_page(&state, &ctx, &q, None).await
+}
+
+/// Whether a user matches a search: in its username, name or scope code,
+/// ignoring case.
+fn matches(user: &accounts::User, needle: &str) -> bool {
+    [
+        user.username.as_str(),
+        user.display_name.as_str(),
+        accounts::scope_code(&user.scope),
+    ]
+    .iter()
+    .any(|field| field.to_lowercase().contains(needle))
 }
 
 async fn users_page(
     state: &AppState,
     ctx: &Ctx,
+    q: &UsersQuery,
     message: Option<Result<String, String>>,
 ) -> Result<Markup, WebError> {
     if !ctx.principal.can_manage_users() {
@@ -50,14 +83,28 @@ async fn users_page(
         .blocking(|s| accounts::list_users(s))
         .await?
         .map_err(|e| WebError::BadRequest(e.to_string()))?;
+    let search = q.q.clone().unwrap_or_default();
+    let needle = search.trim().to_lowercase();
+    let found: Vec<&accounts::User> = list.iter().filter(|u| matches(u, &needle)).collect();
+    let (page_no, pages) = crate::pages::clamp_page(q.page, found.len() as u64, USERS_PAGE);
+    let shown = found
+        .iter()
+        .skip((page_no * USERS_PAGE) as usize)
+        .take(USERS_PAGE as usize);
+    let link = |p: u64| format!("/admin/users?q={}&page={p}", urlencode(&search));
     let lang = ctx.lang;
     let csrf = ctx.csrf.clone().unwrap_or_default();
     let body = html! {
         h1 { (t(lang, Msg::Users)) }
         @match &message { Some(Ok(m)) => p.ok { (m) }, Some(Err(m)) => p.error { (m) }, None => "" }
+        form.filters method="get" action="/admin/users" {
+            input type="search" name="q" value=(search) placeholder=(t(lang, Msg::UserSearchHint));
+            button.primary type="submit" { (t(lang, Msg::Search)) }
+        }
+        h2 { (t(lang, Msg::Users)) " (" (found.len()) ")" }
         div.table-wrap { table.sortable #users {
             thead { tr { th { (t(lang, Msg::Username)) } th { (t(lang, Msg::Name)) } th { (t(lang, Msg::Role)) } th { (t(lang, Msg::Scope)) } th { (t(lang, Msg::Active)) } th {} } }
-            tbody { @for u in &list {
+            tbody { @for u in shown {
                 tr { td { (u.username) } td { (u.display_name) } td { (role_label(ctx, u.role)) } td { (accounts::scope_code(&u.scope)) }
                      td { (t(lang, if u.active { Msg::Yes } else { Msg::No })) }
                      td { @if u.id != ctx.principal.user_id {
@@ -65,11 +112,14 @@ async fn users_page(
                              input type="hidden" name="csrf" value=(csrf);
                              input type="hidden" name="username" value=(u.username);
                              input type="hidden" name="active" value=(!u.active);
+                             input type="hidden" name="q" value=(search);
+                             input type="hidden" name="page" value=(page_no);
                              button type="submit" { (if u.active { "停用 / Disable" } else { "启用 / Enable" }) }
                          }
                      } } }
             } }
         } }
+        (crate::pages::pager(lang, page_no, pages, link))
         h2 { "+ " (t(lang, Msg::Users)) }
         form.filters method="post" action="/admin/users" {
             input type="hidden" name="csrf" value=(csrf);
@@ -114,7 +164,7 @@ pub async fn add_user(
             Ok(format!("已添加用户 {}", form.username.trim()))
         })
         .await?;
-    users_page(&state, &ctx, Some(result)).await
+    users_page(&state, &ctx, &UsersQuery::default(), Some(result)).await
 }
 
 pub async fn set_active(
@@ -127,11 +177,12 @@ pub async fn set_active(
         return Err(forbidden(&ctx));
     }
     let actor = ctx.principal.username.clone();
+    let back = format!("/admin/users?q={}&page={}", urlencode(&form.q), form.page);
     state
         .blocking(move |s| accounts::set_active(s, &actor, &form.username, form.active, chrono::Utc::now()))
         .await?
         .map_err(|e| WebError::BadRequest(e.to_string()))?;
-    Ok(Redirect::to("/admin/users").into_response())
+    Ok(Redirect::to(&back).into_response())
 }
 
 #[derive(serde::Deserialize)]
@@ -149,36 +200,39 @@ pub async fn audit(
         return Err(forbidden(&ctx));
     }
     const PAGE: u64 = 100;
-    let page_no = q.page.unwrap_or(0);
     let actor = q.actor.clone().filter(|a| !a.trim().is_empty());
-    let filter = actor.clone();
-    let log = state
-        .with_store(move |s| {
+    let read = |page_no: u64| {
+        let filter = actor.clone();
+        state.with_store(move |s| {
             s.audit_log(&store::accounts::AuditQuery {
                 actor: filter.as_deref(),
                 action: None,
-                offset: page_no * PAGE,
+                offset: page_no.saturating_mul(PAGE),
                 limit: PAGE,
             })
         })
-        .await?;
+    };
+    let asked = q.page.unwrap_or(0);
+    let mut log = read(asked).await?;
+    let (page_no, pages) = crate::pages::clamp_page(Some(asked), log.total, PAGE);
+    // Past the end (a stale or hand-written link): the last page instead.
+    if page_no != asked {
+        log = read(page_no).await?;
+    }
     let lang = ctx.lang;
-    let pages = log.total.div_ceil(PAGE).max(1);
+    let actor_text = actor.clone().unwrap_or_default();
+    let link = |p: u64| format!("/admin/audit?actor={}&page={p}", urlencode(&actor_text));
     let body = html! {
         h1 { (t(lang, Msg::Audit)) }
         form.filters method="get" action="/admin/audit" {
-            input name="actor" value=(actor.clone().unwrap_or_default()) placeholder=(t(lang, Msg::Actor));
+            input name="actor" value=(actor_text) placeholder=(t(lang, Msg::Actor));
             button.primary type="submit" { (t(lang, Msg::Search)) }
         }
         div.table-wrap { table #audit {
             thead { tr { th { (t(lang, Msg::Time)) } th { (t(lang, Msg::Actor)) } th { (t(lang, Msg::Action)) } th { (t(lang, Msg::Detail)) } } }
             tbody { @for e in &log.entries { tr { td { (e.at.format("%Y-%m-%d %H:%M:%S")) } td { (e.actor) } td { (e.action) } td { (e.detail) } } } }
         } }
-        div.pager {
-            @if page_no > 0 { a href={ "/admin/audit?page=" (page_no - 1) } { (t(lang, Msg::Previous)) } }
-            span { (page_no + 1) " / " (pages) }
-            @if page_no + 1 < pages { a href={ "/admin/audit?page=" (page_no + 1) } { (t(lang, Msg::Next)) } }
-        }
+        (crate::pages::pager(lang, page_no, pages, link))
     };
     Ok(page(&ctx, t(lang, Msg::Audit), body))
 }

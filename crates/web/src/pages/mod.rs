@@ -59,6 +59,24 @@ pub fn year_select(
     }
 }
 
+/// The page to show (counted from 0) and the number of pages: a page number
+/// from the URL past the end, however large, shows the last page.
+pub fn clamp_page(asked: Option<u64>, total: u64, page_size: u64) -> (u64, u64) {
+    let pages = total.div_ceil(page_size).max(1);
+    (asked.unwrap_or(0).min(pages - 1), pages)
+}
+
+/// The pager under a table: previous, "page / pages", next.
+pub fn pager(lang: Lang, page_no: u64, pages: u64, link: impl Fn(u64) -> String) -> Markup {
+    html! {
+        div.pager {
+            @if page_no > 0 { a rel="prev" href=(link(page_no - 1)) { (t(lang, Msg::Previous)) } }
+            span { (page_no + 1) " / " (pages) }
+            @if page_no + 1 < pages { a rel="next" href=(link(page_no + 1)) { (t(lang, Msg::Next)) } }
+        }
+    }
+}
+
 pub fn year_label(lang: Lang, year: SchoolYear) -> String {
     match lang {
         Lang::Zh => year.label_zh(),

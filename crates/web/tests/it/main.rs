@@ -5,7 +5,8 @@
 //! Modules: `matrix` (every route × every role), `hostile` (escaping, CSRF,
 //! replayed sessions, SQL-looking searches, login throttling), `api`
 //! (health, OpenAPI), `freshness` (imports through the browser and the
-//! values after them). One test binary keeps link time down.
+//! values after them), `admin` (users and audit log paged), `limits` (body
+//! sizes, page numbers). One test binary keeps link time down.
 //!
 //! The demo city (scale 0.01) is built once per run under
 //! `CARGO_TARGET_TMPDIR`, with one extra school named
@@ -16,6 +17,7 @@
 // Test helpers panic on purpose: a failed setup is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod admin;
 mod api;
 mod freshness;
 mod hostile;
