@@ -150,8 +150,19 @@ pub async fn school(
 ) -> Result<Response, WebError> {
     let ind = state.indicators(ctx.revision).await?;
     let year = choose_year(&ind.computed, q.year).ok_or(WebError::NotFound)?;
-    let page = q.page.unwrap_or(0);
-    let Some(d) = crate::pages::school::load(&state, &ind, &ctx, &code, year, q.q.clone(), page).await?
+    let Some(d) = crate::pages::school::load(
+        &state,
+        &ind,
+        &ctx,
+        &code,
+        year,
+        crate::pages::school::StudentsAsked {
+            search: q.q.clone(),
+            page: q.page,
+            past_end: crate::pages::school::PastEnd::Empty,
+        },
+    )
+    .await?
     else {
         return Ok(refused());
     };
@@ -176,7 +187,7 @@ pub async fn school(
         "school_year": year.0,
         "classes": classes,
         "teachers": teachers,
-        "students": { "total": d.students_total, "page": page, "page_size": crate::pages::school::PAGE_SIZE, "rows": students },
+        "students": { "total": d.students_total, "page": d.page, "page_size": crate::pages::school::PAGE_SIZE, "rows": students },
     }))
     .into_response())
 }

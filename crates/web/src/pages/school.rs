@@ -30,6 +30,9 @@ pub struct SchoolData {
     pub records: Arc<SchoolRecords>,
     /// Students the search matches (all of them without one).
     pub students_total: u64,
+    /// The page of students shown (counted from 0): the one asked for, or
+    /// the last one when that lies past the end.
+    pub page: u64,
     pub students: Vec<(registry::Student, registry::Enrolment)>,
 }
 
@@ -53,6 +56,23 @@ impl std::ops::Deref for SchoolData {
     }
 }
 
+/// What a page of students past the end shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PastEnd {
+    /// The last page (a person following a stale or hand-written link).
+    Last,
+    /// No rows (an API client reading pages until an empty one).
+    Empty,
+}
+
+/// The page of students a request asks for.
+pub struct StudentsAsked {
+    pub search: Option<String>,
+    /// Counted from 0; none is the first.
+    pub page: Option<u64>,
+    pub past_end: PastEnd,
+}
+
 /// Reads a school's records if the principal may see the school; `None`
 /// both when it does not exist and when it is out of scope, so a URL does
 /// not reveal which.
@@ -62,9 +82,13 @@ pub async fn load(
     ctx: &Ctx,
     code: &str,
     year: SchoolYear,
-    search: Option<String>,
-    page: u64,
+    asked: StudentsAsked,
 ) -> Result<Option<SchoolData>, WebError> {
+    let StudentsAsked {
+        search,
+        page,
+        past_end,
+    } = asked;
     let Ok(code) = SchoolCode::parse(code) else {
         return Ok(None);
     };
@@ -104,18 +128,32 @@ pub async fn load(
         return Ok(None);
     }
     let search = search.filter(|q| !q.trim().is_empty());
-    let (students_total, students) = state
+    let enrolled = records.enrolled;
+    let (students_total, page, students) = state
         .with_store(move |s| {
             let total = match &search {
-                None => None,
-                Some(q) => Some(s.school_student_count(&code, year, Some(q))?),
+                None => enrolled,
+                Some(q) => s.school_student_count(&code, year, Some(q))?,
             };
-            let rows = s.school_students(&code, year, search.as_deref(), page * PAGE_SIZE, PAGE_SIZE)?;
-            Ok((total, rows))
+            // A page number from the URL may be anything: no overflow, no
+            // offset past the end.
+            let (page, offset) = match past_end {
+                PastEnd::Last => {
+                    let (page, _) = crate::pages::clamp_page(page, total, PAGE_SIZE);
+                    (page, page * PAGE_SIZE)
+                }
+                PastEnd::Empty => {
+                    let page = page.unwrap_or(0);
+                    (page, page.saturating_mul(PAGE_SIZE).min(total))
+                }
+            };
+            let rows = s.school_students(&code, year, search.as_deref(), offset, PAGE_SIZE)?;
+            Ok((total, page, rows))
         })
         .await?;
     Ok(Some(SchoolData {
-        students_total: students_total.unwrap_or(records.enrolled),
+        students_total,
+        page,
         records,
         students,
     }))
@@ -130,10 +168,23 @@ pub async fn school(
     let ind = state.indicators(ctx.revision).await?;
     let computed = &ind.computed;
     let year = choose_year(computed, q.year).ok_or(WebError::NotFound)?;
-    let page_no = q.page.unwrap_or(0);
-    let Some(data) = load(&state, &ind, &ctx, &code, year, q.q.clone(), page_no).await? else {
+    let Some(data) = load(
+        &state,
+        &ind,
+        &ctx,
+        &code,
+        year,
+        StudentsAsked {
+            search: q.q.clone(),
+            page: q.page,
+            past_end: PastEnd::Last,
+        },
+    )
+    .await?
+    else {
         return Err(forbidden(&ctx));
     };
+    let page_no = data.page;
     let lang = ctx.lang;
     let large_min = computed.rules.large_class_min;
     let s = &data.school;
@@ -175,11 +226,7 @@ pub async fn school(
                      td { (yes_no(&ctx, e.migrant_child)) } td { (yes_no(&ctx, e.boarder)) } }
             } }
         } }
-        div.pager {
-            @if page_no > 0 { a href=(link(page_no - 1)) { (t(lang, Msg::Previous)) } }
-            span { (page_no + 1) " / " (pages) }
-            @if page_no + 1 < pages { a href=(link(page_no + 1)) { (t(lang, Msg::Next)) } }
-        }
+        (crate::pages::pager(lang, page_no, pages, link))
         p.muted { (year_label(lang, year)) " · " (t(lang, Msg::Masked)) }
     };
     Ok(page(&ctx, &s.name, body))

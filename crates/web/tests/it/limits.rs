@@ -33,3 +33,40 @@ fn only_an_upload_may_send_a_large_body() {
     assert_eq!(resp.status, 200, "{}", resp.text());
     assert!(resp.text().contains("id=\"row-errors\""));
 }
+
+#[test]
+fn a_huge_page_number_shows_the_last_page() {
+    let f = crate::fixture();
+    let admin = Browser::as_role(shared(), Who::Admin);
+    const HUGE: &str = "18446744073709551615";
+    for path in [
+        format!("/schools/{}?page={HUGE}", f.own_school),
+        format!("/schools/{}?q=1&page={HUGE}", f.own_school),
+        format!("/admin/audit?page={HUGE}"),
+        format!("/admin/audit?actor=demo-admin&page={HUGE}"),
+        format!("/admin/users?page={HUGE}"),
+        format!("/admin/users?q=demo&page={HUGE}"),
+    ] {
+        let page = admin.get(&path);
+        assert_eq!(page.status, 200, "{path}: {}", page.text());
+        let text = page.text();
+        // "n / n": the last page, with a link back and none onwards.
+        let pager = &text[text
+            .find("class=\"pager\"")
+            .unwrap_or_else(|| panic!("{path}: no pager"))..];
+        let shown = &pager[pager.find("<span>").unwrap() + 6..pager.find("</span>").unwrap()];
+        let (at, of) = shown.split_once(" / ").unwrap();
+        assert_eq!(at, of, "{path}");
+        assert!(
+            !pager[..pager.find("</div>").unwrap()].contains("rel=\"next\""),
+            "{path}"
+        );
+    }
+    // The API answers a page past the end with no rows, so a client that
+    // reads pages until an empty one stops.
+    let api = admin
+        .get(&format!("/api/schools/{}?page={HUGE}", f.own_school))
+        .json();
+    assert_eq!(api["students"]["rows"], serde_json::json!([]), "{api}");
+    assert!(api["students"]["total"].as_u64().unwrap() > 0, "{api}");
+}
