@@ -13,6 +13,7 @@ use utoipa::OpenApi;
 use crate::auth::Ctx;
 use crate::data;
 use crate::error::WebError;
+use crate::i18n::{t, Lang, Msg};
 use crate::pages::school::SchoolQuery;
 use crate::pages::{choose_year, AreaYear};
 use crate::state::AppState;
@@ -31,10 +32,10 @@ pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
 }
 
-fn refused() -> Response {
+fn refused(lang: Lang) -> Response {
     (
         StatusCode::FORBIDDEN,
-        Json(serde_json::json!({ "error": "forbidden", "message": "无权访问：该内容不在您的权限范围内" })),
+        Json(serde_json::json!({ "error": "forbidden", "message": t(lang, Msg::Forbidden) })),
     )
         .into_response()
 }
@@ -62,7 +63,7 @@ pub async fn overview(
 ) -> Result<Response, WebError> {
     let area = data::requested_area(&ctx.principal, q.area.as_deref())?;
     if !ctx.principal.can_view_area(&area) {
-        return Ok(refused());
+        return Ok(refused(ctx.lang));
     }
     let ind = state.indicators(ctx.revision).await?;
     let year = choose_year(&ind.computed, q.year).ok_or(WebError::NotFound)?;
@@ -86,7 +87,7 @@ pub async fn area(
 ) -> Result<Response, WebError> {
     let area = AreaCode::parse(&code).map_err(|_| WebError::NotFound)?;
     if !ctx.principal.can_view_area(&area) {
-        return Ok(refused());
+        return Ok(refused(ctx.lang));
     }
     let ind = state.indicators(ctx.revision).await?;
     let year = choose_year(&ind.computed, q.year).ok_or(WebError::NotFound)?;
@@ -118,7 +119,7 @@ pub async fn indicator(
     let indicator = indicators::find(&code).ok_or(WebError::NotFound)?;
     let area = data::requested_area(&ctx.principal, q.area.as_deref())?;
     if !ctx.principal.can_view_area(&area) {
-        return Ok(refused());
+        return Ok(refused(ctx.lang));
     }
     let ind = state.indicators(ctx.revision).await?;
     let computed = &ind.computed;
@@ -164,7 +165,7 @@ pub async fn school(
     )
     .await?
     else {
-        return Ok(refused());
+        return Ok(refused(ctx.lang));
     };
     let classes: Vec<_> = d
         .classes

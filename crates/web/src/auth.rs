@@ -64,6 +64,15 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
+/// The language of a request: Chinese unless the user chose English with
+/// the switch (not the browser's language: bureaus' machines vary, the
+/// product is zh-CN first).
+pub fn request_lang(headers: &HeaderMap) -> Lang {
+    cookie(headers, LANG_COOKIE)
+        .and_then(Lang::parse)
+        .unwrap_or_default()
+}
+
 /// A `Set-Cookie` value: HttpOnly, SameSite=Lax, whole site; `Secure` when
 /// the server is told it sits behind HTTPS.
 pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age_seconds: i64) -> String {
@@ -75,11 +84,7 @@ impl FromRequestParts<Arc<AppState>> for Ctx {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> Result<Ctx, WebError> {
-        // Chinese unless the user chose English with the switch (not the
-        // browser's language: bureaus' machines vary, the product is zh-CN first).
-        let lang = cookie(&parts.headers, LANG_COOKIE)
-            .and_then(Lang::parse)
-            .unwrap_or_default();
+        let lang = request_lang(&parts.headers);
         let token = cookie(&parts.headers, accounts::SESSION_COOKIE).map(str::to_owned);
         let (session, revision) = match token {
             Some(token) => {

@@ -1,9 +1,19 @@
-//! Errors of a request: a Chinese message to the user, the detail to the
-//! log (never personal data: store errors name tables and codes, not people).
+//! Errors of a request: a message to the user in the request's language,
+//! the detail to the log (never personal data: store errors name tables
+//! and codes, not people).
+//!
+//! A `WebError` is often raised where the language is not at hand (an
+//! extractor, a helper), so its answer carries what it means
+//! ([`ErrorText`]) and [`localise`], which has the request, writes the text
+//! in the request's language.
 
-use axum::http::StatusCode;
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{header, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use crate::i18n::{t, Lang, Msg};
 use crate::state::StateError;
 
 #[derive(Debug, thiserror::Error)]
@@ -24,24 +34,63 @@ pub enum WebError {
     Internal(String),
 }
 
+/// What an error answer says, before it is put in a language.
+#[derive(Debug, Clone)]
+pub struct ErrorText {
+    pub msg: Msg,
+    /// Said after the message (a bad request's reason).
+    pub detail: Option<String>,
+}
+
+impl ErrorText {
+    pub fn render(&self, lang: Lang) -> String {
+        let sep = match lang {
+            Lang::Zh => "：",
+            Lang::En => ": ",
+        };
+        match &self.detail {
+            Some(detail) => format!("{}{sep}{detail}", t(lang, self.msg)),
+            None => t(lang, self.msg).to_owned(),
+        }
+    }
+}
+
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
-        let status = match &self {
-            WebError::NotFound => StatusCode::NOT_FOUND,
-            WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            WebError::Csrf => StatusCode::FORBIDDEN,
+        let (status, msg, detail) = match self {
+            WebError::NotFound => (StatusCode::NOT_FOUND, Msg::NotFound, None),
+            WebError::BadRequest(detail) => (StatusCode::BAD_REQUEST, Msg::BadRequest, Some(detail)),
+            WebError::Csrf => (StatusCode::FORBIDDEN, Msg::CsrfFailed, None),
             WebError::Forbidden(page) => {
-                return (StatusCode::FORBIDDEN, axum::response::Html(page.clone())).into_response();
+                return (StatusCode::FORBIDDEN, axum::response::Html(page)).into_response();
             }
-            WebError::State(_) | WebError::Internal(_) => {
-                tracing::error!(error = %self, "request failed");
-                StatusCode::INTERNAL_SERVER_ERROR
+            error @ (WebError::State(_) | WebError::Internal(_)) => {
+                tracing::error!(error = %error, "request failed");
+                (StatusCode::INTERNAL_SERVER_ERROR, Msg::ServerError, None)
             }
         };
-        let message = match &self {
-            WebError::State(_) | WebError::Internal(_) => "服务器内部错误，请稍后重试".to_owned(),
-            other => other.to_string(),
-        };
-        (status, [("content-type", "text/plain; charset=utf-8")], message).into_response()
+        let text = ErrorText { msg, detail };
+        let mut response = (
+            status,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            text.render(Lang::default()),
+        )
+            .into_response();
+        response.extensions_mut().insert(text);
+        response
     }
+}
+
+/// Writes an error answer in the request's language (the language cookie,
+/// as [`crate::auth::Ctx`] reads it).
+pub async fn localise(request: Request, next: Next) -> Response {
+    let lang = crate::auth::request_lang(request.headers());
+    let mut response = next.run(request).await;
+    if let Some(text) = response.extensions_mut().remove::<ErrorText>() {
+        if lang != Lang::default() {
+            response.headers_mut().remove(header::CONTENT_LENGTH);
+            *response.body_mut() = Body::from(text.render(lang));
+        }
+    }
+    response
 }

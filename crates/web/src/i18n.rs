@@ -68,7 +68,9 @@ messages! {
     Logout => "退出", "Sign out";
     Username => "用户名", "Username";
     Password => "密码", "Password";
-    LoginFailed => "用户名或密码错误", "Wrong username or password";
+    LoginFailed => "用户名或密码不正确", "Wrong username or password";
+    LoginThrottled => "登录失败次数过多，请在 {}（北京时间）之后再试（约 {} 分钟后）", "Too many failed sign-ins; try again after {} Beijing time (in about {} minutes)";
+    AccountDisabled => "该账号已停用，请联系市级管理员", "This account is disabled; ask the city administrator";
     SignedInAs => "当前用户", "Signed in as";
     PublicView => "公开数据", "Public view";
     SwitchLanguage => "English", "中文";
@@ -148,7 +150,28 @@ messages! {
     BadRequest => "请求无效", "Bad request";
     CsrfFailed => "表单已过期，请刷新页面后重试", "The form has expired; reload the page and try again";
     UserSearchHint => "用户名、姓名或范围代码", "Username, name or scope code";
-    TooManyAttempts => "尝试次数过多，请稍后再试", "Too many attempts; try again later";
+    ServerError => "服务器内部错误，请稍后重试", "Internal server error; try again later";
+    Apply => "确定", "OK";
+    Disable => "停用", "Disable";
+    Enable => "启用", "Enable";
+    AddUser => "添加用户", "Add a user";
+    UserAdded => "已添加用户 {}", "User {} added";
+    ScopeHint => "范围代码（市 3701 / 区县 370112 / 学校 2370112001）", "Scope code (city 3701 / county 370112 / school 2370112001)";
+    NoFile => "没有上传文件", "No file was uploaded";
+    OnlyXlsxCsv => "文件 {}：只接受 .xlsx 或 .csv", "File {}: only .xlsx or .csv files are accepted";
+}
+
+/// A message with its `{}` filled in order by `args`.
+pub fn tf(lang: Lang, msg: Msg, args: &[&dyn std::fmt::Display]) -> String {
+    let mut parts = t(lang, msg).split("{}");
+    let mut out = parts.next().unwrap_or_default().to_owned();
+    for (i, part) in parts.enumerate() {
+        if let Some(arg) = args.get(i) {
+            out.push_str(&arg.to_string());
+        }
+        out.push_str(part);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -161,5 +184,18 @@ mod tests {
             assert!(!t(Lang::Zh, *msg).is_empty(), "{msg:?}");
             assert!(!t(Lang::En, *msg).is_empty(), "{msg:?}");
         }
+    }
+
+    #[test]
+    fn both_languages_take_the_same_arguments() {
+        for msg in Msg::ALL {
+            assert_eq!(
+                t(Lang::Zh, *msg).matches("{}").count(),
+                t(Lang::En, *msg).matches("{}").count(),
+                "{msg:?}"
+            );
+        }
+        assert_eq!(tf(Lang::En, Msg::UserAdded, &[&"li"]), "User li added");
+        assert_eq!(tf(Lang::Zh, Msg::UserAdded, &[&"li"]), "已添加用户 li");
     }
 }

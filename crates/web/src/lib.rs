@@ -68,7 +68,9 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/indicators", get(api::indicator_list))
         .route("/api/indicators/{code}", get(api::indicator))
         .route("/api/schools/{code}", get(api::school))
+        .fallback(|| async { error::WebError::NotFound })
         .layer(DefaultBodyLimit::max(MAX_FORM))
+        .layer(axum::middleware::from_fn(error::localise))
         .layer(axum::middleware::map_response(security_headers))
         .with_state(state)
 }

@@ -9,7 +9,7 @@ use store::AccountStore;
 
 use crate::auth::Ctx;
 use crate::error::WebError;
-use crate::i18n::{t, Msg};
+use crate::i18n::{t, tf, Msg};
 use crate::layout::{forbidden, page, role_label};
 use crate::pages::school::urlencode;
 use crate::state::AppState;
@@ -114,21 +114,21 @@ async fn users_page(
                              input type="hidden" name="active" value=(!u.active);
                              input type="hidden" name="q" value=(search);
                              input type="hidden" name="page" value=(page_no);
-                             button type="submit" { (if u.active { "停用 / Disable" } else { "启用 / Enable" }) }
+                             button type="submit" { (t(lang, if u.active { Msg::Disable } else { Msg::Enable })) }
                          }
                      } } }
             } }
         } }
         (crate::pages::pager(lang, page_no, pages, link))
-        h2 { "+ " (t(lang, Msg::Users)) }
+        h2 { (t(lang, Msg::AddUser)) }
         form.filters method="post" action="/admin/users" {
             input type="hidden" name="csrf" value=(csrf);
             input name="username" placeholder=(t(lang, Msg::Username)) required;
             input name="display_name" placeholder=(t(lang, Msg::Name)) required;
             select name="role" { @for r in access::Role::ALL { @if r != access::Role::Public { option value=(r.code()) { (role_label(ctx, r)) } } } }
-            input name="scope" placeholder="3701 / 370112 / 2370112001" required;
+            input name="scope" placeholder=(t(lang, Msg::ScopeHint)) required;
             input name="password" type="password" placeholder=(t(lang, Msg::Password)) required minlength="10";
-            button.primary type="submit" { "+" }
+            button.primary type="submit" { (t(lang, Msg::AddUser)) }
         }
     };
     Ok(page(ctx, t(lang, Msg::Users), body))
@@ -144,6 +144,7 @@ pub async fn add_user(
         return Err(forbidden(&ctx));
     }
     let actor = ctx.principal.username.clone();
+    let lang = ctx.lang;
     let result = state
         .blocking(move |s| -> Result<String, String> {
             let role = access::Role::parse(&form.role).map_err(|e| e.to_string())?;
@@ -161,7 +162,7 @@ pub async fn add_user(
                 chrono::Utc::now(),
             )
             .map_err(|e| e.to_string())?;
-            Ok(format!("已添加用户 {}", form.username.trim()))
+            Ok(tf(lang, Msg::UserAdded, &[&form.username.trim()]))
         })
         .await?;
     users_page(&state, &ctx, &UsersQuery::default(), Some(result)).await

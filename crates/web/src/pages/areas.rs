@@ -70,7 +70,7 @@ pub async fn area(
                     }
                 }
             }
-            noscript { button.primary type="submit" { "OK" } }
+            noscript { button.primary type="submit" { (t(lang, Msg::Apply)) } }
         }
         (year_select(&ctx, computed, year, &[("indicator", indicator.code), ("stage", stage_code)], &format!("/areas/{}", area.as_str())))
         @if let Some(own) = &own {

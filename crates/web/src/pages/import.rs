@@ -11,7 +11,7 @@ use maud::{html, Markup};
 
 use crate::auth::Ctx;
 use crate::error::WebError;
-use crate::i18n::{t, Msg};
+use crate::i18n::{t, tf, Msg};
 use crate::layout::{forbidden, page};
 use crate::state::AppState;
 
@@ -93,7 +93,7 @@ pub async fn upload(
     }
     ctx.check_csrf(&csrf)?;
     let Some((name, bytes)) = file else {
-        return Err(WebError::BadRequest("没有上传文件".to_owned()));
+        return Err(WebError::BadRequest(t(ctx.lang, Msg::NoFile).to_owned()));
     };
     // Only the base name, and only .xlsx/.csv: the importer reads by extension.
     let base: String = std::path::Path::new(&name)
@@ -105,7 +105,7 @@ pub async fn upload(
         .collect();
     let lower = base.to_lowercase();
     if !(lower.ends_with(".xlsx") || lower.ends_with(".csv")) {
-        return Err(WebError::BadRequest(format!("文件 {base}：只接受 .xlsx 或 .csv")));
+        return Err(WebError::BadRequest(tf(ctx.lang, Msg::OnlyXlsxCsv, &[&base])));
     }
     let scope = write_scope(&ctx);
     let actor = ctx.principal.username.clone();

@@ -9,7 +9,7 @@ use maud::html;
 
 use crate::auth::{cookie, random_token, set_cookie, Ctx, LANG_COOKIE, PRE_CSRF_COOKIE};
 use crate::error::WebError;
-use crate::i18n::{t, Lang, Msg};
+use crate::i18n::{t, tf, Lang, Msg};
 use crate::layout::page;
 use crate::state::AppState;
 
@@ -98,16 +98,19 @@ pub async fn login(
             )
                 .into_response())
         }
-        Err(accounts::LoginError::Account(err)) => Err(WebError::Internal(err.to_string())),
         Err(err) => {
-            let message = match (ctx.lang, &err) {
-                (Lang::En, accounts::LoginError::InvalidCredentials) => {
-                    t(Lang::En, Msg::LoginFailed).to_owned()
+            let lang = ctx.lang;
+            let message = match err {
+                accounts::LoginError::InvalidCredentials => t(lang, Msg::LoginFailed).to_owned(),
+                accounts::LoginError::Throttled { until, minutes } => {
+                    // Bureaus read clock times in Beijing time, whatever the server's zone.
+                    let beijing = chrono::FixedOffset::east_opt(8 * 3600)
+                        .map(|offset| until.with_timezone(&offset).format("%H:%M").to_string())
+                        .unwrap_or_default();
+                    tf(lang, Msg::LoginThrottled, &[&beijing, &minutes])
                 }
-                (Lang::En, accounts::LoginError::Throttled { .. }) => {
-                    t(Lang::En, Msg::TooManyAttempts).to_owned()
-                }
-                _ => err.to_string(),
+                accounts::LoginError::Disabled => t(lang, Msg::AccountDisabled).to_owned(),
+                accounts::LoginError::Account(err) => return Err(WebError::Internal(err.to_string())),
             };
             login_form(&state, &ctx, Some(message), StatusCode::UNAUTHORIZED)
         }

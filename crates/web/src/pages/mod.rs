@@ -54,7 +54,7 @@ pub fn year_select(
                     }
                 }
             }
-            noscript { button.primary type="submit" { "OK" } }
+            noscript { button.primary type="submit" { (t(ctx.lang, Msg::Apply)) } }
         }
     }
 }

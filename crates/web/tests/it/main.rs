@@ -21,6 +21,7 @@ mod admin;
 mod api;
 mod freshness;
 mod hostile;
+mod language;
 mod limits;
 mod matrix;
 
@@ -340,6 +341,11 @@ impl Browser {
             assert_eq!(resp.status, 303, "login as {username}: {}", resp.text());
         }
         browser
+    }
+
+    /// A client with this browser's cookies and no redirects followed.
+    pub fn bare_with_cookies(&self) -> reqwest::Client {
+        self.http.clone()
     }
 
     /// A client of this browser's runtime with no cookie jar and no
