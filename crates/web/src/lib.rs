@@ -7,6 +7,7 @@
 //! - `state.rs`: connection pool, computed indicators (fresh by revision).
 //! - `pages/`: one module per page; `api.rs`: the JSON API and OpenAPI.
 //! - `i18n.rs`: every label in Chinese and English.
+//! - `reports.rs`: recent imports' error reports, for their uploaders.
 
 pub mod api;
 pub mod assets;
@@ -16,6 +17,7 @@ pub mod error;
 pub mod i18n;
 pub mod layout;
 pub mod pages;
+pub mod reports;
 pub mod state;
 
 use std::net::SocketAddr;
@@ -52,6 +54,7 @@ pub fn router(state: Arc<AppState>) -> Router {
                 .post(pages::import::upload)
                 .layer(DefaultBodyLimit::max(pages::import::MAX_UPLOAD)),
         )
+        .route("/import/report/{file}", get(pages::import::report))
         .route("/templates/{name}", get(pages::import::template))
         .route(
             "/admin/users",

@@ -23,6 +23,8 @@ pub struct AppState {
     pub city: AreaCode,
     /// Whether session cookies carry `Secure` (behind HTTPS).
     pub secure_cookies: bool,
+    /// Recent imports' error reports (bounded).
+    pub reports: std::sync::Mutex<crate::reports::Reports>,
 }
 
 /// Every school year's snapshot and the catalogue computed from them.
@@ -65,6 +67,7 @@ impl AppState {
             indicators: Mutex::new(None),
             city,
             secure_cookies,
+            reports: Default::default(),
         })
     }
 

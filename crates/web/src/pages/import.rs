@@ -1,8 +1,10 @@
-//! Import in the browser: upload a file, see every row error on the page
-//! (and download them), import only a clean file. Officers may write only
-//! the schools in their scope; the importer checks every row for it.
+//! Import in the browser: upload a file, see its row errors on the page
+//! (the first thousand; the whole report is a download), import only a
+//! clean file. Officers may write only the schools in their scope; the
+//! importer checks every row for it.
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use axum::extract::{Multipart, Path, State};
 use axum::http::header;
@@ -14,6 +16,9 @@ use crate::error::WebError;
 use crate::i18n::{t, tf, Msg};
 use crate::layout::{forbidden, page};
 use crate::state::AppState;
+
+/// Row errors the page lists; the report has them all.
+pub const SHOWN_ERRORS: usize = 1000;
 
 /// Largest upload accepted (a county's students fit well within it).
 pub const MAX_UPLOAD: usize = 200 * 1024 * 1024;
@@ -132,16 +137,33 @@ pub async fn upload(
     let lang = ctx.lang;
     let result = match outcome {
         Err(message) => html! { p.error #import-result { (message) } },
-        Ok(outcome) if !outcome.errors.is_empty() => html! {
-            h2 #import-result { (t(lang, Msg::RowErrors)) " (" (outcome.errors.len()) ")" }
-            div.table-wrap { table.sortable #row-errors {
-                thead { tr { th { (t(lang, Msg::File)) } th { (t(lang, Msg::Row)) } th { (t(lang, Msg::Column)) } th { (t(lang, Msg::Message)) } } }
-                tbody { @for e in outcome.errors.iter().take(1000) {
-                    tr { td { (e.file) } td { (e.row) } td { (e.column.clone().unwrap_or_default()) } td { (e.message) } }
+        Ok(outcome) if !outcome.errors.is_empty() => {
+            let errors = Arc::new(outcome.errors);
+            let id = crate::auth::random_token()?;
+            state
+                .reports
+                .lock()
+                .map_err(|_| WebError::Internal("reports lock poisoned".to_owned()))?
+                .insert(id.clone(), ctx.principal.user_id, errors.clone(), Instant::now());
+            let total = errors.len();
+            html! {
+                h2 #import-result { (t(lang, Msg::RowErrors)) " (" (total) ")" }
+                @if total > SHOWN_ERRORS {
+                    p.muted #errors-cut { (tf(lang, Msg::ErrorsCut, &[&grouped(SHOWN_ERRORS), &grouped(total)])) }
+                }
+                div.table-wrap { table.sortable #row-errors {
+                    thead { tr { th { (t(lang, Msg::File)) } th { (t(lang, Msg::Row)) } th { (t(lang, Msg::Column)) } th { (t(lang, Msg::Message)) } } }
+                    tbody { @for e in errors.iter().take(SHOWN_ERRORS) {
+                        tr { td { (e.file) } td { (e.row) } td { (e.column.clone().unwrap_or_default()) } td { (e.message) } }
+                    } }
                 } }
-            } }
-            p { a #download-errors href={ "data:text/csv;charset=utf-8," (crate::pages::school::urlencode(&errors_csv(&outcome.errors))) } download="errors.csv" { (t(lang, Msg::DownloadErrors)) } }
-        },
+                p {
+                    a #download-errors href={ "/import/report/" (id) ".xlsx" } download { (t(lang, Msg::DownloadErrors)) " (.xlsx)" }
+                    " · "
+                    a #download-errors-csv href={ "/import/report/" (id) ".csv" } download { ".csv" }
+                }
+            }
+        }
         Ok(outcome) if outcome.dry_run => {
             html! { p.ok #import-result { (t(lang, Msg::NoErrors)) " (" (outcome.rows) " " (t(lang, Msg::Rows)) ")" } }
         }
@@ -152,19 +174,61 @@ pub async fn upload(
     Ok(form_page(&ctx, result).into_response())
 }
 
-fn errors_csv(errors: &[import_export::RowError]) -> String {
-    let mut out = String::from("\u{feff}文件,行,列,说明\n");
-    for e in errors {
-        let cell = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
-        out.push_str(&format!(
-            "{},{},{},{}\n",
-            cell(&e.file),
-            e.row,
-            cell(e.column.as_deref().unwrap_or_default()),
-            cell(&e.message)
-        ));
+/// A count with thousands grouped: 12,345.
+fn grouped(n: usize) -> String {
+    indicators::report::format_number(n as f64, 0)
+}
+
+/// `/import/report/{id}.xlsx` or `.csv`: the whole error report of an
+/// upload, for the user who uploaded it, while it is kept
+/// ([`crate::reports`]). Anyone else's, or an expired one, is not found.
+pub async fn report(
+    State(state): State<Arc<AppState>>,
+    ctx: Ctx,
+    Path(file): Path<String>,
+) -> Result<Response, WebError> {
+    if !ctx.principal.can_import() {
+        return Err(forbidden(&ctx));
     }
-    out
+    let (id, csv) = match (file.strip_suffix(".csv"), file.strip_suffix(".xlsx")) {
+        (Some(id), _) => (id, true),
+        (None, Some(id)) => (id, false),
+        (None, None) => return Err(WebError::NotFound),
+    };
+    let errors = state
+        .reports
+        .lock()
+        .map_err(|_| WebError::Internal("reports lock poisoned".to_owned()))?
+        .get(id, ctx.principal.user_id, Instant::now())
+        .ok_or(WebError::NotFound)?;
+    let extension = if csv { "csv" } else { "xlsx" };
+    let bytes = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, String> {
+        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let path = dir.path().join(format!("errors.{extension}"));
+        import_export::write_errors(&errors, &path).map_err(|e| e.to_string())?;
+        std::fs::read(&path).map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| WebError::Internal(e.to_string()))?
+    .map_err(WebError::Internal)?;
+    let content_type = if csv {
+        "text/csv; charset=utf-8"
+    } else {
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"import-errors.{extension}\""),
+            ),
+            // Rows may hold names: no cache keeps a copy.
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// An empty template, as the CLI's `edugov template` writes it.

@@ -6,7 +6,8 @@
 //! replayed sessions, SQL-looking searches, login throttling), `api`
 //! (health, OpenAPI), `freshness` (imports through the browser and the
 //! values after them), `admin` (users and audit log paged), `limits` (body
-//! sizes, page numbers). One test binary keeps link time down.
+//! sizes, page numbers), `language` (errors and labels in English),
+//! `reports` (an import's error report). One test binary keeps link time down.
 //!
 //! The demo city (scale 0.01) is built once per run under
 //! `CARGO_TARGET_TMPDIR`, with one extra school named
@@ -24,6 +25,7 @@ mod hostile;
 mod language;
 mod limits;
 mod matrix;
+mod reports;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

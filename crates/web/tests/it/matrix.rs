@@ -8,7 +8,9 @@
 //! - `403`  refused with status 403 (the API, exports, forged CSRF);
 //! - `deny` refused with the refusal page (无权访问): today HTML pages
 //!   answer it with status 200, so 200 or 403 is accepted here; the
-//!   `html_refusals_answer_403` test asks for 403.
+//!   `html_refusals_answer_403` test asks for 403;
+//! - `404`  not found (an import's error report that is not the user's own,
+//!   as if there were none: see `reports.rs` for one's own).
 //!
 //! Routes name places by role, filled in from the fixture: `{own}` the
 //! school officer's school, `{sibling}` another school of 370112, `{foreign}`
@@ -25,9 +27,10 @@ pub enum Expect {
     Redirect,
     Refused,
     Deny,
+    NotFound,
 }
 
-use Expect::{Deny as D, Ok as O, Redirect as R, Refused as F};
+use Expect::{Deny as D, NotFound as N, Ok as O, Redirect as R, Refused as F};
 
 impl Expect {
     fn label(self) -> &'static str {
@@ -36,6 +39,7 @@ impl Expect {
             Expect::Redirect => "303",
             Expect::Refused => "403",
             Expect::Deny => "deny",
+            Expect::NotFound => "404",
         }
     }
 }
@@ -58,6 +62,7 @@ fn matches(expect: Expect, resp: &Resp) -> bool {
         Expect::Redirect => resp.status == 303,
         Expect::Refused => resp.status == 403,
         Expect::Deny => (resp.status == 200 && refused_page) || resp.status == 403,
+        Expect::NotFound => resp.status == 404 && !refused_page,
     }
 }
 
@@ -132,6 +137,8 @@ pub const MATRIX: &[(&str, &str, [Expect; 5])] = &[
     ("GET", "/admin/users", [O, D, D, D, D]),
     ("GET", "/admin/audit", [O, D, D, D, D]),
     ("POST", "/import", [O, D, O, O, D]),
+    ("GET", "/import/report/{no_report}.xlsx", [N, D, N, N, D]),
+    ("GET", "/import/report/{no_report}.csv", [N, D, N, N, D]),
     ("POST", "/admin/users", [O, D, D, D, D]),
     ("POST", "/admin/users/active", [R, D, D, D, D]),
     // Assets and health.
@@ -176,6 +183,7 @@ pub fn fill(route: &str) -> String {
         .replace("{foreign_township}", &f.foreign_township)
         .replace("{foreign}", &f.foreign_school)
         .replace("{township}", &f.township)
+        .replace("{no_report}", &"0a".repeat(32))
 }
 
 /// A small CSV for the import cell: one row that fails validation (an
