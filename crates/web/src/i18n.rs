@@ -85,6 +85,8 @@ messages! {
     Line => "标准/目标", "Line";
     Met => "达标", "Met";
     NotMet => "未达标", "Not met";
+    MetAgainst => "达标（标准 {}）", "Met (line {})";
+    NotMetAgainst => "未达标（标准 {}）", "Not met (line {})";
     Stage => "学段", "Stage";
     AllStages => "合计", "All stages";
     Numerator => "分子", "Numerator";
@@ -100,7 +102,11 @@ messages! {
     Seats => "学位", "Seats";
     ClassSize => "班额", "Class size";
     Grade => "年级", "Grade";
-    LargeClass => "大班额", "Large class";
+    LargeClass => "大班额", "Large classes";
+    LargeClassTag => "大班额", "large class";
+    SearchMasked => "按班级或显示的姓名（如 张*明）搜索", "Search by class or name as shown (e.g. 张*明)";
+    ShowUnmasked => "显示本页完整姓名和身份证号（记入审计日志）", "Show full names and identity numbers on this page (audited)";
+    UnmaskedNotice => "本页显示完整的个人信息；此次查看已记入审计日志，请勿截图外传", "This page shows personal data in full; this view is in the audit log — do not share it";
     Definition => "定义", "Definition";
     Source => "依据", "Source";
     Direction => "方向", "Direction";

@@ -43,7 +43,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/logout", post(pages::login::logout))
         .route("/lang/{code}", get(pages::login::switch_language))
         .route("/areas/{code}", get(pages::areas::area))
-        .route("/schools/{code}", get(pages::school::school))
+        .route(
+            "/schools/{code}",
+            get(pages::school::school).post(pages::school::school_unmasked),
+        )
         .route("/indicators", get(pages::indicator::catalogue))
         .route("/indicators/{code}", get(pages::indicator::indicator))
         .route("/indicators/{code}/export.xlsx", get(pages::indicator::export))

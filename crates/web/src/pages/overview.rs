@@ -11,7 +11,7 @@ use registry::{AreaCode, Stage};
 use crate::auth::Ctx;
 use crate::data;
 use crate::error::WebError;
-use crate::i18n::{t, Msg};
+use crate::i18n::{t, tf, Msg};
 use crate::layout::{bar_chart, forbidden, page, trend_chart};
 use crate::pages::{area_name, choose_year, indicator_name, year_select, AreaYear};
 use crate::state::AppState;
@@ -85,8 +85,8 @@ pub async fn overview(
                             (t(lang, Msg::Change)) " " (indicators::report::format_change(row.digits, Some(change))) " "
                         }
                         @match row.met {
-                            Some(true) => span.met { "✓ " (t(lang, Msg::Met)) " " (indicators::report::format_row_value(row, row.line)) },
-                            Some(false) => span.unmet { "✗ " (t(lang, Msg::NotMet)) " " (indicators::report::format_row_value(row, row.line)) },
+                            Some(true) => span.met { "✓ " (tf(lang, Msg::MetAgainst, &[&indicators::report::format_row_value(row, row.line)])) },
+                            Some(false) => span.unmet { "✗ " (tf(lang, Msg::NotMetAgainst, &[&indicators::report::format_row_value(row, row.line)])) },
                             None => "",
                         }
                     }

@@ -4,7 +4,9 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
 use maud::{html, Markup, PreEscaped};
 use registry::{SchoolCode, SchoolYear};
 use store::Store;
@@ -164,15 +166,92 @@ pub async fn school(
     ctx: Ctx,
     Path(code): Path<String>,
     Query(q): Query<SchoolQuery>,
-) -> Result<Markup, WebError> {
+) -> Result<Response, WebError> {
+    Ok(show(&state, &ctx, &code, q, Shown::Masked)
+        .await?
+        .0
+        .into_response())
+}
+
+/// The form behind "show in full" on a school's page.
+#[derive(Debug, serde::Deserialize)]
+pub struct UnmaskForm {
+    pub csrf: String,
+    pub year: Option<u16>,
+    #[serde(default)]
+    pub q: Option<String>,
+    pub page: Option<u64>,
+}
+
+/// One page of a school's students with names and identity numbers in full:
+/// for the roles allowed to see personal data (`can_view_unmasked`), asked
+/// for by a deliberate POST (never a link a browser could prefetch), each
+/// view written to the audit log, and never cached.
+pub async fn school_unmasked(
+    State(state): State<Arc<AppState>>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Form(form): Form<UnmaskForm>,
+) -> Result<Response, WebError> {
+    ctx.check_csrf(&form.csrf)?;
+    if !ctx.principal.can_view_unmasked() {
+        return Err(forbidden(&ctx));
+    }
+    let query = SchoolQuery {
+        year: form.year,
+        q: form.q,
+        page: form.page,
+    };
+    let searching = query.q.as_deref().is_some_and(|q| !q.trim().is_empty());
+    let (markup, shown) = show(&state, &ctx, &code, query, Shown::Unmasked).await?;
+    let actor = ctx.principal.username.clone();
+    // What was seen, never who: no name, number or search text here.
+    let detail = format!(
+        "学校 {code}，{} 学年，学生第 {} 页（{} 人{}）",
+        shown.year.0,
+        shown.page + 1,
+        shown.rows,
+        if searching { "，含搜索" } else { "" }
+    );
+    state
+        .with_store(move |s| s.audit(&actor, "view_unmasked", &detail))
+        .await?;
+    let mut response = markup.into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+/// Whether the students' names and identity numbers are shown masked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shown {
+    Masked,
+    Unmasked,
+}
+
+/// What a page showed, for the audit log.
+struct PageShown {
+    year: SchoolYear,
+    page: u64,
+    rows: usize,
+}
+
+async fn show(
+    state: &AppState,
+    ctx: &Ctx,
+    code: &str,
+    q: SchoolQuery,
+    shown: Shown,
+) -> Result<(Markup, PageShown), WebError> {
     let ind = state.indicators(ctx.revision).await?;
     let computed = &ind.computed;
     let year = choose_year(computed, q.year).ok_or(WebError::NotFound)?;
     let Some(data) = load(
-        &state,
+        state,
         &ind,
-        &ctx,
-        &code,
+        ctx,
+        code,
         year,
         StudentsAsked {
             search: q.q.clone(),
@@ -182,7 +261,7 @@ pub async fn school(
     )
     .await?
     else {
-        return Err(forbidden(&ctx));
+        return Err(forbidden(ctx));
     };
     let page_no = data.page;
     let lang = ctx.lang;
@@ -206,7 +285,7 @@ pub async fn school(
             (s.name)
         }
         h1 { (s.name) }
-        (year_select(&ctx, computed, year, &[], &format!("/schools/{}", s.code)))
+        (year_select(ctx, computed, year, &[], &format!("/schools/{}", s.code)))
         p.muted {
             (t(lang, Msg::Code)) " " (s.code) " · " (vocab(lang, s.ownership.label_zh(), s.ownership.label_en())) " · " (vocab(lang, s.location.label_zh(), s.location.label_en()))
             @if let Some(g) = &s.school_group { " · " (g) }
@@ -215,21 +294,41 @@ pub async fn school(
         h2 { (t(lang, Msg::Students)) " (" (data.students_total) ")" }
         form.filters method="get" action={ "/schools/" (s.code) } {
             input type="hidden" name="year" value=(year.0);
-            input type="search" name="q" value=(search) placeholder=(t(lang, Msg::Search));
+            input type="search" name="q" value=(search) placeholder=(t(lang, Msg::SearchMasked));
             button.primary type="submit" { (t(lang, Msg::Search)) }
+        }
+        @if shown == Shown::Unmasked {
+            p.unmasked #unmasked-notice { (t(lang, Msg::UnmaskedNotice)) }
+        } @else if ctx.principal.can_view_unmasked() {
+            form.filters #unmask method="post" action={ "/schools/" (s.code) } {
+                input type="hidden" name="csrf" value=(ctx.csrf.clone().unwrap_or_default());
+                input type="hidden" name="year" value=(year.0);
+                input type="hidden" name="q" value=(search);
+                input type="hidden" name="page" value=(page_no);
+                button type="submit" { (t(lang, Msg::ShowUnmasked)) }
+            }
         }
         div.table-wrap { table #students {
             thead { tr { th { (t(lang, Msg::Name)) } th { (t(lang, Msg::IdNumber)) } th { (t(lang, Msg::Sex)) } th { (t(lang, Msg::Grade)) } th { (t(lang, Msg::Classes)) } th { (t(lang, Msg::Migrant)) } th { (t(lang, Msg::Boarder)) } } }
             tbody { @for (student, e) in &data.students {
-                tr { td { (registry::mask::name(&student.name)) } td { (registry::mask::id_number(student.id_number.as_str())) }
+                tr { @if shown == Shown::Unmasked {
+                         td { (student.name) } td { (student.id_number.as_str()) }
+                     } @else {
+                         td { (registry::mask::name(&student.name)) } td { (registry::mask::id_number(student.id_number.as_str())) }
+                     }
                      td { (vocab(lang, student.sex.label_zh(), student.sex.label_en())) } td { (grade_name(lang, e.grade)) } td { (e.class_name.clone().unwrap_or_default()) }
-                     td { (yes_no(&ctx, e.migrant_child)) } td { (yes_no(&ctx, e.boarder)) } }
+                     td { (yes_no(ctx, e.migrant_child)) } td { (yes_no(ctx, e.boarder)) } }
             } }
         } }
         (crate::pages::pager(lang, page_no, pages, link))
-        p.muted { (year_label(lang, year)) " · " (t(lang, Msg::Masked)) }
+        p.muted { (year_label(lang, year)) " · " (t(lang, if shown == Shown::Unmasked { Msg::UnmaskedNotice } else { Msg::Masked })) }
     };
-    Ok(page(&ctx, &s.name, body))
+    let shown = PageShown {
+        year,
+        page: page_no,
+        rows: data.students.len(),
+    };
+    Ok((page(ctx, &s.name, body), shown))
 }
 
 impl SchoolRecords {
@@ -258,7 +357,7 @@ fn render_tables(data: &SchoolRecords, lang: Lang, large_min: u32) -> Markup {
             tbody { @for c in &data.classes {
                 tr.large[c.size >= large_min] {
                     td data-sort=(c.grade.0) { (grade_name(lang, c.grade)) } td { (c.name) } td { (stage_name(lang, c.stage)) }
-                    td.num { (c.size) @if c.size >= large_min { " · " (t(lang, Msg::LargeClass)) } }
+                    td.num { (c.size) @if c.size >= large_min { " · " (t(lang, Msg::LargeClassTag)) } }
                 }
             } }
         } }

@@ -26,6 +26,7 @@ mod language;
 mod limits;
 mod matrix;
 mod reports;
+mod unmasked;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

@@ -139,6 +139,9 @@ pub const MATRIX: &[(&str, &str, [Expect; 5])] = &[
     ("POST", "/import", [O, D, O, O, D]),
     ("GET", "/import/report/{no_report}.xlsx", [N, D, N, N, D]),
     ("GET", "/import/report/{no_report}.csv", [N, D, N, N, D]),
+    ("POST", "/schools/{own}", [O, D, D, D, F]),
+    ("POST", "/schools/{foreign}", [O, D, D, D, F]),
+    ("POST", "/schools/2999999999", [D, D, D, D, F]),
     ("POST", "/admin/users", [O, D, D, D, D]),
     ("POST", "/admin/users/active", [R, D, D, D, D]),
     // Assets and health.
@@ -208,6 +211,8 @@ pub fn request(browser: &Browser, csrf: &str, method: &str, route: &str) -> Resp
                 ("password", "matrix-password-1"),
             ],
         ),
+        // A school's students in full: a view, audited, that changes nothing.
+        ("POST", r) if r.starts_with("/schools/") => browser.post_form(route, &[("csrf", csrf)]),
         // Enabling an account that is already enabled.
         ("POST", "/admin/users/active") => browser.post_form(
             route,
