@@ -52,10 +52,12 @@ pub async fn me(ctx: Ctx) -> Json<serde_json::Value> {
     Json(serde_json::json!({ "signed_in": ctx.signed_in, "principal": ctx.principal, "lang": ctx.lang }))
 }
 
-/// Key indicators of an area and school year against their lines.
+/// What the overview page shows: the key indicators of an area and school
+/// year against their lines, the trends of the first of them, and the
+/// places one level below ranked by 大班额 (as far as you may see them).
 #[utoipa::path(get, path = "/api/overview",
     params(("area" = Option<String>, Query, description = "area code; default: your scope"), ("year" = Option<u16>, Query, description = "school year, e.g. 2024")),
-    responses((status = 200, description = "key indicator rows"), (status = 403, description = "outside your scope")))]
+    responses((status = 200, description = "key indicator rows, trends and the 大班额 ranking"), (status = 403, description = "outside your scope")))]
 pub async fn overview(
     State(state): State<Arc<AppState>>,
     ctx: Ctx,
@@ -69,10 +71,27 @@ pub async fn overview(
     let year = choose_year(&ind.computed, q.year).ok_or(WebError::NotFound)?;
     let overview = crate::pages::overview::OverviewData::cached(&ind, &area, year);
     let rows: Vec<_> = overview.cards.iter().map(|(_, _, row)| row).collect();
-    Ok(
-        Json(serde_json::json!({ "area": area.as_str(), "school_year": year.0, "indicators": rows }))
-            .into_response(),
-    )
+    let trends: Vec<_> = overview
+        .cards
+        .iter()
+        .zip(&overview.trends)
+        .map(|((indicator, stage, _), values)| {
+            serde_json::json!({ "indicator": indicator.code, "stage": stage, "values": values })
+        })
+        .collect();
+    let ranking: Vec<_> = overview
+        .ranking
+        .iter()
+        .filter(|r| crate::pages::visible(&ctx.principal, r))
+        .collect();
+    Ok(Json(serde_json::json!({
+        "area": area.as_str(),
+        "school_year": year.0,
+        "indicators": rows,
+        "trends": { "years": overview.years, "series": trends },
+        "large_class_ranking": ranking,
+    }))
+    .into_response())
 }
 
 /// One indicator for the places one level below an area (drill-down).
@@ -167,10 +186,11 @@ pub async fn school(
     else {
         return Ok(refused(ctx.lang));
     };
+    let large_min = ind.computed.rules.large_class_min;
     let classes: Vec<_> = d
         .classes
         .iter()
-        .map(|c| serde_json::json!({ "stage": c.stage, "grade": c.grade.0, "name": c.name, "size": c.size }))
+        .map(|c| serde_json::json!({ "stage": c.stage, "grade": c.grade.0, "name": c.name, "size": c.size, "large": c.size >= large_min }))
         .collect();
     let teachers: Vec<_> = d
         .teachers
@@ -184,8 +204,9 @@ pub async fn school(
         .collect();
     let s = &d.school;
     Ok(Json(serde_json::json!({
-        "school": { "code": s.code.as_str(), "name": s.name, "county": s.county.as_str(), "township": s.township.as_ref().map(|t| t.as_str()), "ownership": s.ownership, "location": s.location, "seats": s.seats },
+        "school": { "code": s.code.as_str(), "name": s.name, "county": s.county.as_str(), "township": s.township.as_ref().map(|t| t.as_str()), "ownership": s.ownership, "location": s.location, "school_group": s.school_group, "seats": s.seats },
         "school_year": year.0,
+        "large_class_min": large_min,
         "classes": classes,
         "teachers": teachers,
         "students": { "total": d.students_total, "page": d.page, "page_size": crate::pages::school::PAGE_SIZE, "rows": students },

@@ -146,3 +146,48 @@ fn a_schools_students_page_through_in_order_without_gaps() {
         assert_eq!(beyond.json()["students"]["rows"].as_array().unwrap().len(), 0);
     }
 }
+
+/// `/api/overview` carries what the overview page shows: the cards, the
+/// trends and the 大班额 ranking, in the page's order and for the same
+/// reader; `/api/schools` flags each 大班额 class as the page highlights it.
+#[test]
+fn the_api_overview_and_school_carry_what_their_pages_show() {
+    let f = crate::fixture();
+    for who in [Who::Admin, Who::County] {
+        let browser = Browser::as_role(shared(), who);
+        for area in ["3701", crate::COUNTY] {
+            let api = browser.get(&format!("/api/overview?area={area}")).json();
+            let years = api["trends"]["years"].as_array().unwrap().len();
+            assert!(years >= 2, "{api}");
+            for series in api["trends"]["series"].as_array().unwrap() {
+                assert_eq!(series["values"].as_array().unwrap().len(), years, "{series}");
+            }
+            let ranked: Vec<String> = api["large_class_ranking"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["place_name"].as_str().unwrap().to_owned())
+                .collect();
+            assert!(!ranked.is_empty(), "{who:?} {area}");
+            let page = browser.get(&format!("/?area={area}")).text();
+            let table = &page[page.find(r#"id="ranking""#).expect("the page's ranking")..];
+            let table = &table[..table.find("</table>").unwrap()];
+            let shown: Vec<String> = table
+                .split("<a href=")
+                .skip(1)
+                .map(|cell| cell[cell.find('>').unwrap() + 1..cell.find("</a>").unwrap()].to_owned())
+                .collect();
+            assert_eq!(ranked, shown, "{who:?} {area}");
+        }
+    }
+    let admin = Browser::as_role(shared(), Who::Admin);
+    let school = admin.get(&format!("/api/schools/{}", f.own_school)).json();
+    let line = school["large_class_min"].as_u64().unwrap();
+    for class in school["classes"].as_array().unwrap() {
+        assert_eq!(
+            class["large"].as_bool().unwrap(),
+            class["size"].as_u64().unwrap() >= line,
+            "{class}"
+        );
+    }
+}
