@@ -105,7 +105,10 @@ pub fn chosen_stage(indicator: &Indicator, asked: Option<&str>) -> Option<Stage>
 
 /// The drill-down: one indicator for the places one level below `area`,
 /// as far as the principal may see them (`access` decides each row, so the
-/// public gets counties but no townships or schools).
+/// public gets counties but no townships or schools). Below a county come
+/// its townships and then the schools that name no township (乡镇街道 is
+/// optional in the 学校 file): every school is reachable, and the rows add
+/// up to the county.
 pub fn drill_rows(
     computed: &Computed,
     principal: &Principal,
@@ -114,7 +117,34 @@ pub fn drill_rows(
     area: &AreaCode,
     year: SchoolYear,
 ) -> Vec<Row> {
-    let mut rows = rows(computed, indicator, stage, child_level(area), area, year);
+    let level = child_level(area);
+    let mut rows = rows(computed, indicator, stage, level, area, year);
+    if level == Level::Township {
+        rows.extend(schools_without_township(computed, indicator, stage, area, year));
+    }
     rows.retain(|r| crate::pages::visible(principal, r));
     rows
+}
+
+/// A county's schools that name no township.
+fn schools_without_township(
+    computed: &Computed,
+    indicator: &'static Indicator,
+    stage: Option<Stage>,
+    county: &AreaCode,
+    year: SchoolYear,
+) -> Vec<Row> {
+    let query = Query {
+        indicators: vec![indicator],
+        years: vec![year],
+        within: Some(county.clone()),
+        levels: vec![Level::School],
+        by_grade: false,
+    };
+    let values: Vec<_> = computed
+        .values(&query)
+        .into_iter()
+        .filter(|v| v.stage == stage && computed.place(v).is_some_and(|p| p.township.is_none()))
+        .collect();
+    report::rows(computed, &values, None)
 }

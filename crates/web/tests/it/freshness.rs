@@ -128,3 +128,52 @@ fn an_officer_cannot_import_another_countys_school() {
     assert!(resp.text().contains(crate::FORBIDDEN), "{}", resp.status);
     assert_eq!(server.store().registry_revision().unwrap(), revision);
 }
+
+/// 乡镇街道 is optional in the 学校 file: a school that names none is listed
+/// under its county after the townships, so the drill-down reaches it.
+#[test]
+fn a_school_without_a_township_is_reached_from_its_county() {
+    let server = Server::fresh("no-township");
+    let admin = Browser::as_role(&server, Who::Admin);
+    let schools = "学校标识码,学校名称,所在区县代码,乡镇街道代码,学段,办学性质,是否普惠,优质园等级,城乡分类,学前学位,小学学位,初中学位,高中学位,中职学位,特教学位,教育集团,经度,纬度\n\
+         2370112999,历城无街道小学,370112,,小学,公办,否,,城区,,600,,,,,,,\n";
+    let csrf = admin.csrf();
+    let year = server.store().school_years().unwrap().last().unwrap().0;
+    // One class of 60: the school has a value, and it is a 大班额.
+    let classes = format!("学年,学校标识码,学段,年级,班级,班额\n{year},2370112999,小学,一年级,1班,60\n");
+    for (name, file) in [("schools.csv", schools.to_owned()), ("classes.csv", classes)] {
+        let commit = admin.post_upload(Some(&csrf), name, &file, true);
+        assert!(
+            commit.text().contains("id=\"import-result\""),
+            "{}",
+            commit.text()
+        );
+    }
+
+    let drill = admin.get(&format!("/api/areas/{}", crate::COUNTY)).json();
+    let rows = drill["rows"].as_array().unwrap();
+    let levels: Vec<&str> = rows.iter().map(|r| r["level"].as_str().unwrap()).collect();
+    let first_school = levels
+        .iter()
+        .position(|l| *l == "school")
+        .expect("the school is listed");
+    assert!(
+        levels[..first_school].iter().all(|l| *l == "township"),
+        "{levels:?}"
+    );
+    let school = rows
+        .iter()
+        .find(|r| r["school"] == "2370112999")
+        .expect("the school's row");
+    assert_eq!(school["value"].as_f64(), Some(1.0), "{school}");
+    // The rows still add up to the county.
+    let sum: f64 = rows.iter().map(|r| r["numerator"].as_f64().unwrap_or(0.0)).sum();
+    assert_eq!(Some(sum), drill["value"]["numerator"].as_f64());
+
+    let page = admin.get(&format!("/areas/{}", crate::COUNTY)).text();
+    assert!(page.contains("/schools/2370112999?"), "the page links the school");
+    // Out of the county's scope, another county's officer still sees no school.
+    let other = Browser::as_role(&server, Who::County);
+    let foreign = other.get(&format!("/api/areas/{}", crate::OTHER_COUNTY)).json();
+    assert!(foreign["rows"].as_array().unwrap().is_empty(), "{foreign}");
+}
