@@ -104,7 +104,7 @@ messages! {
     Grade => "年级", "Grade";
     LargeClass => "大班额", "Large classes";
     LargeClassTag => "大班额", "large class";
-    SearchMasked => "按班级或显示的姓名（如 张*明）搜索", "Search by class or name as shown (e.g. 张*明)";
+    SearchMasked => "班级或姓名，如 张*明", "Class, or name as shown: 张*明";
     ShowUnmasked => "显示本页完整姓名和身份证号（记入审计日志）", "Show full names and identity numbers on this page (audited)";
     UnmaskedNotice => "本页显示完整的个人信息；此次查看已记入审计日志，请勿截图外传", "This page shows personal data in full; this view is in the audit log — do not share it";
     Definition => "定义", "Definition";

@@ -105,6 +105,15 @@ test('drill down city → county → township → school and see its classes', a
   expect(ids.length).toBeGreaterThan(0);
   for (const id of ids) expect(id).toMatch(/^\d{6}\*+[0-9X]{4}$/);
   await shot(page, 'drill-4-school');
+  // The administrator may show this page of students in full: audited.
+  await page.locator('#unmask button').click();
+  await expect(page.locator('#unmasked-notice')).toContainText('审计日志');
+  const full = await students.locator('tbody tr td:nth-child(2)').allTextContents();
+  expect(full.length).toBe(ids.length);
+  for (const id of full) expect(id).toMatch(/^\d{17}[0-9X]$/);
+  await shot(page, 'drill-5-school-unmasked');
+  await page.goto('/admin/audit');
+  await expect(page.locator('main')).toContainText('view_unmasked');
   errors.check();
 });
 

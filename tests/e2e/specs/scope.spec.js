@@ -70,6 +70,8 @@ test('the school officer sees its own school only', async ({ page }) => {
   await login(page, 'school');
   await page.goto('/schools/2370112001');
   await expect(page.locator('#classes')).toBeVisible();
+  // Its students stay masked: no full view is offered to an officer.
+  await expect(page.locator('#unmask')).toHaveCount(0);
   await expectRefused(page, '/schools/2370112002');
 });
 
