@@ -33,29 +33,35 @@ pub struct ImportOptions {
 pub enum WriteScope {
     /// Schools of one county, and its townships' population and births.
     County(AreaCode),
-    /// One school's rows; no population or births.
-    School(SchoolCode),
+    /// One school's rows, and the county it lies in (a school officer
+    /// cannot move it); no population or births.
+    School { school: SchoolCode, county: AreaCode },
 }
 
 impl WriteScope {
     pub fn allows_school(&self, school: &SchoolCode, county: &AreaCode) -> bool {
         match self {
             WriteScope::County(mine) => county == mine,
-            WriteScope::School(mine) => school == mine,
+            WriteScope::School {
+                school: mine,
+                county: its,
+            } => school == mine && county == its,
         }
     }
 
     pub fn allows_area(&self, area: &AreaCode) -> bool {
         match self {
             WriteScope::County(mine) => area.is_within(mine),
-            WriteScope::School(_) => false,
+            WriteScope::School { .. } => false,
         }
     }
 
     pub(crate) fn refusal(&self, school: &SchoolCode) -> String {
         match self {
             WriteScope::County(mine) => format!("学校 {school} 不在您负责的区县 {mine}，无权导入"),
-            WriteScope::School(mine) => format!("学校 {school} 不是您负责的学校 {mine}，无权导入"),
+            WriteScope::School { school: mine, .. } => {
+                format!("学校 {school} 不是您负责的学校 {mine}，无权导入")
+            }
         }
     }
 
@@ -68,23 +74,30 @@ impl WriteScope {
         county: &AreaCode,
         stored_county: Option<&AreaCode>,
     ) -> Option<String> {
-        if let Some(stored) = stored_county {
-            if !self.allows_school(school, stored) {
-                return Some(self.refusal(school));
-            }
-            if stored != county {
-                return Some(format!(
-                    "学校 {school} 属于区县 {stored}，所属区县只能由市级管理员更改（本行填写 {county}）"
-                ));
-            }
+        // Where the school lies now: as stored, or for a school officer's
+        // own school not yet stored, the county of the officer's scope.
+        let home = stored_county.or(match self {
+            WriteScope::School {
+                school: mine,
+                county: its,
+            } if mine == school => Some(its),
+            _ => None,
+        });
+        let Some(home) = home else {
+            return (!self.allows_school(school, county)).then(|| self.refusal(school));
+        };
+        if !self.allows_school(school, home) {
+            return Some(self.refusal(school));
         }
-        (!self.allows_school(school, county)).then(|| self.refusal(school))
+        (home != county).then(|| {
+            format!("学校 {school} 属于区县 {home}，所属区县只能由市级管理员更改（本行填写 {county}）")
+        })
     }
 
     pub(crate) fn area_refusal(&self, area: &AreaCode) -> String {
         match self {
             WriteScope::County(mine) => format!("区域 {area} 不在您负责的区县 {mine}，无权导入"),
-            WriteScope::School(_) => format!("学校数据员无权导入区域 {area} 的人口或出生数据"),
+            WriteScope::School { .. } => format!("学校数据员无权导入区域 {area} 的人口或出生数据"),
         }
     }
 }
@@ -204,7 +217,7 @@ pub fn import(
         });
     }
     validator.finish_rows();
-    validator.check_placements(&*store).map_err(store_error)?;
+    validator.check_people(&*store).map_err(store_error)?;
     progress(ImportProgress {
         phase: Phase::Validating,
         done,

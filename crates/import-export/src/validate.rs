@@ -14,9 +14,9 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use chrono::NaiveDate;
 use registry::{
-    AreaLevel, Births, ChangeSet, Class, Enrolment, Grade, KeyTeacherLevel, Location, Ownership, Population,
-    Qualification, QualityRating, School, SchoolCode, SchoolFacility, SchoolYear, Stage, Student, Subject,
-    Teacher, TeachingPost, Title,
+    AreaLevel, Births, ChangeSet, Class, Enrolment, Grade, IdNumber, KeyTeacherLevel, Location, Ownership,
+    Population, Qualification, QualityRating, School, SchoolCode, SchoolFacility, SchoolYear, Stage, Student,
+    Subject, Teacher, TeachingPost, Title,
 };
 use store::{ClassSizeMismatch, Lookup, PersonKind, Store};
 
@@ -269,23 +269,31 @@ impl<'a> Validator<'a> {
     }
 
     /// An officer may enrol or post a person only where no school outside
-    /// the officer's scope holds them in the same school year: a transfer
-    /// from another county is the city's to record, and an identity number
-    /// alone must not let an officer rewrite or take over another county's
-    /// records. Runs after the rows, with the store; nothing to do for the
-    /// city.
-    pub(crate) fn check_placements(&mut self, store: &dyn Store) -> store::Result<()> {
+    /// the officer's scope holds them in the same school year (a transfer
+    /// from another county is the city's to record), and may not rename a
+    /// person whom such a school holds in any year: an identity number
+    /// alone must not let an officer take over or rewrite another county's
+    /// records. The messages name no school, so a file cannot be used to
+    /// find where a number is registered. Runs after the rows, with the
+    /// store; nothing to do for the city.
+    pub(crate) fn check_people(&mut self, store: &dyn Store) -> store::Result<()> {
         let Some(scope) = self.scope else {
             return Ok(());
         };
+        let outside = |school: &SchoolCode| {
+            self.lookup
+                .schools
+                .get(school)
+                .is_none_or(|info| !scope.allows_school(school, &info.county))
+        };
         let mut refused = Vec::new();
         for kind in [PersonKind::Student, PersonKind::Teacher] {
-            let (people, locs): (Vec<_>, &[Loc]) = match kind {
+            let (rows, locs): (Vec<(SchoolYear, &IdNumber, &str)>, &[Loc]) = match kind {
                 PersonKind::Student => (
                     self.changes
                         .students
                         .iter()
-                        .map(|(p, e)| (e.school_year, &p.id_number, &e.school))
+                        .map(|(p, e)| (e.school_year, &p.id_number, p.name.as_str()))
                         .collect(),
                     &self.student_locs,
                 ),
@@ -293,37 +301,50 @@ impl<'a> Validator<'a> {
                     self.changes
                         .teachers
                         .iter()
-                        .map(|(p, t)| (t.school_year, &p.id_number, &t.school))
+                        .map(|(p, t)| (t.school_year, &p.id_number, p.name.as_str()))
                         .collect(),
                     &self.teacher_locs,
                 ),
             };
-            if people.is_empty() {
+            if rows.is_empty() {
                 continue;
             }
-            let keys: Vec<_> = people.iter().map(|(year, id, _)| (*year, *id)).collect();
-            let placed = store.placements(kind, &keys)?;
-            for (((year, id, school), loc), placed) in people.iter().zip(locs).zip(placed) {
-                let Some(placed) = placed.filter(|p| p != *school) else {
+            let who = match kind {
+                PersonKind::Student => "学生",
+                PersonKind::Teacher => "教师",
+            };
+            // That year's placement for every row; every year's only for
+            // the rows that would rename someone.
+            let asked: Vec<_> = rows.iter().map(|(year, id, _)| (Some(*year), *id)).collect();
+            let stored = store.stored_people(kind, &asked)?;
+            let mut renamed = Vec::new();
+            for (((year, id, name), loc), stored) in rows.iter().zip(locs).zip(stored) {
+                let Some(stored) = stored else {
                     continue;
                 };
-                let county = self.lookup.schools.get(&placed).map(|info| &info.county);
-                if county.is_some_and(|county| scope.allows_school(&placed, county)) {
-                    continue;
+                if stored.placements.iter().any(|(_, school)| outside(school)) {
+                    let message = format!(
+                        "该{who} {} 学年已在您负责范围以外的学校登记，不能转入；跨区县调动请由市级管理员导入",
+                        year.0
+                    );
+                    refused.push((*loc, Field::IdNumber, id.masked(), message));
+                } else if stored.name != *name {
+                    renamed.push((*id, *name, *loc));
                 }
-                let who = match kind {
-                    PersonKind::Student => "学生",
-                    PersonKind::Teacher => "教师",
-                };
-                let message = format!(
-                    "该{who} {} 学年已在学校 {placed}（不在您负责的范围）登记，不能由您转入本校；跨区县调动请由市级管理员导入",
-                    year.0
-                );
-                refused.push((*loc, id.masked(), message));
+            }
+            let asked: Vec<_> = renamed.iter().map(|(id, _, _)| (None, *id)).collect();
+            let stored = store.stored_people(kind, &asked)?;
+            for ((_, name, loc), stored) in renamed.iter().zip(stored) {
+                if stored.is_some_and(|s| s.placements.iter().any(|(_, school)| outside(school))) {
+                    let message = format!(
+                        "该{who}在您负责范围以外的学校有记录，姓名与已登记的不一致；姓名更正请由市级管理员办理"
+                    );
+                    refused.push((*loc, Field::Name, registry::mask::name(name), message));
+                }
             }
         }
-        for (loc, masked, message) in refused {
-            self.push_error(loc, Field::IdNumber, &masked, message);
+        for (loc, field, value, message) in refused {
+            self.push_error(loc, field, &value, message);
         }
         Ok(())
     }

@@ -117,6 +117,14 @@ pub enum PersonKind {
     Teacher,
 }
 
+/// A stored student or teacher, as [`Store::stored_people`] reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredPerson {
+    pub name: String,
+    /// The school of each school year the person is placed in.
+    pub placements: Vec<(SchoolYear, SchoolCode)>,
+}
+
 /// Called with (rows done, rows in all) while a long write runs.
 pub type Progress<'a> = &'a mut dyn FnMut(u64, u64);
 
@@ -188,15 +196,16 @@ pub trait Store {
         search: Option<&str>,
     ) -> Result<u64>;
 
-    /// Where each of `people` stands in its school year: the school of a
-    /// student's enrolment or of a teacher's post, `None` where none is
-    /// stored. An officer's import uses it so as not to move a person away
-    /// from a school outside the officer's scope.
-    fn placements(
+    /// Each person of `people` as stored (`None` where not): the name, and
+    /// the school of each school year the person is enrolled or posted in —
+    /// that year's only where a year is given, every year's without. An
+    /// officer's import uses it so as not to move or rename a person whom a
+    /// school outside the officer's scope holds.
+    fn stored_people(
         &self,
         kind: PersonKind,
-        people: &[(SchoolYear, &IdNumber)],
-    ) -> Result<Vec<Option<SchoolCode>>>;
+        people: &[(Option<SchoolYear>, &IdNumber)],
+    ) -> Result<Vec<Option<StoredPerson>>>;
 
     /// Records who did what: every change and every view of unmasked personal
     /// data. `detail` must never hold personal data itself.

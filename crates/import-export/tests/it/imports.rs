@@ -262,7 +262,10 @@ fn an_officers_import_is_held_to_its_scope() {
     let (mut loaded, _dir) = loaded_store();
     let before = snapshot(&loaded);
     let teachers = write(dir.path(), "教师.csv", &teachers_csv());
-    let one_school = WriteScope::School(SchoolCode::parse("3737010001").unwrap());
+    let one_school = WriteScope::School {
+        school: SchoolCode::parse("3737010001").unwrap(),
+        county: AreaCode::parse("370102").unwrap(),
+    };
     let outcome = import_with(
         &mut loaded,
         &teachers,
@@ -317,7 +320,10 @@ fn an_officer_cannot_take_over_another_countys_school_or_people() {
     // Nor may 历下区's officer, or the school's own officer, move it away.
     let own_school = ImportOptions {
         dry_run: false,
-        scope: Some(WriteScope::School(SchoolCode::parse("3737010001").unwrap())),
+        scope: Some(WriteScope::School {
+            school: SchoolCode::parse("3737010001").unwrap(),
+            county: AreaCode::parse("370102").unwrap(),
+        }),
     };
     for options in [officer("370102"), own_school] {
         let outcome = import_with(&mut store, &path, options);
@@ -349,28 +355,65 @@ fn an_officer_cannot_take_over_another_countys_school_or_people() {
         assert_eq!(error.column.as_deref(), Some("身份证号"));
         assert!(
             error.message.contains(&format!(
-                "该{who} 2024 学年已在学校 3737010001（不在您负责的范围）登记"
+                "该{who} 2024 学年已在您负责范围以外的学校登记，不能转入"
             )),
             "{}",
             error.message
         );
+        // Nor does it say where: a file must not find a number's school.
+        assert!(!error.message.contains("3737010001"), "{}", error.message);
         // The report masks the number, as every report does.
         assert!(!errors(&outcome).contains(&zhang) && !errors(&outcome).contains(&zhao));
         assert_eq!(snapshot(&store), before);
     }
 
     // The next school year is a new placement: the move is the new
-    // school's to record.
+    // school's to record — under the name the child is registered with,
+    // since another county's records show it too.
     let next_year = students.replace("\n2024,", "\n2025,");
     let outcome = import_with(
         &mut store,
         &write(dir.path(), "学生-2025.csv", &next_year),
+        officer("370112"),
+    );
+    assert_eq!(outcome.errors.len(), 1, "{}", errors(&outcome));
+    assert_eq!(outcome.errors[0].column.as_deref(), Some("姓名"));
+    assert!(
+        outcome.errors[0]
+            .message
+            .contains("姓名与已登记的不一致；姓名更正请由市级管理员办理"),
+        "{}",
+        outcome.errors[0].message
+    );
+    assert_eq!(snapshot(&store), before);
+    let same_name = next_year.replace(",张三,", ",张小明,");
+    let outcome = import_with(
+        &mut store,
+        &write(dir.path(), "学生-2025-同名.csv", &same_name),
         ImportOptions {
             dry_run: true,
             ..officer("370112")
         },
     );
     assert!(outcome.errors.is_empty(), "{}", errors(&outcome));
+
+    // A school officer whose school is not stored yet writes it in its own
+    // county only.
+    let new_school = ImportOptions {
+        dry_run: false,
+        scope: Some(WriteScope::School {
+            school: SchoolCode::parse("3737010009").unwrap(),
+            county: AreaCode::parse("370102").unwrap(),
+        }),
+    };
+    let elsewhere = licheng_school.replace("3737011201,历城实验小学", "3737010009,新建小学");
+    let outcome = import_with(&mut store, &write(dir.path(), "新校.csv", &elsewhere), new_school);
+    let text = errors(&outcome);
+    assert!(
+        text.contains("学校 3737010009 属于区县 370102，所属区县只能由市级管理员更改（本行填写 370112）"),
+        "{text}"
+    );
+    assert_eq!(snapshot(&store), before);
 
     // Within its own county an officer moves people freely: 历下区's officer
     // posts 赵老师 at 历下第一中学.

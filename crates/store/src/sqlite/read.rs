@@ -14,7 +14,7 @@ use rusqlite::{params, Row};
 use super::SqliteStore;
 use crate::{
     ApplyOptions, ApplyOutcome, ChangeSet, Lookup, PersonKind, Progress, Result, SchoolInfo, Store,
-    StoreError, SummaryRow,
+    StoreError, StoredPerson, SummaryRow,
 };
 
 impl Store for SqliteStore {
@@ -158,35 +158,58 @@ impl Store for SqliteStore {
         Ok(total.max(0) as u64)
     }
 
-    fn placements(
+    fn stored_people(
         &self,
         kind: PersonKind,
-        people: &[(SchoolYear, &IdNumber)],
-    ) -> Result<Vec<Option<SchoolCode>>> {
-        // One seek by identity number, one by (year, person) a row: a
-        // county's students in about a second.
-        let sql = match kind {
-            PersonKind::Student => {
-                "SELECT sc.code FROM student p
-                 JOIN enrolment x ON x.student_id = p.id AND x.school_year = CAST(?2 AS INTEGER)
-                 JOIN school sc ON sc.id = x.school_id
-                 WHERE p.id_number = CAST(?1 AS TEXT)"
-            }
-            PersonKind::Teacher => {
-                "SELECT sc.code FROM teacher p
-                 JOIN teaching_post x ON x.teacher_id = p.id AND x.school_year = CAST(?2 AS INTEGER)
-                 JOIN school sc ON sc.id = x.school_id
-                 WHERE p.id_number = CAST(?1 AS TEXT)"
-            }
+        people: &[(Option<SchoolYear>, &IdNumber)],
+    ) -> Result<Vec<Option<StoredPerson>>> {
+        // The placements' keys lead with the school year: one seek for a
+        // given year, and for every year one seek per year held (`IN` over
+        // the few years the registry has), never a scan.
+        let years: Vec<String> = self
+            .conn
+            .prepare("SELECT school_year FROM registry_revision WHERE school_year > 0 ORDER BY 1")?
+            .query_map([], |r| r.get::<_, i64>(0))?
+            .map(|y| y.map(|y| y.to_string()))
+            .collect::<rusqlite::Result<_>>()?;
+        let years = if years.is_empty() {
+            "NULL".to_owned()
+        } else {
+            years.join(", ")
         };
-        let mut stmt = self.conn.prepare_cached(sql)?;
+        let (person, placement, person_column) = match kind {
+            PersonKind::Student => ("student", "enrolment", "student_id"),
+            PersonKind::Teacher => ("teacher", "teaching_post", "teacher_id"),
+        };
+        let mut find = self.conn.prepare_cached(&format!(
+            "SELECT id, name FROM {person} WHERE id_number = CAST(?1 AS TEXT)"
+        ))?;
+        let placed_sql = |years: &str| {
+            format!(
+                "SELECT x.school_year, sc.code FROM {placement} x JOIN school sc ON sc.id = x.school_id
+                 WHERE x.school_year IN ({years}) AND x.{person_column} = CAST(?1 AS INTEGER)
+                 ORDER BY x.school_year"
+            )
+        };
+        let mut every_year = self.conn.prepare(&placed_sql(&years))?;
+        let mut one_year = self.conn.prepare(&placed_sql("CAST(?2 AS INTEGER)"))?;
         let mut out = Vec::with_capacity(people.len());
         for (year, id) in people {
-            let mut rows = stmt.query(params![id.as_str(), year.0])?;
-            out.push(match rows.next()? {
-                Some(r) => Some(school_code(r.get_ref(0)?.as_str()?)?),
-                None => None,
-            });
+            let mut rows = find.query([id.as_str()])?;
+            let Some(r) = rows.next()? else {
+                out.push(None);
+                continue;
+            };
+            let (key, name): (i64, String) = (r.get(0)?, r.get(1)?);
+            let mut rows = match year {
+                Some(year) => one_year.query(params![key, year.0])?,
+                None => every_year.query([key])?,
+            };
+            let mut placements = Vec::new();
+            while let Some(r) = rows.next()? {
+                placements.push((SchoolYear(r.get(0)?), school_code(r.get_ref(1)?.as_str()?)?));
+            }
+            out.push(Some(StoredPerson { name, placements }));
         }
         Ok(out)
     }

@@ -57,7 +57,10 @@ fn write_scope(ctx: &Ctx) -> Option<import_export::WriteScope> {
     match &ctx.principal.scope {
         access::Scope::City { .. } => None,
         access::Scope::County { county } => Some(import_export::WriteScope::County(county.clone())),
-        access::Scope::School { school, .. } => Some(import_export::WriteScope::School(school.clone())),
+        access::Scope::School { school, county } => Some(import_export::WriteScope::School {
+            school: school.clone(),
+            county: county.clone(),
+        }),
     }
 }
 
