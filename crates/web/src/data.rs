@@ -117,12 +117,25 @@ pub fn drill_rows(
     area: &AreaCode,
     year: SchoolYear,
 ) -> Vec<Row> {
+    let mut rows = below(computed, indicator, stage, area, year);
+    rows.retain(|r| crate::pages::visible(principal, r));
+    rows
+}
+
+/// Every row of the drill-down, before scope: whether anything lies below
+/// an area at all.
+pub fn below(
+    computed: &Computed,
+    indicator: &'static Indicator,
+    stage: Option<Stage>,
+    area: &AreaCode,
+    year: SchoolYear,
+) -> Vec<Row> {
     let level = child_level(area);
     let mut rows = rows(computed, indicator, stage, level, area, year);
     if level == Level::Township {
         rows.extend(schools_without_township(computed, indicator, stage, area, year));
     }
-    rows.retain(|r| crate::pages::visible(principal, r));
     rows
 }
 

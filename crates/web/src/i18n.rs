@@ -163,6 +163,7 @@ messages! {
     AddUser => "添加用户", "Add a user";
     UserAdded => "已添加用户 {}", "User {} added";
     ScopeHint => "范围代码（市 3701 / 区县 370112 / 学校 2370112001）", "Scope code (city 3701 / county 370112 / school 2370112001)";
+    ReportCut => "错误报告只列出前 {} 条错误：请先更正这些错误再上传。", "The report lists the first {} errors: correct these and upload again.";
     ErrorsCut => "仅列出前 {} 条错误（共 {} 条），全部错误请下载错误报告。", "Showing the first {} of {} errors; download the report for all of them.";
     NoFile => "没有上传文件", "No file was uploaded";
     OnlyXlsxCsv => "文件 {}：只接受 .xlsx 或 .csv", "File {}: only .xlsx or .csv files are accepted";

@@ -274,13 +274,19 @@ fn a_school_officers_county_follows_its_school() {
         longitude: None,
         latitude: None,
     };
-    let changes = registry::ChangeSet {
-        schools: vec![school],
-        ..registry::ChangeSet::default()
-    };
-    store
-        .apply(&changes, crate::ApplyOptions::default(), &mut |_, _| {})
-        .unwrap();
+    // Stored in 历城区 first, then moved by the city to 历下区.
+    for county in ["370112", "370102"] {
+        let changes = registry::ChangeSet {
+            schools: vec![registry::School {
+                county: AreaCode::parse(county).unwrap(),
+                ..school.clone()
+            }],
+            ..registry::ChangeSet::default()
+        };
+        store
+            .apply(&changes, crate::ApplyOptions::default(), &mut |_, _| {})
+            .unwrap();
+    }
     assert_eq!(
         store.user_by_id(officer).unwrap().unwrap().scope,
         Scope::School {

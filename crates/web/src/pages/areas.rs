@@ -79,7 +79,7 @@ pub async fn area(
         }
         @if rows.is_empty() {
             // Empty because the places below are out of scope, or truly empty.
-            @if data::rows(computed, indicator, stage, child, &area, year).is_empty() {
+            @if data::below(computed, indicator, stage, &area, year).is_empty() {
                 p.muted { (t(lang, Msg::NoData)) }
             } @else {
                 p.muted #published-only { (t(lang, Msg::PublishedTotalOnly)) }

@@ -154,6 +154,9 @@ pub async fn upload(
                 @if total > SHOWN_ERRORS {
                     p.muted #errors-cut { (tf(lang, Msg::ErrorsCut, &[&grouped(SHOWN_ERRORS), &grouped(total)])) }
                 }
+                @if total > crate::reports::MAX_REPORT_ROWS {
+                    p.muted #report-cut { (tf(lang, Msg::ReportCut, &[&grouped(crate::reports::MAX_REPORT_ROWS)])) }
+                }
                 div.table-wrap { table.sortable #row-errors {
                     thead { tr { th { (t(lang, Msg::File)) } th { (t(lang, Msg::Row)) } th { (t(lang, Msg::Column)) } th { (t(lang, Msg::Message)) } } }
                     tbody { @for e in errors.iter().take(SHOWN_ERRORS) {

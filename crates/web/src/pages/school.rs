@@ -207,7 +207,8 @@ pub async fn school_unmasked(
     let actor = ctx.principal.username.clone();
     // What was seen, never who: no name, number or search text here.
     let detail = format!(
-        "学校 {code}，{} 学年，学生第 {} 页（{} 人{}）",
+        "学校 {}，{} 学年，学生第 {} 页（{} 人{}）",
+        shown.school,
         shown.year.0,
         shown.page + 1,
         shown.rows,
@@ -232,6 +233,7 @@ enum Shown {
 
 /// What a page showed, for the audit log.
 struct PageShown {
+    school: SchoolCode,
     year: SchoolYear,
     page: u64,
     rows: usize,
@@ -324,6 +326,7 @@ async fn show(
         p.muted { (year_label(lang, year)) " · " (t(lang, if shown == Shown::Unmasked { Msg::UnmaskedNotice } else { Msg::Masked })) }
     };
     let shown = PageShown {
+        school: s.code.clone(),
         year,
         page: page_no,
         rows: data.students.len(),
