@@ -147,6 +147,17 @@ fn schools_without_township(
     county: &AreaCode,
     year: SchoolYear,
 ) -> Vec<Row> {
+    // Usually there are none: a look at the places spares computing every
+    // school of the county on each drill-down (a third of its time).
+    let any = computed.years.iter().filter(|y| y.school_year == year).any(|y| {
+        y.level(Level::School)
+            .places
+            .iter()
+            .any(|p| p.township.is_none() && p.county.as_ref() == Some(county))
+    });
+    if !any {
+        return Vec::new();
+    }
     let query = Query {
         indicators: vec![indicator],
         years: vec![year],
