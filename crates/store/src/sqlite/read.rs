@@ -163,12 +163,25 @@ impl Store for SqliteStore {
         kind: PersonKind,
         people: &[(Option<SchoolYear>, &IdNumber)],
     ) -> Result<Vec<Option<StoredPerson>>> {
+        let (person, placement, person_column) = match kind {
+            PersonKind::Student => ("student", "enrolment", "student_id"),
+            PersonKind::Teacher => ("teacher", "teaching_post", "teacher_id"),
+        };
         // The placements' keys lead with the school year: one seek for a
         // given year, and for every year one seek per year held (`IN` over
-        // the few years the registry has), never a scan.
+        // the few years the table has), never a scan. The years themselves
+        // are found by skipping from one to the next along that key (a
+        // DISTINCT would read every row).
         let years: Vec<String> = self
             .conn
-            .prepare("SELECT school_year FROM registry_revision WHERE school_year > 0 ORDER BY 1")?
+            .prepare(&format!(
+                "WITH RECURSIVE y(v) AS (
+                     SELECT min(school_year) FROM {placement}
+                     UNION ALL
+                     SELECT (SELECT min(school_year) FROM {placement} WHERE school_year > v)
+                     FROM y WHERE v IS NOT NULL)
+                 SELECT v FROM y WHERE v IS NOT NULL"
+            ))?
             .query_map([], |r| r.get::<_, i64>(0))?
             .map(|y| y.map(|y| y.to_string()))
             .collect::<rusqlite::Result<_>>()?;
@@ -176,10 +189,6 @@ impl Store for SqliteStore {
             "NULL".to_owned()
         } else {
             years.join(", ")
-        };
-        let (person, placement, person_column) = match kind {
-            PersonKind::Student => ("student", "enrolment", "student_id"),
-            PersonKind::Teacher => ("teacher", "teaching_post", "teacher_id"),
         };
         let mut find = self.conn.prepare_cached(&format!(
             "SELECT id, name FROM {person} WHERE id_number = CAST(?1 AS TEXT)"

@@ -585,3 +585,58 @@ fn a_student_search_matches_the_masked_name_or_the_class() {
     assert_eq!(found("李小红"), 0);
     assert_eq!(found("%"), 0);
 }
+
+/// A person's placements are read from the placements themselves, every
+/// year or one, whatever else the database keeps (a database written before
+/// revisions were recorded has none).
+#[test]
+fn a_persons_placements_are_found_in_every_year_or_one() {
+    use crate::PersonKind;
+
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    let mut changes = one_class_of_two();
+    apply(&mut store, &changes, checked());
+    for (_, e) in &mut changes.students {
+        e.school_year = SchoolYear(2023);
+    }
+    for c in &mut changes.classes {
+        c.school_year = SchoolYear(2023);
+    }
+    apply(&mut store, &changes, checked());
+    store.conn.execute("DELETE FROM registry_revision", []).unwrap();
+
+    let id = &changes.students[0].0.id_number;
+    let unknown = IdNumber::compose(
+        "370102",
+        NaiveDate::from_ymd_opt(2016, 3, 1).unwrap(),
+        9,
+        Sex::Female,
+    );
+    let found = store
+        .stored_people(
+            PersonKind::Student,
+            &[
+                (None, id),
+                (Some(SchoolYear(2024)), id),
+                (Some(SchoolYear(2022)), id),
+                (None, &unknown),
+            ],
+        )
+        .unwrap();
+    let school = SchoolCode::parse("2370102001").unwrap();
+    let every = found[0].as_ref().unwrap();
+    assert_eq!(every.name, "李小红");
+    assert_eq!(
+        every.placements,
+        [
+            (SchoolYear(2023), school.clone()),
+            (SchoolYear(2024), school.clone())
+        ]
+    );
+    assert_eq!(
+        found[1].as_ref().unwrap().placements,
+        [(SchoolYear(2024), school)]
+    );
+    assert!(found[2].as_ref().unwrap().placements.is_empty());
+    assert!(found[3].is_none());
+}
