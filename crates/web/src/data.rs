@@ -6,7 +6,7 @@
 
 use access::Principal;
 use indicators::report::{self, Row};
-use indicators::{Computed, Indicator, Level, Query};
+use indicators::{Computed, Indicator, Level, Place, Query};
 use registry::{AreaCode, AreaLevel, SchoolYear, Stage};
 
 use crate::error::WebError;
@@ -35,6 +35,19 @@ pub fn rows(
     area: &AreaCode,
     year: SchoolYear,
 ) -> Vec<Row> {
+    rows_where(computed, indicator, stage, level, area, year, |_| true)
+}
+
+/// [`rows`] of the places `keep` accepts.
+fn rows_where(
+    computed: &Computed,
+    indicator: &'static Indicator,
+    stage: Option<Stage>,
+    level: Level,
+    area: &AreaCode,
+    year: SchoolYear,
+    keep: impl Fn(&Place) -> bool,
+) -> Vec<Row> {
     let query = Query {
         indicators: vec![indicator],
         years: vec![year],
@@ -45,7 +58,7 @@ pub fn rows(
     let values: Vec<_> = computed
         .values(&query)
         .into_iter()
-        .filter(|v| v.stage == stage)
+        .filter(|v| v.stage == stage && computed.place(v).is_some_and(&keep))
         .collect();
     report::rows(computed, &values, None)
 }
@@ -158,17 +171,7 @@ fn schools_without_township(
     if !any {
         return Vec::new();
     }
-    let query = Query {
-        indicators: vec![indicator],
-        years: vec![year],
-        within: Some(county.clone()),
-        levels: vec![Level::School],
-        by_grade: false,
-    };
-    let values: Vec<_> = computed
-        .values(&query)
-        .into_iter()
-        .filter(|v| v.stage == stage && computed.place(v).is_some_and(|p| p.township.is_none()))
-        .collect();
-    report::rows(computed, &values, None)
+    rows_where(computed, indicator, stage, Level::School, county, year, |p| {
+        p.township.is_none()
+    })
 }

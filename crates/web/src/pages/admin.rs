@@ -11,7 +11,7 @@ use crate::auth::Ctx;
 use crate::error::WebError;
 use crate::i18n::{t, tf, Msg};
 use crate::layout::{forbidden, page, role_label};
-use crate::pages::school::urlencode;
+use crate::pages::urlencode;
 use crate::state::AppState;
 
 #[derive(serde::Deserialize)]

@@ -154,3 +154,15 @@ pub fn visible(principal: &Principal, row: &Row) -> bool {
         }
     }
 }
+
+/// Percent-encodes a query value (the search box may hold anything).
+pub fn urlencode(text: &str) -> String {
+    let mut out = String::new();
+    for b in text.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}

@@ -15,7 +15,9 @@ use crate::auth::Ctx;
 use crate::error::WebError;
 use crate::i18n::{t, Lang, Msg, LANGS};
 use crate::layout::{forbidden, page};
-use crate::pages::{area_name, choose_year, grade_name, stage_name, vocab, year_label, year_select};
+use crate::pages::{
+    area_name, choose_year, grade_name, stage_name, urlencode, vocab, year_label, year_select,
+};
 use crate::state::{AppState, Indicators};
 
 pub const PAGE_SIZE: u64 = 50;
@@ -377,16 +379,4 @@ fn render_tables(data: &SchoolRecords, lang: Lang, large_min: u32) -> Markup {
 
 fn yes_no(ctx: &Ctx, flag: bool) -> &'static str {
     t(ctx.lang, if flag { Msg::Yes } else { Msg::No })
-}
-
-/// Percent-encodes a query value (the search box may hold anything).
-pub fn urlencode(text: &str) -> String {
-    let mut out = String::new();
-    for b in text.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
 }
