@@ -10,7 +10,7 @@ fn only_an_upload_may_send_a_large_body() {
     let csrf = hidden_csrf(&page.text()).unwrap();
     // Anonymous, and far more than any form needs.
     let padding = "x".repeat(1024 * 1024);
-    let resp = browser.post_form(
+    let status = browser.try_post_form(
         "/login",
         &[
             ("username", "demo-admin"),
@@ -18,7 +18,9 @@ fn only_an_upload_may_send_a_large_body() {
             ("csrf", &csrf),
         ],
     );
-    assert_eq!(resp.status, 413, "{}", resp.text());
+    // 413, or the connection cut mid-body after the 413 was sent (which
+    // side of that race the client sees depends on the machine's timing).
+    assert!(matches!(status, Some(413) | None), "{status:?}");
     assert_eq!(browser.cookie(accounts::SESSION_COOKIE), None);
 
     // An upload larger than any form is read whole: a dry run with its row errors.

@@ -386,6 +386,19 @@ impl Browser {
         self.send(self.http.post(self.url(path)).form(form))
     }
 
+    /// The status of a form post, or `None` when the server closed the
+    /// connection before the client had written the whole body (a server
+    /// refusing a body too large answers and hangs up without reading it).
+    pub fn try_post_form(&self, path: &str, form: &[(&str, &str)]) -> Option<u16> {
+        let request = self.http.post(self.url(path)).form(form);
+        let sent = self.runtime.block_on(async { request.send().await });
+        match sent {
+            Ok(response) => Some(response.status().as_u16()),
+            Err(e) if e.is_request() && !e.is_timeout() => None,
+            Err(e) => panic!("POST {path}: {e}"),
+        }
+    }
+
     /// An upload as the import page's form sends it.
     pub fn post_upload(&self, csrf: Option<&str>, file_name: &str, content: &str, commit: bool) -> Resp {
         let mut form = reqwest::multipart::Form::new();
