@@ -71,6 +71,9 @@ pub fn import(db: &Path, args: ImportArgs) -> anyhow::Result<ExitCode> {
         ImportOptions {
             dry_run: args.dry_run,
             scope: None,
+            user: actor(),
+            now: chrono::Utc::now(),
+            ..ImportOptions::default()
         },
         today,
         &mut |p| {

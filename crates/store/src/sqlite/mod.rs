@@ -7,6 +7,7 @@
 mod accounts;
 mod read;
 mod snapshot;
+mod transfer;
 mod write;
 
 use std::path::Path;
@@ -22,6 +23,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("../../migrations/sqlite/0002_snapshot_cache.sql")),
     (3, include_str!("../../migrations/sqlite/0003_accounts.sql")),
     (4, include_str!("../../migrations/sqlite/0004_school_pages.sql")),
+    (7, include_str!("../../migrations/sqlite/0007_transfers.sql")),
 ];
 
 /// One connection to the database file. `Send` (not `Sync`): share it
