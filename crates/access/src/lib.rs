@@ -469,4 +469,100 @@ mod tests {
         assert_eq!(Role::parse("市级管理员"), Ok(Role::CityAdmin));
         assert!(Role::parse("root").is_err());
     }
+
+    #[test]
+    fn only_the_releasing_side_decides_a_transfer_and_both_sides_see_it() {
+        let lixia = code("370102");
+        let licheng = code("370112");
+        let from = SchoolCode::parse("2370102001").unwrap();
+        let to = SchoolCode::parse("2370112001").unwrap();
+        let city = principal(Role::CityAdmin, Scope::City { city: code("3701") });
+        let analyst = principal(Role::CityAnalyst, Scope::City { city: code("3701") });
+        let releasing = principal(
+            Role::CountyOfficer,
+            Scope::County {
+                county: lixia.clone(),
+            },
+        );
+        let receiving = principal(
+            Role::CountyOfficer,
+            Scope::County {
+                county: licheng.clone(),
+            },
+        );
+        let releasing_school = principal(
+            Role::SchoolOfficer,
+            Scope::School {
+                school: from.clone(),
+                county: lixia.clone(),
+            },
+        );
+        let receiving_school = principal(
+            Role::SchoolOfficer,
+            Scope::School {
+                school: to.clone(),
+                county: licheng.clone(),
+            },
+        );
+        let bystander = principal(
+            Role::CountyOfficer,
+            Scope::County {
+                county: code("370103"),
+            },
+        );
+        let public = principal(Role::Public, Scope::City { city: code("3701") });
+        for (p, decides, sees) in [
+            (&city, true, true),
+            (&analyst, false, false),
+            (&releasing, true, true),
+            (&releasing_school, true, true),
+            (&receiving, false, true),
+            (&receiving_school, false, true),
+            (&bystander, false, false),
+            (&public, false, false),
+        ] {
+            assert_eq!(
+                p.can_decide_transfer(&from, &lixia),
+                decides,
+                "{:?} {:?}",
+                p.role,
+                p.scope
+            );
+            assert_eq!(
+                p.can_view_transfer((&from, &lixia), (&to, &licheng)),
+                sees,
+                "{:?}",
+                p.scope
+            );
+        }
+    }
+
+    #[test]
+    fn an_officer_holds_only_the_people_its_schools_hold_and_the_city_holds_all() {
+        let lixia = code("370102");
+        let mine = SchoolCode::parse("2370102001").unwrap();
+        let other = SchoolCode::parse("2370112001").unwrap();
+        let county = WriteScope::County(lixia.clone());
+        assert!(county.holds_person(&mine, &lixia));
+        assert!(!county.holds_person(&other, &code("370112")));
+        let school = WriteScope::School {
+            school: mine.clone(),
+            county: lixia.clone(),
+        };
+        assert!(school.holds_person(&mine, &lixia));
+        assert!(!school.holds_person(&SchoolCode::parse("2370102002").unwrap(), &lixia));
+        let city = WriteScope::City(code("3701"));
+        assert!(city.holds_person(&other, &code("370112")) && city.moves_people_directly());
+        // The city moves a school between its counties, never out of the city.
+        assert_eq!(city.school_refusal(&other, &lixia, Some(&code("370112"))), None);
+        assert!(city
+            .school_refusal(&other, &code("370202"), Some(&code("370112")))
+            .is_some());
+        assert!(county
+            .school_refusal(&mine, &code("370112"), Some(&lixia))
+            .is_some());
+        // The public and the analyst import nothing.
+        let analyst = principal(Role::CityAnalyst, Scope::City { city: code("3701") });
+        assert_eq!(analyst.write_scope(), None);
+    }
 }

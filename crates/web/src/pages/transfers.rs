@@ -212,6 +212,14 @@ pub async fn decide(
     if !ctx.principal.can_view_transfers() {
         return Err(forbidden(&ctx));
     }
+    let request = state.with_store(move |s| s.transfer(id)).await?;
+    let allowed = request.as_ref().is_some_and(|r| {
+        ctx.principal
+            .can_decide_transfer(&r.request.from.school, &r.request.from_county)
+    });
+    if !allowed {
+        return Err(forbidden(&ctx));
+    }
     let decision = match form.decision.as_str() {
         "approve" => TransferDecision::Approve,
         "refuse" => {
@@ -225,14 +233,6 @@ pub async fn decide(
         }
         _ => return Err(WebError::BadRequest(t(ctx.lang, Msg::BadRequest).to_owned())),
     };
-    let request = state.with_store(move |s| s.transfer(id)).await?;
-    let allowed = request.as_ref().is_some_and(|r| {
-        ctx.principal
-            .can_decide_transfer(&r.request.from.school, &r.request.from_county)
-    });
-    if !allowed {
-        return Err(forbidden(&ctx));
-    }
     let actor = ctx.principal.username.clone();
     let approve = decision == TransferDecision::Approve;
     let outcome = state
