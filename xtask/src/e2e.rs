@@ -174,8 +174,21 @@ fn prepare_transfer(edugov: &Path, db: &Path, work: &Path) -> anyhow::Result<Pat
     let mut add = Command::new(edugov)
         .arg("--db")
         .arg(db)
-        .args(["user", "add", "--username", LIXIA_OFFICER[0], "--role", "county_officer"])
-        .args(["--scope", "370102", "--display-name", "历下区数据员", "--password-stdin"])
+        .args([
+            "user",
+            "add",
+            "--username",
+            LIXIA_OFFICER[0],
+            "--role",
+            "county_officer",
+        ])
+        .args([
+            "--scope",
+            "370102",
+            "--display-name",
+            "历下区数据员",
+            "--password-stdin",
+        ])
         .stdin(Stdio::piped())
         .spawn()
         .context("edugov user add")?;

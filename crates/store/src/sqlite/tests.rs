@@ -757,7 +757,7 @@ mod transfers {
             sizes(&store),
             [("2370102001".to_owned(), 1), ("2370112002".to_owned(), 2)]
         );
-        assert_eq!(audit_actions(&store), ["transfer_approve"]);
+        assert_eq!(audit_actions(&store), ["transfer_request", "transfer_approve"]);
         let decided = store.transfer(pending[0].id).unwrap().unwrap();
         assert_eq!(decided.status, TransferStatus::Approved);
         assert_eq!(decided.decided_by.as_deref(), Some("lixia"));
@@ -768,7 +768,7 @@ mod transfers {
                 .unwrap(),
             DecideOutcome::NotPending
         );
-        assert_eq!(audit_actions(&store).len(), 1);
+        assert_eq!(audit_actions(&store).len(), 2);
     }
 
     #[test]
@@ -788,7 +788,7 @@ mod transfers {
             sizes(&store),
             [("2370102001".to_owned(), 2), ("2370112002".to_owned(), 1)]
         );
-        assert_eq!(audit_actions(&store), ["transfer_refuse"]);
+        assert_eq!(audit_actions(&store), ["transfer_request", "transfer_refuse"]);
         assert_eq!(store.pending_transfers_by("licheng").unwrap(), 0);
     }
 
@@ -815,7 +815,7 @@ mod transfers {
             store.transfer(1).unwrap().unwrap().status,
             TransferStatus::Pending
         );
-        assert!(audit_actions(&store).is_empty());
+        assert_eq!(audit_actions(&store), ["transfer_request"]);
     }
 
     #[test]
@@ -832,5 +832,9 @@ mod transfers {
             .unwrap();
         assert!(matches!(outcome, ApplyOutcome::Rejected(_)));
         assert_eq!(store.pending_transfers_by("licheng").unwrap(), 0);
+        assert!(
+            audit_actions(&store).is_empty(),
+            "the filing's audit line went with it"
+        );
     }
 }

@@ -54,6 +54,7 @@ pub(super) fn file_transfers(tx: &Transaction<'_>, transfers: &[NewTransfer]) ->
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
                  ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
     )?;
+    let mut audit = tx.prepare_cached("INSERT INTO audit_log (actor, action, detail) VALUES (?1, ?2, ?3)")?;
     for t in transfers {
         let row = &t.row;
         let common = (
@@ -132,6 +133,18 @@ pub(super) fn file_transfers(tx: &Transaction<'_>, transfers: &[NewTransfer]) ->
                 t.from.grade.map(|g| g.0),
             ])?,
         };
+        // Every step of a transfer is in the audit log, filing included;
+        // the detail names schools, never the person.
+        let detail = format!(
+            "{} #{}：{} → {}，{} 学年（{}）",
+            row.kind().request_label_zh(),
+            tx.last_insert_rowid(),
+            t.from.school,
+            row.school(),
+            row.school_year().0,
+            t.source
+        );
+        audit.execute(params![t.requested_by, "transfer_request", detail])?;
     }
     Ok(())
 }

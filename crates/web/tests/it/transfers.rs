@@ -162,4 +162,5 @@ fn an_officers_row_for_another_countys_pupil_is_a_request_until_the_releasing_of
         "{actions:?}"
     );
     assert!(actions.iter().any(|a| a == "import"), "{actions:?}");
+    assert!(actions.iter().any(|a| a == "transfer_request"), "{actions:?}");
 }
