@@ -108,6 +108,7 @@ fn a_dry_run_checks_everything_and_writes_nothing() {
         ImportOptions {
             dry_run: true,
             scope: None,
+            audit_actor: None,
         },
     );
     assert!(outcome.errors.is_empty());
@@ -236,6 +237,7 @@ fn an_officers_import_is_held_to_its_scope() {
         ImportOptions {
             dry_run: false,
             scope: Some(other_county),
+            audit_actor: None,
         },
     );
     assert_eq!(outcome.errors.len(), 3, "{}", errors(&outcome));
@@ -254,6 +256,7 @@ fn an_officers_import_is_held_to_its_scope() {
         ImportOptions {
             dry_run: true,
             scope: Some(own),
+            audit_actor: None,
         },
     );
     assert!(outcome.errors.is_empty(), "{}", errors(&outcome));
@@ -272,6 +275,7 @@ fn an_officers_import_is_held_to_its_scope() {
         ImportOptions {
             dry_run: false,
             scope: Some(one_school),
+            audit_actor: None,
         },
     );
     assert_eq!(outcome.errors.len(), 1, "{}", errors(&outcome));
@@ -301,6 +305,7 @@ fn an_officer_cannot_take_over_another_countys_school_or_people() {
     let officer = |county: &str| ImportOptions {
         dry_run: false,
         scope: Some(WriteScope::County(AreaCode::parse(county).unwrap())),
+        audit_actor: None,
     };
 
     // 历城区's officer claims 历下区's school by giving it county 370112.
@@ -324,6 +329,7 @@ fn an_officer_cannot_take_over_another_countys_school_or_people() {
             school: SchoolCode::parse("3737010001").unwrap(),
             county: AreaCode::parse("370102").unwrap(),
         }),
+        audit_actor: None,
     };
     for options in [officer("370102"), own_school] {
         let outcome = import_with(&mut store, &path, options);
@@ -405,6 +411,7 @@ fn an_officer_cannot_take_over_another_countys_school_or_people() {
             school: SchoolCode::parse("3737010009").unwrap(),
             county: AreaCode::parse("370102").unwrap(),
         }),
+        audit_actor: None,
     };
     let elsewhere = licheng_school.replace("3737011201,历城实验小学", "3737010009,新建小学");
     let outcome = import_with(&mut store, &write(dir.path(), "新校.csv", &elsewhere), new_school);
@@ -429,4 +436,52 @@ fn an_officer_cannot_take_over_another_countys_school_or_people() {
         },
     );
     assert!(outcome.errors.is_empty(), "{}", errors(&outcome));
+}
+
+/// The import's audit line is written by the store with the data (issue
+/// 10, point 10): a committed import has exactly one, a dry run or an
+/// import the store rejects (a class size that disagrees with its roster,
+/// found only inside the transaction) has none and changes nothing.
+#[test]
+fn an_imports_audit_line_exists_if_and_only_if_the_import_committed() {
+    use store::accounts::{AccountStore, AuditQuery};
+    let (mut store, dir) = loaded_store();
+    let audited = |dry_run| ImportOptions {
+        dry_run,
+        scope: None,
+        audit_actor: Some("zhang".to_owned()),
+    };
+    let lines = |store: &store::SqliteStore| -> Vec<String> {
+        let page = store
+            .audit_log(&AuditQuery {
+                action: Some(store::AuditAction::Import),
+                limit: 10,
+                ..AuditQuery::default()
+            })
+            .unwrap();
+        page.entries
+            .into_iter()
+            .map(|e| format!("{} {}", e.actor, e.detail))
+            .collect()
+    };
+    let before = snapshot(&store);
+
+    let wrong = write(
+        dir.path(),
+        "班级.csv",
+        &CLASSES_CSV.replace("一年级,1班,2", "一年级,1班,3"),
+    );
+    let outcome = import_with(&mut store, &wrong, audited(false));
+    assert!(errors(&outcome).contains("申报班额 3 人，名单中有 2 名学生"));
+    assert_eq!(snapshot(&store), before);
+    assert!(lines(&store).is_empty());
+
+    let schools = write(dir.path(), "学校.csv", SCHOOLS_CSV);
+    let outcome = import_with(&mut store, &schools, audited(true));
+    assert!(outcome.errors.is_empty());
+    assert!(lines(&store).is_empty());
+
+    let outcome = import_with(&mut store, &schools, audited(false));
+    assert!(outcome.errors.is_empty());
+    assert_eq!(lines(&store), ["zhang 学校.csv：3 行"]);
 }

@@ -118,28 +118,39 @@ pub async fn upload(
     let scope = write_scope(&ctx);
     let actor = ctx.principal.username.clone();
     let outcome = state
-        .blocking(move |s| -> Result<import_export::ImportOutcome, String> {
-            let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        .blocking(move |s| {
+            let dir = tempfile::tempdir().map_err(|e| WebError::Internal(e.to_string()))?;
             let path = dir.path().join(&base);
-            std::fs::write(&path, &bytes).map_err(|e| e.to_string())?;
+            std::fs::write(&path, &bytes).map_err(|e| WebError::Internal(e.to_string()))?;
             let options = import_export::ImportOptions {
                 dry_run: !commit,
                 scope,
+                // Written by the store with the data, in one transaction.
+                audit_actor: Some(actor),
             };
-            let outcome =
-                import_export::import(s, &path, options, chrono::Local::now().date_naive(), &mut |_| {})
-                    .map_err(|e| e.to_string())?;
-            if !outcome.dry_run && outcome.errors.is_empty() {
-                use store::Store;
-                s.audit(&actor, "import", &format!("{base}：{} 行", outcome.rows))
-                    .map_err(|e| e.to_string())?;
-            }
-            Ok(outcome)
+            Ok::<_, WebError>(import_export::import(
+                s,
+                &path,
+                options,
+                chrono::Local::now().date_naive(),
+                &mut |_| {},
+            ))
         })
-        .await?;
+        .await??;
     let lang = ctx.lang;
     let result = match outcome {
-        Err(message) => html! { p.error #import-result { (message) } },
+        // The database failed (busy behind another import, or worse): the
+        // form again with the status and the user's words, never the raw
+        // error, and nothing was written.
+        Err(import_export::ImportError::Store { source, .. }) => {
+            let failure = crate::error::StoreFailure::of(&source);
+            let mut response =
+                form_page(&ctx, html! { p.error #import-result { (t(lang, failure.msg)) } }).into_response();
+            failure.apply(&mut response);
+            return Ok(response);
+        }
+        // The file itself cannot be read: its message names the file.
+        Err(error) => html! { p.error #import-result { (error) } },
         Ok(outcome) if !outcome.errors.is_empty() => {
             let errors = Arc::new(outcome.errors);
             let id = crate::auth::random_token()?;
