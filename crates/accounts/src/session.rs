@@ -132,7 +132,7 @@ pub fn login<S: AccountStore>(
             store.record_audit(
                 now,
                 &key,
-                "user.login_locked",
+                store::AuditAction::UserLoginLocked,
                 &format!("连续 {} 次登录失败", policy.max_failures),
             )?;
             return Err(throttled(until, now));
@@ -155,7 +155,7 @@ pub fn login<S: AccountStore>(
         created_at: now,
         expires_at,
     })?;
-    store.record_audit(now, &user.username, "user.login", "")?;
+    store.record_audit(now, &user.username, store::AuditAction::UserLogin, "")?;
     Ok(LoginSession {
         token: URL_SAFE_NO_PAD.encode(token),
         csrf_token,
@@ -232,7 +232,7 @@ pub fn logout<S: AccountStore>(store: &mut S, token: &str, now: DateTime<Utc>) -
     let user = store.session(&hash, now)?.map(|s| s.user.username);
     let ended = store.delete_session(&hash)?;
     if let (true, Some(username)) = (ended, user) {
-        store.record_audit(now, &username, "user.logout", "")?;
+        store.record_audit(now, &username, store::AuditAction::UserLogout, "")?;
     }
     Ok(ended)
 }

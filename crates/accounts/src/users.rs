@@ -111,7 +111,7 @@ pub fn add_user<S: AccountStore>(
     store.record_audit(
         now,
         actor,
-        "user.add",
+        store::AuditAction::UserAdd,
         &format!("{username}（{}，{}）", user.role.label_zh(), scope_code(&scope)),
     )?;
     Ok(id)
@@ -130,7 +130,7 @@ pub fn set_password<S: AccountStore>(
     let password_hash = hash_password(password)?;
     store.set_password_hash(user.id, &password_hash, now)?;
     store.delete_user_sessions(user.id)?;
-    store.record_audit(now, actor, "user.passwd", &user.username)?;
+    store.record_audit(now, actor, store::AuditAction::UserPasswd, &user.username)?;
     Ok(())
 }
 
@@ -148,7 +148,11 @@ pub fn set_active<S: AccountStore>(
     if !active {
         store.delete_user_sessions(user.id)?;
     }
-    let action = if active { "user.enable" } else { "user.disable" };
+    let action = if active {
+        store::AuditAction::UserEnable
+    } else {
+        store::AuditAction::UserDisable
+    };
     store.record_audit(now, actor, action, &user.username)?;
     Ok(())
 }

@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use anyhow::{anyhow, Context};
 use registry::{ChangeSet, SchoolYear};
-use store::{ApplyOptions, ApplyOutcome, Store};
+use store::{ApplyOptions, ApplyOutcome, AuditAction, AuditLine, Store};
 
 #[derive(clap::Args)]
 pub struct DemoArgs {
@@ -41,6 +41,20 @@ pub fn run(db: &Path, args: DemoArgs) -> anyhow::Result<ExitCode> {
         db.display()
     );
 
+    // The audit line goes with the last year's write: it exists if and
+    // only if the whole city was written.
+    let (actor, detail) = (
+        crate::files::actor(),
+        format!("scale={} seed={}", args.scale, args.seed),
+    );
+    let options = |year: SchoolYear| ApplyOptions {
+        audit: (Some(&year) == years.last()).then(|| AuditLine {
+            actor: &actor,
+            action: AuditAction::Demo,
+            detail: &detail,
+        }),
+        ..ApplyOptions::default()
+    };
     let (sender, receiver) = mpsc::sync_channel::<(SchoolYear, ChangeSet)>(1);
     std::thread::scope(|scope| -> anyhow::Result<()> {
         let city = &city;
@@ -55,9 +69,7 @@ pub fn run(db: &Path, args: DemoArgs) -> anyhow::Result<ExitCode> {
         for (year, changes) in receiver {
             let bar = crate::progress::bar(changes.len() as u64, &year.to_string());
             let outcome = store
-                .apply(&changes, ApplyOptions::default(), &mut |done, _| {
-                    bar.set_position(done)
-                })
+                .apply(&changes, options(year), &mut |done, _| bar.set_position(done))
                 .with_context(|| format!("写入 {} 失败", year.label_zh()))?;
             bar.finish_and_clear();
             match outcome {
@@ -75,11 +87,6 @@ pub fn run(db: &Path, args: DemoArgs) -> anyhow::Result<ExitCode> {
         }
         Ok(())
     })?;
-    store.audit(
-        &crate::files::actor(),
-        "demo",
-        &format!("scale={} seed={}", args.scale, args.seed),
-    )?;
     eprintln!("完成：{:.1} 秒", started.elapsed().as_secs_f64());
     if let Some(latest) = years.last() {
         crate::summary::print_summary(&store, *latest)?;

@@ -9,7 +9,7 @@ use std::time::Instant;
 use anyhow::{bail, Context};
 use import_export::{Entity, Format, ImportOptions, PersonalData};
 use registry::SchoolYear;
-use store::Store;
+use store::{AuditAction, Store};
 
 /// Errors printed on screen; the rest are in the error file.
 const SHOWN_ERRORS: usize = 30;
@@ -72,6 +72,7 @@ pub fn import(db: &Path, args: ImportArgs) -> anyhow::Result<ExitCode> {
             dry_run: args.dry_run,
             scope: None,
             user: actor(),
+            audit: true,
             now: chrono::Utc::now(),
             ..ImportOptions::default()
         },
@@ -113,13 +114,6 @@ pub fn import(db: &Path, args: ImportArgs) -> anyhow::Result<ExitCode> {
         outcome.rows,
         started.elapsed().as_secs_f64()
     );
-    if !args.dry_run {
-        store.audit(
-            &actor(),
-            "import",
-            &format!("{} rows from {}", outcome.rows, file),
-        )?;
-    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -157,14 +151,17 @@ pub fn export(db: &Path, args: ExportArgs) -> anyhow::Result<ExitCode> {
         PathBuf::from(format!("{}{suffix}.{extension}", entity.label_zh()))
     });
     let started = Instant::now();
-    let rows = import_export::export(&store, entity, year, format, &path, personal_data)?;
+    // Recorded before the file is written: an unmasked export that then
+    // fails half-way has still put personal data on this disk.
     if matches!(personal_data, PersonalData::Clear) {
+        let year = shown_year.map(|y| y.0.to_string()).unwrap_or_default();
         store.audit(
             &actor(),
-            "export_unmasked",
-            &format!("{} {:?} → {}", entity.code(), shown_year, path.display()),
+            AuditAction::ExportUnmasked,
+            &format!("{} {year} → {}", entity.code(), path.display()),
         )?;
     }
+    let rows = import_export::export(&store, entity, year, format, &path, personal_data)?;
     eprintln!(
         "已导出 {rows} 行{}到 {}（{:.1} 秒）",
         entity.label_zh(),

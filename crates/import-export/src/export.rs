@@ -544,8 +544,8 @@ mod tests {
 
     fn apply(store: &mut SqliteStore, changes: &ChangeSet) {
         let options = ApplyOptions {
-            dry_run: false,
             check_class_sizes: true,
+            ..ApplyOptions::default()
         };
         let outcome = store.apply(changes, options, &mut |_, _| {}).unwrap();
         assert!(matches!(outcome, ApplyOutcome::Committed(_)), "{outcome:?}");

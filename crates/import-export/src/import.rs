@@ -9,7 +9,7 @@ use std::sync::mpsc;
 
 pub use access::WriteScope;
 use chrono::{DateTime, NaiveDate, Utc};
-use store::{ApplyCounts, ApplyOptions, ApplyOutcome, Store};
+use store::{ApplyCounts, ApplyOptions, ApplyOutcome, AuditAction, AuditLine, Store};
 
 use crate::entity::Entity;
 use crate::errors::{file_label, ImportError, RowError};
@@ -27,8 +27,14 @@ pub struct ImportOptions {
     /// error, so nothing of the file is written; a row for a person held
     /// outside it becomes a transfer request.
     pub scope: Option<WriteScope>,
-    /// Who imports: transfer requests are filed in this name.
+    /// Who imports: transfer requests are filed in this name, and with
+    /// `audit` the import's audit line.
     pub user: String,
+    /// Write the import's audit line (`import`: the file, its rows, the
+    /// requests filed) in the store's own transaction, so that it exists if
+    /// and only if the data was written (issue 10, point 10). A dry run
+    /// writes none.
+    pub audit: bool,
     /// When: transfer requests are stamped with it.
     pub now: DateTime<Utc>,
     /// Bounds on transfer requests (probing a registry by importing other
@@ -42,6 +48,7 @@ impl Default for ImportOptions {
             dry_run: false,
             scope: None,
             user: String::new(),
+            audit: false,
             now: DateTime::<Utc>::UNIX_EPOCH,
             transfer_limits: TransferLimits::default(),
         }
@@ -235,9 +242,18 @@ pub fn import(
         done: 0,
         total: rows_to_write,
     });
+    let detail = match transfers.len() {
+        0 => format!("{file}：{} 行", outcome.rows),
+        n => format!("{file}：{} 行，其中 {n} 行转为转学申请", outcome.rows),
+    };
     let apply_options = ApplyOptions {
         dry_run: options.dry_run,
         check_class_sizes: true,
+        audit: options.audit.then(|| AuditLine {
+            actor: &options.user,
+            action: AuditAction::Import,
+            detail: &detail,
+        }),
     };
     let applied = store
         .apply_with_transfers(

@@ -99,6 +99,9 @@ pub struct AuditEntry {
     pub id: i64,
     pub at: DateTime<Utc>,
     pub actor: String,
+    /// The stored code: an [`AuditAction`](crate::AuditAction) code
+    /// ([`AuditAction::from_code`](crate::AuditAction::from_code)), or one this
+    /// build does not know, kept as stored.
     pub action: String,
     pub detail: String,
 }
@@ -108,7 +111,7 @@ pub struct AuditEntry {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct AuditQuery<'a> {
     pub actor: Option<&'a str>,
-    pub action: Option<&'a str>,
+    pub action: Option<crate::AuditAction>,
     pub offset: u64,
     pub limit: u64,
 }
@@ -161,7 +164,13 @@ pub trait AccountStore {
 
     /// Writes an audit line at a given time (what [`Store::audit`](crate::Store::audit)
     /// does with the database's clock). `detail` never holds a secret or personal data.
-    fn record_audit(&mut self, at: DateTime<Utc>, actor: &str, action: &str, detail: &str) -> Result<()>;
+    fn record_audit(
+        &mut self,
+        at: DateTime<Utc>,
+        actor: &str,
+        action: crate::AuditAction,
+        detail: &str,
+    ) -> Result<()>;
     /// Reads the audit log, newest first.
     fn audit_log(&self, query: &AuditQuery<'_>) -> Result<AuditPage>;
 }

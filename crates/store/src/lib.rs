@@ -22,9 +22,11 @@ use registry::{
 };
 
 pub mod accounts;
+pub mod audit;
 pub mod sqlite;
 
 pub use accounts::AccountStore;
+pub use audit::{AuditAction, AuditLine};
 pub use sqlite::SqliteStore;
 
 #[derive(Debug, thiserror::Error)]
@@ -46,16 +48,33 @@ pub enum StoreError {
     Duplicate(String),
 }
 
+impl StoreError {
+    /// Whether the database was busy (another connection held the write
+    /// lock past the busy timeout): the same request can succeed later, so
+    /// the web answers 503 with `Retry-After` rather than 500.
+    pub fn is_busy(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _))
+                if matches!(e.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+        )
+    }
+}
+
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 #[derive(Debug, Clone, Copy, Default)]
-pub struct ApplyOptions {
+pub struct ApplyOptions<'a> {
     /// Validate everything, including checks that need the stored data, then
     /// roll back.
     pub dry_run: bool,
     /// Compare each touched class's declared size with the students enrolled
     /// in it after the change; any difference rejects the whole change.
     pub check_class_sizes: bool,
+    /// An audit line written in the change's own transaction: it exists if
+    /// and only if the change committed (a rejected change, a failure and a
+    /// dry run, which rolls back, leave none).
+    pub audit: Option<AuditLine<'a>>,
 }
 
 /// A class whose declared size differs from the students listed in it.
@@ -240,7 +259,7 @@ pub trait Store {
     fn apply(
         &mut self,
         changes: &ChangeSet,
-        options: ApplyOptions,
+        options: ApplyOptions<'_>,
         progress: Progress<'_>,
     ) -> Result<ApplyOutcome>;
 
@@ -343,7 +362,9 @@ pub trait Store {
 
     /// Records who did what: every change and every view of unmasked personal
     /// data. `detail` must never hold personal data itself.
-    fn audit(&mut self, actor: &str, action: &str, detail: &str) -> Result<()>;
+    /// A change to the registry audits itself with [`ApplyOptions::audit`],
+    /// in its own transaction; this is for what is not such a change.
+    fn audit(&mut self, actor: &str, action: AuditAction, detail: &str) -> Result<()>;
 
     /// Counts by county and stage (`stage: None` rows are county totals).
     fn summary(&self, year: SchoolYear) -> Result<Vec<SummaryRow>>;

@@ -6,6 +6,11 @@
 //! extractor, a helper), so its answer carries what it means
 //! ([`ErrorText`]) and [`localise`], which has the request, writes the text
 //! in the request's language.
+//!
+//! A database error never reaches the user as its raw text: a busy
+//! database (another write held the lock past the wait) is 503 with
+//! `Retry-After` — the same request can succeed later — and anything else
+//! 500 ([`StoreFailure`]).
 
 use axum::body::Body;
 use axum::extract::Request;
@@ -29,9 +34,57 @@ pub enum WebError {
     Forbidden(String),
     #[error(transparent)]
     State(#[from] StateError),
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
     /// A failure of ours (database, random source) met inside a domain call.
     #[error("{0}")]
     Internal(String),
+}
+
+/// How a failure of the store is answered: its status, what the user is
+/// told, and when to retry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoreFailure {
+    pub status: StatusCode,
+    pub msg: Msg,
+    /// Seconds, for `Retry-After`.
+    pub retry_after: Option<u32>,
+}
+
+/// Seconds a client is told to wait when the database is busy: a write
+/// waits for another up to minutes ([`store`] takes the lock IMMEDIATE), so
+/// busy means a long write is running.
+const BUSY_RETRY_AFTER: u32 = 30;
+
+impl StoreFailure {
+    /// Logs the error (store errors name tables and codes, never people)
+    /// and says how to answer it.
+    pub fn of(error: &store::StoreError) -> StoreFailure {
+        if error.is_busy() {
+            tracing::warn!(error = %error, "database busy");
+            StoreFailure {
+                status: StatusCode::SERVICE_UNAVAILABLE,
+                msg: Msg::DatabaseBusy,
+                retry_after: Some(BUSY_RETRY_AFTER),
+            }
+        } else {
+            tracing::error!(error = %error, "request failed in the store");
+            StoreFailure {
+                status: StatusCode::INTERNAL_SERVER_ERROR,
+                msg: Msg::ServerError,
+                retry_after: None,
+            }
+        }
+    }
+
+    /// Sets the status and `Retry-After` on an answer (a page that shows
+    /// the failure in place, such as the import form).
+    pub fn apply(&self, response: &mut Response) {
+        *response.status_mut() = self.status;
+        if let Some(seconds) = self.retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, seconds.into());
+        }
+    }
 }
 
 /// What an error answer says, before it is put in a language.
@@ -64,21 +117,38 @@ impl IntoResponse for WebError {
             WebError::Forbidden(page) => {
                 return (StatusCode::FORBIDDEN, axum::response::Html(page)).into_response();
             }
+            WebError::State(StateError::Store(error)) | WebError::Store(error) => {
+                let failure = StoreFailure::of(&error);
+                let mut response = text_answer(
+                    failure.status,
+                    ErrorText {
+                        msg: failure.msg,
+                        detail: None,
+                    },
+                );
+                failure.apply(&mut response);
+                return response;
+            }
             error @ (WebError::State(_) | WebError::Internal(_)) => {
                 tracing::error!(error = %error, "request failed");
                 (StatusCode::INTERNAL_SERVER_ERROR, Msg::ServerError, None)
             }
         };
-        let text = ErrorText { msg, detail };
-        let mut response = (
-            status,
-            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-            text.render(Lang::default()),
-        )
-            .into_response();
-        response.extensions_mut().insert(text);
-        response
+        text_answer(status, ErrorText { msg, detail })
     }
+}
+
+/// A plain-text error answer, in the default language until [`localise`]
+/// rewrites it.
+fn text_answer(status: StatusCode, text: ErrorText) -> Response {
+    let mut response = (
+        status,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        text.render(Lang::default()),
+    )
+        .into_response();
+    response.extensions_mut().insert(text);
+    response
 }
 
 /// Writes an error answer in the request's language (the language cookie,
@@ -93,4 +163,44 @@ pub async fn localise(request: Request, next: Next) -> Response {
         }
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sqlite_error(code: std::ffi::c_int) -> store::StoreError {
+        store::StoreError::Sqlite(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(code),
+            None,
+        ))
+    }
+
+    #[test]
+    fn a_busy_database_is_503_with_retry_after_and_no_raw_message() {
+        // 517 = SQLITE_BUSY_SNAPSHOT, what two imports at once met.
+        for code in [rusqlite::ffi::SQLITE_BUSY, 517, rusqlite::ffi::SQLITE_LOCKED] {
+            let response = WebError::Store(sqlite_error(code)).into_response();
+            assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+            assert_eq!(response.headers()[header::RETRY_AFTER], "30");
+            let text = response
+                .extensions()
+                .get::<ErrorText>()
+                .map(|t| t.render(Lang::En));
+            assert_eq!(text.as_deref(), Some(t(Lang::En, Msg::DatabaseBusy)));
+        }
+    }
+
+    #[test]
+    fn any_other_store_error_is_500_in_the_users_words() {
+        let error = StateError::Store(sqlite_error(rusqlite::ffi::SQLITE_CORRUPT));
+        let response = WebError::State(error).into_response();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(response.headers().get(header::RETRY_AFTER).is_none());
+        let text = response
+            .extensions()
+            .get::<ErrorText>()
+            .map(|t| t.render(Lang::Zh));
+        assert_eq!(text.as_deref(), Some(t(Lang::Zh, Msg::ServerError)));
+    }
 }

@@ -170,6 +170,8 @@ messages! {
     Time => "时间", "Time";
     Actor => "操作人", "Actor";
     Action => "操作", "Action";
+    AllActions => "全部操作", "All actions";
+    DatabaseBusy => "数据库正忙（另一项导入正在写入），请稍后重试", "The database is busy (another import is writing); please try again shortly";
     Detail => "详情", "Detail";
     NoData => "暂无数据", "No data";
     PublishedTotalOnly => "下级地区和学校的数据只向本地区的负责人员开放，这里显示的是公开的汇总数据。", "The places and schools below are shown to this area's own officers only; this is the published total.";

@@ -67,7 +67,7 @@ fn a_login_opens_a_session_that_the_cookie_finds() {
     assert_eq!(found.principal, session.principal);
     assert!(verify_csrf(&found.csrf_token, &session.csrf_token));
     assert!(!format!("{found:?}").contains(&found.csrf_token));
-    assert_eq!(actions(&store), ["cli user.add", "admin user.login"]);
+    assert_eq!(actions(&store), ["cli user_add", "admin user_login"]);
 }
 
 #[test]
@@ -139,7 +139,7 @@ fn five_failures_in_fifteen_minutes_lock_the_username_for_fifteen_minutes() {
     // After the lockout the right password works and clears the count.
     login(&mut store, &policy, "admin", PASSWORD, t(29)).unwrap();
     assert!(store.login_failures_since("admin", t(0)).unwrap().is_empty());
-    assert!(actions(&store).contains(&"admin user.login_locked".to_owned()));
+    assert!(actions(&store).contains(&"admin user_login_locked".to_owned()));
 }
 
 #[test]
@@ -228,7 +228,7 @@ fn logout_invalidates_the_cookie_for_good() {
     assert!(principal(&mut store, &policy, &other.token, t(2))
         .unwrap()
         .is_some());
-    assert!(actions(&store).contains(&"admin user.logout".to_owned()));
+    assert!(actions(&store).contains(&"admin user_logout".to_owned()));
 }
 
 #[test]

@@ -86,7 +86,7 @@ fn a_user_is_added_listed_and_audited_without_secrets() {
         .unwrap();
     assert_eq!(log.entries.len(), 1);
     let entry = &log.entries[0];
-    assert_eq!((entry.actor.as_str(), entry.action.as_str()), ("cli", "user.add"));
+    assert_eq!((entry.actor.as_str(), entry.action.as_str()), ("cli", "user_add"));
     assert_eq!(entry.detail, "admin（市级管理员，3701）");
     assert!(!entry.detail.contains("long-enough") && !entry.detail.contains("argon2"));
     assert!(!format!("{:?}", new_user("x", Role::CityAdmin, city())).contains("long-enough"));

@@ -507,3 +507,53 @@ fn an_officer_cannot_take_over_another_countys_school_or_people() {
     );
     assert!(outcome.errors.is_empty(), "{}", errors(&outcome));
 }
+
+/// The import's audit line is written by the store with the data (issue
+/// 10, point 10): a committed import has exactly one, a dry run or an
+/// import the store rejects (a class size that disagrees with its roster,
+/// found only inside the transaction) has none and changes nothing.
+#[test]
+fn an_imports_audit_line_exists_if_and_only_if_the_import_committed() {
+    use store::accounts::{AccountStore, AuditQuery};
+    let (mut store, dir) = loaded_store();
+    let audited = |dry_run| ImportOptions {
+        dry_run,
+        scope: None,
+        user: "zhang".to_owned(),
+        audit: true,
+        ..ImportOptions::default()
+    };
+    let lines = |store: &store::SqliteStore| -> Vec<String> {
+        let page = store
+            .audit_log(&AuditQuery {
+                action: Some(store::AuditAction::Import),
+                limit: 10,
+                ..AuditQuery::default()
+            })
+            .unwrap();
+        page.entries
+            .into_iter()
+            .map(|e| format!("{} {}", e.actor, e.detail))
+            .collect()
+    };
+    let before = snapshot(&store);
+
+    let wrong = write(
+        dir.path(),
+        "班级.csv",
+        &CLASSES_CSV.replace("一年级,1班,2", "一年级,1班,3"),
+    );
+    let outcome = import_with(&mut store, &wrong, audited(false));
+    assert!(errors(&outcome).contains("申报班额 3 人，名单中有 2 名学生"));
+    assert_eq!(snapshot(&store), before);
+    assert!(lines(&store).is_empty());
+
+    let schools = write(dir.path(), "学校.csv", SCHOOLS_CSV);
+    let outcome = import_with(&mut store, &schools, audited(true));
+    assert!(outcome.errors.is_empty());
+    assert!(lines(&store).is_empty());
+
+    let outcome = import_with(&mut store, &schools, audited(false));
+    assert!(outcome.errors.is_empty());
+    assert_eq!(lines(&store), ["zhang 学校.csv：3 行"]);
+}

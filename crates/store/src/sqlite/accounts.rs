@@ -255,14 +255,20 @@ impl AccountStore for SqliteStore {
         Ok(deleted as u64)
     }
 
-    fn record_audit(&mut self, at: DateTime<Utc>, actor: &str, action: &str, detail: &str) -> Result<()> {
+    fn record_audit(
+        &mut self,
+        at: DateTime<Utc>,
+        actor: &str,
+        action: crate::AuditAction,
+        detail: &str,
+    ) -> Result<()> {
         // The format of the column's default (0001): whole seconds.
         self.conn.execute(
             "INSERT INTO audit_log (at, actor, action, detail) VALUES (?1, ?2, ?3, ?4)",
             params![
                 at.to_rfc3339_opts(SecondsFormat::Secs, true),
                 actor,
-                action,
+                action.code(),
                 detail
             ],
         )?;
@@ -273,7 +279,7 @@ impl AccountStore for SqliteStore {
         let filter = "(?1 IS NULL OR actor = ?1) AND (?2 IS NULL OR action = ?2)";
         let total: i64 = self.conn.query_row(
             &format!("SELECT count(*) FROM audit_log WHERE {filter}"),
-            params![query.actor, query.action],
+            params![query.actor, query.action.map(|a| a.code())],
             |r| r.get(0),
         )?;
         let limit = i64::try_from(query.limit).unwrap_or(i64::MAX);
@@ -282,7 +288,12 @@ impl AccountStore for SqliteStore {
             "SELECT id, at, actor, action, detail FROM audit_log WHERE {filter}
              ORDER BY id DESC LIMIT ?3 OFFSET ?4"
         ))?;
-        let mut rows = stmt.query(params![query.actor, query.action, limit, offset])?;
+        let mut rows = stmt.query(params![
+            query.actor,
+            query.action.map(|a| a.code()),
+            limit,
+            offset
+        ])?;
         let mut entries = Vec::new();
         while let Some(r) = rows.next()? {
             entries.push(AuditEntry {

@@ -7,7 +7,7 @@ use registry::{AreaCode, SchoolCode};
 
 use super::SqliteStore;
 use crate::accounts::{AccountStore, AuditQuery, NewSession, NewUserRecord};
-use crate::{Store, StoreError};
+use crate::{AuditAction, Store, StoreError};
 
 fn t(minutes: i64) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2024, 9, 1, 8, 0, 0).unwrap() + Duration::minutes(minutes)
@@ -193,16 +193,18 @@ fn login_failures_are_counted_since_a_time_and_cleared() {
 fn the_audit_log_reads_newest_first_paged_and_filtered() {
     let mut store = SqliteStore::open_in_memory().unwrap();
     for (minute, actor, action) in [
-        (0, "admin", "user.add"),
-        (1, "admin", "user.disable"),
-        (2, "zhang", "import"),
-        (3, "admin", "user.add"),
+        (0, "admin", AuditAction::UserAdd),
+        (1, "admin", AuditAction::UserDisable),
+        (2, "zhang", AuditAction::Import),
+        (3, "admin", AuditAction::UserAdd),
     ] {
         store
             .record_audit(t(minute), actor, action, &format!("第 {minute} 条"))
             .unwrap();
     }
-    store.audit("li", "view.unmasked", "学校 2370112001").unwrap();
+    store
+        .audit("li", AuditAction::ViewUnmasked, "学校 2370112001")
+        .unwrap();
 
     let all = store
         .audit_log(&AuditQuery {
@@ -231,13 +233,49 @@ fn the_audit_log_reads_newest_first_paged_and_filtered() {
     let adds = store
         .audit_log(&AuditQuery {
             actor: Some("admin"),
-            action: Some("user.add"),
+            action: Some(AuditAction::UserAdd),
             limit: 10,
             ..Default::default()
         })
         .unwrap();
     assert_eq!(adds.total, 2);
-    assert!(adds.entries.iter().all(|e| e.action == "user.add"));
+    assert!(adds.entries.iter().all(|e| e.action == "user_add"));
+}
+
+/// Rows written before the actions were a closed type (dotted codes) are
+/// rewritten by migration 0006, so the filter by action finds them, and
+/// a code this build does not know is read as stored.
+#[test]
+fn old_style_audit_codes_are_migrated_and_unknown_ones_still_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    {
+        let store = SqliteStore::open(&path).unwrap();
+        store
+            .conn
+            .execute_batch(
+                "INSERT INTO audit_log (actor, action, detail) VALUES
+                     ('admin', 'user.add', 'li'), ('li', 'user.login_locked', ''),
+                     ('x', 'from_a_newer_build', '');
+                 DELETE FROM schema_migrations WHERE version = 6;",
+            )
+            .unwrap();
+    }
+    let store = SqliteStore::open(&path).unwrap();
+    let read = |action| {
+        store
+            .audit_log(&AuditQuery {
+                action,
+                limit: 10,
+                ..Default::default()
+            })
+            .unwrap()
+    };
+    assert_eq!(read(Some(AuditAction::UserAdd)).entries[0].detail, "li");
+    assert_eq!(read(Some(AuditAction::UserLoginLocked)).total, 1);
+    let codes: Vec<String> = read(None).entries.into_iter().map(|e| e.action).collect();
+    assert_eq!(codes, ["from_a_newer_build", "user_login_locked", "user_add"]);
+    assert_eq!(AuditAction::from_code("from_a_newer_build"), None);
 }
 
 /// A school officer sees its county's aggregates: when the city moves the

@@ -3,6 +3,13 @@
 //! One file, WAL journal so readers never wait for a long import, and every
 //! write in a single transaction so a crash (even `kill -9`) leaves the
 //! database as it was before the write began.
+//!
+//! Concurrency: every connection sets a busy timeout ([`BUSY_TIMEOUT`]);
+//! every multi-statement write transaction begins IMMEDIATE
+//! (`write::begin_write`), so a second writer waits for the first instead
+//! of failing with SQLITE_BUSY_SNAPSHOT; single-statement writes (sessions,
+//! audit lines, the snapshot cache) take the write lock as they start and
+//! are retried by the busy timeout.
 
 mod accounts;
 mod read;
@@ -23,8 +30,17 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("../../migrations/sqlite/0002_snapshot_cache.sql")),
     (3, include_str!("../../migrations/sqlite/0003_accounts.sql")),
     (4, include_str!("../../migrations/sqlite/0004_school_pages.sql")),
+    (
+        6,
+        include_str!("../../migrations/sqlite/0006_audit_action_codes.sql"),
+    ),
     (7, include_str!("../../migrations/sqlite/0007_transfers.sql")),
 ];
+
+/// How long a statement waits for another connection's lock (every
+/// connection sets it when opened). A write transaction waits longer for its
+/// turn (`write::begin_write`).
+pub(crate) const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// One connection to the database file. `Send` (not `Sync`): share it
 /// behind a mutex, or open one per thread or request (WAL lets them read
@@ -44,6 +60,9 @@ impl SqliteStore {
     /// to date.
     pub fn open(path: &Path) -> Result<SqliteStore> {
         let conn = Connection::open(path)?;
+        // Before anything that may lock: switching to WAL waits for other
+        // connections like any statement.
+        conn.busy_timeout(BUSY_TIMEOUT)?;
         // WAL lets the web server read while an import writes; NORMAL sync is
         // durable at every checkpoint and atomic at every commit in WAL mode.
         conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -63,7 +82,7 @@ impl SqliteStore {
         conn.pragma_update(None, "threads", 2)?;
         // 256 MiB page cache: a city's registry fits, so bulk upserts don't thrash.
         conn.pragma_update(None, "cache_size", -262_144)?;
-        conn.busy_timeout(std::time::Duration::from_secs(30))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
         // A search matches names as the reader sees them (`张*明`), so that
         // its hits cannot reveal the masked characters; one masking rule,
         // `registry::mask::name`, for pages and searches alike.
@@ -114,7 +133,18 @@ impl SqliteStore {
             versions
         };
         for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| !applied.contains(v)) {
-            let tx = self.conn.transaction()?;
+            // IMMEDIATE, and checked again under the lock: connections
+            // opened together (the web's pool, a CLI beside it) would
+            // otherwise both run the same migration.
+            let tx = write::begin_write(&mut self.conn)?;
+            let done: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = ?1)",
+                [version],
+                |r| r.get(0),
+            )?;
+            if done {
+                continue;
+            }
             tx.execute_batch(sql)?;
             if *version == 1 {
                 seed_areas(&tx)?;

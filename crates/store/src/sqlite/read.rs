@@ -13,16 +13,16 @@ use rusqlite::{params, Row};
 
 use super::SqliteStore;
 use crate::{
-    ApplyOptions, ApplyOutcome, ChangeSet, DecideOutcome, Lookup, NewTransfer, PersonKind, Placement,
-    Progress, Result, SchoolInfo, Store, StoreError, SummaryRow, TransferDecision, TransferQuery,
-    TransferRequest,
+    ApplyOptions, ApplyOutcome, AuditAction, AuditLine, ChangeSet, DecideOutcome, Lookup, NewTransfer,
+    PersonKind, Placement, Progress, Result, SchoolInfo, Store, StoreError, SummaryRow, TransferDecision,
+    TransferQuery, TransferRequest,
 };
 
 impl Store for SqliteStore {
     fn apply(
         &mut self,
         changes: &ChangeSet,
-        options: ApplyOptions,
+        options: ApplyOptions<'_>,
         progress: Progress<'_>,
     ) -> Result<ApplyOutcome> {
         self.apply_changes(changes, options, &[], progress)
@@ -301,12 +301,18 @@ impl Store for SqliteStore {
         self.cached_snapshot(year)
     }
 
-    fn audit(&mut self, actor: &str, action: &str, detail: &str) -> Result<()> {
-        self.conn.execute(
-            "INSERT INTO audit_log (actor, action, detail) VALUES (?1, ?2, ?3)",
-            params![actor, action, detail],
-        )?;
-        Ok(())
+    fn audit(&mut self, actor: &str, action: AuditAction, detail: &str) -> Result<()> {
+        // One statement: SQLite takes the write lock as it starts (and the
+        // busy timeout waits for it), so it cannot fail as a transaction
+        // that read first would (SQLITE_BUSY_SNAPSHOT).
+        super::write::insert_audit(
+            &self.conn,
+            &AuditLine {
+                actor,
+                action,
+                detail,
+            },
+        )
     }
 
     fn summary(&self, year: SchoolYear) -> Result<Vec<SummaryRow>> {

@@ -49,7 +49,10 @@ impl SqliteStore {
         }
         let snapshot = self.load_snapshot(year)?;
         // A cache that cannot be written (read-only file, busy writer) only
-        // costs speed; the answer is the same.
+        // costs speed; the answer is the same. So it does not wait for the
+        // write lock: behind a long import it would hold up the reader (the
+        // web's indicators) for the whole busy timeout.
+        let _ = self.conn.busy_timeout(std::time::Duration::ZERO);
         let stored = postcard::to_allocvec(&snapshot)
             .map_err(|e| e.to_string())
             .and_then(|data| {
@@ -63,6 +66,7 @@ impl SqliteStore {
                     )
                     .map_err(|e| e.to_string())
             });
+        self.conn.busy_timeout(super::BUSY_TIMEOUT)?;
         if let Err(err) = stored {
             tracing::warn!(%err, year = year.0, "snapshot not cached");
         }

@@ -4,7 +4,8 @@
 use chrono::NaiveDate;
 use registry::*;
 
-use crate::{ApplyOptions, ApplyOutcome, Store};
+use crate::accounts::{AccountStore, AuditQuery};
+use crate::{ApplyOptions, ApplyOutcome, AuditAction, AuditLine, Store};
 
 use super::SqliteStore;
 
@@ -76,10 +77,10 @@ fn apply(store: &mut dyn Store, changes: &ChangeSet, options: ApplyOptions) -> A
     store.apply(changes, options, &mut |_, _| {}).unwrap()
 }
 
-fn checked() -> ApplyOptions {
+fn checked() -> ApplyOptions<'static> {
     ApplyOptions {
-        dry_run: false,
         check_class_sizes: true,
+        ..ApplyOptions::default()
     }
 }
 
@@ -206,6 +207,7 @@ fn a_dry_run_validates_and_writes_nothing() {
         ApplyOptions {
             dry_run: true,
             check_class_sizes: true,
+            ..ApplyOptions::default()
         },
     );
     assert!(matches!(outcome, ApplyOutcome::Committed(ref c) if c.schools == 1));
@@ -484,6 +486,7 @@ fn a_cached_snapshot_is_reused_and_refreshed_by_the_next_write() {
         ApplyOptions {
             dry_run: true,
             check_class_sizes: true,
+            ..ApplyOptions::default()
         },
     );
     assert_eq!(store.year_snapshot(SchoolYear(2024)).unwrap(), before);
@@ -837,4 +840,145 @@ mod transfers {
             "the filing's audit line went with it"
         );
     }
+}
+
+fn import_lines(store: &SqliteStore) -> Vec<String> {
+    store
+        .audit_log(&AuditQuery {
+            action: Some(AuditAction::Import),
+            limit: 10,
+            ..AuditQuery::default()
+        })
+        .unwrap()
+        .entries
+        .into_iter()
+        .map(|e| format!("{} {}", e.actor, e.detail))
+        .collect()
+}
+
+fn audited(dry_run: bool) -> ApplyOptions<'static> {
+    ApplyOptions {
+        dry_run,
+        check_class_sizes: true,
+        audit: Some(AuditLine {
+            actor: "zhang",
+            action: AuditAction::Import,
+            detail: "学生.csv：2 行",
+        }),
+    }
+}
+
+#[test]
+fn an_applied_change_writes_its_audit_line_with_it() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    let outcome = apply(&mut store, &one_class_of_two(), audited(false));
+    assert!(matches!(outcome, ApplyOutcome::Committed(_)));
+    assert_eq!(students_in(&store).len(), 2);
+    assert_eq!(import_lines(&store), ["zhang 学生.csv：2 行"]);
+}
+
+#[test]
+fn a_rejected_change_or_a_dry_run_leaves_no_audit_line() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    let mut wrong = one_class_of_two();
+    wrong.classes[0].size = 3;
+    let outcome = apply(&mut store, &wrong, audited(false));
+    assert!(matches!(outcome, ApplyOutcome::Rejected(_)));
+    let outcome = apply(&mut store, &one_class_of_two(), audited(true));
+    assert!(matches!(outcome, ApplyOutcome::Committed(_)));
+    assert!(students_in(&store).is_empty());
+    assert!(import_lines(&store).is_empty());
+}
+
+/// The audit line cannot be written (forced here by a trigger): the change
+/// fails and nothing of it is kept. When the line was written after the
+/// commit, the data stayed while the user was told the import failed.
+#[test]
+fn a_change_whose_audit_line_fails_is_not_written_at_all() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    store
+        .conn
+        .execute_batch(
+            "CREATE TRIGGER audit_fails BEFORE INSERT ON audit_log
+             BEGIN SELECT RAISE(ABORT, 'forced failure'); END;",
+        )
+        .unwrap();
+    let failed = store.apply(&one_class_of_two(), audited(false), &mut |_, _| {});
+    assert!(failed.is_err());
+    assert!(students_in(&store).is_empty());
+    assert!(store.schools().unwrap().is_empty());
+    store.conn.execute_batch("DROP TRIGGER audit_fails").unwrap();
+    assert!(import_lines(&store).is_empty());
+}
+
+/// Two writers on one database file, each with its own connection, started
+/// together many times: every change set commits (issue 10, point 5). A
+/// student file's change set starts with reads (school and class ids), and
+/// as a deferred transaction the second writer then failed with
+/// SQLITE_BUSY_SNAPSHOT ("database is locked"), which the busy timeout does
+/// not retry.
+#[test]
+fn two_connections_writing_students_at_once_both_commit() {
+    const ROUNDS: u16 = 40;
+    const SCHOOLS: [&str; 2] = ["2370102001", "2370102002"];
+    let in_year = |round: u16, mut changes: ChangeSet| {
+        let year = SchoolYear(2000 + round);
+        changes.classes.iter_mut().for_each(|c| c.school_year = year);
+        changes
+            .students
+            .iter_mut()
+            .for_each(|(_, e)| e.school_year = year);
+        changes
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("concurrent.db");
+    let mut setup = SqliteStore::open(&path).unwrap();
+    for round in 0..ROUNDS {
+        let classes = ChangeSet {
+            schools: SCHOOLS.iter().map(|code| school(code)).collect(),
+            classes: SCHOOLS.iter().map(|code| class(code, "1班", 2)).collect(),
+            ..ChangeSet::default()
+        };
+        apply(&mut setup, &in_year(round, classes), ApplyOptions::default());
+    }
+    drop(setup);
+
+    let start = std::sync::Barrier::new(SCHOOLS.len());
+    let results: Vec<(u16, Vec<String>)> = std::thread::scope(|scope| {
+        let writers: Vec<_> = SCHOOLS
+            .iter()
+            .enumerate()
+            .map(|(w, code)| {
+                let (path, start) = (&path, &start);
+                scope.spawn(move || {
+                    let mut store = SqliteStore::open(path).unwrap();
+                    let (mut committed, mut failures) = (0, Vec::new());
+                    for round in 0..ROUNDS {
+                        let seq = 100 * (w as u16 + 1) + 2 * round;
+                        let students = ChangeSet {
+                            students: vec![student(seq, code, "1班"), student(seq + 1, code, "1班")],
+                            ..ChangeSet::default()
+                        };
+                        let changes = in_year(round, students);
+                        start.wait();
+                        match store.apply(&changes, checked(), &mut |_, _| {}) {
+                            Ok(ApplyOutcome::Committed(_)) => committed += 1,
+                            Ok(rejected) => failures.push(format!("{rejected:?}")),
+                            Err(err) => failures.push(err.to_string()),
+                        }
+                    }
+                    (committed, failures)
+                })
+            })
+            .collect();
+        writers.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let committed: u16 = results.iter().map(|r| r.0).sum();
+    eprintln!(
+        "concurrent student change sets committed: {committed} of {}",
+        ROUNDS * SCHOOLS.len() as u16
+    );
+    let failures: Vec<&String> = results.iter().flat_map(|r| &r.1).collect();
+    assert!(failures.is_empty(), "{failures:?}");
+    assert_eq!(committed, ROUNDS * SCHOOLS.len() as u16);
 }

@@ -9,12 +9,12 @@ use registry::{
     AreaCode, Enrolment, Grade, IdNumber, KeyTeacherLevel, Qualification, SchoolCode, SchoolYear, Sex, Stage,
     Student, Subject, Teacher, TeachingPost, Title,
 };
-use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 
 use super::SqliteStore;
 use crate::{
-    DecideOutcome, NewTransfer, PersonKind, Result, StoreError, TransferDecision, TransferQuery,
-    TransferRequest, TransferRow, TransferStatus,
+    AuditAction, AuditLine, DecideOutcome, NewTransfer, PersonKind, Result, StoreError, TransferDecision,
+    TransferQuery, TransferRequest, TransferRow, TransferStatus,
 };
 
 /// Pending student requests into a class: they count among its listed
@@ -54,7 +54,6 @@ pub(super) fn file_transfers(tx: &Transaction<'_>, transfers: &[NewTransfer]) ->
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
                  ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
     )?;
-    let mut audit = tx.prepare_cached("INSERT INTO audit_log (actor, action, detail) VALUES (?1, ?2, ?3)")?;
     for t in transfers {
         let row = &t.row;
         let common = (
@@ -144,7 +143,14 @@ pub(super) fn file_transfers(tx: &Transaction<'_>, transfers: &[NewTransfer]) ->
             row.school_year().0,
             t.source
         );
-        audit.execute(params![t.requested_by, "transfer_request", detail])?;
+        super::write::insert_audit(
+            tx,
+            &AuditLine {
+                actor: &t.requested_by,
+                action: AuditAction::TransferRequest,
+                detail: &detail,
+            },
+        )?;
     }
     Ok(())
 }
@@ -391,11 +397,8 @@ impl SqliteStore {
         actor: &str,
         at: DateTime<Utc>,
     ) -> Result<DecideOutcome> {
-        // IMMEDIATE: the transaction reads before it writes, and a deferred
-        // one would fail with SQLITE_BUSY_SNAPSHOT instead of waiting.
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // IMMEDIATE (`begin_write`): the transaction reads before it writes.
+        let tx = super::write::begin_write(&mut self.conn)?;
         let request = {
             let mut stmt =
                 tx.prepare_cached(&format!("SELECT {COLUMNS} FROM transfer_request WHERE id = ?1"))?;
@@ -410,10 +413,12 @@ impl SqliteStore {
         }
         let row = &request.request.row;
         let (status, reason, action) = match decision {
-            TransferDecision::Approve => (TransferStatus::Approved, None, "transfer_approve"),
-            TransferDecision::Refuse { reason } => {
-                (TransferStatus::Refused, Some(reason.as_str()), "transfer_refuse")
-            }
+            TransferDecision::Approve => (TransferStatus::Approved, None, AuditAction::TransferApprove),
+            TransferDecision::Refuse { reason } => (
+                TransferStatus::Refused,
+                Some(reason.as_str()),
+                AuditAction::TransferRefuse,
+            ),
         };
         // The classes whose listed pupils this decision changes: the
         // receiving class (a pending request counts there already; a refusal
@@ -492,9 +497,13 @@ impl SqliteStore {
             row.school(),
             row.school_year().0
         );
-        tx.execute(
-            "INSERT INTO audit_log (actor, action, detail) VALUES (?1, ?2, ?3)",
-            params![actor, action, detail],
+        super::write::insert_audit(
+            &tx,
+            &AuditLine {
+                actor,
+                action,
+                detail: &detail,
+            },
         )?;
         tx.commit()?;
         Ok(DecideOutcome::Decided)

@@ -3,13 +3,46 @@
 use std::collections::{HashMap, HashSet};
 
 use registry::{ChangeSet, ClassKey, Grade, SchoolCode, SchoolYear};
-use rusqlite::{params, Transaction};
+use rusqlite::{params, Connection, Transaction, TransactionBehavior};
 use rustc_hash::FxHashMap;
 
 use super::SqliteStore;
 use crate::{
-    ApplyCounts, ApplyOptions, ApplyOutcome, ClassSizeMismatch, NewTransfer, Progress, Result, StoreError,
+    ApplyCounts, ApplyOptions, ApplyOutcome, AuditLine, ClassSizeMismatch, NewTransfer, Progress, Result,
+    StoreError,
 };
+
+/// How long a write waits for another connection's write to end before it
+/// gives up with "database is locked". Longer than the connection's busy
+/// timeout ([`super::BUSY_TIMEOUT`]): an import that has read and validated
+/// its file waits its turn behind another import (a city's students take
+/// minutes to write) rather than fail after all that work.
+const WRITE_TURN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Begins a write transaction IMMEDIATE: it takes the write lock first,
+/// waiting for it (up to [`WRITE_TURN_TIMEOUT`]). A DEFERRED transaction
+/// reads under a snapshot, then asks for the lock; when another connection
+/// has committed meanwhile SQLite answers SQLITE_BUSY_SNAPSHOT (517) at
+/// once, which no busy timeout retries — two imports started together
+/// failed one side with "database is locked". Issue 10, point 5.
+pub(super) fn begin_write(conn: &mut Connection) -> Result<Transaction<'_>> {
+    conn.busy_timeout(WRITE_TURN_TIMEOUT)?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate);
+    // Every other statement keeps the connection's usual timeout.
+    let restored = tx
+        .as_ref()
+        .map_or(Ok(()), |tx| tx.busy_timeout(super::BUSY_TIMEOUT));
+    let tx = tx?;
+    restored?;
+    Ok(tx)
+}
+
+/// Writes one audit line (its own statement, or inside a write transaction).
+pub(super) fn insert_audit(conn: &Connection, line: &AuditLine<'_>) -> Result<()> {
+    conn.prepare_cached("INSERT INTO audit_log (actor, action, detail) VALUES (?1, ?2, ?3)")?
+        .execute(params![line.actor, line.action.code(), line.detail])?;
+    Ok(())
+}
 
 /// How often the progress callback is called, in rows.
 const PROGRESS_EVERY: u64 = 20_000;
@@ -18,7 +51,7 @@ impl SqliteStore {
     pub(crate) fn apply_changes(
         &mut self,
         changes: &ChangeSet,
-        options: ApplyOptions,
+        options: ApplyOptions<'_>,
         transfers: &[NewTransfer],
         progress: Progress<'_>,
     ) -> Result<ApplyOutcome> {
@@ -36,13 +69,18 @@ impl SqliteStore {
     fn apply_in_transaction(
         &mut self,
         changes: &ChangeSet,
-        options: ApplyOptions,
+        options: ApplyOptions<'_>,
         transfers: &[NewTransfer],
         progress: Progress<'_>,
     ) -> Result<ApplyOutcome> {
-        let tx = self.conn.transaction()?;
+        let tx = begin_write(&mut self.conn)?;
+        // With the change, in its transaction: the line exists if and only
+        // if the change commits (issue 10, point 10).
+        if let Some(line) = &options.audit {
+            insert_audit(&tx, line)?;
+        }
         // Filed before the class sizes are checked: a pupil asked for counts
-        // in the class the file lists them in (see `class_listed`).
+        // in the class the file lists them in (see `declared_and_listed`).
         super::transfer::file_transfers(&tx, transfers)?;
         match write_changes(&tx, changes, options.check_class_sizes, progress)? {
             Err(mismatches) => {
@@ -337,7 +375,7 @@ pub(super) fn write_changes(
 
 impl SqliteStore {
     pub(crate) fn clear(&mut self) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = begin_write(&mut self.conn)?;
         tx.execute_batch(
             "DELETE FROM enrolment; DELETE FROM student; DELETE FROM teaching_post;
              DELETE FROM teacher; DELETE FROM class; DELETE FROM school_facility;

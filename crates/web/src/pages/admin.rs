@@ -190,6 +190,8 @@ pub async fn set_active(
 pub struct AuditParams {
     pub page: Option<u64>,
     pub actor: Option<String>,
+    /// An action's code (`store::AuditAction::code`); empty or unknown: all.
+    pub action: Option<String>,
 }
 
 pub async fn audit(
@@ -202,12 +204,13 @@ pub async fn audit(
     }
     const PAGE: u64 = 100;
     let actor = q.actor.clone().filter(|a| !a.trim().is_empty());
+    let action = q.action.as_deref().and_then(store::AuditAction::from_code);
     let read = |page_no: u64| {
         let filter = actor.clone();
         state.with_store(move |s| {
             s.audit_log(&store::accounts::AuditQuery {
                 actor: filter.as_deref(),
-                action: None,
+                action,
                 offset: page_no.saturating_mul(PAGE),
                 limit: PAGE,
             })
@@ -222,16 +225,27 @@ pub async fn audit(
     }
     let lang = ctx.lang;
     let actor_text = actor.clone().unwrap_or_default();
-    let link = |p: u64| format!("/admin/audit?actor={}&page={p}", urlencode(&actor_text));
+    let action_code = action.map(|a| a.code()).unwrap_or_default();
+    let link = |p: u64| {
+        format!(
+            "/admin/audit?actor={}&action={action_code}&page={p}",
+            urlencode(&actor_text)
+        )
+    };
+    let action_label = |a: store::AuditAction| crate::pages::vocab(lang, a.label_zh(), a.label_en());
     let body = html! {
         h1 { (t(lang, Msg::Audit)) }
         form.filters method="get" action="/admin/audit" {
             input name="actor" value=(actor_text) placeholder=(t(lang, Msg::Actor));
+            select name="action" {
+                option value="" { (t(lang, Msg::AllActions)) }
+                @for &a in store::AuditAction::ALL { option value=(a.code()) selected[action == Some(a)] { (action_label(a)) } }
+            }
             button.primary type="submit" { (t(lang, Msg::Search)) }
         }
         div.table-wrap { table #audit {
             thead { tr { th { (t(lang, Msg::Time)) } th { (t(lang, Msg::Actor)) } th { (t(lang, Msg::Action)) } th { (t(lang, Msg::Detail)) } } }
-            tbody { @for e in &log.entries { tr { td { (e.at.format("%Y-%m-%d %H:%M:%S")) } td { (e.actor) } td { (e.action) } td { (e.detail) } } } }
+            tbody { @for e in &log.entries { tr { td { (e.at.format("%Y-%m-%d %H:%M:%S")) } td { (e.actor) } td { (store::AuditAction::from_code(&e.action).map_or(e.action.as_str(), action_label)) } td { (e.detail) } } } }
         } }
         (crate::pages::pager(lang, page_no, pages, link))
     };

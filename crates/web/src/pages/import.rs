@@ -107,38 +107,51 @@ pub async fn upload(
     let actor = ctx.principal.username.clone();
     let limits = import_export::TransferLimits::default();
     let outcome = state
-        .blocking(move |s| -> Result<import_export::ImportOutcome, String> {
-            let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        .blocking(move |s| {
+            let dir = tempfile::tempdir().map_err(|e| WebError::Internal(e.to_string()))?;
             let path = dir.path().join(&base);
-            std::fs::write(&path, &bytes).map_err(|e| e.to_string())?;
+            std::fs::write(&path, &bytes).map_err(|e| WebError::Internal(e.to_string()))?;
             let options = import_export::ImportOptions {
                 dry_run: !commit,
                 scope,
                 user: actor.clone(),
+                // Written by the store with the data, in one transaction.
+                audit: true,
                 now: chrono::Utc::now(),
                 transfer_limits: limits,
             };
             let outcome =
-                import_export::import(s, &path, options, chrono::Local::now().date_naive(), &mut |_| {})
-                    .map_err(|e| e.to_string())?;
-            use store::Store;
-            if outcome.held_for_city {
-                s.audit(
-                    &actor,
-                    "import_held_for_city",
-                    &format!("{base}：{} 行", outcome.rows),
-                )
-                .map_err(|e| e.to_string())?;
-            } else if !outcome.dry_run && outcome.errors.is_empty() {
-                s.audit(&actor, "import", &format!("{base}：{} 行", outcome.rows))
-                    .map_err(|e| e.to_string())?;
+                import_export::import(s, &path, options, chrono::Local::now().date_naive(), &mut |_| {});
+            if let Ok(outcome) = &outcome {
+                if outcome.held_for_city {
+                    use store::Store;
+                    // Nothing was written: this line is the only trace, and
+                    // the city's cue that an officer probed the registry.
+                    s.audit(
+                        &actor,
+                        store::AuditAction::ImportHeldForCity,
+                        &format!("{base}：{} 行", outcome.rows),
+                    )
+                    .map_err(|e| WebError::Internal(e.to_string()))?;
+                }
             }
-            Ok(outcome)
+            Ok::<_, WebError>(outcome)
         })
-        .await?;
+        .await??;
     let lang = ctx.lang;
     let result = match outcome {
-        Err(message) => html! { p.error #import-result { (message) " " (t(lang, Msg::NothingImported)) } },
+        // The database failed (busy behind another import, or worse): the
+        // form again with the status and the user's words, never the raw
+        // error, and nothing was written.
+        Err(import_export::ImportError::Store { source, .. }) => {
+            let failure = crate::error::StoreFailure::of(&source);
+            let mut response =
+                form_page(&ctx, html! { p.error #import-result { (t(lang, failure.msg)) } }).into_response();
+            failure.apply(&mut response);
+            return Ok(response);
+        }
+        // The file itself cannot be read: its message names the file.
+        Err(error) => html! { p.error #import-result { (error) " " (t(lang, Msg::NothingImported)) } },
         Ok(outcome) if outcome.held_for_city => {
             html! { p.error #import-result { (t(lang, Msg::HeldForCity)) } }
         }

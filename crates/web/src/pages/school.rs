@@ -217,7 +217,7 @@ pub async fn school_unmasked(
         if searching { "，含搜索" } else { "" }
     );
     state
-        .with_store(move |s| s.audit(&actor, "view_unmasked", &detail))
+        .with_store(move |s| s.audit(&actor, store::AuditAction::ViewUnmasked, &detail))
         .await?;
     let mut response = markup.into_response();
     response

@@ -49,8 +49,12 @@ fn the_audit_logs_pages_keep_the_actor_filter() {
     {
         let mut store = server.store();
         for i in 0..150 {
-            store.audit("alice", "test", &format!("alice {i}")).unwrap();
-            store.audit("bob", "test", &format!("bob {i}")).unwrap();
+            store
+                .audit("alice", store::AuditAction::Demo, &format!("alice {i}"))
+                .unwrap();
+            store
+                .audit("bob", store::AuditAction::Demo, &format!("bob {i}"))
+                .unwrap();
         }
     }
     let admin = Browser::as_role(&server, Who::Admin);

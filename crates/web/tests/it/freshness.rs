@@ -34,7 +34,7 @@ fn import_lines(server: &Server) -> u64 {
         .store()
         .audit_log(&store::accounts::AuditQuery {
             actor: None,
-            action: Some("import"),
+            action: Some(store::AuditAction::Import),
             offset: 0,
             limit: 100,
         })

@@ -12,7 +12,7 @@ fn unmasked_views(server: &Server) -> Vec<String> {
         .store()
         .audit_log(&AuditQuery {
             actor: None,
-            action: Some("view_unmasked"),
+            action: Some(store::AuditAction::ViewUnmasked),
             offset: 0,
             limit: 100,
         })
