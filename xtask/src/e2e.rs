@@ -182,13 +182,7 @@ fn prepare_transfer(edugov: &Path, db: &Path, work: &Path) -> anyhow::Result<Pat
             "--role",
             "county_officer",
         ])
-        .args([
-            "--scope",
-            "370102",
-            "--display-name",
-            "历下区数据员",
-            "--password-stdin",
-        ])
+        .args(["--scope", "370102", "--name", "历下区数据员", "--password-stdin"])
         .stdin(Stdio::piped())
         .spawn()
         .context("edugov user add")?;

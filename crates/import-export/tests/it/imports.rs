@@ -557,3 +557,60 @@ fn an_imports_audit_line_exists_if_and_only_if_the_import_committed() {
     assert!(outcome.errors.is_empty());
     assert_eq!(lines(&store), ["zhang 学校.csv：3 行"]);
 }
+
+/// A pupil who finishes a stage and enters the next one at a school of
+/// another county is admitted, not transferred: 历城区's officer registers
+/// 张小明 (历下实验小学, 2024) at its junior school in 2025 at once, and from
+/// then on 历城区 holds him. The same row for 2024 is a transfer request.
+#[test]
+fn entering_the_next_stage_in_another_county_is_an_admission_not_a_transfer() {
+    use import_export::WriteScope;
+    use registry::AreaCode;
+    use store::{PersonKind, Store};
+
+    let (mut store, dir) = loaded_store();
+    let junior = "学校标识码,学校名称,所在区县代码,乡镇街道代码,学段,办学性质,是否普惠,优质园等级,城乡分类,学前学位,小学学位,初中学位,高中学位,中职学位,特教学位,教育集团,经度,纬度\n\
+         3737011202,历城实验中学,370112,370112001,初中,公办,否,,城区,,,900,,,,,,\n";
+    import_clean(&mut store, &write(dir.path(), "历城中学.csv", junior));
+    let zhang = id((2018, 3, 1), 11, Sex::Male);
+    let row = |year: u16| {
+        format!(
+            "学年,学校标识码,学段,年级,班级,身份证号,姓名,性别,出生日期,户籍地代码,是否随迁子女,是否寄宿,视力,是否近视\n\
+             {year},3737011202,初中,七年级,,{zhang},张小明,男,2018-03-01,370112001,否,否,,\n"
+        )
+    };
+    let officer = ImportOptions {
+        scope: Some(WriteScope::County(AreaCode::parse("370112").unwrap())),
+        user: "licheng".into(),
+        ..ImportOptions::default()
+    };
+    let id_number = registry::IdNumber::parse(&zhang, today()).unwrap();
+    let holder = |store: &store::SqliteStore| {
+        store
+            .latest_placements(PersonKind::Student, &[&id_number])
+            .unwrap()[0]
+            .clone()
+            .map(|p| (p.school_year.0, p.school.to_string()))
+    };
+    assert_eq!(holder(&store), Some((2024, "3737010001".to_owned())));
+
+    // Same year: still 历下区's pupil — a request, nothing written.
+    let outcome = import_with(
+        &mut store,
+        &write(dir.path(), "学生-2024.csv", &row(2024)),
+        officer.clone(),
+    );
+    assert!(outcome.errors.is_empty(), "{}", errors(&outcome));
+    assert_eq!(outcome.transfers.len(), 1);
+    assert_eq!(holder(&store), Some((2024, "3737010001".to_owned())));
+
+    // The next year, the next stage: admitted at once.
+    let outcome = import_with(
+        &mut store,
+        &write(dir.path(), "学生-2025.csv", &row(2025)),
+        officer,
+    );
+    assert!(outcome.errors.is_empty(), "{}", errors(&outcome));
+    assert!(outcome.transfers.is_empty());
+    assert_eq!(holder(&store), Some((2025, "3737011202".to_owned())));
+}
