@@ -707,6 +707,12 @@ fn a_change_whose_audit_line_fails_is_not_written_at_all() {
         .unwrap();
     let failed = store.apply(&one_class_of_two(), audited(false), &mut |_, _| {});
     assert!(failed.is_err());
+    // The long wait for a write's turn ends with the write, failed or not.
+    let timeout: i64 = store
+        .conn
+        .pragma_query_value(None, "busy_timeout", |r| r.get(0))
+        .unwrap();
+    assert_eq!(timeout, 30_000);
     assert!(students_in(&store).is_empty());
     assert!(store.schools().unwrap().is_empty());
     store.conn.execute_batch("DROP TRIGGER audit_fails").unwrap();
