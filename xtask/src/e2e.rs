@@ -6,7 +6,7 @@
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -81,6 +81,8 @@ pub fn e2e(args: &[&str]) -> anyhow::Result<()> {
         serve_started.elapsed().as_secs_f64()
     );
 
+    let transfer_pupils = prepare_transfer(&edugov, &work.join("e2e.db"), &work)?;
+
     let tests_started = Instant::now();
     // Written by the JSON reporter that playwright.config.js adds to the list one.
     let results = artifacts.join("results.json");
@@ -91,6 +93,8 @@ pub fn e2e(args: &[&str]) -> anyhow::Result<()> {
         .env("EDUGOV_BASE_URL", format!("http://{addr}"))
         .env("CHROMIUM_PATH", &chromium)
         .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+        .env("EDUGOV_E2E_STUDENTS", &transfer_pupils)
+        .env("EDUGOV_E2E_LIXIA", LIXIA_OFFICER.join(":"))
         .status()
         .context("running npx playwright test");
     let tests_time = tests_started.elapsed().as_secs_f64();
@@ -157,6 +161,58 @@ fn free_port() -> anyhow::Result<u16> {
 }
 
 /// The running server; killed when dropped, whatever happened.
+/// The county officer of 历下区 the transfer test signs in as (the demo
+/// accounts have none): username and password.
+const LIXIA_OFFICER: [&str; 2] = ["e2e-lixia", "Lixia-e2e-transfer-7Kq"];
+
+/// What the transfer test needs beside the demo accounts, made with the
+/// product's own commands on the server's database, as an operator would:
+/// 历下区's county officer, and the latest year's students exported in
+/// clear (the receiving officer has a pupil's identity number from the
+/// family). Returns the export's path.
+fn prepare_transfer(edugov: &Path, db: &Path, work: &Path) -> anyhow::Result<PathBuf> {
+    let mut add = Command::new(edugov)
+        .arg("--db")
+        .arg(db)
+        .args([
+            "user",
+            "add",
+            "--username",
+            LIXIA_OFFICER[0],
+            "--role",
+            "county_officer",
+        ])
+        .args([
+            "--scope",
+            "370102",
+            "--display-name",
+            "历下区数据员",
+            "--password-stdin",
+        ])
+        .stdin(Stdio::piped())
+        .spawn()
+        .context("edugov user add")?;
+    if let Some(mut stdin) = add.stdin.take() {
+        writeln!(stdin, "{}", LIXIA_OFFICER[1])?;
+    }
+    if !add.wait()?.success() {
+        bail!("edugov user add failed");
+    }
+    let students = work.join("students.csv");
+    let status = Command::new(edugov)
+        .arg("--db")
+        .arg(db)
+        .args(["export", "students", "--format", "csv", "--unmasked", "--output"])
+        .arg(&students)
+        .env("EDUGOV_ALLOW_UNMASKED", "1")
+        .status()
+        .context("edugov export students")?;
+    if !status.success() {
+        bail!("edugov export students failed");
+    }
+    Ok(students)
+}
+
 struct Server {
     child: Child,
 }

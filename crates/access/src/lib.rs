@@ -145,6 +145,111 @@ impl Scope {
     }
 }
 
+/// The part of the registry a principal's import may write.
+///
+/// An officer may write only what its scope *holds*: its schools' rows, and
+/// the persons whose latest placement (the latest school year they were held
+/// in) is at one of its schools. A row for a person held elsewhere becomes a
+/// transfer request for the releasing side (`registry::transfer`); only the
+/// city moves people, and schools between counties, directly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WriteScope {
+    /// The whole city (the city administrator's imports).
+    City(AreaCode),
+    /// Schools of one county, and its townships' population and births.
+    County(AreaCode),
+    /// One school's rows, and the county it lies in (a school officer
+    /// cannot move it); no population or births.
+    School { school: SchoolCode, county: AreaCode },
+}
+
+impl WriteScope {
+    /// Whether rows of this school, lying in `county`, may be written.
+    pub fn allows_school(&self, school: &SchoolCode, county: &AreaCode) -> bool {
+        match self {
+            WriteScope::City(city) => county.is_within(city),
+            WriteScope::County(mine) => county == mine,
+            WriteScope::School {
+                school: mine,
+                county: its,
+            } => school == mine && county == its,
+        }
+    }
+
+    /// Whether population or births of this area may be written.
+    pub fn allows_area(&self, area: &AreaCode) -> bool {
+        match self {
+            WriteScope::City(city) => area.is_within(city),
+            WriteScope::County(mine) => area.is_within(mine),
+            WriteScope::School { .. } => false,
+        }
+    }
+
+    /// Whether this scope moves people held by other schools directly (the
+    /// city) instead of asking the releasing side.
+    pub fn moves_people_directly(&self) -> bool {
+        matches!(self, WriteScope::City(_))
+    }
+
+    /// Whether a person whose latest placement is at `school` in `county`
+    /// is this scope's to write (rename, move, enrol in another year).
+    pub fn holds_person(&self, school: &SchoolCode, county: &AreaCode) -> bool {
+        self.moves_people_directly() || self.allows_school(school, county)
+    }
+
+    /// The refusal of a row for a school outside the scope.
+    pub fn refusal(&self, school: &SchoolCode) -> String {
+        match self {
+            WriteScope::City(mine) => format!("学校 {school} 不在本市 {mine}，无权导入"),
+            WriteScope::County(mine) => format!("学校 {school} 不在您负责的区县 {mine}，无权导入"),
+            WriteScope::School { school: mine, .. } => {
+                format!("学校 {school} 不是您负责的学校 {mine}，无权导入")
+            }
+        }
+    }
+
+    /// Why a 学校 row may not be written, if it may not: the school must be
+    /// in scope both where it is stored and where the row puts it, and only
+    /// the city moves a school to another county.
+    pub fn school_refusal(
+        &self,
+        school: &SchoolCode,
+        county: &AreaCode,
+        stored_county: Option<&AreaCode>,
+    ) -> Option<String> {
+        // Where the school lies now: as stored, or for a school officer's
+        // own school not yet stored, the county of the officer's scope.
+        let home = stored_county.or(match self {
+            WriteScope::School {
+                school: mine,
+                county: its,
+            } if mine == school => Some(its),
+            _ => None,
+        });
+        let Some(home) = home else {
+            return (!self.allows_school(school, county)).then(|| self.refusal(school));
+        };
+        if !self.allows_school(school, home) {
+            return Some(self.refusal(school));
+        }
+        if self.moves_people_directly() {
+            return (!self.allows_school(school, county)).then(|| self.refusal(school));
+        }
+        (home != county).then(|| {
+            format!("学校 {school} 属于区县 {home}，所属区县只能由市级管理员更改（本行填写 {county}）")
+        })
+    }
+
+    /// The refusal of a population or births row outside the scope.
+    pub fn area_refusal(&self, area: &AreaCode) -> String {
+        match self {
+            WriteScope::City(mine) => format!("区域 {area} 不在本市 {mine}，无权导入"),
+            WriteScope::County(mine) => format!("区域 {area} 不在您负责的区县 {mine}，无权导入"),
+            WriteScope::School { .. } => format!("学校数据员无权导入区域 {area} 的人口或出生数据"),
+        }
+    }
+}
+
 /// The signed-in user (or the anonymous public).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Principal {
@@ -221,7 +326,45 @@ impl Principal {
 
     /// Whether an imported row for this school may be written by this principal.
     pub fn can_write_school(&self, school: &SchoolCode, county: &AreaCode) -> bool {
-        self.can_import() && self.can_view_school(school, county)
+        self.write_scope()
+            .is_some_and(|scope| scope.allows_school(school, county))
+    }
+
+    /// What this principal's imports may write; `None` for roles that do not
+    /// import. The city's imports write its whole city and move people
+    /// directly; officers' imports are bounded by [`WriteScope`].
+    pub fn write_scope(&self) -> Option<WriteScope> {
+        if !self.can_import() {
+            return None;
+        }
+        Some(match &self.scope {
+            Scope::City { city } => WriteScope::City(city.clone()),
+            Scope::County { county } => WriteScope::County(county.clone()),
+            Scope::School { school, county } => WriteScope::School {
+                school: school.clone(),
+                county: county.clone(),
+            },
+        })
+    }
+
+    /// The transfer page (转学申请): everyone who imports — the officers on
+    /// both sides of a request, and the city.
+    pub fn can_view_transfers(&self) -> bool {
+        self.can_import()
+    }
+
+    /// Whether a transfer request may be shown: to the side that asked
+    /// (`to`, the receiving school) and the side that releases (`from`, the
+    /// school that held the person in the latest year they were held).
+    pub fn can_view_transfer(&self, from: (&SchoolCode, &AreaCode), to: (&SchoolCode, &AreaCode)) -> bool {
+        self.can_view_transfers()
+            && (self.can_view_school(from.0, from.1) || self.can_view_school(to.0, to.1))
+    }
+
+    /// Approving or refusing a transfer request is the releasing side's: the
+    /// school that held the person, its county's officer, or the city.
+    pub fn can_decide_transfer(&self, from_school: &SchoolCode, from_county: &AreaCode) -> bool {
+        self.can_write_school(from_school, from_county)
     }
 
     pub fn can_manage_users(&self) -> bool {
@@ -399,5 +542,101 @@ mod tests {
         assert_eq!(Role::parse("county-officer"), Ok(Role::CountyOfficer));
         assert_eq!(Role::parse("市级管理员"), Ok(Role::CityAdmin));
         assert!(Role::parse("root").is_err());
+    }
+
+    #[test]
+    fn only_the_releasing_side_decides_a_transfer_and_both_sides_see_it() {
+        let lixia = code("370102");
+        let licheng = code("370112");
+        let from = SchoolCode::parse("2370102001").unwrap();
+        let to = SchoolCode::parse("2370112001").unwrap();
+        let city = principal(Role::CityAdmin, Scope::City { city: code("3701") });
+        let analyst = principal(Role::CityAnalyst, Scope::City { city: code("3701") });
+        let releasing = principal(
+            Role::CountyOfficer,
+            Scope::County {
+                county: lixia.clone(),
+            },
+        );
+        let receiving = principal(
+            Role::CountyOfficer,
+            Scope::County {
+                county: licheng.clone(),
+            },
+        );
+        let releasing_school = principal(
+            Role::SchoolOfficer,
+            Scope::School {
+                school: from.clone(),
+                county: lixia.clone(),
+            },
+        );
+        let receiving_school = principal(
+            Role::SchoolOfficer,
+            Scope::School {
+                school: to.clone(),
+                county: licheng.clone(),
+            },
+        );
+        let bystander = principal(
+            Role::CountyOfficer,
+            Scope::County {
+                county: code("370103"),
+            },
+        );
+        let public = principal(Role::Public, Scope::City { city: code("3701") });
+        for (p, decides, sees) in [
+            (&city, true, true),
+            (&analyst, false, false),
+            (&releasing, true, true),
+            (&releasing_school, true, true),
+            (&receiving, false, true),
+            (&receiving_school, false, true),
+            (&bystander, false, false),
+            (&public, false, false),
+        ] {
+            assert_eq!(
+                p.can_decide_transfer(&from, &lixia),
+                decides,
+                "{:?} {:?}",
+                p.role,
+                p.scope
+            );
+            assert_eq!(
+                p.can_view_transfer((&from, &lixia), (&to, &licheng)),
+                sees,
+                "{:?}",
+                p.scope
+            );
+        }
+    }
+
+    #[test]
+    fn an_officer_holds_only_the_people_its_schools_hold_and_the_city_holds_all() {
+        let lixia = code("370102");
+        let mine = SchoolCode::parse("2370102001").unwrap();
+        let other = SchoolCode::parse("2370112001").unwrap();
+        let county = WriteScope::County(lixia.clone());
+        assert!(county.holds_person(&mine, &lixia));
+        assert!(!county.holds_person(&other, &code("370112")));
+        let school = WriteScope::School {
+            school: mine.clone(),
+            county: lixia.clone(),
+        };
+        assert!(school.holds_person(&mine, &lixia));
+        assert!(!school.holds_person(&SchoolCode::parse("2370102002").unwrap(), &lixia));
+        let city = WriteScope::City(code("3701"));
+        assert!(city.holds_person(&other, &code("370112")) && city.moves_people_directly());
+        // The city moves a school between its counties, never out of the city.
+        assert_eq!(city.school_refusal(&other, &lixia, Some(&code("370112"))), None);
+        assert!(city
+            .school_refusal(&other, &code("370202"), Some(&code("370112")))
+            .is_some());
+        assert!(county
+            .school_refusal(&mine, &code("370112"), Some(&lixia))
+            .is_some());
+        // The public and the analyst import nothing.
+        let analyst = principal(Role::CityAnalyst, Scope::City { city: code("3701") });
+        assert_eq!(analyst.write_scope(), None);
     }
 }

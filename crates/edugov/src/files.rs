@@ -71,7 +71,10 @@ pub fn import(db: &Path, args: ImportArgs) -> anyhow::Result<ExitCode> {
         ImportOptions {
             dry_run: args.dry_run,
             scope: None,
-            audit_actor: Some(actor()),
+            user: actor(),
+            audit: true,
+            now: chrono::Utc::now(),
+            ..ImportOptions::default()
         },
         today,
         &mut |p| {

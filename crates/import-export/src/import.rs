@@ -7,102 +7,75 @@
 use std::path::Path;
 use std::sync::mpsc;
 
-use chrono::NaiveDate;
-use registry::{AreaCode, SchoolCode};
+pub use access::WriteScope;
+use chrono::{DateTime, NaiveDate, Utc};
 use store::{ApplyCounts, ApplyOptions, ApplyOutcome, AuditAction, AuditLine, Store};
 
 use crate::entity::Entity;
 use crate::errors::{file_label, ImportError, RowError};
 use crate::prepare::Preparer;
 use crate::read::{self, Batch, Table};
-use crate::validate::Validator;
+use crate::validate::{TransferNotice, Validator};
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportOptions {
     /// Validate everything, including the checks that need the database,
     /// then write nothing.
     pub dry_run: bool,
-    /// What the importing user may write (a county or school officer);
-    /// `None` for the city. A row outside it is a row error, so nothing of
-    /// the file is written.
+    /// What the importing user may write (`access::Principal::write_scope`);
+    /// `None` for the server's operator (the CLI). A row outside it is a row
+    /// error, so nothing of the file is written; a row for a person held
+    /// outside it becomes a transfer request.
     pub scope: Option<WriteScope>,
-    /// Who imports. When given, a committed import writes its audit line
-    /// (`import`, the file's name and its rows) in the store's own
-    /// transaction, so the line exists if and only if the data was written
-    /// (issue 10, point 10). A dry run writes none.
-    pub audit_actor: Option<String>,
+    /// Who imports: transfer requests are filed in this name, and with
+    /// `audit` the import's audit line.
+    pub user: String,
+    /// Write the import's audit line (`import`: the file, its rows, the
+    /// requests filed) in the store's own transaction, so that it exists if
+    /// and only if the data was written (issue 10, point 10). A dry run
+    /// writes none.
+    pub audit: bool,
+    /// When: transfer requests are stamped with it.
+    pub now: DateTime<Utc>,
+    /// Bounds on transfer requests (probing a registry by importing other
+    /// schools' people).
+    pub transfer_limits: TransferLimits,
 }
 
-/// The part of the registry an officer may write.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum WriteScope {
-    /// Schools of one county, and its townships' population and births.
-    County(AreaCode),
-    /// One school's rows, and the county it lies in (a school officer
-    /// cannot move it); no population or births.
-    School { school: SchoolCode, county: AreaCode },
+impl Default for ImportOptions {
+    fn default() -> Self {
+        ImportOptions {
+            dry_run: false,
+            scope: None,
+            user: String::new(),
+            audit: false,
+            now: DateTime::<Utc>::UNIX_EPOCH,
+            transfer_limits: TransferLimits::default(),
+        }
+    }
 }
 
-impl WriteScope {
-    pub fn allows_school(&self, school: &SchoolCode, county: &AreaCode) -> bool {
-        match self {
-            WriteScope::County(mine) => county == mine,
-            WriteScope::School {
-                school: mine,
-                county: its,
-            } => school == mine && county == its,
-        }
-    }
+/// How many transfer requests one officer's import may file.
+///
+/// Each request tells the importer that an identity number is registered
+/// outside its scope, so a file of guessed numbers would be an oracle.
+/// Beyond these bounds the file is not answered row by row: nothing is
+/// written, the importer is told to hand the file to the city, and the
+/// attempt is written to the audit log (`import_held_for_city`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TransferLimits {
+    /// Requests one file may file (a school's real transfers in one go are
+    /// a handful; a whole class moving is the city's import).
+    pub per_file: usize,
+    /// Pending requests one user may have open at once.
+    pub pending_per_user: u64,
+}
 
-    pub fn allows_area(&self, area: &AreaCode) -> bool {
-        match self {
-            WriteScope::County(mine) => area.is_within(mine),
-            WriteScope::School { .. } => false,
-        }
-    }
-
-    pub(crate) fn refusal(&self, school: &SchoolCode) -> String {
-        match self {
-            WriteScope::County(mine) => format!("学校 {school} 不在您负责的区县 {mine}，无权导入"),
-            WriteScope::School { school: mine, .. } => {
-                format!("学校 {school} 不是您负责的学校 {mine}，无权导入")
-            }
-        }
-    }
-
-    /// Why a 学校 row may not be written, if it may not: the school must be
-    /// in scope both where it is stored and where the row puts it, and only
-    /// the city moves a school to another county.
-    pub(crate) fn school_refusal(
-        &self,
-        school: &SchoolCode,
-        county: &AreaCode,
-        stored_county: Option<&AreaCode>,
-    ) -> Option<String> {
-        // Where the school lies now: as stored, or for a school officer's
-        // own school not yet stored, the county of the officer's scope.
-        let home = stored_county.or(match self {
-            WriteScope::School {
-                school: mine,
-                county: its,
-            } if mine == school => Some(its),
-            _ => None,
-        });
-        let Some(home) = home else {
-            return (!self.allows_school(school, county)).then(|| self.refusal(school));
-        };
-        if !self.allows_school(school, home) {
-            return Some(self.refusal(school));
-        }
-        (home != county).then(|| {
-            format!("学校 {school} 属于区县 {home}，所属区县只能由市级管理员更改（本行填写 {county}）")
-        })
-    }
-
-    pub(crate) fn area_refusal(&self, area: &AreaCode) -> String {
-        match self {
-            WriteScope::County(mine) => format!("区域 {area} 不在您负责的区县 {mine}，无权导入"),
-            WriteScope::School { .. } => format!("学校数据员无权导入区域 {area} 的人口或出生数据"),
+impl Default for TransferLimits {
+    fn default() -> Self {
+        TransferLimits {
+            per_file: 20,
+            pending_per_user: 100,
         }
     }
 }
@@ -154,6 +127,12 @@ pub struct ImportOutcome {
     pub counts: Option<ApplyCounts>,
     pub dry_run: bool,
     pub tables: Vec<TableSummary>,
+    /// Rows that became transfer requests (filed only when the import
+    /// committed), in file order.
+    pub transfers: Vec<TransferNotice>,
+    /// More transfer requests than [`TransferLimits`] allow: nothing was
+    /// written or filed, and no row is answered; the file is for the city.
+    pub held_for_city: bool,
 }
 
 /// How often validation reports progress, in rows.
@@ -222,7 +201,13 @@ pub fn import(
         });
     }
     validator.finish_rows();
-    validator.check_people(&*store).map_err(store_error)?;
+    let transfers = if validator.has_errors() {
+        Vec::new()
+    } else {
+        validator
+            .take_transfers(&*store, options.dry_run, &options.user, options.now)
+            .map_err(store_error)?
+    };
     progress(ImportProgress {
         phase: Phase::Validating,
         done,
@@ -235,41 +220,63 @@ pub fn import(
         counts: None,
         dry_run: options.dry_run,
         tables: summaries,
+        transfers: Vec::new(),
+        held_for_city: false,
     };
     if validator.has_errors() {
         outcome.errors = validator.into_errors();
         return Ok(outcome);
     }
+    if !transfers.is_empty() {
+        let limits = options.transfer_limits;
+        let pending = store.pending_transfers_by(&options.user).map_err(store_error)?;
+        if transfers.len() > limits.per_file || pending + transfers.len() as u64 > limits.pending_per_user {
+            outcome.held_for_city = true;
+            return Ok(outcome);
+        }
+    }
+    let (notices, transfers): (Vec<_>, Vec<_>) = transfers.into_iter().unzip();
     let rows_to_write = validator.changes().len() as u64;
     progress(ImportProgress {
         phase: Phase::Writing,
         done: 0,
         total: rows_to_write,
     });
-    let detail = format!("{file}：{} 行", outcome.rows);
+    let detail = match transfers.len() {
+        0 => format!("{file}：{} 行", outcome.rows),
+        n => format!("{file}：{} 行，其中 {n} 行转为转学申请", outcome.rows),
+    };
     let apply_options = ApplyOptions {
         dry_run: options.dry_run,
         check_class_sizes: true,
-        audit: options.audit_actor.as_deref().map(|actor| AuditLine {
-            actor,
+        audit: options.audit.then(|| AuditLine {
+            actor: &options.user,
             action: AuditAction::Import,
             detail: &detail,
         }),
     };
     let applied = store
-        .apply(validator.changes(), apply_options, &mut |done, total| {
-            progress(ImportProgress {
-                phase: Phase::Writing,
-                done,
-                total,
-            })
-        })
+        .apply_with_transfers(
+            validator.changes(),
+            apply_options,
+            &transfers,
+            &mut |done, total| {
+                progress(ImportProgress {
+                    phase: Phase::Writing,
+                    done,
+                    total,
+                })
+            },
+        )
         .map_err(|source| ImportError::Store {
             file: file.clone(),
             source,
         })?;
     match applied {
-        ApplyOutcome::Committed(counts) => outcome.counts = Some(counts),
+        ApplyOutcome::Committed(counts) => {
+            outcome.counts = Some(counts);
+            outcome.transfers = notices;
+        }
         ApplyOutcome::Rejected(mismatches) => outcome.errors = validator.class_size_errors(&mismatches),
     }
     Ok(outcome)

@@ -28,6 +28,9 @@ mod validate;
 pub use entity::{Column, Entity, Field, FieldSpec, Kind, MissingColumn};
 pub use errors::{errors_text, write_errors, ImportError, RowError};
 pub use export::{export, Format, PersonalData};
-pub use import::{import, ImportOptions, ImportOutcome, ImportProgress, Phase, TableSummary, WriteScope};
+pub use import::{
+    import, ImportOptions, ImportOutcome, ImportProgress, Phase, TableSummary, TransferLimits, WriteScope,
+};
 pub use indicator_workbook::indicator_workbook;
 pub use template::{write_template, INSTRUCTIONS_SHEET};
+pub use validate::TransferNotice;

@@ -12,22 +12,49 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
+use registry::transfer::{self, Movement, Placement};
 use registry::{
-    AreaLevel, Births, ChangeSet, Class, Enrolment, Grade, IdNumber, KeyTeacherLevel, Location, Ownership,
-    Population, Qualification, QualityRating, School, SchoolCode, SchoolFacility, SchoolYear, Stage, Student,
-    Subject, Teacher, TeachingPost, Title,
+    AreaCode, AreaLevel, Births, ChangeSet, Class, Enrolment, Grade, IdNumber, KeyTeacherLevel, Location,
+    Ownership, Population, Qualification, QualityRating, School, SchoolCode, SchoolFacility, SchoolYear,
+    Stage, Student, Subject, Teacher, TeachingPost, Title,
 };
-use store::{ClassSizeMismatch, Lookup, PersonKind, Store};
+use store::{ClassSizeMismatch, Lookup, NewTransfer, PersonKind, Store, TransferRow};
 
 use crate::cells::{self, grade_label};
 use crate::entity::{Entity, Field, Layout};
 use crate::errors::RowError;
-use crate::import::WriteScope;
 use crate::prepare::{
     self, area, flag, household_area, text_field, Cells, PrePerson, Prepared, Preparer, Problem,
 };
 use crate::read::Source;
+use access::WriteScope;
+
+/// A row that became a transfer request, as the importer is told of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransferNotice {
+    pub file: String,
+    pub sheet: Option<String>,
+    pub row: u64,
+    pub kind: PersonKind,
+    /// Masked.
+    pub id_number: String,
+    pub school_year: SchoolYear,
+}
+
+/// Keeps the records (and their locations) whose `take` is false.
+fn retain_indexed<T>(records: &mut Vec<T>, locs: &mut Vec<Loc>, take: &[bool]) {
+    let mut index = 0;
+    records.retain(|_| {
+        index += 1;
+        !take.get(index - 1).copied().unwrap_or(false)
+    });
+    let mut index = 0;
+    locs.retain(|_| {
+        index += 1;
+        !take.get(index - 1).copied().unwrap_or(false)
+    });
+}
 
 /// A row of the import: which table, which Excel row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -276,77 +303,128 @@ impl<'a> Validator<'a> {
     /// records. The messages name no school, so a file cannot be used to
     /// find where a number is registered. Runs after the rows, with the
     /// store; nothing to do for the city.
-    pub(crate) fn check_people(&mut self, store: &dyn Store) -> store::Result<()> {
+    /// Finds the rows of an officer's import whose person a school outside
+    /// the officer's scope held in the latest year they were held, and takes
+    /// them out of the change set: each becomes a transfer request for the
+    /// releasing side (`registry::transfer`), unless it is a student's
+    /// admission to a later stage, which is written at once. The city's
+    /// imports move people directly and skip this.
+    ///
+    /// Only identity numbers are looked up, never names, so no answer depends
+    /// on the name given; and a dry run does not look at all (it answers
+    /// every row as if the person were new or the officer's), so it cannot be
+    /// used to learn where a number is registered.
+    pub(crate) fn take_transfers(
+        &mut self,
+        store: &dyn Store,
+        dry_run: bool,
+        requested_by: &str,
+        requested_at: DateTime<Utc>,
+    ) -> store::Result<Vec<(TransferNotice, NewTransfer)>> {
         let Some(scope) = self.scope else {
-            return Ok(());
+            return Ok(Vec::new());
         };
-        let outside = |school: &SchoolCode| {
-            self.lookup
-                .schools
-                .get(school)
-                .is_none_or(|info| !scope.allows_school(school, &info.county))
-        };
-        let mut refused = Vec::new();
+        if dry_run || scope.moves_people_directly() {
+            return Ok(Vec::new());
+        }
+        let county_of = |school: &SchoolCode| self.lookup.schools.get(school).map(|info| info.county.clone());
+        let mut found: Vec<(PersonKind, usize, Placement, AreaCode)> = Vec::new();
         for kind in [PersonKind::Student, PersonKind::Teacher] {
-            let (rows, locs): (Vec<(SchoolYear, &IdNumber, &str)>, &[Loc]) = match kind {
-                PersonKind::Student => (
-                    self.changes
-                        .students
-                        .iter()
-                        .map(|(p, e)| (e.school_year, &p.id_number, p.name.as_str()))
-                        .collect(),
-                    &self.student_locs,
-                ),
-                PersonKind::Teacher => (
-                    self.changes
-                        .teachers
-                        .iter()
-                        .map(|(p, t)| (t.school_year, &p.id_number, p.name.as_str()))
-                        .collect(),
-                    &self.teacher_locs,
-                ),
+            let ids: Vec<&IdNumber> = match kind {
+                PersonKind::Student => self.changes.students.iter().map(|(p, _)| &p.id_number).collect(),
+                PersonKind::Teacher => self.changes.teachers.iter().map(|(p, _)| &p.id_number).collect(),
             };
-            if rows.is_empty() {
+            if ids.is_empty() {
                 continue;
             }
-            let who = match kind {
-                PersonKind::Student => "学生",
-                PersonKind::Teacher => "教师",
-            };
-            // That year's placement for every row; every year's only for
-            // the rows that would rename someone.
-            let asked: Vec<_> = rows.iter().map(|(year, id, _)| (Some(*year), *id)).collect();
-            let stored = store.stored_people(kind, &asked)?;
-            let mut renamed = Vec::new();
-            for (((year, id, name), loc), stored) in rows.iter().zip(locs).zip(stored) {
-                let Some(stored) = stored else {
+            let latest = store.latest_placements(kind, &ids)?;
+            for (index, latest) in latest.into_iter().enumerate() {
+                let Some(latest) = latest else {
                     continue;
                 };
-                if stored.placements.iter().any(|(_, school)| outside(school)) {
-                    let message = format!(
-                        "该{who} {} 学年已在您负责范围以外的学校登记，不能转入；跨区县调动请由市级管理员导入",
-                        year.0
-                    );
-                    refused.push((*loc, Field::IdNumber, id.masked(), message));
-                } else if stored.name != *name {
-                    renamed.push((*id, *name, *loc));
+                // A school the lookup does not know cannot be held by anyone;
+                // treat it as outside (the city decides).
+                let Some(county) = county_of(&latest.school) else {
+                    continue;
+                };
+                if scope.holds_person(&latest.school, &county) {
+                    continue;
                 }
-            }
-            let asked: Vec<_> = renamed.iter().map(|(id, _, _)| (None, *id)).collect();
-            let stored = store.stored_people(kind, &asked)?;
-            for ((_, name, loc), stored) in renamed.iter().zip(stored) {
-                if stored.is_some_and(|s| s.placements.iter().any(|(_, school)| outside(school))) {
-                    let message = format!(
-                        "该{who}在您负责范围以外的学校有记录，姓名与已登记的不一致；姓名更正请由市级管理员办理"
-                    );
-                    refused.push((*loc, Field::Name, registry::mask::name(name), message));
+                if let PersonKind::Student = kind {
+                    let (_, e) = &self.changes.students[index];
+                    if transfer::student_movement(&latest, e.school_year, e.stage) == Movement::Admission {
+                        continue;
+                    }
                 }
+                found.push((kind, index, latest, county));
             }
         }
-        for (loc, field, value, message) in refused {
-            self.push_error(loc, field, &value, message);
+        let mut out = Vec::with_capacity(found.len());
+        let mut take_students = vec![false; self.changes.students.len()];
+        let mut take_teachers = vec![false; self.changes.teachers.len()];
+        for (kind, index, from, from_county) in found {
+            let (row, loc) = match kind {
+                PersonKind::Student => {
+                    take_students[index] = true;
+                    let (s, e) = &self.changes.students[index];
+                    (
+                        TransferRow::Student(s.clone(), e.clone()),
+                        self.student_locs[index],
+                    )
+                }
+                PersonKind::Teacher => {
+                    take_teachers[index] = true;
+                    let (t, p) = &self.changes.teachers[index];
+                    (
+                        TransferRow::Teacher(t.clone(), p.clone()),
+                        self.teacher_locs[index],
+                    )
+                }
+            };
+            let Some(to_county) = county_of(row.school()).or_else(|| self.imported_county(row.school()))
+            else {
+                continue;
+            };
+            let source = self.sources.get(loc.source).map(|(s, _)| s);
+            let file = source.map(|s| s.file.clone()).unwrap_or_default();
+            let sheet = source.and_then(|s| s.sheet.clone());
+            let place = match &sheet {
+                Some(sheet) => format!("{file}（{sheet}）第 {} 行", loc.row),
+                None => format!("{file} 第 {} 行", loc.row),
+            };
+            out.push((
+                TransferNotice {
+                    file,
+                    sheet,
+                    row: loc.row,
+                    kind,
+                    id_number: row.id_number().masked(),
+                    school_year: row.school_year(),
+                },
+                NewTransfer {
+                    row,
+                    to_county,
+                    from,
+                    from_county,
+                    source: place,
+                    requested_by: requested_by.to_owned(),
+                    requested_at,
+                },
+            ));
         }
-        Ok(())
+        retain_indexed(&mut self.changes.students, &mut self.student_locs, &take_students);
+        retain_indexed(&mut self.changes.teachers, &mut self.teacher_locs, &take_teachers);
+        out.sort_by(|a, b| (&a.0.file, &a.0.sheet, a.0.row).cmp(&(&b.0.file, &b.0.sheet, b.0.row)));
+        Ok(out)
+    }
+
+    /// The county of a school defined by this import's 学校 rows.
+    fn imported_county(&self, school: &SchoolCode) -> Option<AreaCode> {
+        self.changes
+            .schools
+            .iter()
+            .find(|s| s.code == *school)
+            .map(|s| s.county.clone())
     }
 
     pub(crate) fn has_errors(&self) -> bool {

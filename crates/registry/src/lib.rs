@@ -14,6 +14,7 @@ pub mod mask;
 pub mod records;
 pub mod school_year;
 pub mod snapshot;
+pub mod transfer;
 
 pub use area::{Area, AreaCode, AreaKind, AreaLevel};
 pub use codes::{

@@ -58,6 +58,15 @@ actions! {
     UserLogout => "user_logout", "退出登录", "Sign-out";
     /// Logins refused after repeated failures.
     UserLoginLocked => "user_login_locked", "登录失败过多被暂停", "Sign-ins paused after failures";
+    /// An officer's import held for the city: more transfer requests than
+    /// one file may file (nothing written, no row answered).
+    ImportHeldForCity => "import_held_for_city", "导入文件转市级办理", "Import held for the city";
+    /// A transfer request (转学申请 / 调动申请) filed by an officer's import.
+    TransferRequest => "transfer_request", "提出转学申请", "Transfer requested";
+    /// A transfer request approved: the person moved.
+    TransferApprove => "transfer_approve", "同意转学申请", "Transfer approved";
+    /// A transfer request refused, with a reason.
+    TransferRefuse => "transfer_refuse", "拒绝转学申请", "Transfer refused";
 }
 
 impl AuditAction {

@@ -13,6 +13,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use chrono::{DateTime, Utc};
+
 pub use registry::ChangeSet;
 use registry::{
     Area, AreaCode, Births, Class, ClassKey, Enrolment, IdNumber, Population, School, SchoolCode,
@@ -129,19 +131,122 @@ pub struct SummaryRow {
     pub teachers: u64,
 }
 
-/// Students or teachers: the two kinds of person the registry keeps.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PersonKind {
-    Student,
-    Teacher,
+pub use registry::transfer::PersonKind;
+
+pub use registry::transfer::{Placement, TransferStatus};
+
+/// The row a transfer request carries: what the importing officer asked to
+/// write, as the importer parsed it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TransferRow {
+    Student(Student, Enrolment),
+    Teacher(Teacher, TeachingPost),
 }
 
-/// A stored student or teacher, as [`Store::stored_people`] reads it.
+impl TransferRow {
+    pub fn kind(&self) -> PersonKind {
+        match self {
+            TransferRow::Student(..) => PersonKind::Student,
+            TransferRow::Teacher(..) => PersonKind::Teacher,
+        }
+    }
+
+    pub fn id_number(&self) -> &IdNumber {
+        match self {
+            TransferRow::Student(s, _) => &s.id_number,
+            TransferRow::Teacher(t, _) => &t.id_number,
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        match self {
+            TransferRow::Student(s, _) => &s.name,
+            TransferRow::Teacher(t, _) => &t.name,
+        }
+    }
+
+    pub fn school_year(&self) -> SchoolYear {
+        match self {
+            TransferRow::Student(_, e) => e.school_year,
+            TransferRow::Teacher(_, p) => p.school_year,
+        }
+    }
+
+    /// The receiving school.
+    pub fn school(&self) -> &SchoolCode {
+        match self {
+            TransferRow::Student(_, e) => &e.school,
+            TransferRow::Teacher(_, p) => &p.school,
+        }
+    }
+
+    /// The row as a change set of one person, as the city would import it.
+    pub fn to_changes(&self) -> ChangeSet {
+        let mut changes = ChangeSet::default();
+        match self {
+            TransferRow::Student(s, e) => changes.students.push((s.clone(), e.clone())),
+            TransferRow::Teacher(t, p) => changes.teachers.push((t.clone(), p.clone())),
+        }
+        changes
+    }
+}
+
+/// A transfer request as an officer's import files it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewTransfer {
+    pub row: TransferRow,
+    /// The county of the receiving school.
+    pub to_county: AreaCode,
+    /// The person's latest placement: the releasing side.
+    pub from: Placement,
+    pub from_county: AreaCode,
+    /// File and row it came from (never personal data).
+    pub source: String,
+    pub requested_by: String,
+    pub requested_at: DateTime<Utc>,
+}
+
+/// A stored transfer request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TransferRequest {
+    pub id: i64,
+    pub request: NewTransfer,
+    pub status: TransferStatus,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<DateTime<Utc>>,
+    /// Why it was refused.
+    pub reason: Option<String>,
+}
+
+/// Which transfer requests to list: those whose releasing or receiving side
+/// lies in `county` (or is `school`), newest first.
+#[derive(Debug, Clone, Default)]
+pub struct TransferQuery {
+    pub county: Option<AreaCode>,
+    pub school: Option<SchoolCode>,
+    pub status: Option<TransferStatus>,
+    pub limit: u32,
+}
+
+/// The releasing side's answer to a transfer request.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredPerson {
-    pub name: String,
-    /// The school of each school year the person is placed in.
-    pub placements: Vec<(SchoolYear, SchoolCode)>,
+pub enum TransferDecision {
+    /// Write the row: the person moves and their record changes.
+    Approve,
+    /// Write nothing; the reason is shown to both sides.
+    Refuse { reason: String },
+}
+
+/// What became of a decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DecideOutcome {
+    Decided,
+    /// Decided already (by someone else, or twice by the same form).
+    NotPending,
+    /// The person's latest placement is no longer the one the request was
+    /// filed against (another move was approved meanwhile): refuse it, and
+    /// the receiving side may import the row again.
+    Stale,
 }
 
 /// Called with (rows done, rows in all) while a long write runs.
@@ -215,16 +320,45 @@ pub trait Store {
         search: Option<&str>,
     ) -> Result<u64>;
 
-    /// Each person of `people` as stored (`None` where not): the name, and
-    /// the school of each school year the person is enrolled or posted in —
-    /// that year's only where a year is given, every year's without. An
-    /// officer's import uses it so as not to move or rename a person whom a
-    /// school outside the officer's scope holds.
-    fn stored_people(
-        &self,
-        kind: PersonKind,
-        people: &[(Option<SchoolYear>, &IdNumber)],
-    ) -> Result<Vec<Option<StoredPerson>>>;
+    /// Each person's latest placement (the latest school year they are
+    /// enrolled or posted in), `None` for a person not stored or never
+    /// placed. An officer's import asks it to find the rows that are
+    /// transfers (`registry::transfer`); the name is never asked, so no
+    /// answer depends on it.
+    fn latest_placements(&self, kind: PersonKind, people: &[&IdNumber]) -> Result<Vec<Option<Placement>>>;
+
+    /// Writes a change set like [`Store::apply`] and, in the same
+    /// transaction, files `transfers` (rows the import turned into
+    /// requests) — all or nothing.
+    fn apply_with_transfers(
+        &mut self,
+        changes: &ChangeSet,
+        options: ApplyOptions,
+        transfers: &[NewTransfer],
+        progress: Progress<'_>,
+    ) -> Result<ApplyOutcome>;
+
+    /// Transfer requests, newest first, as `query` says.
+    fn transfers(&self, query: &TransferQuery) -> Result<Vec<TransferRequest>>;
+
+    /// One transfer request.
+    fn transfer(&self, id: i64) -> Result<Option<TransferRequest>>;
+
+    /// Approves or refuses a pending request, in one transaction with its
+    /// audit line: an approval writes the row as the city would import it
+    /// (the person moves, their shared record takes the row's values) and
+    /// keeps the two classes' declared sizes in step with their pupils where
+    /// they agreed before. The caller has checked the actor may decide.
+    fn decide_transfer(
+        &mut self,
+        id: i64,
+        decision: &TransferDecision,
+        actor: &str,
+        at: DateTime<Utc>,
+    ) -> Result<DecideOutcome>;
+
+    /// Pending requests filed by `username` (a bound on probing).
+    fn pending_transfers_by(&self, username: &str) -> Result<u64>;
 
     /// Records who did what: every change and every view of unmasked personal
     /// data. `detail` must never hold personal data itself.

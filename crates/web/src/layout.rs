@@ -31,6 +31,7 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                         a href={ "/areas/" (p.scope.area().as_str()) } { (t(lang, Msg::Areas)) }
                         a href="/indicators" { (t(lang, Msg::Indicators)) }
                         @if p.can_import() { a href="/import" { (t(lang, Msg::Import)) } }
+                        @if p.can_view_transfers() { a href="/transfers" { (t(lang, Msg::Transfers)) } }
                         @if p.can_manage_users() { a href="/admin/users" { (t(lang, Msg::Users)) } }
                         @if p.can_read_audit() { a href="/admin/audit" { (t(lang, Msg::Audit)) } }
                     }

@@ -59,6 +59,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         )
         .route("/import/report/{file}", get(pages::import::report))
         .route("/templates/{name}", get(pages::import::template))
+        .route("/transfers", get(pages::transfers::transfers))
+        .route("/transfers/{id}", post(pages::transfers::decide))
         .route(
             "/admin/users",
             get(pages::admin::users).post(pages::admin::add_user),

@@ -108,7 +108,7 @@ fn a_dry_run_checks_everything_and_writes_nothing() {
         ImportOptions {
             dry_run: true,
             scope: None,
-            audit_actor: None,
+            ..ImportOptions::default()
         },
     );
     assert!(outcome.errors.is_empty());
@@ -237,7 +237,7 @@ fn an_officers_import_is_held_to_its_scope() {
         ImportOptions {
             dry_run: false,
             scope: Some(other_county),
-            audit_actor: None,
+            ..ImportOptions::default()
         },
     );
     assert_eq!(outcome.errors.len(), 3, "{}", errors(&outcome));
@@ -256,7 +256,7 @@ fn an_officers_import_is_held_to_its_scope() {
         ImportOptions {
             dry_run: true,
             scope: Some(own),
-            audit_actor: None,
+            ..ImportOptions::default()
         },
     );
     assert!(outcome.errors.is_empty(), "{}", errors(&outcome));
@@ -275,7 +275,7 @@ fn an_officers_import_is_held_to_its_scope() {
         ImportOptions {
             dry_run: false,
             scope: Some(one_school),
-            audit_actor: None,
+            ..ImportOptions::default()
         },
     );
     assert_eq!(outcome.errors.len(), 1, "{}", errors(&outcome));
@@ -295,6 +295,7 @@ fn an_officers_import_is_held_to_its_scope() {
 fn an_officer_cannot_take_over_another_countys_school_or_people() {
     use import_export::WriteScope;
     use registry::{AreaCode, SchoolCode};
+    use store::Store;
 
     let (mut store, dir) = loaded_store();
     // A school of 历城区, written by the city.
@@ -303,9 +304,9 @@ fn an_officer_cannot_take_over_another_countys_school_or_people() {
     import_clean(&mut store, &write(dir.path(), "历城学校.csv", licheng_school));
     let before = snapshot(&store);
     let officer = |county: &str| ImportOptions {
-        dry_run: false,
         scope: Some(WriteScope::County(AreaCode::parse(county).unwrap())),
-        audit_actor: None,
+        user: "licheng".into(),
+        ..ImportOptions::default()
     };
 
     // 历城区's officer claims 历下区's school by giving it county 370112.
@@ -329,7 +330,7 @@ fn an_officer_cannot_take_over_another_countys_school_or_people() {
             school: SchoolCode::parse("3737010001").unwrap(),
             county: AreaCode::parse("370102").unwrap(),
         }),
-        audit_actor: None,
+        ..ImportOptions::default()
     };
     for options in [officer("370102"), own_school] {
         let outcome = import_with(&mut store, &path, options);
@@ -342,7 +343,8 @@ fn an_officer_cannot_take_over_another_countys_school_or_people() {
     }
 
     // 张小明 is enrolled at 历下实验小学 in 2024, 赵老师 teaches there: 历城区's
-    // officer may not enrol or post them at its own school that year.
+    // officer's rows for them at its own school are not written but become
+    // transfer requests for 历下区 — whatever name the row gives.
     let zhang = id((2018, 3, 1), 11, Sex::Male);
     let zhao = id((1985, 4, 12), 31, Sex::Female);
     let students = format!(
@@ -353,55 +355,123 @@ fn an_officer_cannot_take_over_another_countys_school_or_people() {
         "学年,学校标识码,身份证号,姓名,性别,出生年份,任教学段,任教学科,职称,骨干教师级别,入校学年,学历\n\
          2024,3737011201,{zhao},赵某,女,1985,小学,语文,一级教师,县级,2015,本科\n"
     );
-    for (name, text, who) in [("学生.csv", &students, "学生"), ("教师.csv", &teachers, "教师")] {
-        let outcome = import_with(&mut store, &write(dir.path(), name, text), officer("370112"));
-        assert_eq!(outcome.errors.len(), 1, "{}", errors(&outcome));
-        let error = &outcome.errors[0];
-        assert_eq!(error.row, 2);
-        assert_eq!(error.column.as_deref(), Some("身份证号"));
-        assert!(
-            error.message.contains(&format!(
-                "该{who} 2024 学年已在您负责范围以外的学校登记，不能转入"
-            )),
-            "{}",
-            error.message
+    let filed = |outcome: &import_export::ImportOutcome| -> Vec<String> {
+        outcome
+            .transfers
+            .iter()
+            .map(|n| format!("{} {} {} {:?}", n.file, n.row, n.id_number, n.kind))
+            .collect()
+    };
+    let right_name = students.replace(",张三,", ",张小明,");
+    for (name, text) in [("学生.csv", &students), ("学生-同名.csv", &right_name)] {
+        // A dry run answers as for anyone new: no lookup, no request.
+        let check = import_with(
+            &mut store,
+            &write(dir.path(), name, text),
+            ImportOptions {
+                dry_run: true,
+                ..officer("370112")
+            },
         );
-        // Nor does it say where: a file must not find a number's school.
-        assert!(!error.message.contains("3737010001"), "{}", error.message);
-        // The report masks the number, as every report does.
-        assert!(!errors(&outcome).contains(&zhang) && !errors(&outcome).contains(&zhao));
+        assert!(
+            check.errors.is_empty() && check.transfers.is_empty(),
+            "{}",
+            errors(&check)
+        );
+        let outcome = import_with(
+            &mut store,
+            &write(dir.path(), "学生.csv", text),
+            officer("370112"),
+        );
+        assert!(outcome.errors.is_empty(), "{}", errors(&outcome));
+        assert!(!outcome.held_for_city);
+        // The same answer for the right name and a wrong one.
+        assert_eq!(filed(&outcome), ["学生.csv 2 370102********0118 Student"]);
         assert_eq!(snapshot(&store), before);
     }
+    let outcome = import_with(
+        &mut store,
+        &write(dir.path(), "教师.csv", &teachers),
+        officer("370112"),
+    );
+    assert!(outcome.errors.is_empty(), "{}", errors(&outcome));
+    assert_eq!(outcome.transfers.len(), 1);
+    assert_eq!(snapshot(&store), before);
+    // A number registered nowhere is simply enrolled (the city's registry
+    // grows); a dry run answers it exactly as it answered 张小明's.
+    let nobody = id((2018, 3, 1), 77, Sex::Male);
+    let unknown = students.replace(&zhang, &nobody);
+    let check = import_with(
+        &mut store,
+        &write(dir.path(), "学生.csv", &unknown),
+        ImportOptions {
+            dry_run: true,
+            ..officer("370112")
+        },
+    );
+    assert!(
+        check.errors.is_empty() && check.transfers.is_empty(),
+        "{}",
+        errors(&check)
+    );
 
-    // The next school year is a new placement: the move is the new
-    // school's to record — under the name the child is registered with,
-    // since another county's records show it too.
+    // Three requests are pending, filed by 历城区's officer (the user name
+    // of `officer`), for 历下区 to decide; the registry is unchanged.
+    let pending = store
+        .transfers(&store::TransferQuery {
+            county: Some(AreaCode::parse("370102").unwrap()),
+            status: Some(store::TransferStatus::Pending),
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(pending.len(), 3);
+    assert!(pending
+        .iter()
+        .all(|r| r.request.from.school.as_str() == "3737010001"
+            && r.request.to_county.as_str() == "370112"
+            && r.request.requested_by == "licheng"));
+
+    // The next school year, same stage: still 历下区's pupil — a request.
     let next_year = students.replace("\n2024,", "\n2025,");
     let outcome = import_with(
         &mut store,
         &write(dir.path(), "学生-2025.csv", &next_year),
         officer("370112"),
     );
-    assert_eq!(outcome.errors.len(), 1, "{}", errors(&outcome));
-    assert_eq!(outcome.errors[0].column.as_deref(), Some("姓名"));
-    assert!(
-        outcome.errors[0]
-            .message
-            .contains("姓名与已登记的不一致；姓名更正请由市级管理员办理"),
-        "{}",
-        outcome.errors[0].message
-    );
+    assert!(outcome.errors.is_empty(), "{}", errors(&outcome));
+    assert_eq!(outcome.transfers.len(), 1);
     assert_eq!(snapshot(&store), before);
-    let same_name = next_year.replace(",张三,", ",张小明,");
+
+    // More requests than a file may file: nothing is written or filed and
+    // no row is answered; the file is for the city.
     let outcome = import_with(
         &mut store,
-        &write(dir.path(), "学生-2025-同名.csv", &same_name),
+        &write(dir.path(), "学生-2025.csv", &next_year),
         ImportOptions {
-            dry_run: true,
+            transfer_limits: import_export::TransferLimits {
+                per_file: 0,
+                pending_per_user: 100,
+            },
             ..officer("370112")
         },
     );
-    assert!(outcome.errors.is_empty(), "{}", errors(&outcome));
+    assert!(outcome.held_for_city && outcome.transfers.is_empty() && outcome.errors.is_empty());
+    assert_eq!(store.pending_transfers_by("licheng").unwrap(), 4);
+    // And beyond the pending requests one user may have open.
+    let outcome = import_with(
+        &mut store,
+        &write(dir.path(), "学生-2025.csv", &next_year),
+        ImportOptions {
+            transfer_limits: import_export::TransferLimits {
+                per_file: 20,
+                pending_per_user: 4,
+            },
+            ..officer("370112")
+        },
+    );
+    assert!(outcome.held_for_city);
+    assert_eq!(store.pending_transfers_by("licheng").unwrap(), 4);
 
     // A school officer whose school is not stored yet writes it in its own
     // county only.
@@ -411,7 +481,7 @@ fn an_officer_cannot_take_over_another_countys_school_or_people() {
             school: SchoolCode::parse("3737010009").unwrap(),
             county: AreaCode::parse("370102").unwrap(),
         }),
-        audit_actor: None,
+        ..ImportOptions::default()
     };
     let elsewhere = licheng_school.replace("3737011201,历城实验小学", "3737010009,新建小学");
     let outcome = import_with(&mut store, &write(dir.path(), "新校.csv", &elsewhere), new_school);
@@ -449,7 +519,9 @@ fn an_imports_audit_line_exists_if_and_only_if_the_import_committed() {
     let audited = |dry_run| ImportOptions {
         dry_run,
         scope: None,
-        audit_actor: Some("zhang".to_owned()),
+        user: "zhang".to_owned(),
+        audit: true,
+        ..ImportOptions::default()
     };
     let lines = |store: &store::SqliteStore| -> Vec<String> {
         let page = store

@@ -14,6 +14,7 @@
 mod accounts;
 mod read;
 mod snapshot;
+mod transfer;
 mod write;
 
 use std::path::Path;
@@ -33,6 +34,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         6,
         include_str!("../../migrations/sqlite/0006_audit_action_codes.sql"),
     ),
+    (7, include_str!("../../migrations/sqlite/0007_transfers.sql")),
 ];
 
 /// How long a statement waits for another connection's lock (every

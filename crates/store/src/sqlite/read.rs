@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use registry::{
     Area, AreaCode, AreaKind, Births, Class, ClassKey, Enrolment, Grade, IdNumber, KeyTeacherLevel, Location,
     Ownership, Population, Qualification, QualityRating, School, SchoolCode, SchoolFacility, SchoolYear, Sex,
@@ -13,8 +13,9 @@ use rusqlite::{params, Row};
 
 use super::SqliteStore;
 use crate::{
-    ApplyOptions, ApplyOutcome, AuditAction, AuditLine, ChangeSet, Lookup, PersonKind, Progress, Result,
-    SchoolInfo, Store, StoreError, StoredPerson, SummaryRow,
+    ApplyOptions, ApplyOutcome, AuditAction, AuditLine, ChangeSet, DecideOutcome, Lookup, NewTransfer,
+    PersonKind, Placement, Progress, Result, SchoolInfo, Store, StoreError, SummaryRow, TransferDecision,
+    TransferQuery, TransferRequest,
 };
 
 impl Store for SqliteStore {
@@ -24,7 +25,7 @@ impl Store for SqliteStore {
         options: ApplyOptions<'_>,
         progress: Progress<'_>,
     ) -> Result<ApplyOutcome> {
-        self.apply_changes(changes, options, progress)
+        self.apply_changes(changes, options, &[], progress)
     }
 
     fn clear_registry(&mut self) -> Result<()> {
@@ -158,69 +159,40 @@ impl Store for SqliteStore {
         Ok(total.max(0) as u64)
     }
 
-    fn stored_people(
-        &self,
-        kind: PersonKind,
-        people: &[(Option<SchoolYear>, &IdNumber)],
-    ) -> Result<Vec<Option<StoredPerson>>> {
-        let (person, placement, person_column) = match kind {
-            PersonKind::Student => ("student", "enrolment", "student_id"),
-            PersonKind::Teacher => ("teacher", "teaching_post", "teacher_id"),
-        };
-        // The placements' keys lead with the school year: one seek for a
-        // given year, and for every year one seek per year held (`IN` over
-        // the few years the table has), never a scan. The years themselves
-        // are found by skipping from one to the next along that key (a
-        // DISTINCT would read every row).
-        let years: Vec<String> = self
-            .conn
-            .prepare(&format!(
-                "WITH RECURSIVE y(v) AS (
-                     SELECT min(school_year) FROM {placement}
-                     UNION ALL
-                     SELECT (SELECT min(school_year) FROM {placement} WHERE school_year > v)
-                     FROM y WHERE v IS NOT NULL)
-                 SELECT v FROM y WHERE v IS NOT NULL"
-            ))?
-            .query_map([], |r| r.get::<_, i64>(0))?
-            .map(|y| y.map(|y| y.to_string()))
-            .collect::<rusqlite::Result<_>>()?;
-        let years = if years.is_empty() {
-            "NULL".to_owned()
-        } else {
-            years.join(", ")
-        };
-        let mut find = self.conn.prepare_cached(&format!(
-            "SELECT id, name FROM {person} WHERE id_number = CAST(?1 AS TEXT)"
-        ))?;
-        let placed_sql = |years: &str| {
-            format!(
-                "SELECT x.school_year, sc.code FROM {placement} x JOIN school sc ON sc.id = x.school_id
-                 WHERE x.school_year IN ({years}) AND x.{person_column} = CAST(?1 AS INTEGER)
-                 ORDER BY x.school_year"
-            )
-        };
-        let mut every_year = self.conn.prepare(&placed_sql(&years))?;
-        let mut one_year = self.conn.prepare(&placed_sql("CAST(?2 AS INTEGER)"))?;
-        let mut out = Vec::with_capacity(people.len());
-        for (year, id) in people {
-            let mut rows = find.query([id.as_str()])?;
-            let Some(r) = rows.next()? else {
-                out.push(None);
-                continue;
-            };
-            let (key, name): (i64, String) = (r.get(0)?, r.get(1)?);
-            let mut rows = match year {
-                Some(year) => one_year.query(params![key, year.0])?,
-                None => every_year.query([key])?,
-            };
-            let mut placements = Vec::new();
-            while let Some(r) = rows.next()? {
-                placements.push((SchoolYear(r.get(0)?), school_code(r.get_ref(1)?.as_str()?)?));
-            }
-            out.push(Some(StoredPerson { name, placements }));
-        }
-        Ok(out)
+    fn latest_placements(&self, kind: PersonKind, people: &[&IdNumber]) -> Result<Vec<Option<Placement>>> {
+        super::transfer::latest_placements(&self.conn, kind, people)
+    }
+
+    fn apply_with_transfers(
+        &mut self,
+        changes: &ChangeSet,
+        options: ApplyOptions,
+        transfers: &[NewTransfer],
+        progress: Progress<'_>,
+    ) -> Result<ApplyOutcome> {
+        self.apply_changes(changes, options, transfers, progress)
+    }
+
+    fn transfers(&self, query: &TransferQuery) -> Result<Vec<TransferRequest>> {
+        self.list_transfers(query)
+    }
+
+    fn transfer(&self, id: i64) -> Result<Option<TransferRequest>> {
+        self.one_transfer(id)
+    }
+
+    fn decide_transfer(
+        &mut self,
+        id: i64,
+        decision: &TransferDecision,
+        actor: &str,
+        at: DateTime<Utc>,
+    ) -> Result<DecideOutcome> {
+        self.decide(id, decision, actor, at)
+    }
+
+    fn pending_transfers_by(&self, username: &str) -> Result<u64> {
+        self.pending_by(username)
     }
 
     fn facilities(&self, year: SchoolYear) -> Result<Vec<SchoolFacility>> {

@@ -589,16 +589,14 @@ fn a_student_search_matches_the_masked_name_or_the_class() {
     assert_eq!(found("%"), 0);
 }
 
-/// A person's placements are read from the placements themselves, every
-/// year or one, whatever else the database keeps (a database written before
-/// revisions were recorded has none).
+/// A person's latest placement is found whatever else the database keeps
+/// (a database written before revisions were recorded has none).
 #[test]
-fn a_persons_placements_are_found_in_every_year_or_one() {
+fn a_persons_latest_placement_is_found() {
     use crate::PersonKind;
 
     let mut store = SqliteStore::open_in_memory().unwrap();
     let mut changes = one_class_of_two();
-    apply(&mut store, &changes, checked());
     for (_, e) in &mut changes.students {
         e.school_year = SchoolYear(2023);
     }
@@ -606,6 +604,7 @@ fn a_persons_placements_are_found_in_every_year_or_one() {
         c.school_year = SchoolYear(2023);
     }
     apply(&mut store, &changes, checked());
+    apply(&mut store, &one_class_of_two(), checked());
     store.conn.execute("DELETE FROM registry_revision", []).unwrap();
 
     let id = &changes.students[0].0.id_number;
@@ -616,32 +615,231 @@ fn a_persons_placements_are_found_in_every_year_or_one() {
         Sex::Female,
     );
     let found = store
-        .stored_people(
-            PersonKind::Student,
-            &[
-                (None, id),
-                (Some(SchoolYear(2024)), id),
-                (Some(SchoolYear(2022)), id),
-                (None, &unknown),
-            ],
-        )
+        .latest_placements(PersonKind::Student, &[id, &unknown])
         .unwrap();
-    let school = SchoolCode::parse("2370102001").unwrap();
-    let every = found[0].as_ref().unwrap();
-    assert_eq!(every.name, "李小红");
     assert_eq!(
-        every.placements,
+        found,
         [
-            (SchoolYear(2023), school.clone()),
-            (SchoolYear(2024), school.clone())
+            Some(registry::transfer::Placement {
+                school_year: SchoolYear(2024),
+                school: SchoolCode::parse("2370102001").unwrap(),
+                stage: Stage::Primary,
+                grade: Some(Grade(3)),
+            }),
+            None
         ]
     );
+    // Teachers: none stored.
     assert_eq!(
-        found[1].as_ref().unwrap().placements,
-        [(SchoolYear(2024), school)]
+        store.latest_placements(PersonKind::Teacher, &[id]).unwrap(),
+        [None]
     );
-    assert!(found[2].as_ref().unwrap().placements.is_empty());
-    assert!(found[3].is_none());
+}
+
+mod transfers {
+    //! Transfer requests: filed with an import, decided by the releasing
+    //! side in one transaction with the move and the audit line.
+
+    use chrono::{DateTime, Utc};
+
+    use super::*;
+    use crate::{
+        DecideOutcome, NewTransfer, PersonKind, TransferDecision, TransferQuery, TransferRow, TransferStatus,
+    };
+
+    fn at() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2025-09-01T08:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    /// 李小红 (seq 1) sits in school 001's 1班 with one classmate; school 002
+    /// (another county, 370112) has a 1班 of one, declared as two because
+    /// its officer's file listed her there.
+    fn two_schools() -> (SqliteStore, NewTransfer) {
+        let mut store = SqliteStore::open_in_memory().unwrap();
+        let mut changes = one_class_of_two();
+        let mut other = school("2370112002");
+        other.county = AreaCode::parse("370112").unwrap();
+        other.township = None;
+        changes.schools.push(other);
+        changes.classes.push(class("2370112002", "1班", 1));
+        changes.students.push(student(5, "2370112002", "1班"));
+        apply(&mut store, &changes, checked());
+        let (mut pupil, mut enrolment) = student(1, "2370112002", "1班");
+        pupil.name = "李晓红".into();
+        pupil.household_area = AreaCode::parse("370112").unwrap();
+        enrolment.visual_acuity = Some(5.0);
+        let request = NewTransfer {
+            row: TransferRow::Student(pupil, enrolment),
+            to_county: AreaCode::parse("370112").unwrap(),
+            from: registry::transfer::Placement {
+                school_year: SchoolYear(2024),
+                school: SchoolCode::parse("2370102001").unwrap(),
+                stage: Stage::Primary,
+                grade: Some(Grade(3)),
+            },
+            from_county: AreaCode::parse("370102").unwrap(),
+            source: "学生.csv 第 2 行".into(),
+            requested_by: "licheng".into(),
+            requested_at: at(),
+        };
+        // The receiving officer's file declares 1班 as two: the pending
+        // pupil counts among its listed pupils, so the check passes.
+        let declared = ChangeSet {
+            classes: vec![class("2370112002", "1班", 2)],
+            ..ChangeSet::default()
+        };
+        let outcome = store
+            .apply_with_transfers(
+                &declared,
+                checked(),
+                std::slice::from_ref(&request),
+                &mut |_, _| {},
+            )
+            .unwrap();
+        assert!(matches!(outcome, ApplyOutcome::Committed(_)), "{outcome:?}");
+        (store, request)
+    }
+
+    fn sizes(store: &SqliteStore) -> Vec<(String, u32)> {
+        store
+            .classes(SchoolYear(2024))
+            .unwrap()
+            .into_iter()
+            .map(|c| (c.school.to_string(), c.size))
+            .collect()
+    }
+
+    fn audit_actions(store: &SqliteStore) -> Vec<String> {
+        let mut stmt = store
+            .conn
+            .prepare("SELECT action FROM audit_log ORDER BY id")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn a_filed_request_changes_nothing_until_approved_then_moves_the_pupil() {
+        let (mut store, request) = two_schools();
+        let id = request.row.id_number().clone();
+        let pending = store
+            .transfers(&TransferQuery {
+                county: Some(AreaCode::parse("370102").unwrap()),
+                status: Some(TransferStatus::Pending),
+                limit: 10,
+                ..TransferQuery::default()
+            })
+            .unwrap();
+        assert_eq!(pending.len(), 1);
+        assert_eq!(pending[0].request, request);
+        let before = store.latest_placements(PersonKind::Student, &[&id]).unwrap();
+        assert_eq!(before[0].as_ref().unwrap().school.as_str(), "2370102001");
+
+        let outcome = store
+            .decide_transfer(pending[0].id, &TransferDecision::Approve, "lixia", at())
+            .unwrap();
+        assert_eq!(outcome, DecideOutcome::Decided);
+        let after = store.latest_placements(PersonKind::Student, &[&id]).unwrap();
+        assert_eq!(after[0].as_ref().unwrap().school.as_str(), "2370112002");
+        // The shared record took the row's values.
+        let mut name = String::new();
+        store
+            .for_each_student(SchoolYear(2024), &mut |s, _| {
+                if s.id_number == id {
+                    name = s.name;
+                }
+            })
+            .unwrap();
+        assert_eq!(name, "李晓红");
+        // 班额 follows: the class left has one pupil, the one joined two.
+        assert_eq!(
+            sizes(&store),
+            [("2370102001".to_owned(), 1), ("2370112002".to_owned(), 2)]
+        );
+        assert_eq!(audit_actions(&store), ["transfer_request", "transfer_approve"]);
+        let decided = store.transfer(pending[0].id).unwrap().unwrap();
+        assert_eq!(decided.status, TransferStatus::Approved);
+        assert_eq!(decided.decided_by.as_deref(), Some("lixia"));
+        // Twice: nothing more happens.
+        assert_eq!(
+            store
+                .decide_transfer(pending[0].id, &TransferDecision::Approve, "lixia", at())
+                .unwrap(),
+            DecideOutcome::NotPending
+        );
+        assert_eq!(audit_actions(&store).len(), 2);
+    }
+
+    #[test]
+    fn a_refusal_keeps_the_pupil_and_takes_them_out_of_the_receiving_class() {
+        let (mut store, _) = two_schools();
+        let refuse = TransferDecision::Refuse {
+            reason: "家长未同意".into(),
+        };
+        assert_eq!(
+            store.decide_transfer(1, &refuse, "lixia", at()).unwrap(),
+            DecideOutcome::Decided
+        );
+        let r = store.transfer(1).unwrap().unwrap();
+        assert_eq!(r.status, TransferStatus::Refused);
+        assert_eq!(r.reason.as_deref(), Some("家长未同意"));
+        assert_eq!(
+            sizes(&store),
+            [("2370102001".to_owned(), 2), ("2370112002".to_owned(), 1)]
+        );
+        assert_eq!(audit_actions(&store), ["transfer_request", "transfer_refuse"]);
+        assert_eq!(store.pending_transfers_by("licheng").unwrap(), 0);
+    }
+
+    #[test]
+    fn a_request_overtaken_by_another_move_is_not_approved() {
+        let (mut store, _) = two_schools();
+        // The city moves the pupil to a third school meanwhile.
+        let mut third = school("2370102003");
+        third.township = None;
+        let changes = ChangeSet {
+            schools: vec![third],
+            classes: vec![class("2370102003", "1班", 1), class("2370102001", "1班", 1)],
+            students: vec![student(1, "2370102003", "1班")],
+            ..ChangeSet::default()
+        };
+        apply(&mut store, &changes, checked());
+        assert_eq!(
+            store
+                .decide_transfer(1, &TransferDecision::Approve, "lixia", at())
+                .unwrap(),
+            DecideOutcome::Stale
+        );
+        assert_eq!(
+            store.transfer(1).unwrap().unwrap().status,
+            TransferStatus::Pending
+        );
+        assert_eq!(audit_actions(&store), ["transfer_request"]);
+    }
+
+    #[test]
+    fn an_import_rejected_for_class_sizes_files_no_request() {
+        let mut store = SqliteStore::open_in_memory().unwrap();
+        apply(&mut store, &one_class_of_two(), checked());
+        let (_, request) = two_schools();
+        let wrong = ChangeSet {
+            classes: vec![class("2370102001", "1班", 5)],
+            ..ChangeSet::default()
+        };
+        let outcome = store
+            .apply_with_transfers(&wrong, checked(), std::slice::from_ref(&request), &mut |_, _| {})
+            .unwrap();
+        assert!(matches!(outcome, ApplyOutcome::Rejected(_)));
+        assert_eq!(store.pending_transfers_by("licheng").unwrap(), 0);
+        assert!(
+            audit_actions(&store).is_empty(),
+            "the filing's audit line went with it"
+        );
+    }
 }
 
 fn import_lines(store: &SqliteStore) -> Vec<String> {

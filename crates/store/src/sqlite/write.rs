@@ -8,11 +8,9 @@ use rustc_hash::FxHashMap;
 
 use super::SqliteStore;
 use crate::{
-    ApplyCounts, ApplyOptions, ApplyOutcome, AuditLine, ClassSizeMismatch, Progress, Result, StoreError,
+    ApplyCounts, ApplyOptions, ApplyOutcome, AuditLine, ClassSizeMismatch, NewTransfer, Progress, Result,
+    StoreError,
 };
-
-/// How often the progress callback is called, in rows.
-const PROGRESS_EVERY: u64 = 20_000;
 
 /// How long a write waits for another connection's write to end before it
 /// gives up with "database is locked". Longer than the connection's busy
@@ -53,11 +51,15 @@ pub(super) fn insert_audit(conn: &Connection, line: &AuditLine<'_>) -> Result<()
     Ok(())
 }
 
+/// How often the progress callback is called, in rows.
+const PROGRESS_EVERY: u64 = 20_000;
+
 impl SqliteStore {
     pub(crate) fn apply_changes(
         &mut self,
         changes: &ChangeSet,
         options: ApplyOptions<'_>,
+        transfers: &[NewTransfer],
         progress: Progress<'_>,
     ) -> Result<ApplyOutcome> {
         // `apply` resolves every reference itself, inside its transaction
@@ -69,7 +71,7 @@ impl SqliteStore {
         // The long wait for the write's turn (`in_write_turn`), then the
         // usual timeout again, whatever the outcome.
         self.conn.busy_timeout(WRITE_TURN_TIMEOUT)?;
-        let outcome = self.apply_in_transaction(changes, options, progress);
+        let outcome = self.apply_in_transaction(changes, options, transfers, progress);
         let restored = self.conn.busy_timeout(super::BUSY_TIMEOUT);
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
         restored?;
@@ -80,35 +82,71 @@ impl SqliteStore {
         &mut self,
         changes: &ChangeSet,
         options: ApplyOptions<'_>,
+        transfers: &[NewTransfer],
         progress: Progress<'_>,
     ) -> Result<ApplyOutcome> {
-        let total = changes.len() as u64;
-        let mut done = 0u64;
-        let mut tick = |n: u64, progress: &mut dyn FnMut(u64, u64)| {
-            let before = done / PROGRESS_EVERY;
-            done += n;
-            if done / PROGRESS_EVERY != before || done == total {
-                progress(done, total);
-            }
-        };
         let tx = begin_write(&mut self.conn)?;
-        let mut counts = ApplyCounts::default();
+        // With the change, in its transaction: the line exists if and only
+        // if the change commits (issue 10, point 10).
+        if let Some(line) = &options.audit {
+            insert_audit(&tx, line)?;
+        }
+        // Filed before the class sizes are checked: a pupil asked for counts
+        // in the class the file lists them in (see `declared_and_listed`).
+        super::transfer::file_transfers(&tx, transfers)?;
+        match write_changes(&tx, changes, options.check_class_sizes, progress)? {
+            Err(mismatches) => {
+                tx.rollback()?;
+                Ok(ApplyOutcome::Rejected(mismatches))
+            }
+            Ok(counts) => {
+                if options.dry_run {
+                    tx.rollback()?;
+                } else {
+                    tx.commit()?;
+                }
+                Ok(ApplyOutcome::Committed(counts))
+            }
+        }
+    }
+}
 
-        let mut phase = Phase::start();
-        counts.schools = upsert_schools(&tx, changes)?;
-        phase.done("schools");
-        tick(counts.schools, progress);
-        let school_ids = school_ids(&tx)?;
-        let school_id = |code: &SchoolCode| -> Result<i64> {
-            school_ids
-                .get(code.as_str())
-                .copied()
-                .ok_or_else(|| StoreError::UnknownReference(format!("学校标识码 {code}")))
-        };
+/// The writing of `apply` inside a transaction the caller opened and will
+/// commit or roll back: every row of `changes`, then (with
+/// `check_class_sizes`) the touched classes' sizes — `Err` lists those that
+/// disagree with their pupils, and the caller must roll back.
+pub(super) fn write_changes(
+    tx: &Transaction<'_>,
+    changes: &ChangeSet,
+    check_class_sizes: bool,
+    progress: Progress<'_>,
+) -> Result<std::result::Result<ApplyCounts, Vec<ClassSizeMismatch>>> {
+    let total = changes.len() as u64;
+    let mut done = 0u64;
+    let mut tick = |n: u64, progress: &mut dyn FnMut(u64, u64)| {
+        let before = done / PROGRESS_EVERY;
+        done += n;
+        if done / PROGRESS_EVERY != before || done == total {
+            progress(done, total);
+        }
+    };
+    let mut counts = ApplyCounts::default();
 
-        {
-            let mut stmt = tx.prepare_cached(
-                "INSERT INTO school_facility (school_year, school_id, teaching_floor_area,
+    let mut phase = Phase::start();
+    counts.schools = upsert_schools(tx, changes)?;
+    phase.done("schools");
+    tick(counts.schools, progress);
+    let school_ids = school_ids(tx)?;
+    let school_id = |code: &SchoolCode| -> Result<i64> {
+        school_ids
+            .get(code.as_str())
+            .copied()
+            .ok_or_else(|| StoreError::UnknownReference(format!("学校标识码 {code}")))
+    };
+
+    {
+        let mut stmt = tx.prepare_cached(
+            "INSERT INTO school_facility (school_year, school_id, teaching_floor_area,
                      sports_ground_area, equipment_value, multimedia_classrooms)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                  ON CONFLICT (school_year, school_id) DO UPDATE SET
@@ -116,249 +154,238 @@ impl SqliteStore {
                      sports_ground_area = excluded.sports_ground_area,
                      equipment_value = excluded.equipment_value,
                      multimedia_classrooms = excluded.multimedia_classrooms",
-            )?;
-            for f in &changes.facilities {
-                stmt.execute(params![
-                    f.school_year.0,
-                    school_id(&f.school)?,
-                    f.teaching_floor_area,
-                    f.sports_ground_area,
-                    f.equipment_value,
-                    f.multimedia_classrooms
-                ])?;
-                counts.facilities += 1;
-                tick(1, progress);
-            }
+        )?;
+        for f in &changes.facilities {
+            stmt.execute(params![
+                f.school_year.0,
+                school_id(&f.school)?,
+                f.teaching_floor_area,
+                f.sports_ground_area,
+                f.equipment_value,
+                f.multimedia_classrooms
+            ])?;
+            counts.facilities += 1;
+            tick(1, progress);
         }
+    }
 
-        let mut touched_classes: HashSet<i64> = HashSet::new();
-        {
-            let mut stmt = tx.prepare_cached(
-                "INSERT INTO class (school_year, school_id, stage, grade, name, size)
+    let mut touched_classes: HashSet<i64> = HashSet::new();
+    {
+        let mut stmt = tx.prepare_cached(
+            "INSERT INTO class (school_year, school_id, stage, grade, name, size)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                  ON CONFLICT (school_year, school_id, grade, name) DO UPDATE SET
                      stage = excluded.stage, size = excluded.size
                  RETURNING id",
+        )?;
+        for c in &changes.classes {
+            let id: i64 = stmt.query_row(
+                params![
+                    c.school_year.0,
+                    school_id(&c.school)?,
+                    c.stage.code(),
+                    c.grade.0,
+                    c.name,
+                    c.size
+                ],
+                |r| r.get(0),
             )?;
-            for c in &changes.classes {
-                let id: i64 = stmt.query_row(
-                    params![
-                        c.school_year.0,
-                        school_id(&c.school)?,
-                        c.stage.code(),
-                        c.grade.0,
-                        c.name,
-                        c.size
-                    ],
-                    |r| r.get(0),
-                )?;
-                touched_classes.insert(id);
-                counts.classes += 1;
-                tick(1, progress);
-            }
+            touched_classes.insert(id);
+            counts.classes += 1;
+            tick(1, progress);
         }
+    }
 
-        if !changes.students.is_empty() {
-            let years: HashSet<SchoolYear> = changes.students.iter().map(|(_, e)| e.school_year).collect();
-            phase.done("facilities and classes");
-            let classes = ClassIds::load(&tx, &years)?;
-            let persons = PersonIds::resolve(
-                &tx,
-                "student",
-                "name, sex, birth_date, household_area",
-                changes.students.iter().map(|(s, _)| s.id_number.as_str()),
-                |index, r| {
-                    let (s, _) = &changes.students[index];
-                    Ok(r.get_ref(2)?.as_str()? == s.name
-                        && r.get_ref(3)?.as_str()? == s.sex.code()
-                        && r.get_ref(4)?.as_bytes()? == date_text(s.birth_date)
-                        && r.get_ref(5)?.as_str()? == s.household_area.as_str())
-                },
-            )?;
-            phase.done("resolve students");
-            persons.write(
-                &tx,
-                "INSERT INTO student (id, id_number, name, sex, birth_date, household_area) VALUES ",
-                6,
-                "UPDATE student SET id_number = ?2, name = ?3, sex = ?4, birth_date = ?5,
+    if !changes.students.is_empty() {
+        let years: HashSet<SchoolYear> = changes.students.iter().map(|(_, e)| e.school_year).collect();
+        phase.done("facilities and classes");
+        let classes = ClassIds::load(tx, &years)?;
+        let persons = PersonIds::resolve(
+            tx,
+            "student",
+            "name, sex, birth_date, household_area",
+            changes.students.iter().map(|(s, _)| s.id_number.as_str()),
+            |index, r| {
+                let (s, _) = &changes.students[index];
+                Ok(r.get_ref(2)?.as_str()? == s.name
+                    && r.get_ref(3)?.as_str()? == s.sex.code()
+                    && r.get_ref(4)?.as_bytes()? == date_text(s.birth_date)
+                    && r.get_ref(5)?.as_str()? == s.household_area.as_str())
+            },
+        )?;
+        phase.done("resolve students");
+        persons.write(
+            tx,
+            "INSERT INTO student (id, id_number, name, sex, birth_date, household_area) VALUES ",
+            6,
+            "UPDATE student SET id_number = ?2, name = ?3, sex = ?4, birth_date = ?5,
                      household_area = ?6 WHERE id = ?1",
-                changes.students.iter().map(|(s, _)| s.id_number.as_str()),
-                |stmt, at, index| {
-                    let (student, _) = &changes.students[index];
-                    let birth_date = date_text(student.birth_date);
-                    stmt.raw_bind_parameter(at, persons.id(student.id_number.as_str()))?;
-                    stmt.raw_bind_parameter(at + 1, student.id_number.as_str())?;
-                    stmt.raw_bind_parameter(at + 2, &student.name)?;
-                    stmt.raw_bind_parameter(at + 3, student.sex.code())?;
-                    stmt.raw_bind_parameter(at + 4, std::str::from_utf8(&birth_date).unwrap_or_default())?;
-                    stmt.raw_bind_parameter(at + 5, student.household_area.as_str())
-                },
-            )?;
-            phase.done("write students");
-            // Resolve every reference before writing, so a bad one fails cleanly.
-            let mut resolved = Vec::with_capacity(changes.students.len());
-            for (_, e) in &changes.students {
-                let school = school_id(&e.school)?;
-                let class_id = match &e.class_name {
-                    Some(name) => {
-                        let id = classes.get(e.school_year, school, e.grade, name).ok_or_else(|| {
-                            StoreError::UnknownReference(format!(
-                                "班级 {} {} {}",
-                                e.school,
-                                e.grade.label_zh(),
-                                name
-                            ))
-                        })?;
-                        touched_classes.insert(id);
-                        Some(id)
-                    }
-                    None => None,
-                };
-                resolved.push((school, class_id));
-            }
-            let mut written = 0u64;
-            insert_rows(
-                &tx,
-                "INSERT INTO enrolment (school_year, student_id, school_id, class_id, stage, grade,
+            changes.students.iter().map(|(s, _)| s.id_number.as_str()),
+            |stmt, at, index| {
+                let (student, _) = &changes.students[index];
+                let birth_date = date_text(student.birth_date);
+                stmt.raw_bind_parameter(at, persons.id(student.id_number.as_str()))?;
+                stmt.raw_bind_parameter(at + 1, student.id_number.as_str())?;
+                stmt.raw_bind_parameter(at + 2, &student.name)?;
+                stmt.raw_bind_parameter(at + 3, student.sex.code())?;
+                stmt.raw_bind_parameter(at + 4, std::str::from_utf8(&birth_date).unwrap_or_default())?;
+                stmt.raw_bind_parameter(at + 5, student.household_area.as_str())
+            },
+        )?;
+        phase.done("write students");
+        // Resolve every reference before writing, so a bad one fails cleanly.
+        let mut resolved = Vec::with_capacity(changes.students.len());
+        for (_, e) in &changes.students {
+            let school = school_id(&e.school)?;
+            let class_id = match &e.class_name {
+                Some(name) => {
+                    let id = classes.get(e.school_year, school, e.grade, name).ok_or_else(|| {
+                        StoreError::UnknownReference(format!(
+                            "班级 {} {} {}",
+                            e.school,
+                            e.grade.label_zh(),
+                            name
+                        ))
+                    })?;
+                    touched_classes.insert(id);
+                    Some(id)
+                }
+                None => None,
+            };
+            resolved.push((school, class_id));
+        }
+        let mut written = 0u64;
+        insert_rows(
+            tx,
+            "INSERT INTO enrolment (school_year, student_id, school_id, class_id, stage, grade,
                      migrant_child, boarder, visual_acuity, myopic) VALUES ",
-                10,
-                " ON CONFLICT (school_year, student_id) DO UPDATE SET
+            10,
+            " ON CONFLICT (school_year, student_id) DO UPDATE SET
                      school_id = excluded.school_id, class_id = excluded.class_id,
                      stage = excluded.stage, grade = excluded.grade,
                      migrant_child = excluded.migrant_child, boarder = excluded.boarder,
                      visual_acuity = excluded.visual_acuity, myopic = excluded.myopic",
-                0..changes.students.len(),
-                |stmt, at, index| {
-                    let (student, e) = &changes.students[index];
-                    let (school, class_id) = resolved[index];
-                    stmt.raw_bind_parameter(at, e.school_year.0)?;
-                    stmt.raw_bind_parameter(at + 1, persons.id(student.id_number.as_str()))?;
-                    stmt.raw_bind_parameter(at + 2, school)?;
-                    stmt.raw_bind_parameter(at + 3, class_id)?;
-                    stmt.raw_bind_parameter(at + 4, e.stage.code())?;
-                    stmt.raw_bind_parameter(at + 5, e.grade.0)?;
-                    stmt.raw_bind_parameter(at + 6, e.migrant_child)?;
-                    stmt.raw_bind_parameter(at + 7, e.boarder)?;
-                    stmt.raw_bind_parameter(at + 8, e.visual_acuity.map(f64::from))?;
-                    stmt.raw_bind_parameter(at + 9, e.myopic)?;
-                    written += 1;
-                    if written.is_multiple_of(1000) {
-                        tick(1000, progress);
-                    }
-                    Ok(())
-                },
-            )?;
-            counts.students = written;
-            phase.done("write enrolments");
-            tick(written % 1000, progress);
-        }
+            0..changes.students.len(),
+            |stmt, at, index| {
+                let (student, e) = &changes.students[index];
+                let (school, class_id) = resolved[index];
+                stmt.raw_bind_parameter(at, e.school_year.0)?;
+                stmt.raw_bind_parameter(at + 1, persons.id(student.id_number.as_str()))?;
+                stmt.raw_bind_parameter(at + 2, school)?;
+                stmt.raw_bind_parameter(at + 3, class_id)?;
+                stmt.raw_bind_parameter(at + 4, e.stage.code())?;
+                stmt.raw_bind_parameter(at + 5, e.grade.0)?;
+                stmt.raw_bind_parameter(at + 6, e.migrant_child)?;
+                stmt.raw_bind_parameter(at + 7, e.boarder)?;
+                stmt.raw_bind_parameter(at + 8, e.visual_acuity.map(f64::from))?;
+                stmt.raw_bind_parameter(at + 9, e.myopic)?;
+                written += 1;
+                if written.is_multiple_of(1000) {
+                    tick(1000, progress);
+                }
+                Ok(())
+            },
+        )?;
+        counts.students = written;
+        phase.done("write enrolments");
+        tick(written % 1000, progress);
+    }
 
-        if !changes.teachers.is_empty() {
-            let persons = PersonIds::resolve(
-                &tx,
-                "teacher",
-                "name, sex, birth_year",
-                changes.teachers.iter().map(|(t, _)| t.id_number.as_str()),
-                |index, r| {
-                    let (t, _) = &changes.teachers[index];
-                    Ok(r.get_ref(2)?.as_str()? == t.name
-                        && r.get_ref(3)?.as_str()? == t.sex.code()
-                        && r.get::<_, u16>(4)? == t.birth_year)
-                },
-            )?;
-            persons.write(
-                &tx,
-                "INSERT INTO teacher (id, id_number, name, sex, birth_year) VALUES ",
-                5,
-                "UPDATE teacher SET id_number = ?2, name = ?3, sex = ?4, birth_year = ?5 WHERE id = ?1",
-                changes.teachers.iter().map(|(t, _)| t.id_number.as_str()),
-                |stmt, at, index| {
-                    let (teacher, _) = &changes.teachers[index];
-                    stmt.raw_bind_parameter(at, persons.id(teacher.id_number.as_str()))?;
-                    stmt.raw_bind_parameter(at + 1, teacher.id_number.as_str())?;
-                    stmt.raw_bind_parameter(at + 2, &teacher.name)?;
-                    stmt.raw_bind_parameter(at + 3, teacher.sex.code())?;
-                    stmt.raw_bind_parameter(at + 4, teacher.birth_year)
-                },
-            )?;
-            let mut schools = Vec::with_capacity(changes.teachers.len());
-            for (_, p) in &changes.teachers {
-                schools.push(school_id(&p.school)?);
-            }
-            insert_rows(
-                &tx,
-                "INSERT INTO teaching_post (school_year, teacher_id, school_id, stage, subject, title,
+    if !changes.teachers.is_empty() {
+        let persons = PersonIds::resolve(
+            tx,
+            "teacher",
+            "name, sex, birth_year",
+            changes.teachers.iter().map(|(t, _)| t.id_number.as_str()),
+            |index, r| {
+                let (t, _) = &changes.teachers[index];
+                Ok(r.get_ref(2)?.as_str()? == t.name
+                    && r.get_ref(3)?.as_str()? == t.sex.code()
+                    && r.get::<_, u16>(4)? == t.birth_year)
+            },
+        )?;
+        persons.write(
+            tx,
+            "INSERT INTO teacher (id, id_number, name, sex, birth_year) VALUES ",
+            5,
+            "UPDATE teacher SET id_number = ?2, name = ?3, sex = ?4, birth_year = ?5 WHERE id = ?1",
+            changes.teachers.iter().map(|(t, _)| t.id_number.as_str()),
+            |stmt, at, index| {
+                let (teacher, _) = &changes.teachers[index];
+                stmt.raw_bind_parameter(at, persons.id(teacher.id_number.as_str()))?;
+                stmt.raw_bind_parameter(at + 1, teacher.id_number.as_str())?;
+                stmt.raw_bind_parameter(at + 2, &teacher.name)?;
+                stmt.raw_bind_parameter(at + 3, teacher.sex.code())?;
+                stmt.raw_bind_parameter(at + 4, teacher.birth_year)
+            },
+        )?;
+        let mut schools = Vec::with_capacity(changes.teachers.len());
+        for (_, p) in &changes.teachers {
+            schools.push(school_id(&p.school)?);
+        }
+        insert_rows(
+            tx,
+            "INSERT INTO teaching_post (school_year, teacher_id, school_id, stage, subject, title,
                      key_teacher_level, joined_school_year, qualification) VALUES ",
-                9,
-                " ON CONFLICT (school_year, teacher_id) DO UPDATE SET
+            9,
+            " ON CONFLICT (school_year, teacher_id) DO UPDATE SET
                      school_id = excluded.school_id, stage = excluded.stage,
                      subject = excluded.subject, title = excluded.title,
                      key_teacher_level = excluded.key_teacher_level,
                      joined_school_year = excluded.joined_school_year,
                      qualification = excluded.qualification",
-                0..changes.teachers.len(),
-                |stmt, at, index| {
-                    let (teacher, p) = &changes.teachers[index];
-                    stmt.raw_bind_parameter(at, p.school_year.0)?;
-                    stmt.raw_bind_parameter(at + 1, persons.id(teacher.id_number.as_str()))?;
-                    stmt.raw_bind_parameter(at + 2, schools[index])?;
-                    stmt.raw_bind_parameter(at + 3, p.stage.code())?;
-                    stmt.raw_bind_parameter(at + 4, p.subject.code())?;
-                    stmt.raw_bind_parameter(at + 5, p.title.code())?;
-                    stmt.raw_bind_parameter(at + 6, p.key_teacher_level.code())?;
-                    stmt.raw_bind_parameter(at + 7, p.joined_school_year.0)?;
-                    stmt.raw_bind_parameter(at + 8, p.qualification.code())
-                },
-            )?;
-            counts.teachers = changes.teachers.len() as u64;
-            phase.done("teachers");
-            tick(counts.teachers, progress);
-        }
-
-        {
-            let mut stmt = tx.prepare_cached(
-                "INSERT INTO population (school_year, township_code, age, children) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (school_year, township_code, age) DO UPDATE SET children = excluded.children",
-            )?;
-            for p in &changes.population {
-                stmt.execute(params![p.school_year.0, p.township.as_str(), p.age, p.children])?;
-                counts.population += 1;
-            }
-            let mut stmt = tx.prepare_cached(
-                "INSERT INTO births (year, county_code, births) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (year, county_code) DO UPDATE SET births = excluded.births",
-            )?;
-            for b in &changes.births {
-                stmt.execute(params![b.year, b.county.as_str(), b.births])?;
-                counts.births += 1;
-            }
-            tick(counts.population + counts.births, progress);
-        }
-
-        phase.done("population and births");
-        if options.check_class_sizes && !touched_classes.is_empty() {
-            let mismatches = class_size_mismatches(&tx, &touched_classes)?;
-            if !mismatches.is_empty() {
-                tx.rollback()?;
-                return Ok(ApplyOutcome::Rejected(mismatches));
-            }
-        }
-        phase.done("class sizes");
-        bump_revisions(&tx, changes)?;
-        // With the change, in its transaction: the line exists if and only
-        // if the change commits (issue 10, point 10).
-        if let Some(line) = &options.audit {
-            insert_audit(&tx, line)?;
-        }
-        if options.dry_run {
-            tx.rollback()?;
-        } else {
-            tx.commit()?;
-        }
-        phase.done("commit");
-        Ok(ApplyOutcome::Committed(counts))
+            0..changes.teachers.len(),
+            |stmt, at, index| {
+                let (teacher, p) = &changes.teachers[index];
+                stmt.raw_bind_parameter(at, p.school_year.0)?;
+                stmt.raw_bind_parameter(at + 1, persons.id(teacher.id_number.as_str()))?;
+                stmt.raw_bind_parameter(at + 2, schools[index])?;
+                stmt.raw_bind_parameter(at + 3, p.stage.code())?;
+                stmt.raw_bind_parameter(at + 4, p.subject.code())?;
+                stmt.raw_bind_parameter(at + 5, p.title.code())?;
+                stmt.raw_bind_parameter(at + 6, p.key_teacher_level.code())?;
+                stmt.raw_bind_parameter(at + 7, p.joined_school_year.0)?;
+                stmt.raw_bind_parameter(at + 8, p.qualification.code())
+            },
+        )?;
+        counts.teachers = changes.teachers.len() as u64;
+        phase.done("teachers");
+        tick(counts.teachers, progress);
     }
 
+    {
+        let mut stmt = tx.prepare_cached(
+            "INSERT INTO population (school_year, township_code, age, children) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (school_year, township_code, age) DO UPDATE SET children = excluded.children",
+        )?;
+        for p in &changes.population {
+            stmt.execute(params![p.school_year.0, p.township.as_str(), p.age, p.children])?;
+            counts.population += 1;
+        }
+        let mut stmt = tx.prepare_cached(
+            "INSERT INTO births (year, county_code, births) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (year, county_code) DO UPDATE SET births = excluded.births",
+        )?;
+        for b in &changes.births {
+            stmt.execute(params![b.year, b.county.as_str(), b.births])?;
+            counts.births += 1;
+        }
+        tick(counts.population + counts.births, progress);
+    }
+
+    phase.done("population and births");
+    if check_class_sizes && !touched_classes.is_empty() {
+        let mismatches = class_size_mismatches(tx, &touched_classes)?;
+        if !mismatches.is_empty() {
+            return Ok(Err(mismatches));
+        }
+    }
+    phase.done("class sizes");
+    bump_revisions(tx, changes)?;
+    Ok(Ok(counts))
+}
+
+impl SqliteStore {
     pub(crate) fn clear(&mut self) -> Result<()> {
         in_write_turn(&mut self.conn, |conn| {
             let tx = begin_write(conn)?;
@@ -732,12 +759,13 @@ fn class_size_mismatches(tx: &Transaction<'_>, touched: &HashSet<i64>) -> Result
         declared: u32,
         listed: u32,
     }
-    let mut class = tx.prepare_cached(
+    let mut class = tx.prepare_cached(&format!(
         "SELECT c.school_year, s.code, c.grade, c.name, c.size, c.school_id,
-                (SELECT count(*) FROM enrolment e WHERE e.class_id = c.id)
+                (SELECT count(*) FROM enrolment e WHERE e.class_id = c.id) + {}
          FROM class c JOIN school s ON s.id = c.school_id
          WHERE c.id = ?1",
-    )?;
+        super::transfer::PENDING_INTO_CLASS
+    ))?;
     let mut rows = Vec::with_capacity(touched.len());
     for id in touched {
         let row = class.query_row([id], |r| {

@@ -52,18 +52,6 @@ fn form_page(ctx: &Ctx, result: Markup) -> Markup {
     page(ctx, t(lang, Msg::Import), body)
 }
 
-/// The scope an import may write, from the principal's.
-fn write_scope(ctx: &Ctx) -> Option<import_export::WriteScope> {
-    match &ctx.principal.scope {
-        access::Scope::City { .. } => None,
-        access::Scope::County { county } => Some(import_export::WriteScope::County(county.clone())),
-        access::Scope::School { school, county } => Some(import_export::WriteScope::School {
-            school: school.clone(),
-            county: county.clone(),
-        }),
-    }
-}
-
 pub async fn upload(
     State(state): State<Arc<AppState>>,
     ctx: Ctx,
@@ -115,8 +103,9 @@ pub async fn upload(
     if !(lower.ends_with(".xlsx") || lower.ends_with(".csv")) {
         return Err(WebError::BadRequest(tf(ctx.lang, Msg::OnlyXlsxCsv, &[&base])));
     }
-    let scope = write_scope(&ctx);
+    let scope = ctx.principal.write_scope();
     let actor = ctx.principal.username.clone();
+    let limits = import_export::TransferLimits::default();
     let outcome = state
         .blocking(move |s| {
             let dir = tempfile::tempdir().map_err(|e| WebError::Internal(e.to_string()))?;
@@ -125,16 +114,28 @@ pub async fn upload(
             let options = import_export::ImportOptions {
                 dry_run: !commit,
                 scope,
+                user: actor.clone(),
                 // Written by the store with the data, in one transaction.
-                audit_actor: Some(actor),
+                audit: true,
+                now: chrono::Utc::now(),
+                transfer_limits: limits,
             };
-            Ok::<_, WebError>(import_export::import(
-                s,
-                &path,
-                options,
-                chrono::Local::now().date_naive(),
-                &mut |_| {},
-            ))
+            let outcome =
+                import_export::import(s, &path, options, chrono::Local::now().date_naive(), &mut |_| {});
+            if let Ok(outcome) = &outcome {
+                if outcome.held_for_city {
+                    use store::Store;
+                    // Nothing was written: this line is the only trace, and
+                    // the city's cue that an officer probed the registry.
+                    s.audit(
+                        &actor,
+                        store::AuditAction::ImportHeldForCity,
+                        &format!("{base}：{} 行", outcome.rows),
+                    )
+                    .map_err(|e| WebError::Internal(e.to_string()))?;
+                }
+            }
+            Ok::<_, WebError>(outcome)
         })
         .await??;
     let lang = ctx.lang;
@@ -150,7 +151,10 @@ pub async fn upload(
             return Ok(response);
         }
         // The file itself cannot be read: its message names the file.
-        Err(error) => html! { p.error #import-result { (error) } },
+        Err(error) => html! { p.error #import-result { (error) " " (t(lang, Msg::NothingImported)) } },
+        Ok(outcome) if outcome.held_for_city => {
+            html! { p.error #import-result { (t(lang, Msg::HeldForCity)) } }
+        }
         Ok(outcome) if !outcome.errors.is_empty() => {
             let errors = Arc::new(outcome.errors);
             let id = crate::auth::random_token()?;
@@ -181,11 +185,26 @@ pub async fn upload(
                 }
             }
         }
-        Ok(outcome) if outcome.dry_run => {
-            html! { p.ok #import-result { (t(lang, Msg::NoErrors)) " (" (outcome.rows) " " (t(lang, Msg::Rows)) ")" } }
-        }
+        Ok(outcome) if outcome.dry_run => html! {
+            p.ok #import-result { (t(lang, Msg::NoErrors)) " (" (outcome.rows) " " (t(lang, Msg::Rows)) ")" }
+            @if ctx.principal.write_scope().is_some_and(|s| !s.moves_people_directly()) {
+                p.muted { (t(lang, Msg::DryRunNoTransfers)) }
+            }
+        },
         Ok(outcome) => {
-            html! { p.ok #import-result { (t(lang, Msg::Imported)) " " (outcome.rows) " " (t(lang, Msg::Rows)) } }
+            let written = outcome.rows - outcome.transfers.len() as u64;
+            html! {
+                p.ok #import-result { (t(lang, Msg::Imported)) " " (written) " " (t(lang, Msg::Rows)) }
+                @if !outcome.transfers.is_empty() {
+                    p #transfers-filed { (tf(lang, Msg::TransfersFiled, &[&outcome.transfers.len()])) " " a href="/transfers" { (t(lang, Msg::Transfers)) } }
+                    div.table-wrap { table #filed {
+                        thead { tr { th { (t(lang, Msg::File)) } th { (t(lang, Msg::Row)) } th { (t(lang, Msg::IdNumber)) } th { (t(lang, Msg::SchoolYear)) } } }
+                        tbody { @for n in &outcome.transfers {
+                            tr { td { (n.file) @if let Some(sheet) = &n.sheet { "（" (sheet) "）" } } td { (n.row) } td { (n.id_number) } td { (n.school_year.label_zh()) } }
+                        } }
+                    } }
+                }
+            }
         }
     };
     Ok(form_page(&ctx, result).into_response())

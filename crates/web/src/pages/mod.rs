@@ -8,6 +8,7 @@ pub mod indicator;
 pub mod login;
 pub mod overview;
 pub mod school;
+pub mod transfers;
 
 use access::Principal;
 use indicators::report::Row;
@@ -17,6 +18,13 @@ use registry::{AreaCode, SchoolCode, SchoolYear, Stage};
 
 use crate::auth::Ctx;
 use crate::i18n::{t, Lang, Msg};
+
+/// A time as bureaus read it: Beijing time (UTC+8), whatever the server's zone.
+pub fn beijing_time(at: chrono::DateTime<chrono::Utc>) -> String {
+    chrono::FixedOffset::east_opt(8 * 3600)
+        .map(|offset| at.with_timezone(&offset).format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_default()
+}
 
 /// `?area=…&year=…`, the two choices most pages share.
 #[derive(Debug, Default, serde::Deserialize)]

@@ -27,6 +27,7 @@ mod language;
 mod limits;
 mod matrix;
 mod reports;
+mod transfers;
 mod unmasked;
 
 use std::net::SocketAddr;
@@ -79,6 +80,9 @@ pub struct Fixture {
     /// Every school of 370112 (before the XSS school) and of 370102.
     pub county_schools: Vec<String>,
     pub foreign_schools: Vec<String>,
+    /// A pending transfer request: a pupil of 370102 asked for by the
+    /// county officer of 370112, for `own_school`.
+    pub pending_transfer: i64,
 }
 
 pub fn fixture() -> &'static Fixture {
@@ -155,6 +159,53 @@ fn build_fixture() -> Fixture {
         import_export::PersonalData::Clear,
     )
     .unwrap();
+    // A pending request, as the county officer's import would file it.
+    let mut pupil = None;
+    store
+        .for_each_student(latest, &mut |s, e| {
+            if pupil.is_none() && e.school == foreign.code {
+                pupil = Some((s, e));
+            }
+        })
+        .unwrap();
+    let (student, enrolment) = pupil.unwrap();
+    let from = registry::transfer::Placement {
+        school_year: latest,
+        school: foreign.code.clone(),
+        stage: enrolment.stage,
+        grade: Some(enrolment.grade),
+    };
+    let request = store::NewTransfer {
+        row: store::TransferRow::Student(
+            student,
+            registry::Enrolment {
+                school: own.code.clone(),
+                class_name: None,
+                ..enrolment
+            },
+        ),
+        to_county: own.county.clone(),
+        from,
+        from_county: code(OTHER_COUNTY),
+        source: "学生.csv 第 2 行".into(),
+        requested_by: "demo-county".into(),
+        requested_at: chrono::Utc::now(),
+    };
+    store
+        .apply_with_transfers(
+            &registry::ChangeSet::default(),
+            ApplyOptions::default(),
+            &[request],
+            &mut |_, _| {},
+        )
+        .unwrap();
+    let pending_transfer = store
+        .transfers(&store::TransferQuery {
+            limit: 1,
+            ..store::TransferQuery::default()
+        })
+        .unwrap()[0]
+        .id;
     // Warm the snapshot cache, as `edugov serve` does, so every copy starts warm.
     for year in &years {
         store.year_snapshot(*year).unwrap();
@@ -176,6 +227,7 @@ fn build_fixture() -> Fixture {
         xss_township: hostile.township.as_ref().unwrap().as_str().to_owned(),
         county_schools,
         foreign_schools,
+        pending_transfer,
     }
 }
 

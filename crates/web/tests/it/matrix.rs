@@ -10,12 +10,15 @@
 //!   answer it with status 200, so 200 or 403 is accepted here; the
 //!   `html_refusals_answer_403` test asks for 403;
 //! - `404`  not found (an import's error report that is not the user's own,
-//!   as if there were none: see `reports.rs` for one's own).
+//!   as if there were none: see `reports.rs` for one's own);
+//! - `400`  allowed, and the form refused as invalid (a transfer refused
+//!   without a reason: the cell changes nothing).
 //!
 //! Routes name places by role, filled in from the fixture: `{own}` the
 //! school officer's school, `{sibling}` another school of 370112, `{foreign}`
 //! a school of 370102, `{township}` a township of 370112, `{foreign_township}`
-//! a township of 370102.
+//! a township of 370102, `{transfer}` a pending transfer request of a 370102
+//! pupil, asked for by the county officer for `{own}`.
 
 use std::fmt::Write as _;
 
@@ -28,9 +31,10 @@ pub enum Expect {
     Refused,
     Deny,
     NotFound,
+    Invalid,
 }
 
-use Expect::{Deny as D, NotFound as N, Ok as O, Redirect as R, Refused as F};
+use Expect::{Deny as D, Invalid as I, NotFound as N, Ok as O, Redirect as R, Refused as F};
 
 impl Expect {
     fn label(self) -> &'static str {
@@ -40,6 +44,7 @@ impl Expect {
             Expect::Refused => "403",
             Expect::Deny => "deny",
             Expect::NotFound => "404",
+            Expect::Invalid => "400",
         }
     }
 }
@@ -63,6 +68,7 @@ fn matches(expect: Expect, resp: &Resp) -> bool {
         Expect::Refused => resp.status == 403,
         Expect::Deny => (resp.status == 200 && refused_page) || resp.status == 403,
         Expect::NotFound => resp.status == 404 && !refused_page,
+        Expect::Invalid => resp.status == 400 && !refused_page,
     }
 }
 
@@ -144,6 +150,11 @@ pub const MATRIX: &[(&str, &str, [Expect; 5])] = &[
     ("POST", "/schools/2999999999", [D, D, D, D, F]),
     ("POST", "/admin/users", [O, D, D, D, D]),
     ("POST", "/admin/users/active", [R, D, D, D, D]),
+    // Transfers: both sides see them; only the releasing side (here the
+    // city, for 370102) decides; an unknown request is refused alike.
+    ("GET", "/transfers", [O, D, O, O, D]),
+    ("POST", "/transfers/{transfer}", [I, D, D, D, F]),
+    ("POST", "/transfers/999999999", [D, D, D, D, F]),
     // Assets and health.
     ("GET", "/assets/app.css", [O, O, O, O, O]),
     ("GET", "/assets/app.js", [O, O, O, O, O]),
@@ -187,6 +198,7 @@ pub fn fill(route: &str) -> String {
         .replace("{foreign}", &f.foreign_school)
         .replace("{township}", &f.township)
         .replace("{no_report}", &"0a".repeat(32))
+        .replace("{transfer}", &f.pending_transfer.to_string())
 }
 
 /// A small CSV for the import cell: one row that fails validation (an
@@ -213,6 +225,10 @@ pub fn request(browser: &Browser, csrf: &str, method: &str, route: &str) -> Resp
         ),
         // A school's students in full: a view, audited, that changes nothing.
         ("POST", r) if r.starts_with("/schools/") => browser.post_form(route, &[("csrf", csrf)]),
+        // A refusal without a reason: refused as invalid, nothing decided.
+        ("POST", r) if r.starts_with("/transfers/") => {
+            browser.post_form(route, &[("csrf", csrf), ("decision", "refuse"), ("reason", "")])
+        }
         // Enabling an account that is already enabled.
         ("POST", "/admin/users/active") => browser.post_form(
             route,

@@ -1,0 +1,226 @@
+//! 转学 and 升学: what a registry row means when the person it names was last
+//! held by a school outside the importing officer's scope.
+//!
+//! The national 学籍 system moves a pupil between schools only when the
+//! releasing side agrees (转学申请, approved by the 转出 school or its county);
+//! a pupil who finishes a stage and is admitted to the next one (小升初,
+//! 中考录取) is an admission, which the admitting school registers itself.
+//! edugov follows it:
+//! - a row for a person whose latest placement (the latest school year they
+//!   were held in) lies outside the importer's scope is a **transfer**: it
+//!   becomes a [`TransferStatus::Pending`] request and changes nothing until
+//!   the releasing school's or county's officer, or the city, approves it;
+//! - a student row for a *later* school year at a *later stage* of the
+//!   progression 学前 → 小学 → 初中 → 高中/中职 than the latest placement
+//!   is an **admission**: written at once, and the admitting school holds the
+//!   pupil from then on (a 初中 graduate entering a 高中 of another county).
+//!
+//! Teachers are never admitted this way: a post at a school outside the
+//! releasing scope is always a transfer (调动). Pure: no I/O.
+
+use crate::{Grade, SchoolCode, SchoolYear, Stage};
+
+/// Where a person was placed in one school year: a student's enrolment or a
+/// teacher's post (`grade` is `None` for teachers).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placement {
+    pub school_year: SchoolYear,
+    pub school: SchoolCode,
+    pub stage: Stage,
+    pub grade: Option<Grade>,
+}
+
+/// What a row for a person held elsewhere is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Movement {
+    /// Needs the releasing side's approval.
+    Transfer,
+    /// Written at once by the admitting school.
+    Admission,
+}
+
+/// The place of a stage in the progression a pupil moves through; `None`
+/// for 特殊教育, which is not entered by admission from another stage.
+fn progression(stage: Stage) -> Option<u8> {
+    match stage {
+        Stage::Preschool => Some(0),
+        Stage::Primary => Some(1),
+        Stage::Junior => Some(2),
+        Stage::Senior | Stage::Vocational => Some(3),
+        Stage::Special => None,
+    }
+}
+
+/// Classifies a student row (`year`, `stage`) for a person whose latest
+/// placement is `latest`; see the module documentation.
+pub fn student_movement(latest: &Placement, year: SchoolYear, stage: Stage) -> Movement {
+    let later_stage = match (progression(latest.stage), progression(stage)) {
+        (Some(from), Some(to)) => to > from,
+        _ => false,
+    };
+    if year > latest.school_year && later_stage {
+        Movement::Admission
+    } else {
+        Movement::Transfer
+    }
+}
+
+/// Whether a kind of person is a student or a teacher (the two registers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PersonKind {
+    Student,
+    Teacher,
+}
+
+impl PersonKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            PersonKind::Student => "student",
+            PersonKind::Teacher => "teacher",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<PersonKind> {
+        match code {
+            "student" => Some(PersonKind::Student),
+            "teacher" => Some(PersonKind::Teacher),
+            _ => None,
+        }
+    }
+
+    /// 学生 / 教师.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            PersonKind::Student => "学生",
+            PersonKind::Teacher => "教师",
+        }
+    }
+
+    /// 转学申请 for a student, 调动申请 for a teacher.
+    pub fn request_label_zh(self) -> &'static str {
+        match self {
+            PersonKind::Student => "转学申请",
+            PersonKind::Teacher => "调动申请",
+        }
+    }
+}
+
+/// Where a transfer request stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TransferStatus {
+    /// Waiting for the releasing side.
+    Pending,
+    /// Approved: the row was written and the person moved.
+    Approved,
+    /// Refused, with a reason.
+    Refused,
+}
+
+impl TransferStatus {
+    pub const ALL: [TransferStatus; 3] = [
+        TransferStatus::Pending,
+        TransferStatus::Approved,
+        TransferStatus::Refused,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            TransferStatus::Pending => "pending",
+            TransferStatus::Approved => "approved",
+            TransferStatus::Refused => "refused",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<TransferStatus> {
+        TransferStatus::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            TransferStatus::Pending => "待审批",
+            TransferStatus::Approved => "已同意",
+            TransferStatus::Refused => "已拒绝",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            TransferStatus::Pending => "Pending",
+            TransferStatus::Approved => "Approved",
+            TransferStatus::Refused => "Refused",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn placed(year: u16, stage: Stage, grade: i8) -> Placement {
+        Placement {
+            school_year: SchoolYear(year),
+            school: SchoolCode::parse("2370102001").unwrap(),
+            stage,
+            grade: Some(Grade(grade)),
+        }
+    }
+
+    #[test]
+    fn a_junior_graduate_entering_a_senior_school_next_year_is_an_admission() {
+        let latest = placed(2024, Stage::Junior, 9);
+        assert_eq!(
+            student_movement(&latest, SchoolYear(2025), Stage::Senior),
+            Movement::Admission
+        );
+        assert_eq!(
+            student_movement(&latest, SchoolYear(2025), Stage::Vocational),
+            Movement::Admission
+        );
+        // 五四制: primary ends at grade 5, junior starts at grade 6.
+        let latest = placed(2024, Stage::Primary, 5);
+        assert_eq!(
+            student_movement(&latest, SchoolYear(2025), Stage::Junior),
+            Movement::Admission
+        );
+    }
+
+    #[test]
+    fn a_move_within_a_stage_or_in_the_same_year_is_a_transfer() {
+        let latest = placed(2024, Stage::Primary, 3);
+        // Next year, same stage: a transfer.
+        assert_eq!(
+            student_movement(&latest, SchoolYear(2025), Stage::Primary),
+            Movement::Transfer
+        );
+        // Same year, even to a later stage: the pupil is still held there.
+        assert_eq!(
+            student_movement(&latest, SchoolYear(2024), Stage::Junior),
+            Movement::Transfer
+        );
+        // An earlier year: rewriting someone else's history.
+        assert_eq!(
+            student_movement(&latest, SchoolYear(2023), Stage::Junior),
+            Movement::Transfer
+        );
+        // Back to an earlier stage, or into or out of special education.
+        let latest = placed(2024, Stage::Junior, 7);
+        assert_eq!(
+            student_movement(&latest, SchoolYear(2025), Stage::Primary),
+            Movement::Transfer
+        );
+        assert_eq!(
+            student_movement(&latest, SchoolYear(2025), Stage::Special),
+            Movement::Transfer
+        );
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        for s in TransferStatus::ALL {
+            assert_eq!(TransferStatus::from_code(s.code()), Some(s));
+        }
+        for k in [PersonKind::Student, PersonKind::Teacher] {
+            assert_eq!(PersonKind::from_code(k.code()), Some(k));
+        }
+    }
+}

@@ -1,0 +1,544 @@
+//! Transfer requests (转学申请 / 调动申请) in SQLite: filed with an officer's
+//! import, listed for both sides, decided by the releasing side — the
+//! approval writes the row in the same transaction as the decision and its
+//! audit line.
+
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use registry::transfer::Placement;
+use registry::{
+    AreaCode, Enrolment, Grade, IdNumber, KeyTeacherLevel, Qualification, SchoolCode, SchoolYear, Sex, Stage,
+    Student, Subject, Teacher, TeachingPost, Title,
+};
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
+
+use super::SqliteStore;
+use crate::{
+    AuditAction, AuditLine, DecideOutcome, NewTransfer, PersonKind, Result, StoreError, TransferDecision,
+    TransferQuery, TransferRequest, TransferRow, TransferStatus,
+};
+
+/// Pending student requests into a class: they count among its listed
+/// pupils, so a file that lists a pupil it asked for, and declares the
+/// class's size with them, passes the class-size check (`?1` is the class id).
+pub(super) const PENDING_INTO_CLASS: &str = "(SELECT count(*) FROM transfer_request t
+      JOIN class tc ON tc.id = ?1 JOIN school ts ON ts.id = tc.school_id
+      WHERE t.status = 'pending' AND t.kind = 'student' AND t.school_year = tc.school_year
+        AND t.to_school = ts.code AND t.grade = tc.grade AND t.class_name = tc.name)";
+
+/// Fixed width, so text order is time order (as in `accounts.rs`).
+fn time_text(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+fn parse_time(text: &str) -> Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| StoreError::Corrupt(format!("时间“{text}”无法识别")))
+}
+
+fn corrupt(what: &str, value: &str) -> StoreError {
+    StoreError::Corrupt(format!("{what}“{value}”无法识别"))
+}
+
+/// Files the requests of an import (inside its transaction).
+pub(super) fn file_transfers(tx: &Transaction<'_>, transfers: &[NewTransfer]) -> Result<()> {
+    if transfers.is_empty() {
+        return Ok(());
+    }
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO transfer_request (kind, id_number, school_year, to_school, to_county,
+             from_year, from_school, from_county, name, sex, birth_date, household_area, birth_year,
+             stage, grade, class_name, migrant_child, boarder, visual_acuity, myopic,
+             subject, title, key_teacher_level, joined_school_year, qualification,
+             source, requested_by, requested_at, from_stage, from_grade)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+                 ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
+    )?;
+    for t in transfers {
+        let row = &t.row;
+        let common = (
+            row.kind().code(),
+            row.id_number().as_str(),
+            row.school_year().0,
+            row.school().as_str(),
+            t.to_county.as_str(),
+            t.from.school_year.0,
+            t.from.school.as_str(),
+            t.from_county.as_str(),
+        );
+        match row {
+            TransferRow::Student(s, e) => insert.execute(params![
+                common.0,
+                common.1,
+                common.2,
+                common.3,
+                common.4,
+                common.5,
+                common.6,
+                common.7,
+                s.name,
+                s.sex.code(),
+                s.birth_date.format("%Y-%m-%d").to_string(),
+                s.household_area.as_str(),
+                None::<u16>,
+                e.stage.code(),
+                e.grade.0,
+                e.class_name,
+                e.migrant_child,
+                e.boarder,
+                e.visual_acuity.map(f64::from),
+                e.myopic,
+                None::<&str>,
+                None::<&str>,
+                None::<&str>,
+                None::<u16>,
+                None::<&str>,
+                t.source,
+                t.requested_by,
+                time_text(t.requested_at),
+                t.from.stage.code(),
+                t.from.grade.map(|g| g.0),
+            ])?,
+            TransferRow::Teacher(p, post) => insert.execute(params![
+                common.0,
+                common.1,
+                common.2,
+                common.3,
+                common.4,
+                common.5,
+                common.6,
+                common.7,
+                p.name,
+                p.sex.code(),
+                None::<&str>,
+                None::<&str>,
+                p.birth_year,
+                post.stage.code(),
+                None::<i8>,
+                None::<&str>,
+                None::<bool>,
+                None::<bool>,
+                None::<f64>,
+                None::<bool>,
+                post.subject.code(),
+                post.title.code(),
+                post.key_teacher_level.code(),
+                post.joined_school_year.0,
+                post.qualification.code(),
+                t.source,
+                t.requested_by,
+                time_text(t.requested_at),
+                t.from.stage.code(),
+                t.from.grade.map(|g| g.0),
+            ])?,
+        };
+        // Every step of a transfer is in the audit log, filing included;
+        // the detail names schools, never the person.
+        let detail = format!(
+            "{} #{}：{} → {}，{} 学年（{}）",
+            row.kind().request_label_zh(),
+            tx.last_insert_rowid(),
+            t.from.school,
+            row.school(),
+            row.school_year().0,
+            t.source
+        );
+        super::write::insert_audit(
+            tx,
+            &AuditLine {
+                actor: &t.requested_by,
+                action: AuditAction::TransferRequest,
+                detail: &detail,
+            },
+        )?;
+    }
+    Ok(())
+}
+
+const COLUMNS: &str = "id, kind, id_number, school_year, to_school, to_county, from_year, from_school,
+     from_county, name, sex, birth_date, household_area, birth_year, stage, grade, class_name,
+     migrant_child, boarder, visual_acuity, myopic, subject, title, key_teacher_level,
+     joined_school_year, qualification, source, requested_by, requested_at, status, decided_by,
+     decided_at, reason, from_stage, from_grade";
+
+fn request_from_row(r: &Row<'_>) -> Result<TransferRequest> {
+    let text = |i: usize| -> Result<String> { Ok(r.get::<_, String>(i)?) };
+    let kind = text(1)?;
+    let kind = PersonKind::from_code(&kind).ok_or_else(|| corrupt("人员类别", &kind))?;
+    let id_number =
+        IdNumber::parse(&text(2)?, NaiveDate::MAX).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let school_year = SchoolYear(r.get(3)?);
+    let school = SchoolCode::parse(&text(4)?).map_err(|e| StoreError::Corrupt(e.0))?;
+    let area = |i: usize| -> Result<AreaCode> {
+        let t = text(i)?;
+        AreaCode::parse(&t).map_err(|_| corrupt("区划代码", &t))
+    };
+    let to_county = area(5)?;
+    let from_school = SchoolCode::parse(&text(7)?).map_err(|e| StoreError::Corrupt(e.0))?;
+    let from_county = area(8)?;
+    let name = text(9)?;
+    let sex = text(10)?;
+    let sex = Sex::from_code(&sex).ok_or_else(|| corrupt("性别", &sex))?;
+    let stage = text(14)?;
+    let stage = Stage::from_code(&stage).ok_or_else(|| corrupt("学段", &stage))?;
+    let row = match kind {
+        PersonKind::Student => {
+            let birth = text(11)?;
+            let birth_date =
+                NaiveDate::parse_from_str(&birth, "%Y-%m-%d").map_err(|_| corrupt("出生日期", &birth))?;
+            TransferRow::Student(
+                Student {
+                    id_number,
+                    name,
+                    sex,
+                    birth_date,
+                    household_area: area(12)?,
+                },
+                Enrolment {
+                    school_year,
+                    school,
+                    stage,
+                    grade: Grade(r.get(15)?),
+                    class_name: r.get(16)?,
+                    migrant_child: r.get(17)?,
+                    boarder: r.get(18)?,
+                    visual_acuity: r.get::<_, Option<f64>>(19)?.map(|v| v as f32),
+                    myopic: r.get(20)?,
+                },
+            )
+        }
+        PersonKind::Teacher => {
+            let code = |i: usize, what: &str| -> Result<String> {
+                let t: Option<String> = r.get(i)?;
+                t.ok_or_else(|| corrupt(what, ""))
+            };
+            let subject = code(21, "学科")?;
+            let title = code(22, "职称")?;
+            let key = code(23, "骨干教师")?;
+            let qualification = code(25, "学历")?;
+            TransferRow::Teacher(
+                Teacher {
+                    id_number,
+                    name,
+                    sex,
+                    birth_year: r.get(13)?,
+                },
+                TeachingPost {
+                    school_year,
+                    school,
+                    stage,
+                    subject: Subject::from_code(&subject).ok_or_else(|| corrupt("学科", &subject))?,
+                    title: Title::from_code(&title).ok_or_else(|| corrupt("职称", &title))?,
+                    key_teacher_level: KeyTeacherLevel::from_code(&key)
+                        .ok_or_else(|| corrupt("骨干教师", &key))?,
+                    joined_school_year: SchoolYear(r.get(24)?),
+                    qualification: Qualification::from_code(&qualification)
+                        .ok_or_else(|| corrupt("学历", &qualification))?,
+                },
+            )
+        }
+    };
+    let status = text(29)?;
+    let status = TransferStatus::from_code(&status).ok_or_else(|| corrupt("申请状态", &status))?;
+    let decided_at: Option<String> = r.get(31)?;
+    let from_stage = text(33)?;
+    let from_stage = Stage::from_code(&from_stage).ok_or_else(|| corrupt("学段", &from_stage))?;
+    Ok(TransferRequest {
+        id: r.get(0)?,
+        request: NewTransfer {
+            row,
+            to_county,
+            from: Placement {
+                school_year: SchoolYear(r.get(6)?),
+                school: from_school,
+                stage: from_stage,
+                grade: r.get::<_, Option<i8>>(34)?.map(Grade),
+            },
+            from_county,
+            source: text(26)?,
+            requested_by: text(27)?,
+            requested_at: parse_time(&text(28)?)?,
+        },
+        status,
+        decided_by: r.get(30)?,
+        decided_at: decided_at.as_deref().map(parse_time).transpose()?,
+        reason: r.get(32)?,
+    })
+}
+
+/// Each person's latest placement (see `Store::latest_placements`).
+pub(super) fn latest_placements(
+    conn: &Connection,
+    kind: PersonKind,
+    people: &[&IdNumber],
+) -> Result<Vec<Option<Placement>>> {
+    let (person, placement, person_column, grade) = match kind {
+        PersonKind::Student => ("student", "enrolment", "student_id", "x.grade"),
+        PersonKind::Teacher => ("teacher", "teaching_post", "teacher_id", "NULL"),
+    };
+    // The placements' keys lead with the school year: one seek per year
+    // the table holds (`IN` over those few years), latest first, never a
+    // scan. The years are found by skipping along that key (a DISTINCT
+    // would read every row).
+    let years: Vec<String> = conn
+        .prepare(&format!(
+            "WITH RECURSIVE y(v) AS (
+                     SELECT min(school_year) FROM {placement}
+                     UNION ALL
+                     SELECT (SELECT min(school_year) FROM {placement} WHERE school_year > v)
+                     FROM y WHERE v IS NOT NULL)
+                 SELECT v FROM y WHERE v IS NOT NULL"
+        ))?
+        .query_map([], |r| r.get::<_, i64>(0))?
+        .map(|y| y.map(|y| y.to_string()))
+        .collect::<rusqlite::Result<_>>()?;
+    let mut out = Vec::with_capacity(people.len());
+    if years.is_empty() {
+        out.resize(people.len(), None);
+        return Ok(out);
+    }
+    let mut find = conn.prepare_cached(&format!(
+        "SELECT id FROM {person} WHERE id_number = CAST(?1 AS TEXT)"
+    ))?;
+    let mut latest = conn.prepare(&format!(
+        "SELECT x.school_year, sc.code, x.stage, {grade} FROM {placement} x
+             JOIN school sc ON sc.id = x.school_id
+             WHERE x.school_year IN ({}) AND x.{person_column} = CAST(?1 AS INTEGER)
+             ORDER BY x.school_year DESC LIMIT 1",
+        years.join(", ")
+    ))?;
+    for id in people {
+        let key: Option<i64> = find.query_row([id.as_str()], |r| r.get(0)).optional()?;
+        let Some(key) = key else {
+            out.push(None);
+            continue;
+        };
+        let found = latest
+            .query_row([key], |r| {
+                Ok((
+                    r.get::<_, u16>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, Option<i8>>(3)?,
+                ))
+            })
+            .optional()?;
+        out.push(match found {
+            None => None,
+            Some((year, school, stage, grade)) => Some(Placement {
+                school_year: SchoolYear(year),
+                school: SchoolCode::parse(&school).map_err(|e| StoreError::Corrupt(e.0))?,
+                stage: Stage::from_code(&stage).ok_or_else(|| corrupt("学段", &stage))?,
+                grade: grade.map(Grade),
+            }),
+        });
+    }
+    Ok(out)
+}
+
+impl SqliteStore {
+    pub(super) fn list_transfers(&self, query: &TransferQuery) -> Result<Vec<TransferRequest>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM transfer_request
+             WHERE (?1 IS NULL OR from_county = ?1 OR to_county = ?1)
+               AND (?2 IS NULL OR from_school = ?2 OR to_school = ?2)
+               AND (?3 IS NULL OR status = ?3)
+             ORDER BY id DESC LIMIT ?4"
+        ))?;
+        let mut rows = stmt.query(params![
+            query.county.as_ref().map(|c| c.as_str()),
+            query.school.as_ref().map(|s| s.as_str()),
+            query.status.map(|s| s.code()),
+            query.limit,
+        ])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push(request_from_row(r)?);
+        }
+        Ok(out)
+    }
+
+    pub(super) fn one_transfer(&self, id: i64) -> Result<Option<TransferRequest>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("SELECT {COLUMNS} FROM transfer_request WHERE id = ?1"))?;
+        let mut rows = stmt.query([id])?;
+        rows.next()?.map(request_from_row).transpose()
+    }
+
+    pub(super) fn pending_by(&self, username: &str) -> Result<u64> {
+        let n: i64 = self.conn.query_row(
+            "SELECT count(*) FROM transfer_request WHERE requested_by = ?1 AND status = 'pending'",
+            [username],
+            |r| r.get(0),
+        )?;
+        Ok(n.unsigned_abs())
+    }
+
+    pub(super) fn decide(
+        &mut self,
+        id: i64,
+        decision: &TransferDecision,
+        actor: &str,
+        at: DateTime<Utc>,
+    ) -> Result<DecideOutcome> {
+        // Foreign keys off for the write, as in `apply` (it resolves every
+        // reference itself).
+        self.conn.pragma_update(None, "foreign_keys", "OFF")?;
+        let outcome = self.decide_in_transaction(id, decision, actor, at);
+        self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        outcome
+    }
+
+    fn decide_in_transaction(
+        &mut self,
+        id: i64,
+        decision: &TransferDecision,
+        actor: &str,
+        at: DateTime<Utc>,
+    ) -> Result<DecideOutcome> {
+        // IMMEDIATE (`begin_write`): the transaction reads before it writes.
+        let tx = super::write::begin_write(&mut self.conn)?;
+        let request = {
+            let mut stmt =
+                tx.prepare_cached(&format!("SELECT {COLUMNS} FROM transfer_request WHERE id = ?1"))?;
+            let mut rows = stmt.query([id])?;
+            match rows.next()? {
+                Some(r) => request_from_row(r)?,
+                None => return Ok(DecideOutcome::NotPending),
+            }
+        };
+        if request.status != TransferStatus::Pending {
+            return Ok(DecideOutcome::NotPending);
+        }
+        let row = &request.request.row;
+        let (status, reason, action) = match decision {
+            TransferDecision::Approve => (TransferStatus::Approved, None, AuditAction::TransferApprove),
+            TransferDecision::Refuse { reason } => (
+                TransferStatus::Refused,
+                Some(reason.as_str()),
+                AuditAction::TransferRefuse,
+            ),
+        };
+        // The classes whose listed pupils this decision changes: the
+        // receiving class (a pending request counts there already; a refusal
+        // takes it out) and, on approval, the class the person leaves.
+        let to_class = match row {
+            TransferRow::Student(_, e) => {
+                class_id(&tx, e.school_year, &e.school, e.grade, e.class_name.as_deref())?
+            }
+            TransferRow::Teacher(..) => None,
+        };
+        let mut classes: Vec<(i64, u32, u32)> = Vec::new();
+        let mut remember = |tx: &Transaction<'_>, class: Option<i64>| -> Result<()> {
+            if let Some(class) = class {
+                if !classes.iter().any(|(c, _, _)| *c == class) {
+                    let (declared, listed) = declared_and_listed(tx, class)?;
+                    classes.push((class, declared, listed));
+                }
+            }
+            Ok(())
+        };
+        remember(&tx, to_class)?;
+        if *decision == TransferDecision::Approve {
+            let latest = latest_placements(&tx, row.kind(), &[row.id_number()])?;
+            let latest = latest.first().cloned().flatten();
+            if latest.as_ref().map(|p| (p.school_year, &p.school))
+                != Some((request.request.from.school_year, &request.request.from.school))
+            {
+                return Ok(DecideOutcome::Stale);
+            }
+            if let TransferRow::Student(s, e) = row {
+                let from_class: Option<i64> = tx
+                    .query_row(
+                        "SELECT e.class_id FROM enrolment e JOIN student s ON s.id = e.student_id
+                         WHERE s.id_number = ?1 AND e.school_year = ?2",
+                        params![s.id_number.as_str(), e.school_year.0],
+                        |r| r.get(0),
+                    )
+                    .optional()?
+                    .flatten();
+                remember(&tx, from_class)?;
+            }
+        }
+        tx.execute(
+            "UPDATE transfer_request SET status = ?2, decided_by = ?3, decided_at = ?4, reason = ?5
+             WHERE id = ?1",
+            params![id, status.code(), actor, time_text(at), reason],
+        )?;
+        if *decision == TransferDecision::Approve {
+            // The row as the city would import it; sizes are kept in step
+            // below instead of being checked.
+            let written = super::write::write_changes(&tx, &row.to_changes(), false, &mut |_, _| {})?;
+            if let Err(mismatches) = written {
+                // Not reached: sizes are not checked here.
+                return Err(StoreError::Corrupt(format!(
+                    "{} 个班级的班额不符",
+                    mismatches.len()
+                )));
+            }
+        }
+        // A class whose declared size agreed with its listed pupils keeps
+        // agreeing (转学 moves one pupil: 班额 follows); one that did not is
+        // left for its officer to correct.
+        for (class, declared, listed_before) in classes {
+            let (_, listed_after) = declared_and_listed(&tx, class)?;
+            if declared == listed_before && listed_after != listed_before {
+                tx.execute(
+                    "UPDATE class SET size = ?2 WHERE id = ?1",
+                    params![class, listed_after],
+                )?;
+            }
+        }
+        let detail = format!(
+            "{} #{id}：{} → {}，{} 学年",
+            row.kind().request_label_zh(),
+            request.request.from.school,
+            row.school(),
+            row.school_year().0
+        );
+        super::write::insert_audit(
+            &tx,
+            &AuditLine {
+                actor,
+                action,
+                detail: &detail,
+            },
+        )?;
+        tx.commit()?;
+        Ok(DecideOutcome::Decided)
+    }
+}
+
+fn class_id(
+    tx: &Transaction<'_>,
+    year: SchoolYear,
+    school: &SchoolCode,
+    grade: Grade,
+    name: Option<&str>,
+) -> Result<Option<i64>> {
+    let Some(name) = name else {
+        return Ok(None);
+    };
+    Ok(tx
+        .query_row(
+            "SELECT c.id FROM class c JOIN school s ON s.id = c.school_id
+             WHERE c.school_year = ?1 AND s.code = ?2 AND c.grade = ?3 AND c.name = ?4",
+            params![year.0, school.as_str(), grade.0, name],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// A class's declared size and its listed pupils (enrolled, and pending
+/// requests into it).
+fn declared_and_listed(tx: &Transaction<'_>, class: i64) -> Result<(u32, u32)> {
+    Ok(tx.query_row(
+        &format!(
+            "SELECT c.size, (SELECT count(*) FROM enrolment e WHERE e.class_id = c.id) + {PENDING_INTO_CLASS}
+             FROM class c WHERE c.id = ?1"
+        ),
+        [class],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?)
+}
