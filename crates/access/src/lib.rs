@@ -286,6 +286,31 @@ impl Principal {
         }
     }
 
+    /// Whether the principal may open every school that lies in `area`
+    /// (school-level access to all of them): city roles within their city,
+    /// a county officer within its county. The public never; a school
+    /// officer neither, as an area holds other schools than its own.
+    pub fn sees_every_school_in(&self, area: &AreaCode) -> bool {
+        match (&self.role, &self.scope) {
+            (Role::Public, _) | (_, Scope::School { .. }) => false,
+            (_, Scope::City { city }) => area.is_within(city),
+            (_, Scope::County { county }) => area.is_within(county),
+        }
+    }
+
+    /// Whether the figures of an aggregate of `schools` schools in `area`
+    /// (an area × stage, a school group …) may be shown: the area must be
+    /// visible, and the aggregate made of at least `min_schools` schools —
+    /// fewer would reveal a school's own figures — unless the principal may
+    /// see every one of those schools anyway. An aggregate of no school
+    /// (population only) reveals none. `min_schools` is the publication
+    /// rule, configuration (`indicators::Rules::min_published_schools`,
+    /// the statistical "threshold rule"; default 3).
+    pub fn can_view_aggregate(&self, area: &AreaCode, schools: u64, min_schools: u32) -> bool {
+        self.can_view_area(area)
+            && (schools == 0 || schools >= u64::from(min_schools) || self.sees_every_school_in(area))
+    }
+
     /// Full identity numbers and names: administrators only, and audited.
     pub fn can_view_unmasked(&self) -> bool {
         self.role == Role::CityAdmin
@@ -395,6 +420,55 @@ mod tests {
         assert!(!p.can_view_school(&school, &code("370102")));
         assert!(p.can_view_school(&school, &code("370112")));
         assert!(!p.can_view_unmasked() && !p.can_manage_users());
+    }
+
+    #[test]
+    fn an_aggregate_of_fewer_than_k_schools_is_shown_only_to_who_sees_them_all() {
+        let city = Scope::City { city: code("3701") };
+        let public = principal(Role::Public, city.clone());
+        let analyst = principal(Role::CityAnalyst, city);
+        let lixia = principal(
+            Role::CountyOfficer,
+            Scope::County {
+                county: code("370102"),
+            },
+        );
+        let licheng = principal(
+            Role::CountyOfficer,
+            Scope::County {
+                county: code("370112"),
+            },
+        );
+        let school_officer = principal(
+            Role::SchoolOfficer,
+            Scope::School {
+                school: SchoolCode::parse("2370102001").unwrap(),
+                county: code("370102"),
+            },
+        );
+        // 历下区's senior high: one school.
+        let county = code("370102");
+        for (p, sees) in [
+            (&public, false),
+            (&licheng, false),
+            (&school_officer, false),
+            (&analyst, true),
+            (&lixia, true),
+        ] {
+            assert_eq!(p.can_view_aggregate(&county, 1, 3), sees, "{:?}", p.role);
+            // Three or more schools, or none at all: everyone who sees the area.
+            assert!(p.can_view_aggregate(&county, 3, 3));
+            assert!(p.can_view_aggregate(&county, 0, 3));
+        }
+        // A township of 历下区 with two schools: its school officer sees the
+        // township, but not those schools' figures; the county officer does.
+        let township = code("370102001");
+        assert!(!school_officer.can_view_aggregate(&township, 2, 3));
+        assert!(lixia.can_view_aggregate(&township, 2, 3));
+        // Never an area the principal may not see, however many schools.
+        assert!(!licheng.can_view_aggregate(&township, 50, 3));
+        // The rule is configuration: k = 1 shows every aggregate.
+        assert!(public.can_view_aggregate(&county, 1, 1));
     }
 
     #[test]

@@ -117,16 +117,7 @@ pub fn run(db: &Path, args: IndicatorsArgs) -> anyhow::Result<ExitCode> {
         bail!("--target 只能与一个 --indicator 一起使用（目标值对应一个指标）");
     }
     let stage = args.stage.as_deref().map(Stage::parse).transpose()?;
-    let rules = match &args.rules {
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("无法读取规则文件 {}", path.display()))?;
-            toml::from_str::<Rules>(&text)
-                .with_context(|| format!("规则文件 {} 有误", path.display()))?
-                .keeping_default_lines()
-        }
-        None => Rules::default(),
-    };
+    let rules = load_rules(args.rules.as_deref())?;
     let store = crate::open_store(db)?;
     let held = store.school_years()?;
     if args.list_years {
@@ -546,4 +537,19 @@ fn write_out(path: Option<&Path>, bytes: &[u8]) -> anyhow::Result<()> {
             Ok(out.flush()?)
         }
     }
+}
+
+/// The rules of a TOML file (`--rules`), or the defaults: shared by
+/// `edugov indicators` and `edugov serve`.
+pub fn load_rules(path: Option<&std::path::Path>) -> anyhow::Result<Rules> {
+    Ok(match path {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("无法读取规则文件 {}", path.display()))?;
+            toml::from_str::<Rules>(&text)
+                .with_context(|| format!("规则文件 {} 有误", path.display()))?
+                .keeping_default_lines()
+        }
+        None => Rules::default(),
+    })
 }

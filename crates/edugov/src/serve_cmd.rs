@@ -25,9 +25,14 @@ pub struct ServeArgs {
     /// Mark cookies Secure (when served behind HTTPS)
     #[arg(long)]
     secure_cookies: bool,
+    /// Policy numbers and the publication rule (min_published_schools) as
+    /// TOML, as for `edugov indicators --rules`; default: rules.md's
+    #[arg(long)]
+    rules: Option<std::path::PathBuf>,
 }
 
 pub fn run(db: &Path, args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let rules = crate::indicators_cmd::load_rules(args.rules.as_deref())?;
     let mut store = crate::open_store(db)?;
     if args.demo && store.school_years()?.is_empty() {
         drop(store);
@@ -73,7 +78,7 @@ pub fn run(db: &Path, args: ServeArgs) -> anyhow::Result<ExitCode> {
     }
     drop(store);
 
-    let state = Arc::new(web::AppState::open(db.to_path_buf(), city, args.secure_cookies)?);
+    let state = Arc::new(web::AppState::open(db.to_path_buf(), city, args.secure_cookies)?.with_rules(rules));
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
         // Compute the indicators before the first visitor: this also builds

@@ -45,6 +45,8 @@ pub fn indicator_workbook(
         ("标准/目标", 10.0),
         ("是否达标", 8.0),
         ("差距", 10.0),
+        // The publication rule's note, on rows the web withheld.
+        ("说明", 24.0),
     ];
     for (col, (title, width)) in headers.iter().enumerate() {
         sheet.write_string_with_format(0, col as u16, *title, &header)?;
@@ -76,6 +78,11 @@ pub fn indicator_workbook(
         }
         if let Some(d) = row.denominator {
             sheet.write_number_with_format(r, 10, d, fraction_format(d))?;
+        }
+        if let Some(min) = row.suppressed {
+            sheet.write_string(r, 9, "—")?;
+            sheet.write_string(r, 10, "—")?;
+            sheet.write_string(r, 15, format!("少于 {min} 所学校，不予公布"))?;
         }
         if let Some(c) = row.change {
             sheet.write_number_with_format(r, 11, c, digits)?;

@@ -50,6 +50,13 @@ pub struct Value {
     pub value: Option<f64>,
     /// The value minus last year's value of the same place, when both exist.
     pub change: Option<f64>,
+    /// The schools the value is made of: the place's schools serving the
+    /// stage (any of the indicator's stages; with students in the grade).
+    /// A publication rule suppresses aggregates of too few schools.
+    pub schools: u32,
+    /// The same count a year before, when there is a `change` (which
+    /// reveals last year's value as much as this year's).
+    pub previous_schools: Option<u32>,
 }
 
 /// A value before it is placed: numerator, optional denominator, scale.
@@ -220,6 +227,9 @@ impl Computed {
                                 .and_then(Raw::value)
                                 .zip(value)
                                 .map(|(then, now)| now - then);
+                            let previous_schools = change
+                                .and(before.as_ref())
+                                .map(|b| b.schools(indicator, stage, grade));
                             out.push(Value {
                                 indicator,
                                 stage,
@@ -231,6 +241,8 @@ impl Computed {
                                 denominator: raw.denominator,
                                 value,
                                 change,
+                                schools: here.schools(indicator, stage, grade),
+                                previous_schools,
                             });
                         };
                         if indicator.stages.is_empty() {
@@ -326,6 +338,17 @@ impl At<'_> {
             level: self.level,
             place: index as usize,
         })
+    }
+
+    /// The schools a value here is made of (see [`Value::schools`]).
+    fn schools(&self, indicator: &Indicator, stage: Option<Stage>, grade: Option<Grade>) -> u32 {
+        let Some(t) = self.tally() else { return 0 };
+        let n = match (grade, stage) {
+            (Some(grade), _) => t.grade(grade.0).map_or(0, |g| g.schools),
+            (None, Some(stage)) => t.stage(stage).schools,
+            (None, None) => t.schools_serving(indicator.stages),
+        };
+        u32::try_from(n).unwrap_or(u32::MAX)
     }
 
     /// The indicator's numerator and denominator here, or `None` when it has

@@ -40,6 +40,44 @@ pub struct Row {
     pub line_kind: Option<Line>,
     pub met: Option<bool>,
     pub gap: Option<f64>,
+    /// The schools the value is made of ([`Value::schools`](crate::Value::schools)).
+    pub schools: u64,
+    /// The same a year before, when there is a `change`.
+    #[serde(skip)]
+    pub previous_schools: Option<u64>,
+    /// Withheld by the publication rule (too few schools for this reader):
+    /// `Some(n)`, the minimum number of schools, and the value, numerator,
+    /// denominator, change and judgement are all `None`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<u32>,
+}
+
+impl Row {
+    /// Withholds the figures of an aggregate of fewer than `min_schools`
+    /// schools ([`Rules::min_published_schools`](crate::Rules)): nothing
+    /// of it remains that could be read back (the change and the judgement
+    /// reveal the value too). The policy line stays: it is not data.
+    pub fn suppress(&mut self, min_schools: u32) {
+        self.value = None;
+        self.numerator = None;
+        self.denominator = None;
+        self.change = None;
+        self.met = None;
+        self.gap = None;
+        self.suppressed = Some(min_schools);
+    }
+
+    /// Whether the row is an aggregate (an area or a school group), which
+    /// the publication rule applies to, rather than one school.
+    pub fn is_aggregate(&self) -> bool {
+        self.school.is_none()
+    }
+
+    /// Whether the value is a count of schools (the group's size itself,
+    /// which the suppression note tells anyway, and no school's figure).
+    pub fn counts_schools(&self) -> bool {
+        crate::find(&self.indicator).is_some_and(|i| i.measure == crate::Measure::SchoolCount)
+    }
 }
 
 /// Rows for values; `target`, when given, replaces the policy line.
@@ -84,6 +122,9 @@ pub fn rows(computed: &Computed, values: &[Value], target: Option<f64>) -> Vec<R
                 line_kind,
                 met: judgement.map(|j| j.met),
                 gap: judgement.map(|j| j.gap),
+                schools: u64::from(v.schools),
+                previous_schools: v.previous_schools.map(u64::from),
+                suppressed: None,
             })
         })
         .collect()
@@ -127,12 +168,12 @@ pub fn custom_rows(
     values
         .iter()
         .filter_map(|v| {
-            let place = computed
-                .years
-                .get(v.year as usize)?
-                .level(v.level)
-                .places
-                .get(v.place as usize)?;
+            let level = computed.years.get(v.year as usize)?.level(v.level);
+            let place = level.places.get(v.place as usize)?;
+            // Every school of the place: an expression may filter some out,
+            // so this is an upper bound (custom indicators are the
+            // operator's, on the command line, never published by the web).
+            let schools = level.tallies.get(v.place as usize).map_or(0, |t| t.schools);
             let (area, school, school_group) = place_codes(place, v.level, city.as_deref());
             let judgement = v
                 .value
@@ -159,6 +200,9 @@ pub fn custom_rows(
                 line_kind: target.map(|_| Line::Target),
                 met: judgement.map(|j| j.met),
                 gap: judgement.map(|j| j.gap),
+                schools,
+                previous_schools: None,
+                suppressed: None,
             })
         })
         .collect()

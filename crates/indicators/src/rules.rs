@@ -32,6 +32,19 @@ pub struct Rules {
     /// 差异系数 lines (rules.md: primary 0.50, junior 0.45).
     pub cv_primary_max: f64,
     pub cv_junior_max: f64,
+    /// Publication rule (statistical disclosure control): an aggregate of
+    /// fewer schools than this is not shown to a reader who may not see
+    /// every one of those schools — one school's figures would be read off
+    /// its township or county. This is the "threshold rule" of official
+    /// statistics: a cell is sensitive when fewer than a set number of
+    /// respondents make it; "some agencies require at least five
+    /// respondents in a cell, others require three" (OECD glossary,
+    /// *threshold rule*, after the UNECE/Eurostat Glossary of Statistical
+    /// Disclosure Control, 2005; the Eurostat/ESSnet *Handbook on SDC*,
+    /// ch. 4, for primary and secondary suppression). Applied by the web
+    /// (`access::Principal::can_view_aggregate`); the command line is the
+    /// server's operator and shows everything. 0 or 1 turns it off.
+    pub min_published_schools: u32,
 }
 
 /// A policy line: the value an indicator should reach (or stay under).
@@ -118,6 +131,7 @@ impl Default for Rules {
             balanced_floor_share: 0.85,
             cv_primary_max: 0.50,
             cv_junior_max: 0.45,
+            min_published_schools: 3,
         }
     }
 }

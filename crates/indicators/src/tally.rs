@@ -80,6 +80,8 @@ counters! {
 
 counters! {
     GradeTally {
+        /// Schools with students in the grade.
+        schools: u64,
         students: u64,
         screened: u64,
         myopic: u64,
@@ -93,6 +95,10 @@ pub struct Tally {
     pub grades: [GradeTally; GRADES],
     /// Schools, each once however many stages it serves.
     pub schools: u64,
+    /// Schools by the set of stages they serve (bit `Stage::index`), so
+    /// that the schools of any set of stages are counted once each
+    /// ([`Tally::schools_serving`]).
+    pub stage_sets: [u64; 1 << STAGES],
     /// Resident children aged 3–5 (preschool age); areas only.
     pub population_3_to_5: u64,
 }
@@ -103,6 +109,7 @@ impl Default for Tally {
             stages: [StageTally::default(); STAGES],
             grades: [GradeTally::default(); GRADES],
             schools: 0,
+            stage_sets: [0; 1 << STAGES],
             population_3_to_5: 0,
         }
     }
@@ -117,6 +124,9 @@ impl Tally {
             a.add(b);
         }
         self.schools += other.schools;
+        for (a, b) in self.stage_sets.iter_mut().zip(&other.stage_sets) {
+            *a += b;
+        }
         self.population_3_to_5 += other.population_3_to_5;
     }
 
@@ -133,6 +143,21 @@ impl Tally {
         sum
     }
 
+    /// Schools serving at least one of `stages` (each school once); all
+    /// schools for no stages.
+    pub fn schools_serving(&self, stages: &[Stage]) -> u64 {
+        if stages.is_empty() {
+            return self.schools;
+        }
+        let wanted = stages.iter().fold(0usize, |m, s| m | 1 << s.index());
+        self.stage_sets
+            .iter()
+            .enumerate()
+            .filter(|(set, _)| set & wanted != 0)
+            .map(|(_, n)| n)
+            .sum()
+    }
+
     pub fn grade(&self, grade: i8) -> Option<&GradeTally> {
         grade_index(grade).and_then(|i| self.grades.get(i))
     }
@@ -146,13 +171,16 @@ pub fn schools(snapshot: &YearSnapshot, rules: &Rules) -> Vec<Tally> {
     let mut tallies = vec![Tally::default(); snapshot.schools.len()];
     for (tally, school) in tallies.iter_mut().zip(&snapshot.schools) {
         tally.schools = 1;
+        let mut set = 0;
         for stage in Stage::ALL {
             let i = stage.index();
             if school.serves[i] {
                 tally.stages[i].schools = 1;
                 tally.stages[i].seats = u64::from(school.seats[i]);
+                set |= 1 << i;
             }
         }
+        tally.stage_sets[set] = 1;
     }
     for class in &snapshot.classes {
         let Some(tally) = tallies.get_mut(class.school as usize) else {
@@ -209,6 +237,7 @@ pub fn schools(snapshot: &YearSnapshot, rules: &Rules) -> Vec<Tally> {
             .and_then(|i| tally.grades.get_mut(i))
         {
             g.students += 1;
+            g.schools = 1;
             g.screened += screened;
             g.myopic += myopic;
         }

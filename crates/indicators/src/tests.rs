@@ -558,3 +558,33 @@ fn demo_city_values_add_up_across_levels() {
         approx(now.change, now.value.unwrap() - then.value.unwrap());
     }
 }
+
+/// The publication rule needs to know how many schools an aggregate is
+/// made of: per stage, over an indicator's stages (a school serving two
+/// counts once), and last year's for the change.
+#[test]
+fn every_value_knows_how_many_schools_it_is_made_of() {
+    let c = computed();
+    let senior = value(&c, "student_count", "370102", Some(Stage::Senior), 2024);
+    assert_eq!((senior.schools, senior.previous_schools), (1, None));
+    let primary = value(&c, "myopia_rate", "370102", Some(Stage::Primary), 2024);
+    assert_eq!((primary.schools, primary.previous_schools), (2, Some(2)));
+    // P3, P4 and S6 serve a stage of the indicator (not the kindergartens).
+    assert_eq!(value(&c, "myopia_rate", "370102", None, 2024).schools, 3);
+    // A school is its own single school.
+    assert_eq!(
+        value(&c, "myopia_rate", "1000000003", Some(Stage::Primary), 2024).schools,
+        1
+    );
+
+    let mut year = year_2024();
+    year.schools[5].serves[Stage::Junior.index()] = true;
+    let data = YearData::build(&year, &Rules::default());
+    let county = &data.level(Level::County).tallies[0];
+    assert_eq!(
+        county.stage(Stage::Junior).schools + county.stage(Stage::Senior).schools,
+        2
+    );
+    assert_eq!(county.schools_serving(&[Stage::Junior, Stage::Senior]), 1);
+    assert_eq!(county.schools_serving(&[]), county.schools);
+}

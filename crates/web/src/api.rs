@@ -70,19 +70,26 @@ pub async fn overview(
     let ind = state.indicators(ctx.revision).await?;
     let year = choose_year(&ind.computed, q.year).ok_or(WebError::NotFound)?;
     let overview = crate::pages::overview::OverviewData::cached(&ind, &area, year);
-    let rows: Vec<_> = overview.cards.iter().map(|(_, _, row)| row).collect();
+    let (computed, principal) = (&ind.computed, &ctx.principal);
+    let rows: Vec<_> = overview
+        .cards
+        .iter()
+        .map(|(_, _, row)| data::disclosed(computed, principal, row))
+        .collect();
     let trends: Vec<_> = overview
         .cards
         .iter()
         .zip(&overview.trends)
-        .map(|((indicator, stage, _), values)| {
+        .map(|((indicator, stage, _), trend)| {
+            let values = data::trend_values(computed, principal, trend);
             serde_json::json!({ "indicator": indicator.code, "stage": stage, "values": values })
         })
         .collect();
     let ranking: Vec<_> = overview
         .ranking
         .iter()
-        .filter(|r| crate::pages::visible(&ctx.principal, r))
+        .filter(|r| crate::pages::visible(principal, r))
+        .map(|r| data::disclosed(computed, principal, r))
         .collect();
     Ok(Json(serde_json::json!({
         "area": area.as_str(),
@@ -90,6 +97,7 @@ pub async fn overview(
         "indicators": rows,
         "trends": { "years": overview.years, "series": trends },
         "large_class_ranking": ranking,
+        "min_published_schools": computed.rules.min_published_schools,
     }))
     .into_response())
 }
@@ -115,7 +123,7 @@ pub async fn area(
     let stage = data::chosen_stage(indicator, q.stage.as_deref());
     let child = data::child_level(&area);
     let rows = data::drill_rows(&ind.computed, &ctx.principal, indicator, stage, &area, year);
-    let own = data::own_row(&ind.computed, indicator, stage, &area, year);
+    let own = data::own_row_for(&ind.computed, &ctx.principal, indicator, stage, &area, year);
     Ok(Json(serde_json::json!({ "area": area.as_str(), "school_year": year.0, "indicator": indicator.code, "level": child.code(), "value": own, "rows": rows })).into_response())
 }
 
@@ -150,8 +158,9 @@ pub async fn indicator(
         "indicator": indicator,
         "area": area.as_str(),
         "school_year": year.0,
-        "value": data::own_row(computed, indicator, stage, &area, year),
-        "trend": { "years": years, "values": data::trend(computed, indicator, stage, &area) },
+        "value": data::own_row_for(computed, &ctx.principal, indicator, stage, &area, year),
+        "trend": { "years": years, "values": data::trend_for(computed, &ctx.principal, indicator, stage, &area) },
+        "min_published_schools": computed.rules.min_published_schools,
         "rows": rows,
     }))
     .into_response())

@@ -3,6 +3,13 @@
 //! (area, stage). Pages and API share these, so they answer alike; whether
 //! the area itself may be seen is checked by the callers (a page refuses
 //! with HTML, the API with JSON).
+//!
+//! Publication rule (issue 10, point 8): every row shown to a principal
+//! passes [`disclose`], which withholds an aggregate of fewer schools than
+//! `Rules::min_published_schools` from a principal who may not see all of
+//! them (`access::Principal::can_view_aggregate`). The `*_for` functions
+//! and [`drill_rows`] apply it; [`own_row`], [`rows`] and [`trend_rows`]
+//! give raw rows, for caches shared by every principal.
 
 use access::Principal;
 use indicators::report::{self, Row};
@@ -76,18 +83,82 @@ pub fn own_row(
         .find(|r| r.area.as_deref() == Some(area.as_str()))
 }
 
-/// The area's value in every school year held.
-pub fn trend(
+/// [`own_row`] as `principal` may see it.
+pub fn own_row_for(
+    computed: &Computed,
+    principal: &Principal,
+    indicator: &'static Indicator,
+    stage: Option<Stage>,
+    area: &AreaCode,
+    year: SchoolYear,
+) -> Option<Row> {
+    own_row(computed, indicator, stage, area, year).map(|r| disclosed(computed, principal, &r))
+}
+
+/// The area's row in every school year held (raw: see [`trend_values`]).
+pub fn trend_rows(
     computed: &Computed,
     indicator: &'static Indicator,
     stage: Option<Stage>,
     area: &AreaCode,
-) -> Vec<Option<f64>> {
+) -> Vec<Option<Row>> {
     computed
         .school_years()
         .into_iter()
-        .map(|y| own_row(computed, indicator, stage, area, y).and_then(|r| r.value))
+        .map(|y| own_row(computed, indicator, stage, area, y))
         .collect()
+}
+
+/// The values of a trend as `principal` may see them: a year whose
+/// aggregate is too small for the principal is a gap.
+pub fn trend_values(computed: &Computed, principal: &Principal, rows: &[Option<Row>]) -> Vec<Option<f64>> {
+    rows.iter()
+        .map(|r| r.as_ref().and_then(|r| disclosed(computed, principal, r).value))
+        .collect()
+}
+
+/// The area's value in every school year held, as `principal` may see it.
+pub fn trend_for(
+    computed: &Computed,
+    principal: &Principal,
+    indicator: &'static Indicator,
+    stage: Option<Stage>,
+    area: &AreaCode,
+) -> Vec<Option<f64>> {
+    trend_values(computed, principal, &trend_rows(computed, indicator, stage, area))
+}
+
+/// Applies the publication rule to a row shown to `principal`: an
+/// aggregate (an area or a school group) of fewer schools than
+/// `Rules::min_published_schools` is suppressed unless the principal may
+/// see every one of its schools, and a change is dropped when last year's
+/// aggregate was too small (the change would give last year's value back).
+/// One school's own row is left to `pages::visible`; a count of schools is
+/// no school's figure. `access` decides; this only reads the row.
+pub fn disclose(computed: &Computed, principal: &Principal, row: &mut Row) {
+    let min_schools = computed.rules.min_published_schools;
+    if !row.is_aggregate() || row.counts_schools() {
+        return;
+    }
+    let Some(area) = row.area.as_deref().and_then(|a| AreaCode::parse(a).ok()) else {
+        row.suppress(min_schools);
+        return;
+    };
+    if !principal.can_view_aggregate(&area, row.schools, min_schools) {
+        row.suppress(min_schools);
+    } else if row
+        .previous_schools
+        .is_some_and(|before| !principal.can_view_aggregate(&area, before, min_schools))
+    {
+        row.change = None;
+    }
+}
+
+/// A copy of `row` with [`disclose`] applied.
+pub fn disclosed(computed: &Computed, principal: &Principal, row: &Row) -> Row {
+    let mut row = row.clone();
+    disclose(computed, principal, &mut row);
+    row
 }
 
 /// The stage an indicator is shown with on summary pages: its all-stage
@@ -132,6 +203,9 @@ pub fn drill_rows(
 ) -> Vec<Row> {
     let mut rows = below(computed, indicator, stage, area, year);
     rows.retain(|r| crate::pages::visible(principal, r));
+    for row in &mut rows {
+        disclose(computed, principal, row);
+    }
     rows
 }
 

@@ -171,6 +171,7 @@ messages! {
     Actor => "操作人", "Actor";
     Action => "操作", "Action";
     AllActions => "全部操作", "All actions";
+    Suppressed => "少于 {} 所学校，不予公布", "Fewer than {} schools: not published";
     DatabaseBusy => "数据库正忙（另一项导入正在写入），请稍后重试", "The database is busy (another import is writing); please try again shortly";
     Detail => "详情", "Detail";
     NoData => "暂无数据", "No data";

@@ -25,6 +25,9 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Recent imports' error reports (bounded).
     pub reports: std::sync::Mutex<crate::reports::Reports>,
+    /// The policy numbers, and the publication rule
+    /// (`min_published_schools`), indicators are computed and shown with.
+    rules: Rules,
 }
 
 /// Every school year's snapshot and the catalogue computed from them.
@@ -68,7 +71,15 @@ impl AppState {
             city,
             secure_cookies,
             reports: Default::default(),
+            rules: Rules::default(),
         })
+    }
+
+    /// Computes indicators with these rules (`edugov serve --rules FILE`)
+    /// instead of the defaults.
+    pub fn with_rules(mut self, rules: Rules) -> AppState {
+        self.rules = rules;
+        self
     }
 
     /// Runs `f` with a connection on a blocking thread (rusqlite is
@@ -109,6 +120,7 @@ impl AppState {
         if let Some(current) = cached.as_ref().filter(|c| c.revision == revision) {
             return Ok(current.clone());
         }
+        let rules = self.rules.clone();
         let fresh = self
             .with_store(move |s| {
                 let years = s.school_years()?;
@@ -116,7 +128,7 @@ impl AppState {
                     .iter()
                     .map(|y| s.year_snapshot(*y))
                     .collect::<Result<Vec<_>, _>>()?;
-                let computed = Computed::new(&snapshots, Rules::default());
+                let computed = Computed::new(&snapshots, rules);
                 Ok(Indicators {
                     revision,
                     computed,

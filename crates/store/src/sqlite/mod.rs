@@ -132,27 +132,30 @@ impl SqliteStore {
                 .collect::<std::result::Result<_, _>>()?;
             versions
         };
-        for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| !applied.contains(v)) {
-            // IMMEDIATE, and checked again under the lock: connections
-            // opened together (the web's pool, a CLI beside it) would
-            // otherwise both run the same migration.
-            let tx = write::begin_write(&mut self.conn)?;
-            let done: bool = tx.query_row(
-                "SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = ?1)",
-                [version],
-                |r| r.get(0),
-            )?;
-            if done {
-                continue;
+        let pending: Vec<&(i64, &str)> = MIGRATIONS.iter().filter(|(v, _)| !applied.contains(v)).collect();
+        write::in_write_turn(&mut self.conn, |conn| {
+            for (version, sql) in pending {
+                // IMMEDIATE, and checked again under the lock: connections
+                // opened together (the web's pool, a CLI beside it) would
+                // otherwise both run the same migration.
+                let tx = write::begin_write(conn)?;
+                let done: bool = tx.query_row(
+                    "SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = ?1)",
+                    [version],
+                    |r| r.get(0),
+                )?;
+                if done {
+                    continue;
+                }
+                tx.execute_batch(sql)?;
+                if *version == 1 {
+                    seed_areas(&tx)?;
+                }
+                tx.execute("INSERT INTO schema_migrations (version) VALUES (?1)", [version])?;
+                tx.commit()?;
             }
-            tx.execute_batch(sql)?;
-            if *version == 1 {
-                seed_areas(&tx)?;
-            }
-            tx.execute("INSERT INTO schema_migrations (version) VALUES (?1)", [version])?;
-            tx.commit()?;
-        }
-        Ok(())
+            Ok(())
+        })
     }
 }
 

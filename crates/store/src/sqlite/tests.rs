@@ -905,6 +905,12 @@ fn a_change_whose_audit_line_fails_is_not_written_at_all() {
         .unwrap();
     let failed = store.apply(&one_class_of_two(), audited(false), &mut |_, _| {});
     assert!(failed.is_err());
+    // The long wait for a write's turn ends with the write, failed or not.
+    let timeout: i64 = store
+        .conn
+        .pragma_query_value(None, "busy_timeout", |r| r.get(0))
+        .unwrap();
+    assert_eq!(timeout, 30_000);
     assert!(students_in(&store).is_empty());
     assert!(store.schools().unwrap().is_empty());
     store.conn.execute_batch("DROP TRIGGER audit_fails").unwrap();
@@ -981,4 +987,27 @@ fn two_connections_writing_students_at_once_both_commit() {
     let failures: Vec<&String> = results.iter().flat_map(|r| &r.1).collect();
     assert!(failures.is_empty(), "{failures:?}");
     assert_eq!(committed, ROUNDS * SCHOOLS.len() as u16);
+}
+
+/// The snapshot cache is only speed: behind another connection's long write
+/// a reader builds the snapshot and goes on, rather than wait the whole busy
+/// timeout (30 s) to cache it — the web's indicators waited so behind an
+/// import.
+#[test]
+fn a_snapshot_is_not_held_up_by_another_connections_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("busy.db");
+    let mut store = SqliteStore::open(&path).unwrap();
+    apply(&mut store, &one_class_of_two(), checked());
+    let mut writer = SqliteStore::open(&path).unwrap();
+    let tx = super::write::begin_write(&mut writer.conn).unwrap();
+    let started = std::time::Instant::now();
+    let snapshot = store.year_snapshot(SchoolYear(2024)).unwrap();
+    assert_eq!(snapshot.students.len(), 2);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+    drop(tx);
 }

@@ -20,21 +20,28 @@ use crate::{
 const WRITE_TURN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(600);
 
 /// Begins a write transaction IMMEDIATE: it takes the write lock first,
-/// waiting for it (up to [`WRITE_TURN_TIMEOUT`]). A DEFERRED transaction
-/// reads under a snapshot, then asks for the lock; when another connection
-/// has committed meanwhile SQLite answers SQLITE_BUSY_SNAPSHOT (517) at
-/// once, which no busy timeout retries — two imports started together
-/// failed one side with "database is locked". Issue 10, point 5.
+/// waiting for it as long as the connection's busy timeout allows (run it
+/// within [`in_write_turn`] to wait [`WRITE_TURN_TIMEOUT`]). A DEFERRED
+/// transaction reads under a snapshot, then asks for the lock; when another
+/// connection holds it or has committed meanwhile, SQLite answers
+/// SQLITE_BUSY / SQLITE_BUSY_SNAPSHOT (517) at once, which no busy timeout
+/// retries — two imports started together failed one side with "database
+/// is locked". Issue 10, point 5.
 pub(super) fn begin_write(conn: &mut Connection) -> Result<Transaction<'_>> {
+    Ok(conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
+}
+
+/// Runs a write unit (which begins its transaction with [`begin_write`])
+/// with the long wait for its turn, and puts the connection's usual busy
+/// timeout back afterwards, whatever the outcome.
+pub(super) fn in_write_turn<T>(
+    conn: &mut Connection,
+    unit: impl FnOnce(&mut Connection) -> Result<T>,
+) -> Result<T> {
     conn.busy_timeout(WRITE_TURN_TIMEOUT)?;
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate);
-    // Every other statement keeps the connection's usual timeout.
-    let restored = tx
-        .as_ref()
-        .map_or(Ok(()), |tx| tx.busy_timeout(super::BUSY_TIMEOUT));
-    let tx = tx?;
-    restored?;
-    Ok(tx)
+    let result = unit(conn);
+    conn.busy_timeout(super::BUSY_TIMEOUT)?;
+    result
 }
 
 /// Writes one audit line (its own statement, or inside a write transaction).
@@ -61,8 +68,13 @@ impl SqliteStore {
         // work — measured at half the write time of a city's students. They
         // stay on for every other statement.
         self.conn.pragma_update(None, "foreign_keys", "OFF")?;
+        // The long wait for the write's turn (`in_write_turn`), then the
+        // usual timeout again, whatever the outcome.
+        self.conn.busy_timeout(WRITE_TURN_TIMEOUT)?;
         let outcome = self.apply_in_transaction(changes, options, transfers, progress);
+        let restored = self.conn.busy_timeout(super::BUSY_TIMEOUT);
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        restored?;
         outcome
     }
 
@@ -375,16 +387,18 @@ pub(super) fn write_changes(
 
 impl SqliteStore {
     pub(crate) fn clear(&mut self) -> Result<()> {
-        let tx = begin_write(&mut self.conn)?;
-        tx.execute_batch(
-            "DELETE FROM enrolment; DELETE FROM student; DELETE FROM teaching_post;
-             DELETE FROM teacher; DELETE FROM class; DELETE FROM school_facility;
-             DELETE FROM school_stage; DELETE FROM school; DELETE FROM population;
-             DELETE FROM births; DELETE FROM snapshot_cache;
-             UPDATE registry_revision SET revision = revision + 1;",
-        )?;
-        tx.commit()?;
-        Ok(())
+        in_write_turn(&mut self.conn, |conn| {
+            let tx = begin_write(conn)?;
+            tx.execute_batch(
+                "DELETE FROM enrolment; DELETE FROM student; DELETE FROM teaching_post;
+                 DELETE FROM teacher; DELETE FROM class; DELETE FROM school_facility;
+                 DELETE FROM school_stage; DELETE FROM school; DELETE FROM population;
+                 DELETE FROM births; DELETE FROM snapshot_cache;
+                 UPDATE registry_revision SET revision = revision + 1;",
+            )?;
+            tx.commit()?;
+            Ok(())
+        })
     }
 }
 

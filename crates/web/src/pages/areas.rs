@@ -12,7 +12,10 @@ use crate::data;
 use crate::error::WebError;
 use crate::i18n::{t, Msg};
 use crate::layout::{bar_chart, forbidden, page};
-use crate::pages::{area_name, choose_year, indicator_name, row_link, stage_name, year_select, AreaYear};
+use crate::pages::{
+    area_name, choose_year, indicator_name, part_text, row_link, stage_name, suppressed_note, year_select,
+    AreaYear,
+};
 use crate::state::AppState;
 
 pub async fn area(
@@ -38,7 +41,7 @@ pub async fn area(
     let stage = data::chosen_stage(indicator, q.stage.as_deref());
     let child = data::child_level(&area);
     let rows = data::drill_rows(computed, &ctx.principal, indicator, stage, &area, year);
-    let own = data::own_row(computed, indicator, stage, &area, year);
+    let own = data::own_row_for(computed, &ctx.principal, indicator, stage, &area, year);
     let name = area_name(computed, &area);
     let names: Vec<String> = rows.iter().map(|r| r.place_name.clone()).collect();
     let values: Vec<Option<f64>> = rows.iter().map(|r| r.value).collect();
@@ -74,8 +77,9 @@ pub async fn area(
         }
         (year_select(&ctx, computed, year, &[("indicator", indicator.code), ("stage", stage_code)], &format!("/areas/{}", area.as_str())))
         @if let Some(own) = &own {
-            p { (t(lang, Msg::Value)) "：" strong { (indicators::report::format_row_value(own, own.value)) }
+            p #own-value { (t(lang, Msg::Value)) "：" strong { (indicators::report::format_row_value(own, own.value)) }
                 @if let Some(c) = own.change { "（" (t(lang, Msg::Change)) " " (indicators::report::format_change(own.digits, Some(c))) "）" } }
+            (suppressed_note(lang, [own]))
         }
         @if rows.is_empty() {
             // Empty because the places below are out of scope, or truly empty.
@@ -99,8 +103,8 @@ pub async fn area(
                                 td { a href={ (row_link(r, year)) "&indicator=" (indicator.code) } { (r.place_name) } }
                                 td { (r.school.as_deref().or(r.area.as_deref()).unwrap_or_default()) }
                                 td.num data-sort=(r.value.map(|v| v.to_string()).unwrap_or_default()) { (indicators::report::format_row_value(r, r.value)) }
-                                td.num { (r.numerator.map(|n| indicators::report::format_number(n, if n.fract() == 0.0 { 0 } else { 2 })).unwrap_or_default()) }
-                                td.num { (r.denominator.map(|n| indicators::report::format_number(n, if n.fract() == 0.0 { 0 } else { 2 })).unwrap_or_default()) }
+                                td.num { (part_text(r, r.numerator)) }
+                                td.num { (part_text(r, r.denominator)) }
                                 td.num { (indicators::report::format_change(r.digits, r.change)) }
                                 td { @match r.met { Some(true) => span.met { "✓" }, Some(false) => span.unmet { "✗" }, None => "" } }
                             }
@@ -108,6 +112,7 @@ pub async fn area(
                     }
                 }
             }
+            (suppressed_note(lang, &rows))
         }
     };
     Ok(page(&ctx, &name, body))

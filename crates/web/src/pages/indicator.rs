@@ -14,7 +14,8 @@ use crate::error::WebError;
 use crate::i18n::{t, Lang, Msg};
 use crate::layout::{bar_chart, forbidden, page, trend_chart};
 use crate::pages::{
-    area_name, choose_year, indicator_name, row_link, stage_name, visible, year_select, AreaYear,
+    area_name, choose_year, indicator_name, row_link, stage_name, suppressed_note, visible, year_select,
+    AreaYear,
 };
 use crate::state::AppState;
 
@@ -66,8 +67,8 @@ pub async fn indicator(
     let rows = data::drill_rows(computed, &ctx.principal, indicator, stage, &area, year);
     let years: Vec<u16> = computed.school_years().iter().map(|y| y.0).collect();
     let name = area_name(computed, &area);
-    let own = data::own_row(computed, indicator, stage, &area, year);
-    let trend = data::trend(computed, indicator, stage, &area);
+    let own = data::own_row_for(computed, &ctx.principal, indicator, stage, &area, year);
+    let trend = data::trend_for(computed, &ctx.principal, indicator, stage, &area);
     let title = indicator_name(lang, indicator);
     let stage_code = stage.map(|s| s.code()).unwrap_or("");
     let body = html! {
@@ -81,7 +82,8 @@ pub async fn indicator(
         (year_select(&ctx, computed, year, &[("area", area.as_str()), ("stage", stage_code)], &format!("/indicators/{}", indicator.code)))
         p { a #export href={ "/indicators/" (indicator.code) "/export.xlsx?area=" (area.as_str()) "&year=" (year.0) } { (t(lang, Msg::ExportXlsx)) } }
         @if let Some(own) = &own {
-            p { (t(lang, Msg::Value)) "：" strong { (indicators::report::format_row_value(own, own.value)) } }
+            p #own-value { (t(lang, Msg::Value)) "：" strong { (indicators::report::format_row_value(own, own.value)) } }
+            (suppressed_note(lang, [own]))
         }
         (trend_chart("trend", &format!("{title} · {name}"), &years, &[(name.clone(), trend)], own.as_ref().and_then(|r| r.line)))
         @if !rows.is_empty() {
@@ -99,6 +101,7 @@ pub async fn indicator(
                          td { @match r.met { Some(true) => span.met { "✓" }, Some(false) => span.unmet { "✗" }, None => "" } } }
                 } }
             } }
+            (suppressed_note(lang, &rows))
         }
     };
     Ok(page(&ctx, &title, body))
@@ -131,6 +134,9 @@ pub async fn export(
     let values = computed.values(&query);
     let mut rows = indicators::report::rows(computed, &values, None);
     rows.retain(|r| visible(&ctx.principal, r));
+    for row in &mut rows {
+        data::disclose(computed, &ctx.principal, row);
+    }
     let bytes = import_export::indicator_workbook(&rows, &[indicator], None)
         .map_err(|e| WebError::BadRequest(e.to_string()))?;
     let filename = format!("{}-{}-{}.xlsx", indicator.code, area.as_str(), year.0);

@@ -163,6 +163,26 @@ pub fn visible(principal: &Principal, row: &Row) -> bool {
     }
 }
 
+/// A numerator or denominator as tables print it; "—" when withheld.
+pub fn part_text(row: &Row, part: Option<f64>) -> String {
+    match part {
+        Some(n) => indicators::report::format_number(n, if n.fract() == 0.0 { 0 } else { 2 }),
+        None if row.suppressed.is_some() => "—".to_owned(),
+        None => String::new(),
+    }
+}
+
+/// The note under a table (or beside a value) when the publication rule
+/// withheld any of its rows: "少于 3 所学校，不予公布".
+pub fn suppressed_note<'a>(lang: Lang, rows: impl IntoIterator<Item = &'a Row>) -> Markup {
+    let min = rows.into_iter().find_map(|r| r.suppressed);
+    html! {
+        @if let Some(min) = min {
+            p.muted.suppressed-note { "— " (crate::i18n::tf(lang, Msg::Suppressed, &[&min])) }
+        }
+    }
+}
+
 /// Percent-encodes a query value (the search box may hold anything).
 pub fn urlencode(text: &str) -> String {
     let mut out = String::new();

@@ -57,10 +57,21 @@ pub async fn overview(
         trends,
         ranking,
     } = &*data;
-    // The ranking is shown only as far as the principal may see.
-    let ranking: Vec<&indicators::report::Row> = ranking
+    // Cached rows are raw: the ranking is shown only as far as the
+    // principal may see, and every figure under the publication rule.
+    let principal = &ctx.principal;
+    let ranking: Vec<indicators::report::Row> = ranking
         .iter()
-        .filter(|r| crate::pages::visible(&ctx.principal, r))
+        .filter(|r| crate::pages::visible(principal, r))
+        .map(|r| data::disclosed(computed, principal, r))
+        .collect();
+    let cards: Vec<_> = cards
+        .iter()
+        .map(|(indicator, stage, row)| (*indicator, *stage, data::disclosed(computed, principal, row)))
+        .collect();
+    let trends: Vec<Vec<Option<f64>>> = trends
+        .iter()
+        .map(|trend| data::trend_values(computed, principal, trend))
         .collect();
     let names: Vec<String> = ranking.iter().map(|r| r.place_name.clone()).collect();
     let values: Vec<Option<f64>> = ranking.iter().map(|r| r.value).collect();
@@ -80,6 +91,9 @@ pub async fn overview(
                         @if let Some(s) = stage { " · " (crate::pages::stage_name(lang, *s)) }
                     }
                     div.value { (indicators::report::format_row_value(row, row.value)) }
+                    @if let Some(min) = row.suppressed {
+                        div.muted.suppressed-note { (tf(lang, Msg::Suppressed, &[&min])) }
+                    }
                     div.line {
                         @if let Some(change) = row.change {
                             (t(lang, Msg::Change)) " " (indicators::report::format_change(row.digits, Some(change))) " "
@@ -94,7 +108,7 @@ pub async fn overview(
             }
         }
         h2 { (t(lang, Msg::Trend)) }
-        @for (i, ((indicator, _, row), trend)) in cards.iter().zip(trends).enumerate() {
+        @for (i, ((indicator, _, row), trend)) in cards.iter().zip(&trends).enumerate() {
             (trend_chart(&format!("trend-{i}"), &indicator_name(lang, indicator), years,
                 &[(name.clone(), trend.clone())], row.line))
         }
@@ -134,8 +148,8 @@ pub struct OverviewData {
         Option<Stage>,
         indicators::report::Row,
     )>,
-    /// The trend of the first cards.
-    pub trends: Vec<Vec<Option<f64>>>,
+    /// The trend of the first cards (raw rows, one a year held).
+    pub trends: Vec<Vec<Option<indicators::report::Row>>>,
     /// The level below, most 大班额 first.
     pub ranking: Vec<indicators::report::Row>,
 }
@@ -176,7 +190,7 @@ impl OverviewData {
         let trends = cards
             .iter()
             .take(4)
-            .map(|(i, stage, _)| data::trend(computed, i, *stage, area))
+            .map(|(i, stage, _)| data::trend_rows(computed, i, *stage, area))
             .collect();
         let child = data::child_level(area);
         let mut ranking = match indicators::find("large_class_count") {

@@ -81,6 +81,32 @@ fn the_audit_logs_pages_keep_the_actor_filter() {
     assert_eq!(actors(&admin.get(&back).text()), actors(&first));
 }
 
+/// Actions are a closed list: the page filters by one, shows each by its
+/// label, and shows a stored code it does not know as stored.
+#[test]
+fn the_audit_log_filters_by_action_and_shows_labels() {
+    let server = Server::fresh("audit-actions");
+    {
+        let mut store = server.store();
+        store
+            .audit("li", store::AuditAction::ExportUnmasked, "students")
+            .unwrap();
+        store
+            .audit("li", store::AuditAction::Import, "学校.csv：3 行")
+            .unwrap();
+    }
+    let admin = Browser::as_role(&server, Who::Admin);
+    let html = admin.get("/admin/audit?action=export_unmasked").text();
+    let lines = rows(&html, "audit");
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0][2], store::AuditAction::ExportUnmasked.label_zh());
+    // An unknown action is no filter at all: every line.
+    let all = rows(&admin.get("/admin/audit?action=drop_table").text(), "audit");
+    assert!(all.len() >= 2, "{all:?}");
+    let next = admin.get("/admin/audit?action=import").text();
+    assert!(rows(&next, "audit").iter().all(|r| r[2] == "导入数据"));
+}
+
 #[test]
 fn the_users_table_is_paged_and_searchable() {
     let server = Server::fresh("users-paging");

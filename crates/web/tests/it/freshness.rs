@@ -173,3 +173,37 @@ fn a_school_without_a_township_is_reached_from_its_county() {
     let foreign = other.get(&format!("/api/areas/{}", crate::OTHER_COUNTY)).json();
     assert!(foreign["rows"].as_array().unwrap().is_empty(), "{foreign}");
 }
+
+/// An import the database fails (here: its audit line cannot be written, by
+/// a trigger) answers the form again with 500 and the user's words — never
+/// 200 with the raw database error — and writes nothing at all, audit line
+/// included (issue 10, points 5 and 10).
+#[test]
+fn an_import_the_database_fails_answers_500_in_the_users_words_and_writes_nothing() {
+    let server = Server::fresh("store-failure");
+    server
+        .store()
+        .audit("setup", store::AuditAction::Demo, "")
+        .unwrap();
+    rusqlite::Connection::open(&server.db)
+        .unwrap()
+        .execute_batch(
+            "CREATE TRIGGER audit_fails BEFORE INSERT ON audit_log WHEN NEW.action = 'import'
+             BEGIN SELECT RAISE(ABORT, 'forced failure'); END;",
+        )
+        .unwrap();
+    let admin = Browser::as_role(&server, Who::Admin);
+    let (file, _) = promote_a_teacher(|school| fixture().county_schools.iter().any(|s| s == school));
+    let revision = server.store().registry_revision().unwrap();
+    let commit = admin.post_upload(Some(&admin.csrf()), "teachers.csv", &file, true);
+    assert_eq!(commit.status, 500, "{}", commit.text());
+    let text = commit.text();
+    assert!(text.contains("服务器内部错误"), "{text}");
+    assert!(text.contains("id=\"upload\""), "the form again: {text}");
+    assert!(
+        !text.contains("forced failure") && !text.contains("数据库出错"),
+        "{text}"
+    );
+    assert_eq!(server.store().registry_revision().unwrap(), revision);
+    assert_eq!(import_lines(&server), 0);
+}

@@ -20,6 +20,7 @@
 
 mod admin;
 mod api;
+mod disclosure;
 mod freshness;
 mod hostile;
 mod language;
