@@ -117,8 +117,10 @@ pub async fn upload(
     }
     let scope = write_scope(&ctx);
     let actor = ctx.principal.username.clone();
-    let outcome = state
-        .blocking(move |s| -> Result<import_export::ImportOutcome, String> {
+    // On the imports' own queue and connections: a queue of large files
+    // never takes the connections pages read with (issue 10, point 4).
+    let queued = state
+        .import(move |s| -> Result<import_export::ImportOutcome, String> {
             let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
             let path = dir.path().join(&base);
             std::fs::write(&path, &bytes).map_err(|e| e.to_string())?;
@@ -138,6 +140,26 @@ pub async fn upload(
         })
         .await?;
     let lang = ctx.lang;
+    let (outcome, waited) = match queued {
+        Ok(done) => done,
+        Err(busy) => {
+            let waiting = match busy {
+                crate::state::Busy::QueueFull(n) => n,
+                crate::state::Busy::TimedOut => state.config.import_queue,
+            };
+            let result = html! { p.error #import-result { (tf(lang, Msg::ImportQueueFull, &[&waiting])) } };
+            let mut response = form_page(&ctx, result).into_response();
+            *response.status_mut() = axum::http::StatusCode::SERVICE_UNAVAILABLE;
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, axum::http::HeaderValue::from_static("30"));
+            return Ok(response);
+        }
+    };
+    // Said when the import had to wait its turn, so a slow answer is explained.
+    let queue_note = (waited.as_secs() >= 1).then(|| {
+        html! { p.muted #import-queued { (tf(lang, Msg::ImportQueued, &[&waited.as_secs(), &state.config.import_slots])) } }
+    });
     let result = match outcome {
         Err(message) => html! { p.error #import-result { (message) } },
         Ok(outcome) if !outcome.errors.is_empty() => {
@@ -177,6 +199,7 @@ pub async fn upload(
             html! { p.ok #import-result { (t(lang, Msg::Imported)) " " (outcome.rows) " " (t(lang, Msg::Rows)) } }
         }
     };
+    let result = html! { @if let Some(note) = &queue_note { (note) } (result) };
     Ok(form_page(&ctx, result).into_response())
 }
 
