@@ -30,9 +30,7 @@ const USERNAME: &str = "demo-admin";
 const PASSWORD: &str = "demo-admin-2024!";
 
 pub fn probe(args: &[&str]) -> anyhow::Result<()> {
-    let (what, rest) = args
-        .split_first()
-        .context("probe what? idle or login-flood")?;
+    let (what, rest) = args.split_first().context("probe what? idle or login-flood")?;
     let mut addr = None;
     let mut connections = 1100usize;
     let mut samples = 20usize;
@@ -204,13 +202,20 @@ fn login_flood(addr: SocketAddr, duration: Duration, flooders: usize, spoof: boo
     // The signed-in user first (before the flood makes this client wait).
     let (csrf_cookie, csrf) = login_csrf(addr)?;
     // Behind the trusted proxy the user has an address of its own.
-    let own = if spoof { "X-Forwarded-For: 192.0.2.1\r\n" } else { "" };
+    let own = if spoof {
+        "X-Forwarded-For: 192.0.2.1\r\n"
+    } else {
+        ""
+    };
     let answer = post_form(
         addr,
         "/login",
         &format!("edugov_login_csrf={csrf_cookie}"),
         own,
-        &format!("username={USERNAME}&password={}&csrf={csrf}", PASSWORD.replace('!', "%21")),
+        &format!(
+            "username={USERNAME}&password={}&csrf={csrf}",
+            PASSWORD.replace('!', "%21")
+        ),
         Duration::from_secs(30),
     )?;
     let session = answer
@@ -275,7 +280,8 @@ fn login_flood(addr: SocketAddr, duration: Duration, flooders: usize, spoof: boo
         "GET / signed in, during a flood of random-username logins from {flooders} threads{}",
         if spoof { " (each from another address)" } else { "" }
     ))?;
-    let flood_rate = (sent.load(Ordering::Relaxed) - sent_before) as f64 / flood_start.elapsed().as_secs_f64();
+    let flood_rate =
+        (sent.load(Ordering::Relaxed) - sent_before) as f64 / flood_start.elapsed().as_secs_f64();
     stop.store(true, Ordering::Relaxed);
     for handle in handles {
         let _ = handle.join();

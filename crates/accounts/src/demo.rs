@@ -134,7 +134,8 @@ mod tests {
         for account in &accounts {
             assert!(Scope::for_role(account.role, account.scope.clone()).is_ok());
             assert!(
-                crate::check_password_rule(account.password, &[account.username, account.display_name]).is_ok(),
+                crate::check_password_rule(account.password, &[account.username, account.display_name])
+                    .is_ok(),
                 "{}",
                 account.username
             );

@@ -124,7 +124,9 @@ mod tests {
     #[test]
     fn passwords_need_fifteen_characters() {
         assert_eq!(
-            check_password_rule("mauve-otter-91", &[]).unwrap_err().to_string(),
+            check_password_rule("mauve-otter-91", &[])
+                .unwrap_err()
+                .to_string(),
             "密码至少需要 15 个字符"
         );
         assert!(check_password_rule("mauve-otter-plank-91", &[]).is_ok());

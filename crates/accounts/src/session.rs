@@ -117,7 +117,10 @@ impl LoginAttempt {
     /// Whether `password` is the user's (an unknown user's never is, after
     /// the same work).
     pub fn verify(&self, password: &str) -> bool {
-        let hash = self.user.as_ref().map_or(dummy_hash(), |u| u.password_hash.as_str());
+        let hash = self
+            .user
+            .as_ref()
+            .map_or(dummy_hash(), |u| u.password_hash.as_str());
         verify_password(hash, password) && self.user.is_some()
     }
 }
@@ -193,7 +196,10 @@ pub fn finish_login<S: AccountStore>(
                 now,
                 &key,
                 "user.login_throttled",
-                &format!("同一客户端连续 {} 次登录失败，此后每次失败须等待更久", policy.per_pair.free),
+                &format!(
+                    "同一客户端连续 {} 次登录失败，此后每次失败须等待更久",
+                    policy.per_pair.free
+                ),
             )?;
         }
         return Err(LoginError::InvalidCredentials);

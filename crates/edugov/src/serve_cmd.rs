@@ -67,7 +67,9 @@ impl ServeArgs {
                 let text = text.trim();
                 text.parse::<ipnet::IpNet>()
                     .or_else(|_| text.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
-                    .map_err(|_| anyhow::anyhow!("--trusted-proxy：“{text}”不是 IP 地址或 CIDR 网段（如 10.0.0.0/8）"))
+                    .map_err(|_| {
+                        anyhow::anyhow!("--trusted-proxy：“{text}”不是 IP 地址或 CIDR 网段（如 10.0.0.0/8）")
+                    })
             })
             .collect::<anyhow::Result<Vec<_>>>()?;
         Ok(web::ServerConfig {

@@ -27,13 +27,20 @@ pub struct ClientKey(pub String);
 impl FromRequestParts<Arc<AppState>> for ClientKey {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> Result<ClientKey, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<ClientKey, Self::Rejection> {
         let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map(|ConnectInfo(addr)| addr.ip());
         Ok(ClientKey(match peer {
-            Some(peer) => key(client_address(peer, &parts.headers, &state.config.trusted_proxies)),
+            Some(peer) => key(client_address(
+                peer,
+                &parts.headers,
+                &state.config.trusted_proxies,
+            )),
             None => "unknown".to_owned(),
         }))
     }
@@ -133,7 +140,10 @@ mod tests {
             ip("2001:db8::5")
         );
         // No header, or garbage in it: the proxy itself.
-        assert_eq!(client_address(ip("10.0.0.2"), &headers(&[]), &trusted), ip("10.0.0.2"));
+        assert_eq!(
+            client_address(ip("10.0.0.2"), &headers(&[]), &trusted),
+            ip("10.0.0.2")
+        );
         assert_eq!(
             client_address(ip("10.0.0.2"), &headers(&["1.2.3.4, nonsense"]), &trusted),
             ip("10.0.0.2")

@@ -40,7 +40,9 @@ pub fn raise_open_files_limit() -> Option<u64> {
             Ok(limit) => Some(limit),
             Err(err) => {
                 tracing::warn!(error = %err, "could not raise the open-files limit");
-                rlimit::getrlimit(rlimit::Resource::NOFILE).ok().map(|(soft, _)| soft)
+                rlimit::getrlimit(rlimit::Resource::NOFILE)
+                    .ok()
+                    .map(|(soft, _)| soft)
             }
         }
     }

@@ -124,7 +124,10 @@ fn a_clients_delay_grows_with_its_failures_and_is_never_a_lock() {
     let wrong = |store: &mut SqliteStore, at| login(store, &policy, "admin", "wrong-password", ATTACKER, at);
     // Three free failures, then 1 s, 2 s, 4 s … after the last one.
     for s in 0..3 {
-        assert!(matches!(wrong(&mut store, seconds(s)).unwrap_err(), LoginError::InvalidCredentials));
+        assert!(matches!(
+            wrong(&mut store, seconds(s)).unwrap_err(),
+            LoginError::InvalidCredentials
+        ));
     }
     let mut at = 2;
     for expected in [1, 2, 4, 8, 16] {
@@ -133,10 +136,16 @@ fn a_clients_delay_grows_with_its_failures_and_is_never_a_lock() {
             matches!(err, LoginError::Throttled { seconds: wait, until } if wait == expected && until == seconds(at + expected)),
             "after {at} s: {err:?}"
         );
-        assert_eq!(err.to_string(), format!("登录失败次数过多，请在 {expected} 秒后再试"));
+        assert_eq!(
+            err.to_string(),
+            format!("登录失败次数过多，请在 {expected} 秒后再试")
+        );
         // Waiting out the delay gives one more try (which fails and doubles it).
         at += expected;
-        assert!(matches!(wrong(&mut store, seconds(at)).unwrap_err(), LoginError::InvalidCredentials));
+        assert!(matches!(
+            wrong(&mut store, seconds(at)).unwrap_err(),
+            LoginError::InvalidCredentials
+        ));
     }
     // Capped: however many failures, the wait is at most five minutes.
     let capped = Policy::default().per_pair;
@@ -146,7 +155,10 @@ fn a_clients_delay_grows_with_its_failures_and_is_never_a_lock() {
     // The right password from the attacker's address waits too, and is not counted.
     let err = login(&mut store, &policy, "admin", PASSWORD, ATTACKER, seconds(at)).unwrap_err();
     assert!(matches!(err, LoginError::Throttled { .. }), "{err:?}");
-    assert_eq!(store.login_failures("admin", ATTACKER, t(0)).unwrap().pair.count, 8);
+    assert_eq!(
+        store.login_failures("admin", ATTACKER, t(0)).unwrap().pair.count,
+        8
+    );
     assert!(actions(&store).contains(&"admin user.login_throttled".to_owned()));
 }
 
@@ -188,7 +200,15 @@ fn many_usernames_from_one_client_slow_that_client_down() {
     let mut store = store_with_admin();
     let policy = Policy::default();
     for i in 0..10 {
-        let err = login(&mut store, &policy, &format!("guess-{i}"), "x", ATTACKER, seconds(0)).unwrap_err();
+        let err = login(
+            &mut store,
+            &policy,
+            &format!("guess-{i}"),
+            "x",
+            ATTACKER,
+            seconds(0),
+        )
+        .unwrap_err();
         assert!(matches!(err, LoginError::InvalidCredentials), "{i}: {err:?}");
     }
     // The eleventh username, never tried before, waits: the client is throttled.
@@ -207,7 +227,14 @@ fn failures_older_than_the_window_are_forgotten() {
     let mut store = store_with_admin();
     let policy = Policy::default();
     for s in 0..6 {
-        let _ = login(&mut store, &policy, "admin", "wrong-password", ATTACKER, seconds(s * 100));
+        let _ = login(
+            &mut store,
+            &policy,
+            "admin",
+            "wrong-password",
+            ATTACKER,
+            seconds(s * 100),
+        );
     }
     let later = seconds(500) + policy.failure_window;
     let err = login(&mut store, &policy, "admin", "wrong-password", ATTACKER, later).unwrap_err();
@@ -305,7 +332,15 @@ fn disabling_or_a_new_password_ends_every_session() {
     assert!(principal(&mut store, &policy, &session.token, t(7))
         .unwrap()
         .is_none());
-    login(&mut store, &policy, "admin", "copper-violin-harbor-82", HOME, t(8)).unwrap();
+    login(
+        &mut store,
+        &policy,
+        "admin",
+        "copper-violin-harbor-82",
+        HOME,
+        t(8),
+    )
+    .unwrap();
 }
 
 #[test]

@@ -125,23 +125,36 @@ fn bad_usernames_short_passwords_duplicates_and_misfit_scopes_are_refused() {
         password: "password12345678",
         ..new_user("li.na", Role::CityAdmin, city())
     };
-    assert!(add(&mut store, weak).unwrap_err().starts_with("密码太常见或太容易猜到"));
+    assert!(add(&mut store, weak)
+        .unwrap_err()
+        .starts_with("密码太常见或太容易猜到"));
     // The user's own name is among the first guesses.
     let own_name = NewUser {
         password: "wangfang-wangfang-88",
         display_name: "王芳",
         ..new_user("wangfang", Role::CityAdmin, city())
     };
-    assert!(add(&mut store, own_name).unwrap_err().starts_with("密码太常见或太容易猜到"));
+    assert!(add(&mut store, own_name)
+        .unwrap_err()
+        .starts_with("密码太常见或太容易猜到"));
     assert_eq!(list_users(&store).unwrap().len(), 1);
 }
 
 #[test]
 fn a_new_password_must_be_long_and_uncommon_too() {
     let mut store = SqliteStore::open_in_memory().unwrap();
-    add_user(&mut store, "cli", &new_user("admin", Role::CityAdmin, city()), now()).unwrap();
+    add_user(
+        &mut store,
+        "cli",
+        &new_user("admin", Role::CityAdmin, city()),
+        now(),
+    )
+    .unwrap();
     for weak in ["short-one", "qwertyuiop123456", "admin-admin-admin"] {
-        assert!(set_password(&mut store, "cli", "admin", weak, now()).is_err(), "{weak}");
+        assert!(
+            set_password(&mut store, "cli", "admin", weak, now()).is_err(),
+            "{weak}"
+        );
     }
     set_password(&mut store, "cli", "admin", "copper-violin-harbor-82", now()).unwrap();
 }
@@ -149,9 +162,27 @@ fn a_new_password_must_be_long_and_uncommon_too() {
 #[test]
 fn the_last_active_city_administrator_cannot_be_disabled() {
     let mut store = SqliteStore::open_in_memory().unwrap();
-    add_user(&mut store, "cli", &new_user("admin", Role::CityAdmin, city()), now()).unwrap();
-    add_user(&mut store, "cli", &new_user("deputy", Role::CityAdmin, city()), now()).unwrap();
-    add_user(&mut store, "cli", &new_user("analyst", Role::CityAnalyst, city()), now()).unwrap();
+    add_user(
+        &mut store,
+        "cli",
+        &new_user("admin", Role::CityAdmin, city()),
+        now(),
+    )
+    .unwrap();
+    add_user(
+        &mut store,
+        "cli",
+        &new_user("deputy", Role::CityAdmin, city()),
+        now(),
+    )
+    .unwrap();
+    add_user(
+        &mut store,
+        "cli",
+        &new_user("analyst", Role::CityAnalyst, city()),
+        now(),
+    )
+    .unwrap();
     set_active(&mut store, "cli", "deputy", false, now()).unwrap();
     let err = set_active(&mut store, "cli", "admin", false, now()).unwrap_err();
     assert_eq!(

@@ -10,8 +10,8 @@
 
 mod cli;
 mod import;
-mod serve;
 mod indicators;
+mod serve;
 mod users;
 
 use std::path::{Path, PathBuf};

@@ -32,7 +32,17 @@ fn serve_under(ulimit: &str, extra: &[&str]) -> Served {
     let (dir, db) = empty_db("serve");
     let mut add = crate::command(
         &db,
-        &["user", "add", "--username", "admin", "--role", "city_admin", "--scope", "3701", "--password-stdin"],
+        &[
+            "user",
+            "add",
+            "--username",
+            "admin",
+            "--role",
+            "city_admin",
+            "--scope",
+            "3701",
+            "--password-stdin",
+        ],
     );
     add.stdin(Stdio::piped());
     let mut adding = add.spawn().unwrap();
@@ -74,7 +84,10 @@ fn serve_under(ulimit: &str, extra: &[&str]) -> Served {
     };
     let start = Instant::now();
     while healthz(addr, Duration::from_secs(1)).is_none() {
-        assert!(start.elapsed() < Duration::from_secs(60), "the server did not start");
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the server did not start"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     served
@@ -91,9 +104,7 @@ fn healthz(addr: SocketAddr, limit: Duration) -> Option<Duration> {
         .ok()?;
     let mut answer = Vec::new();
     let _ = stream.read_to_end(&mut answer);
-    answer
-        .starts_with(b"HTTP/1.1 200")
-        .then(|| start.elapsed())
+    answer.starts_with(b"HTTP/1.1 200").then(|| start.elapsed())
 }
 
 /// Opens `n` connections and sends nothing on them.

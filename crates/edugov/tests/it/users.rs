@@ -126,7 +126,11 @@ fn a_wrong_role_or_scope_is_refused_naming_the_field() {
             &format!("{weak}\n"),
         );
         assert_eq!(out.code, 1, "{weak}");
-        assert!(out.stderr.starts_with("错误：密码：密码太常见或太容易猜到"), "{weak}: {}", out.stderr);
+        assert!(
+            out.stderr.starts_with("错误：密码：密码太常见或太容易猜到"),
+            "{weak}: {}",
+            out.stderr
+        );
     }
     assert!(edugov(&db, &["user", "list"]).stdout.starts_with("还没有用户"));
 }
@@ -208,7 +212,11 @@ fn users_are_disabled_enabled_and_given_new_passwords() {
             &format!("{weak}\n"),
         );
         assert_eq!(out.code, 1, "{weak}");
-        assert!(out.stderr.starts_with("错误：密码：密码太常见或太容易猜到"), "{weak}: {}", out.stderr);
+        assert!(
+            out.stderr.starts_with("错误：密码：密码太常见或太容易猜到"),
+            "{weak}: {}",
+            out.stderr
+        );
     }
     let out = edugov_with_input(
         &db,
@@ -241,7 +249,13 @@ fn a_school_officer_gets_the_county_of_a_school_in_the_registry() {
         "violet-anchor-drizzle-2024",
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let out = add(&db, "zhao.school", "county_officer", code, "violet-anchor-drizzle-2024");
+    let out = add(
+        &db,
+        "zhao.school",
+        "county_officer",
+        code,
+        "violet-anchor-drizzle-2024",
+    );
     assert!(
         out.stderr.contains("--scope：区县数据员的范围应为一个区县"),
         "{}",
@@ -258,8 +272,14 @@ fn a_school_officer_gets_the_county_of_a_school_in_the_registry() {
 #[test]
 fn the_last_active_city_administrator_cannot_be_disabled() {
     let (_dir, db) = empty_db("last-admin");
-    assert_eq!(add(&db, "admin", "city_admin", "3701", "violet-anchor-drizzle-2024").code, 0);
-    assert_eq!(add(&db, "deputy", "city_admin", "3701", "copper-violin-harbor-82").code, 0);
+    assert_eq!(
+        add(&db, "admin", "city_admin", "3701", "violet-anchor-drizzle-2024").code,
+        0
+    );
+    assert_eq!(
+        add(&db, "deputy", "city_admin", "3701", "copper-violin-harbor-82").code,
+        0
+    );
     assert_eq!(edugov(&db, &["user", "disable", "deputy"]).code, 0);
     let out = edugov(&db, &["user", "disable", "admin"]);
     assert_eq!(
@@ -268,7 +288,8 @@ fn the_last_active_city_administrator_cannot_be_disabled() {
     );
     let list = edugov(&db, &["user", "list"]).stdout;
     assert!(
-        list.lines().any(|l| l.contains("admin") && !l.contains("deputy") && l.contains("启用")),
+        list.lines()
+            .any(|l| l.contains("admin") && !l.contains("deputy") && l.contains("启用")),
         "{list}"
     );
     // With the deputy enabled again, the first may go.

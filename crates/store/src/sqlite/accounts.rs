@@ -8,8 +8,8 @@ use rusqlite::{params, Row};
 
 use super::SqliteStore;
 use crate::accounts::{
-    AccountStore, AuditEntry, AuditPage, AuditQuery, FailureCount, LoginFailures, NewSession, NewUserRecord, SessionRecord, TokenHash,
-    UserRecord,
+    AccountStore, AuditEntry, AuditPage, AuditQuery, FailureCount, LoginFailures, NewSession, NewUserRecord,
+    SessionRecord, TokenHash, UserRecord,
 };
 use crate::{Result, StoreError};
 
@@ -240,7 +240,8 @@ impl AccountStore for SqliteStore {
         let since = time_text(since);
         let count = |sql: &str, params: &[&dyn rusqlite::ToSql]| -> Result<FailureCount> {
             let mut stmt = self.conn.prepare_cached(sql)?;
-            let (count, last): (i64, Option<String>) = stmt.query_row(params, |r| Ok((r.get(0)?, r.get(1)?)))?;
+            let (count, last): (i64, Option<String>) =
+                stmt.query_row(params, |r| Ok((r.get(0)?, r.get(1)?)))?;
             Ok(FailureCount {
                 count: u32::try_from(count).unwrap_or(u32::MAX),
                 last: last.as_deref().map(parse_time).transpose()?,

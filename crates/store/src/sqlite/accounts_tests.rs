@@ -177,7 +177,9 @@ fn sessions_end_by_user_and_by_expiry() {
 fn login_failures_are_counted_by_pair_client_and_username_and_cleared_per_client() {
     let mut store = SqliteStore::open_in_memory().unwrap();
     for minute in [0, 5, 10] {
-        store.record_login_failure("admin", "10.0.0.1", t(minute)).unwrap();
+        store
+            .record_login_failure("admin", "10.0.0.1", t(minute))
+            .unwrap();
     }
     store.record_login_failure("admin", "10.0.0.2", t(6)).unwrap();
     store.record_login_failure("nobody", "10.0.0.1", t(7)).unwrap();
@@ -193,7 +195,10 @@ fn login_failures_are_counted_by_pair_client_and_username_and_cleared_per_client
     assert_eq!(none, LoginFailures::default());
 
     assert_eq!(store.prune_login_failures(t(6)).unwrap(), 2);
-    assert_eq!(store.login_failures("admin", "10.0.0.1", t(0)).unwrap().pair, count(1, 10));
+    assert_eq!(
+        store.login_failures("admin", "10.0.0.1", t(0)).unwrap().pair,
+        count(1, 10)
+    );
     // Signing in clears that client's failures of that username only.
     store.clear_login_failures("admin", "10.0.0.1").unwrap();
     let after = store.login_failures("admin", "10.0.0.1", t(0)).unwrap();
@@ -209,7 +214,10 @@ fn the_last_active_city_administrator_cannot_be_disabled() {
     let b = add(&mut store, "b", Role::CityAdmin, &city());
     let analyst = add(&mut store, "c", Role::CityAnalyst, &city());
     assert!(store.set_active(a, false, t(1)).unwrap());
-    assert!(!store.set_active(b, false, t(2)).unwrap(), "b is the last active one");
+    assert!(
+        !store.set_active(b, false, t(2)).unwrap(),
+        "b is the last active one"
+    );
     assert!(store.user_by_id(b).unwrap().unwrap().active);
     assert!(store.set_active(analyst, false, t(3)).unwrap());
     assert!(store.set_active(a, true, t(4)).unwrap());

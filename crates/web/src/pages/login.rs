@@ -120,17 +120,21 @@ pub async fn login(
         Err(err) => {
             let lang = ctx.lang;
             let (message, status, retry) = match err {
-                accounts::LoginError::InvalidCredentials => {
-                    (t(lang, Msg::LoginFailed).to_owned(), StatusCode::UNAUTHORIZED, None)
-                }
+                accounts::LoginError::InvalidCredentials => (
+                    t(lang, Msg::LoginFailed).to_owned(),
+                    StatusCode::UNAUTHORIZED,
+                    None,
+                ),
                 accounts::LoginError::Throttled { seconds, .. } => (
                     tf(lang, Msg::LoginThrottled, &[&seconds]),
                     StatusCode::TOO_MANY_REQUESTS,
                     Some(seconds.max(1)),
                 ),
-                accounts::LoginError::Disabled => {
-                    (t(lang, Msg::AccountDisabled).to_owned(), StatusCode::UNAUTHORIZED, None)
-                }
+                accounts::LoginError::Disabled => (
+                    t(lang, Msg::AccountDisabled).to_owned(),
+                    StatusCode::UNAUTHORIZED,
+                    None,
+                ),
                 accounts::LoginError::Account(err) => return Err(WebError::Internal(err.to_string())),
             };
             let mut response = login_form(&state, &ctx, Some(message), status)?;

@@ -103,12 +103,19 @@ fn login_errors_follow_the_chosen_language() {
     let zh = Browser::new(&server);
     let resp = zh.login("demo-analyst", "demo-analyst-2024!");
     assert_eq!(resp.status, 429);
-    assert!(resp.text().contains("登录失败次数过多，请在 1 秒后再试"), "{}", resp.text());
+    assert!(
+        resp.text().contains("登录失败次数过多，请在 1 秒后再试"),
+        "{}",
+        resp.text()
+    );
     // … and in English.
     let resp = browser.login("demo-analyst", "demo-analyst-2024!");
     assert_eq!(resp.status, 429);
     let text = resp.text();
-    assert!(text.contains("Too many failed sign-ins; try again in 1 seconds"), "{text}");
+    assert!(
+        text.contains("Too many failed sign-ins; try again in 1 seconds"),
+        "{text}"
+    );
 }
 
 #[test]

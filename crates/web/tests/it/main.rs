@@ -212,8 +212,9 @@ impl Server {
             .enable_all()
             .build()
             .unwrap();
-        let state =
-            Arc::new(web::AppState::open_with(db.clone(), AreaCode::parse(CITY).unwrap(), false, config).unwrap());
+        let state = Arc::new(
+            web::AppState::open_with(db.clone(), AreaCode::parse(CITY).unwrap(), false, config).unwrap(),
+        );
         let (tx, rx) = std::sync::mpsc::channel();
         runtime.spawn(async move {
             let served = web::serve(state, "127.0.0.1:0".parse().unwrap(), move |addr| {

@@ -26,7 +26,9 @@ fn closed_within(stream: &mut TcpStream, limit: Duration) -> Option<Duration> {
         match stream.read(&mut buf) {
             Ok(0) => return Some(start.elapsed()),
             Ok(_) => continue,
-            Err(e) if matches!(e.kind(), std::io::ErrorKind::ConnectionReset) => return Some(start.elapsed()),
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::ConnectionReset) => {
+                return Some(start.elapsed())
+            }
             Err(_) => return None,
         }
     }
@@ -51,7 +53,8 @@ fn a_slowloris_connection_and_an_idle_keep_alive_connection_are_closed_after_the
     let server = Server::fresh_with("slowloris", config(Duration::from_secs(1), 4096));
     // Headers started and never finished.
     let mut slow = TcpStream::connect(server.addr).unwrap();
-    slow.write_all(b"GET /indicators HTTP/1.1\r\nHost: x\r\nX-Slow: ").unwrap();
+    slow.write_all(b"GET /indicators HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        .unwrap();
     let took = closed_within(&mut slow, Duration::from_secs(10));
     assert!(took.is_some_and(|t| t < Duration::from_secs(4)), "{took:?}");
     // Nothing sent at all.
@@ -60,7 +63,8 @@ fn a_slowloris_connection_and_an_idle_keep_alive_connection_are_closed_after_the
     assert!(took.is_some_and(|t| t < Duration::from_secs(4)), "{took:?}");
     // One request answered, then idle on keep-alive.
     let mut idle = TcpStream::connect(server.addr).unwrap();
-    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
     let mut answer = [0u8; 512];
     let n = idle.read(&mut answer).unwrap();
     assert!(answer[..n].starts_with(b"HTTP/1.1 200"));

@@ -46,7 +46,11 @@ fn wrong_passwords_slow_the_client_down_but_never_lock_the_account() {
     // The fourth waits a second; even the right password from there.
     let resp = login_from(&attacker, ATTACKER, "demo-analyst", "demo-analyst-2024!");
     assert_eq!(resp.status, 429, "{}", resp.text());
-    assert!(resp.text().contains("登录失败次数过多，请在 1 秒后再试"), "{}", resp.text());
+    assert!(
+        resp.text().contains("登录失败次数过多，请在 1 秒后再试"),
+        "{}",
+        resp.text()
+    );
     assert_eq!(resp.header("retry-after").as_deref(), Some("1"));
     assert_eq!(attacker.cookie(accounts::SESSION_COOKIE), None);
     // The user, at the office, signs in at once: the account is not locked.
@@ -56,7 +60,10 @@ fn wrong_passwords_slow_the_client_down_but_never_lock_the_account() {
     assert_eq!(user.me(), (true, "demo-analyst".to_owned()));
     // After the delay the attacker may try again, once, and then waits longer.
     std::thread::sleep(Duration::from_millis(1100));
-    assert_eq!(login_from(&attacker, ATTACKER, "demo-analyst", "wrong-password-123").status, 401);
+    assert_eq!(
+        login_from(&attacker, ATTACKER, "demo-analyst", "wrong-password-123").status,
+        401
+    );
     let resp = login_from(&attacker, ATTACKER, "demo-analyst", "wrong-password-123");
     assert_eq!(resp.status, 429);
     assert_eq!(resp.header("retry-after").as_deref(), Some("2"));
@@ -64,7 +71,11 @@ fn wrong_passwords_slow_the_client_down_but_never_lock_the_account() {
     let english = Browser::new(&server);
     english.get("/lang/en");
     let resp = login_from(&english, ATTACKER, "demo-analyst", "wrong-password-123");
-    assert!(resp.text().contains("Too many failed sign-ins; try again in"), "{}", resp.text());
+    assert!(
+        resp.text().contains("Too many failed sign-ins; try again in"),
+        "{}",
+        resp.text()
+    );
 }
 
 #[test]
@@ -73,7 +84,12 @@ fn without_a_trusted_proxy_x_forwarded_for_is_ignored() {
     let server = Server::fresh("throttle-no-proxy");
     let attacker = Browser::new(&server);
     for i in 0..3 {
-        let resp = login_from(&attacker, &format!("10.0.0.{i}"), "demo-analyst", "wrong-password-123");
+        let resp = login_from(
+            &attacker,
+            &format!("10.0.0.{i}"),
+            "demo-analyst",
+            "wrong-password-123",
+        );
         assert_eq!(resp.status, 401);
     }
     let resp = login_from(&attacker, "10.0.0.99", "demo-analyst", "wrong-password-123");
@@ -90,7 +106,10 @@ fn many_usernames_from_one_client_slow_that_client_only() {
     }
     assert_eq!(login_from(&attacker, ATTACKER, "guess-new", "x").status, 429);
     let user = Browser::new(&server);
-    assert_eq!(login_from(&user, OFFICE, "demo-admin", "demo-admin-2024!").status, 303);
+    assert_eq!(
+        login_from(&user, OFFICE, "demo-admin", "demo-admin-2024!").status,
+        303
+    );
 }
 
 #[test]
@@ -162,11 +181,16 @@ fn the_last_city_administrator_cannot_be_disabled_in_the_web() {
     let admin = Browser::as_role(&server, Who::Admin);
     let resp = admin.post_form(
         "/admin/users/active",
-        &[("csrf", &admin.csrf()), ("username", "demo-admin"), ("active", "false")],
+        &[
+            ("csrf", &admin.csrf()),
+            ("username", "demo-admin"),
+            ("active", "false"),
+        ],
     );
     assert_eq!(resp.status, 409, "{}", resp.text());
     assert!(
-        resp.text().contains("不能停用“demo-admin”：它是最后一个启用的市级管理员"),
+        resp.text()
+            .contains("不能停用“demo-admin”：它是最后一个启用的市级管理员"),
         "{}",
         resp.text()
     );
