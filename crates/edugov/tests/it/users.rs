@@ -118,20 +118,6 @@ fn a_wrong_role_or_scope_is_refused_naming_the_field() {
     );
     let out = add(&db, "short", "city_admin", "3701", "123456789");
     assert_eq!(out.stderr, "错误：密码：密码至少需要 15 个字符\n");
-    // Long enough but common, or made of the username: refused, nothing written.
-    for weak in ["password1234567890", "li.county-li.county"] {
-        let out = edugov_with_input(
-            &db,
-            &["user", "passwd", "li.county", "--password-stdin"],
-            &format!("{weak}\n"),
-        );
-        assert_eq!(out.code, 1, "{weak}");
-        assert!(
-            out.stderr.starts_with("错误：密码：密码太常见或太容易猜到"),
-            "{weak}: {}",
-            out.stderr
-        );
-    }
     assert!(edugov(&db, &["user", "list"]).stdout.starts_with("还没有用户"));
 }
 
@@ -204,8 +190,8 @@ fn users_are_disabled_enabled_and_given_new_passwords() {
         "short\n",
     );
     assert_eq!(out.stderr, "错误：密码：密码至少需要 15 个字符\n");
-    // Long enough but common, or made of the username: refused, nothing written.
-    for weak in ["password1234567890", "li.county-li.county"] {
+    // Long enough but common: refused, nothing written.
+    for weak in ["password1234567890", "qwertyuiop1234567"] {
         let out = edugov_with_input(
             &db,
             &["user", "passwd", "li.county", "--password-stdin"],
