@@ -196,11 +196,23 @@ impl AccountStore for SqliteStore {
         }))
     }
 
+    /// Skipped, not waited for, while another connection writes (an import
+    /// commits for seconds): `last_seen` is only kept to the minute, and a
+    /// page must not wait for an import (issue 10, point 4).
     fn touch_session(&mut self, token_hash: &TokenHash, now: DateTime<Utc>) -> Result<()> {
-        self.conn
-            .prepare_cached("UPDATE session SET last_seen = ?2 WHERE token_hash = ?1")?
-            .execute(params![&token_hash[..], time_text(now)])?;
-        Ok(())
+        self.conn.busy_timeout(std::time::Duration::ZERO)?;
+        let touched = self
+            .conn
+            .prepare_cached("UPDATE session SET last_seen = ?2 WHERE token_hash = ?1")
+            .and_then(|mut stmt| stmt.execute(params![&token_hash[..], time_text(now)]));
+        self.conn.busy_timeout(super::BUSY_TIMEOUT)?;
+        match touched {
+            Ok(_) => Ok(()),
+            Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::DatabaseBusy => {
+                Ok(())
+            }
+            Err(e) => Err(e.into()),
+        }
     }
 
     fn delete_session(&mut self, token_hash: &TokenHash) -> Result<bool> {

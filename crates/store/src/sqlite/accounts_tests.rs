@@ -331,3 +331,27 @@ fn a_school_officers_county_follows_its_school() {
     );
     assert_eq!(store.user_by_id(other).unwrap().unwrap().scope, county_officer);
 }
+
+#[test]
+fn touching_a_session_does_not_wait_for_another_connections_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("busy.db");
+    let mut store = SqliteStore::open(&path).unwrap();
+    let id = add(&mut store, "admin", Role::CityAdmin, &city());
+    let hash = session(&mut store, 1, id, 0, 600);
+    // Another connection holds the write lock, as an import's commit does.
+    let writer = SqliteStore::open(&path).unwrap();
+    writer.conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let start = std::time::Instant::now();
+    store.touch_session(&hash, t(5)).unwrap();
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(1),
+        "{:?}",
+        start.elapsed()
+    );
+    // Skipped, and the session still found (reads are not blocked in WAL mode).
+    assert_eq!(store.session(&hash, t(6)).unwrap().unwrap().last_seen, t(0));
+    writer.conn.execute_batch("ROLLBACK").unwrap();
+    store.touch_session(&hash, t(7)).unwrap();
+    assert_eq!(store.session(&hash, t(8)).unwrap().unwrap().last_seen, t(7));
+}

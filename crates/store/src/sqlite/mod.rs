@@ -16,6 +16,9 @@ use rusqlite::Connection;
 
 use crate::{Result, StoreError};
 
+/// How long a statement waits for another connection's write lock.
+pub(crate) const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// Versioned migrations, applied in order and recorded in `schema_migrations`.
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/sqlite/0001_registry.sql")),
@@ -62,7 +65,7 @@ impl SqliteStore {
         conn.pragma_update(None, "threads", 2)?;
         // 256 MiB page cache: a city's registry fits, so bulk upserts don't thrash.
         conn.pragma_update(None, "cache_size", -262_144)?;
-        conn.busy_timeout(std::time::Duration::from_secs(30))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
         // A search matches names as the reader sees them (`张*明`), so that
         // its hits cannot reveal the masked characters; one masking rule,
         // `registry::mask::name`, for pages and searches alike.
