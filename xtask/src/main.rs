@@ -3,6 +3,7 @@
 //! - `cargo xtask bench import [--scale S]`: the import benchmark against DuckDB.
 //! - `cargo xtask bench indicators [--scale S]`: the catalogue against DuckDB SQL, value by value.
 //! - `cargo xtask bench web [--scale S] [--duration SECS] [--connections N]`: the web application under wrk.
+//! - `cargo xtask probe idle|login-flood --addr HOST:PORT …`: reachability under idle connections and a login flood, against a running server.
 //! - `cargo xtask e2e [-- PLAYWRIGHT ARGS]`: the end-to-end tests in Debian's Chromium (tests/e2e).
 //! - `cargo xtask tidy`: the repository checks (also run by `cargo test`).
 
@@ -10,6 +11,7 @@ mod bench;
 mod bench_indicators;
 mod bench_web;
 mod e2e;
+mod probe;
 mod tidy;
 
 use std::path::PathBuf;
@@ -24,6 +26,7 @@ fn main() -> anyhow::Result<()> {
         ["bench", "indicators", rest @ ..] => bench_indicators::indicators(&bench::Options::parse(rest)?),
         ["bench", "web", rest @ ..] => bench_web::web(&bench_web::Options::parse(rest)?),
         ["e2e", rest @ ..] => e2e::e2e(rest),
+        ["probe", rest @ ..] => probe::probe(rest),
         ["tidy"] => {
             let problems = tidy::check(&project_root());
             for p in &problems {
@@ -35,7 +38,7 @@ fn main() -> anyhow::Result<()> {
                 bail!("{} tidy problem(s)", problems.len())
             }
         }
-        _ => bail!("usage:\n  cargo xtask bench import [--scale S] [--seed N] [--keep]\n  cargo xtask bench indicators [--scale S] [--seed N] [--keep]\n  cargo xtask bench web [--scale S] [--duration SECS] [--connections N]\n  cargo xtask e2e [-- PLAYWRIGHT ARGS]\n  cargo xtask tidy"),
+        _ => bail!("usage:\n  cargo xtask bench import [--scale S] [--seed N] [--keep]\n  cargo xtask bench indicators [--scale S] [--seed N] [--keep]\n  cargo xtask bench web [--scale S] [--duration SECS] [--connections N]\n  cargo xtask probe idle --addr HOST:PORT [--connections N] [--samples N]\n  cargo xtask probe login-flood --addr HOST:PORT [--seconds S] [--flooders N] [--spoof]\n  cargo xtask e2e [-- PLAYWRIGHT ARGS]\n  cargo xtask tidy"),
     }
 }
 

@@ -133,7 +133,12 @@ mod tests {
         );
         for account in &accounts {
             assert!(Scope::for_role(account.role, account.scope.clone()).is_ok());
-            assert!(crate::check_password_rule(account.password).is_ok());
+            assert!(
+                crate::check_password_rule(account.password, &[account.username, account.display_name])
+                    .is_ok(),
+                "{}",
+                account.username
+            );
             assert!(!format!("{account:?}").contains(account.password));
         }
     }

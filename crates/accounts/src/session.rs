@@ -5,14 +5,14 @@ use std::fmt;
 use access::Principal;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use chrono::{DateTime, Duration, FixedOffset, Offset, Utc};
+use chrono::{DateTime, Duration, Utc};
 use sha2::{Digest, Sha256};
-use store::accounts::{NewSession, SessionRecord, TokenHash, UserRecord};
+use store::accounts::{FailureCount, LoginFailures, NewSession, SessionRecord, TokenHash, UserRecord};
 use store::{AccountStore, StoreError};
 use subtle::ConstantTimeEq;
 
 use crate::password::{dummy_hash, verify_password};
-use crate::{AccountError, Policy};
+use crate::{AccountError, Backoff, Policy};
 
 /// A suggested name for the session cookie. Its value is the token of
 /// [`LoginSession::token`], as is.
@@ -68,8 +68,10 @@ pub enum LoginError {
     /// Deliberately the same for an unknown user and a wrong password.
     #[error("用户名或密码不正确")]
     InvalidCredentials,
-    #[error("登录失败次数过多，请在 {}之后再试（约 {minutes} 分钟后）", beijing_time(.until))]
-    Throttled { until: DateTime<Utc>, minutes: i64 },
+    /// Too many recent failures from this client (for this username, or
+    /// for any): wait until `until`. Not a lock: another client is not held back.
+    #[error("登录失败次数过多，请在 {seconds} 秒后再试")]
+    Throttled { until: DateTime<Utc>, seconds: i64 },
     #[error("该账号已停用，请联系市级管理员")]
     Disabled,
     #[error(transparent)]
@@ -82,12 +84,6 @@ impl From<StoreError> for LoginError {
     }
 }
 
-/// `HH:MM`, Beijing time (UTC+8), for messages.
-fn beijing_time(at: &DateTime<Utc>) -> String {
-    let offset = FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| Utc.fix());
-    at.with_timezone(&offset).format("%H:%M（北京时间）").to_string()
-}
-
 /// The key a username is throttled and looked up by: trimmed, lower case.
 pub(crate) fn normalize_username(username: &str) -> String {
     username
@@ -98,44 +94,113 @@ pub(crate) fn normalize_username(username: &str) -> String {
         .collect()
 }
 
-/// Checks a username and password and opens a session.
-///
-/// Order: a throttled username is refused before its password is checked;
-/// otherwise the password is verified (against a dummy hash for an unknown
-/// user, so both take the same time); a failure is recorded, and the one
-/// that reaches the limit already answers [`LoginError::Throttled`]. A
-/// success clears the failures, opens a session and writes `user.login` to
-/// the audit log. Expired sessions are swept here too.
+/// A login past the throttle, waiting for its password check. Holds the
+/// user's hash (or the dummy one), not a connection: [`LoginAttempt::verify`]
+/// is pure CPU (~60 ms of argon2id), which a server may bound on its own.
+pub struct LoginAttempt {
+    key: String,
+    client: String,
+    user: Option<UserRecord>,
+    failures: LoginFailures,
+}
+
+impl fmt::Debug for LoginAttempt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LoginAttempt")
+            .field("key", &self.key)
+            .field("known", &self.user.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl LoginAttempt {
+    /// Whether `password` is the user's (an unknown user's never is, after
+    /// the same work).
+    pub fn verify(&self, password: &str) -> bool {
+        let hash = self
+            .user
+            .as_ref()
+            .map_or(dummy_hash(), |u| u.password_hash.as_str());
+        verify_password(hash, password) && self.user.is_some()
+    }
+}
+
+/// Checks a username and password from `client` (the caller's key for the
+/// client: its address) and opens a session: [`begin_login`],
+/// [`LoginAttempt::verify`] and [`finish_login`] in one go.
 pub fn login<S: AccountStore>(
     store: &mut S,
     policy: &Policy,
     username: &str,
     password: &str,
+    client: &str,
     now: DateTime<Utc>,
 ) -> Result<LoginSession, LoginError> {
+    let attempt = begin_login(store, policy, username, client, now)?;
+    let matches = attempt.verify(password);
+    finish_login(store, policy, attempt, matches, now)
+}
+
+/// The first half of a login: refuses a client that must still wait
+/// ([`LoginError::Throttled`], before any password is checked, so a flood
+/// costs no hashing) and finds the user.
+///
+/// A client waits after its failures for this username ([`Policy::per_pair`])
+/// and after its failures for any username ([`Policy::per_client`]); once it
+/// has failed for this username itself, also after every client's failures
+/// for it ([`Policy::per_username`]). A success elsewhere is never held back.
+pub fn begin_login<S: AccountStore>(
+    store: &mut S,
+    policy: &Policy,
+    username: &str,
+    client: &str,
+    now: DateTime<Utc>,
+) -> Result<LoginAttempt, LoginError> {
     let key = normalize_username(username);
-    let horizon = policy.failure_window + policy.lockout;
-    let failures = store.login_failures_since(&key, now - horizon)?;
-    if let Some(until) = locked_until(&failures, policy).filter(|until| now < *until) {
+    let failures = store.login_failures(&key, client, now - policy.failure_window)?;
+    if let Some(until) = next_attempt(&failures, policy).filter(|until| now < *until) {
         return Err(throttled(until, now));
     }
-
     let user = store.user_by_name(&key)?;
-    let hash = user.as_ref().map_or(dummy_hash(), |u| u.password_hash.as_str());
-    let matches = verify_password(hash, password);
+    Ok(LoginAttempt {
+        key,
+        client: client.to_owned(),
+        user,
+        failures,
+    })
+}
+
+/// The second half: records a failure (writing `user_login_throttled` to the
+/// audit log when it makes this client wait for this username), or clears
+/// this client's failures for the user, opens a session and writes
+/// `user.login`. Expired sessions and forgotten failures are swept here too.
+pub fn finish_login<S: AccountStore>(
+    store: &mut S,
+    policy: &Policy,
+    attempt: LoginAttempt,
+    matches: bool,
+    now: DateTime<Utc>,
+) -> Result<LoginSession, LoginError> {
+    let LoginAttempt {
+        key,
+        client,
+        user,
+        failures,
+    } = attempt;
     let Some(user) = user.filter(|_| matches) else {
-        store.record_login_failure(&key, now)?;
-        store.prune_login_failures(now - horizon - horizon)?;
-        let mut failures = failures;
-        failures.push(now);
-        if let Some(until) = locked_until(&failures, policy).filter(|until| now < *until) {
+        store.record_login_failure(&key, &client, now)?;
+        store.prune_login_failures(now - policy.failure_window)?;
+        if failures.pair.count + 1 == policy.per_pair.free {
+            // The audit says who was guessed at, never from where (an address is personal data).
             store.record_audit(
                 now,
                 &key,
-                store::AuditAction::UserLoginLocked,
-                &format!("连续 {} 次登录失败", policy.max_failures),
+                store::AuditAction::UserLoginThrottled,
+                &format!(
+                    "同一客户端连续 {} 次登录失败，此后每次失败须等待更久",
+                    policy.per_pair.free
+                ),
             )?;
-            return Err(throttled(until, now));
         }
         return Err(LoginError::InvalidCredentials);
     };
@@ -143,7 +208,7 @@ pub fn login<S: AccountStore>(
         return Err(LoginError::Disabled);
     }
 
-    store.clear_login_failures(&key)?;
+    store.clear_login_failures(&key, &client)?;
     store.delete_expired_sessions(now, Some(now - policy.idle_timeout))?;
     let token: [u8; 32] = crate::random_bytes()?;
     let csrf_token = URL_SAFE_NO_PAD.encode(crate::random_bytes::<32>()?);
@@ -165,27 +230,24 @@ pub fn login<S: AccountStore>(
 }
 
 fn throttled(until: DateTime<Utc>, now: DateTime<Utc>) -> LoginError {
-    let seconds = (until - now).num_seconds().max(0);
+    let millis = (until - now).num_milliseconds().max(0);
     LoginError::Throttled {
         until,
-        minutes: (seconds + 59) / 60,
+        seconds: (millis + 999) / 1000,
     }
 }
 
-/// When a username with these failures (oldest first) may try again: after
-/// `max_failures` of them within `failure_window`, `lockout` after the last
-/// of those. `None` if they never reached the limit.
-fn locked_until(failures: &[DateTime<Utc>], policy: &Policy) -> Option<DateTime<Utc>> {
-    let n = usize::try_from(policy.max_failures).ok()?.max(1);
-    failures
-        .windows(n)
-        .filter_map(|w| match (w.first(), w.last()) {
-            (Some(first), Some(last)) if *last - *first <= policy.failure_window => {
-                Some(*last + policy.lockout)
-            }
-            _ => None,
-        })
-        .max()
+/// When a client with these failures may try again (`None`: at once).
+fn next_attempt(failures: &LoginFailures, policy: &Policy) -> Option<DateTime<Utc>> {
+    let after = |count: FailureCount, backoff: &Backoff| Some(count.last? + backoff.delay(count.count)?);
+    let mut rules = vec![
+        after(failures.pair, &policy.per_pair),
+        after(failures.client, &policy.per_client),
+    ];
+    if failures.pair.count > 0 {
+        rules.push(after(failures.username, &policy.per_username));
+    }
+    rules.into_iter().flatten().max()
 }
 
 /// The signed-in user for a session cookie value, or `None` if the token is

@@ -92,7 +92,7 @@ pub fn add_user<S: AccountStore>(
         return Err(AccountError::DisplayNameTooLong);
     }
     let scope = Scope::for_role(user.role, user.scope.clone())?;
-    check_password_rule(user.password)?;
+    check_password_rule(user.password, &[&username, display_name])?;
     let password_hash = hash_password(user.password)?;
     let id = store
         .create_user(&NewUserRecord {
@@ -126,7 +126,7 @@ pub fn set_password<S: AccountStore>(
     now: DateTime<Utc>,
 ) -> Result<(), AccountError> {
     let user = existing(store, username)?;
-    check_password_rule(password)?;
+    check_password_rule(password, &[&user.username, &user.display_name])?;
     let password_hash = hash_password(password)?;
     store.set_password_hash(user.id, &password_hash, now)?;
     store.delete_user_sessions(user.id)?;
@@ -135,7 +135,9 @@ pub fn set_password<S: AccountStore>(
 }
 
 /// Enables or disables a user; disabling ends its sessions. Audit
-/// `user.enable` / `user.disable`.
+/// `user.enable` / `user.disable`. The last active city administrator cannot
+/// be disabled ([`AccountError::LastCityAdmin`]): no one could then manage
+/// users from the web (issue 10, point 6).
 pub fn set_active<S: AccountStore>(
     store: &mut S,
     actor: &str,
@@ -144,7 +146,15 @@ pub fn set_active<S: AccountStore>(
     now: DateTime<Utc>,
 ) -> Result<(), AccountError> {
     let user = existing(store, username)?;
-    store.set_active(user.id, active, now)?;
+    if !store.set_active(user.id, active, now)? {
+        // The user exists (read above): only the last-administrator guard
+        // leaves it unchanged, unless it was deleted in between.
+        return Err(if !active && user.role == Role::CityAdmin {
+            AccountError::LastCityAdmin(user.username)
+        } else {
+            AccountError::UnknownUser(user.username)
+        });
+    }
     if !active {
         store.delete_user_sessions(user.id)?;
     }

@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::{bail, Context};
 use registry::AreaLevel;
@@ -25,13 +26,73 @@ pub struct ServeArgs {
     /// Mark cookies Secure (when served behind HTTPS)
     #[arg(long)]
     secure_cookies: bool,
+    /// Seconds a client has to send a request's headers; also how long an idle keep-alive connection is kept
+    #[arg(long, default_value_t = 10, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+    header_timeout: u64,
+    /// Seconds to read and answer a request (every page but the import)
+    #[arg(long, default_value_t = 60, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+    request_timeout: u64,
+    /// Seconds to upload, queue and run one import in the browser
+    #[arg(long, default_value_t = 1800, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+    import_timeout: u64,
+    /// Connections served at once (kept below the open-files limit); more wait to be accepted
+    #[arg(long, default_value_t = 4096, value_parser = clap::value_parser!(u64).range(1..))]
+    max_connections: u64,
+    /// Imports run at once from the browser, each on its own database connection
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=16))]
+    import_slots: u64,
+    /// Imports that may wait for a slot; more are asked to try later
+    #[arg(long, default_value_t = 8)]
+    import_queue: u64,
+    /// Password checks at once (default: half the cores, at least one)
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=256))]
+    hash_slots: Option<u64>,
+    /// Logins that may wait for a password check; more are answered 429 at once
+    #[arg(long, default_value_t = 16)]
+    hash_queue: u64,
+    /// A reverse proxy (address or CIDR block) whose X-Forwarded-For gives the client's address; repeatable
+    #[arg(long, value_name = "CIDR")]
+    trusted_proxy: Vec<String>,
     /// Policy numbers and the publication rule (min_published_schools) as
     /// TOML, as for `edugov indicators --rules`; default: rules.md's
     #[arg(long)]
     rules: Option<std::path::PathBuf>,
 }
 
+impl ServeArgs {
+    /// The web server's limits from the flags.
+    fn config(&self) -> anyhow::Result<web::ServerConfig> {
+        let defaults = web::ServerConfig::default();
+        let count = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
+        let trusted_proxies = self
+            .trusted_proxy
+            .iter()
+            .map(|text| {
+                let text = text.trim();
+                text.parse::<ipnet::IpNet>()
+                    .or_else(|_| text.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                    .map_err(|_| {
+                        anyhow::anyhow!("--trusted-proxy：“{text}”不是 IP 地址或 CIDR 网段（如 10.0.0.0/8）")
+                    })
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        Ok(web::ServerConfig {
+            header_timeout: Duration::from_secs(self.header_timeout),
+            request_timeout: Duration::from_secs(self.request_timeout),
+            import_timeout: Duration::from_secs(self.import_timeout),
+            max_connections: count(self.max_connections),
+            import_slots: count(self.import_slots),
+            import_queue: count(self.import_queue),
+            hash_slots: self.hash_slots.map_or(defaults.hash_slots, count),
+            hash_queue: count(self.hash_queue),
+            trusted_proxies,
+            ..defaults
+        })
+    }
+}
+
 pub fn run(db: &Path, args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let config = args.config()?;
     let rules = crate::indicators_cmd::load_rules(args.rules.as_deref())?;
     let mut store = crate::open_store(db)?;
     if args.demo && store.school_years()?.is_empty() {
@@ -78,7 +139,9 @@ pub fn run(db: &Path, args: ServeArgs) -> anyhow::Result<ExitCode> {
     }
     drop(store);
 
-    let state = Arc::new(web::AppState::open(db.to_path_buf(), city, args.secure_cookies)?.with_rules(rules));
+    let state = Arc::new(
+        web::AppState::open_with(db.to_path_buf(), city, args.secure_cookies, config)?.with_rules(rules),
+    );
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
         // Compute the indicators before the first visitor: this also builds
@@ -86,6 +149,12 @@ pub fn run(db: &Path, args: ServeArgs) -> anyhow::Result<ExitCode> {
         state.indicators(None).await.context("无法计算指标")?;
         web::serve(state, args.addr, |addr| {
             println!("edugov 已启动：http://{addr}/   （Ctrl-C 停止）");
+            let open_files = web::server::raise_open_files_limit();
+            println!(
+                "打开文件数上限 {}，同时最多 {} 个连接",
+                open_files.map_or_else(|| "未知".to_owned(), |n| n.to_string()),
+                web::server::connection_limit(args.max_connections as usize, open_files)
+            );
             if !printed.is_empty() {
                 println!("演示账号（仅限演示城市）：");
                 for a in &printed {

@@ -80,10 +80,11 @@ pub fn run(db: &Path, args: UserArgs) -> anyhow::Result<ExitCode> {
             let role = Role::parse(&args.role).map_err(|e| anyhow!("--role：{e}"))?;
             let scope =
                 accounts::resolve_scope(&store, role, &args.scope).map_err(|e| anyhow!("--scope：{e}"))?;
-            let password = read_password(args.password_stdin)?;
+            let display_name = args.display_name.as_deref().unwrap_or_default();
+            let password = read_password(args.password_stdin, &[&username, display_name])?;
             let user = accounts::NewUser {
                 username: &username,
-                display_name: args.display_name.as_deref().unwrap_or_default(),
+                display_name,
                 role,
                 scope,
                 password: &password,
@@ -93,8 +94,8 @@ pub fn run(db: &Path, args: UserArgs) -> anyhow::Result<ExitCode> {
         }
         UserCommand::List => list(&store)?,
         UserCommand::Passwd(args) => {
-            exists(&store, &args.username)?;
-            let password = read_password(args.password_stdin)?;
+            let user = existing(&store, &args.username)?;
+            let password = read_password(args.password_stdin, &[&user.username, &user.display_name])?;
             accounts::set_password(&mut store, &actor, &args.username, &password, now)?;
             println!("已为 {} 设置新密码，其登录会话已全部结束", args.username.trim());
         }
@@ -118,21 +119,22 @@ fn actor() -> String {
     format!("cli:{user}")
 }
 
-fn exists(store: &store::SqliteStore, username: &str) -> anyhow::Result<()> {
+fn existing(store: &store::SqliteStore, username: &str) -> anyhow::Result<accounts::User> {
     let username = username.trim().to_lowercase();
-    if accounts::list_users(store)?
-        .iter()
-        .any(|u| u.username == username)
+    match accounts::list_users(store)?
+        .into_iter()
+        .find(|u| u.username == username)
     {
-        Ok(())
-    } else {
-        bail!("用户“{username}”不存在")
+        Some(user) => Ok(user),
+        None => bail!("用户“{username}”不存在"),
     }
 }
 
 /// The new password: the first line of standard input, or asked twice
-/// without echo. Checked against the password rule before anything is written.
-fn read_password(from_stdin: bool) -> anyhow::Result<String> {
+/// without echo. Checked against the password rule (length, and not common
+/// or made of `context`: the username and display name) before anything is
+/// written.
+fn read_password(from_stdin: bool, context: &[&str]) -> anyhow::Result<String> {
     let password = if from_stdin {
         let mut line = String::new();
         std::io::stdin()
@@ -145,14 +147,14 @@ fn read_password(from_stdin: bool) -> anyhow::Result<String> {
             bail!("没有可以输入密码的终端：请用 --password-stdin 从标准输入读入密码");
         }
         let first = rpassword::prompt_password("新密码：").context("无法读取密码")?;
-        accounts::check_password_rule(&first).map_err(|e| anyhow!("密码：{e}"))?;
+        accounts::check_password_rule(&first, context).map_err(|e| anyhow!("密码：{e}"))?;
         let second = rpassword::prompt_password("再输入一次：").context("无法读取密码")?;
         if first != second {
             bail!("两次输入的密码不一致，未作任何修改");
         }
         first
     };
-    accounts::check_password_rule(&password).map_err(|e| anyhow!("密码：{e}"))?;
+    accounts::check_password_rule(&password, context).map_err(|e| anyhow!("密码：{e}"))?;
     Ok(password)
 }
 

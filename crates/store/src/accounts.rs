@@ -123,6 +123,24 @@ pub struct AuditPage {
     pub total: u64,
 }
 
+/// Failed logins counted for throttling: how many, and the latest.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FailureCount {
+    pub count: u32,
+    pub last: Option<DateTime<Utc>>,
+}
+
+/// A login attempt's failures since a time, counted three ways.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LoginFailures {
+    /// This username from this client.
+    pub pair: FailureCount,
+    /// This client, any username.
+    pub client: FailureCount,
+    /// This username, any client.
+    pub username: FailureCount,
+}
+
 /// The storage of accounts. Reads take `&self`, writes `&mut self`.
 pub trait AccountStore {
     /// Creates a user, active. A taken username is [`StoreError::Duplicate`](crate::StoreError::Duplicate).
@@ -133,7 +151,9 @@ pub trait AccountStore {
     fn users(&self) -> Result<Vec<UserRecord>>;
     /// Returns false if there is no such user.
     fn set_password_hash(&mut self, user_id: i64, password_hash: &str, at: DateTime<Utc>) -> Result<bool>;
-    /// Returns false if there is no such user.
+    /// Returns false if there is no such user, or if it would disable the
+    /// last active city administrator (checked in the same statement, so two
+    /// administrators disabling each other at once cannot both succeed).
     fn set_active(&mut self, user_id: i64, active: bool, at: DateTime<Utc>) -> Result<bool>;
 
     fn create_session(&mut self, session: &NewSession<'_>) -> Result<()>;
@@ -154,11 +174,15 @@ pub trait AccountStore {
         idle_since: Option<DateTime<Utc>>,
     ) -> Result<u64>;
 
-    /// Records a failed login for the username typed (known or not).
-    fn record_login_failure(&mut self, username: &str, at: DateTime<Utc>) -> Result<()>;
-    /// The times of a username's failed logins at or after `since`, oldest first.
-    fn login_failures_since(&self, username: &str, since: DateTime<Utc>) -> Result<Vec<DateTime<Utc>>>;
-    fn clear_login_failures(&mut self, username: &str) -> Result<()>;
+    /// Records a failed login for the username typed (known or not) from a
+    /// client (its address, as the web server keys it).
+    fn record_login_failure(&mut self, username: &str, client: &str, at: DateTime<Utc>) -> Result<()>;
+    /// A login's failures at or after `since`: of this username from this
+    /// client, of this client (any username) and of this username (any client).
+    fn login_failures(&self, username: &str, client: &str, since: DateTime<Utc>) -> Result<LoginFailures>;
+    /// Forgets the failures of this username from this client (after it
+    /// signed in); other clients' stay.
+    fn clear_login_failures(&mut self, username: &str, client: &str) -> Result<()>;
     /// Forgets every failure before `before`; returns how many.
     fn prune_login_failures(&mut self, before: DateTime<Utc>) -> Result<u64>;
 

@@ -56,8 +56,12 @@ actions! {
     UserDisable => "user_disable", "停用账号", "User disabled";
     UserLogin => "user_login", "登录", "Sign-in";
     UserLogout => "user_logout", "退出登录", "Sign-out";
-    /// Logins refused after repeated failures.
+    /// Logins refused after repeated failures (versions before the growing
+    /// delays locked the account; kept so their lines read).
     UserLoginLocked => "user_login_locked", "登录失败过多被暂停", "Sign-ins paused after failures";
+    /// A client's failures for a username passed the free ones: each further
+    /// failure waits longer (never a lock).
+    UserLoginThrottled => "user_login_throttled", "登录失败过多须等待", "Sign-ins slowed after failures";
     /// An officer's import held for the city: more transfer requests than
     /// one file may file (nothing written, no row answered).
     ImportHeldForCity => "import_held_for_city", "导入文件转市级办理", "Import held for the city";

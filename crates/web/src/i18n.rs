@@ -69,8 +69,11 @@ messages! {
     Username => "用户名", "Username";
     Password => "密码", "Password";
     LoginFailed => "用户名或密码不正确", "Wrong username or password";
-    LoginThrottled => "登录失败次数过多，请在 {}（北京时间）之后再试（约 {} 分钟后）", "Too many failed sign-ins; try again after {} Beijing time (in about {} minutes)";
+    LoginThrottled => "登录失败次数过多，请在 {} 秒后再试", "Too many failed sign-ins; try again in {} seconds";
     AccountDisabled => "该账号已停用，请联系市级管理员", "This account is disabled; ask the city administrator";
+    LoginBusy => "正在登录的人太多，请稍后再试", "Too many sign-ins at once; please try again shortly";
+    ImportQueueFull => "导入排队已满（{} 个导入正在进行或等待），请稍后再试", "The import queue is full ({} imports running or waiting); please try again later";
+    ImportQueued => "此导入排队等待了 {} 秒（同时只进行 {} 个导入）", "This import waited {} seconds in the queue ({} imports run at a time)";
     SignedInAs => "当前用户", "Signed in as";
     PublicView => "公开数据", "Public view";
     SwitchLanguage => "English", "中文";

@@ -2,7 +2,10 @@
 //! JSON API over the registry and the indicators, with accounts scoped by
 //! area. Handlers are thin: parse, ask `access` and the engines, render.
 //!
-//! - [`router`]: every route; [`serve`]: bind and run.
+//! - [`router`]: every route, with request timeouts; [`serve`]: bind and run.
+//! - `server.rs`: the connection loop (header-read and idle timeouts, a
+//!   connection limit, the open-files limit raised).
+//! - `client.rs`: the client address logins are throttled by (trusted proxies).
 //! - `auth.rs`: session cookie → `Principal`, language, CSRF.
 //! - `state.rs`: connection pool, computed indicators (fresh by revision).
 //! - `pages/`: one module per page; `api.rs`: the JSON API and OpenAPI.
@@ -12,31 +15,39 @@
 pub mod api;
 pub mod assets;
 pub mod auth;
+pub mod client;
 pub mod data;
 pub mod error;
 pub mod i18n;
 pub mod layout;
 pub mod pages;
 pub mod reports;
+pub mod server;
 pub mod state;
 
+use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::routing::{get, post};
 use axum::Router;
+use tower_http::timeout::TimeoutLayer;
 
-pub use state::AppState;
+pub use state::{AppState, ServerConfig};
 
 /// Largest body of any request but an upload: a login or a user form is a
 /// few hundred bytes, and an anonymous client must not make the server
 /// buffer megabytes.
 pub const MAX_FORM: usize = 64 * 1024;
 
-/// Every route of the application.
+/// Every route of the application. Every request must be read and answered
+/// within [`ServerConfig::request_timeout`] (408 after it), an upload to
+/// `/import` within [`ServerConfig::import_timeout`].
 pub fn router(state: Arc<AppState>) -> Router {
+    let timeout = |limit| TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, limit);
+    let (request_timeout, import_timeout) = (state.config.request_timeout, state.config.import_timeout);
     Router::new()
         .route("/", get(pages::overview::overview))
         .route("/login", get(pages::login::login_page).post(pages::login::login))
@@ -50,13 +61,6 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/indicators", get(pages::indicator::catalogue))
         .route("/indicators/{code}", get(pages::indicator::indicator))
         .route("/indicators/{code}/export.xlsx", get(pages::indicator::export))
-        // Only an upload may be large; every other body is a small form.
-        .route(
-            "/import",
-            get(pages::import::import_page)
-                .post(pages::import::upload)
-                .layer(DefaultBodyLimit::max(pages::import::MAX_UPLOAD)),
-        )
         .route("/import/report/{file}", get(pages::import::report))
         .route("/templates/{name}", get(pages::import::template))
         .route("/transfers", get(pages::transfers::transfers))
@@ -76,6 +80,16 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/indicators", get(api::indicator_list))
         .route("/api/indicators/{code}", get(api::indicator))
         .route("/api/schools/{code}", get(api::school))
+        // Every route so far; the import's is longer.
+        .route_layer(timeout(request_timeout))
+        // Only an upload may be large; every other body is a small form.
+        .route(
+            "/import",
+            get(pages::import::import_page)
+                .post(pages::import::upload)
+                .layer::<_, Infallible>(DefaultBodyLimit::max(pages::import::MAX_UPLOAD))
+                .layer::<_, Infallible>(timeout(import_timeout)),
+        )
         .fallback(|| async { error::WebError::NotFound })
         .layer(DefaultBodyLimit::max(MAX_FORM))
         .layer(axum::middleware::from_fn(error::localise))
@@ -102,17 +116,26 @@ async fn security_headers(mut response: axum::response::Response) -> axum::respo
 }
 
 /// Binds `addr` and serves until Ctrl-C. `ready` is told the bound address
-/// (port 0 picks a free one, as the tests do).
+/// (port 0 picks a free one, as the tests do). Raises the open-files limit
+/// first and serves at most [`server::connection_limit`] connections at once
+/// (both logged).
 pub async fn serve(
     state: Arc<AppState>,
     addr: SocketAddr,
     ready: impl FnOnce(SocketAddr),
 ) -> std::io::Result<()> {
+    let open_files = server::raise_open_files_limit();
+    let max_connections = server::connection_limit(state.config.max_connections, open_files);
+    tracing::info!(
+        open_files = open_files.map_or_else(|| "unknown".to_owned(), |n| n.to_string()),
+        max_connections,
+        "connection limits"
+    );
     let listener = tokio::net::TcpListener::bind(addr).await?;
     ready(listener.local_addr()?);
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
+    server::run(state, listener, max_connections, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await;
+    Ok(())
 }

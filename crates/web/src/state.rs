@@ -1,9 +1,13 @@
-//! What every request shares: a small pool of SQLite connections and the
-//! computed indicators, rebuilt when the registry's revision moves.
+//! What every request shares: a small pool of SQLite connections for
+//! reads, the imports' own bounded queue and connections, the bound on
+//! password hashing, the server's limits ([`ServerConfig`]) and the computed
+//! indicators, rebuilt when the registry's revision moves.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use indicators::{Computed, Rules};
 use registry::snapshot::YearSnapshot;
@@ -11,13 +15,101 @@ use registry::AreaCode;
 use store::{SqliteStore, Store};
 use tokio::sync::Mutex;
 
-/// Connections a server keeps open. SQLite in WAL mode serves many readers
-/// at once; writes (imports, sessions) are serialised by SQLite itself.
+/// Connections a server keeps open for pages, the API and sessions. SQLite
+/// in WAL mode serves many readers at once; writes (imports, sessions) are
+/// serialised by SQLite itself. Imports have their own ([`ServerConfig::import_slots`]),
+/// so a queue of large files cannot take these (issue 10, point 4).
 const CONNECTIONS: usize = 4;
+
+/// The limits that keep the server reachable (issue 10, points 4 and 6);
+/// `edugov serve` sets them from its flags (docs/web.md lists them).
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// Time a client has to send a request's headers; also how long an idle
+    /// keep-alive connection is kept (hyper starts the same timer while it
+    /// waits for the next request). Slow or idle connections are closed.
+    pub header_timeout: Duration,
+    /// Time to read a request's body and answer it, for every route but the import.
+    pub request_timeout: Duration,
+    /// The same for an upload to `/import` (a county's file, waiting in the queue too).
+    pub import_timeout: Duration,
+    /// Connections served at once; more wait to be accepted. Kept below the
+    /// open-files limit ([`crate::server::connection_limit`]), so accepting
+    /// never fails for want of file descriptors.
+    pub max_connections: usize,
+    /// Imports that run at once, each with its own database connection.
+    pub import_slots: usize,
+    /// Imports that may wait for a slot; more are refused ("try later").
+    pub import_queue: usize,
+    /// Password checks (argon2id, ~60 ms of a core and 19 MiB each) at once.
+    pub hash_slots: usize,
+    /// Logins that may wait for a hashing slot; more answer 429 at once.
+    pub hash_queue: usize,
+    /// How long a login waits for a hashing slot before answering 429.
+    pub hash_wait: Duration,
+    /// Reverse proxies whose `X-Forwarded-For` is believed ([`crate::client`]).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// How failed logins are slowed down.
+    pub login_policy: accounts::Policy,
+}
+
+impl Default for ServerConfig {
+    fn default() -> ServerConfig {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        ServerConfig {
+            header_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(60),
+            import_timeout: Duration::from_secs(30 * 60),
+            max_connections: 4096,
+            import_slots: 1,
+            import_queue: 8,
+            // Half the cores (at least one): hashing never takes every core
+            // from signed-in users' pages.
+            hash_slots: (cores / 2).max(1),
+            hash_queue: 16,
+            hash_wait: Duration::from_secs(5),
+            trusted_proxies: Vec::new(),
+            login_policy: accounts::Policy::default(),
+        }
+    }
+}
+
+/// Why a bounded queue refused to wait.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Busy {
+    /// This many are already running or waiting.
+    QueueFull(usize),
+    /// Waited the longest allowed.
+    TimedOut,
+}
+
+/// Counts a waiter while it waits (also when its request is dropped).
+struct Waiting<'a>(&'a AtomicUsize);
+
+impl<'a> Waiting<'a> {
+    /// Joins a queue that holds at most `max` waiters.
+    fn join(counter: &'a AtomicUsize, max: usize) -> Result<Waiting<'a>, usize> {
+        counter
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| (n < max).then_some(n + 1))
+            .map(|_| Waiting(counter))
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
 
 pub struct AppState {
     pub db: PathBuf,
     pool: deadpool::unmanaged::Pool<SqliteStore>,
+    /// The imports' connections: one per import slot.
+    import_pool: deadpool::unmanaged::Pool<SqliteStore>,
+    imports_waiting: AtomicUsize,
+    hashing: tokio::sync::Semaphore,
+    hashes_waiting: AtomicUsize,
+    pub config: ServerConfig,
     indicators: Mutex<Option<Arc<Indicators>>>,
     /// The city the registry covers.
     pub city: AreaCode,
@@ -59,14 +151,36 @@ pub enum StateError {
 }
 
 impl AppState {
+    /// With the default [`ServerConfig`].
     pub fn open(db: PathBuf, city: AreaCode, secure_cookies: bool) -> Result<AppState, StateError> {
-        let mut stores = Vec::with_capacity(CONNECTIONS);
-        for _ in 0..CONNECTIONS {
-            stores.push(SqliteStore::open(&db)?);
-        }
+        AppState::open_with(db, city, secure_cookies, ServerConfig::default())
+    }
+
+    pub fn open_with(
+        db: PathBuf,
+        city: AreaCode,
+        secure_cookies: bool,
+        config: ServerConfig,
+    ) -> Result<AppState, StateError> {
+        let open = |n: usize| -> Result<_, StateError> {
+            let stores = (0..n)
+                .map(|_| SqliteStore::open(&db))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(deadpool::unmanaged::Pool::from(stores))
+        };
+        let config = ServerConfig {
+            import_slots: config.import_slots.max(1),
+            hash_slots: config.hash_slots.max(1),
+            ..config
+        };
         Ok(AppState {
+            pool: open(CONNECTIONS)?,
+            import_pool: open(config.import_slots)?,
+            imports_waiting: AtomicUsize::new(0),
+            hashing: tokio::sync::Semaphore::new(config.hash_slots),
+            hashes_waiting: AtomicUsize::new(0),
+            config,
             db,
-            pool: deadpool::unmanaged::Pool::from(stores),
             indicators: Mutex::new(None),
             city,
             secure_cookies,
@@ -96,6 +210,62 @@ impl AppState {
         })
         .await
         .map_err(|e| StateError::Task(e.to_string()))
+    }
+
+    /// Runs an import `f` on one of the imports' own connections, after
+    /// waiting its turn in their queue; the reads' connections stay free.
+    /// Returns how long it waited too. Refused at once when
+    /// [`ServerConfig::import_queue`] imports already wait.
+    pub async fn import<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut SqliteStore) -> T + Send + 'static,
+    ) -> Result<Result<(T, Duration), Busy>, StateError> {
+        let queued = Instant::now();
+        let store = {
+            let Ok(_waiting) = Waiting::join(&self.imports_waiting, self.config.import_queue) else {
+                return Ok(Err(Busy::QueueFull(
+                    self.config.import_queue + self.config.import_slots,
+                )));
+            };
+            self.import_pool.get().await.map_err(|_| StateError::Pool)?
+        };
+        let waited = queued.elapsed();
+        let mut store = store;
+        let result = tokio::task::spawn_blocking(move || {
+            let result = f(&mut store);
+            drop(store);
+            result
+        })
+        .await
+        .map_err(|e| StateError::Task(e.to_string()))?;
+        Ok(Ok((result, waited)))
+    }
+
+    /// Runs a password check `f` on a blocking thread, at most
+    /// [`ServerConfig::hash_slots`] at once and without a database
+    /// connection. A login that finds [`ServerConfig::hash_queue`] others
+    /// waiting, or waits longer than [`ServerConfig::hash_wait`], is refused
+    /// ([`Busy`]), so a flood of logins neither queues for ever nor takes
+    /// the cores signed-in users' pages need (issue 10, point 6).
+    pub async fn hash<T: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<Result<T, Busy>, StateError> {
+        let permit = {
+            let Ok(_waiting) = Waiting::join(&self.hashes_waiting, self.config.hash_queue) else {
+                return Ok(Err(Busy::QueueFull(self.config.hash_queue)));
+            };
+            match tokio::time::timeout(self.config.hash_wait, self.hashing.acquire()).await {
+                Ok(Ok(permit)) => permit,
+                Ok(Err(_)) => return Err(StateError::Pool),
+                Err(_) => return Ok(Err(Busy::TimedOut)),
+            }
+        };
+        let result = tokio::task::spawn_blocking(f)
+            .await
+            .map_err(|e| StateError::Task(e.to_string()));
+        drop(permit);
+        Ok(Ok(result?))
     }
 
     /// As [`AppState::blocking`], for store calls.

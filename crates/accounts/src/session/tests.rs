@@ -13,6 +13,9 @@ fn t(minutes: i64) -> DateTime<Utc> {
 }
 
 const PASSWORD: &str = "教育局-correct-horse";
+/// The administrator's office and an attacker, as the web server keys clients.
+const HOME: &str = "10.1.2.3";
+const ATTACKER: &str = "203.0.113.7";
 
 fn store_with_admin() -> SqliteStore {
     let mut store = SqliteStore::open_in_memory().unwrap();
@@ -52,7 +55,7 @@ fn actions(store: &SqliteStore) -> Vec<String> {
 fn a_login_opens_a_session_that_the_cookie_finds() {
     let mut store = store_with_admin();
     let policy = Policy::default();
-    let session = login(&mut store, &policy, " Admin ", PASSWORD, t(1)).unwrap();
+    let session = login(&mut store, &policy, " Admin ", PASSWORD, HOME, t(1)).unwrap();
     assert_eq!(session.token.len(), 43);
     assert_eq!(session.csrf_token.len(), 43);
     assert_eq!(session.principal.username, "admin");
@@ -73,7 +76,7 @@ fn a_login_opens_a_session_that_the_cookie_finds() {
 #[test]
 fn the_store_never_sees_the_token_itself() {
     let mut store = store_with_admin();
-    let session = login(&mut store, &Policy::default(), "admin", PASSWORD, t(1)).unwrap();
+    let session = login(&mut store, &Policy::default(), "admin", PASSWORD, HOME, t(1)).unwrap();
     let raw = URL_SAFE_NO_PAD.decode(&session.token).unwrap();
     let raw: [u8; 32] = raw.try_into().unwrap();
     assert!(store.session(&raw, t(2)).unwrap().is_none());
@@ -102,81 +105,140 @@ fn garbage_and_unknown_tokens_find_nobody() {
 fn wrong_passwords_and_unknown_users_get_the_same_answer() {
     let mut store = store_with_admin();
     let policy = Policy::default();
-    let wrong = login(&mut store, &policy, "admin", "wrong-password", t(1)).unwrap_err();
-    let unknown = login(&mut store, &policy, "nobody", PASSWORD, t(1)).unwrap_err();
+    let wrong = login(&mut store, &policy, "admin", "wrong-password", HOME, t(1)).unwrap_err();
+    let unknown = login(&mut store, &policy, "nobody", PASSWORD, HOME, t(1)).unwrap_err();
     assert_eq!(wrong.to_string(), "用户名或密码不正确");
     assert_eq!(unknown.to_string(), wrong.to_string());
-    assert_eq!(store.login_failures_since("nobody", t(0)).unwrap(), [t(1)]);
+    let counted = store.login_failures("nobody", HOME, t(0)).unwrap();
+    assert_eq!((counted.pair.count, counted.pair.last), (1, Some(t(1))));
+}
+
+fn seconds(s: i64) -> DateTime<Utc> {
+    t(10) + Duration::seconds(s)
 }
 
 #[test]
-fn five_failures_in_fifteen_minutes_lock_the_username_for_fifteen_minutes() {
+fn a_clients_delay_grows_with_its_failures_and_is_never_a_lock() {
     let mut store = store_with_admin();
     let policy = Policy::default();
-    for minute in 0..4 {
-        let err = login(&mut store, &policy, "admin", "wrong-password", t(10 + minute)).unwrap_err();
-        assert!(matches!(err, LoginError::InvalidCredentials), "{err}");
+    let wrong = |store: &mut SqliteStore, at| login(store, &policy, "admin", "wrong-password", ATTACKER, at);
+    // Three free failures, then 1 s, 2 s, 4 s … after the last one.
+    for s in 0..3 {
+        assert!(matches!(
+            wrong(&mut store, seconds(s)).unwrap_err(),
+            LoginError::InvalidCredentials
+        ));
     }
-    // The fifth failure (at 10:14 UTC+8 = 08:14) locks until 08:29 Beijing time.
-    let err = login(&mut store, &policy, "admin", "wrong-password", t(14)).unwrap_err();
-    assert!(
-        matches!(err, LoginError::Throttled { until, minutes: 15 } if until == t(29)),
-        "{err:?}"
-    );
-    assert_eq!(
-        err.to_string(),
-        "登录失败次数过多，请在 08:29（北京时间）之后再试（约 15 分钟后）"
-    );
-    // Even the right password is refused while locked, and not counted.
-    let err = login(&mut store, &policy, "admin", PASSWORD, t(28)).unwrap_err();
-    assert!(matches!(err, LoginError::Throttled { minutes: 1, .. }), "{err:?}");
-    assert_eq!(store.login_failures_since("admin", t(0)).unwrap().len(), 5);
-    // Another username is not affected.
-    assert!(matches!(
-        login(&mut store, &policy, "someone", "x", t(15)).unwrap_err(),
-        LoginError::InvalidCredentials
-    ));
-    // After the lockout the right password works and clears the count.
-    login(&mut store, &policy, "admin", PASSWORD, t(29)).unwrap();
-    assert!(store.login_failures_since("admin", t(0)).unwrap().is_empty());
-    assert!(actions(&store).contains(&"admin user_login_locked".to_owned()));
-}
-
-#[test]
-fn unknown_usernames_are_locked_too_so_they_cannot_be_told_apart() {
-    let mut store = store_with_admin();
-    let policy = Policy::default();
-    let mut last = None;
-    for minute in 0..5 {
-        last = Some(login(&mut store, &policy, "ghost", "wrong-password", t(minute)).unwrap_err());
-    }
-    assert!(matches!(last, Some(LoginError::Throttled { .. })), "{last:?}");
-}
-
-#[test]
-fn failures_spread_over_more_than_the_window_do_not_lock() {
-    let mut store = store_with_admin();
-    let policy = Policy::default();
-    for minute in [0, 4, 8, 12, 16, 20, 24] {
-        let err = login(&mut store, &policy, "admin", "wrong-password", t(minute)).unwrap_err();
+    let mut at = 2;
+    for expected in [1, 2, 4, 8, 16] {
+        let err = wrong(&mut store, seconds(at)).unwrap_err();
         assert!(
-            matches!(err, LoginError::InvalidCredentials),
-            "at {minute}: {err}"
+            matches!(err, LoginError::Throttled { seconds: wait, until } if wait == expected && until == seconds(at + expected)),
+            "after {at} s: {err:?}"
+        );
+        assert_eq!(
+            err.to_string(),
+            format!("登录失败次数过多，请在 {expected} 秒后再试")
+        );
+        // Waiting out the delay gives one more try (which fails and doubles it).
+        at += expected;
+        assert!(matches!(
+            wrong(&mut store, seconds(at)).unwrap_err(),
+            LoginError::InvalidCredentials
+        ));
+    }
+    // Capped: however many failures, the wait is at most five minutes.
+    let capped = Policy::default().per_pair;
+    assert_eq!(capped.delay(3), Some(Duration::seconds(1)));
+    assert_eq!(capped.delay(40), Some(Duration::minutes(5)));
+    assert_eq!(capped.delay(u32::MAX), Some(Duration::minutes(5)));
+    // The right password from the attacker's address waits too, and is not counted.
+    let err = login(&mut store, &policy, "admin", PASSWORD, ATTACKER, seconds(at)).unwrap_err();
+    assert!(matches!(err, LoginError::Throttled { .. }), "{err:?}");
+    assert_eq!(
+        store.login_failures("admin", ATTACKER, t(0)).unwrap().pair.count,
+        8
+    );
+    assert!(actions(&store).contains(&"admin user_login_throttled".to_owned()));
+}
+
+#[test]
+fn a_flood_from_one_client_does_not_keep_the_user_out_at_another() {
+    let mut store = store_with_admin();
+    let policy = Policy::default();
+    // Forty wrong passwords for the administrator, as fast as allowed, and
+    // two hundred random usernames, all from the attacker's address.
+    let mut at = seconds(0);
+    for _ in 0..40 {
+        match login(&mut store, &policy, "admin", "wrong-password", ATTACKER, at) {
+            Err(LoginError::Throttled { until, .. }) => at = until,
+            other => assert!(matches!(other, Err(LoginError::InvalidCredentials)), "{other:?}"),
+        }
+    }
+    for i in 0..200 {
+        let _ = login(&mut store, &policy, &format!("random-{i}"), "x", ATTACKER, at);
+    }
+    // The administrator signs in at once from the office.
+    login(&mut store, &policy, "admin", PASSWORD, HOME, at).unwrap();
+    // Even after a typo there: a second try after at most the per-username delay.
+    let typo = login(&mut store, &policy, "admin", "typo-password", HOME, at).unwrap_err();
+    assert!(matches!(typo, LoginError::InvalidCredentials), "{typo:?}");
+    let next = match login(&mut store, &policy, "admin", PASSWORD, HOME, at) {
+        Ok(_) => at,
+        Err(LoginError::Throttled { until, .. }) => until,
+        Err(other) => panic!("{other:?}"),
+    };
+    assert!(next - at <= policy.per_username.max_delay, "{:?}", next - at);
+    login(&mut store, &policy, "admin", PASSWORD, HOME, next).unwrap();
+    // Signing in clears the office's failures, not the attacker's.
+    assert_eq!(store.login_failures("admin", HOME, t(0)).unwrap().pair.count, 0);
+    assert!(store.login_failures("admin", ATTACKER, t(0)).unwrap().pair.count > 3);
+}
+
+#[test]
+fn many_usernames_from_one_client_slow_that_client_down() {
+    let mut store = store_with_admin();
+    let policy = Policy::default();
+    for i in 0..10 {
+        let err = login(
+            &mut store,
+            &policy,
+            &format!("guess-{i}"),
+            "x",
+            ATTACKER,
+            seconds(0),
+        )
+        .unwrap_err();
+        assert!(matches!(err, LoginError::InvalidCredentials), "{i}: {err:?}");
+    }
+    // The eleventh username, never tried before, waits: the client is throttled.
+    let err = login(&mut store, &policy, "guess-new", "x", ATTACKER, seconds(0)).unwrap_err();
+    assert!(matches!(err, LoginError::Throttled { seconds: 1, .. }), "{err:?}");
+    // Unknown usernames are throttled like known ones, so they cannot be told apart.
+    for s in 0..3 {
+        let _ = login(&mut store, &policy, "ghost", "x", HOME, seconds(s));
+    }
+    let err = login(&mut store, &policy, "ghost", "x", HOME, seconds(2)).unwrap_err();
+    assert!(matches!(err, LoginError::Throttled { .. }), "{err:?}");
+}
+
+#[test]
+fn failures_older_than_the_window_are_forgotten() {
+    let mut store = store_with_admin();
+    let policy = Policy::default();
+    for s in 0..6 {
+        let _ = login(
+            &mut store,
+            &policy,
+            "admin",
+            "wrong-password",
+            ATTACKER,
+            seconds(s * 100),
         );
     }
-}
-
-#[test]
-fn the_locking_rule_is_configurable() {
-    let policy = Policy {
-        max_failures: 2,
-        failure_window: Duration::minutes(1),
-        lockout: Duration::minutes(5),
-        ..Policy::default()
-    };
-    assert_eq!(locked_until(&[t(0)], &policy), None);
-    assert_eq!(locked_until(&[t(0), t(2)], &policy), None);
-    assert_eq!(locked_until(&[t(0), t(2), t(3)], &policy), Some(t(8)));
+    let later = seconds(500) + policy.failure_window;
+    let err = login(&mut store, &policy, "admin", "wrong-password", ATTACKER, later).unwrap_err();
+    assert!(matches!(err, LoginError::InvalidCredentials), "{err:?}");
 }
 
 #[test]
@@ -187,8 +249,8 @@ fn sessions_end_when_idle_or_at_their_absolute_end() {
         absolute_timeout: Duration::minutes(120),
         ..Policy::default()
     };
-    let busy = login(&mut store, &policy, "admin", PASSWORD, t(0)).unwrap();
-    let idle = login(&mut store, &policy, "admin", PASSWORD, t(0)).unwrap();
+    let busy = login(&mut store, &policy, "admin", PASSWORD, HOME, t(0)).unwrap();
+    let idle = login(&mut store, &policy, "admin", PASSWORD, HOME, t(0)).unwrap();
     // The busy one is used every 20 minutes: alive until its absolute end.
     for minute in (20..120).step_by(20) {
         assert!(
@@ -217,8 +279,8 @@ fn sessions_end_when_idle_or_at_their_absolute_end() {
 fn logout_invalidates_the_cookie_for_good() {
     let mut store = store_with_admin();
     let policy = Policy::default();
-    let session = login(&mut store, &policy, "admin", PASSWORD, t(0)).unwrap();
-    let other = login(&mut store, &policy, "admin", PASSWORD, t(0)).unwrap();
+    let session = login(&mut store, &policy, "admin", PASSWORD, HOME, t(0)).unwrap();
+    let other = login(&mut store, &policy, "admin", PASSWORD, HOME, t(0)).unwrap();
     assert!(logout(&mut store, &session.token, t(1)).unwrap());
     assert!(principal(&mut store, &policy, &session.token, t(2))
         .unwrap()
@@ -235,26 +297,50 @@ fn logout_invalidates_the_cookie_for_good() {
 fn disabling_or_a_new_password_ends_every_session() {
     let mut store = store_with_admin();
     let policy = Policy::default();
-    let session = login(&mut store, &policy, "admin", PASSWORD, t(0)).unwrap();
+    // A second administrator, so the first is not the last one active.
+    add_user(
+        &mut store,
+        "cli",
+        &NewUser {
+            username: "deputy",
+            display_name: "",
+            role: Role::CityAdmin,
+            scope: Scope::City {
+                city: AreaCode::parse("3701").unwrap(),
+            },
+            password: PASSWORD,
+        },
+        t(0),
+    )
+    .unwrap();
+    let session = login(&mut store, &policy, "admin", PASSWORD, HOME, t(0)).unwrap();
     set_active(&mut store, "cli", "admin", false, t(1)).unwrap();
     assert!(principal(&mut store, &policy, &session.token, t(2))
         .unwrap()
         .is_none());
-    let err = login(&mut store, &policy, "admin", PASSWORD, t(3)).unwrap_err();
+    let err = login(&mut store, &policy, "admin", PASSWORD, HOME, t(3)).unwrap_err();
     assert_eq!(err.to_string(), "该账号已停用，请联系市级管理员");
     // A disabled account with a wrong password looks like any wrong password.
     assert!(matches!(
-        login(&mut store, &policy, "admin", "wrong-password", t(3)).unwrap_err(),
+        login(&mut store, &policy, "admin", "wrong-password", HOME, t(3)).unwrap_err(),
         LoginError::InvalidCredentials
     ));
 
     set_active(&mut store, "cli", "admin", true, t(4)).unwrap();
-    let session = login(&mut store, &policy, "admin", PASSWORD, t(5)).unwrap();
-    set_password(&mut store, "cli", "admin", "a-new-password-2024", t(6)).unwrap();
+    let session = login(&mut store, &policy, "admin", PASSWORD, HOME, t(5)).unwrap();
+    set_password(&mut store, "cli", "admin", "copper-violin-harbor-82", t(6)).unwrap();
     assert!(principal(&mut store, &policy, &session.token, t(7))
         .unwrap()
         .is_none());
-    login(&mut store, &policy, "admin", "a-new-password-2024", t(8)).unwrap();
+    login(
+        &mut store,
+        &policy,
+        "admin",
+        "copper-violin-harbor-82",
+        HOME,
+        t(8),
+    )
+    .unwrap();
 }
 
 #[test]
@@ -270,7 +356,7 @@ fn csrf_tokens_compare_exactly() {
 fn last_seen_is_written_at_most_once_a_minute() {
     let mut store = store_with_admin();
     let policy = Policy::default();
-    let session = login(&mut store, &policy, "admin", PASSWORD, t(0)).unwrap();
+    let session = login(&mut store, &policy, "admin", PASSWORD, HOME, t(0)).unwrap();
     let hash = parse_token(&session.token).unwrap();
     let at = t(0) + Duration::seconds(30);
     principal(&mut store, &policy, &session.token, at).unwrap();

@@ -23,7 +23,7 @@ fn new_user(username: &str, role: Role, scope: Scope) -> NewUser<'_> {
         display_name: "",
         role,
         scope,
-        password: "long-enough-password",
+        password: "lantern-quiet-meadow-47",
     }
 }
 
@@ -88,8 +88,8 @@ fn a_user_is_added_listed_and_audited_without_secrets() {
     let entry = &log.entries[0];
     assert_eq!((entry.actor.as_str(), entry.action.as_str()), ("cli", "user_add"));
     assert_eq!(entry.detail, "admin（市级管理员，3701）");
-    assert!(!entry.detail.contains("long-enough") && !entry.detail.contains("argon2"));
-    assert!(!format!("{:?}", new_user("x", Role::CityAdmin, city())).contains("long-enough"));
+    assert!(!entry.detail.contains("lantern-quiet") && !entry.detail.contains("argon2"));
+    assert!(!format!("{:?}", new_user("x", Role::CityAdmin, city())).contains("lantern-quiet"));
 }
 
 #[test]
@@ -116,12 +116,84 @@ fn bad_usernames_short_passwords_duplicates_and_misfit_scopes_are_refused() {
         password: "123456789",
         ..new_user("li.na", Role::CityAdmin, city())
     };
-    assert_eq!(add(&mut store, short).unwrap_err(), "密码至少需要 10 个字符");
+    assert_eq!(add(&mut store, short).unwrap_err(), "密码至少需要 15 个字符");
     assert_eq!(
         add(&mut store, new_user("li.na", Role::CountyOfficer, city())).unwrap_err(),
         "区县数据员的范围应为一个区县（6 位代码），而不是“3701”"
     );
+    let weak = NewUser {
+        password: "password12345678",
+        ..new_user("li.na", Role::CityAdmin, city())
+    };
+    assert!(add(&mut store, weak)
+        .unwrap_err()
+        .starts_with("密码太常见或太容易猜到"));
+    // The user's own name is among the first guesses.
+    let own_name = NewUser {
+        password: "wangfang-wangfang-88",
+        display_name: "王芳",
+        ..new_user("wangfang", Role::CityAdmin, city())
+    };
+    assert!(add(&mut store, own_name)
+        .unwrap_err()
+        .starts_with("密码太常见或太容易猜到"));
     assert_eq!(list_users(&store).unwrap().len(), 1);
+}
+
+#[test]
+fn a_new_password_must_be_long_and_uncommon_too() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    add_user(
+        &mut store,
+        "cli",
+        &new_user("admin", Role::CityAdmin, city()),
+        now(),
+    )
+    .unwrap();
+    for weak in ["short-one", "qwertyuiop123456", "admin-admin-admin"] {
+        assert!(
+            set_password(&mut store, "cli", "admin", weak, now()).is_err(),
+            "{weak}"
+        );
+    }
+    set_password(&mut store, "cli", "admin", "copper-violin-harbor-82", now()).unwrap();
+}
+
+#[test]
+fn the_last_active_city_administrator_cannot_be_disabled() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    add_user(
+        &mut store,
+        "cli",
+        &new_user("admin", Role::CityAdmin, city()),
+        now(),
+    )
+    .unwrap();
+    add_user(
+        &mut store,
+        "cli",
+        &new_user("deputy", Role::CityAdmin, city()),
+        now(),
+    )
+    .unwrap();
+    add_user(
+        &mut store,
+        "cli",
+        &new_user("analyst", Role::CityAnalyst, city()),
+        now(),
+    )
+    .unwrap();
+    set_active(&mut store, "cli", "deputy", false, now()).unwrap();
+    let err = set_active(&mut store, "cli", "admin", false, now()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "不能停用“admin”：它是最后一个启用的市级管理员，请先启用或添加另一个市级管理员"
+    );
+    assert!(store.user_by_name("admin").unwrap().unwrap().active);
+    // Other roles may all be disabled; with a second administrator active again, so may the first.
+    set_active(&mut store, "cli", "analyst", false, now()).unwrap();
+    set_active(&mut store, "cli", "deputy", true, now()).unwrap();
+    set_active(&mut store, "cli", "admin", false, now()).unwrap();
 }
 
 #[test]
@@ -129,7 +201,7 @@ fn unknown_users_cannot_be_changed() {
     let mut store = SqliteStore::open_in_memory().unwrap();
     let err = set_active(&mut store, "cli", "nobody", false, now()).unwrap_err();
     assert_eq!(err.to_string(), "用户“nobody”不存在");
-    let err = set_password(&mut store, "cli", "nobody", "long-enough-password", now()).unwrap_err();
+    let err = set_password(&mut store, "cli", "nobody", "lantern-quiet-meadow-47", now()).unwrap_err();
     assert_eq!(err.to_string(), "用户“nobody”不存在");
 }
 

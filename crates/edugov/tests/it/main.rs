@@ -2,7 +2,7 @@
 //! on a temporary database, as a user would.
 //!
 //! Modules: `cli` (check-id, template, export, summary), `indicators`, `import` (bad input
-//! and crash safety), `users` (the `user` command). Put new CLI tests in one of them: one test binary keeps
+//! and crash safety), `users` (the `user` command), `serve` (reachable under idle connections). Put new CLI tests in one of them: one test binary keeps
 //! link time down.
 
 // Test helpers panic on purpose: a failed setup is a failed test.
@@ -11,6 +11,7 @@
 mod cli;
 mod import;
 mod indicators;
+mod serve;
 mod users;
 
 use std::path::{Path, PathBuf};

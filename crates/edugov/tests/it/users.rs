@@ -65,7 +65,7 @@ fn the_first_administrator_is_added_from_standard_input_and_listed() {
             "王科长",
             "--password-stdin",
         ],
-        "a-long-password-2024\r\n",
+        "violet-anchor-drizzle-2024\r\n",
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(out.stdout, "已添加用户 wang.admin（市级管理员）\n");
@@ -76,7 +76,7 @@ fn the_first_administrator_is_added_from_standard_input_and_listed() {
     for cell in ["王科长", "市级管理员", "3701 济南市", "启用"] {
         assert!(row.contains(cell), "{cell} missing in {row}");
     }
-    assert!(!out.stdout.contains("argon2") && !out.stdout.contains("a-long-password"));
+    assert!(!out.stdout.contains("argon2") && !out.stdout.contains("violet-anchor"));
 }
 
 #[test]
@@ -106,18 +106,18 @@ fn a_wrong_role_or_scope_is_refused_naming_the_field() {
         ),
     ];
     for (role, scope, message) in cases {
-        let out = add(&db, "someone", role, scope, "a-long-password-2024");
+        let out = add(&db, "someone", role, scope, "violet-anchor-drizzle-2024");
         assert_eq!(out.code, 1, "{role} {scope}");
         assert!(out.stderr.starts_with(message), "{role} {scope}: {}", out.stderr);
     }
-    let out = add(&db, "x", "city_admin", "3701", "a-long-password-2024");
+    let out = add(&db, "x", "city_admin", "3701", "violet-anchor-drizzle-2024");
     assert!(
         out.stderr.starts_with("错误：--username：用户名“x”不符合要求"),
         "{}",
         out.stderr
     );
     let out = add(&db, "short", "city_admin", "3701", "123456789");
-    assert_eq!(out.stderr, "错误：密码：密码至少需要 10 个字符\n");
+    assert_eq!(out.stderr, "错误：密码：密码至少需要 15 个字符\n");
     assert!(edugov(&db, &["user", "list"]).stdout.starts_with("还没有用户"));
 }
 
@@ -150,7 +150,7 @@ fn users_are_disabled_enabled_and_given_new_passwords() {
             "li.county",
             "county_officer",
             "370112",
-            "a-long-password-2024"
+            "violet-anchor-drizzle-2024"
         )
         .code,
         0
@@ -160,7 +160,7 @@ fn users_are_disabled_enabled_and_given_new_passwords() {
         "li.county",
         "county_officer",
         "370112",
-        "a-long-password-2024",
+        "violet-anchor-drizzle-2024",
     );
     assert_eq!(out.stderr, "错误：--username：用户名“li.county”已存在\n");
 
@@ -181,7 +181,7 @@ fn users_are_disabled_enabled_and_given_new_passwords() {
     let out = edugov_with_input(
         &db,
         &["user", "passwd", "li.county", "--password-stdin"],
-        "another-password-1\n",
+        "copper-violin-harbor-82\n",
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
     let out = edugov_with_input(
@@ -189,11 +189,25 @@ fn users_are_disabled_enabled_and_given_new_passwords() {
         &["user", "passwd", "li.county", "--password-stdin"],
         "short\n",
     );
-    assert_eq!(out.stderr, "错误：密码：密码至少需要 10 个字符\n");
+    assert_eq!(out.stderr, "错误：密码：密码至少需要 15 个字符\n");
+    // Long enough but common: refused, nothing written.
+    for weak in ["password1234567890", "qwertyuiop1234567"] {
+        let out = edugov_with_input(
+            &db,
+            &["user", "passwd", "li.county", "--password-stdin"],
+            &format!("{weak}\n"),
+        );
+        assert_eq!(out.code, 1, "{weak}");
+        assert!(
+            out.stderr.starts_with("错误：密码：密码太常见或太容易猜到"),
+            "{weak}: {}",
+            out.stderr
+        );
+    }
     let out = edugov_with_input(
         &db,
         &["user", "passwd", "nobody", "--password-stdin"],
-        "another-password-1\n",
+        "copper-violin-harbor-82\n",
     );
     assert_eq!(out.stderr, "错误：用户“nobody”不存在\n");
     let out = edugov(&db, &["user", "disable", "nobody"]);
@@ -218,10 +232,16 @@ fn a_school_officer_gets_the_county_of_a_school_in_the_registry() {
         "zhang.school",
         "school_officer",
         code,
-        "a-long-password-2024",
+        "violet-anchor-drizzle-2024",
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let out = add(&db, "zhao.school", "county_officer", code, "a-long-password-2024");
+    let out = add(
+        &db,
+        "zhao.school",
+        "county_officer",
+        code,
+        "violet-anchor-drizzle-2024",
+    );
     assert!(
         out.stderr.contains("--scope：区县数据员的范围应为一个区县"),
         "{}",
@@ -233,4 +253,32 @@ fn a_school_officer_gets_the_county_of_a_school_in_the_registry() {
     assert!(row.contains(&format!("{code} {name}")), "{row}");
     assert!(row.contains("学校数据员"), "{row}");
     let _ = county;
+}
+
+#[test]
+fn the_last_active_city_administrator_cannot_be_disabled() {
+    let (_dir, db) = empty_db("last-admin");
+    assert_eq!(
+        add(&db, "admin", "city_admin", "3701", "violet-anchor-drizzle-2024").code,
+        0
+    );
+    assert_eq!(
+        add(&db, "deputy", "city_admin", "3701", "copper-violin-harbor-82").code,
+        0
+    );
+    assert_eq!(edugov(&db, &["user", "disable", "deputy"]).code, 0);
+    let out = edugov(&db, &["user", "disable", "admin"]);
+    assert_eq!(
+        out.stderr,
+        "错误：不能停用“admin”：它是最后一个启用的市级管理员，请先启用或添加另一个市级管理员\n"
+    );
+    let list = edugov(&db, &["user", "list"]).stdout;
+    assert!(
+        list.lines()
+            .any(|l| l.contains("admin") && !l.contains("deputy") && l.contains("启用")),
+        "{list}"
+    );
+    // With the deputy enabled again, the first may go.
+    assert_eq!(edugov(&db, &["user", "enable", "deputy"]).code, 0);
+    assert_eq!(edugov(&db, &["user", "disable", "admin"]).code, 0);
 }

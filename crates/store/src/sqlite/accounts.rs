@@ -1,5 +1,5 @@
-//! [`AccountStore`] for SQLite: the tables of migration 0003 and reads of
-//! `audit_log`.
+//! [`AccountStore`] for SQLite: the tables of migration 0003 (failed logins
+//! keyed by client too since 0005) and reads of `audit_log`.
 
 use access::{Role, Scope};
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -8,8 +8,8 @@ use rusqlite::{params, Row};
 
 use super::SqliteStore;
 use crate::accounts::{
-    AccountStore, AuditEntry, AuditPage, AuditQuery, NewSession, NewUserRecord, SessionRecord, TokenHash,
-    UserRecord,
+    AccountStore, AuditEntry, AuditPage, AuditQuery, FailureCount, LoginFailures, NewSession, NewUserRecord,
+    SessionRecord, TokenHash, UserRecord,
 };
 use crate::{Result, StoreError};
 
@@ -152,8 +152,14 @@ impl AccountStore for SqliteStore {
     }
 
     fn set_active(&mut self, user_id: i64, active: bool, at: DateTime<Utc>) -> Result<bool> {
+        // One statement, so the count and the change cannot interleave with
+        // another connection's: the last active city administrator stays.
         let changed = self.conn.execute(
-            "UPDATE app_user SET active = ?2, updated_at = ?3 WHERE id = ?1",
+            "UPDATE app_user SET active = ?2, updated_at = ?3
+             WHERE id = ?1
+               AND (?2 = 1 OR role <> 'city_admin'
+                    OR (SELECT count(*) FROM app_user
+                        WHERE role = 'city_admin' AND active = 1 AND id <> ?1) > 0)",
             params![user_id, active, time_text(at)],
         )?;
         Ok(changed > 0)
@@ -190,11 +196,23 @@ impl AccountStore for SqliteStore {
         }))
     }
 
+    /// Skipped, not waited for, while another connection writes (an import
+    /// commits for seconds): `last_seen` is only kept to the minute, and a
+    /// page must not wait for an import (issue 10, point 4).
     fn touch_session(&mut self, token_hash: &TokenHash, now: DateTime<Utc>) -> Result<()> {
-        self.conn
-            .prepare_cached("UPDATE session SET last_seen = ?2 WHERE token_hash = ?1")?
-            .execute(params![&token_hash[..], time_text(now)])?;
-        Ok(())
+        self.conn.busy_timeout(std::time::Duration::ZERO)?;
+        let touched = self
+            .conn
+            .prepare_cached("UPDATE session SET last_seen = ?2 WHERE token_hash = ?1")
+            .and_then(|mut stmt| stmt.execute(params![&token_hash[..], time_text(now)]));
+        self.conn.busy_timeout(super::BUSY_TIMEOUT)?;
+        match touched {
+            Ok(_) => Ok(()),
+            Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::DatabaseBusy => {
+                Ok(())
+            }
+            Err(e) => Err(e.into()),
+        }
     }
 
     fn delete_session(&mut self, token_hash: &TokenHash) -> Result<bool> {
@@ -223,28 +241,45 @@ impl AccountStore for SqliteStore {
         Ok(deleted as u64)
     }
 
-    fn record_login_failure(&mut self, username: &str, at: DateTime<Utc>) -> Result<()> {
+    fn record_login_failure(&mut self, username: &str, client: &str, at: DateTime<Utc>) -> Result<()> {
         self.conn
-            .prepare_cached("INSERT INTO login_failure (username, at) VALUES (?1, ?2)")?
-            .execute(params![username, time_text(at)])?;
+            .prepare_cached("INSERT INTO login_failure (username, client, at) VALUES (?1, ?2, ?3)")?
+            .execute(params![username, client, time_text(at)])?;
         Ok(())
     }
 
-    fn login_failures_since(&self, username: &str, since: DateTime<Utc>) -> Result<Vec<DateTime<Utc>>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT at FROM login_failure WHERE username = ?1 AND at >= ?2 ORDER BY at, id",
-        )?;
-        let mut rows = stmt.query(params![username, time_text(since)])?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            out.push(parse_time(r.get_ref(0)?.as_str()?)?);
-        }
-        Ok(out)
+    fn login_failures(&self, username: &str, client: &str, since: DateTime<Utc>) -> Result<LoginFailures> {
+        let since = time_text(since);
+        let count = |sql: &str, params: &[&dyn rusqlite::ToSql]| -> Result<FailureCount> {
+            let mut stmt = self.conn.prepare_cached(sql)?;
+            let (count, last): (i64, Option<String>) =
+                stmt.query_row(params, |r| Ok((r.get(0)?, r.get(1)?)))?;
+            Ok(FailureCount {
+                count: u32::try_from(count).unwrap_or(u32::MAX),
+                last: last.as_deref().map(parse_time).transpose()?,
+            })
+        };
+        Ok(LoginFailures {
+            pair: count(
+                "SELECT count(*), max(at) FROM login_failure WHERE username = ?1 AND client = ?2 AND at >= ?3",
+                &[&username, &client, &since],
+            )?,
+            client: count(
+                "SELECT count(*), max(at) FROM login_failure WHERE client = ?1 AND at >= ?2",
+                &[&client, &since],
+            )?,
+            username: count(
+                "SELECT count(*), max(at) FROM login_failure WHERE username = ?1 AND at >= ?2",
+                &[&username, &since],
+            )?,
+        })
     }
 
-    fn clear_login_failures(&mut self, username: &str) -> Result<()> {
-        self.conn
-            .execute("DELETE FROM login_failure WHERE username = ?1", [username])?;
+    fn clear_login_failures(&mut self, username: &str, client: &str) -> Result<()> {
+        self.conn.execute(
+            "DELETE FROM login_failure WHERE username = ?1 AND client = ?2",
+            [username, client],
+        )?;
         Ok(())
     }
 

@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use registry::{AreaCode, SchoolCode};
 
 use super::SqliteStore;
-use crate::accounts::{AccountStore, AuditQuery, NewSession, NewUserRecord};
+use crate::accounts::{AccountStore, AuditQuery, FailureCount, LoginFailures, NewSession, NewUserRecord};
 use crate::{AuditAction, Store, StoreError};
 
 fn t(minutes: i64) -> DateTime<Utc> {
@@ -106,7 +106,7 @@ fn a_taken_username_or_an_unknown_area_is_refused() {
 #[test]
 fn password_and_active_flag_change_and_stamp_updated_at() {
     let mut store = SqliteStore::open_in_memory().unwrap();
-    let id = add(&mut store, "admin", Role::CityAdmin, &city());
+    let id = add(&mut store, "analyst", Role::CityAnalyst, &city());
     assert!(store.set_password_hash(id, "new-hash", t(5)).unwrap());
     assert!(store.set_active(id, false, t(6)).unwrap());
     let user = store.user_by_id(id).unwrap().unwrap();
@@ -120,7 +120,7 @@ fn password_and_active_flag_change_and_stamp_updated_at() {
 #[test]
 fn a_session_is_found_only_before_it_expires_and_while_its_user_is_active() {
     let mut store = SqliteStore::open_in_memory().unwrap();
-    let id = add(&mut store, "admin", Role::CityAdmin, &city());
+    let id = add(&mut store, "analyst", Role::CityAnalyst, &city());
     let hash = session(&mut store, 1, id, 0, 60);
 
     let found = store.session(&hash, t(10)).unwrap().unwrap();
@@ -174,19 +174,54 @@ fn sessions_end_by_user_and_by_expiry() {
 }
 
 #[test]
-fn login_failures_are_counted_since_a_time_and_cleared() {
+fn login_failures_are_counted_by_pair_client_and_username_and_cleared_per_client() {
     let mut store = SqliteStore::open_in_memory().unwrap();
     for minute in [0, 5, 10] {
-        store.record_login_failure("admin", t(minute)).unwrap();
+        store
+            .record_login_failure("admin", "10.0.0.1", t(minute))
+            .unwrap();
     }
-    store.record_login_failure("nobody", t(7)).unwrap();
-    assert_eq!(store.login_failures_since("admin", t(5)).unwrap(), [t(5), t(10)]);
-    assert_eq!(store.login_failures_since("admin", t(0)).unwrap().len(), 3);
+    store.record_login_failure("admin", "10.0.0.2", t(6)).unwrap();
+    store.record_login_failure("nobody", "10.0.0.1", t(7)).unwrap();
+    let counts = store.login_failures("admin", "10.0.0.1", t(5)).unwrap();
+    let count = |count, last| FailureCount {
+        count,
+        last: Some(t(last)),
+    };
+    assert_eq!(counts.pair, count(2, 10));
+    assert_eq!(counts.client, count(3, 10));
+    assert_eq!(counts.username, count(3, 10));
+    let none = store.login_failures("ghost", "10.9.9.9", t(0)).unwrap();
+    assert_eq!(none, LoginFailures::default());
+
     assert_eq!(store.prune_login_failures(t(6)).unwrap(), 2);
-    assert_eq!(store.login_failures_since("admin", t(0)).unwrap(), [t(10)]);
-    store.clear_login_failures("admin").unwrap();
-    assert!(store.login_failures_since("admin", t(0)).unwrap().is_empty());
-    assert_eq!(store.login_failures_since("nobody", t(0)).unwrap(), [t(7)]);
+    assert_eq!(
+        store.login_failures("admin", "10.0.0.1", t(0)).unwrap().pair,
+        count(1, 10)
+    );
+    // Signing in clears that client's failures of that username only.
+    store.clear_login_failures("admin", "10.0.0.1").unwrap();
+    let after = store.login_failures("admin", "10.0.0.1", t(0)).unwrap();
+    assert_eq!(after.pair.count, 0);
+    assert_eq!(after.client, count(1, 7));
+    assert_eq!(after.username, count(1, 6));
+}
+
+#[test]
+fn the_last_active_city_administrator_cannot_be_disabled() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    let a = add(&mut store, "a", Role::CityAdmin, &city());
+    let b = add(&mut store, "b", Role::CityAdmin, &city());
+    let analyst = add(&mut store, "c", Role::CityAnalyst, &city());
+    assert!(store.set_active(a, false, t(1)).unwrap());
+    assert!(
+        !store.set_active(b, false, t(2)).unwrap(),
+        "b is the last active one"
+    );
+    assert!(store.user_by_id(b).unwrap().unwrap().active);
+    assert!(store.set_active(analyst, false, t(3)).unwrap());
+    assert!(store.set_active(a, true, t(4)).unwrap());
+    assert!(store.set_active(b, false, t(5)).unwrap());
 }
 
 #[test]
@@ -333,4 +368,28 @@ fn a_school_officers_county_follows_its_school() {
         }
     );
     assert_eq!(store.user_by_id(other).unwrap().unwrap().scope, county_officer);
+}
+
+#[test]
+fn touching_a_session_does_not_wait_for_another_connections_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("busy.db");
+    let mut store = SqliteStore::open(&path).unwrap();
+    let id = add(&mut store, "admin", Role::CityAdmin, &city());
+    let hash = session(&mut store, 1, id, 0, 600);
+    // Another connection holds the write lock, as an import's commit does.
+    let writer = SqliteStore::open(&path).unwrap();
+    writer.conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let start = std::time::Instant::now();
+    store.touch_session(&hash, t(5)).unwrap();
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(1),
+        "{:?}",
+        start.elapsed()
+    );
+    // Skipped, and the session still found (reads are not blocked in WAL mode).
+    assert_eq!(store.session(&hash, t(6)).unwrap().unwrap().last_seen, t(0));
+    writer.conn.execute_batch("ROLLBACK").unwrap();
+    store.touch_session(&hash, t(7)).unwrap();
+    assert_eq!(store.session(&hash, t(8)).unwrap().unwrap().last_seen, t(7));
 }

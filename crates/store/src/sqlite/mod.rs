@@ -30,6 +30,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("../../migrations/sqlite/0002_snapshot_cache.sql")),
     (3, include_str!("../../migrations/sqlite/0003_accounts.sql")),
     (4, include_str!("../../migrations/sqlite/0004_school_pages.sql")),
+    (5, include_str!("../../migrations/sqlite/0005_login_throttle.sql")),
     (
         6,
         include_str!("../../migrations/sqlite/0006_audit_action_codes.sql"),

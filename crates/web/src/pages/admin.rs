@@ -127,7 +127,7 @@ async fn users_page(
             input name="display_name" placeholder=(t(lang, Msg::Name)) required;
             select name="role" { @for r in access::Role::ALL { @if r != access::Role::Public { option value=(r.code()) { (role_label(ctx, r)) } } } }
             input name="scope" placeholder=(t(lang, Msg::ScopeHint)) required;
-            input name="password" type="password" placeholder=(t(lang, Msg::Password)) required minlength="10";
+            input name="password" type="password" placeholder=(t(lang, Msg::Password)) required minlength=(accounts::MIN_PASSWORD_CHARS);
             button.primary type="submit" { (t(lang, Msg::AddUser)) }
         }
     };
@@ -168,6 +168,9 @@ pub async fn add_user(
     users_page(&state, &ctx, &UsersQuery::default(), Some(result)).await
 }
 
+/// Enables or disables a user and goes back to the list; a refusal (the
+/// last active city administrator) is shown on the list, in Chinese as the
+/// accounts crate words it.
 pub async fn set_active(
     State(state): State<Arc<AppState>>,
     ctx: Ctx,
@@ -179,11 +182,22 @@ pub async fn set_active(
     }
     let actor = ctx.principal.username.clone();
     let back = format!("/admin/users?q={}&page={}", urlencode(&form.q), form.page);
-    state
-        .blocking(move |s| accounts::set_active(s, &actor, &form.username, form.active, chrono::Utc::now()))
-        .await?
-        .map_err(|e| WebError::BadRequest(e.to_string()))?;
-    Ok(Redirect::to(&back).into_response())
+    let (username, active) = (form.username.clone(), form.active);
+    let changed = state
+        .blocking(move |s| accounts::set_active(s, &actor, &username, active, chrono::Utc::now()))
+        .await?;
+    match changed {
+        Ok(()) => Ok(Redirect::to(&back).into_response()),
+        Err(err @ accounts::AccountError::LastCityAdmin(_)) => {
+            let query = UsersQuery {
+                q: Some(form.q),
+                page: Some(form.page),
+            };
+            let page = users_page(&state, &ctx, &query, Some(Err(err.to_string()))).await?;
+            Ok((axum::http::StatusCode::CONFLICT, page).into_response())
+        }
+        Err(err) => Err(WebError::BadRequest(err.to_string())),
+    }
 }
 
 #[derive(serde::Deserialize)]

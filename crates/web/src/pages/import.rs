@@ -106,8 +106,10 @@ pub async fn upload(
     let scope = ctx.principal.write_scope();
     let actor = ctx.principal.username.clone();
     let limits = import_export::TransferLimits::default();
-    let outcome = state
-        .blocking(move |s| {
+    // On the imports' own queue and connections: a queue of large files
+    // never takes the connections pages read with (issue 10, point 4).
+    let queued = state
+        .import(move |s| {
             let dir = tempfile::tempdir().map_err(|e| WebError::Internal(e.to_string()))?;
             let path = dir.path().join(&base);
             std::fs::write(&path, &bytes).map_err(|e| WebError::Internal(e.to_string()))?;
@@ -137,8 +139,28 @@ pub async fn upload(
             }
             Ok::<_, WebError>(outcome)
         })
-        .await??;
+        .await?;
     let lang = ctx.lang;
+    let (outcome, waited) = match queued {
+        Ok((outcome, waited)) => (outcome?, waited),
+        Err(busy) => {
+            let waiting = match busy {
+                crate::state::Busy::QueueFull(n) => n,
+                crate::state::Busy::TimedOut => state.config.import_queue,
+            };
+            let result = html! { p.error #import-result { (tf(lang, Msg::ImportQueueFull, &[&waiting])) } };
+            let mut response = form_page(&ctx, result).into_response();
+            *response.status_mut() = axum::http::StatusCode::SERVICE_UNAVAILABLE;
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, axum::http::HeaderValue::from_static("30"));
+            return Ok(response);
+        }
+    };
+    // Said when the import had to wait its turn, so a slow answer is explained.
+    let queue_note = (waited.as_secs() >= 1).then(|| {
+        html! { p.muted #import-queued { (tf(lang, Msg::ImportQueued, &[&waited.as_secs(), &state.config.import_slots])) } }
+    });
     let result = match outcome {
         // The database failed (busy behind another import, or worse): the
         // form again with the status and the user's words, never the raw
@@ -207,6 +229,7 @@ pub async fn upload(
             }
         }
     };
+    let result = html! { @if let Some(note) = &queue_note { (note) } (result) };
     Ok(form_page(&ctx, result).into_response())
 }
 

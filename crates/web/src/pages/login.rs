@@ -8,6 +8,7 @@ use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use maud::html;
 
 use crate::auth::{cookie, random_token, set_cookie, Ctx, LANG_COOKIE, PRE_CSRF_COOKIE};
+use crate::client::ClientKey;
 use crate::error::WebError;
 use crate::i18n::{t, tf, Lang, Msg};
 use crate::layout::page;
@@ -62,9 +63,15 @@ fn login_form(
         .into_response())
 }
 
+/// A login: the throttle and the user read on a pooled connection, the
+/// password checked on a hashing slot without one ([`AppState::hash`]), the
+/// outcome written on a pooled connection again. So a flood of logins holds
+/// neither the connections nor more cores than the hashing slots, and
+/// signed-in users keep their speed (issue 10, point 6).
 pub async fn login(
     State(state): State<Arc<AppState>>,
     ctx: Ctx,
+    ClientKey(client): ClientKey,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, WebError> {
@@ -75,17 +82,29 @@ pub async fn login(
     let LoginForm {
         username, password, ..
     } = form;
-    let result = state
-        .blocking(move |s| {
-            accounts::login(
-                s,
-                &accounts::Policy::default(),
-                &username,
-                &password,
-                chrono::Utc::now(),
-            )
-        })
+    let policy = state.config.login_policy;
+    let begun = state
+        .blocking(move |s| accounts::begin_login(s, &policy, &username, &client, chrono::Utc::now()))
         .await?;
+    let result = match begun {
+        Err(err) => Err(err),
+        Ok(attempt) => match state
+            .hash(move || {
+                let matches = attempt.verify(&password);
+                (attempt, matches)
+            })
+            .await?
+        {
+            Err(_busy) => return busy(&state, &ctx),
+            Ok((attempt, matches)) => {
+                state
+                    .blocking(move |s| {
+                        accounts::finish_login(s, &policy, attempt, matches, chrono::Utc::now())
+                    })
+                    .await?
+            }
+        },
+    };
     match result {
         Ok(session) => {
             let max_age = (session.expires_at - chrono::Utc::now()).num_seconds().max(0);
@@ -100,21 +119,39 @@ pub async fn login(
         }
         Err(err) => {
             let lang = ctx.lang;
-            let message = match err {
-                accounts::LoginError::InvalidCredentials => t(lang, Msg::LoginFailed).to_owned(),
-                accounts::LoginError::Throttled { until, minutes } => {
-                    // Bureaus read clock times in Beijing time, whatever the server's zone.
-                    let beijing = chrono::FixedOffset::east_opt(8 * 3600)
-                        .map(|offset| until.with_timezone(&offset).format("%H:%M").to_string())
-                        .unwrap_or_default();
-                    tf(lang, Msg::LoginThrottled, &[&beijing, &minutes])
-                }
-                accounts::LoginError::Disabled => t(lang, Msg::AccountDisabled).to_owned(),
+            let (message, status, retry) = match err {
+                accounts::LoginError::InvalidCredentials => (
+                    t(lang, Msg::LoginFailed).to_owned(),
+                    StatusCode::UNAUTHORIZED,
+                    None,
+                ),
+                accounts::LoginError::Throttled { seconds, .. } => (
+                    tf(lang, Msg::LoginThrottled, &[&seconds]),
+                    StatusCode::TOO_MANY_REQUESTS,
+                    Some(seconds.max(1)),
+                ),
+                accounts::LoginError::Disabled => (
+                    t(lang, Msg::AccountDisabled).to_owned(),
+                    StatusCode::UNAUTHORIZED,
+                    None,
+                ),
                 accounts::LoginError::Account(err) => return Err(WebError::Internal(err.to_string())),
             };
-            login_form(&state, &ctx, Some(message), StatusCode::UNAUTHORIZED)
+            let mut response = login_form(&state, &ctx, Some(message), status)?;
+            if let Some(seconds) = retry {
+                response.headers_mut().insert(header::RETRY_AFTER, seconds.into());
+            }
+            Ok(response)
         }
     }
+}
+
+/// Every hashing slot is taken and the queue is full: 429, try again shortly.
+fn busy(state: &AppState, ctx: &Ctx) -> Result<Response, WebError> {
+    let message = t(ctx.lang, Msg::LoginBusy).to_owned();
+    let mut response = login_form(state, ctx, Some(message), StatusCode::TOO_MANY_REQUESTS)?;
+    response.headers_mut().insert(header::RETRY_AFTER, 1.into());
+    Ok(response)
 }
 
 pub async fn logout(

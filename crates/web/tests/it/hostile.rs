@@ -300,33 +300,6 @@ fn sql_looking_searches_match_only_themselves() {
 }
 
 #[test]
-fn five_wrong_passwords_lock_the_account() {
-    let server = Server::fresh("throttle");
-    let browser = Browser::new(&server);
-    for attempt in 1..=5 {
-        let resp = browser.login("demo-analyst", "wrong-password-123");
-        assert_eq!(resp.status, 401, "attempt {attempt}");
-        let text = resp.text();
-        if attempt < 5 {
-            assert!(text.contains("用户名或密码不正确"), "attempt {attempt}: {text}");
-        }
-    }
-    let resp = browser.login("demo-analyst", "demo-analyst-2024!");
-    assert_eq!(resp.status, 401);
-    assert!(resp.text().contains("登录失败次数过多"), "{}", resp.text());
-    assert_eq!(browser.cookie(accounts::SESSION_COOKIE), None);
-    assert!(!browser.me().0);
-    // Another account is not locked by them.
-    let other = Browser::new(&server);
-    assert_eq!(other.login("demo-admin", "demo-admin-2024!").status, 303);
-    // The username is throttled however it is typed.
-    let shouted = Browser::new(&server);
-    let resp = shouted.login(" DEMO-ANALYST ", "demo-analyst-2024!");
-    assert_eq!(resp.status, 401);
-    assert!(resp.text().contains("登录失败次数过多"));
-}
-
-#[test]
 fn a_disabled_account_loses_its_session_at_once() {
     let server = Server::fresh("disable");
     let admin = Browser::as_role(&server, Who::Admin);

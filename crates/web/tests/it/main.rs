@@ -3,11 +3,14 @@
 //! `reqwest` as a browser would (cookies kept, redirects not followed).
 //!
 //! Modules: `matrix` (every route × every role), `hostile` (escaping, CSRF,
-//! replayed sessions, SQL-looking searches, login throttling), `api`
+//! replayed sessions, SQL-looking searches), `api`
 //! (health, OpenAPI), `freshness` (imports through the browser and the
 //! values after them), `admin` (users and audit log paged), `limits` (body
 //! sizes, page numbers), `language` (errors and labels in English),
-//! `reports` (an import's error report). One test binary keeps link time down.
+//! `reports` (an import's error report), `reachable` (timeouts, the
+//! connection limit, imports on their own queue), `throttle` (logins slowed
+//! per client, bounded hashing, weak passwords, the last administrator).
+//! One test binary keeps link time down.
 //!
 //! The demo city (scale 0.01) is built once per run under
 //! `CARGO_TARGET_TMPDIR`, with one extra school named
@@ -26,7 +29,9 @@ mod hostile;
 mod language;
 mod limits;
 mod matrix;
+mod reachable;
 mod reports;
+mod throttle;
 mod transfers;
 mod unmasked;
 
@@ -241,21 +246,28 @@ pub struct Server {
 impl Server {
     /// A new server on a fresh copy of the demo database (for tests that write).
     pub fn fresh(name: &str) -> Server {
+        Server::fresh_with(name, web::ServerConfig::default())
+    }
+
+    /// A new server on a fresh copy, with its own limits.
+    pub fn fresh_with(name: &str, config: web::ServerConfig) -> Server {
         static COPIES: AtomicUsize = AtomicUsize::new(0);
         let fixture = fixture();
         let n = COPIES.fetch_add(1, Ordering::SeqCst);
         let db = fixture.dir.join(format!("{name}-{n}.db"));
         std::fs::copy(&fixture.base_db, &db).unwrap();
-        Server::start(db)
+        Server::start(db, config)
     }
 
-    fn start(db: PathBuf) -> Server {
+    fn start(db: PathBuf, config: web::ServerConfig) -> Server {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .unwrap();
-        let state = Arc::new(web::AppState::open(db.clone(), AreaCode::parse(CITY).unwrap(), false).unwrap());
+        let state = Arc::new(
+            web::AppState::open_with(db.clone(), AreaCode::parse(CITY).unwrap(), false, config).unwrap(),
+        );
         let (tx, rx) = std::sync::mpsc::channel();
         runtime.spawn(async move {
             let served = web::serve(state, "127.0.0.1:0".parse().unwrap(), move |addr| {
