@@ -265,7 +265,10 @@ impl Places {
                 continue;
             };
             let county_area = push_area(&area.code, &mut areas);
-            let id_area = match ZONE_ID_COUNTIES.iter().find(|(zone, _)| *zone == area.code.as_str()) {
+            let id_area = match ZONE_ID_COUNTIES
+                .iter()
+                .find(|(zone, _)| *zone == area.code.as_str())
+            {
                 Some((_, county)) => match areas.iter().position(|a| a.as_str() == *county) {
                     Some(index) => index as u16,
                     None => match AreaCode::parse(county) {

@@ -460,6 +460,15 @@ fn fraction_digits(x: f64) -> usize {
     }
 }
 
+/// One record, every cell through `import_export::csv_safe` (names of places,
+/// groups and custom indicators are user data; numbers pass unchanged).
+fn write_csv_safe<const N: usize>(out: &mut csv::Writer<Vec<u8>>, fields: [String; N]) -> csv::Result<()> {
+    for field in &fields {
+        out.write_field(import_export::csv_safe(field).as_bytes())?;
+    }
+    out.write_record(None::<&[u8]>)
+}
+
 fn csv_bytes(rows: &[Row]) -> anyhow::Result<Vec<u8>> {
     let mut out = csv::Writer::from_writer(Vec::new());
     out.write_record([

@@ -25,6 +25,7 @@ mod read;
 mod template;
 mod validate;
 
+pub use cells::csv_safe;
 pub use entity::{Column, Entity, Field, FieldSpec, Kind, MissingColumn};
 pub use errors::{errors_text, write_errors, ImportError, RowError};
 pub use export::{export, Format, PersonalData};

@@ -17,7 +17,10 @@ const COUNT: usize = DATA.len() / LINE;
 static CODES: [u32; COUNT] = parse(DATA);
 
 const fn parse(data: &[u8]) -> [u32; COUNT] {
-    assert!(data.len() % LINE == 0, "codes.txt: every line is six digits and a newline");
+    assert!(
+        data.len() % LINE == 0,
+        "codes.txt: every line is six digits and a newline"
+    );
     let mut codes = [0u32; COUNT];
     let mut i = 0;
     while i < COUNT {
@@ -47,7 +50,8 @@ pub fn is_issuing_area(code: &str) -> bool {
     if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
         return false;
     }
-    code.parse::<u32>().is_ok_and(|value| CODES.binary_search(&value).is_ok())
+    code.parse::<u32>()
+        .is_ok_and(|value| CODES.binary_search(&value).is_ok())
 }
 
 #[cfg(test)]
@@ -75,7 +79,9 @@ mod tests {
     fn codes_that_never_named_a_county_are_not() {
         // 济南 has no county 99; 370176 is the NBS statistical code of a
         // development zone, never on an identity number.
-        for code in ["370199", "370176", "999999", "000000", "37010", "3701021", "37010a"] {
+        for code in [
+            "370199", "370176", "999999", "000000", "37010", "3701021", "37010a",
+        ] {
             assert!(!is_issuing_area(code), "{code}");
         }
     }

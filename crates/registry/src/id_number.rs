@@ -231,7 +231,11 @@ mod tests {
         // counties; 810000 a Hong Kong resident's residence permit.
         for area in ["370102", "370121", "441900", "810000"] {
             let id = IdNumber::compose(area, birth, 123, Sex::Male);
-            assert!(check(id.as_str()).starts_with("valid"), "{area}: {}", check(id.as_str()));
+            assert!(
+                check(id.as_str()).starts_with("valid"),
+                "{area}: {}",
+                check(id.as_str())
+            );
         }
     }
 
