@@ -493,38 +493,41 @@ fn csv_bytes(rows: &[Row]) -> anyhow::Result<Vec<u8>> {
     ])?;
     let num = |x: Option<f64>| x.map(|x| x.to_string()).unwrap_or_default();
     for row in rows {
-        out.write_record([
-            row.school_year.to_string(),
-            Level::parse(row.level)
-                .map(|l| l.label_zh())
-                .unwrap_or_default()
-                .to_owned(),
-            row.area.clone().unwrap_or_default(),
-            row.school.clone().unwrap_or_default(),
-            row.school_group.clone().unwrap_or_default(),
-            row.place_name.clone(),
-            row.indicator.to_string(),
-            row.indicator_name.to_string(),
-            if row.grade.is_some() {
-                String::new()
-            } else {
-                report::stage_label(row)
-            },
-            row.grade
-                .map(|g| registry::Grade(g).label_zh())
-                .unwrap_or_default(),
-            num(row.value),
-            row.unit.to_string(),
-            num(row.numerator),
-            num(row.denominator),
-            num(row.change),
-            num(row.line),
-            row.met
-                .map(|m| if m { "是" } else { "否" })
-                .unwrap_or_default()
-                .to_owned(),
-            num(row.gap),
-        ])?;
+        write_csv_safe(
+            &mut out,
+            [
+                row.school_year.to_string(),
+                Level::parse(row.level)
+                    .map(|l| l.label_zh())
+                    .unwrap_or_default()
+                    .to_owned(),
+                row.area.clone().unwrap_or_default(),
+                row.school.clone().unwrap_or_default(),
+                row.school_group.clone().unwrap_or_default(),
+                row.place_name.clone(),
+                row.indicator.to_string(),
+                row.indicator_name.to_string(),
+                if row.grade.is_some() {
+                    String::new()
+                } else {
+                    report::stage_label(row)
+                },
+                row.grade
+                    .map(|g| registry::Grade(g).label_zh())
+                    .unwrap_or_default(),
+                num(row.value),
+                row.unit.to_string(),
+                num(row.numerator),
+                num(row.denominator),
+                num(row.change),
+                num(row.line),
+                row.met
+                    .map(|m| if m { "是" } else { "否" })
+                    .unwrap_or_default()
+                    .to_owned(),
+                num(row.gap),
+            ],
+        )?;
     }
     let mut bytes = out.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
     // A UTF-8 byte-order mark so that Excel opens the Chinese correctly.

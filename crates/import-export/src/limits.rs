@@ -95,7 +95,9 @@ impl ReadLimits {
     /// escapes, or one tag. Checked while unzipping, before calamine reads
     /// the part, so that no single XML event can be large.
     pub(crate) fn max_xml_token_bytes(&self) -> u64 {
-        (self.max_cell_chars as u64).saturating_mul(8).saturating_add(64 * 1024)
+        (self.max_cell_chars as u64)
+            .saturating_mul(8)
+            .saturating_add(64 * 1024)
     }
 }
 

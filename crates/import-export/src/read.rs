@@ -175,7 +175,9 @@ pub(crate) fn open_bytes(
     let is_zip = bytes.starts_with(b"PK\x03\x04");
     let is_ole = bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]);
     let mut tables = if is_ole {
-        return Err(ImportError::LegacyXls { file: file.to_owned() });
+        return Err(ImportError::LegacyXls {
+            file: file.to_owned(),
+        });
     } else if is_zip {
         open_workbook(file, path, bytes, limits)?
     } else if matches!(extension.as_str(), "xlsx" | "xlsm" | "xls") {
@@ -186,7 +188,9 @@ pub(crate) fn open_bytes(
     } else if matches!(extension.as_str(), "csv" | "txt" | "tsv" | "") {
         vec![open_csv(file, path, bytes, limits)?]
     } else {
-        return Err(ImportError::UnsupportedFormat { file: file.to_owned() });
+        return Err(ImportError::UnsupportedFormat {
+            file: file.to_owned(),
+        });
     };
     // Schools before classes before students, whatever the sheet order.
     tables.sort_by_key(|t| t.layout.entity);
@@ -512,14 +516,19 @@ fn guard_zip(file: &str, bytes: &[u8], limits: &ReadLimits) -> Result<u64, Impor
     Ok(sheets)
 }
 
-fn open_workbook(file: &str, path: &Path, bytes: Vec<u8>, limits: &ReadLimits) -> Result<Vec<Table>, ImportError> {
+fn open_workbook(
+    file: &str,
+    path: &Path,
+    bytes: Vec<u8>,
+    limits: &ReadLimits,
+) -> Result<Vec<Table>, ImportError> {
     let corrupt = |detail: String| ImportError::CorruptXlsx {
         file: file.to_owned(),
         detail,
     };
     let sheet_bytes = guard_zip(file, &bytes, limits)?;
-    let mut book: Workbook =
-        calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|e: calamine::XlsxError| corrupt(e.to_string()))?;
+    let mut book: Workbook = calamine::open_workbook_from_rs(Cursor::new(bytes))
+        .map_err(|e: calamine::XlsxError| corrupt(e.to_string()))?;
     let names: Vec<String> = book
         .sheets_metadata()
         .iter()
@@ -685,7 +694,9 @@ impl<'a> SheetRows<'a> {
                 }
                 let mut text = String::new();
                 write_cell_ref(value, &mut text);
-                if text.len() > self.limits.max_cell_chars && text.chars().count() > self.limits.max_cell_chars {
+                if text.len() > self.limits.max_cell_chars
+                    && text.chars().count() > self.limits.max_cell_chars
+                {
                     return Err(ImportError::CellTooLong {
                         file: self.file.to_owned(),
                         sheet: Some(self.sheet.to_owned()),
@@ -842,7 +853,8 @@ impl Table {
                     match reader.read_record(slot) {
                         Ok(true) => {
                             // Lines of the body count from 1 at `first_line`.
-                            let line = first_line + slot.position().map(|p| p.line()).unwrap_or(1).saturating_sub(1);
+                            let line =
+                                first_line + slot.position().map(|p| p.line()).unwrap_or(1).saturating_sub(1);
                             check_record(file, slot, line, limits)?;
                             if slot.iter().all(|f| f.trim().is_empty()) {
                                 continue;
