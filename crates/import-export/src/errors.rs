@@ -74,7 +74,7 @@ pub enum ImportError {
         part: String,
         limit: String,
     },
-    #[error("文件 {file}{}{} 的单元格超过 {limit} 个字符；请缩短该单元格的内容", sheet_suffix(sheet), place_suffix(*row, column))]
+    #[error("文件 {file}{}的单元格超过 {limit} 个字符；请缩短该单元格的内容", place_suffix(sheet, *row, column))]
     CellTooLong {
         file: String,
         sheet: Option<String>,
@@ -88,7 +88,7 @@ pub enum ImportError {
         part: String,
         limit: String,
     },
-    #[error("文件 {file}{}{} 有内容，超过列数上限 {limit} 列；请删除表格右侧多余的列后再导入", sheet_suffix(sheet), place_suffix(Some(*row), column))]
+    #[error("文件 {file}{}有内容，超过列数上限 {limit} 列；请删除表格右侧多余的列后再导入", place_suffix(sheet, Some(*row), column))]
     TooManyColumns {
         file: String,
         sheet: Option<String>,
@@ -126,15 +126,16 @@ fn sheet_suffix(sheet: &Option<String>) -> String {
         .unwrap_or_default()
 }
 
-/// ` 第 12 行【C 列】`, ` 第 12 行`, or nothing.
-fn place_suffix(row: Option<u64>, column: &Option<String>) -> String {
-    let row = row.map(|r| format!(" 第 {r} 行")).unwrap_or_default();
-    let column = column.as_ref().map(|c| format!("第 {c} 列")).unwrap_or_default();
-    match (row.is_empty(), column.is_empty()) {
-        (true, true) => String::new(),
-        (false, true) => row,
-        (true, false) => format!(" {column}"),
-        (false, false) => format!("{row}{column}"),
+/// `（工作表“学生”）第 12 行第 C 列`, ` 第 12 行第 C 列` (CSV), or less.
+fn place_suffix(sheet: &Option<String>, row: Option<u64>, column: &Option<String>) -> String {
+    let mut place = row.map(|r| format!("第 {r} 行")).unwrap_or_default();
+    if let Some(column) = column {
+        place.push_str(&format!("第 {column} 列"));
+    }
+    match sheet {
+        Some(_) => format!("{}{place}", sheet_suffix(sheet)),
+        None if place.is_empty() => place,
+        None => format!(" {place}"),
     }
 }
 
