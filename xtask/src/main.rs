@@ -5,12 +5,15 @@
 //! - `cargo xtask bench web [--scale S] [--duration SECS] [--connections N]`: the web application under wrk.
 //! - `cargo xtask probe idle|login-flood --addr HOST:PORT …`: reachability under idle connections and a login flood, against a running server.
 //! - `cargo xtask e2e [-- PLAYWRIGHT ARGS]`: the end-to-end tests in Debian's Chromium (tests/e2e).
+//! - `cargo xtask fuzz [--seconds N] [--seed S] [--runs N] [--replay FILE]`: mutated
+//!   spreadsheets through the readers and strings through the identity-number validator.
 //! - `cargo xtask tidy`: the repository checks (also run by `cargo test`).
 
 mod bench;
 mod bench_indicators;
 mod bench_web;
 mod e2e;
+mod fuzz;
 mod probe;
 mod tidy;
 
@@ -27,6 +30,7 @@ fn main() -> anyhow::Result<()> {
         ["bench", "web", rest @ ..] => bench_web::web(&bench_web::Options::parse(rest)?),
         ["e2e", rest @ ..] => e2e::e2e(rest),
         ["probe", rest @ ..] => probe::probe(rest),
+        ["fuzz", rest @ ..] => fuzz::fuzz(&fuzz::Options::parse(rest)?),
         ["tidy"] => {
             let problems = tidy::check(&project_root());
             for p in &problems {
@@ -38,7 +42,7 @@ fn main() -> anyhow::Result<()> {
                 bail!("{} tidy problem(s)", problems.len())
             }
         }
-        _ => bail!("usage:\n  cargo xtask bench import [--scale S] [--seed N] [--keep]\n  cargo xtask bench indicators [--scale S] [--seed N] [--keep]\n  cargo xtask bench web [--scale S] [--duration SECS] [--connections N]\n  cargo xtask probe idle --addr HOST:PORT [--connections N] [--samples N]\n  cargo xtask probe login-flood --addr HOST:PORT [--seconds S] [--flooders N] [--spoof]\n  cargo xtask e2e [-- PLAYWRIGHT ARGS]\n  cargo xtask tidy"),
+        _ => bail!("usage:\n  cargo xtask bench import [--scale S] [--seed N] [--keep]\n  cargo xtask bench indicators [--scale S] [--seed N] [--keep]\n  cargo xtask bench web [--scale S] [--duration SECS] [--connections N]\n  cargo xtask probe idle --addr HOST:PORT [--connections N] [--samples N]\n  cargo xtask probe login-flood --addr HOST:PORT [--seconds S] [--flooders N] [--spoof]\n  cargo xtask e2e [-- PLAYWRIGHT ARGS]\n  cargo xtask fuzz [--seconds N] [--seed S] [--runs N] [--replay FILE]\n  cargo xtask tidy"),
     }
 }
 

@@ -184,7 +184,7 @@ pub(crate) fn build(
         .counties
         .iter()
         .filter(|c| matches!(c.profile.kind, CountyKind::Outer | CountyKind::Rural))
-        .flat_map(|c| c.townships.iter().map(move |t| (t.area, c.area)))
+        .flat_map(|c| c.townships.iter().map(move |t| (t.area, c.id_area)))
         .collect();
     let origins = Picker::new(places.migrant_origins.iter().map(|(a, w)| (u32::from(*a), *w)));
 
@@ -227,14 +227,14 @@ pub(crate) fn build(
                 };
                 let township = plan.township;
                 let (id_area, household) = if migrant {
-                    let area = origins.pick(rng.random()).unwrap_or(u32::from(county.area)) as u16;
+                    let area = origins.pick(rng.random()).unwrap_or(u32::from(county.id_area)) as u16;
                     (area, area)
                 } else if rng.random::<f64>() < mover_share && !outer_townships.is_empty() {
                     let (t, c) = outer_townships[rng.random_range(0..outer_townships.len())];
                     (c, t)
                 } else {
                     (
-                        county.area,
+                        county.id_area,
                         township_area.get(township).copied().unwrap_or(county.area),
                     )
                 };

@@ -163,6 +163,11 @@ const REMOTE_TOWNSHIPS: [&str; 16] = [
 
 /// Where migrant children's households are registered: nearby 山东 cities,
 /// weighted by an assumed share of Jinan's migrant children.
+/// Development zones and the county whose code their residents' identity
+/// numbers carry: 济南高新区's townships were taken from 历城区. Zone codes
+/// (fifth digit 7) are the NBS's statistical codes, not GB/T 2260 codes.
+const ZONE_ID_COUNTIES: [(&str, &str); 1] = [("370176", "370112")];
+
 const MIGRANT_ORIGINS: [(&str, f64); 14] = [
     ("3714", 0.18), // 德州
     ("3715", 0.14), // 聊城
@@ -219,6 +224,10 @@ pub(crate) struct County {
     pub code: AreaCode,
     /// Index of the code in `Places::areas`.
     pub area: u16,
+    /// Index in `Places::areas` of the code its people's identity numbers
+    /// open with: its own, or for a development zone (a statistical code,
+    /// never on an identity number) the county its townships came from.
+    pub id_area: u16,
     pub profile: CountyProfile,
     pub townships: Vec<Township>,
 }
@@ -256,6 +265,19 @@ impl Places {
                 continue;
             };
             let county_area = push_area(&area.code, &mut areas);
+            let id_area = match ZONE_ID_COUNTIES
+                .iter()
+                .find(|(zone, _)| *zone == area.code.as_str())
+            {
+                Some((_, county)) => match areas.iter().position(|a| a.as_str() == *county) {
+                    Some(index) => index as u16,
+                    None => match AreaCode::parse(county) {
+                        Ok(code) => push_area(&code, &mut areas),
+                        Err(_) => county_area,
+                    },
+                },
+                None => county_area,
+            };
             let mut rng = rng_for(seed, &[stream::PLACES, code_number(area.code.as_str())]);
             let mut townships = Vec::new();
             let listed: Vec<_> = divisions::townships_of(area.code.as_str())
@@ -322,6 +344,7 @@ impl Places {
             counties.push(County {
                 code: area.code.clone(),
                 area: county_area,
+                id_area,
                 profile: *profile,
                 townships,
             });

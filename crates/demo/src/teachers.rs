@@ -333,12 +333,21 @@ impl Simulation<'_> {
         };
         let id_area = {
             let u: f64 = rng.random();
-            let county_area = self.places.counties.get(plan.county).map(|c| c.area).unwrap_or(0);
+            let county_area = self
+                .places
+                .counties
+                .get(plan.county)
+                .map(|c| c.id_area)
+                .unwrap_or(0);
             if u < 0.55 || self.places.other_counties.is_empty() {
                 county_area
             } else if u < 0.65 {
                 let c = rng.random_range(0..self.places.counties.len().max(1));
-                self.places.counties.get(c).map(|c| c.area).unwrap_or(county_area)
+                self.places
+                    .counties
+                    .get(c)
+                    .map(|c| c.id_area)
+                    .unwrap_or(county_area)
             } else {
                 let i = rng.random_range(0..self.places.other_counties.len());
                 self.places.other_counties.get(i).copied().unwrap_or(county_area)

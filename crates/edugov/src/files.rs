@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::{bail, Context};
-use import_export::{Entity, Format, ImportOptions, PersonalData};
+use import_export::{Entity, Format, ImportOptions, PersonalData, ReadLimits};
 use registry::SchoolYear;
 use store::{AuditAction, Store};
 
@@ -24,6 +24,55 @@ pub struct ImportArgs {
     /// Where to write the error report (.xlsx or .csv); default: beside the file
     #[arg(long)]
     errors: Option<PathBuf>,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+/// What the importer will read (README, "Import limits"); each flag also
+/// reads its environment variable, which `edugov serve` uses.
+#[derive(clap::Args)]
+pub struct LimitArgs {
+    /// Largest file, in MB
+    #[arg(long, env = "EDUGOV_IMPORT_MAX_FILE_MB", value_parser = clap::value_parser!(u64).range(1..))]
+    max_file_mb: Option<u64>,
+    /// Largest worksheet of an .xlsx once unzipped, in MB
+    #[arg(long, env = "EDUGOV_IMPORT_MAX_SHEET_MB", value_parser = clap::value_parser!(u64).range(1..))]
+    max_sheet_mb: Option<u64>,
+    /// Largest other part of an .xlsx once unzipped (shared strings, styles), in MB
+    #[arg(long, env = "EDUGOV_IMPORT_MAX_PART_MB", value_parser = clap::value_parser!(u64).range(1..))]
+    max_part_mb: Option<u64>,
+    /// Most characters in one cell
+    #[arg(long, env = "EDUGOV_IMPORT_MAX_CELL_CHARS", value_parser = clap::value_parser!(u64).range(1..))]
+    max_cell_chars: Option<u64>,
+    /// Most columns holding anything
+    #[arg(long, env = "EDUGOV_IMPORT_MAX_COLUMNS", value_parser = clap::value_parser!(u64).range(1..))]
+    max_columns: Option<u64>,
+    /// Most data rows in one table (a CSV file or a sheet)
+    #[arg(long, env = "EDUGOV_IMPORT_MAX_ROWS", value_parser = clap::value_parser!(u64).range(1..))]
+    max_rows: Option<u64>,
+    /// Longest CSV line, in KB
+    #[arg(long, env = "EDUGOV_IMPORT_MAX_LINE_KB", value_parser = clap::value_parser!(u64).range(1..))]
+    max_line_kb: Option<u64>,
+}
+
+impl LimitArgs {
+    /// The flags as the lookup `ReadLimits::from_lookup` reads, so that the
+    /// library alone knows units and defaults.
+    pub fn limits(&self) -> anyhow::Result<ReadLimits> {
+        let value = |name: &str| -> Option<u64> {
+            match name {
+                "EDUGOV_IMPORT_MAX_FILE_MB" => self.max_file_mb,
+                "EDUGOV_IMPORT_MAX_SHEET_MB" => self.max_sheet_mb,
+                "EDUGOV_IMPORT_MAX_PART_MB" => self.max_part_mb,
+                "EDUGOV_IMPORT_MAX_CELL_CHARS" => self.max_cell_chars,
+                "EDUGOV_IMPORT_MAX_COLUMNS" => self.max_columns,
+                "EDUGOV_IMPORT_MAX_ROWS" => self.max_rows,
+                "EDUGOV_IMPORT_MAX_LINE_KB" => self.max_line_kb,
+                _ => None,
+            }
+        };
+        ReadLimits::from_lookup(|name| value(name).map(|v| v.to_string())).map_err(anyhow::Error::msg)
+    }
 }
 
 #[derive(clap::Args)]
@@ -63,26 +112,29 @@ pub fn import(db: &Path, args: ImportArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let mut store = crate::open_store(db)?;
     let today = chrono::Local::now().date_naive();
+    let limits = args.limits.limits()?;
     let bar = crate::progress::bar(0, "读取");
-    let outcome = import_export::import(
-        &mut store,
-        &args.file,
-        // The command line is the server's operator: the whole city.
-        ImportOptions {
-            dry_run: args.dry_run,
-            scope: None,
-            user: actor(),
-            audit: true,
-            now: chrono::Utc::now(),
-            ..ImportOptions::default()
-        },
-        today,
-        &mut |p| {
-            bar.set_message(p.phase.label_zh());
-            bar.set_length(p.total.max(p.done));
-            bar.set_position(p.done);
-        },
-    );
+    let outcome = import_export::with_read_limits(limits, || {
+        import_export::import(
+            &mut store,
+            &args.file,
+            // The command line is the server's operator: the whole city.
+            ImportOptions {
+                dry_run: args.dry_run,
+                scope: None,
+                user: actor(),
+                audit: true,
+                now: chrono::Utc::now(),
+                ..ImportOptions::default()
+            },
+            today,
+            &mut |p| {
+                bar.set_message(p.phase.label_zh());
+                bar.set_length(p.total.max(p.done));
+                bar.set_position(p.done);
+            },
+        )
+    });
     bar.finish_and_clear();
     let outcome = outcome?;
     let file = args.file.display();

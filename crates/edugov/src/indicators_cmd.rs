@@ -451,6 +451,15 @@ fn fraction_digits(x: f64) -> usize {
     }
 }
 
+/// One record, every cell through `import_export::csv_safe` (names of places,
+/// groups and custom indicators are user data; numbers pass unchanged).
+fn write_csv_safe<const N: usize>(out: &mut csv::Writer<Vec<u8>>, fields: [String; N]) -> csv::Result<()> {
+    for field in &fields {
+        out.write_field(import_export::csv_safe(field).as_bytes())?;
+    }
+    out.write_record(None::<&[u8]>)
+}
+
 fn csv_bytes(rows: &[Row]) -> anyhow::Result<Vec<u8>> {
     let mut out = csv::Writer::from_writer(Vec::new());
     out.write_record([
@@ -475,38 +484,41 @@ fn csv_bytes(rows: &[Row]) -> anyhow::Result<Vec<u8>> {
     ])?;
     let num = |x: Option<f64>| x.map(|x| x.to_string()).unwrap_or_default();
     for row in rows {
-        out.write_record([
-            row.school_year.to_string(),
-            Level::parse(row.level)
-                .map(|l| l.label_zh())
-                .unwrap_or_default()
-                .to_owned(),
-            row.area.clone().unwrap_or_default(),
-            row.school.clone().unwrap_or_default(),
-            row.school_group.clone().unwrap_or_default(),
-            row.place_name.clone(),
-            row.indicator.to_string(),
-            row.indicator_name.to_string(),
-            if row.grade.is_some() {
-                String::new()
-            } else {
-                report::stage_label(row)
-            },
-            row.grade
-                .map(|g| registry::Grade(g).label_zh())
-                .unwrap_or_default(),
-            num(row.value),
-            row.unit.to_string(),
-            num(row.numerator),
-            num(row.denominator),
-            num(row.change),
-            num(row.line),
-            row.met
-                .map(|m| if m { "是" } else { "否" })
-                .unwrap_or_default()
-                .to_owned(),
-            num(row.gap),
-        ])?;
+        write_csv_safe(
+            &mut out,
+            [
+                row.school_year.to_string(),
+                Level::parse(row.level)
+                    .map(|l| l.label_zh())
+                    .unwrap_or_default()
+                    .to_owned(),
+                row.area.clone().unwrap_or_default(),
+                row.school.clone().unwrap_or_default(),
+                row.school_group.clone().unwrap_or_default(),
+                row.place_name.clone(),
+                row.indicator.to_string(),
+                row.indicator_name.to_string(),
+                if row.grade.is_some() {
+                    String::new()
+                } else {
+                    report::stage_label(row)
+                },
+                row.grade
+                    .map(|g| registry::Grade(g).label_zh())
+                    .unwrap_or_default(),
+                num(row.value),
+                row.unit.to_string(),
+                num(row.numerator),
+                num(row.denominator),
+                num(row.change),
+                num(row.line),
+                row.met
+                    .map(|m| if m { "是" } else { "否" })
+                    .unwrap_or_default()
+                    .to_owned(),
+                num(row.gap),
+            ],
+        )?;
     }
     let mut bytes = out.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
     // A UTF-8 byte-order mark so that Excel opens the Chinese correctly.

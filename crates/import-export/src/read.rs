@@ -6,15 +6,30 @@
 //! recognised as an entity, and its body handed out as batches of
 //! `csv::StringRecord`s that are reused, so a second thread can parse while
 //! the first validates.
+//!
+//! Every file is hostile until read, and reading stays within
+//! [`ReadLimits`] (`limits.rs`): the file's size is checked before it is
+//! read; every part of a workbook is unzipped once, counting its real bytes
+//! (a zip header can lie) and the longest run between XML delimiters, before
+//! calamine parses it; sheets are streamed cell by cell
+//! (`Xlsx::worksheet_cells_reader`), never laid out as a grid over their
+//! used range, so a sheet holding `A1` and `XFD1048576` costs two cells, not
+//! seventeen billion; columns, rows, cells and CSV lines past a limit are
+//! refused with the file, sheet, row and column named. `.xls` (BIFF) is
+//! refused: calamine lays its sheets out as grids sized by the file's own
+//! claim, which no limit can check beforehand.
 
-use std::io::Cursor;
+use std::cell::Cell;
+use std::io::{Cursor, Read};
 use std::path::Path;
 use std::sync::mpsc::{Receiver, SyncSender};
+use std::sync::{Arc, Mutex};
 
-use calamine::{Data, Reader};
+use calamine::{DataRef, Reader, SheetType};
 
 use crate::entity::{self, Entity, HeaderProblem, Layout};
 use crate::errors::{file_label, ImportError};
+use crate::limits::{column_letters, size_label, ReadLimits};
 use crate::prepare::{Prepared, Preparer};
 
 /// Where rows come from: the file and, in a workbook, the sheet.
@@ -29,9 +44,13 @@ pub(crate) struct Table {
     pub source: Source,
     pub layout: Layout,
     pub body: Body,
-    /// Data rows expected (for progress; blank rows make it an overestimate).
+    /// Data rows expected (for progress and reserving room; blank rows make
+    /// it an overestimate). Never more than `limits.max_rows`.
     pub rows_hint: u64,
+    pub limits: ReadLimits,
 }
+
+type Workbook = calamine::Xlsx<Cursor<Vec<u8>>>;
 
 pub(crate) enum Body {
     Csv {
@@ -42,12 +61,12 @@ pub(crate) enum Body {
         first_line: u64,
         delimiter: u8,
     },
-    Grid {
-        range: calamine::Range<Data>,
-        /// Index within the range of the first data row.
-        first: usize,
-        /// The Excel row number of that row.
-        first_row: u64,
+    Sheet {
+        /// Shared by the tables of one workbook; read by one at a time.
+        book: Arc<Mutex<Workbook>>,
+        sheet: String,
+        /// The header's row (0-based): data rows come after it.
+        header_row: u32,
     },
 }
 
@@ -65,21 +84,89 @@ const BATCH_ROWS: usize = 4096;
 /// How many rows above the header may hold a title.
 const HEADER_SEARCH_ROWS: usize = 10;
 
+thread_local! {
+    static LIMITS: Cell<Option<ReadLimits>> = const { Cell::new(None) };
+}
+
+/// Runs `work` (an import on this thread) with `limits` instead of the
+/// environment's ([`ReadLimits::from_env`]): how `edugov import` passes its
+/// flags without changing [`crate::ImportOptions`].
+pub fn with_read_limits<T>(limits: ReadLimits, work: impl FnOnce() -> T) -> T {
+    let before = LIMITS.with(|l| l.replace(Some(limits)));
+    let result = work();
+    LIMITS.with(|l| l.set(before));
+    result
+}
+
+/// The limits in force on this thread.
+fn current_limits() -> Result<ReadLimits, ImportError> {
+    match LIMITS.with(Cell::get) {
+        Some(limits) => Ok(limits),
+        None => ReadLimits::from_env().map_err(ImportError::Limits),
+    }
+}
+
 /// Reads a file into its tables, in the order they should be applied.
 pub(crate) fn open(path: &Path) -> Result<Vec<Table>, ImportError> {
+    let limits = current_limits()?;
     let file = file_label(path);
-    let bytes = std::fs::read(path).map_err(|source| match source.kind() {
+    let bytes = read_bounded(path, &file, &limits)?;
+    open_bytes(&file, path, bytes, &limits)
+}
+
+/// The file's bytes, refused unread when it is larger than the limit (and
+/// checked again while reading, in case it grows).
+fn read_bounded(path: &Path, file: &str, limits: &ReadLimits) -> Result<Vec<u8>, ImportError> {
+    let unreadable = |source: std::io::Error| match source.kind() {
         // The path as given: a bare file name would not say where we looked.
         std::io::ErrorKind::NotFound => ImportError::NotFound {
             file: path.display().to_string(),
         },
         _ => ImportError::Unreadable {
-            file: file.clone(),
+            file: file.to_owned(),
             source,
         },
-    })?;
+    };
+    let handle = std::fs::File::open(path).map_err(unreadable)?;
+    let size = handle.metadata().map_err(unreadable)?.len();
+    let too_large = |size: u64| ImportError::FileTooLarge {
+        file: file.to_owned(),
+        size: size_label(size),
+        limit: size_label(limits.max_file_bytes),
+    };
+    if size > limits.max_file_bytes {
+        return Err(too_large(size));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    handle
+        .take(limits.max_file_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > limits.max_file_bytes {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+/// Reads a file already in memory; `path` gives its name and extension.
+pub(crate) fn open_bytes(
+    file: &str,
+    path: &Path,
+    bytes: Vec<u8>,
+    limits: &ReadLimits,
+) -> Result<Vec<Table>, ImportError> {
+    if bytes.len() as u64 > limits.max_file_bytes {
+        return Err(ImportError::FileTooLarge {
+            file: file.to_owned(),
+            size: size_label(bytes.len() as u64),
+            limit: size_label(limits.max_file_bytes),
+        });
+    }
     if bytes.is_empty() {
-        return Err(ImportError::Empty { file, sheet: None });
+        return Err(ImportError::Empty {
+            file: file.to_owned(),
+            sheet: None,
+        });
     }
     let extension = path
         .extension()
@@ -87,21 +174,53 @@ pub(crate) fn open(path: &Path) -> Result<Vec<Table>, ImportError> {
         .unwrap_or_default();
     let is_zip = bytes.starts_with(b"PK\x03\x04");
     let is_ole = bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]);
-    let mut tables = if is_zip || is_ole {
-        open_workbook(&file, path, bytes, is_ole)?
+    let mut tables = if is_ole {
+        return Err(ImportError::LegacyXls {
+            file: file.to_owned(),
+        });
+    } else if is_zip {
+        open_workbook(file, path, bytes, limits)?
     } else if matches!(extension.as_str(), "xlsx" | "xlsm" | "xls") {
         return Err(ImportError::CorruptXlsx {
-            file,
+            file: file.to_owned(),
             detail: "not a zip or OLE container".into(),
         });
     } else if matches!(extension.as_str(), "csv" | "txt" | "tsv" | "") {
-        vec![open_csv(&file, path, bytes)?]
+        vec![open_csv(file, path, bytes, limits)?]
     } else {
-        return Err(ImportError::UnsupportedFormat { file });
+        return Err(ImportError::UnsupportedFormat {
+            file: file.to_owned(),
+        });
     };
     // Schools before classes before students, whatever the sheet order.
     tables.sort_by_key(|t| t.layout.entity);
     Ok(tables)
+}
+
+/// Reads every row of every table of `path` as an import would, checking
+/// each row on its own (identity number, cells), without a store: the fuzz
+/// harness (`cargo xtask fuzz`) drives the readers through this. Returns the
+/// data rows read.
+pub fn read_rows(path: &Path, today: chrono::NaiveDate) -> Result<u64, ImportError> {
+    let tables = open(path)?;
+    let mut rows = 0u64;
+    for table in &tables {
+        let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Result<Batch, ImportError>>(4);
+        let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Batch>();
+        let mut preparer = Preparer::new(today);
+        let preparer = &mut preparer;
+        std::thread::scope(|scope| {
+            scope.spawn(move || table.produce(preparer, &full_tx, &empty_rx));
+            for message in full_rx.iter() {
+                let mut batch = message?;
+                rows += batch.len as u64;
+                batch.len = 0;
+                let _ = empty_tx.send(batch);
+            }
+            Ok::<(), ImportError>(())
+        })?;
+    }
+    Ok(rows)
 }
 
 fn name_hint(path: &Path) -> Option<Entity> {
@@ -164,7 +283,72 @@ fn find_header<'a>(rows: impl Iterator<Item = (usize, Vec<String>)> + 'a) -> Opt
     first_non_blank
 }
 
-fn open_csv(file: &str, path: &Path, bytes: Vec<u8>) -> Result<Table, ImportError> {
+/// Refuses a CSV line longer than the limit before the CSV parser copies it.
+fn check_lines(file: &str, text: &[u8], limits: &ReadLimits) -> Result<(), ImportError> {
+    let mut line = 1u64;
+    let mut start = 0usize;
+    loop {
+        let end = memchr::memchr(b'\n', text.get(start..).unwrap_or_default()).map(|i| start + i);
+        let stop = end.unwrap_or(text.len());
+        if stop - start > limits.max_line_bytes {
+            return Err(ImportError::LineTooLong {
+                file: file.to_owned(),
+                line,
+                limit: size_label(limits.max_line_bytes as u64),
+            });
+        }
+        match end {
+            Some(end) => {
+                start = end + 1;
+                line += 1;
+            }
+            None => return Ok(()),
+        }
+    }
+}
+
+/// Refuses a CSV record with too many fields or too long a field.
+fn check_record(
+    file: &str,
+    record: &csv::StringRecord,
+    line: u64,
+    limits: &ReadLimits,
+) -> Result<(), ImportError> {
+    if record.len() > limits.max_columns {
+        return Err(ImportError::TooManyColumns {
+            file: file.to_owned(),
+            sheet: None,
+            row: line,
+            column: Some(column_letters(limits.max_columns as u32)),
+            limit: limits.max_columns,
+        });
+    }
+    for (index, field) in record.iter().enumerate() {
+        // A byte count under the limit needs no character count.
+        if field.len() > limits.max_cell_chars && field.chars().count() > limits.max_cell_chars {
+            return Err(ImportError::CellTooLong {
+                file: file.to_owned(),
+                sheet: None,
+                row: Some(line),
+                column: Some(column_letters(index as u32)),
+                limit: limits.max_cell_chars,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Lines holding anything but separators and blanks: the rows to expect.
+fn non_blank_lines(text: &[u8], delimiter: u8) -> u64 {
+    text.split(|b| *b == b'\n')
+        .filter(|line| {
+            line.iter()
+                .any(|b| !matches!(*b, b' ' | b'\r' | b'\t' | b'"') && *b != delimiter)
+        })
+        .count() as u64
+}
+
+fn open_csv(file: &str, path: &Path, bytes: Vec<u8>, limits: &ReadLimits) -> Result<Table, ImportError> {
     let mut text = match String::from_utf8(bytes) {
         Ok(text) => text.into_bytes(),
         Err(not_utf8) => {
@@ -182,6 +366,7 @@ fn open_csv(file: &str, path: &Path, bytes: Vec<u8>) -> Result<Table, ImportErro
     if text.starts_with("\u{feff}".as_bytes()) {
         text.drain(..3);
     }
+    check_lines(file, &text, limits)?;
     let source = Source {
         file: file.to_owned(),
         sheet: None,
@@ -195,10 +380,14 @@ fn open_csv(file: &str, path: &Path, bytes: Vec<u8>) -> Result<Table, ImportErro
     let mut seen = Vec::new();
     for _ in 0..HEADER_SEARCH_ROWS {
         match reader.read_record(&mut record) {
-            Ok(true) => seen.push((
-                record.iter().map(str::to_owned).collect::<Vec<_>>(),
-                reader.position().clone(),
-            )),
+            Ok(true) => {
+                let line = record.position().map(|p| p.line()).unwrap_or(1);
+                check_record(file, &record, line, limits)?;
+                seen.push((
+                    record.iter().map(str::to_owned).collect::<Vec<_>>(),
+                    reader.position().clone(),
+                ))
+            }
             Ok(false) => break,
             Err(e) => {
                 return Err(ImportError::Malformed {
@@ -223,7 +412,7 @@ fn open_csv(file: &str, path: &Path, bytes: Vec<u8>) -> Result<Table, ImportErro
         entity::recognise(&headers, name_hint(path)).map_err(|p| header_error(p, &source, &headers))?;
     let start = usize::try_from(after.byte()).unwrap_or(text.len());
     let rest = text.get(start..).unwrap_or_default();
-    let rows_hint = rest.iter().filter(|b| **b == b'\n').count() as u64 + u64::from(!rest.ends_with(b"\n"));
+    let rows_hint = non_blank_lines(rest, delimiter).min(limits.max_rows);
     Ok(Table {
         source,
         layout,
@@ -234,6 +423,7 @@ fn open_csv(file: &str, path: &Path, bytes: Vec<u8>) -> Result<Table, ImportErro
             text,
         },
         rows_hint,
+        limits: *limits,
     })
 }
 
@@ -245,57 +435,141 @@ fn csv_reader(text: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
         .from_reader(text)
 }
 
-fn open_workbook(file: &str, path: &Path, bytes: Vec<u8>, is_ole: bool) -> Result<Vec<Table>, ImportError> {
+/// Parts never parsed as XML (pictures, printer settings, VBA): their bytes
+/// are counted, not scanned for long runs.
+const BINARY_PARTS: [&str; 11] = [
+    ".bin", ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".emf", ".wmf", ".tif", ".tiff", ".wdp",
+];
+
+/// Unzips every part once, without keeping it: refuses a part whose
+/// decompressed size (declared, then actually read) passes its limit, or
+/// whose XML holds a run between delimiters longer than a cell may be.
+/// Returns the decompressed bytes of all worksheets.
+fn guard_zip(file: &str, bytes: &[u8], limits: &ReadLimits) -> Result<u64, ImportError> {
     let corrupt = |detail: String| ImportError::CorruptXlsx {
         file: file.to_owned(),
         detail,
     };
-    let mut workbook: calamine::Sheets<Cursor<Vec<u8>>> = if is_ole {
-        calamine::Sheets::Xls(
-            calamine::open_workbook_from_rs(Cursor::new(bytes))
-                .map_err(|e: calamine::XlsError| corrupt(e.to_string()))?,
-        )
-    } else {
-        calamine::Sheets::Xlsx(
-            calamine::open_workbook_from_rs(Cursor::new(bytes))
-                .map_err(|e: calamine::XlsxError| corrupt(e.to_string()))?,
-        )
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| corrupt(e.to_string()))?;
+    let token_limit = limits.max_xml_token_bytes();
+    let mut buffer = vec![0u8; 64 * 1024];
+    let mut sheets = 0u64;
+    for index in 0..archive.len() {
+        let mut part = archive.by_index(index).map_err(|e| corrupt(e.to_string()))?;
+        let name = part
+            .name()
+            .map(|n| n.into_owned())
+            .unwrap_or_else(|_| String::from_utf8_lossy(part.name_raw()).into_owned());
+        let lower = name.to_ascii_lowercase();
+        let is_sheet = lower.starts_with("xl/worksheets/");
+        let limit = if is_sheet {
+            limits.max_sheet_bytes
+        } else {
+            limits.max_part_bytes
+        };
+        let too_large = || ImportError::PartTooLarge {
+            file: file.to_owned(),
+            part: name.clone(),
+            limit: size_label(limit),
+        };
+        if part.size() > limit {
+            return Err(too_large());
+        }
+        let scan = !BINARY_PARTS.iter().any(|b| lower.ends_with(b));
+        let mut total = 0u64;
+        let mut run = 0u64;
+        loop {
+            let read = match part.read(&mut buffer) {
+                Ok(0) => break,
+                Ok(read) => read,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(corrupt(format!("{name}: {e}"))),
+            };
+            total += read as u64;
+            if total > limit {
+                return Err(too_large());
+            }
+            if !scan {
+                continue;
+            }
+            let mut chunk = buffer.get(..read).unwrap_or_default();
+            while let Some(at) = memchr::memchr2(b'<', b'>', chunk) {
+                if run + at as u64 > token_limit {
+                    break;
+                }
+                run = 0;
+                chunk = chunk.get(at + 1..).unwrap_or_default();
+            }
+            run += chunk.len() as u64;
+            if run > token_limit {
+                return Err(ImportError::TokenTooLong {
+                    file: file.to_owned(),
+                    part: name,
+                    limit: size_label(token_limit),
+                });
+            }
+        }
+        if is_sheet {
+            sheets += total;
+        }
+    }
+    Ok(sheets)
+}
+
+fn open_workbook(
+    file: &str,
+    path: &Path,
+    bytes: Vec<u8>,
+    limits: &ReadLimits,
+) -> Result<Vec<Table>, ImportError> {
+    let corrupt = |detail: String| ImportError::CorruptXlsx {
+        file: file.to_owned(),
+        detail,
     };
-    let names = workbook.sheet_names();
+    let sheet_bytes = guard_zip(file, &bytes, limits)?;
+    let mut book: Workbook = calamine::open_workbook_from_rs(Cursor::new(bytes))
+        .map_err(|e: calamine::XlsxError| corrupt(e.to_string()))?;
+    let names: Vec<String> = book
+        .sheets_metadata()
+        .iter()
+        .filter(|s| s.typ == SheetType::WorkSheet)
+        .map(|s| s.name.clone())
+        .collect();
     let single = names.len() == 1;
-    let mut tables = Vec::new();
+    let mut found = Vec::new();
     let mut unrecognised = None;
     for name in names {
-        let range = workbook
-            .worksheet_range(&name)
-            .map_err(|e| corrupt(e.to_string()))?;
         let source = Source {
             file: file.to_owned(),
             sheet: Some(name.clone()),
         };
-        let start_row = u64::from(range.start().map(|(r, _)| r).unwrap_or(0));
-        let rows = range
-            .rows()
-            .enumerate()
-            .map(|(i, row)| (i, row.iter().map(cell_text).collect::<Vec<_>>()));
-        let Some((index, headers)) = find_header(rows) else {
+        let (header, declared_rows) = {
+            let mut rows = SheetRows::new(&mut book, file, &name, limits)?;
+            let declared = rows.declared_rows();
+            let mut seen = Vec::new();
+            let mut first = None;
+            while let Some((row, cells)) = rows.next_row()? {
+                let first = *first.get_or_insert(u64::from(row));
+                if u64::from(row) >= first + HEADER_SEARCH_ROWS as u64 {
+                    break;
+                }
+                seen.push((row as usize, cells.to_vec()));
+            }
+            (find_header(seen.into_iter()), declared)
+        };
+        let Some((index, headers)) = header else {
             continue;
         };
         let hint = Entity::from_name(&name).or_else(|| if single { name_hint(path) } else { None });
         match entity::recognise(&headers, hint) {
             Ok(layout) => {
-                let rows_hint = (range.height().saturating_sub(index + 1)) as u64;
-                let first_row = start_row + index as u64 + 2;
-                tables.push(Table {
-                    source,
-                    layout,
-                    body: Body::Grid {
-                        range,
-                        first: index + 1,
-                        first_row,
-                    },
-                    rows_hint,
-                });
+                // The sheet's own <dimension> may lie; a row costs at least
+                // some bytes of XML, so the sheets' size bounds the hint too.
+                let rows_hint = declared_rows
+                    .saturating_sub(index as u64 + 1)
+                    .min(sheet_bytes / 128)
+                    .min(limits.max_rows);
+                found.push((source, layout, name, index as u32, rows_hint));
             }
             // Workbooks carry instruction and summary sheets; skip them
             // as long as some sheet is a table.
@@ -307,70 +581,261 @@ fn open_workbook(file: &str, path: &Path, bytes: Vec<u8>, is_ole: bool) -> Resul
             Err(problem) => return Err(header_error(problem, &source, &headers)),
         }
     }
-    if tables.is_empty() {
+    if found.is_empty() {
         return Err(unrecognised.unwrap_or(ImportError::Empty {
             file: file.to_owned(),
             sheet: None,
         }));
     }
-    Ok(tables)
+    let book = Arc::new(Mutex::new(book));
+    Ok(found
+        .into_iter()
+        .map(|(source, layout, sheet, header_row, rows_hint)| Table {
+            source,
+            layout,
+            body: Body::Sheet {
+                book: Arc::clone(&book),
+                sheet,
+                header_row,
+            },
+            rows_hint,
+            limits: *limits,
+        })
+        .collect())
+}
+
+/// A worksheet's rows as they stream out of calamine: only the cells that
+/// hold something, checked against the limits before they are kept.
+struct SheetRows<'a> {
+    cells: calamine::XlsxCellReader<'a, Cursor<Vec<u8>>>,
+    file: &'a str,
+    sheet: &'a str,
+    limits: &'a ReadLimits,
+    /// The current row's cells by column (0 = A); `width` of them in use.
+    fields: Vec<String>,
+    width: usize,
+    /// The first cell of the next row, read ahead.
+    pending: Option<(u32, u32, String)>,
+    /// The last row handed out.
+    last: Option<u32>,
+    /// The sheet's cells are all read.
+    done: bool,
+}
+
+impl<'a> SheetRows<'a> {
+    fn new(
+        book: &'a mut Workbook,
+        file: &'a str,
+        sheet: &'a str,
+        limits: &'a ReadLimits,
+    ) -> Result<SheetRows<'a>, ImportError> {
+        let cells = book
+            .worksheet_cells_reader(sheet)
+            .map_err(|e| ImportError::CorruptXlsx {
+                file: file.to_owned(),
+                detail: format!("{sheet}: {e}"),
+            })?;
+        Ok(SheetRows {
+            cells,
+            file,
+            sheet,
+            limits,
+            fields: Vec::new(),
+            width: 0,
+            pending: None,
+            last: None,
+            done: false,
+        })
+    }
+
+    /// Rows the sheet says it spans (its `<dimension>`, which may lie).
+    fn declared_rows(&self) -> u64 {
+        let d = self.cells.dimensions();
+        u64::from(d.end.0.saturating_sub(d.start.0)) + 1
+    }
+
+    /// The next row holding anything but blanks: its 0-based number and its
+    /// cells from column A; `None` after the last.
+    fn next_row(&mut self) -> Result<Option<(u32, &[String])>, ImportError> {
+        loop {
+            for field in self.fields.iter_mut().take(self.width) {
+                field.clear();
+            }
+            self.width = 0;
+            let mut row = None;
+            let mut blank = true;
+            if let Some((r, c, text)) = self.pending.take() {
+                row = Some(r);
+                blank &= text.trim().is_empty();
+                self.put(c, text);
+            }
+            while !self.done {
+                let cell = self.cells.next_cell().map_err(|e| ImportError::CorruptXlsx {
+                    file: self.file.to_owned(),
+                    detail: format!("{}: {e}", self.sheet),
+                })?;
+                let Some(cell) = cell else {
+                    self.done = true;
+                    break;
+                };
+                let value = cell.get_value();
+                if matches!(value, DataRef::Empty) {
+                    continue;
+                }
+                let (r, c) = cell.get_position();
+                if c as usize >= self.limits.max_columns {
+                    return Err(ImportError::TooManyColumns {
+                        file: self.file.to_owned(),
+                        sheet: Some(self.sheet.to_owned()),
+                        row: u64::from(r) + 1,
+                        column: Some(column_letters(c)),
+                        limit: self.limits.max_columns,
+                    });
+                }
+                let mut text = String::new();
+                write_cell_ref(value, &mut text);
+                if text.len() > self.limits.max_cell_chars
+                    && text.chars().count() > self.limits.max_cell_chars
+                {
+                    return Err(ImportError::CellTooLong {
+                        file: self.file.to_owned(),
+                        sheet: Some(self.sheet.to_owned()),
+                        row: Some(u64::from(r) + 1),
+                        column: Some(column_letters(c)),
+                        limit: self.limits.max_cell_chars,
+                    });
+                }
+                let is_blank = text.trim().is_empty();
+                match row {
+                    Some(current) if r == current => {}
+                    Some(current) if r > current => {
+                        self.pending = Some((r, c, text));
+                        break;
+                    }
+                    None if self.last.is_none_or(|last| r > last) => row = Some(r),
+                    _ => {
+                        return Err(ImportError::RowsOutOfOrder {
+                            file: self.file.to_owned(),
+                            sheet: self.sheet.to_owned(),
+                            row: u64::from(r) + 1,
+                            previous: u64::from(row.or(self.last).unwrap_or(0)) + 1,
+                        })
+                    }
+                }
+                blank &= is_blank;
+                self.put(c, text);
+            }
+            let Some(row) = row else { return Ok(None) };
+            self.last = Some(row);
+            if !blank {
+                return Ok(Some((row, self.fields.get(..self.width).unwrap_or_default())));
+            }
+        }
+    }
+
+    fn put(&mut self, column: u32, text: String) {
+        let column = column as usize;
+        if self.fields.len() <= column {
+            self.fields.resize_with(column + 1, String::new);
+        }
+        if let Some(field) = self.fields.get_mut(column) {
+            *field = text;
+        }
+        self.width = self.width.max(column + 1);
+    }
 }
 
 /// A cell as the text a user would have typed. Dates become `2016-02-29`;
 /// whole numbers lose their `.0`; numbers too long for a double (an identity
 /// number typed as a number) keep Excel's scientific look so the validator
 /// can say what happened.
-pub(crate) fn cell_text(cell: &Data) -> String {
-    let mut text = String::new();
-    write_cell(cell, &mut text);
-    text
-}
-
-fn write_cell(cell: &Data, out: &mut String) {
+fn write_cell_ref(cell: &DataRef<'_>, out: &mut String) {
     use std::fmt::Write;
     let _ = match cell {
-        Data::Empty => Ok(()),
-        Data::String(s) => {
+        DataRef::Empty => Ok(()),
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => {
             out.push_str(s);
             Ok(())
         }
-        Data::Int(i) => write!(out, "{i}"),
-        Data::Float(f) => {
-            if f.fract() == 0.0 && f.abs() < 1e15 {
-                write!(out, "{}", *f as i64)
-            } else if f.abs() >= 1e15 {
-                write!(out, "{f:E}")
-            } else {
-                write!(out, "{f}")
-            }
+        DataRef::SharedString(s) => {
+            out.push_str(s);
+            Ok(())
         }
-        Data::Bool(b) => write!(out, "{}", crate::cells::flag_label(*b)),
-        Data::DateTime(dt) => {
+        DataRef::Int(i) => write!(out, "{i}"),
+        DataRef::Float(f) => write_float(*f, out),
+        DataRef::Bool(b) => write!(out, "{}", crate::cells::flag_label(*b)),
+        DataRef::DateTime(dt) => {
             let (y, m, d, ..) = dt.to_ymd_hms_milli();
             write!(out, "{y:04}-{m:02}-{d:02}")
         }
-        Data::DateTimeIso(s) | Data::DurationIso(s) => write!(out, "{s}"),
-        Data::Error(e) => write!(out, "{e}"),
+        DataRef::Error(e) => write!(out, "{e}"),
     };
+}
+
+fn write_float(f: f64, out: &mut String) -> std::fmt::Result {
+    use std::fmt::Write;
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        write!(out, "{}", f as i64)
+    } else if f.abs() >= 1e15 {
+        write!(out, "{f:E}")
+    } else {
+        write!(out, "{f}")
+    }
 }
 
 impl Table {
     /// Parses the body into batches on the calling thread (run it on a
     /// second thread), with the checks `preparer` can make of a row alone;
-    /// stops when the receiver hangs up.
+    /// stops when the receiver hangs up. A file past a limit, or broken,
+    /// is sent as an error.
     pub(crate) fn produce(
         &self,
         preparer: &mut Preparer,
         full: &SyncSender<Result<Batch, ImportError>>,
         empty: &Receiver<Batch>,
     ) {
-        let prepares = Preparer::prepares(self.layout.entity);
         let mut batch = new_batch();
-        let send = |batch: Batch| -> Option<Batch> {
-            full.send(Ok(batch)).ok()?;
+        match self.produce_into(preparer, full, empty, &mut batch) {
+            Ok(()) => {
+                if batch.len > 0 {
+                    let _ = full.send(Ok(batch));
+                }
+            }
+            Err(Some(error)) => {
+                let _ = full.send(Err(error));
+            }
+            // The receiver hung up.
+            Err(None) => {}
+        }
+    }
+
+    fn too_many_rows(&self) -> ImportError {
+        ImportError::TooManyRows {
+            file: self.source.file.clone(),
+            sheet: self.source.sheet.clone(),
+            limit: self.limits.max_rows,
+        }
+    }
+
+    /// `Err(None)`: the receiver hung up.
+    fn produce_into(
+        &self,
+        preparer: &mut Preparer,
+        full: &SyncSender<Result<Batch, ImportError>>,
+        empty: &Receiver<Batch>,
+        batch: &mut Batch,
+    ) -> Result<(), Option<ImportError>> {
+        let prepares = Preparer::prepares(self.layout.entity);
+        let limits = &self.limits;
+        let file = self.source.file.as_str();
+        let mut rows = 0u64;
+        // Hands a full batch over and takes an empty one back.
+        let next = |batch: &mut Batch| -> Result<(), Option<ImportError>> {
             // Reuse a returned batch when there is one; the validator may
             // still hold them all, then allocate.
-            Some(empty.try_recv().unwrap_or_else(|_| new_batch()))
+            let fresh = empty.try_recv().unwrap_or_else(|_| new_batch());
+            let full_batch = std::mem::replace(batch, fresh);
+            full.send(Ok(full_batch)).map_err(|_| None)
         };
         match &self.body {
             Body::Csv {
@@ -381,83 +846,75 @@ impl Table {
             } => {
                 let mut reader = csv_reader(text.get(*start..).unwrap_or_default(), *delimiter);
                 loop {
-                    let Some(slot) = slot(&mut batch) else {
-                        match send(batch) {
-                            Some(next) => {
-                                batch = next;
-                                continue;
-                            }
-                            None => return,
-                        }
-                    };
+                    if batch.len >= BATCH_ROWS {
+                        next(batch)?;
+                    }
+                    let Some(slot) = slot(batch) else { return Ok(()) };
                     match reader.read_record(slot) {
                         Ok(true) => {
+                            // Lines of the body count from 1 at `first_line`.
+                            let line =
+                                first_line + slot.position().map(|p| p.line()).unwrap_or(1).saturating_sub(1);
+                            check_record(file, slot, line, limits)?;
                             if slot.iter().all(|f| f.trim().is_empty()) {
                                 continue;
                             }
-                            // Lines of the body count from 1 at `first_line`.
-                            let line = slot.position().map(|p| p.line()).unwrap_or(1);
+                            rows += 1;
+                            if rows > limits.max_rows {
+                                return Err(Some(self.too_many_rows()));
+                            }
                             let prepared = if prepares {
                                 preparer.prepare(&self.layout, slot)
                             } else {
                                 Prepared::None
                             };
-                            push_row(&mut batch, first_line + line.saturating_sub(1), prepared);
+                            push_row(batch, line, prepared);
                         }
-                        Ok(false) => break,
+                        Ok(false) => return Ok(()),
                         Err(e) => {
-                            let _ = full.send(Err(ImportError::Malformed {
-                                file: self.source.file.clone(),
+                            return Err(Some(ImportError::Malformed {
+                                file: file.to_owned(),
                                 detail: e.to_string(),
-                            }));
-                            return;
+                            }))
                         }
                     }
                 }
             }
-            Body::Grid {
-                range,
-                first,
-                first_row,
+            Body::Sheet {
+                book,
+                sheet,
+                header_row,
             } => {
-                for (row_number, row) in (*first_row..).zip(range.rows().skip(*first)) {
-                    if row.iter().all(|c| match c {
-                        Data::Empty => true,
-                        Data::String(s) => s.trim().is_empty(),
-                        _ => false,
-                    }) {
+                // A panic elsewhere while the lock was held leaves the
+                // workbook as readable as before.
+                let mut book = book.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                let mut sheet_rows = SheetRows::new(&mut book, file, sheet, limits)?;
+                while let Some((row, cells)) = sheet_rows.next_row()? {
+                    if row <= *header_row {
                         continue;
                     }
-                    if batch.len == BATCH_ROWS {
-                        match send(batch) {
-                            Some(next) => batch = next,
-                            None => return,
-                        }
+                    rows += 1;
+                    if rows > limits.max_rows {
+                        return Err(Some(self.too_many_rows()));
                     }
-                    let Some(slot) = slot(&mut batch) else { return };
+                    if batch.len >= BATCH_ROWS {
+                        next(batch)?;
+                    }
+                    let Some(slot) = slot(batch) else { return Ok(()) };
                     slot.clear();
-                    let mut text = String::new();
-                    for cell in row {
-                        match cell {
-                            Data::String(s) => slot.push_field(s),
-                            other => {
-                                text.clear();
-                                write_cell(other, &mut text);
-                                slot.push_field(&text);
-                            }
-                        }
+                    for cell in cells {
+                        slot.push_field(cell);
                     }
                     let prepared = if prepares {
                         preparer.prepare(&self.layout, slot)
                     } else {
                         Prepared::None
                     };
-                    push_row(&mut batch, row_number, prepared);
+                    // Excel numbers rows from 1.
+                    push_row(batch, u64::from(row) + 1, prepared);
                 }
+                Ok(())
             }
-        }
-        if batch.len > 0 {
-            let _ = full.send(Ok(batch));
         }
     }
 }

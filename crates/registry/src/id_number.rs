@@ -3,7 +3,10 @@
 //! Rule (rules.md, "Resident identity number", verified): 6-digit area code,
 //! 8-digit birth date, 3-digit sequence (odd = male), 1 check character
 //! `"10X98765432"[Σ aᵢ·Wᵢ mod 11]`. Registries also reject birth dates in
-//! the future, before 1900, or that do not exist.
+//! the future, before 1900, or that do not exist, and area codes that never
+//! named a county-level unit (GB/T 2260 since 1980, current or abolished:
+//! `crate::id_area_codes`). Residence permits of Hong Kong, Macao and
+//! Taiwan residents open with exactly `810000`, `820000` or `830000`.
 
 use std::fmt;
 
@@ -15,12 +18,16 @@ const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 const CHECK_CHARS: &[u8; 11] = b"10X98765432";
 
 /// GB/T 2260 province-level codes, plus 81–83 used by residence permits of
-/// Hong Kong, Macao and Taiwan residents.
+/// Hong Kong, Macao and Taiwan residents (whose area code is the province's
+/// own, `810000` …).
 const PROVINCES: [&str; 35] = [
     "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42",
     "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82",
     "83",
 ];
+
+/// Province codes of residence permits (港澳台居民居住证).
+const RESIDENCE_PERMITS: [&str; 3] = ["81", "82", "83"];
 
 /// A valid identity number, canonical form (upper-case `X`).
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -34,6 +41,8 @@ pub enum IdNumberError {
     Characters,
     #[error("身份证号地区码“{0}”不是有效的省级代码")]
     Area(String),
+    #[error("身份证号前 6 位 {0} 不是有效的县级行政区划代码")]
+    County(String),
     #[error("身份证号中的出生日期“{0}”不存在")]
     BirthDateInvalid(String),
     #[error("身份证号中的出生日期“{0}”不在 1900 年至今之间")]
@@ -56,8 +65,18 @@ impl IdNumber {
         if !body.iter().all(u8::is_ascii_digit) || !(last.is_ascii_digit() || last == b'X') {
             return Err(IdNumberError::Characters);
         }
-        if !PROVINCES.contains(&&text[..2]) {
-            return Err(IdNumberError::Area(text[..6].to_owned()));
+        let (province, area) = (&text[..2], &text[..6]);
+        if !PROVINCES.contains(&province) {
+            return Err(IdNumberError::Area(area.to_owned()));
+        }
+        let residence_permit = RESIDENCE_PERMITS.contains(&province);
+        let issued = if residence_permit {
+            &area[2..] == "0000"
+        } else {
+            crate::id_area_codes::is_issuing_area(area)
+        };
+        if !issued {
+            return Err(IdNumberError::County(area.to_owned()));
         }
         let birth = &text[6..14];
         let date = NaiveDate::parse_from_str(birth, "%Y%m%d")
@@ -184,6 +203,40 @@ mod tests {
             check("370102203001010010"),
             "invalid 身份证号中的出生日期“20300101”不在 1900 年至今之间"
         );
+    }
+
+    #[test]
+    fn a_county_code_that_never_existed_is_refused() {
+        // Checksum and birth date right; 济南 (3701) never had a county 99.
+        assert_eq!(
+            check("370199201503041237"),
+            "invalid 身份证号前 6 位 370199 不是有效的县级行政区划代码"
+        );
+        // City- and province-level codes are not where a number is issued.
+        let birth = NaiveDate::from_ymd_opt(2015, 3, 4).unwrap();
+        for area in ["370100", "370000", "371799", "710000", "810100"] {
+            let id = IdNumber::compose(area, birth, 123, Sex::Male);
+            assert_eq!(
+                check(id.as_str()),
+                format!("invalid 身份证号前 6 位 {area} 不是有效的县级行政区划代码"),
+            );
+        }
+    }
+
+    #[test]
+    fn current_historical_and_residence_permit_codes_are_accepted() {
+        let birth = NaiveDate::from_ymd_opt(1980, 5, 17).unwrap();
+        // 370102 历下区 (current); 370121 历城县, which became 历城区 (370112)
+        // in 1987 — its people kept their numbers; 441900 东莞, a city without
+        // counties; 810000 a Hong Kong resident's residence permit.
+        for area in ["370102", "370121", "441900", "810000"] {
+            let id = IdNumber::compose(area, birth, 123, Sex::Male);
+            assert!(
+                check(id.as_str()).starts_with("valid"),
+                "{area}: {}",
+                check(id.as_str())
+            );
+        }
     }
 
     #[test]

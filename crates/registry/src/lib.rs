@@ -9,6 +9,7 @@
 pub mod area;
 pub mod codes;
 pub mod divisions;
+pub mod id_area_codes;
 pub mod id_number;
 pub mod mask;
 pub mod records;

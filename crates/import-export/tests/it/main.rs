@@ -9,6 +9,9 @@ mod support;
 
 /// Export → import round trips, masking, templates and error reports.
 mod files_out;
+/// Hostile files (sparse sheets, zip bombs, huge cells, endless lines):
+/// refused quickly, in bounded memory, never an abort.
+mod hostile;
 /// Clean imports, re-imports, GBK, dry runs, multi-sheet workbooks.
 mod imports;
 /// Files and rows that must be refused, leaving the store as it was.
