@@ -295,20 +295,14 @@ impl<'a> Validator<'a> {
         self.report_repeated_ids(&mut teachers);
     }
 
-    /// An officer may enrol or post a person only where no school outside
-    /// the officer's scope holds them in the same school year (a transfer
-    /// from another county is the city's to record), and may not rename a
-    /// person whom such a school holds in any year: an identity number
-    /// alone must not let an officer take over or rewrite another county's
-    /// records. The messages name no school, so a file cannot be used to
-    /// find where a number is registered. Runs after the rows, with the
-    /// store; nothing to do for the city.
     /// Finds the rows of an officer's import whose person a school outside
-    /// the officer's scope held in the latest year they were held, and takes
-    /// them out of the change set: each becomes a transfer request for the
-    /// releasing side (`registry::transfer`), unless it is a student's
-    /// admission to a later stage, which is written at once. The city's
-    /// imports move people directly and skip this.
+    /// the officer's scope held — in the latest year they were held, or in
+    /// the row's own school year — and takes them out of the change set:
+    /// each becomes a transfer request for the releasing side
+    /// (`registry::transfer`), unless it is a student's admission to the next
+    /// stage, which is written at once. An identity number alone must not
+    /// let an officer take over or rewrite another county's records. The
+    /// city's imports move people directly and skip this.
     ///
     /// Only identity numbers are looked up, never names, so no answer depends
     /// on the name given; and a dry run does not look at all (it answers
@@ -330,29 +324,51 @@ impl<'a> Validator<'a> {
         let county_of = |school: &SchoolCode| self.lookup.schools.get(school).map(|info| info.county.clone());
         let mut found: Vec<(PersonKind, usize, Placement, AreaCode)> = Vec::new();
         for kind in [PersonKind::Student, PersonKind::Teacher] {
-            let ids: Vec<&IdNumber> = match kind {
-                PersonKind::Student => self.changes.students.iter().map(|(p, _)| &p.id_number).collect(),
-                PersonKind::Teacher => self.changes.teachers.iter().map(|(p, _)| &p.id_number).collect(),
+            let rows: Vec<(SchoolYear, &IdNumber)> = match kind {
+                PersonKind::Student => self
+                    .changes
+                    .students
+                    .iter()
+                    .map(|(p, e)| (e.school_year, &p.id_number))
+                    .collect(),
+                PersonKind::Teacher => self
+                    .changes
+                    .teachers
+                    .iter()
+                    .map(|(p, t)| (t.school_year, &p.id_number))
+                    .collect(),
             };
-            if ids.is_empty() {
+            if rows.is_empty() {
                 continue;
             }
+            let ids: Vec<&IdNumber> = rows.iter().map(|(_, id)| *id).collect();
             let latest = store.latest_placements(kind, &ids)?;
-            for (index, latest) in latest.into_iter().enumerate() {
-                let Some(latest) = latest else {
-                    continue;
-                };
-                // A school the lookup does not know cannot be held by anyone;
-                // treat it as outside (the city decides).
-                let Some(county) = county_of(&latest.school) else {
-                    continue;
-                };
-                if scope.holds_person(&latest.school, &county) {
+            let same_year = store.placements_in_year(kind, &rows)?;
+            // A school the lookup does not know holds nobody the officer may
+            // not write (validation refuses rows naming unknown schools).
+            let outside = |p: &Placement| -> Option<AreaCode> {
+                let county = county_of(&p.school)?;
+                (!scope.holds_person(&p.school, &county)).then_some(county)
+            };
+            for (index, (latest, same_year)) in latest.into_iter().zip(same_year).enumerate() {
+                // The row's own year, held elsewhere: rewriting another
+                // school's record of that year needs its approval.
+                if let Some((from, county)) = same_year.and_then(|p| outside(&p).map(|c| (p, c))) {
+                    found.push((kind, index, from, county));
                     continue;
                 }
-                if let PersonKind::Student = kind {
-                    let (_, e) = &self.changes.students[index];
-                    if transfer::student_movement(&latest, e.school_year, e.stage) == Movement::Admission {
+                let Some((latest, county)) = latest.and_then(|p| outside(&p).map(|c| (p, c))) else {
+                    continue;
+                };
+                if let Some((_, e)) = self
+                    .changes
+                    .students
+                    .get(index)
+                    .filter(|_| kind == PersonKind::Student)
+                {
+                    if transfer::student_movement(&latest, e.school_year, e.stage, e.grade)
+                        == Movement::Admission
+                    {
                         continue;
                     }
                 }
@@ -363,28 +379,35 @@ impl<'a> Validator<'a> {
         let mut take_students = vec![false; self.changes.students.len()];
         let mut take_teachers = vec![false; self.changes.teachers.len()];
         for (kind, index, from, from_county) in found {
-            let (row, loc) = match kind {
-                PersonKind::Student => {
-                    take_students[index] = true;
-                    let (s, e) = &self.changes.students[index];
-                    (
-                        TransferRow::Student(s.clone(), e.clone()),
-                        self.student_locs[index],
-                    )
-                }
-                PersonKind::Teacher => {
-                    take_teachers[index] = true;
-                    let (t, p) = &self.changes.teachers[index];
-                    (
-                        TransferRow::Teacher(t.clone(), p.clone()),
-                        self.teacher_locs[index],
-                    )
-                }
+            let row = match kind {
+                PersonKind::Student => self
+                    .changes
+                    .students
+                    .get(index)
+                    .map(|(s, e)| TransferRow::Student(s.clone(), e.clone())),
+                PersonKind::Teacher => self
+                    .changes
+                    .teachers
+                    .get(index)
+                    .map(|(t, p)| TransferRow::Teacher(t.clone(), p.clone())),
+            };
+            let loc = match kind {
+                PersonKind::Student => self.student_locs.get(index),
+                PersonKind::Teacher => self.teacher_locs.get(index),
+            };
+            // Validation refused rows naming unknown schools, so both are
+            // known; a row that is not stays in the change set.
+            let (Some(row), Some(&loc)) = (row, loc) else {
+                continue;
             };
             let Some(to_county) = county_of(row.school()).or_else(|| self.imported_county(row.school()))
             else {
                 continue;
             };
+            match kind {
+                PersonKind::Student => take_students[index] = true,
+                PersonKind::Teacher => take_teachers[index] = true,
+            }
             let source = self.sources.get(loc.source).map(|(s, _)| s);
             let file = source.map(|s| s.file.clone()).unwrap_or_default();
             let sheet = source.and_then(|s| s.sheet.clone());

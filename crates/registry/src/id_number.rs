@@ -96,6 +96,37 @@ impl IdNumber {
         Ok(IdNumber(canonical))
     }
 
+    /// A number as the store kept it: validated when it was imported, under
+    /// the rules of that version. Read back, only its shape and check digit
+    /// are checked — a later, stricter rule (the county-code list) must not
+    /// make a stored registry unreadable.
+    pub fn from_stored(text: &str) -> Result<IdNumber, IdNumberError> {
+        let text = text.trim();
+        let len = text.chars().count();
+        if len != 18 {
+            return Err(IdNumberError::Length(len));
+        }
+        let bytes = text.as_bytes();
+        let (body, last) = bytes.split_at(17);
+        let last = last.first().map(|b| b.to_ascii_uppercase()).unwrap_or(b'?');
+        if !body.iter().all(u8::is_ascii_digit) || !(last.is_ascii_digit() || last == b'X') {
+            return Err(IdNumberError::Characters);
+        }
+        let birth = &text[6..14];
+        NaiveDate::parse_from_str(birth, "%Y%m%d")
+            .map_err(|_| IdNumberError::BirthDateInvalid(birth.to_owned()))?;
+        let expected = check_char(body);
+        if expected != last {
+            return Err(IdNumberError::CheckDigit {
+                expected: expected as char,
+                actual: last as char,
+            });
+        }
+        let mut canonical = text.to_owned();
+        canonical.make_ascii_uppercase();
+        Ok(IdNumber(canonical))
+    }
+
     /// Builds a valid number from its parts; used by the demo generator.
     /// `sequence` is 0–999; its parity is forced to agree with `sex`.
     pub fn compose(area: &str, birth_date: NaiveDate, sequence: u16, sex: Sex) -> IdNumber {

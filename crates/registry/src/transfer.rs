@@ -51,14 +51,43 @@ fn progression(stage: Stage) -> Option<u8> {
     }
 }
 
-/// Classifies a student row (`year`, `stage`) for a person whose latest
-/// placement is `latest`; see the module documentation.
-pub fn student_movement(latest: &Placement, year: SchoolYear, stage: Stage) -> Movement {
-    let later_stage = match (progression(latest.stage), progression(stage)) {
-        (Some(from), Some(to)) => to > from,
+/// Whether a pupil in `grade` finishes `stage` this year: the top class of
+/// kindergarten, primary 6 (or 5 under the 五四制), junior 9.
+fn leaves(stage: Stage, grade: Option<Grade>) -> bool {
+    let Some(Grade(g)) = grade else {
+        return false;
+    };
+    match stage {
+        Stage::Preschool => g == 0,
+        Stage::Primary => g == 5 || g == 6,
+        Stage::Junior => g == 9,
+        Stage::Senior | Stage::Vocational | Stage::Special => false,
+    }
+}
+
+/// Whether `grade` is where a pupil enters `stage`: primary 1, junior 7 (or
+/// 6 under the 五四制), senior or vocational 10.
+fn enters(stage: Stage, grade: Grade) -> bool {
+    match stage {
+        Stage::Primary => grade.0 == 1,
+        Stage::Junior => grade.0 == 6 || grade.0 == 7,
+        Stage::Senior | Stage::Vocational => grade.0 == 10,
+        Stage::Preschool | Stage::Special => false,
+    }
+}
+
+/// Classifies a student row (`year`, `stage`, `grade`) for a person whose
+/// latest placement is `latest`: an admission only when the pupil finished
+/// a stage in the latest year held and the row enters the next stage's
+/// first grade the year after — anything looser would let an officer take
+/// any pupil by writing a later year.
+pub fn student_movement(latest: &Placement, year: SchoolYear, stage: Stage, grade: Grade) -> Movement {
+    let next_stage = match (progression(latest.stage), progression(stage)) {
+        (Some(from), Some(to)) => to == from + 1,
         _ => false,
     };
-    if year > latest.school_year && later_stage {
+    let next_year = year.0 == latest.school_year.0.saturating_add(1);
+    if next_year && next_stage && leaves(latest.stage, latest.grade) && enters(stage, grade) {
         Movement::Admission
     } else {
         Movement::Transfer
@@ -169,47 +198,77 @@ mod tests {
     fn a_junior_graduate_entering_a_senior_school_next_year_is_an_admission() {
         let latest = placed(2024, Stage::Junior, 9);
         assert_eq!(
-            student_movement(&latest, SchoolYear(2025), Stage::Senior),
+            student_movement(&latest, SchoolYear(2025), Stage::Senior, Grade(10)),
             Movement::Admission
         );
         assert_eq!(
-            student_movement(&latest, SchoolYear(2025), Stage::Vocational),
+            student_movement(&latest, SchoolYear(2025), Stage::Vocational, Grade(10)),
             Movement::Admission
         );
         // 五四制: primary ends at grade 5, junior starts at grade 6.
         let latest = placed(2024, Stage::Primary, 5);
         assert_eq!(
-            student_movement(&latest, SchoolYear(2025), Stage::Junior),
+            student_movement(&latest, SchoolYear(2025), Stage::Junior, Grade(6)),
+            Movement::Admission
+        );
+        let latest = placed(2024, Stage::Preschool, 0);
+        assert_eq!(
+            student_movement(&latest, SchoolYear(2025), Stage::Primary, Grade(1)),
             Movement::Admission
         );
     }
 
     #[test]
     fn a_move_within_a_stage_or_in_the_same_year_is_a_transfer() {
+        // A first-grader is not admitted to junior school, in any year: an
+        // officer cannot take a pupil by writing a later year.
+        let latest = placed(2024, Stage::Primary, 1);
+        for year in [2025, 2030, 2100] {
+            assert_eq!(
+                student_movement(&latest, SchoolYear(year), Stage::Junior, Grade(7)),
+                Movement::Transfer
+            );
+        }
+        // A graduate, but two years later, or into the wrong grade, or
+        // skipping a stage.
+        let graduate = placed(2024, Stage::Junior, 9);
+        assert_eq!(
+            student_movement(&graduate, SchoolYear(2026), Stage::Senior, Grade(10)),
+            Movement::Transfer
+        );
+        assert_eq!(
+            student_movement(&graduate, SchoolYear(2025), Stage::Senior, Grade(11)),
+            Movement::Transfer
+        );
+        let primary = placed(2024, Stage::Primary, 6);
+        assert_eq!(
+            student_movement(&primary, SchoolYear(2025), Stage::Senior, Grade(10)),
+            Movement::Transfer
+        );
         let latest = placed(2024, Stage::Primary, 3);
         // Next year, same stage: a transfer.
         assert_eq!(
-            student_movement(&latest, SchoolYear(2025), Stage::Primary),
+            student_movement(&latest, SchoolYear(2025), Stage::Primary, Grade(7)),
             Movement::Transfer
         );
         // Same year, even to a later stage: the pupil is still held there.
         assert_eq!(
-            student_movement(&latest, SchoolYear(2024), Stage::Junior),
+            student_movement(&latest, SchoolYear(2024), Stage::Junior, Grade(7)),
             Movement::Transfer
         );
         // An earlier year: rewriting someone else's history.
         assert_eq!(
-            student_movement(&latest, SchoolYear(2023), Stage::Junior),
+            student_movement(&latest, SchoolYear(2023), Stage::Junior, Grade(7)),
             Movement::Transfer
         );
         // Back to an earlier stage, or into or out of special education.
         let latest = placed(2024, Stage::Junior, 7);
         assert_eq!(
-            student_movement(&latest, SchoolYear(2025), Stage::Primary),
+            student_movement(&latest, SchoolYear(2025), Stage::Primary, Grade(7)),
             Movement::Transfer
         );
         assert_eq!(
-            student_movement(&latest, SchoolYear(2025), Stage::Special),
+            student_movement(&latest, SchoolYear(2025), Stage::Special, Grade(7)),
             Movement::Transfer
         );
     }

@@ -327,6 +327,16 @@ pub trait Store {
     /// answer depends on it.
     fn latest_placements(&self, kind: PersonKind, people: &[&IdNumber]) -> Result<Vec<Option<Placement>>>;
 
+    /// Each person's placement in the given school year, `None` where not
+    /// placed that year (or not stored). An officer's row for a year in
+    /// which a school outside its scope held the person is a transfer too,
+    /// even if the officer holds the person now.
+    fn placements_in_year(
+        &self,
+        kind: PersonKind,
+        people: &[(SchoolYear, &IdNumber)],
+    ) -> Result<Vec<Option<Placement>>>;
+
     /// Writes a change set like [`Store::apply`] and, in the same
     /// transaction, files `transfers` (rows the import turned into
     /// requests) — all or nothing.

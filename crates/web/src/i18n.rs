@@ -144,6 +144,7 @@ messages! {
     TransfersAsked => "我方提出的申请（转入）", "Our requests (joining us)";
     TransfersDecided => "最近处理的申请", "Recently decided";
     TransferKind => "类别", "Kind";
+    PersonName => "姓名", "Name";
     FromSchool => "转出学校", "From";
     ToSchool => "转入学校", "To";
     FiledFrom => "来源", "Filed from";

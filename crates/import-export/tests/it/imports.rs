@@ -559,9 +559,11 @@ fn an_imports_audit_line_exists_if_and_only_if_the_import_committed() {
 }
 
 /// A pupil who finishes a stage and enters the next one at a school of
-/// another county is admitted, not transferred: 历城区's officer registers
-/// 张小明 (历下实验小学, 2024) at its junior school in 2025 at once, and from
-/// then on 历城区 holds him. The same row for 2024 is a transfer request.
+/// another county is admitted, not transferred: 历城区's officer registers a
+/// 历下区 junior graduate of 2024 at its senior school in 2025 at once, and
+/// from then on 历城区 holds them. Anything looser is a transfer: the same
+/// row for 2024, a first-grader "admitted" to junior school a year later,
+/// and a row rewriting a year in which another county held the pupil.
 #[test]
 fn entering_the_next_stage_in_another_county_is_an_admission_not_a_transfer() {
     use import_export::WriteScope;
@@ -569,48 +571,84 @@ fn entering_the_next_stage_in_another_county_is_an_admission_not_a_transfer() {
     use store::{PersonKind, Store};
 
     let (mut store, dir) = loaded_store();
-    let junior = "学校标识码,学校名称,所在区县代码,乡镇街道代码,学段,办学性质,是否普惠,优质园等级,城乡分类,学前学位,小学学位,初中学位,高中学位,中职学位,特教学位,教育集团,经度,纬度\n\
-         3737011202,历城实验中学,370112,370112001,初中,公办,否,,城区,,,900,,,,,,\n";
-    import_clean(&mut store, &write(dir.path(), "历城中学.csv", junior));
-    let zhang = id((2018, 3, 1), 11, Sex::Male);
-    let row = |year: u16| {
-        format!(
-            "学年,学校标识码,学段,年级,班级,身份证号,姓名,性别,出生日期,户籍地代码,是否随迁子女,是否寄宿,视力,是否近视\n\
-             {year},3737011202,初中,七年级,,{zhang},张小明,男,2018-03-01,370112001,否,否,,\n"
-        )
-    };
+    let header = "学校标识码,学校名称,所在区县代码,乡镇街道代码,学段,办学性质,是否普惠,优质园等级,城乡分类,学前学位,小学学位,初中学位,高中学位,中职学位,特教学位,教育集团,经度,纬度\n";
+    let schools = format!(
+        "{header}3737011202,历城实验中学,370112,370112001,初中、普通高中,公办,否,,城区,,,900,900,,,,,\n\
+         3737011201,历城实验小学,370112,370112001,小学,公办,否,,城区,,900,,,,,,,\n"
+    );
+    import_clean(&mut store, &write(dir.path(), "历城学校.csv", &schools));
+    let students_header = "学年,学校标识码,学段,年级,班级,身份证号,姓名,性别,出生日期,户籍地代码,是否随迁子女,是否寄宿,视力,是否近视\n";
+    let graduate = id((2009, 5, 1), 21, Sex::Female);
+    let moved = id((2016, 6, 1), 23, Sex::Female);
+    // The city records a 历下区 junior graduate of 2024, and a pupil who was
+    // at 历下实验小学 in 2024 and at 历城实验小学 in 2025.
+    let city = format!(
+        "{students_header}2024,3737010002,初中,九年级,,{graduate},王小丽,女,2009-05-01,370102001,否,否,,\n\
+         2024,3737010001,小学,二年级,,{moved},赵小芳,女,2016-06-01,370102001,否,否,,\n\
+         2025,3737011201,小学,三年级,,{moved},赵小芳,女,2016-06-01,370102001,否,否,,\n"
+    );
+    import_clean(&mut store, &write(dir.path(), "市级学生.csv", &city));
     let officer = ImportOptions {
         scope: Some(WriteScope::County(AreaCode::parse("370112").unwrap())),
         user: "licheng".into(),
         ..ImportOptions::default()
     };
-    let id_number = registry::IdNumber::parse(&zhang, today()).unwrap();
-    let holder = |store: &store::SqliteStore| {
+    let holder = |store: &store::SqliteStore, number: &str| {
+        let id_number = registry::IdNumber::parse(number, today()).unwrap();
         store
             .latest_placements(PersonKind::Student, &[&id_number])
             .unwrap()[0]
             .clone()
             .map(|p| (p.school_year.0, p.school.to_string()))
     };
-    assert_eq!(holder(&store), Some((2024, "3737010001".to_owned())));
+    let row = |year: u16, school: &str, stage: &str, grade: &str, number: &str| {
+        let (birth, sex) = if number == graduate {
+            ("2009-05-01", "女")
+        } else if number == moved {
+            ("2016-06-01", "女")
+        } else {
+            ("2018-03-01", "男")
+        };
+        format!("{students_header}{year},{school},{stage},{grade},,{number},某某,{sex},{birth},370112001,否,否,,\n")
+    };
+    let mut import = |name: &str, text: String| {
+        let outcome = import_with(&mut store, &write(dir.path(), name, &text), officer.clone());
+        assert!(outcome.errors.is_empty(), "{}", errors(&outcome));
+        outcome.transfers.len()
+    };
 
     // Same year: still 历下区's pupil — a request, nothing written.
-    let outcome = import_with(
-        &mut store,
-        &write(dir.path(), "学生-2024.csv", &row(2024)),
-        officer.clone(),
+    assert_eq!(
+        import("a.csv", row(2024, "3737011202", "普通高中", "高一", &graduate)),
+        1
     );
-    assert!(outcome.errors.is_empty(), "{}", errors(&outcome));
-    assert_eq!(outcome.transfers.len(), 1);
-    assert_eq!(holder(&store), Some((2024, "3737010001".to_owned())));
+    // A first-grader is not "admitted" to junior school a year later.
+    let zhang = id((2018, 3, 1), 11, Sex::Male);
+    assert_eq!(
+        import("b.csv", row(2025, "3737011202", "初中", "七年级", &zhang)),
+        1
+    );
+    // 历城区 holds 赵小芳 now, but 2024 was 历下区's year: a request.
+    assert_eq!(
+        import("c.csv", row(2024, "3737011201", "小学", "二年级", &moved)),
+        1
+    );
+    // The graduate, the next year, the next stage's first grade: admitted.
+    assert_eq!(
+        import("d.csv", row(2025, "3737011202", "普通高中", "高一", &graduate)),
+        0
+    );
 
-    // The next year, the next stage: admitted at once.
-    let outcome = import_with(
-        &mut store,
-        &write(dir.path(), "学生-2025.csv", &row(2025)),
-        officer,
-    );
-    assert!(outcome.errors.is_empty(), "{}", errors(&outcome));
-    assert!(outcome.transfers.is_empty());
-    assert_eq!(holder(&store), Some((2025, "3737011202".to_owned())));
+    assert_eq!(holder(&store, &graduate), Some((2025, "3737011202".to_owned())));
+    assert_eq!(holder(&store, &zhang), Some((2024, "3737010001".to_owned())));
+    let in_2024 = store
+        .placements_in_year(
+            PersonKind::Student,
+            &[(
+                registry::SchoolYear(2024),
+                &registry::IdNumber::parse(&moved, today()).unwrap(),
+            )],
+        )
+        .unwrap();
+    assert_eq!(in_2024[0].as_ref().unwrap().school.as_str(), "3737010001");
 }

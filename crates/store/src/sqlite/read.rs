@@ -163,6 +163,14 @@ impl Store for SqliteStore {
         super::transfer::latest_placements(&self.conn, kind, people)
     }
 
+    fn placements_in_year(
+        &self,
+        kind: PersonKind,
+        people: &[(SchoolYear, &IdNumber)],
+    ) -> Result<Vec<Option<Placement>>> {
+        super::transfer::placements_in_year(&self.conn, kind, people)
+    }
+
     fn apply_with_transfers(
         &mut self,
         changes: &ChangeSet,
@@ -502,8 +510,8 @@ fn student_row(
     school: SchoolCode,
 ) -> Result<(Student, Enrolment)> {
     let id_text = r.get_ref(0)?.as_str()?;
-    let id_number = IdNumber::parse(id_text, NaiveDate::MAX)
-        .map_err(|e| StoreError::Corrupt(format!("学生身份证号：{e}")))?;
+    let id_number =
+        IdNumber::from_stored(id_text).map_err(|e| StoreError::Corrupt(format!("学生身份证号：{e}")))?;
     let birth_text = r.get_ref(3)?.as_str()?;
     // FromStr reads exactly `%Y-%m-%d` without interpreting a format string.
     let birth_date = birth_text
@@ -642,7 +650,7 @@ impl SqliteStore {
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
             let id_text = r.get_ref(0)?.as_str()?;
-            let id_number = IdNumber::parse(id_text, NaiveDate::MAX)
+            let id_number = IdNumber::from_stored(id_text)
                 .map_err(|e| StoreError::Corrupt(format!("教师身份证号：{e}")))?;
             out.push((
                 Teacher {

@@ -1011,3 +1011,29 @@ fn a_snapshot_is_not_held_up_by_another_connections_write() {
     );
     drop(tx);
 }
+
+/// A number stored by an earlier version, under looser rules (the demo once
+/// gave 高新区's children its statistical code 370176, which no identity
+/// number carries), still reads: the registry stays usable.
+#[test]
+fn a_number_stored_under_earlier_rules_still_reads() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    let changes = one_class_of_two();
+    apply(&mut store, &changes, checked());
+    let old = IdNumber::compose(
+        "370176",
+        NaiveDate::from_ymd_opt(2016, 3, 1).unwrap(),
+        1,
+        Sex::Female,
+    );
+    assert!(IdNumber::parse(old.as_str(), NaiveDate::MAX).is_err());
+    store
+        .conn
+        .execute(
+            "UPDATE student SET id_number = ?1 WHERE id_number = ?2",
+            [old.as_str(), changes.students[0].0.id_number.as_str()],
+        )
+        .unwrap();
+    let listed = students_in(&store);
+    assert!(listed.iter().any(|s| s.starts_with("370176")), "{listed:?}");
+}

@@ -165,8 +165,7 @@ fn request_from_row(r: &Row<'_>) -> Result<TransferRequest> {
     let text = |i: usize| -> Result<String> { Ok(r.get::<_, String>(i)?) };
     let kind = text(1)?;
     let kind = PersonKind::from_code(&kind).ok_or_else(|| corrupt("人员类别", &kind))?;
-    let id_number =
-        IdNumber::parse(&text(2)?, NaiveDate::MAX).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let id_number = IdNumber::from_stored(&text(2)?).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let school_year = SchoolYear(r.get(3)?);
     let school = SchoolCode::parse(&text(4)?).map_err(|e| StoreError::Corrupt(e.0))?;
     let area = |i: usize| -> Result<AreaCode> {
@@ -336,6 +335,48 @@ pub(super) fn latest_placements(
     Ok(out)
 }
 
+/// Each person's placement in a given school year (see
+/// `Store::placements_in_year`): a seek on each placement key.
+pub(super) fn placements_in_year(
+    conn: &Connection,
+    kind: PersonKind,
+    people: &[(SchoolYear, &IdNumber)],
+) -> Result<Vec<Option<Placement>>> {
+    let (person, placement, person_column, grade) = match kind {
+        PersonKind::Student => ("student", "enrolment", "student_id", "x.grade"),
+        PersonKind::Teacher => ("teacher", "teaching_post", "teacher_id", "NULL"),
+    };
+    let mut find = conn.prepare_cached(&format!(
+        "SELECT x.school_year, sc.code, x.stage, {grade} FROM {person} p
+         JOIN {placement} x ON x.school_year = CAST(?2 AS INTEGER) AND x.{person_column} = p.id
+         JOIN school sc ON sc.id = x.school_id
+         WHERE p.id_number = CAST(?1 AS TEXT)"
+    ))?;
+    let mut out = Vec::with_capacity(people.len());
+    for (year, id) in people {
+        let found = find
+            .query_row(params![id.as_str(), year.0], |r| {
+                Ok((
+                    r.get::<_, u16>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, Option<i8>>(3)?,
+                ))
+            })
+            .optional()?;
+        out.push(match found {
+            None => None,
+            Some((year, school, stage, grade)) => Some(Placement {
+                school_year: SchoolYear(year),
+                school: SchoolCode::parse(&school).map_err(|e| StoreError::Corrupt(e.0))?,
+                stage: Stage::from_code(&stage).ok_or_else(|| corrupt("学段", &stage))?,
+                grade: grade.map(Grade),
+            }),
+        });
+    }
+    Ok(out)
+}
+
 impl SqliteStore {
     pub(super) fn list_transfers(&self, query: &TransferQuery) -> Result<Vec<TransferRequest>> {
         let mut stmt = self.conn.prepare_cached(&format!(
@@ -441,11 +482,11 @@ impl SqliteStore {
         };
         remember(&tx, to_class)?;
         if *decision == TransferDecision::Approve {
-            let latest = latest_placements(&tx, row.kind(), &[row.id_number()])?;
-            let latest = latest.first().cloned().flatten();
-            if latest.as_ref().map(|p| (p.school_year, &p.school))
-                != Some((request.request.from.school_year, &request.request.from.school))
-            {
+            // The placement the request was filed against must still be
+            // there: another move approved meanwhile makes it stale.
+            let from = &request.request.from;
+            let now = placements_in_year(&tx, row.kind(), &[(from.school_year, row.id_number())])?;
+            if now.first().cloned().flatten().map(|p| p.school) != Some(from.school.clone()) {
                 return Ok(DecideOutcome::Stale);
             }
             if let TransferRow::Student(s, e) = row {

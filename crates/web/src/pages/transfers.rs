@@ -124,7 +124,7 @@ pub async fn transfers(
     let csrf = ctx.csrf.clone().unwrap_or_default();
     let head = |decide: bool| {
         html! { thead { tr {
-            th { "#" } th { (t(lang, Msg::TransferKind)) } th { (t(lang, Msg::IdNumber)) } th { (t(lang, Msg::Name)) }
+            th { "#" } th { (t(lang, Msg::TransferKind)) } th { (t(lang, Msg::IdNumber)) } th { (t(lang, Msg::PersonName)) }
             th { (t(lang, Msg::SchoolYear)) } th { (t(lang, Msg::FromSchool)) } th { (t(lang, Msg::ToSchool)) }
             th { (t(lang, Msg::FiledFrom)) } th { (t(lang, Msg::RequestedBy)) } th { (t(lang, Msg::Time)) }
             @if decide { th { (t(lang, Msg::Action)) } } @else { th { (t(lang, Msg::Status)) } }
