@@ -143,13 +143,18 @@ pub enum TransferStatus {
     Approved,
     /// Refused, with a reason.
     Refused,
+    /// Withdrawn without a decision: superseded by a newer request of the
+    /// same school for the same person and year, or overtaken by another
+    /// school's approved request.
+    Withdrawn,
 }
 
 impl TransferStatus {
-    pub const ALL: [TransferStatus; 3] = [
+    pub const ALL: [TransferStatus; 4] = [
         TransferStatus::Pending,
         TransferStatus::Approved,
         TransferStatus::Refused,
+        TransferStatus::Withdrawn,
     ];
 
     pub fn code(self) -> &'static str {
@@ -157,6 +162,7 @@ impl TransferStatus {
             TransferStatus::Pending => "pending",
             TransferStatus::Approved => "approved",
             TransferStatus::Refused => "refused",
+            TransferStatus::Withdrawn => "withdrawn",
         }
     }
 
@@ -169,6 +175,7 @@ impl TransferStatus {
             TransferStatus::Pending => "待审批",
             TransferStatus::Approved => "已同意",
             TransferStatus::Refused => "已拒绝",
+            TransferStatus::Withdrawn => "已撤回",
         }
     }
 
@@ -177,6 +184,7 @@ impl TransferStatus {
             TransferStatus::Pending => "Pending",
             TransferStatus::Approved => "Approved",
             TransferStatus::Refused => "Refused",
+            TransferStatus::Withdrawn => "Withdrawn",
         }
     }
 }

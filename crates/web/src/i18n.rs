@@ -145,6 +145,7 @@ messages! {
     TransfersDecided => "最近处理的申请", "Recently decided";
     TransferKind => "类别", "Kind";
     PersonName => "姓名", "Name";
+    OutsideScopeSchool => "辖区以外的学校", "A school outside your scope";
     FromSchool => "转出学校", "From";
     ToSchool => "转入学校", "To";
     FiledFrom => "来源", "Filed from";

@@ -107,6 +107,10 @@ pub struct AppState {
     /// The imports' connections: one per import slot.
     import_pool: deadpool::unmanaged::Pool<SqliteStore>,
     imports_waiting: AtomicUsize,
+    /// Uploads being received or imported: each holds its file in memory
+    /// (up to the upload limit), so only as many as the import slots and
+    /// queue can take are read at all.
+    uploads: Arc<tokio::sync::Semaphore>,
     hashing: tokio::sync::Semaphore,
     hashes_waiting: AtomicUsize,
     pub config: ServerConfig,
@@ -177,6 +181,9 @@ impl AppState {
             pool: open(CONNECTIONS)?,
             import_pool: open(config.import_slots)?,
             imports_waiting: AtomicUsize::new(0),
+            uploads: Arc::new(tokio::sync::Semaphore::new(
+                config.import_slots + config.import_queue,
+            )),
             hashing: tokio::sync::Semaphore::new(config.hash_slots),
             hashes_waiting: AtomicUsize::new(0),
             config,
@@ -216,6 +223,13 @@ impl AppState {
     /// waiting its turn in their queue; the reads' connections stay free.
     /// Returns how long it waited too. Refused at once when
     /// [`ServerConfig::import_queue`] imports already wait.
+    /// A place for one upload, taken before its body is read; `None` when
+    /// as many uploads as the import slots and queue hold are in flight
+    /// (the caller answers 503), so uploads cannot exhaust memory.
+    pub fn upload_permit(&self) -> Option<tokio::sync::OwnedSemaphorePermit> {
+        self.uploads.clone().try_acquire_owned().ok()
+    }
+
     pub async fn import<T: Send + 'static>(
         &self,
         f: impl FnOnce(&mut SqliteStore) -> T + Send + 'static,

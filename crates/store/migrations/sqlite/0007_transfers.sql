@@ -45,7 +45,7 @@ CREATE TABLE transfer_request (
     requested_at    TEXT NOT NULL,
     -- registry::transfer::TransferStatus::code()
     status          TEXT NOT NULL DEFAULT 'pending'
-                    CHECK (status IN ('pending', 'approved', 'refused')),
+                    CHECK (status IN ('pending', 'approved', 'refused', 'withdrawn')),
     decided_by      TEXT,
     decided_at      TEXT,
     reason          TEXT,
@@ -54,6 +54,8 @@ CREATE TABLE transfer_request (
 
 CREATE INDEX transfer_request_from ON transfer_request (from_county, status, id);
 CREATE INDEX transfer_request_to ON transfer_request (to_county, status, id);
+-- A person's pending requests (one per receiving school and year).
+CREATE INDEX transfer_request_person ON transfer_request (id_number, school_year) WHERE status = 'pending';
 -- A class's listed pupils count the pending requests into it.
 CREATE INDEX transfer_request_class ON transfer_request (school_year, to_school, grade, class_name)
     WHERE status = 'pending' AND kind = 'student';

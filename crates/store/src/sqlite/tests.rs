@@ -796,6 +796,76 @@ mod transfers {
     }
 
     #[test]
+    fn a_request_filed_again_replaces_the_pending_one_and_a_refusal_refreshes_the_indicators() {
+        let (mut store, request) = two_schools();
+        // The officer corrects its file and imports it again: one pending
+        // request, and the class still counts the pupil once.
+        let declared = ChangeSet {
+            classes: vec![class("2370112002", "1班", 2)],
+            ..ChangeSet::default()
+        };
+        let outcome = store
+            .apply_with_transfers(
+                &declared,
+                checked(),
+                std::slice::from_ref(&request),
+                &mut |_, _| {},
+            )
+            .unwrap();
+        assert!(matches!(outcome, ApplyOutcome::Committed(_)), "{outcome:?}");
+        assert_eq!(store.pending_transfers_by("licheng").unwrap(), 1);
+        assert_eq!(
+            store.transfer(1).unwrap().unwrap().status,
+            TransferStatus::Withdrawn
+        );
+        let before = store.registry_revision().unwrap();
+        let refuse = TransferDecision::Refuse {
+            reason: "重复".into(),
+        };
+        assert_eq!(
+            store.decide_transfer(2, &refuse, "lixia", at()).unwrap(),
+            DecideOutcome::Decided
+        );
+        // The receiving class's size changed: cached figures are rebuilt.
+        assert_eq!(
+            sizes(&store),
+            [("2370102001".to_owned(), 2), ("2370112002".to_owned(), 1)]
+        );
+        assert!(store.registry_revision().unwrap() > before);
+    }
+
+    #[test]
+    fn approving_one_schools_request_withdraws_the_others_for_the_same_pupil() {
+        let (mut store, request) = two_schools();
+        // A third school of 370112 asked for the same pupil too.
+        let mut third = school("2370112003");
+        third.county = AreaCode::parse("370112").unwrap();
+        third.township = None;
+        let mut second = request.clone();
+        if let TransferRow::Student(_, e) = &mut second.row {
+            e.school = third.code.clone();
+            e.class_name = None;
+        }
+        let changes = ChangeSet {
+            schools: vec![third],
+            ..ChangeSet::default()
+        };
+        store
+            .apply_with_transfers(&changes, checked(), &[second], &mut |_, _| {})
+            .unwrap();
+        assert_eq!(store.pending_transfers_by("licheng").unwrap(), 2);
+        assert_eq!(
+            store
+                .decide_transfer(1, &TransferDecision::Approve, "lixia", at())
+                .unwrap(),
+            DecideOutcome::Decided
+        );
+        let other = store.transfer(2).unwrap().unwrap();
+        assert_eq!(other.status, TransferStatus::Withdrawn);
+        assert_eq!(store.pending_transfers_by("licheng").unwrap(), 0);
+    }
+
+    #[test]
     fn a_request_overtaken_by_another_move_is_not_approved() {
         let (mut store, _) = two_schools();
         // The city moves the pupil to a third school meanwhile.

@@ -54,8 +54,23 @@ pub(super) fn file_transfers(tx: &Transaction<'_>, transfers: &[NewTransfer]) ->
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
                  ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
     )?;
+    // A corrected file filed again replaces its school's pending request
+    // for the same person and year, instead of counting the pupil twice.
+    let mut supersede = tx.prepare_cached(
+        "UPDATE transfer_request SET status = 'withdrawn', decided_by = ?5, decided_at = ?6,
+             reason = '由同一学校的新申请取代'
+         WHERE status = 'pending' AND kind = ?1 AND id_number = ?2 AND school_year = ?3 AND to_school = ?4",
+    )?;
     for t in transfers {
         let row = &t.row;
+        supersede.execute(params![
+            row.kind().code(),
+            row.id_number().as_str(),
+            row.school_year().0,
+            row.school().as_str(),
+            t.requested_by,
+            time_text(t.requested_at),
+        ])?;
         let common = (
             row.kind().code(),
             row.id_number().as_str(),
@@ -501,6 +516,36 @@ impl SqliteStore {
                     .flatten();
                 remember(&tx, from_class)?;
             }
+            // Other schools' pending requests for the same person and year
+            // are overtaken: withdrawn, and their classes counted again.
+            let others: Vec<(i64, Option<String>, Option<i8>, String)> = tx
+                .prepare_cached(
+                    "SELECT id, class_name, grade, to_school FROM transfer_request
+                     WHERE status = 'pending' AND kind = ?1 AND id_number = ?2 AND school_year = ?3 AND id <> ?4",
+                )?
+                .query_map(
+                    params![row.kind().code(), row.id_number().as_str(), row.school_year().0, id],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                )?
+                .collect::<rusqlite::Result<_>>()?;
+            for (other, class_name, grade, school) in &others {
+                if let (Ok(school), Some(grade)) = (SchoolCode::parse(school), grade) {
+                    let class = class_id(
+                        &tx,
+                        row.school_year(),
+                        &school,
+                        Grade(*grade),
+                        class_name.as_deref(),
+                    )?;
+                    remember(&tx, class)?;
+                }
+                tx.execute(
+                    "UPDATE transfer_request SET status = 'withdrawn', decided_by = ?2, decided_at = ?3,
+                         reason = '该人员已按其他申请转出'
+                     WHERE id = ?1",
+                    params![other, actor, time_text(at)],
+                )?;
+            }
         }
         tx.execute(
             "UPDATE transfer_request SET status = ?2, decided_by = ?3, decided_at = ?4, reason = ?5
@@ -522,6 +567,7 @@ impl SqliteStore {
         // A class whose declared size agreed with its listed pupils keeps
         // agreeing (转学 moves one pupil: 班额 follows); one that did not is
         // left for its officer to correct.
+        let mut sizes_changed = false;
         for (class, declared, listed_before) in classes {
             let (_, listed_after) = declared_and_listed(&tx, class)?;
             if declared == listed_before && listed_after != listed_before {
@@ -529,7 +575,14 @@ impl SqliteStore {
                     "UPDATE class SET size = ?2 WHERE id = ?1",
                     params![class, listed_after],
                 )?;
+                sizes_changed = true;
             }
+        }
+        if sizes_changed {
+            // 班额 feeds the indicators: cached snapshots of the year are
+            // rebuilt, as after any write (an approval's write bumped it
+            // already; a refusal's size change must too).
+            super::write::bump_year(&tx, row.school_year())?;
         }
         let detail = format!(
             "{} #{id}：{} → {}，{} 学年",

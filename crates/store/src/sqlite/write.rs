@@ -415,13 +415,19 @@ fn bump_revisions(tx: &Transaction<'_>, changes: &ChangeSet) -> Result<()> {
     years.extend(changes.students.iter().map(|(_, e)| e.school_year.0));
     years.extend(changes.teachers.iter().map(|(_, p)| p.school_year.0));
     years.extend(changes.population.iter().map(|p| p.school_year.0));
-    let mut bump = tx.prepare_cached(
+    for year in years {
+        bump_year(tx, SchoolYear(year))?;
+    }
+    Ok(())
+}
+
+/// Marks one school year as changed (see [`bump_revisions`]).
+pub(super) fn bump_year(tx: &Transaction<'_>, year: SchoolYear) -> Result<()> {
+    tx.prepare_cached(
         "INSERT INTO registry_revision (school_year, revision) VALUES (?1, 1)
          ON CONFLICT (school_year) DO UPDATE SET revision = revision + 1",
-    )?;
-    for year in years {
-        bump.execute([year])?;
-    }
+    )?
+    .execute([year.0])?;
     Ok(())
 }
 

@@ -60,9 +60,14 @@ pub async fn upload(
     if !ctx.principal.can_import() {
         return Err(forbidden(&ctx));
     }
+    // Before the body is read: a file is held in memory until imported.
+    let Some(_upload) = state.upload_permit() else {
+        let waiting = state.config.import_queue + state.config.import_slots;
+        return Ok(queue_full(&ctx, waiting));
+    };
     let mut csrf = String::new();
     let mut commit = false;
-    let mut file: Option<(String, Vec<u8>)> = None;
+    let mut file: Option<(String, axum::body::Bytes)> = None;
     while let Some(field) = multipart
         .next_field()
         .await
@@ -82,7 +87,7 @@ pub async fn upload(
                     .bytes()
                     .await
                     .map_err(|e| WebError::BadRequest(e.to_string()))?;
-                file = Some((name, bytes.to_vec()));
+                file = Some((name, bytes));
             }
             _ => {}
         }
@@ -148,13 +153,7 @@ pub async fn upload(
                 crate::state::Busy::QueueFull(n) => n,
                 crate::state::Busy::TimedOut => state.config.import_queue,
             };
-            let result = html! { p.error #import-result { (tf(lang, Msg::ImportQueueFull, &[&waiting])) } };
-            let mut response = form_page(&ctx, result).into_response();
-            *response.status_mut() = axum::http::StatusCode::SERVICE_UNAVAILABLE;
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, axum::http::HeaderValue::from_static("30"));
-            return Ok(response);
+            return Ok(queue_full(&ctx, waiting));
         }
     };
     // Said when the import had to wait its turn, so a slow answer is explained.
@@ -231,6 +230,17 @@ pub async fn upload(
     };
     let result = html! { @if let Some(note) = &queue_note { (note) } (result) };
     Ok(form_page(&ctx, result).into_response())
+}
+
+/// The form again with 503 and `Retry-After`: the import queue is full.
+fn queue_full(ctx: &Ctx, waiting: usize) -> Response {
+    let result = html! { p.error #import-result { (tf(ctx.lang, Msg::ImportQueueFull, &[&waiting])) } };
+    let mut response = form_page(ctx, result).into_response();
+    *response.status_mut() = axum::http::StatusCode::SERVICE_UNAVAILABLE;
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, axum::http::HeaderValue::from_static("30"));
+    response
 }
 
 /// A count with thousands grouped: 12,345.

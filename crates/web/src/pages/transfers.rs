@@ -138,7 +138,10 @@ pub async fn transfers(
             td { (req.row.id_number().masked()) }
             td { (registry::mask::name(req.row.name())) }
             td { (req.row.school_year().label_zh()) }
-            td { (school(&req.from.school)) }
+            // The asking side learns that a number is held elsewhere (that
+            // is the request), never where: the releasing school is named
+            // only to those who may see it.
+            td { @if p.can_view_school(&req.from.school, &req.from_county) { (school(&req.from.school)) } @else { span.muted { (t(lang, Msg::OutsideScopeSchool)) } } }
             td { (school(req.row.school())) }
             td { (req.source) }
             td { (req.requested_by) }

@@ -155,3 +155,56 @@ fn imports_in_progress_do_not_block_a_page_read() {
     // One import runs at a time; those that waited say so.
     assert!(queued >= 1, "no import said it waited in the queue");
 }
+
+/// An upload is held in memory until it is imported, so no more are read
+/// than the import slots and queue take: with one slot and a queue of one,
+/// a third upload is answered 503 while two are still being sent — before
+/// its body is read (issue 10, point 1: bounded memory for any input).
+#[test]
+fn uploads_beyond_the_import_queue_are_refused_before_their_body_is_read() {
+    let server = Server::fresh_with(
+        "uploads",
+        web::ServerConfig {
+            import_slots: 1,
+            import_queue: 1,
+            ..web::ServerConfig::default()
+        },
+    );
+    let county = Browser::as_role(&server, Who::County);
+    let csrf = county.csrf();
+    let cookie = format!("edugov_session={}", county.cookie("edugov_session").unwrap());
+    // Two uploads: headers and the start of a large body, then nothing.
+    let boundary = "edugov-test-boundary";
+    let head = format!(
+        "POST /import HTTP/1.1\r\nHost: x\r\nCookie: {cookie}\r\n\
+         Content-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: 100000000\r\n\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.csv\"\r\n\r\n"
+    );
+    let slow: Vec<TcpStream> = (0..2)
+        .map(|_| {
+            let mut stream = TcpStream::connect(server.addr).unwrap();
+            stream.write_all(head.as_bytes()).unwrap();
+            stream.write_all(&vec![b'a'; 1 << 20]).unwrap();
+            stream
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(500));
+    // The third is refused at once, asked to come back.
+    let started = Instant::now();
+    let third = county.post_upload(Some(&csrf), "classes.csv", "学年\n", false);
+    assert_eq!(third.status, 503, "{}", third.text());
+    assert!(third.header("retry-after").is_some());
+    assert!(started.elapsed() < Duration::from_secs(5));
+    // Once they are gone, uploads are read again.
+    drop(slow);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let next = loop {
+        let next = county.post_upload(Some(&csrf), "classes.csv", "学年\n", false);
+        if next.status != 503 || Instant::now() > deadline {
+            break next;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert_eq!(next.status, 200, "{}", next.text());
+}

@@ -128,6 +128,9 @@ fn an_officers_row_for_another_countys_pupil_is_a_request_until_the_releasing_of
     let asked = page.text();
     let asked = &asked[asked.find("id=\"asked\"").expect("our requests")..];
     assert!(asked.contains(&format!("data-request=\"{}\"", request.id)));
+    // The asking side is not told which school holds the pupil.
+    assert!(!asked.contains(request.request.from.school.as_str()), "{asked}");
+    assert!(asked.contains("辖区以外的学校"));
     let refused = county.post_form(&path, &[("csrf", &csrf), ("decision", "approve")]);
     assert!(refused.status == 403 || crate::is_refusal(&refused.text()));
     assert_eq!(latest(&server, &id), before);
