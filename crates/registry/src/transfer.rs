@@ -7,13 +7,16 @@
 //! 中考录取) is an admission, which the admitting school registers itself.
 //! edugov follows it:
 //! - a row for a person whose latest placement (the latest school year they
-//!   were held in) lies outside the importer's scope is a **transfer**: it
-//!   becomes a [`TransferStatus::Pending`] request and changes nothing until
-//!   the releasing school's or county's officer, or the city, approves it;
-//! - a student row for a *later* school year at a *later stage* of the
-//!   progression 学前 → 小学 → 初中 → 高中/中职 than the latest placement
-//!   is an **admission**: written at once, and the admitting school holds the
-//!   pupil from then on (a 初中 graduate entering a 高中 of another county).
+//!   were held in), or whose placement in the row's own year, lies outside
+//!   the importer's scope is a **transfer**: it becomes a
+//!   [`TransferStatus::Pending`] request and changes nothing until the
+//!   releasing school's or county's officer, or the city, approves it;
+//! - a student row of a stage's graduate (大班, primary 6 or 5, junior 9)
+//!   for the next school year in the first grade of the next stage of 学前 →
+//!   小学 → 初中 → 高中/中职 is an **admission**: written at once, and the
+//!   admitting school holds the pupil from then on (a 初中 graduate entering
+//!   a 高中 of another county). Nothing looser: an officer must not take a
+//!   pupil by writing a later year.
 //!
 //! Teachers are never admitted this way: a post at a school outside the
 //! releasing scope is always a transfer (调动). Pure: no I/O.
