@@ -101,6 +101,21 @@ impl Drop for Waiting<'_> {
     }
 }
 
+/// A client's login in flight ([`AppState::login_turn`]); the turn ends
+/// when it is dropped.
+pub struct LoginTurn {
+    clients: Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
+    client: String,
+}
+
+impl Drop for LoginTurn {
+    fn drop(&mut self) {
+        if let Ok(mut clients) = self.clients.lock() {
+            clients.remove(&self.client);
+        }
+    }
+}
+
 pub struct AppState {
     pub db: PathBuf,
     pool: deadpool::unmanaged::Pool<SqliteStore>,
@@ -113,6 +128,9 @@ pub struct AppState {
     uploads: Arc<tokio::sync::Semaphore>,
     hashing: tokio::sync::Semaphore,
     hashes_waiting: AtomicUsize,
+    /// Clients with a login being checked: one at a time each, so parallel
+    /// guesses cannot all pass the throttle before any failure is recorded.
+    logins_in_flight: Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
     pub config: ServerConfig,
     indicators: Mutex<Option<Arc<Indicators>>>,
     /// The city the registry covers.
@@ -186,6 +204,7 @@ impl AppState {
             )),
             hashing: tokio::sync::Semaphore::new(config.hash_slots),
             hashes_waiting: AtomicUsize::new(0),
+            logins_in_flight: Arc::default(),
             config,
             db,
             indicators: Mutex::new(None),
@@ -223,6 +242,19 @@ impl AppState {
     /// waiting its turn in their queue; the reads' connections stay free.
     /// Returns how long it waited too. Refused at once when
     /// [`ServerConfig::import_queue`] imports already wait.
+    /// The client's turn to have a login checked, or `None` while another
+    /// of its logins is in flight (the caller answers 429). The throttle
+    /// reads the client's recorded failures before the password is checked
+    /// and records the failure after: without this, parallel guesses from one
+    /// client would all be checked before the first failure counted.
+    pub fn login_turn(&self, client: &str) -> Option<LoginTurn> {
+        let mut clients = self.logins_in_flight.lock().ok()?;
+        clients.insert(client.to_owned()).then(|| LoginTurn {
+            clients: self.logins_in_flight.clone(),
+            client: client.to_owned(),
+        })
+    }
+
     /// A place for one upload, taken before its body is read; `None` when
     /// as many uploads as the import slots and queue hold are in flight
     /// (the caller answers 503), so uploads cannot exhaust memory.

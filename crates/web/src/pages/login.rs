@@ -82,6 +82,9 @@ pub async fn login(
     let LoginForm {
         username, password, ..
     } = form;
+    let Some(_turn) = state.login_turn(&client) else {
+        return busy(&state, &ctx);
+    };
     let policy = state.config.login_policy;
     let begun = state
         .blocking(move |s| accounts::begin_login(s, &policy, &username, &client, chrono::Utc::now()))

@@ -483,14 +483,26 @@ impl Browser {
 
     /// Signs in as a browser does: the login page (its CSRF cookie and
     /// hidden field), then the form.
+    ///
+    /// Tests sign in from one address at once, and the server checks one
+    /// login of a client at a time (429 to the others): a busy answer is
+    /// tried again, as a person would click again.
     pub fn login(&self, username: &str, password: &str) -> Resp {
-        let page = self.get("/login");
-        assert_eq!(page.status, 200);
-        let csrf = hidden_csrf(&page.text()).expect("the login form has a csrf field");
-        self.post_form(
-            "/login",
-            &[("username", username), ("password", password), ("csrf", &csrf)],
-        )
+        for _ in 0..50 {
+            let page = self.get("/login");
+            assert_eq!(page.status, 200);
+            let csrf = hidden_csrf(&page.text()).expect("the login form has a csrf field");
+            let resp = self.post_form(
+                "/login",
+                &[("username", username), ("password", password), ("csrf", &csrf)],
+            );
+            let busy = resp.status == 429 && resp.text().contains("正在登录的人太多");
+            if !busy {
+                return resp;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("the server stayed busy for {username}'s login")
     }
 
     /// The session's CSRF token, from the logout form in any page's header.

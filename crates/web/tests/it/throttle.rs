@@ -196,3 +196,31 @@ fn the_last_city_administrator_cannot_be_disabled_in_the_web() {
     );
     assert_eq!(admin.me(), (true, "demo-admin".to_owned()));
 }
+
+/// One client's logins are checked one at a time: parallel guesses cannot
+/// all pass the throttle before the first failure is recorded (the client
+/// gets three free failures for a username, not one per parallel request).
+#[test]
+fn parallel_guesses_from_one_client_are_checked_one_at_a_time() {
+    let server = behind_proxy("parallel-guesses", web::ServerConfig::default());
+    let browsers: Vec<Browser> = (0..10).map(|_| Browser::new(&server)).collect();
+    let answers: Vec<u16> = std::thread::scope(|scope| {
+        let handles: Vec<_> = browsers
+            .iter()
+            .map(|browser| {
+                scope.spawn(move || login_from(browser, ATTACKER, "demo-admin", "wrong-password-1").status)
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let checked = answers.iter().filter(|s| **s == 401).count();
+    assert!(answers.iter().all(|s| *s == 401 || *s == 429), "{answers:?}");
+    let store = server.store();
+    let since = chrono::Utc::now() - chrono::Duration::hours(1);
+    let recorded = store::AccountStore::login_failures(&store, "demo-admin", ATTACKER, since)
+        .unwrap()
+        .pair
+        .count as usize;
+    assert_eq!(recorded, checked, "{answers:?}");
+    assert!(checked <= 4, "{checked} guesses checked at once: {answers:?}");
+}
