@@ -70,8 +70,11 @@ impl SqliteStore {
         self.conn.pragma_update(None, "foreign_keys", "OFF")?;
         // The long wait for the write's turn (`in_write_turn`), then the
         // usual timeout again, whatever the outcome.
-        self.conn.busy_timeout(WRITE_TURN_TIMEOUT)?;
-        let outcome = self.apply_in_transaction(changes, options, transfers, progress);
+        // Foreign keys are turned back on whatever fails.
+        let outcome = match self.conn.busy_timeout(WRITE_TURN_TIMEOUT) {
+            Ok(()) => self.apply_in_transaction(changes, options, transfers, progress),
+            Err(e) => Err(e.into()),
+        };
         let restored = self.conn.busy_timeout(super::BUSY_TIMEOUT);
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
         restored?;
