@@ -51,20 +51,40 @@ pub enum IdNumberError {
     CheckDigit { expected: char, actual: char },
 }
 
+/// Eighteen characters, seventeen digits and a digit or X: the body and the
+/// last character (upper case).
+fn shape(text: &str) -> Result<(&[u8], u8), IdNumberError> {
+    let len = text.chars().count();
+    if len != 18 {
+        return Err(IdNumberError::Length(len));
+    }
+    let (body, last) = text.as_bytes().split_at(17);
+    let last = last.first().map(|b| b.to_ascii_uppercase()).unwrap_or(b'?');
+    if !body.iter().all(u8::is_ascii_digit) || !(last.is_ascii_digit() || last == b'X') {
+        return Err(IdNumberError::Characters);
+    }
+    Ok((body, last))
+}
+
+/// The number, upper case, if its check digit is right (GB 11643).
+fn checked(text: &str, body: &[u8], last: u8) -> Result<IdNumber, IdNumberError> {
+    let expected = check_char(body);
+    if expected != last {
+        return Err(IdNumberError::CheckDigit {
+            expected: expected as char,
+            actual: last as char,
+        });
+    }
+    let mut canonical = text.to_owned();
+    canonical.make_ascii_uppercase();
+    Ok(IdNumber(canonical))
+}
+
 impl IdNumber {
     /// Validates `text` as of `today` (birth dates after it are impossible).
     pub fn parse(text: &str, today: NaiveDate) -> Result<IdNumber, IdNumberError> {
         let text = text.trim();
-        let len = text.chars().count();
-        if len != 18 {
-            return Err(IdNumberError::Length(len));
-        }
-        let bytes = text.as_bytes();
-        let (body, last) = bytes.split_at(17);
-        let last = last.first().map(|b| b.to_ascii_uppercase()).unwrap_or(b'?');
-        if !body.iter().all(u8::is_ascii_digit) || !(last.is_ascii_digit() || last == b'X') {
-            return Err(IdNumberError::Characters);
-        }
+        let (body, last) = shape(text)?;
         let (province, area) = (&text[..2], &text[..6]);
         if !PROVINCES.contains(&province) {
             return Err(IdNumberError::Area(area.to_owned()));
@@ -84,16 +104,7 @@ impl IdNumber {
         if date.year() < 1900 || date > today {
             return Err(IdNumberError::BirthDateOutOfRange(birth.to_owned()));
         }
-        let expected = check_char(body);
-        if expected != last {
-            return Err(IdNumberError::CheckDigit {
-                expected: expected as char,
-                actual: last as char,
-            });
-        }
-        let mut canonical = text.to_owned();
-        canonical.make_ascii_uppercase();
-        Ok(IdNumber(canonical))
+        checked(text, body, last)
     }
 
     /// A number as the store kept it: validated when it was imported, under
@@ -102,29 +113,11 @@ impl IdNumber {
     /// make a stored registry unreadable.
     pub fn from_stored(text: &str) -> Result<IdNumber, IdNumberError> {
         let text = text.trim();
-        let len = text.chars().count();
-        if len != 18 {
-            return Err(IdNumberError::Length(len));
-        }
-        let bytes = text.as_bytes();
-        let (body, last) = bytes.split_at(17);
-        let last = last.first().map(|b| b.to_ascii_uppercase()).unwrap_or(b'?');
-        if !body.iter().all(u8::is_ascii_digit) || !(last.is_ascii_digit() || last == b'X') {
-            return Err(IdNumberError::Characters);
-        }
+        let (body, last) = shape(text)?;
         let birth = &text[6..14];
         NaiveDate::parse_from_str(birth, "%Y%m%d")
             .map_err(|_| IdNumberError::BirthDateInvalid(birth.to_owned()))?;
-        let expected = check_char(body);
-        if expected != last {
-            return Err(IdNumberError::CheckDigit {
-                expected: expected as char,
-                actual: last as char,
-            });
-        }
-        let mut canonical = text.to_owned();
-        canonical.make_ascii_uppercase();
-        Ok(IdNumber(canonical))
+        checked(text, body, last)
     }
 
     /// Builds a valid number from its parts; used by the demo generator.

@@ -327,27 +327,27 @@ pub(super) fn latest_placements(
             out.push(None);
             continue;
         };
-        let found = latest
-            .query_row([key], |r| {
-                Ok((
-                    r.get::<_, u16>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, Option<i8>>(3)?,
-                ))
-            })
-            .optional()?;
-        out.push(match found {
-            None => None,
-            Some((year, school, stage, grade)) => Some(Placement {
-                school_year: SchoolYear(year),
-                school: SchoolCode::parse(&school).map_err(|e| StoreError::Corrupt(e.0))?,
-                stage: Stage::from_code(&stage).ok_or_else(|| corrupt("学段", &stage))?,
-                grade: grade.map(Grade),
-            }),
-        });
+        let found = latest.query_row([key], placement_columns).optional()?;
+        out.push(found.map(placement_from).transpose()?);
     }
     Ok(out)
+}
+
+/// The four columns both placement queries select: year, school code,
+/// stage, grade.
+type PlacementColumns = (u16, String, String, Option<i8>);
+
+fn placement_columns(r: &Row<'_>) -> rusqlite::Result<PlacementColumns> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+}
+
+fn placement_from((year, school, stage, grade): PlacementColumns) -> Result<Placement> {
+    Ok(Placement {
+        school_year: SchoolYear(year),
+        school: SchoolCode::parse(&school).map_err(|e| StoreError::Corrupt(e.0))?,
+        stage: Stage::from_code(&stage).ok_or_else(|| corrupt("学段", &stage))?,
+        grade: grade.map(Grade),
+    })
 }
 
 /// Each person's placement in a given school year (see
@@ -370,24 +370,9 @@ pub(super) fn placements_in_year(
     let mut out = Vec::with_capacity(people.len());
     for (year, id) in people {
         let found = find
-            .query_row(params![id.as_str(), year.0], |r| {
-                Ok((
-                    r.get::<_, u16>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, Option<i8>>(3)?,
-                ))
-            })
+            .query_row(params![id.as_str(), year.0], placement_columns)
             .optional()?;
-        out.push(match found {
-            None => None,
-            Some((year, school, stage, grade)) => Some(Placement {
-                school_year: SchoolYear(year),
-                school: SchoolCode::parse(&school).map_err(|e| StoreError::Corrupt(e.0))?,
-                stage: Stage::from_code(&stage).ok_or_else(|| corrupt("学段", &stage))?,
-                grade: grade.map(Grade),
-            }),
-        });
+        out.push(found.map(placement_from).transpose()?);
     }
     Ok(out)
 }
