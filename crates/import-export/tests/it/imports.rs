@@ -415,8 +415,9 @@ fn an_officer_cannot_take_over_another_countys_school_or_people() {
         errors(&check)
     );
 
-    // Three requests are pending, filed by 历城区's officer (the user name
-    // of `officer`), for 历下区 to decide; the registry is unchanged.
+    // Two requests are pending (the student's second filing replaced the
+    // first, now withdrawn), filed by 历城区's officer (the user name of
+    // `officer`), for 历下区 to decide; the registry is unchanged.
     let pending = store
         .transfers(&store::TransferQuery {
             county: Some(AreaCode::parse("370102").unwrap()),
@@ -425,7 +426,15 @@ fn an_officer_cannot_take_over_another_countys_school_or_people() {
             ..Default::default()
         })
         .unwrap();
-    assert_eq!(pending.len(), 3);
+    assert_eq!(pending.len(), 2);
+    let withdrawn = store
+        .transfers(&store::TransferQuery {
+            status: Some(store::TransferStatus::Withdrawn),
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(withdrawn.len(), 1);
     assert!(pending
         .iter()
         .all(|r| r.request.from.school.as_str() == "3737010001"
@@ -457,7 +466,7 @@ fn an_officer_cannot_take_over_another_countys_school_or_people() {
         },
     );
     assert!(outcome.held_for_city && outcome.transfers.is_empty() && outcome.errors.is_empty());
-    assert_eq!(store.pending_transfers_by("licheng").unwrap(), 4);
+    assert_eq!(store.pending_transfers_by("licheng").unwrap(), 3);
     // And beyond the pending requests one user may have open.
     let outcome = import_with(
         &mut store,
@@ -465,13 +474,13 @@ fn an_officer_cannot_take_over_another_countys_school_or_people() {
         ImportOptions {
             transfer_limits: import_export::TransferLimits {
                 per_file: 20,
-                pending_per_user: 4,
+                pending_per_user: 3,
             },
             ..officer("370112")
         },
     );
     assert!(outcome.held_for_city);
-    assert_eq!(store.pending_transfers_by("licheng").unwrap(), 4);
+    assert_eq!(store.pending_transfers_by("licheng").unwrap(), 3);
 
     // A school officer whose school is not stored yet writes it in its own
     // county only.
