@@ -24,12 +24,12 @@ pub(super) fn session_sql() -> String {
     )
 }
 
-/// Fixed width, so text order is time order.
-fn time_text(at: DateTime<Utc>) -> String {
+/// Fixed width, so text order is time order (transfer requests use it too).
+pub(super) fn time_text(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
-fn parse_time(text: &str) -> Result<DateTime<Utc>> {
+pub(super) fn parse_time(text: &str) -> Result<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|_| StoreError::Corrupt(format!("时间“{text}”无法识别")))

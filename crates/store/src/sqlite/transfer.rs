@@ -3,7 +3,7 @@
 //! approval writes the row in the same transaction as the decision and its
 //! audit line.
 
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use registry::transfer::Placement;
 use registry::{
     AreaCode, Enrolment, Grade, IdNumber, KeyTeacherLevel, Qualification, SchoolCode, SchoolYear, Sex, Stage,
@@ -11,6 +11,7 @@ use registry::{
 };
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 
+use super::accounts::{parse_time, time_text};
 use super::SqliteStore;
 use crate::{
     AuditAction, AuditLine, DecideOutcome, NewTransfer, PersonKind, Result, StoreError, TransferDecision,
@@ -24,17 +25,6 @@ pub(super) const PENDING_INTO_CLASS: &str = "(SELECT count(*) FROM transfer_requ
       JOIN class tc ON tc.id = ?1 JOIN school ts ON ts.id = tc.school_id
       WHERE t.status = 'pending' AND t.kind = 'student' AND t.school_year = tc.school_year
         AND t.to_school = ts.code AND t.grade = tc.grade AND t.class_name = tc.name)";
-
-/// Fixed width, so text order is time order (as in `accounts.rs`).
-fn time_text(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Millis, true)
-}
-
-fn parse_time(text: &str) -> Result<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(text)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| StoreError::Corrupt(format!("时间“{text}”无法识别")))
-}
 
 fn corrupt(what: &str, value: &str) -> StoreError {
     StoreError::Corrupt(format!("{what}“{value}”无法识别"))
@@ -71,7 +61,20 @@ pub(super) fn file_transfers(tx: &Transaction<'_>, transfers: &[NewTransfer]) ->
             t.requested_by,
             time_text(t.requested_at),
         ])?;
-        let common = (
+        // The columns of the other kind stay NULL.
+        let student = match row {
+            TransferRow::Student(s, e) => Some((s, e)),
+            TransferRow::Teacher(..) => None,
+        };
+        let teacher = match row {
+            TransferRow::Teacher(p, post) => Some((p, post)),
+            TransferRow::Student(..) => None,
+        };
+        let (stage, name, sex) = match row {
+            TransferRow::Student(s, e) => (e.stage, &s.name, s.sex),
+            TransferRow::Teacher(p, post) => (post.stage, &p.name, p.sex),
+        };
+        insert.execute(params![
             row.kind().code(),
             row.id_number().as_str(),
             row.school_year().0,
@@ -80,73 +83,29 @@ pub(super) fn file_transfers(tx: &Transaction<'_>, transfers: &[NewTransfer]) ->
             t.from.school_year.0,
             t.from.school.as_str(),
             t.from_county.as_str(),
-        );
-        match row {
-            TransferRow::Student(s, e) => insert.execute(params![
-                common.0,
-                common.1,
-                common.2,
-                common.3,
-                common.4,
-                common.5,
-                common.6,
-                common.7,
-                s.name,
-                s.sex.code(),
-                s.birth_date.format("%Y-%m-%d").to_string(),
-                s.household_area.as_str(),
-                None::<u16>,
-                e.stage.code(),
-                e.grade.0,
-                e.class_name,
-                e.migrant_child,
-                e.boarder,
-                e.visual_acuity.map(f64::from),
-                e.myopic,
-                None::<&str>,
-                None::<&str>,
-                None::<&str>,
-                None::<u16>,
-                None::<&str>,
-                t.source,
-                t.requested_by,
-                time_text(t.requested_at),
-                t.from.stage.code(),
-                t.from.grade.map(|g| g.0),
-            ])?,
-            TransferRow::Teacher(p, post) => insert.execute(params![
-                common.0,
-                common.1,
-                common.2,
-                common.3,
-                common.4,
-                common.5,
-                common.6,
-                common.7,
-                p.name,
-                p.sex.code(),
-                None::<&str>,
-                None::<&str>,
-                p.birth_year,
-                post.stage.code(),
-                None::<i8>,
-                None::<&str>,
-                None::<bool>,
-                None::<bool>,
-                None::<f64>,
-                None::<bool>,
-                post.subject.code(),
-                post.title.code(),
-                post.key_teacher_level.code(),
-                post.joined_school_year.0,
-                post.qualification.code(),
-                t.source,
-                t.requested_by,
-                time_text(t.requested_at),
-                t.from.stage.code(),
-                t.from.grade.map(|g| g.0),
-            ])?,
-        };
+            name,
+            sex.code(),
+            student.map(|(s, _)| s.birth_date.format("%Y-%m-%d").to_string()),
+            student.map(|(s, _)| s.household_area.as_str()),
+            teacher.map(|(p, _)| p.birth_year),
+            stage.code(),
+            student.map(|(_, e)| e.grade.0),
+            student.and_then(|(_, e)| e.class_name.as_deref()),
+            student.map(|(_, e)| e.migrant_child),
+            student.map(|(_, e)| e.boarder),
+            student.and_then(|(_, e)| e.visual_acuity.map(f64::from)),
+            student.and_then(|(_, e)| e.myopic),
+            teacher.map(|(_, post)| post.subject.code()),
+            teacher.map(|(_, post)| post.title.code()),
+            teacher.map(|(_, post)| post.key_teacher_level.code()),
+            teacher.map(|(_, post)| post.joined_school_year.0),
+            teacher.map(|(_, post)| post.qualification.code()),
+            t.source,
+            t.requested_by,
+            time_text(t.requested_at),
+            t.from.stage.code(),
+            t.from.grade.map(|g| g.0),
+        ])?;
         // Every step of a transfer is in the audit log, filing included;
         // the detail names schools, never the person.
         let detail = format!(
@@ -175,6 +134,13 @@ const COLUMNS: &str = "id, kind, id_number, school_year, to_school, to_county, f
      migrant_child, boarder, visual_acuity, myopic, subject, title, key_teacher_level,
      joined_school_year, qualification, source, requested_by, requested_at, status, decided_by,
      decided_at, reason, from_stage, from_grade";
+
+/// One request, by id (a reader's connection or a decision's transaction).
+fn transfer_by_id(conn: &Connection, id: i64) -> Result<Option<TransferRequest>> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM transfer_request WHERE id = ?1"))?;
+    let mut rows = stmt.query([id])?;
+    rows.next()?.map(request_from_row).transpose()
+}
 
 fn request_from_row(r: &Row<'_>) -> Result<TransferRequest> {
     let text = |i: usize| -> Result<String> { Ok(r.get::<_, String>(i)?) };
@@ -400,11 +366,7 @@ impl SqliteStore {
     }
 
     pub(super) fn one_transfer(&self, id: i64) -> Result<Option<TransferRequest>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(&format!("SELECT {COLUMNS} FROM transfer_request WHERE id = ?1"))?;
-        let mut rows = stmt.query([id])?;
-        rows.next()?.map(request_from_row).transpose()
+        transfer_by_id(&self.conn, id)
     }
 
     pub(super) fn pending_by(&self, username: &str) -> Result<u64> {
@@ -440,14 +402,8 @@ impl SqliteStore {
     ) -> Result<DecideOutcome> {
         // IMMEDIATE (`begin_write`): the transaction reads before it writes.
         let tx = super::write::begin_write(&mut self.conn)?;
-        let request = {
-            let mut stmt =
-                tx.prepare_cached(&format!("SELECT {COLUMNS} FROM transfer_request WHERE id = ?1"))?;
-            let mut rows = stmt.query([id])?;
-            match rows.next()? {
-                Some(r) => request_from_row(r)?,
-                None => return Ok(DecideOutcome::NotPending),
-            }
+        let Some(request) = transfer_by_id(&tx, id)? else {
+            return Ok(DecideOutcome::NotPending);
         };
         if request.status != TransferStatus::Pending {
             return Ok(DecideOutcome::NotPending);
