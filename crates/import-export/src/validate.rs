@@ -42,6 +42,17 @@ pub struct TransferNotice {
     pub school_year: SchoolYear,
 }
 
+impl TransferNotice {
+    /// Where the row is, as a row error names it: `学生.csv 第 2 行`,
+    /// `学生.xlsx（工作表“初一”）第 2 行`.
+    pub fn place(&self) -> String {
+        match &self.sheet {
+            Some(sheet) => format!("{}（工作表“{sheet}”）第 {} 行", self.file, self.row),
+            None => format!("{} 第 {} 行", self.file, self.row),
+        }
+    }
+}
+
 /// Keeps the records (and their locations) whose `take` is false.
 fn retain_indexed<T>(records: &mut Vec<T>, locs: &mut Vec<Loc>, take: &[bool]) {
     let mut index = 0;
@@ -409,21 +420,17 @@ impl<'a> Validator<'a> {
                 PersonKind::Teacher => take_teachers[index] = true,
             }
             let source = self.sources.get(loc.source).map(|(s, _)| s);
-            let file = source.map(|s| s.file.clone()).unwrap_or_default();
-            let sheet = source.and_then(|s| s.sheet.clone());
-            let place = match &sheet {
-                Some(sheet) => format!("{file}（{sheet}）第 {} 行", loc.row),
-                None => format!("{file} 第 {} 行", loc.row),
+            let notice = TransferNotice {
+                file: source.map(|s| s.file.clone()).unwrap_or_default(),
+                sheet: source.and_then(|s| s.sheet.clone()),
+                row: loc.row,
+                kind,
+                id_number: row.id_number().masked(),
+                school_year: row.school_year(),
             };
+            let place = notice.place();
             out.push((
-                TransferNotice {
-                    file,
-                    sheet,
-                    row: loc.row,
-                    kind,
-                    id_number: row.id_number().masked(),
-                    school_year: row.school_year(),
-                },
+                notice,
                 NewTransfer {
                     row,
                     to_county,
