@@ -41,6 +41,8 @@ pub struct ServerConfig {
     pub import_slots: usize,
     /// Imports that may wait for a slot; more are refused ("try later").
     pub import_queue: usize,
+    /// An import that waited this long for its slot says so on its result page.
+    pub import_wait_note: Duration,
     /// Password checks (argon2id, ~60 ms of a core and 19 MiB each) at once.
     pub hash_slots: usize,
     /// Logins that may wait for a hashing slot; more answer 429 at once.
@@ -63,6 +65,7 @@ impl Default for ServerConfig {
             max_connections: 4096,
             import_slots: 1,
             import_queue: 8,
+            import_wait_note: Duration::from_secs(1),
             // Half the cores (at least one): hashing never takes every core
             // from signed-in users' pages.
             hash_slots: (cores / 2).max(1),

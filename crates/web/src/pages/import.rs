@@ -157,8 +157,8 @@ pub async fn upload(
         }
     };
     // Said when the import had to wait its turn, so a slow answer is explained.
-    let queue_note = (waited.as_secs() >= 1).then(|| {
-        html! { p.muted #import-queued { (tf(lang, Msg::ImportQueued, &[&waited.as_secs(), &state.config.import_slots])) } }
+    let queue_note = (waited >= state.config.import_wait_note).then(|| {
+        html! { p.muted #import-queued { (tf(lang, Msg::ImportQueued, &[&waited.as_secs().max(1), &state.config.import_slots])) } }
     });
     let result = match outcome {
         // The database failed (busy behind another import, or worse): the

@@ -104,12 +104,20 @@ fn large_classes_file(school: &str, rows: usize) -> String {
 
 #[test]
 fn imports_in_progress_do_not_block_a_page_read() {
-    let server = Server::fresh("import-queue");
+    // Any wait is said, so the test does not hang on how fast the machine
+    // imports (the default says waits of a second or more).
+    let server = Server::fresh_with(
+        "import-queue",
+        web::ServerConfig {
+            import_wait_note: Duration::from_millis(50),
+            ..web::ServerConfig::default()
+        },
+    );
     let f = fixture();
     let page = format!("/schools/{}", f.own_school);
     let reader = Browser::as_role(&server, Who::Admin);
     assert_eq!(reader.get(&page).status, 200, "warm-up");
-    let file = std::sync::Arc::new(large_classes_file(&f.own_school, 60_000));
+    let file = std::sync::Arc::new(large_classes_file(&f.own_school, 120_000));
     // Four large files at once, as four officers would send them.
     let uploaders: Vec<Browser> = (0..4).map(|_| Browser::as_role(&server, Who::Admin)).collect();
     let started = Instant::now();
