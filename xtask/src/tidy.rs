@@ -1,6 +1,7 @@
 //! Repository rules that are cheaper to check than to review: every Rust
 //! file opens with a `//!` doc; the pure crates name no storage, web or async
-//! dependency; no `#[ignore]`d tests; no trailing whitespace.
+//! dependency; no `#[ignore]`d tests; no trailing whitespace; the web
+//! crate's modules use only the layers below their own (no import cycle).
 
 use std::path::{Path, PathBuf};
 
@@ -16,6 +17,24 @@ const IMPURE_DEPENDENCIES: [&str; 9] = [
     "calamine",
     "rust_xlsxwriter",
     "store",
+];
+
+/// The web crate's modules, lowest layer first: a module may name
+/// (`crate::x`) only modules of lower layers, so the shared state never
+/// knows a page and the pages are built on one path (issue 11, point 9).
+/// `pages/*` count as `pages`; names that are no module (the crate root's
+/// `router`) only the top layer may use.
+pub const WEB_LAYERS: &[&[&str]] = &[
+    &["i18n", "reports", "assets", "data"],
+    &["views"],
+    &["state"],
+    &["client", "error"],
+    &["auth"],
+    &["layout"],
+    &["extract"],
+    &["pages"],
+    &["api"],
+    &["server"],
 ];
 
 pub fn check(root: &Path) -> Vec<String> {
@@ -62,7 +81,91 @@ pub fn check(root: &Path) -> Vec<String> {
             }
         }
     }
+    problems.extend(web_layers(&root.join("crates/web/src")));
     problems
+}
+
+/// Violations of [`WEB_LAYERS`] in the web crate's sources under `src`.
+fn web_layers(src: &Path) -> Vec<String> {
+    let mut files = Vec::new();
+    collect_rust_files(src, &mut files);
+    let layer_of = |module: &str| WEB_LAYERS.iter().position(|layer| layer.contains(&module));
+    let mut problems = Vec::new();
+    for file in &files {
+        let Ok(relative) = file.strip_prefix(src) else {
+            continue;
+        };
+        let module = relative
+            .components()
+            .next()
+            .map(|c| c.as_os_str().to_string_lossy().trim_end_matches(".rs").to_owned())
+            .unwrap_or_default();
+        if module == "lib" || module == "main" {
+            continue;
+        }
+        let shown = format!("crates/web/src/{}", relative.display());
+        let Some(own) = layer_of(&module) else {
+            problems.push(format!(
+                "{shown}: module `{module}` is in no layer of xtask/src/tidy.rs WEB_LAYERS; add it where it belongs"
+            ));
+            continue;
+        };
+        let Ok(text) = std::fs::read_to_string(file) else {
+            continue;
+        };
+        for (i, line) in text.lines().enumerate() {
+            if line.trim_start().starts_with("//") {
+                continue;
+            }
+            for used in crate_paths(line) {
+                if used == module {
+                    continue;
+                }
+                let allowed = match layer_of(&used) {
+                    Some(layer) => layer < own,
+                    None => own == WEB_LAYERS.len() - 1,
+                };
+                if !allowed {
+                    problems.push(format!(
+                        "{shown}:{}: `{module}` may not use `crate::{used}` (a higher or the same layer in WEB_LAYERS: an import cycle)",
+                        i + 1
+                    ));
+                }
+            }
+        }
+    }
+    problems
+}
+
+/// The first segments of the `crate::…` paths a line names, including
+/// `use crate::{a, b::c}`.
+fn crate_paths(line: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut rest = line;
+    while let Some(at) = rest.find("crate::") {
+        let after = &rest[at + "crate::".len()..];
+        let word = |text: &str| -> String {
+            text.chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect()
+        };
+        if let Some(group) = after.strip_prefix('{') {
+            let end = group.find('}').unwrap_or(group.len());
+            for item in group[..end].split(',') {
+                let name = word(item.trim());
+                if !name.is_empty() {
+                    found.push(name);
+                }
+            }
+        } else {
+            let name = word(after);
+            if !name.is_empty() {
+                found.push(name);
+            }
+        }
+        rest = after;
+    }
+    found
 }
 
 fn collect_rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -105,5 +208,45 @@ mod tests {
         let problems = super::check(&dir);
         std::fs::remove_dir_all(&dir).unwrap();
         assert_eq!(problems.len(), 2, "{problems:?}");
+    }
+
+    #[test]
+    fn tidy_notices_a_web_module_that_uses_a_higher_layer() {
+        let dir = std::env::temp_dir().join(format!("edugov-tidy-web-{}", std::process::id()));
+        let src = dir.join("crates/web/src");
+        std::fs::create_dir_all(src.join("pages")).unwrap();
+        // The shared state naming a page's type: the cycle issue 11 removed.
+        std::fs::write(
+            src.join("state.rs"),
+            "//! s\nuse crate::views::X;\npub type Y = crate::pages::overview::Z;\n",
+        )
+        .unwrap();
+        std::fs::write(
+            src.join("pages/mod.rs"),
+            "//! p\nuse crate::{state, data::rows};\n",
+        )
+        .unwrap();
+        std::fs::write(src.join("stray.rs"), "//! a module in no layer\n").unwrap();
+        let problems = super::web_layers(&src);
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(
+            problems[0].contains("`state` may not use `crate::pages`")
+                || problems[1].contains("`state` may not use `crate::pages`"),
+            "{problems:?}"
+        );
+        assert!(problems.iter().any(|p| p.contains("stray.rs")), "{problems:?}");
+    }
+
+    #[test]
+    fn crate_paths_are_read_from_plain_and_grouped_uses() {
+        assert_eq!(
+            super::crate_paths("use crate::{auth::Ctx, data};"),
+            ["auth", "data"]
+        );
+        assert_eq!(
+            super::crate_paths("let x = crate::pages::visible(a, crate::data::f());"),
+            ["pages", "data"]
+        );
     }
 }

@@ -4,18 +4,15 @@
 use std::sync::Arc;
 
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use registry::AreaCode;
 use utoipa::OpenApi;
 
 use crate::auth::Ctx;
 use crate::data;
 use crate::error::WebError;
-use crate::i18n::{t, Lang, Msg};
+use crate::extract::{api_refusal, Api, Focus};
 use crate::pages::school::SchoolQuery;
-use crate::pages::{choose_year, AreaYear};
 use crate::state::AppState;
 
 #[derive(OpenApi)]
@@ -30,14 +27,6 @@ pub struct ApiDoc;
 
 pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
-}
-
-fn refused(lang: Lang) -> Response {
-    (
-        StatusCode::FORBIDDEN,
-        Json(serde_json::json!({ "error": "forbidden", "message": t(lang, Msg::Forbidden) })),
-    )
-        .into_response()
 }
 
 /// Liveness: answers without login.
@@ -58,18 +47,11 @@ pub async fn me(ctx: Ctx) -> Json<serde_json::Value> {
 #[utoipa::path(get, path = "/api/overview",
     params(("area" = Option<String>, Query, description = "area code; default: your scope"), ("year" = Option<u16>, Query, description = "school year, e.g. 2024")),
     responses((status = 200, description = "key indicator rows, trends and the 大班额 ranking"), (status = 403, description = "outside your scope")))]
-pub async fn overview(
-    State(state): State<Arc<AppState>>,
-    ctx: Ctx,
-    Query(q): Query<AreaYear>,
-) -> Result<Response, WebError> {
-    let area = data::requested_area(&ctx.principal, q.area.as_deref())?;
-    if !ctx.principal.can_view_area(&area) {
-        return Ok(refused(ctx.lang));
-    }
-    let ind = state.indicators(ctx.revision).await?;
-    let year = choose_year(&ind.computed, q.year).ok_or(WebError::NotFound)?;
-    let overview = crate::pages::overview::OverviewData::cached(&ind, &area, year);
+pub async fn overview(Api(focus): Api) -> Result<Response, WebError> {
+    let Focus {
+        ctx, ind, area, year, ..
+    } = focus;
+    let overview = ind.overview(&area, year);
     let (computed, principal) = (&ind.computed, &ctx.principal);
     let rows: Vec<_> = overview
         .cards
@@ -88,7 +70,7 @@ pub async fn overview(
     let ranking: Vec<_> = overview
         .ranking
         .iter()
-        .filter(|r| crate::pages::visible(principal, r))
+        .filter(|r| data::visible(principal, r))
         .map(|r| data::disclosed(computed, principal, r))
         .collect();
     Ok(Json(serde_json::json!({
@@ -103,24 +85,19 @@ pub async fn overview(
 }
 
 /// One indicator for the places one level below an area (drill-down).
-#[utoipa::path(get, path = "/api/areas/{code}",
-    params(("code" = String, Path, description = "area code"), ("year" = Option<u16>, Query), ("indicator" = Option<String>, Query), ("stage" = Option<String>, Query)),
+#[utoipa::path(get, path = "/api/areas/{area}",
+    params(("area" = String, Path, description = "area code"), ("year" = Option<u16>, Query), ("indicator" = Option<String>, Query), ("stage" = Option<String>, Query)),
     responses((status = 200, description = "rows of the level below"), (status = 403, description = "outside your scope")))]
-pub async fn area(
-    State(state): State<Arc<AppState>>,
-    ctx: Ctx,
-    Path(code): Path<String>,
-    Query(q): Query<AreaYear>,
-) -> Result<Response, WebError> {
-    let area = AreaCode::parse(&code).map_err(|_| WebError::NotFound)?;
-    if !ctx.principal.can_view_area(&area) {
-        return Ok(refused(ctx.lang));
-    }
-    let ind = state.indicators(ctx.revision).await?;
-    let year = choose_year(&ind.computed, q.year).ok_or(WebError::NotFound)?;
-    let indicator =
-        indicators::find(q.indicator.as_deref().unwrap_or("large_class_count")).ok_or(WebError::NotFound)?;
-    let stage = data::chosen_stage(indicator, q.stage.as_deref());
+pub async fn area(Api(focus): Api) -> Result<Response, WebError> {
+    let indicator = focus.indicator_or("large_class_count")?;
+    let Focus {
+        ctx,
+        ind,
+        area,
+        year,
+        stage,
+        ..
+    } = focus;
     let child = data::child_level(&area);
     let rows = data::drill_rows(&ind.computed, &ctx.principal, indicator, stage, &area, year);
     let own = data::own_row_for(&ind.computed, &ctx.principal, indicator, stage, &area, year);
@@ -134,24 +111,20 @@ pub async fn indicator_list() -> Json<&'static [indicators::Indicator]> {
 }
 
 /// One indicator of an area: its value, the trend and the level below.
-#[utoipa::path(get, path = "/api/indicators/{code}",
-    params(("code" = String, Path), ("area" = Option<String>, Query), ("year" = Option<u16>, Query), ("stage" = Option<String>, Query)),
+#[utoipa::path(get, path = "/api/indicators/{indicator}",
+    params(("indicator" = String, Path, description = "indicator code"), ("area" = Option<String>, Query), ("year" = Option<u16>, Query), ("stage" = Option<String>, Query)),
     responses((status = 200, description = "value, trend and rows"), (status = 403, description = "outside your scope"), (status = 404, description = "unknown indicator")))]
-pub async fn indicator(
-    State(state): State<Arc<AppState>>,
-    ctx: Ctx,
-    Path(code): Path<String>,
-    Query(q): Query<AreaYear>,
-) -> Result<Response, WebError> {
-    let indicator = indicators::find(&code).ok_or(WebError::NotFound)?;
-    let area = data::requested_area(&ctx.principal, q.area.as_deref())?;
-    if !ctx.principal.can_view_area(&area) {
-        return Ok(refused(ctx.lang));
-    }
-    let ind = state.indicators(ctx.revision).await?;
+pub async fn indicator(Api(focus): Api) -> Result<Response, WebError> {
+    let indicator = focus.indicator.ok_or(WebError::NotFound)?;
+    let Focus {
+        ctx,
+        ind,
+        area,
+        year,
+        stage,
+        ..
+    } = focus;
     let computed = &ind.computed;
-    let year = choose_year(computed, q.year).ok_or(WebError::NotFound)?;
-    let stage = data::chosen_stage(indicator, q.stage.as_deref());
     let rows = data::drill_rows(computed, &ctx.principal, indicator, stage, &area, year);
     let years: Vec<u16> = computed.school_years().iter().map(|y| y.0).collect();
     Ok(Json(serde_json::json!({
@@ -178,7 +151,7 @@ pub async fn school(
     Query(q): Query<SchoolQuery>,
 ) -> Result<Response, WebError> {
     let ind = state.indicators(ctx.revision).await?;
-    let year = choose_year(&ind.computed, q.year).ok_or(WebError::NotFound)?;
+    let year = data::choose_year(&ind.computed, q.year).ok_or(WebError::NotFound)?;
     let Some(d) = crate::pages::school::load(
         &state,
         &ind,
@@ -193,7 +166,7 @@ pub async fn school(
     )
     .await?
     else {
-        return Ok(refused(ctx.lang));
+        return Ok(api_refusal(ctx.lang));
     };
     let large_min = ind.computed.rules.large_class_min;
     let classes: Vec<_> = d

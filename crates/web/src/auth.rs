@@ -128,3 +128,20 @@ pub fn random_token() -> Result<String, WebError> {
     getrandom::fill(&mut bytes).map_err(|e| WebError::BadRequest(e.to_string()))?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
+
+/// Writes an error answer in the request's language (the language cookie,
+/// as [`crate::auth::Ctx`] reads it).
+pub async fn localise(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let lang = request_lang(request.headers());
+    let mut response = next.run(request).await;
+    if let Some(text) = response.extensions_mut().remove::<crate::error::ErrorText>() {
+        if lang != Lang::default() {
+            response.headers_mut().remove(header::CONTENT_LENGTH);
+            *response.body_mut() = axum::body::Body::from(text.render(lang));
+        }
+    }
+    response
+}

@@ -14,9 +14,7 @@
 use access::Principal;
 use indicators::report::{self, Row};
 use indicators::{Computed, Indicator, Level, Place, Query};
-use registry::{AreaCode, AreaLevel, SchoolYear, Stage};
-
-use crate::error::WebError;
+use registry::{AreaCode, AreaLevel, SchoolCode, SchoolYear, Stage};
 
 /// The level an area's code names.
 pub fn level_of(area: &AreaCode) -> Level {
@@ -161,6 +159,49 @@ pub fn disclosed(computed: &Computed, principal: &Principal, row: &Row) -> Row {
     row
 }
 
+/// The name of an area in the computed years (the latest that has it).
+pub fn area_name(computed: &Computed, area: &AreaCode) -> String {
+    let level = level_of(area);
+    computed
+        .years
+        .iter()
+        .rev()
+        .find_map(|y| {
+            y.level(level)
+                .places
+                .iter()
+                .find(|p| p.code == area.as_str())
+                .map(|p| p.name.clone())
+        })
+        .or_else(|| registry::divisions::city_name(area.as_str()))
+        .unwrap_or_else(|| area.as_str().to_owned())
+}
+
+/// Whether a row may be shown to the principal.
+pub fn visible(principal: &Principal, row: &Row) -> bool {
+    match (&row.school, &row.area) {
+        (Some(school), Some(county)) => match (SchoolCode::parse(school), AreaCode::parse(county)) {
+            (Ok(s), Ok(c)) => principal.can_view_school(&s, &c),
+            _ => false,
+        },
+        (None, Some(area)) => AreaCode::parse(area).is_ok_and(|a| principal.can_view_area(&a)),
+        _ => {
+            row.level == Level::SchoolGroup.code()
+                && principal.role != access::Role::Public
+                && matches!(principal.scope, access::Scope::City { .. })
+        }
+    }
+}
+
+/// The year asked for if held, else the latest.
+pub fn choose_year(computed: &Computed, asked: Option<u16>) -> Option<SchoolYear> {
+    let years = computed.school_years();
+    asked
+        .map(SchoolYear)
+        .filter(|y| years.contains(y))
+        .or_else(|| years.last().copied())
+}
+
 /// The stage an indicator is shown with on summary pages: its all-stage
 /// value when it has one, else its first stage, else none.
 pub fn headline_stage(indicator: &Indicator) -> Option<Stage> {
@@ -171,11 +212,12 @@ pub fn headline_stage(indicator: &Indicator) -> Option<Stage> {
     }
 }
 
-/// The area a request names (`?area=`), or the principal's own.
-pub fn requested_area(principal: &Principal, asked: Option<&str>) -> Result<AreaCode, WebError> {
+/// The area a request names (`?area=`), or the principal's own; `None`
+/// when the text is not an area code.
+pub fn requested_area(principal: &Principal, asked: Option<&str>) -> Option<AreaCode> {
     match asked {
-        Some(text) => AreaCode::parse(text).map_err(|_| WebError::NotFound),
-        None => Ok(principal.scope.area().clone()),
+        Some(text) => AreaCode::parse(text).ok(),
+        None => Some(principal.scope.area().clone()),
     }
 }
 
@@ -202,7 +244,7 @@ pub fn drill_rows(
     year: SchoolYear,
 ) -> Vec<Row> {
     let mut rows = below(computed, indicator, stage, area, year);
-    rows.retain(|r| crate::pages::visible(principal, r));
+    rows.retain(|r| visible(principal, r));
     for row in &mut rows {
         disclose(computed, principal, row);
     }

@@ -4,7 +4,7 @@
 //!
 //! A `WebError` is often raised where the language is not at hand (an
 //! extractor, a helper), so its answer carries what it means
-//! ([`ErrorText`]) and [`localise`], which has the request, writes the text
+//! ([`ErrorText`]) and [`crate::auth::localise`], which has the request, writes the text
 //! in the request's language.
 //!
 //! A database error never reaches the user as its raw text: a busy
@@ -12,10 +12,7 @@
 //! `Retry-After` — the same request can succeed later — and anything else
 //! 500 ([`StoreFailure`]).
 
-use axum::body::Body;
-use axum::extract::Request;
 use axum::http::{header, StatusCode};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::i18n::{t, Lang, Msg};
@@ -138,7 +135,7 @@ impl IntoResponse for WebError {
     }
 }
 
-/// A plain-text error answer, in the default language until [`localise`]
+/// A plain-text error answer, in the default language until [`crate::auth::localise`]
 /// rewrites it.
 fn text_answer(status: StatusCode, text: ErrorText) -> Response {
     let mut response = (
@@ -148,20 +145,6 @@ fn text_answer(status: StatusCode, text: ErrorText) -> Response {
     )
         .into_response();
     response.extensions_mut().insert(text);
-    response
-}
-
-/// Writes an error answer in the request's language (the language cookie,
-/// as [`crate::auth::Ctx`] reads it).
-pub async fn localise(request: Request, next: Next) -> Response {
-    let lang = crate::auth::request_lang(request.headers());
-    let mut response = next.run(request).await;
-    if let Some(text) = response.extensions_mut().remove::<ErrorText>() {
-        if lang != Lang::default() {
-            response.headers_mut().remove(header::CONTENT_LENGTH);
-            *response.body_mut() = Body::from(text.render(lang));
-        }
-    }
     response
 }
 

@@ -18,12 +18,14 @@ pub mod auth;
 pub mod client;
 pub mod data;
 pub mod error;
+pub mod extract;
 pub mod i18n;
 pub mod layout;
 pub mod pages;
 pub mod reports;
 pub mod server;
 pub mod state;
+pub mod views;
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -53,14 +55,17 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/login", get(pages::login::login_page).post(pages::login::login))
         .route("/logout", post(pages::login::logout))
         .route("/lang/{code}", get(pages::login::switch_language))
-        .route("/areas/{code}", get(pages::areas::area))
+        .route("/areas/{area}", get(pages::areas::area))
         .route(
             "/schools/{code}",
             get(pages::school::school).post(pages::school::school_unmasked),
         )
         .route("/indicators", get(pages::indicator::catalogue))
-        .route("/indicators/{code}", get(pages::indicator::indicator))
-        .route("/indicators/{code}/export.xlsx", get(pages::indicator::export))
+        .route("/indicators/{indicator}", get(pages::indicator::indicator))
+        .route(
+            "/indicators/{indicator}/export.xlsx",
+            get(pages::indicator::export),
+        )
         .route("/import/report/{file}", get(pages::import::report))
         .route("/templates/{name}", get(pages::import::template))
         .route("/transfers", get(pages::transfers::transfers))
@@ -76,9 +81,9 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/openapi.json", get(api::openapi))
         .route("/api/me", get(api::me))
         .route("/api/overview", get(api::overview))
-        .route("/api/areas/{code}", get(api::area))
+        .route("/api/areas/{area}", get(api::area))
         .route("/api/indicators", get(api::indicator_list))
-        .route("/api/indicators/{code}", get(api::indicator))
+        .route("/api/indicators/{indicator}", get(api::indicator))
         .route("/api/schools/{code}", get(api::school))
         // Every route so far; the import's is longer.
         .route_layer(timeout(request_timeout))
@@ -92,7 +97,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         )
         .fallback(|| async { error::WebError::NotFound })
         .layer(DefaultBodyLimit::max(MAX_FORM))
-        .layer(axum::middleware::from_fn(error::localise))
+        .layer(axum::middleware::from_fn(auth::localise))
         .layer(axum::middleware::map_response(security_headers))
         .with_state(state)
 }

@@ -15,6 +15,8 @@ use registry::AreaCode;
 use store::{SqliteStore, Store};
 use tokio::sync::Mutex;
 
+use crate::views::{OverviewData, SchoolRecords};
+
 /// Connections a server keeps open for pages, the API and sessions. SQLite
 /// in WAL mode serves many readers at once; writes (imports, sessions) are
 /// serialised by SQLite itself. Imports have their own ([`ServerConfig::import_slots`]),
@@ -154,11 +156,27 @@ pub struct Indicators {
     pub snapshots: Vec<YearSnapshot>,
     /// Overviews already assembled, by area and year: they depend only on
     /// the computed values, so they live (and are dropped) with them.
-    pub overviews: std::sync::Mutex<HashMap<(String, u16), Arc<crate::pages::overview::OverviewData>>>,
+    pub overviews: std::sync::Mutex<HashMap<(String, u16), Arc<OverviewData>>>,
     /// Schools' records by code and year (the parts of a school's page that
     /// are not a page of students), for the same reason; bounded, as a
     /// city has thousands of schools and some have hundreds of teachers.
-    pub schools: quick_cache::sync::Cache<(String, u16), Arc<crate::pages::school::SchoolRecords>>,
+    pub schools: quick_cache::sync::Cache<(String, u16), Arc<SchoolRecords>>,
+}
+
+impl Indicators {
+    /// The overview of an area and year, assembled on first use and kept
+    /// with the computed indicators (pages and `/api/overview` share it).
+    pub fn overview(&self, area: &AreaCode, year: registry::SchoolYear) -> Arc<OverviewData> {
+        let key = (area.as_str().to_owned(), year.0);
+        if let Some(found) = self.overviews.lock().ok().and_then(|m| m.get(&key).cloned()) {
+            return found;
+        }
+        let assembled = Arc::new(OverviewData::assemble(&self.computed, area, year));
+        if let Ok(mut m) = self.overviews.lock() {
+            m.insert(key, assembled.clone());
+        }
+        assembled
+    }
 }
 
 /// Schools whose records a server keeps at once (a large school's are about

@@ -1,44 +1,29 @@
 //! Drill-down: an area's places one level below (counties, townships or
 //! schools) for a chosen indicator — a sortable table and a chart.
 
-use std::sync::Arc;
-
-use axum::extract::{Path, Query, State};
 use maud::{html, Markup};
-use registry::AreaCode;
 
-use crate::auth::Ctx;
 use crate::data;
 use crate::error::WebError;
+use crate::extract::{Focus, Page};
 use crate::i18n::{t, Msg};
-use crate::layout::{bar_chart, forbidden, page};
+use crate::layout::{bar_chart, page};
 use crate::pages::{
-    area_name, choose_year, indicator_name, part_text, row_link, stage_name, suppressed_note, year_select,
-    AreaYear,
+    area_name, indicator_name, part_text, row_link, stage_name, suppressed_note, year_select,
 };
-use crate::state::AppState;
 
-pub async fn area(
-    State(state): State<Arc<AppState>>,
-    ctx: Ctx,
-    Path(code): Path<String>,
-    Query(q): Query<AreaYear>,
-) -> Result<Markup, WebError> {
-    let area = AreaCode::parse(&code).map_err(|_| WebError::NotFound)?;
-    if !ctx.principal.can_view_area(&area) {
-        return Err(forbidden(&ctx));
-    }
-    let ind = state.indicators(ctx.revision).await?;
+pub async fn area(Page(focus): Page) -> Result<Markup, WebError> {
+    let indicator = focus.indicator_or("large_class_count")?;
+    let Focus {
+        ctx,
+        ind,
+        area,
+        year,
+        stage,
+        ..
+    } = focus;
     let computed = &ind.computed;
-    let year = choose_year(computed, q.year).ok_or(WebError::NotFound)?;
     let lang = ctx.lang;
-    let indicator = q
-        .indicator
-        .as_deref()
-        .and_then(indicators::find)
-        .or_else(|| indicators::find("large_class_count"))
-        .ok_or(WebError::NotFound)?;
-    let stage = data::chosen_stage(indicator, q.stage.as_deref());
     let child = data::child_level(&area);
     let rows = data::drill_rows(computed, &ctx.principal, indicator, stage, &area, year);
     let own = data::own_row_for(computed, &ctx.principal, indicator, stage, &area, year);

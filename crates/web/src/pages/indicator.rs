@@ -1,9 +1,6 @@
 //! The catalogue and one indicator's page: definition, values by area,
 //! trend, and the workbook export.
 
-use std::sync::Arc;
-
-use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use maud::{html, Markup};
@@ -11,13 +8,10 @@ use maud::{html, Markup};
 use crate::auth::Ctx;
 use crate::data;
 use crate::error::WebError;
+use crate::extract::{Focus, Page};
 use crate::i18n::{t, Lang, Msg};
-use crate::layout::{bar_chart, forbidden, page, trend_chart};
-use crate::pages::{
-    area_name, choose_year, indicator_name, row_link, stage_name, suppressed_note, visible, year_select,
-    AreaYear,
-};
-use crate::state::AppState;
+use crate::layout::{bar_chart, page, trend_chart};
+use crate::pages::{area_name, indicator_name, row_link, stage_name, suppressed_note, visible, year_select};
 
 pub async fn catalogue(ctx: Ctx) -> Markup {
     let lang = ctx.lang;
@@ -48,22 +42,18 @@ fn definition(lang: Lang, i: &indicators::Indicator) -> &'static str {
     }
 }
 
-pub async fn indicator(
-    State(state): State<Arc<AppState>>,
-    ctx: Ctx,
-    Path(code): Path<String>,
-    Query(q): Query<AreaYear>,
-) -> Result<Markup, WebError> {
-    let indicator = indicators::find(&code).ok_or(WebError::NotFound)?;
-    let area = data::requested_area(&ctx.principal, q.area.as_deref())?;
-    if !ctx.principal.can_view_area(&area) {
-        return Err(forbidden(&ctx));
-    }
-    let ind = state.indicators(ctx.revision).await?;
+pub async fn indicator(Page(focus): Page) -> Result<Markup, WebError> {
+    let indicator = focus.indicator.ok_or(WebError::NotFound)?;
+    let Focus {
+        ctx,
+        ind,
+        area,
+        year,
+        stage,
+        ..
+    } = focus;
     let computed = &ind.computed;
-    let year = choose_year(computed, q.year).ok_or(WebError::NotFound)?;
     let lang = ctx.lang;
-    let stage = data::chosen_stage(indicator, q.stage.as_deref());
     let rows = data::drill_rows(computed, &ctx.principal, indicator, stage, &area, year);
     let years: Vec<u16> = computed.school_years().iter().map(|y| y.0).collect();
     let name = area_name(computed, &area);
@@ -109,21 +99,12 @@ pub async fn indicator(
 
 /// The workbook of an indicator: the area and the level below, every stage,
 /// the year chosen — only what the principal may see.
-pub async fn export(
-    State(state): State<Arc<AppState>>,
-    ctx: Ctx,
-    Path(code): Path<String>,
-    Query(q): Query<AreaYear>,
-) -> Result<Response, WebError> {
-    let code = code.trim_end_matches(".xlsx");
-    let indicator = indicators::find(code).ok_or(WebError::NotFound)?;
-    let area = data::requested_area(&ctx.principal, q.area.as_deref())?;
-    if !ctx.principal.can_view_area(&area) {
-        return Err(forbidden(&ctx));
-    }
-    let ind = state.indicators(ctx.revision).await?;
+pub async fn export(Page(focus): Page) -> Result<Response, WebError> {
+    let indicator = focus.indicator.ok_or(WebError::NotFound)?;
+    let Focus {
+        ctx, ind, area, year, ..
+    } = focus;
     let computed = &ind.computed;
-    let year = choose_year(computed, q.year).ok_or(WebError::NotFound)?;
     let query = indicators::Query {
         indicators: vec![indicator],
         years: vec![year],

@@ -10,13 +10,13 @@ pub mod overview;
 pub mod school;
 pub mod transfers;
 
-use access::Principal;
 use indicators::report::Row;
-use indicators::{Computed, Indicator, Level};
+use indicators::{Computed, Indicator};
 use maud::{html, Markup};
-use registry::{AreaCode, SchoolCode, SchoolYear, Stage};
+use registry::{SchoolYear, Stage};
 
 use crate::auth::Ctx;
+pub use crate::data::{area_name, choose_year, visible};
 use crate::i18n::{t, Lang, Msg};
 
 /// A time as bureaus read it: Beijing time (UTC+8), whatever the server's zone.
@@ -24,24 +24,6 @@ pub fn beijing_time(at: chrono::DateTime<chrono::Utc>) -> String {
     chrono::FixedOffset::east_opt(8 * 3600)
         .map(|offset| at.with_timezone(&offset).format("%Y-%m-%d %H:%M").to_string())
         .unwrap_or_default()
-}
-
-/// `?area=…&year=…`, the two choices most pages share.
-#[derive(Debug, Default, serde::Deserialize)]
-pub struct AreaYear {
-    pub area: Option<String>,
-    pub year: Option<u16>,
-    pub indicator: Option<String>,
-    pub stage: Option<String>,
-}
-
-/// The year asked for if held, else the latest.
-pub fn choose_year(computed: &Computed, asked: Option<u16>) -> Option<SchoolYear> {
-    let years = computed.school_years();
-    asked
-        .map(SchoolYear)
-        .filter(|y| years.contains(y))
-        .or_else(|| years.last().copied())
 }
 
 /// A year chooser that reloads the page with the other parameters kept.
@@ -120,46 +102,12 @@ pub fn grade_name(lang: Lang, grade: registry::Grade) -> String {
     }
 }
 
-/// The name of an area in the computed years (the latest that has it).
-pub fn area_name(computed: &Computed, area: &AreaCode) -> String {
-    let level = crate::data::level_of(area);
-    computed
-        .years
-        .iter()
-        .rev()
-        .find_map(|y| {
-            y.level(level)
-                .places
-                .iter()
-                .find(|p| p.code == area.as_str())
-                .map(|p| p.name.clone())
-        })
-        .or_else(|| registry::divisions::city_name(area.as_str()))
-        .unwrap_or_else(|| area.as_str().to_owned())
-}
-
 /// Where a row's place is shown: a school's page or an area's drill-down.
 pub fn row_link(row: &Row, year: SchoolYear) -> String {
     match (&row.school, &row.area) {
         (Some(school), _) => format!("/schools/{school}?year={}", year.0),
         (None, Some(area)) => format!("/areas/{area}?year={}", year.0),
         _ => "#".to_owned(),
-    }
-}
-
-/// Whether a row may be shown to the principal.
-pub fn visible(principal: &Principal, row: &Row) -> bool {
-    match (&row.school, &row.area) {
-        (Some(school), Some(county)) => match (SchoolCode::parse(school), AreaCode::parse(county)) {
-            (Ok(s), Ok(c)) => principal.can_view_school(&s, &c),
-            _ => false,
-        },
-        (None, Some(area)) => AreaCode::parse(area).is_ok_and(|a| principal.can_view_area(&a)),
-        _ => {
-            row.level == Level::SchoolGroup.code()
-                && principal.role != access::Role::Public
-                && matches!(principal.scope, access::Scope::City { .. })
-        }
     }
 }
 

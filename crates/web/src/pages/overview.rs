@@ -2,54 +2,23 @@
 //! lines, their trends, and the counties (or townships) with the most
 //! 大班额 classes.
 
-use std::sync::Arc;
-
-use axum::extract::{Query, State};
 use maud::{html, Markup};
-use registry::{AreaCode, Stage};
 
-use crate::auth::Ctx;
 use crate::data;
 use crate::error::WebError;
+use crate::extract::{Focus, Page};
 use crate::i18n::{t, tf, Msg};
-use crate::layout::{bar_chart, forbidden, page, trend_chart};
-use crate::pages::{area_name, choose_year, indicator_name, year_select, AreaYear};
-use crate::state::AppState;
+use crate::layout::{bar_chart, page, trend_chart};
+use crate::pages::{indicator_name, year_select};
+use crate::views::OverviewData;
 
-/// The indicators a bureau looks at first (code, stage shown).
-pub const KEY_INDICATORS: &[(&str, Option<Stage>)] = &[
-    ("large_class_count", None),
-    ("oversize_class_count", None),
-    ("inclusive_coverage", None),
-    ("public_preschool_share", None),
-    ("preschool_gross_enrolment_ratio", None),
-    ("student_teacher_ratio", Some(Stage::Primary)),
-    ("student_teacher_ratio", Some(Stage::Junior)),
-    ("myopia_rate", None),
-    ("balanced_school_share", Some(Stage::Junior)),
-    ("seat_utilisation", None),
-];
-
-pub async fn overview(
-    State(state): State<Arc<AppState>>,
-    ctx: Ctx,
-    Query(q): Query<AreaYear>,
-) -> Result<Markup, WebError> {
-    let area = data::requested_area(&ctx.principal, q.area.as_deref())?;
-    if !ctx.principal.can_view_area(&area) {
-        return Err(forbidden(&ctx));
-    }
-    let ind = state.indicators(ctx.revision).await?;
+pub async fn overview(Page(focus): Page) -> Result<Markup, WebError> {
+    let Focus {
+        ctx, ind, area, year, ..
+    } = focus;
     let computed = &ind.computed;
-    let Some(year) = choose_year(computed, q.year) else {
-        return Ok(page(
-            &ctx,
-            t(ctx.lang, Msg::Overview),
-            html! { p { (t(ctx.lang, Msg::NoData)) } },
-        ));
-    };
     let lang = ctx.lang;
-    let data = OverviewData::cached(&ind, &area, year);
+    let data = ind.overview(&area, year);
     let OverviewData {
         name,
         years,
@@ -136,74 +105,4 @@ pub async fn overview(
         }
     };
     Ok(page(&ctx, &name, body))
-}
-
-/// What an overview shows, before scope filtering and language: assembled
-/// once per area and year and kept with the computed indicators.
-pub struct OverviewData {
-    pub name: String,
-    pub years: Vec<u16>,
-    pub cards: Vec<(
-        &'static indicators::Indicator,
-        Option<Stage>,
-        indicators::report::Row,
-    )>,
-    /// The trend of the first cards (raw rows, one a year held).
-    pub trends: Vec<Vec<Option<indicators::report::Row>>>,
-    /// The level below, most 大班额 first.
-    pub ranking: Vec<indicators::report::Row>,
-}
-
-impl OverviewData {
-    /// The overview of an area and year, assembled on first use and kept
-    /// with the computed indicators (pages and `/api/overview` share it).
-    pub fn cached(
-        ind: &crate::state::Indicators,
-        area: &AreaCode,
-        year: registry::SchoolYear,
-    ) -> Arc<OverviewData> {
-        let key = (area.as_str().to_owned(), year.0);
-        if let Some(found) = ind.overviews.lock().ok().and_then(|m| m.get(&key).cloned()) {
-            return found;
-        }
-        let assembled = Arc::new(OverviewData::assemble(&ind.computed, area, year));
-        if let Ok(mut m) = ind.overviews.lock() {
-            m.insert(key, assembled.clone());
-        }
-        assembled
-    }
-
-    pub fn assemble(
-        computed: &indicators::Computed,
-        area: &AreaCode,
-        year: registry::SchoolYear,
-    ) -> OverviewData {
-        let mut cards = Vec::new();
-        for (code, stage) in KEY_INDICATORS {
-            let Some(indicator) = indicators::find(code) else {
-                continue;
-            };
-            if let Some(row) = data::own_row(computed, indicator, *stage, area, year) {
-                cards.push((indicator, *stage, row));
-            }
-        }
-        let trends = cards
-            .iter()
-            .take(4)
-            .map(|(i, stage, _)| data::trend_rows(computed, i, *stage, area))
-            .collect();
-        let child = data::child_level(area);
-        let mut ranking = match indicators::find("large_class_count") {
-            Some(i) => data::rows(computed, i, None, child, area, year),
-            None => Vec::new(),
-        };
-        ranking.sort_by(|a, b| b.value.partial_cmp(&a.value).unwrap_or(std::cmp::Ordering::Equal));
-        OverviewData {
-            name: area_name(computed, area),
-            years: computed.school_years().iter().map(|y| y.0).collect(),
-            cards,
-            trends,
-            ranking,
-        }
-    }
 }

@@ -13,12 +13,13 @@ use store::Store;
 
 use crate::auth::Ctx;
 use crate::error::WebError;
-use crate::i18n::{t, Lang, Msg, LANGS};
+use crate::i18n::{t, Lang, Msg};
 use crate::layout::{forbidden, page};
 use crate::pages::{
     area_name, choose_year, grade_name, stage_name, urlencode, vocab, year_label, year_select,
 };
 use crate::state::{AppState, Indicators};
+use crate::views::SchoolRecords;
 
 pub const PAGE_SIZE: u64 = 50;
 
@@ -38,19 +39,6 @@ pub struct SchoolData {
     /// the last one when that lies past the end.
     pub page: u64,
     pub students: Vec<(registry::Student, registry::Enrolment)>,
-}
-
-/// A school's records of a year that change only with the registry: kept
-/// with the computed indicators (see [`crate::state::Indicators`]), so a
-/// request reads one page of students, not the whole staff list again.
-pub struct SchoolRecords {
-    pub school: registry::School,
-    pub classes: Vec<registry::Class>,
-    pub teachers: Vec<(registry::Teacher, registry::TeachingPost)>,
-    /// Students enrolled that year.
-    pub enrolled: u64,
-    /// [`SchoolRecords::tables`] by language.
-    tables: [std::sync::OnceLock<String>; LANGS],
 }
 
 impl std::ops::Deref for SchoolData {
@@ -106,13 +94,12 @@ pub async fn load(
                     let Some(school) = s.school(&code)? else {
                         return Ok(None);
                     };
-                    Ok(Some(SchoolRecords {
+                    Ok(Some(SchoolRecords::new(
                         school,
-                        classes: s.school_classes(&code, year)?,
-                        teachers: s.school_teachers(&code, year)?,
-                        enrolled: s.school_student_count(&code, year, None)?,
-                        tables: Default::default(),
-                    }))
+                        s.school_classes(&code, year)?,
+                        s.school_teachers(&code, year)?,
+                        s.school_student_count(&code, year, None)?,
+                    )))
                 })
                 .await?;
             // Unknown codes are not remembered: guessing URLs must not fill
@@ -294,7 +281,7 @@ async fn show(
             (t(lang, Msg::Code)) " " (s.code) " · " (vocab(lang, s.ownership.label_zh(), s.ownership.label_en())) " · " (vocab(lang, s.location.label_zh(), s.location.label_en()))
             @if let Some(g) = &s.school_group { " · " (g) }
         }
-        (PreEscaped(data.tables(lang, large_min)))
+        (PreEscaped(tables(&data.records, lang, large_min)))
         h2 { (t(lang, Msg::Students)) " (" (data.students_total) ")" }
         form.filters method="get" action={ "/schools/" (s.code) } {
             input type="hidden" name="year" value=(year.0);
@@ -336,13 +323,10 @@ async fn show(
     Ok((page(ctx, &s.name, body), shown))
 }
 
-impl SchoolRecords {
-    /// The seats, classes and teachers tables in `lang`, rendered once per
-    /// language: they are most of a large school's page and change only
-    /// with the registry.
-    fn tables(&self, lang: Lang, large_min: u32) -> &str {
-        self.tables[lang as usize].get_or_init(|| render_tables(self, lang, large_min).into_string())
-    }
+/// The seats, classes and teachers tables in `lang`, rendered once per
+/// language and kept with the records.
+fn tables(data: &SchoolRecords, lang: Lang, large_min: u32) -> &str {
+    data.rendered(lang, |d| render_tables(d, lang, large_min).into_string())
 }
 
 fn render_tables(data: &SchoolRecords, lang: Lang, large_min: u32) -> Markup {

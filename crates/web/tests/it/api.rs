@@ -26,9 +26,9 @@ fn healthz_answers_without_login() {
 const API_ROUTES: &[&str] = &[
     "/api/me",
     "/api/overview",
-    "/api/areas/{code}",
+    "/api/areas/{area}",
     "/api/indicators",
-    "/api/indicators/{code}",
+    "/api/indicators/{indicator}",
     "/api/schools/{code}",
     "/healthz",
 ];
@@ -58,8 +58,8 @@ fn openapi_lists_the_api_routes() {
     let school = &crate::fixture().own_school;
     for route in paths.keys() {
         let path = route
-            .replace("/api/areas/{code}", "/api/areas/3701")
-            .replace("/api/indicators/{code}", "/api/indicators/large_class_count")
+            .replace("/api/areas/{area}", "/api/areas/3701")
+            .replace("/api/indicators/{indicator}", "/api/indicators/large_class_count")
             .replace("/api/schools/{code}", &format!("/api/schools/{school}"));
         let resp = admin.get(&path);
         assert_eq!(resp.status, 200, "{path}: {}", resp.text());
