@@ -8,6 +8,7 @@ use registry::{AreaCode, AreaLevel, SchoolCode};
 /// The roles of edugov. A real deployment starts with no account; the first
 /// city administrator is made with `edugov user add` on the server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// 市级管理员: everything in the city, users, audit log, unmasked data.
@@ -87,6 +88,7 @@ pub enum AccessError {
 
 /// Where a principal's rights end.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Scope {
     /// The whole city (4-digit code).
@@ -252,6 +254,7 @@ impl WriteScope {
 
 /// The signed-in user (or the anonymous public).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Principal {
     pub user_id: i64,
     pub username: String,

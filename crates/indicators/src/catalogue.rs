@@ -10,6 +10,7 @@ use registry::Stage;
 
 /// How a value is shown: its unit and the digits a report prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Unit {
     /// A number of things (classes, teachers).
@@ -69,6 +70,7 @@ impl Unit {
 
 /// Whether a rising value is good news.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
     HigherIsBetter,
@@ -79,6 +81,7 @@ pub enum Direction {
 
 /// Catalogue sections, for choosing a family at once (`--group balanced`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Group {
     Basics,
@@ -124,6 +127,8 @@ impl Group {
 
 /// Which places an indicator is defined for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+// Named apart from `access::Scope`, which the API documents too.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = IndicatorScope))]
 #[serde(rename_all = "snake_case")]
 pub enum Scope {
     /// Every level, down to each school and school group.
@@ -202,6 +207,7 @@ pub enum Measure {
 
 /// One indicator of the catalogue.
 #[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Indicator {
     pub code: &'static str,
     pub name_zh: &'static str,

@@ -24,6 +24,7 @@ impl Comparison {
 
 /// Where a line comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Line {
     /// A policy line from the rules.

@@ -14,6 +14,7 @@ use crate::tally::{self, Tally};
 /// The levels of the drill-down: city → county → township → school, and
 /// school groups (教育集团) beside them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
     City,

@@ -12,14 +12,20 @@ use crate::custom::{CustomIndicator, CustomValue};
 use crate::judge::{self, judge, Comparison, Line};
 use crate::places::Level;
 
+/// One value of one indicator for one place and school year, as every
+/// output shows it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Row {
     pub indicator: Cow<'static, str>,
     pub indicator_name: Cow<'static, str>,
     pub unit: Cow<'static, str>,
     /// Stage code, or `None` for the value over all the indicator's stages.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<registry::Stage>))]
     pub stage: Option<&'static str>,
     pub grade: Option<i8>,
+    /// The place's level (`Level::code`).
+    #[cfg_attr(feature = "openapi", schema(value_type = Level))]
     pub level: &'static str,
     /// The area's code; for a school, its county; for a school group, the city.
     pub area: Option<String>,

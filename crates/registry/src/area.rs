@@ -60,6 +60,7 @@ impl AreaLevel {
 
 /// A statistical division code (统计用区划代码), digits only, 2–12 long.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct AreaCode(String);
 

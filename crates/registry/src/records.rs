@@ -16,6 +16,7 @@ use crate::ParseError;
 
 /// 学校标识码 — the 10-digit code the ministry assigns to every school.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct SchoolCode(String);
 
