@@ -8,7 +8,8 @@
 //! comes from the query (`?area=&year=&indicator=&stage=`). A page is
 //! refused with the HTML refusal page ([`Page`]), the API with JSON
 //! ([`Api`]); both refuse an area outside the principal's scope the same
-//! whether it exists or not.
+//! whether it exists or not. The API's refusals are JSON ([`ApiError`],
+//! documented in the OpenAPI document by `api.rs`).
 
 use std::sync::Arc;
 
@@ -20,7 +21,7 @@ use axum::Json;
 use indicators::Indicator;
 use registry::{AreaCode, SchoolYear, Stage};
 
-use crate::auth::Ctx;
+use crate::auth::{request_lang, Ctx};
 use crate::data;
 use crate::error::WebError;
 use crate::i18n::{t, Lang, Msg};
@@ -157,17 +158,52 @@ impl FromRequestParts<Arc<AppState>> for Api {
         match Focus::read(parts, state).await {
             Ok(focus) => Ok(Api(focus)),
             Err(Refusal::Forbidden(ctx)) => Err(api_refusal(ctx.lang)),
-            Err(Refusal::NoData(_)) => Err(WebError::NotFound.into_response()),
+            Err(Refusal::NoData(ctx)) => Err(api_not_found(ctx.lang)),
+            Err(Refusal::Error(WebError::NotFound)) => Err(api_not_found(request_lang(&parts.headers))),
             Err(Refusal::Error(error)) => Err(error.into_response()),
         }
     }
 }
 
+/// Why the API refused: the body of its 403 and 404 answers.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct ApiError {
+    pub error: ApiErrorKind,
+    /// What the refusal means, in the request's language.
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ApiErrorKind {
+    /// Outside the principal's scope, or not the principal's to know of (403).
+    Forbidden,
+    /// No such indicator or area code, or no school year held yet (404).
+    NotFound,
+}
+
+impl ApiError {
+    fn answer(status: StatusCode, error: ApiErrorKind, msg: Msg, lang: Lang) -> Response {
+        let body = ApiError {
+            error,
+            message: t(lang, msg).to_owned(),
+        };
+        (status, Json(body)).into_response()
+    }
+}
+
 /// The API's refusal: 403 with a JSON body in the request's language.
 pub fn api_refusal(lang: Lang) -> Response {
-    (
+    ApiError::answer(
         StatusCode::FORBIDDEN,
-        Json(serde_json::json!({ "error": "forbidden", "message": t(lang, Msg::Forbidden) })),
+        ApiErrorKind::Forbidden,
+        Msg::Forbidden,
+        lang,
     )
-        .into_response()
+}
+
+/// The API's not found: 404 with a JSON body in the request's language (a
+/// page's is text, rewritten by [`crate::auth::localise`]).
+pub fn api_not_found(lang: Lang) -> Response {
+    ApiError::answer(StatusCode::NOT_FOUND, ApiErrorKind::NotFound, Msg::NotFound, lang)
 }

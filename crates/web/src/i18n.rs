@@ -2,7 +2,10 @@
 //! default) and English. Pages ask `t(lang, Msg::X)`; a new label is a new
 //! `Msg` variant with both texts, so no page can show a missing string.
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+/// A language of the pages (its code in the API: `zh-CN`, `en`).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 pub enum Lang {
     #[default]
     #[serde(rename = "zh-CN")]
