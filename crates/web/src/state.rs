@@ -140,6 +140,8 @@ pub struct AppState {
     pub city: AreaCode,
     /// Whether session cookies carry `Secure` (behind HTTPS).
     pub secure_cookies: bool,
+    /// The demo mark as last read (`X-Edugov-Demo` on every answer).
+    pub demo: crate::auth::DemoMark,
     /// Recent imports' error reports (bounded).
     pub reports: std::sync::Mutex<crate::reports::Reports>,
     /// The policy numbers, and the publication rule
@@ -213,6 +215,7 @@ impl AppState {
             indicators: Mutex::new(None),
             city,
             secure_cookies,
+            demo: Default::default(),
             reports: Default::default(),
             rules: Rules::default(),
         })
