@@ -191,6 +191,7 @@ fn the_refusal_page_offers_the_users_overview_and_the_page_they_came_from() {
         Some("http://elsewhere.example/areas/370112".to_owned()),
         Some(format!("http://{host}.elsewhere.example/areas/370112")),
         Some(format!("http://{host}//elsewhere.example/x")),
+        Some(format!("http://{host}/\\elsewhere.example/x")),
         Some(format!("javascript://{host}/%0aalert(1)")),
         Some(format!("{}{refused}", county.base)),
         None,
