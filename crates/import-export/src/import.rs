@@ -254,6 +254,7 @@ pub fn import(
             action: AuditAction::Import,
             detail: &detail,
         }),
+        ..ApplyOptions::default()
     };
     let applied = store
         .apply_with_transfers(

@@ -75,6 +75,11 @@ pub struct ApplyOptions<'a> {
     /// and only if the change committed (a rejected change, a failure and a
     /// dry run, which rolls back, leave none).
     pub audit: Option<AuditLine<'a>>,
+    /// Marks the registry as holding the synthetic demo city
+    /// ([`Store::holds_demo_city`]), in the change's own transaction: the
+    /// demo writes it with its last school year, so the mark exists if and
+    /// only if the whole city was written.
+    pub mark_demo: bool,
 }
 
 /// A class whose declared size differs from the students listed in it.
@@ -263,8 +268,15 @@ pub trait Store {
         progress: Progress<'_>,
     ) -> Result<ApplyOutcome>;
 
-    /// Removes every registry row (not areas) — used before generating a demo city.
+    /// Removes every registry row (not areas), and the demo mark with them
+    /// — used before generating a demo city.
     fn clear_registry(&mut self) -> Result<()>;
+
+    /// Whether the registry holds the synthetic demo city (written with
+    /// [`ApplyOptions::mark_demo`]). A real import into it leaves the mark:
+    /// most of the data is still synthetic until the registry is cleared.
+    /// Asked on every request of the web application: one cached statement.
+    fn holds_demo_city(&self) -> Result<bool>;
 
     fn lookup(&self) -> Result<Lookup>;
 

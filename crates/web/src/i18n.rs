@@ -199,6 +199,12 @@ messages! {
     ErrorsCut => "仅列出前 {} 条错误（共 {} 条），全部错误请下载错误报告。", "Showing the first {} of {} errors; download the report for all of them.";
     NoFile => "没有上传文件", "No file was uploaded";
     OnlyXlsxCsv => "文件 {}：只接受 .xlsx 或 .csv", "File {}: only .xlsx or .csv files are accepted";
+    // issue 11: trust
+    DemoBanner => "演示数据，非官方统计", "Demo data — not official statistics";
+    DemoBannerNote => "本系统当前载入的是合成的演示城市，数字不代表任何真实地区或学校。", "This server holds a synthetic demo city; no figure describes a real place or school.";
+    BackToOverview => "返回{}概览", "Back to the overview of {}";
+    BackToSchool => "返回本校页面", "Back to my school";
+    BackToPrevious => "返回上一页", "Back to the previous page";
 }
 
 /// A message with its `{}` filled in order by `args`.

@@ -6,7 +6,7 @@ use access::Role;
 use maud::{html, Markup, DOCTYPE};
 
 use crate::auth::Ctx;
-use crate::i18n::{t, Msg};
+use crate::i18n::{t, tf, Msg};
 
 pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
     let lang = ctx.lang;
@@ -24,6 +24,14 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                 script src="/assets/app.js" defer {}
             }
             body {
+                // Outside the header, so a print layout that drops the
+                // header still prints it (app.css keeps it in print).
+                @if ctx.demo {
+                    div.demo-banner #demo-banner role="note" title=(t(lang, Msg::DemoBannerNote)) {
+                        strong { (t(lang, Msg::DemoBanner)) }
+                        span.demo-note { (t(lang, Msg::DemoBannerNote)) }
+                    }
+                }
                 header {
                     a.brand href="/" { "edugov · " (t(lang, Msg::AppName)) }
                     nav {
@@ -38,13 +46,13 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                     div.who {
                         a #lang-switch href={ "/lang/" (lang.other().code()) } { (t(lang, Msg::SwitchLanguage)) }
                         @if ctx.signed_in {
-                            span { (p.display_name) " · " (role_label(ctx, p.role)) }
+                            span.scope-name title=(p.display_name) { (ctx.scope_name) " · " (role_label(ctx, p.role)) }
                             form method="post" action="/logout" {
                                 input type="hidden" name="csrf" value=(ctx.csrf.clone().unwrap_or_default());
                                 button type="submit" { (t(lang, Msg::Logout)) }
                             }
                         } @else {
-                            span { (t(lang, Msg::PublicView)) }
+                            span.scope-name { (ctx.scope_name) " · " (t(lang, Msg::PublicView)) }
                             a href="/login" { (t(lang, Msg::Login)) }
                         }
                     }
@@ -110,12 +118,36 @@ pub fn trend_chart(
 }
 
 /// Refused: the same page for every kind of "not yours", so a URL does not
-/// tell whether the thing exists.
+/// tell whether the thing exists. It offers a way back: the user's own
+/// overview (their scope's area; a school officer's school too) and the
+/// page they came from when it is on this server (a plain link, no script;
+/// the overview otherwise). Nothing on it depends on what was asked for.
 pub fn forbidden(ctx: &Ctx) -> crate::error::WebError {
+    let lang = ctx.lang;
+    let area = ctx.principal.scope.area().as_str();
+    let overview = if ctx.signed_in {
+        format!("/?area={area}")
+    } else {
+        "/".to_owned()
+    };
+    let overview_name = match &ctx.principal.scope {
+        access::Scope::School { county, .. } => crate::auth::area_name(county),
+        _ => ctx.scope_name.clone(),
+    };
+    let back = ctx.back.clone().unwrap_or_else(|| overview.clone());
     let page = page(
         ctx,
-        t(ctx.lang, Msg::Forbidden),
-        html! { p.error { (t(ctx.lang, Msg::Forbidden)) } },
+        t(lang, Msg::Forbidden),
+        html! {
+            p.error { (t(lang, Msg::Forbidden)) }
+            nav.way-back {
+                a #back-overview href=(overview) { (tf(lang, Msg::BackToOverview, &[&overview_name])) }
+                @if let access::Scope::School { school, .. } = &ctx.principal.scope {
+                    a #back-school href={ "/schools/" (school.as_str()) } { (t(lang, Msg::BackToSchool)) }
+                }
+                a #back-previous href=(back) { (t(lang, Msg::BackToPrevious)) }
+            }
+        },
     );
     crate::error::WebError::Forbidden(page.into_string())
 }

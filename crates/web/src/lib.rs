@@ -98,6 +98,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .fallback(|| async { error::WebError::NotFound })
         .layer(DefaultBodyLimit::max(MAX_FORM))
         .layer(axum::middleware::from_fn(auth::localise))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::demo_header,
+        ))
         .layer(axum::middleware::map_response(security_headers))
         .with_state(state)
 }

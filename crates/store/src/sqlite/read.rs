@@ -32,6 +32,13 @@ impl Store for SqliteStore {
         self.clear()
     }
 
+    fn holds_demo_city(&self) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM demo_marker)")?
+            .query_row([], |r| r.get(0))?)
+    }
+
     fn lookup(&self) -> Result<Lookup> {
         let mut lookup = Lookup::default();
         let mut stmt = self.conn.prepare("SELECT code FROM area")?;

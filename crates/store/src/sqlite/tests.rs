@@ -935,6 +935,7 @@ fn audited(dry_run: bool) -> ApplyOptions<'static> {
             action: AuditAction::Import,
             detail: "学生.csv：2 行",
         }),
+        ..ApplyOptions::default()
     }
 }
 
@@ -1106,4 +1107,76 @@ fn a_number_stored_under_earlier_rules_still_reads() {
         .unwrap();
     let listed = students_in(&store);
     assert!(listed.iter().any(|s| s.starts_with("370176")), "{listed:?}");
+}
+
+fn demo(dry_run: bool) -> ApplyOptions<'static> {
+    ApplyOptions {
+        dry_run,
+        check_class_sizes: true,
+        audit: Some(AuditLine {
+            actor: "edugov",
+            action: AuditAction::Demo,
+            detail: "scale=0.01 seed=42",
+        }),
+        mark_demo: true,
+    }
+}
+
+#[test]
+fn the_demo_mark_commits_with_the_demo_and_a_later_real_import_keeps_it() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    assert!(!store.holds_demo_city().unwrap());
+    apply(&mut store, &one_class_of_two(), demo(false));
+    assert!(store.holds_demo_city().unwrap());
+    // A real import into the demo: most of the data is still synthetic.
+    apply(&mut store, &one_class_of_two(), audited(false));
+    assert!(store.holds_demo_city().unwrap());
+    // Only clearing the registry takes the mark away.
+    store.clear_registry().unwrap();
+    assert!(!store.holds_demo_city().unwrap());
+}
+
+#[test]
+fn a_rejected_or_dry_run_demo_leaves_no_mark() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    let mut wrong = one_class_of_two();
+    wrong.classes[0].size = 3;
+    assert!(matches!(
+        apply(&mut store, &wrong, demo(false)),
+        ApplyOutcome::Rejected(_)
+    ));
+    assert!(!store.holds_demo_city().unwrap());
+    assert!(matches!(
+        apply(&mut store, &one_class_of_two(), demo(true)),
+        ApplyOutcome::Committed(_)
+    ));
+    assert!(!store.holds_demo_city().unwrap());
+}
+
+#[test]
+fn a_real_import_alone_does_not_mark_the_demo() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    apply(&mut store, &one_class_of_two(), audited(false));
+    assert!(!store.holds_demo_city().unwrap());
+}
+
+/// SQLite-specific: a database filled with the demo city before migration
+/// 0008 is marked when it is opened by this version (its audit log says the
+/// demo was generated and schools are stored); a real one is not.
+#[test]
+fn a_demo_database_from_before_the_mark_is_marked_by_its_migration() {
+    let dir = tempfile::tempdir().unwrap();
+    for (options, marked) in [(demo(false), true), (audited(false), false)] {
+        let path = dir.path().join(format!("{marked}.db"));
+        let mut store = SqliteStore::open(&path).unwrap();
+        apply(&mut store, &one_class_of_two(), options);
+        store
+            .conn
+            .execute_batch("DROP TABLE demo_marker; DELETE FROM schema_migrations WHERE version = 8;")
+            .unwrap();
+        drop(store);
+        let store = SqliteStore::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), 8);
+        assert_eq!(store.holds_demo_city().unwrap(), marked);
+    }
 }

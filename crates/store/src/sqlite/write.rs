@@ -94,6 +94,11 @@ impl SqliteStore {
         if let Some(line) = &options.audit {
             insert_audit(&tx, line)?;
         }
+        // The same for the demo's mark: it commits with the demo's data.
+        if options.mark_demo {
+            tx.prepare_cached("INSERT OR IGNORE INTO demo_marker (id) VALUES (1)")?
+                .execute([])?;
+        }
         // Filed before the class sizes are checked: a pupil asked for counts
         // in the class the file lists them in (see `declared_and_listed`).
         super::transfer::file_transfers(&tx, transfers)?;
@@ -396,7 +401,7 @@ impl SqliteStore {
                 "DELETE FROM enrolment; DELETE FROM student; DELETE FROM teaching_post;
                  DELETE FROM teacher; DELETE FROM class; DELETE FROM school_facility;
                  DELETE FROM school_stage; DELETE FROM school; DELETE FROM population;
-                 DELETE FROM births; DELETE FROM snapshot_cache;
+                 DELETE FROM births; DELETE FROM snapshot_cache; DELETE FROM demo_marker;
                  UPDATE registry_revision SET revision = revision + 1;",
             )?;
             tx.commit()?;

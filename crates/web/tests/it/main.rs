@@ -9,7 +9,8 @@
 //! sizes, page numbers), `language` (errors and labels in English),
 //! `reports` (an import's error report), `reachable` (timeouts, the
 //! connection limit, imports on their own queue), `throttle` (logins slowed
-//! per client, bounded hashing, weak passwords, the last administrator).
+//! per client, bounded hashing, weak passwords, the last administrator),
+//! `trust` (the demo banner, the header's scope name, the refusal's way back).
 //! One test binary keeps link time down.
 //!
 //! The demo city (scale 0.01) is built once per run under
@@ -33,6 +34,7 @@ mod reachable;
 mod reports;
 mod throttle;
 mod transfers;
+mod trust;
 mod unmasked;
 
 use std::net::SocketAddr;
