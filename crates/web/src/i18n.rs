@@ -199,6 +199,10 @@ messages! {
     ErrorsCut => "仅列出前 {} 条错误（共 {} 条），全部错误请下载错误报告。", "Showing the first {} of {} errors; download the report for all of them.";
     NoFile => "没有上传文件", "No file was uploaded";
     OnlyXlsxCsv => "文件 {}：只接受 .xlsx 或 .csv", "File {}: only .xlsx or .csv files are accepted";
+    // issue 11: charts
+    ChartPolicyLine => "标准线 {}", "Policy line {}";
+    ChartTarget => "目标 {}", "Target {}";
+    PercentagePoints => "个百分点", "pp";
 }
 
 /// A message with its `{}` filled in order by `args`.

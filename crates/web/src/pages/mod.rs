@@ -194,3 +194,9 @@ pub fn urlencode(text: &str) -> String {
     }
     out
 }
+
+/// A row's change as pages print it: "+1.20 个百分点" ("+1.20 pp") for a
+/// per cent, never "+1.20%"; the signed number for other units.
+pub fn change_text(lang: Lang, row: &Row, change: Option<f64>) -> String {
+    indicators::report::format_change_in(row, change, t(lang, Msg::PercentagePoints))
+}

@@ -9,7 +9,8 @@
 //! sizes, page numbers), `language` (errors and labels in English),
 //! `reports` (an import's error report), `reachable` (timeouts, the
 //! connection limit, imports on their own queue), `throttle` (logins slowed
-//! per client, bounded hashing, weak passwords, the last administrator).
+//! per client, bounded hashing, weak passwords, the last administrator),
+//! `charts` (units, school years, policy lines, axes and changes in 个百分点).
 //! One test binary keeps link time down.
 //!
 //! The demo city (scale 0.01) is built once per run under
@@ -23,6 +24,7 @@
 
 mod admin;
 mod api;
+mod charts;
 mod disclosure;
 mod freshness;
 mod hostile;
