@@ -186,7 +186,11 @@ impl<'a> Chart<'a> {
             "silent": true,
             "symbol": "none",
             "data": [{ "yAxis": at, "name": label }],
-            "label": { "formatter": label, "position": "insideEndTop" },
+            // On a white ground: the label may sit over a bar.
+            "label": {
+                "formatter": label, "position": "insideEndTop", "color": "#c62828",
+                "backgroundColor": "rgba(255,255,255,0.9)", "padding": [2, 4]
+            },
             "lineStyle": { "color": "#c62828", "type": "dashed", "width": 2 }
         }))
     }
