@@ -26,6 +26,14 @@ pub fn indicator_workbook(
     ];
     let by_digits = |digits: usize| &formats[digits.min(3)];
     let count = by_digits(0);
+    // A change (or gap) of a per cent is in percentage points: the cell
+    // stays a number (sums and filters work), its format says the unit.
+    let points: [Format; 4] = [
+        Format::new().set_num_format("#,##0\" 个百分点\""),
+        Format::new().set_num_format("#,##0.0\" 个百分点\""),
+        Format::new().set_num_format("#,##0.00\" 个百分点\""),
+        Format::new().set_num_format("0.000\" 个百分点\""),
+    ];
 
     let sheet = book.add_worksheet();
     sheet.set_name("指标值")?;
@@ -55,6 +63,11 @@ pub fn indicator_workbook(
     for (i, row) in rows.iter().enumerate() {
         let r = i as u32 + 1;
         let digits = by_digits(row.digits);
+        let difference = if indicators::report::is_percent(row) {
+            &points[row.digits.min(3)]
+        } else {
+            digits
+        };
         sheet.write_number(r, 0, f64::from(row.school_year))?;
         sheet.write_string(
             r,
@@ -85,7 +98,7 @@ pub fn indicator_workbook(
             sheet.write_string(r, 15, format!("少于 {min} 所学校，不予公布"))?;
         }
         if let Some(c) = row.change {
-            sheet.write_number_with_format(r, 11, c, digits)?;
+            sheet.write_number_with_format(r, 11, c, difference)?;
         }
         if let Some(l) = row.line {
             sheet.write_number_with_format(r, 12, l, digits)?;
@@ -94,7 +107,7 @@ pub fn indicator_workbook(
             sheet.write_string(r, 13, if met { "是" } else { "否" })?;
         }
         if let Some(g) = row.gap {
-            sheet.write_number_with_format(r, 14, g, digits)?;
+            sheet.write_number_with_format(r, 14, g, difference)?;
         }
     }
     sheet.set_freeze_panes(1, 0)?;
@@ -172,4 +185,54 @@ pub fn indicator_workbook(
         "说明：区域值为各校分子、分母分别汇总后相除（比值之和，非比值平均）；“较上年”为本学年数值减上一学年数值。",
     )?;
     book.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Read;
+
+    use indicators::report::Row;
+
+    use super::*;
+
+    fn row(unit: indicators::Unit, change: f64) -> Row {
+        Row {
+            indicator: "inclusive_coverage".into(),
+            indicator_name: "普惠性幼儿园覆盖率".into(),
+            unit: unit.label_zh().into(),
+            level: "county",
+            school_year: 2024,
+            value: Some(87.3),
+            change: Some(change),
+            digits: unit.digits(),
+            ..Row::default()
+        }
+    }
+
+    fn part(bytes: &[u8], name: &str) -> String {
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a workbook");
+        let mut text = String::new();
+        zip.by_name(name)
+            .expect("the part")
+            .read_to_string(&mut text)
+            .expect("UTF-8");
+        text
+    }
+
+    #[test]
+    fn a_change_of_a_per_cent_is_a_number_formatted_in_percentage_points() {
+        let bytes = indicator_workbook(&[row(indicators::Unit::Percent, 1.2)], &[], None).expect("written");
+        let styles = part(&bytes, "xl/styles.xml");
+        assert!(styles.contains("个百分点"), "{styles}");
+        // The cell itself is the number, not a text "+1.20 个百分点".
+        let sheet = part(&bytes, "xl/worksheets/sheet1.xml");
+        assert!(sheet.contains("<v>1.2</v>"), "{sheet}");
+        assert!(!sheet.contains("个百分点"));
+    }
+
+    #[test]
+    fn a_change_of_a_count_has_no_percentage_points() {
+        let bytes = indicator_workbook(&[row(indicators::Unit::Count, 3.0)], &[], None).expect("written");
+        assert!(!part(&bytes, "xl/styles.xml").contains("个百分点"));
+    }
 }

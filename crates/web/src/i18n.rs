@@ -205,6 +205,10 @@ messages! {
     BackToOverview => "返回{}概览", "Back to the overview of {}";
     BackToSchool => "返回本校页面", "Back to my school";
     BackToPrevious => "返回上一页", "Back to the previous page";
+    // issue 11: charts
+    ChartPolicyLine => "标准线 {}", "Policy line {}";
+    ChartTarget => "目标 {}", "Target {}";
+    PercentagePoints => "个百分点", "pp";
 }
 
 /// A message with its `{}` filled in order by `args`.
@@ -243,5 +247,13 @@ mod tests {
         }
         assert_eq!(tf(Lang::En, Msg::UserAdded, &[&"li"]), "User li added");
         assert_eq!(tf(Lang::Zh, Msg::UserAdded, &[&"li"]), "已添加用户 li");
+    }
+}
+
+/// A school year in `lang`: 2024—2025学年 / 2024–2025.
+pub fn year_label(lang: Lang, year: registry::SchoolYear) -> String {
+    match lang {
+        Lang::Zh => year.label_zh(),
+        Lang::En => format!("{}–{}", year.0, year.0 + 1),
     }
 }

@@ -7,7 +7,7 @@ use crate::data;
 use crate::error::WebError;
 use crate::extract::{Focus, Page};
 use crate::i18n::{t, Msg};
-use crate::layout::{bar_chart, page};
+use crate::layout::{page, Chart};
 use crate::pages::{
     area_name, indicator_name, part_text, row_link, stage_name, suppressed_note, year_select,
 };
@@ -63,7 +63,7 @@ pub async fn area(Page(focus): Page) -> Result<Markup, WebError> {
         (year_select(&ctx, computed, year, &[("indicator", indicator.code), ("stage", stage_code)], &format!("/areas/{}", area.as_str())))
         @if let Some(own) = &own {
             p #own-value { (t(lang, Msg::Value)) "：" strong { (indicators::report::format_row_value(own, own.value)) }
-                @if let Some(c) = own.change { "（" (t(lang, Msg::Change)) " " (indicators::report::format_change(own.digits, Some(c))) "）" } }
+                @if let Some(c) = own.change { "（" (t(lang, Msg::Change)) " " (crate::pages::change_text(lang, own, Some(c))) "）" } }
             (suppressed_note(lang, [own]))
         }
         @if rows.is_empty() {
@@ -74,7 +74,7 @@ pub async fn area(Page(focus): Page) -> Result<Markup, WebError> {
                 p.muted #published-only { (t(lang, Msg::PublishedTotalOnly)) }
             }
         } @else {
-            (bar_chart("drill", &indicator_name(lang, indicator), &names, &values))
+            (Chart::new("drill", indicator_name(lang, indicator), lang, indicator).line_of(own.as_ref().or(rows.first())).bars(&names, &values))
             div.table-wrap {
                 table.sortable #drill-table {
                     thead { tr {
@@ -90,7 +90,7 @@ pub async fn area(Page(focus): Page) -> Result<Markup, WebError> {
                                 td.num data-sort=(r.value.map(|v| v.to_string()).unwrap_or_default()) { (indicators::report::format_row_value(r, r.value)) }
                                 td.num { (part_text(r, r.numerator)) }
                                 td.num { (part_text(r, r.denominator)) }
-                                td.num { (indicators::report::format_change(r.digits, r.change)) }
+                                td.num { (crate::pages::change_text(lang, r, r.change)) }
                                 td { @match r.met { Some(true) => span.met { "✓" }, Some(false) => span.unmet { "✗" }, None => "" } }
                             }
                         }

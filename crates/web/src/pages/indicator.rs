@@ -10,7 +10,7 @@ use crate::data;
 use crate::error::WebError;
 use crate::extract::{Focus, Page};
 use crate::i18n::{t, Lang, Msg};
-use crate::layout::{bar_chart, page, trend_chart};
+use crate::layout::{page, Chart};
 use crate::pages::{area_name, indicator_name, row_link, stage_name, suppressed_note, visible, year_select};
 
 pub async fn catalogue(ctx: Ctx) -> Markup {
@@ -75,18 +75,19 @@ pub async fn indicator(Page(focus): Page) -> Result<Markup, WebError> {
             p #own-value { (t(lang, Msg::Value)) "：" strong { (indicators::report::format_row_value(own, own.value)) } }
             (suppressed_note(lang, [own]))
         }
-        (trend_chart("trend", &format!("{title} · {name}"), &years, &[(name.clone(), trend)], own.as_ref().and_then(|r| r.line)))
+        (Chart::new("trend", format!("{title} · {name}"), lang, indicator).line_of(own.as_ref().or(rows.first()))
+            .trend(&years.iter().map(|y| registry::SchoolYear(*y)).collect::<Vec<_>>(), &[(name.clone(), trend)]))
         @if !rows.is_empty() {
             @let names: Vec<String> = rows.iter().map(|r| r.place_name.clone()).collect();
             @let values: Vec<Option<f64>> = rows.iter().map(|r| r.value).collect();
-            (bar_chart("by-area", &title, &names, &values))
+            (Chart::new("by-area", title.clone(), lang, indicator).line_of(own.as_ref().or(rows.first())).bars(&names, &values))
             div.table-wrap { table.sortable #values {
                 thead { tr { th { (t(lang, Msg::Name)) } th { (t(lang, Msg::Stage)) } th.num { (t(lang, Msg::Value)) } th.num { (t(lang, Msg::Change)) } th.num { (t(lang, Msg::Line)) } th { (t(lang, Msg::Met)) } } }
                 tbody { @for r in &rows {
                     tr { td { a href=(row_link(r, year)) { (r.place_name) } }
                          td { (stage.map(|s| stage_name(lang, s)).unwrap_or_default()) }
                          td.num { (indicators::report::format_row_value(r, r.value)) }
-                         td.num { (indicators::report::format_change(r.digits, r.change)) }
+                         td.num { (crate::pages::change_text(lang, r, r.change)) }
                          td.num { (indicators::report::format_row_value(r, r.line)) }
                          td { @match r.met { Some(true) => span.met { "✓" }, Some(false) => span.unmet { "✗" }, None => "" } } }
                 } }

@@ -8,7 +8,7 @@ use crate::data;
 use crate::error::WebError;
 use crate::extract::{Focus, Page};
 use crate::i18n::{t, tf, Msg};
-use crate::layout::{bar_chart, page, trend_chart};
+use crate::layout::{page, Chart};
 use crate::pages::{indicator_name, year_select};
 use crate::views::OverviewData;
 
@@ -65,7 +65,7 @@ pub async fn overview(Page(focus): Page) -> Result<Markup, WebError> {
                     }
                     div.line {
                         @if let Some(change) = row.change {
-                            (t(lang, Msg::Change)) " " (indicators::report::format_change(row.digits, Some(change))) " "
+                            (t(lang, Msg::Change)) " " (crate::pages::change_text(lang, row, Some(change))) " "
                         }
                         @match row.met {
                             Some(true) => span.met { "✓ " (tf(lang, Msg::MetAgainst, &[&indicators::report::format_row_value(row, row.line)])) },
@@ -78,15 +78,18 @@ pub async fn overview(Page(focus): Page) -> Result<Markup, WebError> {
         }
         h2 { (t(lang, Msg::Trend)) }
         @for (i, ((indicator, _, row), trend)) in cards.iter().zip(&trends).enumerate() {
-            (trend_chart(&format!("trend-{i}"), &indicator_name(lang, indicator), years,
-                &[(name.clone(), trend.clone())], row.line))
+            (Chart::new(&format!("trend-{i}"), indicator_name(lang, indicator), lang, indicator)
+                .line_of(Some(row))
+                .trend(&years.iter().map(|y| registry::SchoolYear(*y)).collect::<Vec<_>>(), &[(name.clone(), trend.clone())]))
         }
         @if !ranking.is_empty() {
             h2 #most-large-classes { (t(lang, Msg::MostLargeClasses)) }
             @if ranking.iter().all(|r| r.value.unwrap_or(0.0) == 0.0) {
                 p.ok #no-large-classes { (t(lang, Msg::NoLargeClasses)) }
             } @else {
-                (bar_chart("large-classes", t(lang, Msg::LargeClass), &names, &values))
+                @if let Some(large) = indicators::find("large_class_count") {
+                    (Chart::new("large-classes", t(lang, Msg::LargeClass), lang, large).line_of(ranking.first()).bars(&names, &values))
+                }
             }
             div.table-wrap {
                 table.sortable #ranking {
@@ -96,7 +99,7 @@ pub async fn overview(Page(focus): Page) -> Result<Markup, WebError> {
                             tr {
                                 td { a href=(crate::pages::row_link(r, year)) { (r.place_name) } }
                                 td.num { (indicators::report::format_row_value(r, r.value)) }
-                                td.num { (indicators::report::format_change(r.digits, r.change)) }
+                                td.num { (crate::pages::change_text(lang, r, r.change)) }
                             }
                         }
                     }

@@ -10,7 +10,8 @@
 //! `reports` (an import's error report), `reachable` (timeouts, the
 //! connection limit, imports on their own queue), `throttle` (logins slowed
 //! per client, bounded hashing, weak passwords, the last administrator),
-//! `trust` (the demo banner, the header's scope name, the refusal's way back).
+//! `trust` (the demo banner, the header's scope name, the refusal's way back),
+//! `charts` (units, school years, policy lines, axes and changes in 个百分点).
 //! One test binary keeps link time down.
 //!
 //! The demo city (scale 0.01) is built once per run under
@@ -24,6 +25,7 @@
 
 mod admin;
 mod api;
+mod charts;
 mod disclosure;
 mod freshness;
 mod hostile;
