@@ -224,6 +224,14 @@ pub fn tf(lang: Lang, msg: Msg, args: &[&dyn std::fmt::Display]) -> String {
     out
 }
 
+/// A school year in `lang`: 2024—2025学年 / 2024–2025.
+pub fn year_label(lang: Lang, year: registry::SchoolYear) -> String {
+    match lang {
+        Lang::Zh => year.label_zh(),
+        Lang::En => format!("{}–{}", year.0, year.0 + 1),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -247,13 +255,5 @@ mod tests {
         }
         assert_eq!(tf(Lang::En, Msg::UserAdded, &[&"li"]), "User li added");
         assert_eq!(tf(Lang::Zh, Msg::UserAdded, &[&"li"]), "已添加用户 li");
-    }
-}
-
-/// A school year in `lang`: 2024—2025学年 / 2024–2025.
-pub fn year_label(lang: Lang, year: registry::SchoolYear) -> String {
-    match lang {
-        Lang::Zh => year.label_zh(),
-        Lang::En => format!("{}–{}", year.0, year.0 + 1),
     }
 }
