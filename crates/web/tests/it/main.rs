@@ -9,7 +9,9 @@
 //! sizes, page numbers), `language` (errors and labels in English),
 //! `reports` (an import's error report), `reachable` (timeouts, the
 //! connection limit, imports on their own queue), `throttle` (logins slowed
-//! per client, bounded hashing, weak passwords, the last administrator).
+//! per client, bounded hashing, weak passwords, the last administrator),
+//! `school_page` (the school page's summary, sections, pagers, search and
+//! export).
 //! One test binary keeps link time down.
 //!
 //! The demo city (scale 0.01) is built once per run under
@@ -31,6 +33,7 @@ mod limits;
 mod matrix;
 mod reachable;
 mod reports;
+mod school_page;
 mod throttle;
 mod transfers;
 mod unmasked;
