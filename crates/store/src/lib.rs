@@ -23,10 +23,12 @@ use registry::{
 
 pub mod accounts;
 pub mod audit;
+pub mod search;
 pub mod sqlite;
 
 pub use accounts::AccountStore;
 pub use audit::{AuditAction, AuditLine};
+pub use search::StudentSearch;
 pub use sqlite::SqliteStore;
 
 #[derive(Debug, thiserror::Error)]
@@ -312,8 +314,11 @@ pub trait Store {
     fn school_teachers(&self, school: &SchoolCode, year: SchoolYear) -> Result<Vec<(Teacher, TeachingPost)>>;
 
     /// A page of a school's students of a school year, by grade, class and
-    /// name; `search` matches a class name or a name as masked (`张*明`: a
-    /// search cannot reveal the hidden characters), as text, never as SQL.
+    /// name. `search` is read by [`StudentSearch::parse`]: a leading grade
+    /// (`二年级3班`, `二年级 3班`, `初一`) keeps that grade's students, of the
+    /// class named after it; other text matches a class name or a name as
+    /// masked (`张*明`: a search cannot reveal the hidden characters) — as
+    /// text, never as SQL.
     fn school_students(
         &self,
         school: &SchoolCode,

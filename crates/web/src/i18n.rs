@@ -209,6 +209,16 @@ messages! {
     ChartPolicyLine => "标准线 {}", "Policy line {}";
     ChartTarget => "目标 {}", "Target {}";
     PercentagePoints => "个百分点", "pp";
+    // issue 11: school
+    SchoolSummary => "概况", "Summary";
+    OnThisPage => "本页目录", "On this page";
+    LargeClassesOf => "{} / {} 班", "{} of {} classes";
+    LargeClassLineNote => "班额 ≥ {} 人为大班额", "{} or more students is a large class";
+    SeatUtilisation => "学位使用率", "Seat utilisation";
+    OverSeats => "超出学位", "Over capacity";
+    NoSummary => "本学年暂无可计算的指标", "No figures for this school year";
+    SearchStudents => "年级班级（如 二年级3班）或姓名（如 张*明）", "Grade and class (二年级3班) or name as shown (张*明)";
+    ExportSchool => "导出班级与概况（Excel）", "Export classes and summary (Excel)";
 }
 
 /// A message with its `{}` filled in order by `args`.

@@ -60,6 +60,7 @@ pub fn router(state: Arc<AppState>) -> Router {
             "/schools/{code}",
             get(pages::school::school).post(pages::school::school_unmasked),
         )
+        .route("/schools/{code}/export.xlsx", get(pages::school::export))
         .route("/indicators", get(pages::indicator::catalogue))
         .route("/indicators/{indicator}", get(pages::indicator::indicator))
         .route(

@@ -589,6 +589,77 @@ fn a_student_search_matches_the_masked_name_or_the_class() {
     assert_eq!(found("%"), 0);
 }
 
+/// A school page's search box names a grade and a class as a teacher says
+/// them: `二年级3班` is the 3rd class of grade 2, not grade 3's, nor `13班`.
+#[test]
+fn a_student_search_by_grade_and_class_finds_that_class_of_that_grade() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    let code = "2370102001";
+    let in_grade = |(mut s, mut e): (Student, Enrolment), grade: i8| {
+        e.grade = Grade(grade);
+        s.name = "王小明".into();
+        (s, e)
+    };
+    let mut classes = Vec::new();
+    let mut students = Vec::new();
+    let mut seq = 1;
+    // Grade 2: 3班 (2), 13班 (1); grade 3: 3班 (1); grade 8 (初二): 3班 (1).
+    for (grade, name, size) in [(2, "3班", 2), (2, "13班", 1), (3, "3班", 1), (8, "3班", 1)] {
+        let mut c = class(code, name, size);
+        c.grade = Grade(grade);
+        if grade == 8 {
+            c.stage = Stage::Junior;
+        }
+        classes.push(c);
+        for _ in 0..size {
+            let mut row = in_grade(student(seq, code, name), grade);
+            if grade == 8 {
+                row.1.stage = Stage::Junior;
+            }
+            students.push(row);
+            seq += 2;
+        }
+    }
+    let changes = ChangeSet {
+        schools: vec![school(code)],
+        classes,
+        students,
+        ..ChangeSet::default()
+    };
+    apply(&mut store, &changes, checked());
+    let code = SchoolCode::parse(code).unwrap();
+    let found = |search: &str| -> Vec<String> {
+        let count = store
+            .school_student_count(&code, SchoolYear(2024), Some(search))
+            .unwrap();
+        let page = store
+            .school_students(&code, SchoolYear(2024), Some(search), 0, 50)
+            .unwrap();
+        assert_eq!(page.len() as u64, count, "{search}");
+        page.iter()
+            .map(|(_, e)| format!("{}/{}", e.grade.0, e.class_name.clone().unwrap_or_default()))
+            .collect()
+    };
+    for search in ["二年级3班", "二年级 3班", "二年级（3）班", "二年级3", "2年级3班"] {
+        assert_eq!(found(search), ["2/3班", "2/3班"], "{search}");
+    }
+    assert_eq!(found("二年级"), ["2/3班", "2/3班", "2/13班"]);
+    assert_eq!(found("二年级13班"), ["2/13班"]);
+    assert_eq!(found("三年级3班"), ["3/3班"]);
+    assert_eq!(found("初二3班"), ["8/3班"]);
+    assert_eq!(found("八年级3班"), ["8/3班"]);
+    // Without a grade, as before: class names and masked names anywhere.
+    assert_eq!(found("3班").len(), 5);
+    assert_eq!(found("13班"), ["2/13班"]);
+    assert_eq!(found("王*明").len(), 5);
+    assert_eq!(found("二年级王*明").len(), 3);
+    // Nothing of the text is SQL or a wildcard.
+    assert!(found("二年级%").is_empty());
+    assert!(found("二年级_班").is_empty());
+    assert!(found("一年级3班").is_empty());
+    assert!(found("二年级3班' OR 1=1 --").is_empty());
+}
+
 /// A person's latest placement is found whatever else the database keeps
 /// (a database written before revisions were recorded has none).
 #[test]

@@ -11,7 +11,9 @@
 //! connection limit, imports on their own queue), `throttle` (logins slowed
 //! per client, bounded hashing, weak passwords, the last administrator),
 //! `trust` (the demo banner, the header's scope name, the refusal's way back),
-//! `charts` (units, school years, policy lines, axes and changes in 个百分点).
+//! `charts` (units, school years, policy lines, axes and changes in 个百分点),
+//! `school_page` (the school page's summary, sections, pagers, search and
+//! export).
 //! One test binary keeps link time down.
 //!
 //! The demo city (scale 0.01) is built once per run under
@@ -34,6 +36,7 @@ mod limits;
 mod matrix;
 mod reachable;
 mod reports;
+mod school_page;
 mod throttle;
 mod transfers;
 mod trust;
