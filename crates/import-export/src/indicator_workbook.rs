@@ -307,3 +307,61 @@ pub fn schools_workbook(
     }
     book.save_to_buffer()
 }
+
+#[cfg(test)]
+mod tests {
+    use calamine::{Data, Reader};
+    use registry::{Grade, SchoolYear, Stage};
+
+    use super::*;
+
+    fn sheet(bytes: &[u8], name: &str) -> Vec<Vec<Data>> {
+        let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+        book.worksheet_range(name)
+            .unwrap()
+            .rows()
+            .map(<[Data]>::to_vec)
+            .collect()
+    }
+
+    #[test]
+    fn the_classes_sheet_lists_codes_and_names_as_text_with_the_line_said() {
+        let class = |year: u16, size: u32| ClassLine {
+            school_year: SchoolYear(year),
+            school: "0370112001".to_owned(),
+            school_name: "=HYPERLINK(\"x\")".to_owned(),
+            stage: Stage::Junior,
+            grade: Grade(7),
+            class_name: "1班".to_owned(),
+            size,
+        };
+        let classes = [class(2019, 66), class(2020, 58)];
+        let bytes = schools_workbook(&[], Some((&classes, 56))).unwrap();
+        assert_eq!(sheet(&bytes, "学校明细").len(), 1, "the header only");
+        let rows = sheet(&bytes, "班级明细");
+        assert_eq!(rows[1][0], Data::Float(2019.0));
+        assert_eq!(
+            rows[1][1],
+            Data::String("0370112001".to_owned()),
+            "a code keeps its zero"
+        );
+        assert_eq!(
+            rows[1][2],
+            Data::String("=HYPERLINK(\"x\")".to_owned()),
+            "never a formula"
+        );
+        assert_eq!(rows[1][4], Data::String("七年级".to_owned()));
+        assert_eq!(rows[2][6], Data::Float(58.0));
+        assert!(rows
+            .iter()
+            .flatten()
+            .any(|c| c.to_string().contains("56 人及以上")));
+    }
+
+    #[test]
+    fn without_classes_there_is_no_classes_sheet() {
+        let bytes = schools_workbook(&[], None).unwrap();
+        let book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        assert_eq!(book.sheet_names(), vec!["学校明细".to_owned()]);
+    }
+}

@@ -149,10 +149,14 @@ pub fn figure_filters(
     }
 }
 
-/// The link to the schools behind an area's figure, for whoever may list them.
+/// The link to the schools behind an area's figure, for whoever may list
+/// them, when the indicator has schools' values (not a population ratio).
 pub fn behind_link(lang: Lang, principal: &access::Principal, area: &AreaCode, keep: &Keep) -> Markup {
+    let per_school = keep
+        .indicator
+        .is_some_and(|i| i.scope == indicators::Scope::Everywhere);
     html! {
-        @if principal.can_list_schools_in(area) {
+        @if per_school && principal.can_list_schools_in(area) {
             " " a.behind href={ "/areas/" (area.as_str()) "/schools" (keep.query()) } { (t(lang, Msg::ViewSchoolsBehind)) }
         }
     }

@@ -326,6 +326,13 @@ fn drill_links_keep_the_indicator_and_stage_chosen() {
         county.contains(&format!("href=\"/areas/{COUNTY}/schools?year=")),
         "查看学校明细"
     );
+    // A ratio to the population has no school behind it: no link.
+    let ratio = admin
+        .get(&format!(
+            "/areas/{COUNTY}?indicator=preschool_gross_enrolment_ratio"
+        ))
+        .text();
+    assert!(!ratio.contains("/schools?"));
 }
 
 #[test]
