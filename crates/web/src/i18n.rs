@@ -219,6 +219,24 @@ messages! {
     NoSummary => "本学年暂无可计算的指标", "No figures for this school year";
     SearchStudents => "年级班级（如 二年级3班）或姓名（如 张*明）", "Grade and class (二年级3班) or name as shown (张*明)";
     ExportSchool => "导出班级与概况（Excel）", "Export classes and summary (Excel)";
+    // issue 11: drill
+    SchoolsBehind => "学校明细", "Schools behind the figure";
+    ViewSchoolsBehind => "查看学校明细", "View the schools";
+    SchoolsBehindOrder => "未达标的学校在前，其余按数值从差到好排列；点击表头可重新排序。", "Schools that miss the line first, then from worst to best; click a header to sort again.";
+    SchoolsBehindOwnOnly => "仅列出您有权查看的学校。", "Only the schools you may open are listed.";
+    SchoolsBehindPublic => "学校明细只向本地区的负责人员开放，请登录后查看；这里只显示公开的汇总数据。", "The schools behind a figure are shown to this area's own officers only; sign in to see them. Only the published total is shown here.";
+    ClassesAtOrAbove => "班额达到 {} 人及以上的班级", "Classes of {} or more students";
+    NoClassesAtOrAbove => "没有班额达到 {} 人及以上的班级。", "No class of {} or more students.";
+    ClassName => "班级", "Class";
+    RowsCut => "仅显示前 {} 行（共 {} 行），全部数据请导出 Excel。", "Showing the first {} of {} rows; export to Excel for all of them.";
+    ExportThisYear => "导出本学年（Excel）", "Export this year (Excel)";
+    ExportAllYears => "导出全部学年（Excel）", "Export every year (Excel)";
+    RankBy => "排名依据", "Rank by";
+    RankByCount => "按班级数", "By number";
+    RankByShare => "按比例", "By share";
+    PrintedAt => "打印时间", "Printed";
+    PrintScope => "数据范围", "Scope";
+    PrintSource => "数据来源：学籍与教师登记数据", "Source: the student and teacher registers";
 }
 
 /// A message with its `{}` filled in order by `args`.

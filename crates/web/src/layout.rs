@@ -58,8 +58,61 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                         }
                     }
                 }
+                (print_heading(ctx, title, &body))
                 main { (body) }
             }
+        }
+    }
+}
+
+/// The heading only a printed page shows (`@media print` in
+/// `assets/app.css`): the page's title; when it was printed, in Beijing time
+/// (UTC+8, as `pages::beijing_time`); whose view it is — the user's area and
+/// role, or 公开数据 for the public; and the data source with the school
+/// year shown. The year is the one the page's year chooser carries
+/// (`data-school-year` on `pages::year_select`'s form); a page without a
+/// chooser names no year.
+pub fn print_heading(ctx: &Ctx, title: &str, body: &Markup) -> Markup {
+    let lang = ctx.lang;
+    let p = &ctx.principal;
+    let printed = chrono::FixedOffset::east_opt(8 * 3600)
+        .map(|beijing| {
+            chrono::Utc::now()
+                .with_timezone(&beijing)
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or_default();
+    let scope = if ctx.signed_in && p.role != Role::Public {
+        let area = p.scope.area().as_str();
+        let city = registry::divisions::city_name(area.get(..4).unwrap_or(area));
+        let county = (area.len() > 4)
+            .then(|| registry::divisions::counties_of(area.get(..4).unwrap_or(area)))
+            .and_then(|counties| counties.into_iter().find(|c| c.code.as_str() == area))
+            .map(|c| c.name);
+        let mut place: Vec<String> = city.into_iter().chain(county).collect();
+        if let access::Scope::School { school, .. } = &p.scope {
+            place.push(school.as_str().to_owned());
+        }
+        format!("{} · {}", place.join(" "), role_label(ctx, p.role))
+    } else {
+        t(lang, Msg::PublicView).to_owned()
+    };
+    // The year chooser's `data-school-year="2024"`, if the page has one.
+    let year = body
+        .0
+        .split_once("data-school-year=\"")
+        .and_then(|(_, rest)| rest.get(..4))
+        .and_then(|y| y.parse::<u16>().ok())
+        .map(|y| match lang {
+            crate::i18n::Lang::Zh => format!("，{}", registry::SchoolYear(y).label_zh()),
+            crate::i18n::Lang::En => format!(", {}–{}", y, y + 1),
+        });
+    html! {
+        div.print-only.print-heading {
+            div.print-title { (title) }
+            div { (t(lang, Msg::PrintedAt)) "：" (printed) " · " (t(lang, Msg::PrintScope)) "：" (scope) }
+            div { (t(lang, Msg::PrintSource)) (year.unwrap_or_default()) }
         }
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod areas;
+pub mod behind;
 pub mod import;
 pub mod indicator;
 pub mod login;
@@ -36,7 +37,7 @@ pub fn year_select(
     action: &str,
 ) -> Markup {
     html! {
-        form.filters method="get" action=(action) {
+        form.filters method="get" action=(action) data-school-year=(year.0) {
             @for (k, v) in keep { input type="hidden" name=(k) value=(v); }
             label { (t(ctx.lang, Msg::SchoolYear)) " "
                 select.autosubmit name="year" {

@@ -581,27 +581,7 @@ pub async fn export(
     let s = &records.school;
     let name = format!("{}-{}-班级与概况.xlsx", file_safe(&s.name), year.label_zh());
     let ascii = format!("school-{}-{}.xlsx", s.code, year.0);
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
-            ),
-            (header::CONTENT_DISPOSITION, attachment(&ascii, &name)),
-        ],
-        bytes,
-    )
-        .into_response())
-}
-
-/// `Content-Disposition` for a download named `name` (RFC 6266: UTF-8 in
-/// `filename*`, percent-encoded), with `ascii` for clients that read only
-/// `filename`.
-pub fn attachment(ascii: &str, name: &str) -> String {
-    format!(
-        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
-        urlencode(name)
-    )
+    Ok(crate::download::xlsx(&name, &ascii, bytes))
 }
 
 /// A school's name as part of a file name: characters a file system or a

@@ -7,7 +7,8 @@
 //! (health, OpenAPI), `freshness` (imports through the browser and the
 //! values after them), `admin` (users and audit log paged), `limits` (body
 //! sizes, page numbers), `language` (errors and labels in English),
-//! `reports` (an import's error report), `reachable` (timeouts, the
+//! `reports` (an import's error report), `behind` (the schools behind a
+//! figure, drill-down context, exports of every year, print heading), `reachable` (timeouts, the
 //! connection limit, imports on their own queue), `throttle` (logins slowed
 //! per client, bounded hashing, weak passwords, the last administrator),
 //! `trust` (the demo banner, the header's scope name, the refusal's way back),
@@ -27,6 +28,7 @@
 
 mod admin;
 mod api;
+mod behind;
 mod charts;
 mod disclosure;
 mod freshness;
