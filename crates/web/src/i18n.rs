@@ -199,6 +199,20 @@ messages! {
     ErrorsCut => "仅列出前 {} 条错误（共 {} 条），全部错误请下载错误报告。", "Showing the first {} of {} errors; download the report for all of them.";
     NoFile => "没有上传文件", "No file was uploaded";
     OnlyXlsxCsv => "文件 {}：只接受 .xlsx 或 .csv", "File {}: only .xlsx or .csv files are accepted";
+    // issue 11: import
+    ImportRefused => "文件未导入：发现 {} 处错误，没有写入任何数据。请按下方列表修改后重新上传。", "File not imported: {} error(s) found, nothing was written. Correct them as listed below and upload again.";
+    ImportNotWritten => "文件未导入，没有写入任何数据。", "File not imported: nothing was written.";
+    DryRunClean => "校验通过：{} 行没有发现错误。这只是校验，没有写入任何数据；勾选“确认导入”后再次上传即可导入。", "Check passed: {} rows, no errors. This was only a check and nothing was written; tick “Import” and upload again to import.";
+    UpdateClassSizes => "班额随学生名单更新", "Class sizes follow the pupils listed";
+    OnePupilHelp => "给某班新增一名学生：上传只含这名学生一行的学生表，勾选“班额随学生名单更新”，该班班额随名单自动加一，无需先改班级表；结果中列出改变的班额。不勾选时，班额与学生名单不符的文件不会导入。", "To add one pupil to a class: upload a students file with that pupil's row alone and tick “Class sizes follow the pupils listed”: the class's size goes up by one with it, no need to edit the classes file first; the result lists the sizes changed. Unticked, a file whose class sizes disagree with the pupils listed is not imported.";
+    ClassSizeHint => "班额与学生名单不符：如果名单是对的（例如新增了学生），勾选“班额随学生名单更新”后再次上传同一文件即可，班额将改为名单人数。", "Class sizes disagree with the pupils listed: if the list is right (a pupil was added, say), tick “Class sizes follow the pupils listed” and upload the same file again; the sizes will become the number of pupils listed.";
+    ClassSizesChanged => "班额已随学生名单更新：{} 个班", "Class sizes updated to the pupils listed: {} classes";
+    ClassSizesWouldChange => "导入时班额将随学生名单更新：{} 个班", "On import, class sizes will follow the pupils listed: {} classes";
+    Class => "班级", "Class";
+    OldClassSize => "原班额", "Old size";
+    NewClassSize => "新班额", "New size";
+    ImportBusy => "正在上传并校验……", "Uploading and checking…";
+    ImportSendFailed => "上传失败，没有写入任何数据。如果刚修改过这个文件，请重新选择它后再上传。", "The upload failed and nothing was written. If you have just changed the file, choose it again and upload.";
 }
 
 /// A message with its `{}` filled in order by `args`.

@@ -8,7 +8,9 @@
 //! values after them), `admin` (users and audit log paged), `limits` (body
 //! sizes, page numbers), `language` (errors and labels in English),
 //! `reports` (an import's error report), `reachable` (timeouts, the
-//! connection limit, imports on their own queue), `throttle` (logins slowed
+//! connection limit, imports on their own queue), `import_page` (a refused
+//! file said plainly, the form in place with htmx, one more pupil in one
+//! file), `throttle` (logins slowed
 //! per client, bounded hashing, weak passwords, the last administrator).
 //! One test binary keeps link time down.
 //!
@@ -26,6 +28,7 @@ mod api;
 mod disclosure;
 mod freshness;
 mod hostile;
+mod import_page;
 mod language;
 mod limits;
 mod matrix;
