@@ -192,12 +192,20 @@ fn one_more_pupil_is_imported_with_update_class_sizes() {
 
     let refused = edugov(&db, &["import", file.to_str().unwrap()]);
     assert_eq!(refused.code, 1, "{}", refused.stderr);
-    assert!(refused.stderr.contains("--update-class-sizes"), "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("--update-class-sizes"),
+        "{}",
+        refused.stderr
+    );
     assert!(refused.stderr.contains("未导入任何数据"), "{}", refused.stderr);
     assert_eq!(before, snapshot(&db));
 
     let out = edugov(&db, &["import", "--update-class-sizes", file.to_str().unwrap()]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(out.stderr.contains("班额随学生名单更新，已改变 1 个班"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("班额随学生名单更新，已改变 1 个班"),
+        "{}",
+        out.stderr
+    );
     assert_ne!(before, snapshot(&db));
 }

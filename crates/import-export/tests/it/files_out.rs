@@ -215,7 +215,13 @@ fn text_columns(path: &std::path::Path) -> Vec<u32> {
             text_formats.extend(attr(&format!(" {tag}"), "numFmtId"));
         }
     }
-    let cell_xfs = styles.split("<cellXfs").nth(1).unwrap().split("</cellXfs>").next().unwrap();
+    let cell_xfs = styles
+        .split("<cellXfs")
+        .nth(1)
+        .unwrap()
+        .split("</cellXfs>")
+        .next()
+        .unwrap();
     let text_styles: Vec<String> = cell_xfs
         .split("<xf ")
         .skip(1)
@@ -241,7 +247,12 @@ fn text_columns(path: &std::path::Path) -> Vec<u32> {
 fn code_and_text_columns(entity: Entity) -> Vec<u32> {
     (1u32..)
         .zip(entity.columns())
-        .filter(|(_, c)| matches!(c.field.spec().kind, import_export::Kind::Code | import_export::Kind::Text))
+        .filter(|(_, c)| {
+            matches!(
+                c.field.spec().kind,
+                import_export::Kind::Code | import_export::Kind::Text
+            )
+        })
         .map(|(i, _)| i)
         .collect()
 }
@@ -259,7 +270,11 @@ fn every_template_formats_identity_numbers_codes_and_class_names_as_text() {
     }
     // The students template, by name: 学年, 学校标识码, 班级, 身份证号, 姓名, 户籍地代码.
     assert_eq!(code_and_text_columns(Entity::Students), [1, 2, 5, 6, 7, 10]);
-    let headers: Vec<&str> = Entity::Students.columns().iter().map(|c| c.field.header()).collect();
+    let headers: Vec<&str> = Entity::Students
+        .columns()
+        .iter()
+        .map(|c| c.field.header())
+        .collect();
     assert_eq!(
         [1, 2, 5, 6, 10].map(|i| headers[i - 1]),
         ["学年", "学校标识码", "班级", "身份证号", "户籍地代码"]

@@ -683,7 +683,9 @@ fn one_more_pupil_is_one_students_file_with_update_class_sizes() {
     let text = errors(&refused);
     assert!(text.contains("申报班额 2 人，名单中有 3 名学生"), "{text}");
     assert!(
-        text.contains("请勾选“班额随学生名单更新”后重新导入（命令行加 --update-class-sizes），班额将改为 3 人"),
+        text.contains(
+            "请勾选“班额随学生名单更新”后重新导入（命令行加 --update-class-sizes），班额将改为 3 人"
+        ),
         "{text}"
     );
     assert_eq!(snapshot(&store), before);
@@ -715,8 +717,14 @@ fn one_more_pupil_is_one_students_file_with_update_class_sizes() {
         .collect();
     assert_eq!(resized, ["3737010001 1班 2→3"]);
     let after = snapshot(&store);
-    let removed: Vec<&str> = before.lines().filter(|l| !after.lines().any(|a| a == *l)).collect();
-    let added: Vec<&str> = after.lines().filter(|l| !before.lines().any(|b| b == *l)).collect();
+    let removed: Vec<&str> = before
+        .lines()
+        .filter(|l| !after.lines().any(|a| a == *l))
+        .collect();
+    let added: Vec<&str> = after
+        .lines()
+        .filter(|l| !before.lines().any(|b| b == *l))
+        .collect();
     assert_eq!(removed, ["2024,3737010001,小学,一年级,1班,2"]);
     assert_eq!(added.len(), 2, "the class's new size and the pupil: {added:?}");
     assert_eq!(added[0], "2024,3737010001,小学,一年级,1班,3");

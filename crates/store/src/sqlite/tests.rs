@@ -976,7 +976,10 @@ fn a_class_size_follows_its_roster_when_asked_and_only_then() {
         apply(&mut store, &one_class_of_two(), checked()),
         ApplyOutcome::Committed(_)
     ));
-    assert!(matches!(apply(&mut store, &other, checked()), ApplyOutcome::Committed(_)));
+    assert!(matches!(
+        apply(&mut store, &other, checked()),
+        ApplyOutcome::Committed(_)
+    ));
     let one_more = ChangeSet {
         students: vec![student(7, "2370102001", "1班")],
         ..ChangeSet::default()
@@ -1001,7 +1004,14 @@ fn a_class_size_follows_its_roster_when_asked_and_only_then() {
         update_class_sizes: true,
         ..audited(false)
     };
-    match apply(&mut store, &one_more, ApplyOptions { dry_run: true, ..following }) {
+    match apply(
+        &mut store,
+        &one_more,
+        ApplyOptions {
+            dry_run: true,
+            ..following
+        },
+    ) {
         ApplyOutcome::Committed(c) => assert_eq!(c.resized_classes.len(), 1),
         other => panic!("expected a valid dry run, got {other:?}"),
     }

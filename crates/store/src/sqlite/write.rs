@@ -445,7 +445,13 @@ pub(super) fn write_changes(
             )?;
             for m in &mismatches {
                 let c = &m.class;
-                resize.execute(params![c.school_year.0, c.school.as_str(), c.grade.0, c.name, m.listed])?;
+                resize.execute(params![
+                    c.school_year.0,
+                    c.school.as_str(),
+                    c.grade.0,
+                    c.name,
+                    m.listed
+                ])?;
             }
             counts.resized_classes = mismatches;
         }

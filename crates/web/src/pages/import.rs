@@ -142,7 +142,9 @@ fn error_fragment(lang: Lang, error: WebError) -> Response {
     .into_response();
     *response.status_mut() = answer.status();
     if let Some(seconds) = answer.headers().get(header::RETRY_AFTER) {
-        response.headers_mut().insert(header::RETRY_AFTER, seconds.clone());
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, seconds.clone());
     }
     response
 }
@@ -270,7 +272,8 @@ async fn answer(state: &Arc<AppState>, ctx: &Ctx, mut multipart: Multipart) -> R
         // was written.
         Err(import_export::ImportError::Store { source, .. }) => {
             let failure = crate::error::StoreFailure::of(&source);
-            let result = refused(t(lang, Msg::ImportNotWritten),
+            let result = refused(
+                t(lang, Msg::ImportNotWritten),
                 html! { p #import-result { (t(lang, failure.msg)) } },
             );
             return Ok(Answer {
@@ -281,10 +284,12 @@ async fn answer(state: &Arc<AppState>, ctx: &Ctx, mut multipart: Multipart) -> R
         }
         // The file itself cannot be read (wrong columns, a limit, not a
         // workbook): its message names the file.
-        Err(error) => Answer::ok(refused(t(lang, Msg::ImportNotWritten),
+        Err(error) => Answer::ok(refused(
+            t(lang, Msg::ImportNotWritten),
             html! { p #import-result { (error) } },
         )),
-        Ok(outcome) if outcome.held_for_city => Answer::ok(refused(t(lang, Msg::ImportNotWritten),
+        Ok(outcome) if outcome.held_for_city => Answer::ok(refused(
+            t(lang, Msg::ImportNotWritten),
             html! { p #import-result { (t(lang, Msg::HeldForCity)) } },
         )),
         Ok(outcome) if !outcome.errors.is_empty() => {
@@ -299,10 +304,14 @@ async fn answer(state: &Arc<AppState>, ctx: &Ctx, mut multipart: Multipart) -> R
             let headline = tf(lang, Msg::ImportRefused, &[&grouped(total)]);
             // A class whose 班额 disagrees with its pupils: the way to do it
             // in one file, beside the errors.
-            let class_sizes = !update_class_sizes && errors.iter().any(|e| e.message.contains(import_export::UPDATE_CLASS_SIZES_LABEL));
+            let class_sizes = !update_class_sizes
+                && errors
+                    .iter()
+                    .any(|e| e.message.contains(import_export::UPDATE_CLASS_SIZES_LABEL));
             Answer::ok(html! {
                 (refused(&headline, html! {
                     @if class_sizes { p #class-size-hint { (t(lang, Msg::ClassSizeHint)) } }
+                    p.muted #choose-again { (t(lang, Msg::ChooseAgainHint)) }
                 }))
                 h2 #import-result { (t(lang, Msg::RowErrors)) " (" (total) ")" }
                 @if total > SHOWN_ERRORS {
@@ -378,7 +387,7 @@ fn resized_table(lang: Lang, heading: &str, resized: &[store::ClassSizeMismatch]
                 tr {
                     td { (r.class.school) }
                     td { (r.class.school_year.label_zh()) }
-                    td { (crate::pages::grade_name(lang, r.class.grade)) " " (r.class.name) }
+                    td { (class_label(lang, r.class.grade, &r.class.name)) }
                     td { (r.declared) }
                     td { (r.listed) }
                 }
@@ -390,10 +399,21 @@ fn resized_table(lang: Lang, heading: &str, resized: &[store::ClassSizeMismatch]
     }
 }
 
+/// 高一1班 (the grade named once, as the row errors name it) or Grade 10 1班.
+fn class_label(lang: Lang, grade: registry::Grade, name: &str) -> String {
+    let grade = crate::pages::grade_name(lang, grade);
+    match lang {
+        Lang::Zh if name.starts_with(&grade) => name.to_owned(),
+        Lang::Zh => format!("{grade}{name}"),
+        Lang::En => format!("{grade} {name}"),
+    }
+}
+
 /// 503 with `Retry-After`: the import queue is full, nothing was read.
 fn queue_full(lang: Lang, waiting: usize) -> Answer {
     Answer {
-        result: refused(t(lang, Msg::ImportNotWritten),
+        result: refused(
+            t(lang, Msg::ImportNotWritten),
             html! { p #import-result { (tf(lang, Msg::ImportQueueFull, &[&waiting])) } },
         ),
         status: StatusCode::SERVICE_UNAVAILABLE,
@@ -493,10 +513,19 @@ mod tests {
     /// option alike, so an officer told to tick it finds it.
     #[test]
     fn the_class_size_option_has_one_chinese_name() {
-        assert_eq!(t(Lang::Zh, Msg::UpdateClassSizes), import_export::UPDATE_CLASS_SIZES_LABEL);
+        assert_eq!(
+            t(Lang::Zh, Msg::UpdateClassSizes),
+            import_export::UPDATE_CLASS_SIZES_LABEL
+        );
         for msg in [Msg::OnePupilHelp, Msg::ClassSizeHint] {
-            assert!(t(Lang::Zh, msg).contains(import_export::UPDATE_CLASS_SIZES_LABEL), "{msg:?}");
-            assert!(t(Lang::En, msg).contains(t(Lang::En, Msg::UpdateClassSizes)), "{msg:?}");
+            assert!(
+                t(Lang::Zh, msg).contains(import_export::UPDATE_CLASS_SIZES_LABEL),
+                "{msg:?}"
+            );
+            assert!(
+                t(Lang::En, msg).contains(t(Lang::En, Msg::UpdateClassSizes)),
+                "{msg:?}"
+            );
         }
     }
 }

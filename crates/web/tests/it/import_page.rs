@@ -86,7 +86,10 @@ fn a_refused_file_says_first_that_nothing_was_imported_in_both_languages() {
         let text = page.text();
         let said = "文件未导入：发现 1 处错误，没有写入任何数据。请按下方列表修改后重新上传。";
         let at = text.find(said).unwrap_or_else(|| panic!("no {said:?} in {text}"));
-        assert!(at < text.find("id=\"row-errors\"").unwrap(), "the refusal comes first");
+        assert!(
+            at < text.find("id=\"row-errors\"").unwrap(),
+            "the refusal comes first"
+        );
         assert!(text.contains("id=\"import-refused\""));
         assert!(text.contains("id=\"upload\""), "the form again");
         assert!(!text.contains("已导入"));
@@ -110,8 +113,16 @@ fn a_refused_file_says_first_that_nothing_was_imported_in_both_languages() {
         },
     );
     assert_eq!(unreadable.status, 200);
-    assert!(unreadable.text().contains("文件未导入，没有写入任何数据。"), "{}", unreadable.text());
-    assert!(unreadable.text().contains("表头无法识别"), "{}", unreadable.text());
+    assert!(
+        unreadable.text().contains("文件未导入，没有写入任何数据。"),
+        "{}",
+        unreadable.text()
+    );
+    assert!(
+        unreadable.text().contains("表头无法识别"),
+        "{}",
+        unreadable.text()
+    );
     assert_eq!(server.store().registry_revision().unwrap(), revision);
 
     assert_eq!(officer.get("/lang/en").status, 303);
@@ -138,9 +149,8 @@ fn a_clean_check_says_it_wrote_nothing() {
     let server = Server::fresh("import-dry-run");
     let officer = Browser::as_role(&server, Who::County);
     let csrf = officer.csrf();
-    let (file, _) = crate::hostile::promote_a_teacher(|school| {
-        fixture().county_schools.iter().any(|s| s == school)
-    });
+    let (file, _) =
+        crate::hostile::promote_a_teacher(|school| fixture().county_schools.iter().any(|s| s == school));
     let revision = server.store().registry_revision().unwrap();
     let dry = upload(
         &officer,
@@ -378,7 +388,10 @@ fn one_more_pupil_is_one_students_file_with_the_class_size_option() {
     );
     assert_eq!(refused.status, 200);
     let text = refused.text();
-    assert!(text.contains("文件未导入：发现 1 处错误，没有写入任何数据。"), "{text}");
+    assert!(
+        text.contains("文件未导入：发现 1 处错误，没有写入任何数据。"),
+        "{text}"
+    );
     assert!(text.contains("id=\"class-size-hint\""), "{text}");
     let row_error = format!(
         "申报班额 {} 人，名单中有 {} 名学生。若名单正确（如新增学生），请勾选“班额随学生名单更新”后重新导入",
@@ -420,22 +433,13 @@ fn one_more_pupil_is_one_students_file_with_the_class_size_option() {
     let text = done.text();
     assert!(text.contains("已导入 1 行"), "{text}");
     assert!(text.contains("班额已随学生名单更新：1 个班"), "{text}");
-    let listed = format!(
-        "<td>{}</td><td>{}</td>",
-        class.size,
-        class.size + 1
-    );
+    let listed = format!("<td>{}</td><td>{}</td>", class.size, class.size + 1);
     assert!(text.contains(&listed), "no {listed:?} in {text}");
 
     // Nothing else changed: one class one larger, one pupil more.
     let (classes, pupils) = registry_state(&server, year);
     assert_eq!(pupils, before.1 + 1);
-    let changed: Vec<(&String, &String)> = before
-        .0
-        .iter()
-        .zip(&classes)
-        .filter(|(b, a)| b != a)
-        .collect();
+    let changed: Vec<(&String, &String)> = before.0.iter().zip(&classes).filter(|(b, a)| b != a).collect();
     let key = format!("{} {} {}", class.school, class.grade.0, class.name);
     assert_eq!(
         changed,
