@@ -73,6 +73,13 @@ pub struct ApplyOptions<'a> {
     /// Compare each touched class's declared size with the students enrolled
     /// in it after the change; any difference rejects the whole change.
     pub check_class_sizes: bool,
+    /// With `check_class_sizes`: instead of rejecting the change, set each
+    /// differing class's declared size (班额) to the students listed in it,
+    /// in the same transaction, and list those classes in
+    /// [`ApplyCounts::resized_classes`] (and in the audit line). The option
+    /// an officer ticks to add one pupil to a class with one students file
+    /// (issue 11, point 7).
+    pub update_class_sizes: bool,
     /// An audit line written in the change's own transaction: it exists if
     /// and only if the change committed (a rejected change, a failure and a
     /// dry run, which rolls back, leave none).
@@ -84,7 +91,9 @@ pub struct ApplyOptions<'a> {
     pub mark_demo: bool,
 }
 
-/// A class whose declared size differs from the students listed in it.
+/// A class whose declared size differs from the students listed in it —
+/// with [`ApplyOptions::update_class_sizes`], a class whose size went from
+/// `declared` to `listed`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClassSizeMismatch {
     pub class: ClassKey,
@@ -101,6 +110,10 @@ pub struct ApplyCounts {
     pub teachers: u64,
     pub population: u64,
     pub births: u64,
+    /// Classes whose 班额 followed their listed students
+    /// ([`ApplyOptions::update_class_sizes`]): old size `declared`, new
+    /// size `listed`, sorted by class.
+    pub resized_classes: Vec<ClassSizeMismatch>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -94,4 +94,33 @@
   }
   document.addEventListener('DOMContentLoaded', function () { charts(); sortable(); autosubmit(); });
   document.addEventListener('htmx:afterSwap', function () { charts(); sortable(); });
+
+  // Forms marked data-swap-errors (the import form) show error answers in
+  // their target too (htmx swaps only 2xx): the server's own HTML answer
+  // (a full queue, 503) is swapped as usual, anything else is shown as
+  // text, and a failed send says so in the form's words.
+  function swapsErrors(elt) {
+    return elt && elt.closest ? elt.closest('[data-swap-errors]') : null;
+  }
+  function showText(target, text) {
+    if (!target) return;
+    var p = document.createElement('p');
+    p.className = 'error';
+    p.textContent = text;
+    target.replaceChildren(p);
+  }
+  document.addEventListener('htmx:beforeSwap', function (e) {
+    var xhr = e.detail.xhr;
+    if (xhr.status < 400 || !swapsErrors(e.detail.elt)) return;
+    if (/^text\/html/.test(xhr.getResponseHeader('Content-Type') || '')) {
+      e.detail.shouldSwap = true;
+      e.detail.isError = false;
+    } else {
+      showText(e.detail.target, xhr.responseText);
+    }
+  });
+  document.addEventListener('htmx:sendError', function (e) {
+    var form = swapsErrors(e.detail.elt);
+    if (form) showText(document.querySelector(form.getAttribute('hx-target')), form.dataset.sendFailed);
+  });
 })();

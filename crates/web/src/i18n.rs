@@ -237,6 +237,21 @@ messages! {
     PrintedAt => "打印时间", "Printed";
     PrintScope => "数据范围", "Scope";
     PrintSource => "数据来源：学籍与教师登记数据", "Source: the student and teacher registers";
+    // issue 11: import
+    ImportRefused => "文件未导入：发现 {} 处错误，没有写入任何数据。请按下方列表修改后重新上传。", "File not imported: {} error(s) found, nothing was written. Correct them as listed below and upload again.";
+    ImportNotWritten => "文件未导入，没有写入任何数据。", "File not imported: nothing was written.";
+    DryRunClean => "校验通过：{} 行没有发现错误。这只是校验，没有写入任何数据；勾选“确认导入”后再次上传即可导入。", "Check passed: {} rows, no errors. This was only a check and nothing was written; tick “Import” and upload again to import.";
+    UpdateClassSizes => "班额随学生名单更新", "Class sizes follow the pupils listed";
+    OnePupilHelp => "给某班新增一名学生：上传只含这名学生一行的学生表，勾选“班额随学生名单更新”，该班班额随名单自动加一，无需先改班级表；结果中列出改变的班额。不勾选时，班额与学生名单不符的文件不会导入。", "To add one pupil to a class: upload a students file with that pupil's row alone and tick “Class sizes follow the pupils listed”: the class's size goes up by one with it, no need to edit the classes file first; the result lists the sizes changed. Unticked, a file whose class sizes disagree with the pupils listed is not imported.";
+    ClassSizeHint => "班额与学生名单不符：如果名单是对的（例如新增了学生），勾选“班额随学生名单更新”后再次上传同一文件即可，班额将改为名单人数。", "Class sizes disagree with the pupils listed: if the list is right (a pupil was added, say), tick “Class sizes follow the pupils listed” and upload the same file again; the sizes will become the number of pupils listed.";
+    ClassSizesChanged => "班额已随学生名单更新：{} 个班", "Class sizes updated to the pupils listed: {} classes";
+    ClassSizesWouldChange => "导入时班额将随学生名单更新：{} 个班", "On import, class sizes will follow the pupils listed: {} classes";
+    Class => "班级", "Class";
+    OldClassSize => "原班额", "Old size";
+    NewClassSize => "新班额", "New size";
+    ImportBusy => "正在上传并校验……", "Uploading and checking…";
+    ChooseAgainHint => "修改文件后请重新选择它再上传（浏览器不会上传选择之后又改动过的文件）；只改勾选项时，直接再次点击上传即可。", "After changing the file, choose it again before uploading (a browser does not upload a file changed after it was chosen); to change only the options, press upload again.";
+    ImportSendFailed => "上传失败，没有写入任何数据。如果刚修改过这个文件，请重新选择它后再上传。", "The upload failed and nothing was written. If you have just changed the file, choose it again and upload.";
 }
 
 /// A message with its `{}` filled in order by `args`.

@@ -1001,6 +1001,7 @@ fn audited(dry_run: bool) -> ApplyOptions<'static> {
     ApplyOptions {
         dry_run,
         check_class_sizes: true,
+        update_class_sizes: false,
         audit: Some(AuditLine {
             actor: "zhang",
             action: AuditAction::Import,
@@ -1030,6 +1031,85 @@ fn a_rejected_change_or_a_dry_run_leaves_no_audit_line() {
     assert!(matches!(outcome, ApplyOutcome::Committed(_)));
     assert!(students_in(&store).is_empty());
     assert!(import_lines(&store).is_empty());
+}
+
+/// Adding one pupil to a class that holds two: checked, the change is
+/// refused; with `update_class_sizes` the class's 班额 becomes three in the
+/// same transaction, the change says so, and so does its audit line.
+#[test]
+fn a_class_size_follows_its_roster_when_asked_and_only_then() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    let other = ChangeSet {
+        classes: vec![class("2370102001", "2班", 1)],
+        students: vec![student(5, "2370102001", "2班")],
+        ..ChangeSet::default()
+    };
+    assert!(matches!(
+        apply(&mut store, &one_class_of_two(), checked()),
+        ApplyOutcome::Committed(_)
+    ));
+    assert!(matches!(
+        apply(&mut store, &other, checked()),
+        ApplyOutcome::Committed(_)
+    ));
+    let one_more = ChangeSet {
+        students: vec![student(7, "2370102001", "1班")],
+        ..ChangeSet::default()
+    };
+    assert!(matches!(
+        apply(&mut store, &one_more, checked()),
+        ApplyOutcome::Rejected(ref m) if (m[0].declared, m[0].listed) == (2, 3)
+    ));
+    let sizes = |store: &SqliteStore| -> Vec<(String, u32)> {
+        let mut out: Vec<_> = store
+            .classes(SchoolYear(2024))
+            .unwrap()
+            .into_iter()
+            .map(|c| (c.name, c.size))
+            .collect();
+        out.sort();
+        out
+    };
+    assert_eq!(sizes(&store), [("1班".to_owned(), 2), ("2班".to_owned(), 1)]);
+
+    let following = ApplyOptions {
+        update_class_sizes: true,
+        ..audited(false)
+    };
+    match apply(
+        &mut store,
+        &one_more,
+        ApplyOptions {
+            dry_run: true,
+            ..following
+        },
+    ) {
+        ApplyOutcome::Committed(c) => assert_eq!(c.resized_classes.len(), 1),
+        other => panic!("expected a valid dry run, got {other:?}"),
+    }
+    assert_eq!(sizes(&store), [("1班".to_owned(), 2), ("2班".to_owned(), 1)]);
+    match apply(&mut store, &one_more, following) {
+        ApplyOutcome::Committed(c) => {
+            let resized: Vec<_> = c
+                .resized_classes
+                .iter()
+                .map(|r| (r.class.name.as_str(), r.declared, r.listed))
+                .collect();
+            assert_eq!(resized, [("1班", 2, 3)]);
+        }
+        other => panic!("expected the change to commit, got {other:?}"),
+    }
+    assert_eq!(sizes(&store), [("1班".to_owned(), 3), ("2班".to_owned(), 1)]);
+    assert_eq!(students_in(&store).len(), 4);
+    assert_eq!(
+        import_lines(&store),
+        ["zhang 学生.csv：2 行；班额随学生名单更新 1 个班：2370102001 2024 三年级1班 2→3"]
+    );
+    // In step now: the same file again changes no size and says none.
+    match apply(&mut store, &one_more, following) {
+        ApplyOutcome::Committed(c) => assert!(c.resized_classes.is_empty()),
+        other => panic!("expected the change to commit, got {other:?}"),
+    }
 }
 
 /// The audit line cannot be written (forced here by a trigger): the change
@@ -1190,6 +1270,7 @@ fn demo(dry_run: bool) -> ApplyOptions<'static> {
             detail: "scale=0.01 seed=42",
         }),
         mark_demo: true,
+        update_class_sizes: false,
     }
 }
 

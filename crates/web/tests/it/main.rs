@@ -14,7 +14,8 @@
 //! `trust` (the demo banner, the header's scope name, the refusal's way back),
 //! `charts` (units, school years, policy lines, axes and changes in 个百分点),
 //! `school_page` (the school page's summary, sections, pagers, search and
-//! export).
+//! export), `import_page` (a refused file said plainly, the form in place
+//! with htmx, one more pupil in one file).
 //! One test binary keeps link time down.
 //!
 //! The demo city (scale 0.01) is built once per run under
@@ -33,6 +34,7 @@ mod charts;
 mod disclosure;
 mod freshness;
 mod hostile;
+mod import_page;
 mod language;
 mod limits;
 mod matrix;
