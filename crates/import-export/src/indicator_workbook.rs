@@ -12,6 +12,37 @@ use indicators::report::Row;
 use indicators::{CustomIndicator, Indicator, Level, CATALOGUE};
 use rust_xlsxwriter::{Format, FormatAlign, Workbook};
 
+/// The header row's format of every figure workbook.
+fn header_format() -> Format {
+    Format::new()
+        .set_bold()
+        .set_background_color("#DDEBF7")
+        .set_text_wrap()
+}
+
+/// The header row (title, column width) of a sheet.
+fn write_headers(
+    sheet: &mut rust_xlsxwriter::Worksheet,
+    headers: &[(&str, f64)],
+    format: &Format,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    for (col, (title, width)) in headers.iter().enumerate() {
+        sheet.write_string_with_format(0, col as u16, *title, format)?;
+        sheet.set_column_width(col as u16, *width)?;
+    }
+    Ok(())
+}
+
+/// Number formats by the digits a value is shown with (0, 1, 2, 3).
+fn number_formats() -> [Format; 4] {
+    [
+        Format::new().set_num_format("#,##0"),
+        Format::new().set_num_format("#,##0.0"),
+        Format::new().set_num_format("#,##0.00"),
+        Format::new().set_num_format("0.000"),
+    ]
+}
+
 /// The workbook as bytes: the CLI writes them to a file, the web sends them.
 pub fn indicator_workbook(
     rows: &[Row],
@@ -19,16 +50,8 @@ pub fn indicator_workbook(
     custom: Option<&CustomIndicator>,
 ) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let mut book = Workbook::new();
-    let header = Format::new()
-        .set_bold()
-        .set_background_color("#DDEBF7")
-        .set_text_wrap();
-    let formats: [Format; 4] = [
-        Format::new().set_num_format("#,##0"),
-        Format::new().set_num_format("#,##0.0"),
-        Format::new().set_num_format("#,##0.00"),
-        Format::new().set_num_format("0.000"),
-    ];
+    let header = header_format();
+    let formats = number_formats();
     let by_digits = |digits: usize| &formats[digits.min(3)];
     let count = by_digits(0);
     // A change (or gap) of a per cent is in percentage points: the cell
@@ -61,10 +84,7 @@ pub fn indicator_workbook(
         // The publication rule's note, on rows the web withheld.
         ("说明", 24.0),
     ];
-    for (col, (title, width)) in headers.iter().enumerate() {
-        sheet.write_string_with_format(0, col as u16, *title, &header)?;
-        sheet.set_column_width(col as u16, *width)?;
-    }
+    write_headers(sheet, &headers, &header)?;
     for (i, row) in rows.iter().enumerate() {
         let r = i as u32 + 1;
         let digits = by_digits(row.digits);
@@ -213,16 +233,8 @@ pub fn schools_workbook(
     classes: Option<(&[ClassLine], u32)>,
 ) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let mut book = Workbook::new();
-    let header = Format::new()
-        .set_bold()
-        .set_background_color("#DDEBF7")
-        .set_text_wrap();
-    let formats: [Format; 4] = [
-        Format::new().set_num_format("#,##0"),
-        Format::new().set_num_format("#,##0.0"),
-        Format::new().set_num_format("#,##0.00"),
-        Format::new().set_num_format("0.000"),
-    ];
+    let header = header_format();
+    let formats = number_formats();
     let by_digits = |digits: usize| &formats[digits.min(3)];
     let sheet = book.add_worksheet();
     sheet.set_name("学校明细")?;
@@ -241,10 +253,7 @@ pub fn schools_workbook(
         ("是否达标", 8.0),
         ("差距", 10.0),
     ];
-    for (col, (title, width)) in headers.iter().enumerate() {
-        sheet.write_string_with_format(0, col as u16, *title, &header)?;
-        sheet.set_column_width(col as u16, *width)?;
-    }
+    write_headers(sheet, &headers, &header)?;
     for (i, row) in rows.iter().enumerate() {
         let r = i as u32 + 1;
         let digits = by_digits(row.digits);
@@ -296,10 +305,7 @@ pub fn schools_workbook(
             ("班级", 10.0),
             ("班额", 8.0),
         ];
-        for (col, (title, width)) in headers.iter().enumerate() {
-            sheet.write_string_with_format(0, col as u16, *title, &header)?;
-            sheet.set_column_width(col as u16, *width)?;
-        }
+        write_headers(sheet, &headers, &header)?;
         for (i, class) in classes.iter().enumerate() {
             let r = i as u32 + 1;
             sheet.write_number(r, 0, f64::from(class.school_year.0))?;
