@@ -25,7 +25,7 @@ const IMPURE_DEPENDENCIES: [&str; 9] = [
 /// `pages/*` count as `pages`; names that are no module (the crate root's
 /// `router`) only the top layer may use.
 pub const WEB_LAYERS: &[&[&str]] = &[
-    &["i18n", "reports", "assets", "data"],
+    &["i18n", "reports", "assets", "data", "download"],
     &["views"],
     &["state"],
     &["client", "error"],

@@ -301,6 +301,17 @@ impl Principal {
         }
     }
 
+    /// Whether the schools behind an area's figure may be listed (the
+    /// `/areas/{code}/schools` page and export): a signed-in principal whose
+    /// scope lies within the area or holds it — the list then shows only
+    /// the schools [`Principal::can_view_school`] allows. Another county's
+    /// area (or one that does not exist) is refused alike; the public never
+    /// lists schools.
+    pub fn can_list_schools_in(&self, area: &AreaCode) -> bool {
+        let mine = self.scope.area();
+        self.role != Role::Public && (area.is_within(mine) || mine.is_within(area))
+    }
+
     /// Whether the figures of an aggregate of `schools` schools in `area`
     /// (an area × stage, a school group …) may be shown: the area must be
     /// visible, and the aggregate made of at least `min_schools` schools —
@@ -400,6 +411,39 @@ mod tests {
             role,
             scope: Scope::for_role(role, scope).unwrap(),
         }
+    }
+
+    #[test]
+    fn schools_are_listed_within_the_principals_scope_and_never_for_the_public() {
+        let (city, county, other, township) =
+            (code("3701"), code("370112"), code("370102"), code("370112001"));
+        let admin = principal(Role::CityAdmin, Scope::City { city: city.clone() });
+        let officer = principal(
+            Role::CountyOfficer,
+            Scope::County {
+                county: county.clone(),
+            },
+        );
+        let school = principal(
+            Role::SchoolOfficer,
+            Scope::School {
+                school: SchoolCode::parse("2370112001").unwrap(),
+                county: county.clone(),
+            },
+        );
+        let public = principal(Role::Public, Scope::City { city: city.clone() });
+        for area in [&city, &county, &other, &township] {
+            assert!(admin.can_list_schools_in(area), "{area}");
+            assert!(!public.can_list_schools_in(area), "{area}");
+        }
+        for (area, listed) in [(&city, true), (&county, true), (&township, true), (&other, false)] {
+            assert_eq!(officer.can_list_schools_in(area), listed, "{area}");
+            assert_eq!(school.can_list_schools_in(area), listed, "{area}");
+        }
+        assert!(
+            !officer.can_list_schools_in(&code("370199")),
+            "a county that does not exist"
+        );
     }
 
     #[test]

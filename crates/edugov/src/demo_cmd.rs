@@ -41,19 +41,24 @@ pub fn run(db: &Path, args: DemoArgs) -> anyhow::Result<ExitCode> {
         db.display()
     );
 
-    // The audit line goes with the last year's write: it exists if and
-    // only if the whole city was written.
+    // The audit line and the demo's mark (the web's banner 演示数据，非官方统计)
+    // go with the last year's write: they exist if and only if the whole
+    // city was written. `clear_registry` above took any earlier mark away.
     let (actor, detail) = (
         crate::files::actor(),
         format!("scale={} seed={}", args.scale, args.seed),
     );
-    let options = |year: SchoolYear| ApplyOptions {
-        audit: (Some(&year) == years.last()).then(|| AuditLine {
-            actor: &actor,
-            action: AuditAction::Demo,
-            detail: &detail,
-        }),
-        ..ApplyOptions::default()
+    let options = |year: SchoolYear| {
+        let last = Some(&year) == years.last();
+        ApplyOptions {
+            audit: last.then(|| AuditLine {
+                actor: &actor,
+                action: AuditAction::Demo,
+                detail: &detail,
+            }),
+            mark_demo: last,
+            ..ApplyOptions::default()
+        }
     };
     let (sender, receiver) = mpsc::sync_channel::<(SchoolYear, ChangeSet)>(1);
     std::thread::scope(|scope| -> anyhow::Result<()> {

@@ -24,6 +24,11 @@ pub struct ImportArgs {
     /// Where to write the error report (.xlsx or .csv); default: beside the file
     #[arg(long)]
     errors: Option<PathBuf>,
+    /// 班额随学生名单更新: a class whose 班额 differs from the students listed
+    /// in it takes their count (to add one pupil, import a students file of
+    /// that pupil alone); without it such a file is refused
+    #[arg(long)]
+    update_class_sizes: bool,
     #[command(flatten)]
     limits: LimitArgs,
 }
@@ -125,6 +130,7 @@ pub fn import(db: &Path, args: ImportArgs) -> anyhow::Result<ExitCode> {
                 user: actor(),
                 audit: true,
                 now: chrono::Utc::now(),
+                update_class_sizes: args.update_class_sizes,
                 ..ImportOptions::default()
             },
             today,
@@ -157,7 +163,7 @@ pub fn import(db: &Path, args: ImportArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::FAILURE);
     }
     let verb = if args.dry_run {
-        "校验通过（未写入，--dry-run）"
+        "校验通过（未写入任何数据，--dry-run）"
     } else {
         "已导入"
     };
@@ -166,6 +172,27 @@ pub fn import(db: &Path, args: ImportArgs) -> anyhow::Result<ExitCode> {
         outcome.rows,
         started.elapsed().as_secs_f64()
     );
+    let resized = outcome.counts.map(|c| c.resized_classes).unwrap_or_default();
+    if !resized.is_empty() {
+        let would = if args.dry_run { "将" } else { "已" };
+        eprintln!("班额随学生名单更新，{would}改变 {} 个班：", resized.len());
+        for r in resized.iter().take(SHOWN_ERRORS) {
+            let c = &r.class;
+            let grade = c.grade.label_zh();
+            let grade = if c.name.starts_with(&grade) { "" } else { &grade };
+            eprintln!(
+                "  {} {} {grade}{}：{} → {} 人",
+                c.school,
+                c.school_year.label_zh(),
+                c.name,
+                r.declared,
+                r.listed
+            );
+        }
+        if resized.len() > SHOWN_ERRORS {
+            eprintln!("  …… 另有 {} 个班", resized.len() - SHOWN_ERRORS);
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 

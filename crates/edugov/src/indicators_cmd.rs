@@ -420,15 +420,20 @@ fn print_table(rows: &[Row]) {
             report::stage_label(row),
             report::format_row_value(row, row.value),
             fraction,
-            report::format_change(row.digits, row.change),
+            report::format_row_change(row, row.change),
             row.line
                 .map(|l| report::format_row_value(row, Some(l)))
                 .unwrap_or_default(),
             match row.met {
                 Some(true) => "✓".to_owned(),
                 Some(false) => format!(
-                    "✗ 差 {}",
-                    report::format_number(-row.gap.unwrap_or(0.0), row.digits)
+                    "✗ 差 {}{}",
+                    report::format_number(-row.gap.unwrap_or(0.0), row.digits),
+                    if report::is_percent(row) {
+                        " 个百分点"
+                    } else {
+                        ""
+                    }
                 ),
                 None => String::new(),
             },

@@ -90,7 +90,14 @@ pub(crate) fn export_with_sheet_rows(
                 .iter()
                 .map(|c| matches!(c.field.spec().kind, Kind::Integer | Kind::Decimal))
                 .collect();
+            // Codes and text stay text when an officer adds a row to the
+            // export and imports it again (issue 11, point 7).
+            let text: Vec<bool> = columns
+                .iter()
+                .map(|c| matches!(c.field.spec().kind, Kind::Code | Kind::Text))
+                .collect();
             let mut book = XlsxOut::new(&file, entity.label_zh(), &headers, &widths, &numeric);
+            book.text = text;
             book.sheet_rows = sheet_rows.max(1);
             Out::Xlsx(Box::new(book))
         }
@@ -427,6 +434,9 @@ pub(crate) struct XlsxOut {
     headers: Vec<String>,
     widths: Vec<f64>,
     numeric: Vec<bool>,
+    /// Columns formatted as text (`@`), so that a value typed into them in
+    /// Excel keeps its digits (身份证号, codes); none unless set.
+    pub(crate) text: Vec<bool>,
     bold: CellFormat,
     sheets: usize,
     row: u32,
@@ -442,6 +452,7 @@ impl XlsxOut {
             headers: headers.iter().map(|h| (*h).to_owned()).collect(),
             widths: widths.to_vec(),
             numeric: numeric.to_vec(),
+            text: Vec::new(),
             bold: CellFormat::new().set_bold(),
             sheets: 0,
             row: 0,
@@ -464,8 +475,12 @@ impl XlsxOut {
         };
         let sheet = self.workbook.add_worksheet_with_constant_memory()?;
         sheet.set_name(name)?;
+        let text = CellFormat::new().set_num_format("@");
         for (col, (header, width)) in (0u16..).zip(self.headers.iter().zip(&self.widths)) {
             sheet.set_column_width(col, *width)?;
+            if self.text.get(usize::from(col)).copied().unwrap_or(false) {
+                sheet.set_column_format(col, &text)?;
+            }
             sheet.write_string_with_format(0, col, header, &self.bold)?;
         }
         sheet.set_freeze_panes(1, 0)?;

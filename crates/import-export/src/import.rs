@@ -17,6 +17,10 @@ use crate::prepare::Preparer;
 use crate::read::{self, Batch, Table};
 use crate::validate::{TransferNotice, Validator};
 
+/// The name of [`ImportOptions::update_class_sizes`] wherever an officer
+/// sees it: the import form's checkbox, row errors, the template's guide.
+pub const UPDATE_CLASS_SIZES_LABEL: &str = "班额随学生名单更新";
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportOptions {
     /// Validate everything, including the checks that need the database,
@@ -40,6 +44,12 @@ pub struct ImportOptions {
     /// Bounds on transfer requests (probing a registry by importing other
     /// schools' people).
     pub transfer_limits: TransferLimits,
+    /// 班额随学生名单更新: a class whose declared size differs from the
+    /// students listed in it after the import takes their count (written in
+    /// the same transaction, listed in `ApplyCounts::resized_classes`),
+    /// instead of refusing the file. Off by default: then such a class is a
+    /// row error saying how to do it in one file.
+    pub update_class_sizes: bool,
 }
 
 impl Default for ImportOptions {
@@ -51,6 +61,7 @@ impl Default for ImportOptions {
             audit: false,
             now: DateTime::<Utc>::UNIX_EPOCH,
             transfer_limits: TransferLimits::default(),
+            update_class_sizes: false,
         }
     }
 }
@@ -249,11 +260,13 @@ pub fn import(
     let apply_options = ApplyOptions {
         dry_run: options.dry_run,
         check_class_sizes: true,
+        update_class_sizes: options.update_class_sizes,
         audit: options.audit.then(|| AuditLine {
             actor: &options.user,
             action: AuditAction::Import,
             detail: &detail,
         }),
+        ..ApplyOptions::default()
     };
     let applied = store
         .apply_with_transfers(

@@ -32,8 +32,9 @@ pub use errors::{errors_text, write_errors, ImportError, RowError};
 pub use export::{export, Format, PersonalData};
 pub use import::{
     import, ImportOptions, ImportOutcome, ImportProgress, Phase, TableSummary, TransferLimits, WriteScope,
+    UPDATE_CLASS_SIZES_LABEL,
 };
-pub use indicator_workbook::indicator_workbook;
+pub use indicator_workbook::{indicator_workbook, schools_workbook, ClassLine};
 pub use limits::{ReadLimits, LIMIT_VARIABLES};
 pub use read::{read_rows, with_read_limits};
 pub use template::{write_template, INSTRUCTIONS_SHEET};

@@ -129,5 +129,10 @@ fn write_guide(sheet: &mut Worksheet, entity: Entity, bold: &Format) -> Result<(
         sheet.write_string(row, 0, line)?;
         row += 1;
     }
+    let one_pupil = format!(
+        "6. 给某班新增一名学生，只需导入只含这名学生一行的学生表，并勾选“{}”（命令行加 --update-class-sizes）：该班班额随名单自动加一，无需先改班级表。",
+        crate::UPDATE_CLASS_SIZES_LABEL
+    );
+    sheet.write_string(row, 0, one_pupil)?;
     Ok(())
 }

@@ -475,7 +475,7 @@ impl<'a> Validator<'a> {
         for m in mismatches {
             let key = &m.class;
             let label = class_label(key.grade, &key.name);
-            let message = format!(
+            let base = format!(
                 "学校 {} 班级 {label} 申报班额 {} 人，名单中有 {} 名学生",
                 key.school, m.declared, m.listed
             );
@@ -483,6 +483,19 @@ impl<'a> Validator<'a> {
                 .and_then(|school| self.classes.get(&(key.school_year.0, school, key.grade.0)))
                 .and_then(|list| list.iter().find(|c| *c.name == *key.name))
                 .and_then(|c| c.row);
+            // Says how to do it in one file (issue 11, point 7): adding a
+            // pupil to a class is a students file with the option ticked.
+            let option = crate::UPDATE_CLASS_SIZES_LABEL;
+            let message = match class_row {
+                Some(_) => format!(
+                    "{base}。请改正班额，或勾选“{option}”（命令行加 --update-class-sizes）让班额取名单人数 {}",
+                    m.listed
+                ),
+                None => format!(
+                    "{base}。若名单正确（如新增学生），请勾选“{option}”后重新导入（命令行加 --update-class-sizes），班额将改为 {} 人；否则请改正学生名单",
+                    m.listed
+                ),
+            };
             let (loc, field, value) = match class_row {
                 Some(loc) => (Some(loc), Field::ClassSize, m.declared.to_string()),
                 None => {

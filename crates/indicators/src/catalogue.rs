@@ -225,7 +225,8 @@ pub struct Indicator {
     pub by_grade: bool,
     pub direction: Direction,
     pub scope: Scope,
-    /// The rule or policy it follows (`rules.md` section and document).
+    /// The policy it follows, as its document is cited (title and number),
+    /// or where its figures come from when no policy sets a line for it.
     pub source: &'static str,
     #[serde(skip)]
     pub measure: Measure,
@@ -238,13 +239,20 @@ const SCHOOL_STAGES: &[Stage] = &[Preschool, Primary, Junior, Senior];
 const COMPULSORY: &[Stage] = &[Primary, Junior];
 const PRESCHOOL: &[Stage] = &[];
 
-const CLASS_SIZE_SOURCE: &str = "rules.md 班额；国发〔2016〕40号 消除56人以上大班额、66人以上超大班额";
-const PRESCHOOL_SOURCE: &str = "rules.md 学前教育；“十四五”学前教育发展提升行动计划（2021）";
-const BALANCED_SOURCE: &str =
-    "rules.md 义务教育优质均衡；县域义务教育优质均衡发展督导评估办法（教育部，2017）";
-const ROTATION_SOURCE: &str = "rules.md 教师；关于推进县（区）域内义务教育学校校长教师交流轮岗的意见（2014）";
-const MYOPIA_SOURCE: &str = "rules.md 近视防控；综合防控儿童青少年近视实施方案（2018）";
-const REGISTRY_SOURCE: &str = "学籍与教师登记（edugov 登记数据）";
+// The policy each indicator follows, named as a bureau cites it (document
+// title and number where `shared/domain/rules.md` gives one) — never a file
+// of ours; counts with no policy behind them say where the figures come from.
+const CLASS_SIZE_SOURCE: &str =
+    "《国务院关于统筹推进县域内城乡义务教育一体化改革发展的若干意见》（国发〔2016〕40号）：消除56人以上大班额、66人以上超大班额";
+const PRESCHOOL_SOURCE: &str = "《“十四五”学前教育发展提升行动计划》（教育部等九部门，2021）";
+const BALANCED_SOURCE: &str = "《县域义务教育优质均衡发展督导评估办法》（教督〔2017〕6号）";
+const ROTATION_SOURCE: &str =
+    "《关于推进县（区）域内义务教育学校校长教师交流轮岗的意见》（教育部、财政部、人力资源社会保障部，2014）";
+const STAFFING_SOURCE: &str = "《关于统一城乡中小学教职工编制标准的通知》（中央编办、教育部、财政部，2014）";
+const MYOPIA_SOURCE: &str = "《综合防控儿童青少年近视实施方案》（教育部等八部门，2018）";
+const MIGRANT_SOURCE: &str = "《教育部办公厅关于做好2019年普通中小学招生入学工作的通知》";
+/// A count or share of the registry with no policy line of its own.
+const REGISTRY_SOURCE: &str = "学籍与教师登记数据";
 
 macro_rules! indicator {
     ($code:literal, $zh:literal, $en:literal, $group:ident, $measure:expr, $unit:ident, $stages:expr,
@@ -327,7 +335,7 @@ pub static CATALOGUE: &[Indicator] = &[
     // 教师队伍
     indicator!("student_teacher_ratio", "生师比", "Student–teacher ratio", Teachers,
         Measure::StudentTeacherRatio, PerTeacher, SCHOOL_STAGES, all: false, grade: false, LowerIsBetter,
-        Everywhere, "rules.md 教师；中小学教职工编制标准（2014）",
+        Everywhere, STAFFING_SOURCE,
         "在校生数 ÷ 该学段专任教师数", "Students ÷ full-time teachers of the stage"),
     indicator!("key_teacher_share", "县级及以上骨干教师占比", "Share of county-or-above key teachers", Teachers,
         Measure::KeyTeacherShare, Percent, SCHOOL_STAGES, all: true, grade: false, HigherIsBetter, Everywhere,
@@ -442,7 +450,7 @@ pub static CATALOGUE: &[Indicator] = &[
         REGISTRY_SOURCE, "进城务工人员随迁子女数 ÷ 在校生数 × 100%", "Migrant children ÷ students × 100%"),
     indicator!("migrant_public_share", "随迁子女在公办学校就读比例", "Share of migrant children in public schools",
         Students, Measure::MigrantPublicShare, Percent, COMPULSORY, all: true, grade: false, HigherIsBetter,
-        Everywhere, REGISTRY_SOURCE,
+        Everywhere, MIGRANT_SOURCE,
         "在公办学校就读的随迁子女数 ÷ 随迁子女数 × 100%", "Migrant children in public schools ÷ migrant children × 100%"),
     indicator!("boarder_share", "寄宿生占比", "Share of boarders", Students, Measure::BoarderShare, Percent,
         CLASS_STAGES, all: true, grade: false, Neutral, Everywhere, REGISTRY_SOURCE,
@@ -471,6 +479,30 @@ pub fn group(group: Group) -> impl Iterator<Item = &'static Indicator> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_source_names_a_policy_or_the_registry_never_a_file_of_ours() {
+        for i in CATALOGUE {
+            let lower = i.source.to_lowercase();
+            assert!(
+                !lower.contains(".md") && !lower.contains("edugov"),
+                "{}: {}",
+                i.code,
+                i.source
+            );
+            assert!(
+                i.source.starts_with('《') || i.source == REGISTRY_SOURCE,
+                "{} cites neither a document nor the registry: {}",
+                i.code,
+                i.source
+            );
+        }
+        assert_eq!(
+            find("large_class_count").map(|i| i.source),
+            Some(CLASS_SIZE_SOURCE)
+        );
+        assert!(BALANCED_SOURCE.contains("教督〔2017〕6号"));
+    }
 
     #[test]
     fn codes_are_unique_snake_case() {

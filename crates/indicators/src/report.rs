@@ -14,7 +14,7 @@ use crate::places::Level;
 
 /// One value of one indicator for one place and school year, as every
 /// output shows it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Row {
     pub indicator: Cow<'static, str>,
@@ -250,7 +250,36 @@ fn format_with(digits: usize, unit_label: &str, value: Option<f64>) -> String {
     }
 }
 
-/// A signed change with `digits` decimals: `+1.25`, `−3`, `0.00`.
+/// What a change of a per cent is written with: the difference of two
+/// rates is in percentage points (89 % → 90.2 % is "+1.20 个百分点"), never
+/// "+1.20%", which would read as a relative change.
+pub const PERCENTAGE_POINTS_ZH: &str = "个百分点";
+
+/// A row's change as reports print it (Chinese): `+1.20 个百分点` for a
+/// per cent, otherwise the signed number (`+3`, `−0.50`) as [`format_change`].
+pub fn format_row_change(row: &Row, change: Option<f64>) -> String {
+    format_change_in(row, change, PERCENTAGE_POINTS_ZH)
+}
+
+/// As [`format_row_change`], with `points` the page's word for percentage
+/// points (`个百分点`, `pp`).
+pub fn format_change_in(row: &Row, change: Option<f64>, points: &str) -> String {
+    let number = format_change(row.digits, change);
+    if number.is_empty() || !is_percent(row) {
+        return number;
+    }
+    format!("{number} {points}")
+}
+
+/// Whether a row's values are per cents, so that its changes and gaps are
+/// percentage points.
+pub fn is_percent(row: &Row) -> bool {
+    row.unit == Unit::Percent.label_zh()
+}
+
+/// A signed change with `digits` decimals: `+1.25`, `−3`, `0.00`. The bare
+/// number: a row's change is printed by [`format_row_change`], which adds
+/// the percentage points a change of a per cent is in.
 pub fn format_change(digits: usize, change: Option<f64>) -> String {
     let Some(change) = change else {
         return String::new();
@@ -299,5 +328,34 @@ mod tests {
         assert_eq!(format_change(2, Some(-0.004)), "0.00");
         assert_eq!(format_change(0, Some(-12.0)), "−12");
         assert_eq!(format_change(2, Some(1.256)), "+1.26");
+    }
+
+    fn row_in(unit: Unit) -> Row {
+        Row {
+            unit: Cow::Borrowed(unit.label_zh()),
+            digits: unit.digits(),
+            ..Row::default()
+        }
+    }
+
+    #[test]
+    fn a_change_of_a_per_cent_is_written_in_percentage_points() {
+        let rate = row_in(Unit::Percent);
+        assert_eq!(format_row_change(&rate, Some(1.204)), "+1.20 个百分点");
+        assert_eq!(format_row_change(&rate, Some(-0.5)), "−0.50 个百分点");
+        assert_eq!(format_change_in(&rate, Some(1.2), "pp"), "+1.20 pp");
+        assert!(!format_row_change(&rate, Some(1.2)).contains('%'));
+        // No change, nothing written (not a lone unit).
+        assert_eq!(format_row_change(&rate, None), "");
+    }
+
+    #[test]
+    fn a_change_of_other_units_stays_a_signed_number() {
+        assert_eq!(format_row_change(&row_in(Unit::Count), Some(3.0)), "+3");
+        assert_eq!(format_row_change(&row_in(Unit::PerTeacher), Some(-0.5)), "−0.50");
+        assert_eq!(
+            format_change_in(&row_in(Unit::Coefficient), Some(0.01), "pp"),
+            "+0.010"
+        );
     }
 }

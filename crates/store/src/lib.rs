@@ -23,10 +23,12 @@ use registry::{
 
 pub mod accounts;
 pub mod audit;
+pub mod search;
 pub mod sqlite;
 
 pub use accounts::AccountStore;
 pub use audit::{AuditAction, AuditLine};
+pub use search::StudentSearch;
 pub use sqlite::SqliteStore;
 
 #[derive(Debug, thiserror::Error)]
@@ -71,13 +73,27 @@ pub struct ApplyOptions<'a> {
     /// Compare each touched class's declared size with the students enrolled
     /// in it after the change; any difference rejects the whole change.
     pub check_class_sizes: bool,
+    /// With `check_class_sizes`: instead of rejecting the change, set each
+    /// differing class's declared size (班额) to the students listed in it,
+    /// in the same transaction, and list those classes in
+    /// [`ApplyCounts::resized_classes`] (and in the audit line). The option
+    /// an officer ticks to add one pupil to a class with one students file
+    /// (issue 11, point 7).
+    pub update_class_sizes: bool,
     /// An audit line written in the change's own transaction: it exists if
     /// and only if the change committed (a rejected change, a failure and a
     /// dry run, which rolls back, leave none).
     pub audit: Option<AuditLine<'a>>,
+    /// Marks the registry as holding the synthetic demo city
+    /// ([`Store::holds_demo_city`]), in the change's own transaction: the
+    /// demo writes it with its last school year, so the mark exists if and
+    /// only if the whole city was written.
+    pub mark_demo: bool,
 }
 
-/// A class whose declared size differs from the students listed in it.
+/// A class whose declared size differs from the students listed in it —
+/// with [`ApplyOptions::update_class_sizes`], a class whose size went from
+/// `declared` to `listed`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClassSizeMismatch {
     pub class: ClassKey,
@@ -94,6 +110,10 @@ pub struct ApplyCounts {
     pub teachers: u64,
     pub population: u64,
     pub births: u64,
+    /// Classes whose 班额 followed their listed students
+    /// ([`ApplyOptions::update_class_sizes`]): old size `declared`, new
+    /// size `listed`, sorted by class.
+    pub resized_classes: Vec<ClassSizeMismatch>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -263,8 +283,15 @@ pub trait Store {
         progress: Progress<'_>,
     ) -> Result<ApplyOutcome>;
 
-    /// Removes every registry row (not areas) — used before generating a demo city.
+    /// Removes every registry row (not areas), and the demo mark with them
+    /// — used before generating a demo city.
     fn clear_registry(&mut self) -> Result<()>;
+
+    /// Whether the registry holds the synthetic demo city (written with
+    /// [`ApplyOptions::mark_demo`]). A real import into it leaves the mark:
+    /// most of the data is still synthetic until the registry is cleared.
+    /// Asked on every request of the web application: one cached statement.
+    fn holds_demo_city(&self) -> Result<bool>;
 
     fn lookup(&self) -> Result<Lookup>;
 
@@ -300,8 +327,11 @@ pub trait Store {
     fn school_teachers(&self, school: &SchoolCode, year: SchoolYear) -> Result<Vec<(Teacher, TeachingPost)>>;
 
     /// A page of a school's students of a school year, by grade, class and
-    /// name; `search` matches a class name or a name as masked (`张*明`: a
-    /// search cannot reveal the hidden characters), as text, never as SQL.
+    /// name. `search` is read by [`StudentSearch::parse`]: a leading grade
+    /// (`二年级3班`, `二年级 3班`, `初一`) keeps that grade's students, of the
+    /// class named after it; other text matches a class name or a name as
+    /// masked (`张*明`: a search cannot reveal the hidden characters) — as
+    /// text, never as SQL.
     fn school_students(
         &self,
         school: &SchoolCode,

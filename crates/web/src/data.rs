@@ -291,3 +291,119 @@ fn schools_without_township(
         p.township.is_none()
     })
 }
+
+// issue 11: drill — the schools and classes behind a figure.
+
+/// Sorts rows worst first: rows that fail their line first, then by value
+/// in the indicator's bad direction (highest first when lower is better or
+/// for a neutral figure, lowest first when higher is better), rows without
+/// a value (withheld, or nothing to count) last, then by name.
+pub fn worst_first(indicator: &Indicator, rows: &mut [Row]) {
+    rows.sort_by(|a, b| {
+        let passing = |r: &Row| r.met != Some(false);
+        passing(a)
+            .cmp(&passing(b))
+            .then_with(|| worse_value(indicator, a.value, b.value))
+            .then_with(|| a.place_name.cmp(&b.place_name))
+    });
+}
+
+/// The order of two values, the worse first; no value last.
+fn worse_value(indicator: &Indicator, a: Option<f64>, b: Option<f64>) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    match (a, b) {
+        (Some(x), Some(y)) => match indicator.direction {
+            indicators::Direction::HigherIsBetter => x.partial_cmp(&y),
+            _ => y.partial_cmp(&x),
+        }
+        .unwrap_or(Ordering::Equal),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    }
+}
+
+/// How [`worst_first`] orders values, as a sortable table's header says
+/// it (`data-dir`, read by `assets/app.js`): `asc` when higher is better.
+pub fn worst_first_dir(indicator: &Indicator) -> &'static str {
+    match indicator.direction {
+        indicators::Direction::HigherIsBetter => "asc",
+        _ => "desc",
+    }
+}
+
+/// The schools within `area` that make up its value of the indicator in
+/// `year` (those with a value of their own), as far as `principal` may see
+/// them, worst first. Whether the principal may list schools there at all
+/// is `access::Principal::can_list_schools_in`, asked by the caller.
+pub fn school_rows_for(
+    computed: &Computed,
+    principal: &Principal,
+    indicator: &'static Indicator,
+    stage: Option<Stage>,
+    area: &AreaCode,
+    year: SchoolYear,
+) -> Vec<Row> {
+    let mut rows = rows(computed, indicator, stage, Level::School, area, year);
+    rows.retain(|r| r.value.is_some() && visible(principal, r));
+    worst_first(indicator, &mut rows);
+    rows
+}
+
+/// The class size at or above which a class is listed behind a class-size
+/// indicator: the 超大班额 line for `oversize_class_*`, the 大班额 line for
+/// `large_class_*` and `average_class_size`; `None` for other indicators.
+pub fn class_line(computed: &Computed, indicator: &Indicator) -> Option<u32> {
+    let rules = &computed.rules;
+    match indicator.code {
+        "oversize_class_count" | "oversize_class_share" => Some(rules.oversize_class_min),
+        "large_class_count" | "large_class_share" | "average_class_size" => Some(rules.large_class_min),
+        _ => None,
+    }
+}
+
+/// The schools of a school year's snapshot that hold a class of the
+/// indicator's stages (`stage`, or all of them) of at least `min`
+/// students, within `area` and visible to `principal`: indices into
+/// `snapshot.schools`, in order.
+pub fn schools_with_classes_at_or_above(
+    snapshot: &registry::snapshot::YearSnapshot,
+    principal: &Principal,
+    indicator: &Indicator,
+    stage: Option<Stage>,
+    area: &AreaCode,
+    min: u32,
+) -> Vec<usize> {
+    let county_of = |i: u32| snapshot.counties.get(i as usize).map(|c| &c.code);
+    let township_of = |i: u32| snapshot.townships.get(i as usize).map(|t| &t.code);
+    let mut listed = vec![false; snapshot.schools.len()];
+    for class in &snapshot.classes {
+        if class.size >= min && class_counts(indicator, stage, class.stage) {
+            if let Some(flag) = listed.get_mut(class.school as usize) {
+                *flag = true;
+            }
+        }
+    }
+    snapshot
+        .schools
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| listed[*i])
+        .filter(|(_, s)| {
+            let county = county_of(s.county);
+            let within = township_of(s.township).is_some_and(|t| t.is_within(area))
+                || county.is_some_and(|c| c.is_within(area));
+            within && county.is_some_and(|c| principal.can_view_school(&s.code, c))
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Whether a class of `class_stage` counts towards the indicator shown
+/// for `stage` (`None`: the value over all the indicator's stages).
+pub fn class_counts(indicator: &Indicator, stage: Option<Stage>, class_stage: Stage) -> bool {
+    match stage {
+        Some(s) => s == class_stage,
+        None => indicator.stages.is_empty() || indicator.stages.contains(&class_stage),
+    }
+}

@@ -32,9 +32,29 @@ use crate::state::{AppState, Indicators};
 #[derive(Debug, Default, Clone, serde::Deserialize)]
 pub struct FocusQuery {
     pub area: Option<String>,
-    pub year: Option<u16>,
+    pub year: Option<YearParam>,
     pub indicator: Option<String>,
     pub stage: Option<String>,
+}
+
+/// `?year=`: a school year (its first calendar year, `2024`) or `all`
+/// (an export of every year held); anything else is a bad request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum YearParam {
+    One(u16),
+    All,
+}
+
+impl<'de> serde::Deserialize<'de> for YearParam {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<YearParam, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        if text == "all" {
+            return Ok(YearParam::All);
+        }
+        text.parse()
+            .map(YearParam::One)
+            .map_err(|_| serde::de::Error::custom(format!("year: “{text}” is neither a year nor all")))
+    }
 }
 
 /// What a request about an area's figures asks for, checked.
@@ -47,6 +67,8 @@ pub struct Focus {
     pub area: AreaCode,
     /// The year asked for if held, else the latest.
     pub year: SchoolYear,
+    /// `?year=all`: every year held (exports; `year` is then the latest).
+    pub all_years: bool,
     /// The indicator named by the path or `?indicator=`, if any (an unknown
     /// code is refused as not found).
     pub indicator: Option<&'static Indicator>,
@@ -64,6 +86,16 @@ impl Focus {
 
     pub fn computed(&self) -> &indicators::Computed {
         &self.ind.computed
+    }
+
+    /// The school years a request covers: every year held for
+    /// `?year=all`, else the one chosen.
+    pub fn years(&self) -> Vec<SchoolYear> {
+        if self.all_years {
+            self.ind.computed.school_years()
+        } else {
+            vec![self.year]
+        }
     }
 
     async fn read(parts: &mut Parts, state: &Arc<AppState>) -> Result<Focus, Refusal> {
@@ -100,7 +132,11 @@ impl Focus {
             .indicators(ctx.revision)
             .await
             .map_err(|e| Refusal::Error(e.into()))?;
-        let Some(year) = data::choose_year(&ind.computed, q.year) else {
+        let asked_year = match q.year {
+            Some(YearParam::One(year)) => Some(year),
+            _ => None,
+        };
+        let Some(year) = data::choose_year(&ind.computed, asked_year) else {
             return Err(Refusal::NoData(ctx));
         };
         let stage = indicator.and_then(|i| data::chosen_stage(i, q.stage.as_deref()));
@@ -109,6 +145,7 @@ impl Focus {
             ind,
             area,
             year,
+            all_years: q.year == Some(YearParam::All),
             indicator,
             stage,
         })

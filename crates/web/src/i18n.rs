@@ -202,6 +202,59 @@ messages! {
     ErrorsCut => "仅列出前 {} 条错误（共 {} 条），全部错误请下载错误报告。", "Showing the first {} of {} errors; download the report for all of them.";
     NoFile => "没有上传文件", "No file was uploaded";
     OnlyXlsxCsv => "文件 {}：只接受 .xlsx 或 .csv", "File {}: only .xlsx or .csv files are accepted";
+    // issue 11: trust
+    DemoBanner => "演示数据，非官方统计", "Demo data — not official statistics";
+    DemoBannerNote => "本系统当前载入的是合成的演示城市，数字不代表任何真实地区或学校。", "This server holds a synthetic demo city; no figure describes a real place or school.";
+    BackToOverview => "返回{}概览", "Back to the overview of {}";
+    BackToSchool => "返回本校页面", "Back to my school";
+    BackToPrevious => "返回上一页", "Back to the previous page";
+    // issue 11: charts
+    ChartPolicyLine => "标准线 {}", "Policy line {}";
+    ChartTarget => "目标 {}", "Target {}";
+    PercentagePoints => "个百分点", "pp";
+    // issue 11: school
+    SchoolSummary => "概况", "Summary";
+    OnThisPage => "本页目录", "On this page";
+    LargeClassesOf => "{} / {} 班", "{} of {} classes";
+    LargeClassLineNote => "班额 ≥ {} 人为大班额", "{} or more students is a large class";
+    SeatUtilisation => "学位使用率", "Seat utilisation";
+    OverSeats => "超出学位", "Over capacity";
+    NoSummary => "本学年暂无可计算的指标", "No figures for this school year";
+    SearchStudents => "年级班级（如 二年级3班）或姓名（如 张*明）", "Grade and class (二年级3班) or name as shown (张*明)";
+    ExportSchool => "导出班级与概况（Excel）", "Export classes and summary (Excel)";
+    // issue 11: drill
+    SchoolsBehind => "学校明细", "Schools behind the figure";
+    ViewSchoolsBehind => "查看学校明细", "View the schools";
+    SchoolsBehindOrder => "未达标的学校在前，其余按数值从差到好排列；点击表头可重新排序。", "Schools that miss the line first, then from worst to best; click a header to sort again.";
+    SchoolsBehindOwnOnly => "仅列出您有权查看的学校。", "Only the schools you may open are listed.";
+    SchoolsBehindPublic => "学校明细只向本地区的负责人员开放，请登录后查看；这里只显示公开的汇总数据。", "The schools behind a figure are shown to this area's own officers only; sign in to see them. Only the published total is shown here.";
+    ClassesAtOrAbove => "班额达到 {} 人及以上的班级", "Classes of {} or more students";
+    NoClassesAtOrAbove => "没有班额达到 {} 人及以上的班级。", "No class of {} or more students.";
+    ClassName => "班级", "Class";
+    RowsCut => "仅显示前 {} 行（共 {} 行），全部数据请导出 Excel。", "Showing the first {} of {} rows; export to Excel for all of them.";
+    ExportThisYear => "导出本学年（Excel）", "Export this year (Excel)";
+    ExportAllYears => "导出全部学年（Excel）", "Export every year (Excel)";
+    RankBy => "排名依据", "Rank by";
+    RankByCount => "按班级数", "By number";
+    RankByShare => "按比例", "By share";
+    PrintedAt => "打印时间", "Printed";
+    PrintScope => "数据范围", "Scope";
+    PrintSource => "数据来源：学籍与教师登记数据", "Source: the student and teacher registers";
+    // issue 11: import
+    ImportRefused => "文件未导入：发现 {} 处错误，没有写入任何数据。请按下方列表修改后重新上传。", "File not imported: {} error(s) found, nothing was written. Correct them as listed below and upload again.";
+    ImportNotWritten => "文件未导入，没有写入任何数据。", "File not imported: nothing was written.";
+    DryRunClean => "校验通过：{} 行没有发现错误。这只是校验，没有写入任何数据；勾选“确认导入”后再次上传即可导入。", "Check passed: {} rows, no errors. This was only a check and nothing was written; tick “Import” and upload again to import.";
+    UpdateClassSizes => "班额随学生名单更新", "Class sizes follow the pupils listed";
+    OnePupilHelp => "给某班新增一名学生：上传只含这名学生一行的学生表，勾选“班额随学生名单更新”，该班班额随名单自动加一，无需先改班级表；结果中列出改变的班额。不勾选时，班额与学生名单不符的文件不会导入。", "To add one pupil to a class: upload a students file with that pupil's row alone and tick “Class sizes follow the pupils listed”: the class's size goes up by one with it, no need to edit the classes file first; the result lists the sizes changed. Unticked, a file whose class sizes disagree with the pupils listed is not imported.";
+    ClassSizeHint => "班额与学生名单不符：如果名单是对的（例如新增了学生），勾选“班额随学生名单更新”后再次上传同一文件即可，班额将改为名单人数。", "Class sizes disagree with the pupils listed: if the list is right (a pupil was added, say), tick “Class sizes follow the pupils listed” and upload the same file again; the sizes will become the number of pupils listed.";
+    ClassSizesChanged => "班额已随学生名单更新：{} 个班", "Class sizes updated to the pupils listed: {} classes";
+    ClassSizesWouldChange => "导入时班额将随学生名单更新：{} 个班", "On import, class sizes will follow the pupils listed: {} classes";
+    Class => "班级", "Class";
+    OldClassSize => "原班额", "Old size";
+    NewClassSize => "新班额", "New size";
+    ImportBusy => "正在上传并校验……", "Uploading and checking…";
+    ChooseAgainHint => "修改文件后请重新选择它再上传（浏览器不会上传选择之后又改动过的文件）；只改勾选项时，直接再次点击上传即可。", "After changing the file, choose it again before uploading (a browser does not upload a file changed after it was chosen); to change only the options, press upload again.";
+    ImportSendFailed => "上传失败，没有写入任何数据。如果刚修改过这个文件，请重新选择它后再上传。", "The upload failed and nothing was written. If you have just changed the file, choose it again and upload.";
 }
 
 /// A message with its `{}` filled in order by `args`.
@@ -215,6 +268,14 @@ pub fn tf(lang: Lang, msg: Msg, args: &[&dyn std::fmt::Display]) -> String {
         out.push_str(part);
     }
     out
+}
+
+/// A school year in `lang`: 2024—2025学年 / 2024–2025.
+pub fn year_label(lang: Lang, year: registry::SchoolYear) -> String {
+    match lang {
+        Lang::Zh => year.label_zh(),
+        Lang::En => format!("{}–{}", year.0, year.0 + 1),
+    }
 }
 
 #[cfg(test)]

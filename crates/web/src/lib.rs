@@ -9,6 +9,7 @@
 //! - `auth.rs`: session cookie → `Principal`, language, CSRF.
 //! - `state.rs`: connection pool, computed indicators (fresh by revision).
 //! - `pages/`: one module per page; `api.rs`: the JSON API and OpenAPI.
+//! - `download.rs`: workbook answers and their Chinese file names.
 //! - `i18n.rs`: every label in Chinese and English.
 //! - `reports.rs`: recent imports' error reports, for their uploaders.
 
@@ -17,6 +18,7 @@ pub mod assets;
 pub mod auth;
 pub mod client;
 pub mod data;
+pub mod download;
 pub mod error;
 pub mod extract;
 pub mod i18n;
@@ -56,10 +58,13 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/logout", post(pages::login::logout))
         .route("/lang/{code}", get(pages::login::switch_language))
         .route("/areas/{area}", get(pages::areas::area))
+        .route("/areas/{area}/schools", get(pages::behind::schools))
+        .route("/areas/{area}/schools.xlsx", get(pages::behind::export))
         .route(
             "/schools/{code}",
             get(pages::school::school).post(pages::school::school_unmasked),
         )
+        .route("/schools/{code}/export.xlsx", get(pages::school::export))
         .route("/indicators", get(pages::indicator::catalogue))
         .route("/indicators/{indicator}", get(pages::indicator::indicator))
         .route(
@@ -98,6 +103,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .fallback(|| async { error::WebError::NotFound })
         .layer(DefaultBodyLimit::max(MAX_FORM))
         .layer(axum::middleware::from_fn(auth::localise))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::demo_header,
+        ))
         .layer(axum::middleware::map_response(security_headers))
         .with_state(state)
 }

@@ -142,6 +142,8 @@ pub struct AppState {
     pub city: AreaCode,
     /// Whether session cookies carry `Secure` (behind HTTPS).
     pub secure_cookies: bool,
+    /// The demo mark as last read (`X-Edugov-Demo` on every answer).
+    pub demo: DemoMark,
     /// Recent imports' error reports (bounded).
     pub reports: std::sync::Mutex<crate::reports::Reports>,
     /// The policy numbers, and the publication rule
@@ -176,6 +178,31 @@ impl Indicators {
             m.insert(key, assembled.clone());
         }
         assembled
+    }
+}
+
+/// What the server last read of the demo mark, for answers that have no
+/// [`crate::auth::Ctx`] (the `X-Edugov-Demo` header on every answer); every request's
+/// context reads it afresh.
+#[derive(Debug, Default)]
+pub struct DemoMark(std::sync::atomic::AtomicU8);
+
+impl DemoMark {
+    const REAL: u8 = 1;
+    const DEMO: u8 = 2;
+
+    pub fn set(&self, demo: bool) {
+        let value = if demo { Self::DEMO } else { Self::REAL };
+        self.0.store(value, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// `None` until a request has read it.
+    pub fn get(&self) -> Option<bool> {
+        match self.0.load(std::sync::atomic::Ordering::Relaxed) {
+            Self::REAL => Some(false),
+            Self::DEMO => Some(true),
+            _ => None,
+        }
     }
 }
 
@@ -231,6 +258,7 @@ impl AppState {
             indicators: Mutex::new(None),
             city,
             secure_cookies,
+            demo: Default::default(),
             reports: Default::default(),
             rules: Rules::default(),
         })

@@ -7,7 +7,7 @@
 use std::sync::OnceLock;
 
 use indicators::report::Row;
-use indicators::{Computed, Indicator};
+use indicators::{Computed, Indicator, Level, Query};
 use registry::{AreaCode, SchoolYear, Stage};
 
 use crate::data;
@@ -81,6 +81,8 @@ pub struct SchoolRecords {
     pub teachers: Vec<(registry::Teacher, registry::TeachingPost)>,
     /// Students enrolled that year.
     pub enrolled: u64,
+    /// The school's own rows of the summary indicators.
+    pub summary: SchoolSummary,
     /// The rendered tables by language ([`SchoolRecords::rendered`]).
     rendered: [OnceLock<String>; LANGS],
 }
@@ -91,12 +93,14 @@ impl SchoolRecords {
         classes: Vec<registry::Class>,
         teachers: Vec<(registry::Teacher, registry::TeachingPost)>,
         enrolled: u64,
+        summary: SchoolSummary,
     ) -> SchoolRecords {
         SchoolRecords {
             school,
             classes,
             teachers,
             enrolled,
+            summary,
             rendered: Default::default(),
         }
     }
@@ -107,4 +111,70 @@ impl SchoolRecords {
     pub fn rendered(&self, lang: Lang, render: impl FnOnce(&SchoolRecords) -> String) -> &str {
         self.rendered[lang as usize].get_or_init(|| render(self))
     }
+}
+
+/// The indicators a school's page sums up in its cards (issue 11, point 3).
+pub const SCHOOL_SUMMARY: [&str; 3] = ["large_class_share", "seat_utilisation", "student_teacher_ratio"];
+
+/// A school's own rows of the summary indicators in a school year, taken
+/// from the computed indicators — the rows the indicator pages show for
+/// the school — so the page and the indicator pages never disagree.
+#[derive(Debug, Clone, Default)]
+pub struct SchoolSummary {
+    /// 大班额比例 over all stages: its numerator is the large classes (at or
+    /// above `Rules::large_class_min`), its denominator all classes.
+    pub large_classes: Option<Row>,
+    /// 学位使用率 (students ÷ seats): over all stages first (unless the
+    /// school has one stage), then by stage; a stage without seats has no
+    /// value.
+    pub utilisation: Vec<Row>,
+    /// 生师比 (students ÷ full-time teachers) by stage, where it has a value.
+    pub ratios: Vec<Row>,
+}
+
+impl SchoolSummary {
+    pub fn assemble(computed: &Computed, school: &registry::School, year: SchoolYear) -> SchoolSummary {
+        let wanted: Vec<&'static Indicator> = SCHOOL_SUMMARY
+            .iter()
+            .filter_map(|c| indicators::find(c))
+            .collect();
+        let query = Query {
+            indicators: wanted,
+            years: vec![year],
+            within: Some(school.county.clone()),
+            levels: vec![Level::School],
+            by_grade: false,
+        };
+        let values: Vec<_> = computed
+            .values(&query)
+            .into_iter()
+            .filter(|v| {
+                v.grade.is_none() && computed.place(v).is_some_and(|p| p.code == school.code.as_str())
+            })
+            .collect();
+        let mut rows = indicators::report::rows(computed, &values, None);
+        // The value over all stages first, then the stages in their order.
+        rows.sort_by_key(|r| r.stage.and_then(Stage::from_code));
+        let of = |code: &'static str| rows.iter().filter(move |r| r.indicator == code);
+        let mut utilisation: Vec<Row> = of("seat_utilisation").cloned().collect();
+        // A school of one stage: its all-stage value is that stage's.
+        if utilisation.iter().filter(|r| r.stage.is_some()).count() == 1 {
+            utilisation.retain(|r| r.stage.is_some());
+        }
+        SchoolSummary {
+            large_classes: of("large_class_share").find(|r| r.stage.is_none()).cloned(),
+            utilisation,
+            ratios: of("student_teacher_ratio")
+                .filter(|r| r.stage.is_some() && r.value.is_some())
+                .cloned()
+                .collect(),
+        }
+    }
+}
+
+/// Whether a 学位使用率 row is over 100 % as shown (so a value shown as
+/// 100.00 % is not flagged).
+pub fn over_seats(row: &Row) -> bool {
+    row.value
+        .is_some_and(|v| indicators::judge::round(v, row.digits) > 100.0)
 }

@@ -72,6 +72,17 @@ fn the_demo_city_is_summarised_by_county_and_stage() {
     assert!(earlier.stdout.contains("2019—2020学年"), "{}", earlier.stdout);
 }
 
+/// The web's banner (演示数据，非官方统计) reads this mark.
+#[test]
+fn the_demo_city_marks_its_database_as_the_demo() {
+    use store::Store;
+    let city = small_city();
+    let store = store::SqliteStore::open(&city.db).unwrap();
+    assert!(store.holds_demo_city().unwrap());
+    let (_dir, db) = empty_db("real");
+    assert!(!store::SqliteStore::open(&db).unwrap().holds_demo_city().unwrap());
+}
+
 #[test]
 fn summary_of_an_empty_database_says_what_to_do() {
     let (_dir, db) = empty_db("empty");

@@ -151,3 +151,61 @@ fn a_crash_in_the_middle_of_an_import_leaves_the_database_as_it_was() {
     assert_eq!(after.code, 0, "{}", after.stderr);
     assert_ne!(before, snapshot(&db));
 }
+
+/// GB 11643: the check character of the first 17 digits.
+fn with_check_digit(first17: &str) -> String {
+    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = first17
+        .chars()
+        .zip(WEIGHTS)
+        .map(|(c, w)| c.to_digit(10).unwrap() * w)
+        .sum();
+    let check = b"10X98765432"[(sum % 11) as usize] as char;
+    format!("{first17}{check}")
+}
+
+/// Adding one pupil to a class is one file: refused with the way to do it,
+/// then imported with `--update-class-sizes`, which lists the class's new 班额.
+#[test]
+fn one_more_pupil_is_imported_with_update_class_sizes() {
+    let (dir, db) = city_without_students("one-more");
+    let all = dir.path().join("students.csv");
+    std::fs::write(&all, students_csv()).unwrap();
+    assert_eq!(edugov(&db, &["import", all.to_str().unwrap()]).code, 0);
+
+    let text = students_csv();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    let id_column = header
+        .trim_start_matches('\u{feff}')
+        .split(',')
+        .position(|h| h == "身份证号")
+        .unwrap();
+    let mut fields: Vec<String> = lines.next().unwrap().split(',').map(str::to_owned).collect();
+    let id = &fields[id_column];
+    // Another child born the same day: sequence 99, the same sex digit.
+    let first17 = format!("{}99{}", &id[..14], &id[16..17]);
+    fields[id_column] = with_check_digit(&first17);
+    let file = dir.path().join("新生.csv");
+    std::fs::write(&file, format!("{header}\n{}\n", fields.join(","))).unwrap();
+    let before = snapshot(&db);
+
+    let refused = edugov(&db, &["import", file.to_str().unwrap()]);
+    assert_eq!(refused.code, 1, "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("--update-class-sizes"),
+        "{}",
+        refused.stderr
+    );
+    assert!(refused.stderr.contains("未导入任何数据"), "{}", refused.stderr);
+    assert_eq!(before, snapshot(&db));
+
+    let out = edugov(&db, &["import", "--update-class-sizes", file.to_str().unwrap()]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("班额随学生名单更新，已改变 1 个班"),
+        "{}",
+        out.stderr
+    );
+    assert_ne!(before, snapshot(&db));
+}

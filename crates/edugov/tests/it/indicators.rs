@@ -422,3 +422,48 @@ fn a_formula_like_school_name_is_neutralised_in_the_csv_and_negative_changes_sta
         "a fall from last year is still a number"
     );
 }
+
+#[test]
+fn the_table_gives_changes_and_gaps_of_rates_in_percentage_points() {
+    let db = &small_city().db;
+    let run = edugov(
+        db,
+        &[
+            "indicators",
+            "-i",
+            "inclusive_coverage",
+            "--level",
+            "county",
+            "--target",
+            "99.5",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // Every county has a change (last year held) and misses 99.5 %.
+    assert!(run.stdout.contains(" 个百分点"), "{}", run.stdout);
+    assert!(run.stdout.contains("✗ 差 "), "{}", run.stdout);
+    for line in run.stdout.lines().filter(|l| l.contains("✗ 差 ")) {
+        assert!(
+            line.trim_end_matches(['│', '|', ' ']).ends_with("个百分点"),
+            "{line}"
+        );
+    }
+    // Never a change written as a per cent: "+1.20%".
+    let chars: Vec<char> = run.stdout.chars().collect();
+    for (i, c) in chars.iter().enumerate() {
+        if *c == '+' || *c == '−' {
+            let number: String = chars[i + 1..]
+                .iter()
+                .take_while(|d| d.is_ascii_digit() || **d == '.')
+                .collect();
+            let after = chars.get(i + 1 + number.chars().count());
+            assert!(number.is_empty() || after != Some(&'%'), "{}", run.stdout);
+        }
+    }
+    // A count's change stays a bare number.
+    let counts = edugov(
+        db,
+        &["indicators", "-i", "large_class_count", "--level", "county"],
+    );
+    assert!(!counts.stdout.contains("个百分点"));
+}

@@ -200,6 +200,112 @@ fn error_reports_are_written_as_csv_with_bom_and_as_xlsx() {
     );
 }
 
+/// The 1-based columns of a workbook's first sheet whose default format is
+/// text (`@`), read from its `<cols>` and the styles they point at.
+fn text_columns(path: &std::path::Path) -> Vec<u32> {
+    let styles = sheet_xml(path, "xl/styles.xml");
+    let attr = |tag: &str, name: &str| -> Option<String> {
+        let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+        Some(tag[start..].split('"').next()?.to_owned())
+    };
+    // numFmt 49 is Excel's built-in "@"; custom ones are declared.
+    let mut text_formats = vec!["49".to_owned()];
+    for tag in styles.split("<numFmt ").skip(1) {
+        if attr(&format!(" {tag}"), "formatCode").as_deref() == Some("@") {
+            text_formats.extend(attr(&format!(" {tag}"), "numFmtId"));
+        }
+    }
+    let cell_xfs = styles
+        .split("<cellXfs")
+        .nth(1)
+        .unwrap()
+        .split("</cellXfs>")
+        .next()
+        .unwrap();
+    let text_styles: Vec<String> = cell_xfs
+        .split("<xf ")
+        .skip(1)
+        .enumerate()
+        .filter(|(_, xf)| attr(&format!(" {xf}"), "numFmtId").is_some_and(|id| text_formats.contains(&id)))
+        .map(|(i, _)| i.to_string())
+        .collect();
+    let sheet = sheet_xml(path, "xl/worksheets/sheet1.xml");
+    let mut out = Vec::new();
+    for col in sheet.split("<col ").skip(1) {
+        let col = format!(" {}", col.split('>').next().unwrap());
+        if attr(&col, "style").is_some_and(|s| text_styles.contains(&s)) {
+            let min: u32 = attr(&col, "min").unwrap().parse().unwrap();
+            let max: u32 = attr(&col, "max").unwrap().parse().unwrap();
+            out.extend(min..=max);
+        }
+    }
+    out
+}
+
+/// The columns of codes and text, among them 身份证号, 学校标识码, the area
+/// codes and 班级, as 1-based positions in `entity`'s columns.
+fn code_and_text_columns(entity: Entity) -> Vec<u32> {
+    (1u32..)
+        .zip(entity.columns())
+        .filter(|(_, c)| {
+            matches!(
+                c.field.spec().kind,
+                import_export::Kind::Code | import_export::Kind::Text
+            )
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Excel turns 370102201001011234 typed into a General cell into
+/// 3.70102E+17 and drops a code's leading zeros: every template's code and
+/// text columns are formatted as text, and no other column is.
+#[test]
+fn every_template_formats_identity_numbers_codes_and_class_names_as_text() {
+    let dir = tempfile::tempdir().unwrap();
+    for entity in Entity::ALL {
+        let path = dir.path().join(format!("{}.xlsx", entity.code()));
+        import_export::write_template(*entity, &path).unwrap();
+        assert_eq!(text_columns(&path), code_and_text_columns(*entity), "{entity}");
+    }
+    // The students template, by name: 学年, 学校标识码, 班级, 身份证号, 姓名, 户籍地代码.
+    assert_eq!(code_and_text_columns(Entity::Students), [1, 2, 5, 6, 7, 10]);
+    let headers: Vec<&str> = Entity::Students
+        .columns()
+        .iter()
+        .map(|c| c.field.header())
+        .collect();
+    assert_eq!(
+        [1, 2, 5, 6, 10].map(|i| headers[i - 1]),
+        ["学年", "学校标识码", "班级", "身份证号", "户籍地代码"]
+    );
+    // 县区 and 街道乡镇 codes of the schools template.
+    let schools: Vec<&str> = code_and_text_columns(Entity::Schools)
+        .iter()
+        .map(|i| Entity::Schools.columns()[*i as usize - 1].field.header())
+        .collect();
+    assert!(schools.contains(&"学校标识码"), "{schools:?}");
+    assert_eq!(schools.len(), 5, "{schools:?}");
+}
+
+/// An officer adds a pupil to an exported students file and imports it
+/// again: the export's code columns are text as in the template.
+#[test]
+fn an_xlsx_export_formats_its_code_columns_as_text() {
+    let (store, dir) = loaded_store();
+    let path = dir.path().join("学生.xlsx");
+    import_export::export(
+        &*store,
+        Entity::Students,
+        None,
+        Format::Xlsx,
+        &path,
+        PersonalData::Clear,
+    )
+    .unwrap();
+    assert_eq!(text_columns(&path), code_and_text_columns(Entity::Students));
+}
+
 fn sheet_xml(path: &std::path::Path, member: &str) -> String {
     let file = std::fs::File::open(path).unwrap();
     let mut archive = zip::ZipArchive::new(file).unwrap();

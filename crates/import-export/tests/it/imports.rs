@@ -661,3 +661,72 @@ fn entering_the_next_stage_in_another_county_is_an_admission_not_a_transfer() {
         .unwrap();
     assert_eq!(in_2024[0].as_ref().unwrap().school.as_str(), "3737010001");
 }
+
+/// Adding one pupil to 一年级1班 (declared 2) is one file: without the
+/// option the file is refused and the error says which option does it;
+/// with `update_class_sizes` the pupil is written and the class's 班额
+/// becomes 3 in the same import, which says so — nothing else changes.
+#[test]
+fn one_more_pupil_is_one_students_file_with_update_class_sizes() {
+    let (mut store, dir) = loaded_store();
+    let header = students_csv().lines().next().unwrap().to_owned();
+    let one_more = write(
+        dir.path(),
+        "新生.csv",
+        &format!(
+            "{header}\n2024,3737010001,小学,一年级,1班,{},赵小刚,男,,370102001,否,否,,\n",
+            id((2018, 7, 7), 13, Sex::Male)
+        ),
+    );
+    let before = snapshot(&store);
+    let refused = import(&mut store, &one_more);
+    let text = errors(&refused);
+    assert!(text.contains("申报班额 2 人，名单中有 3 名学生"), "{text}");
+    assert!(
+        text.contains(
+            "请勾选“班额随学生名单更新”后重新导入（命令行加 --update-class-sizes），班额将改为 3 人"
+        ),
+        "{text}"
+    );
+    assert_eq!(snapshot(&store), before);
+
+    let follow = || ImportOptions {
+        update_class_sizes: true,
+        ..ImportOptions::default()
+    };
+    let dry = import_with(
+        &mut store,
+        &one_more,
+        ImportOptions {
+            dry_run: true,
+            ..follow()
+        },
+    );
+    assert!(dry.errors.is_empty());
+    assert_eq!(dry.counts.map(|c| c.resized_classes.len()), Some(1));
+    assert_eq!(snapshot(&store), before);
+
+    let outcome = import_with(&mut store, &one_more, follow());
+    assert_eq!(errors(&outcome), "");
+    let resized: Vec<String> = outcome
+        .counts
+        .unwrap()
+        .resized_classes
+        .iter()
+        .map(|r| format!("{} {} {}→{}", r.class.school, r.class.name, r.declared, r.listed))
+        .collect();
+    assert_eq!(resized, ["3737010001 1班 2→3"]);
+    let after = snapshot(&store);
+    let removed: Vec<&str> = before
+        .lines()
+        .filter(|l| !after.lines().any(|a| a == *l))
+        .collect();
+    let added: Vec<&str> = after
+        .lines()
+        .filter(|l| !before.lines().any(|b| b == *l))
+        .collect();
+    assert_eq!(removed, ["2024,3737010001,小学,一年级,1班,2"]);
+    assert_eq!(added.len(), 2, "the class's new size and the pupil: {added:?}");
+    assert_eq!(added[0], "2024,3737010001,小学,一年级,1班,3");
+    assert!(added[1].contains(",赵小刚,"), "{added:?}");
+}

@@ -159,7 +159,7 @@ fn a_class_whose_declared_size_differs_from_its_roster_is_refused() {
         "班级.csv",
         &classes,
         expect![[r#"
-            班级.csv 第 2 行【班额】学校 3737010001 班级 一年级1班 申报班额 3 人，名单中有 2 名学生
+            班级.csv 第 2 行【班额】学校 3737010001 班级 一年级1班 申报班额 3 人，名单中有 2 名学生。请改正班额，或勾选“班额随学生名单更新”（命令行加 --update-class-sizes）让班额取名单人数 2
         "#]],
     );
     // The roster changes instead: the error points at the first student of the class.
@@ -176,7 +176,7 @@ fn a_class_whose_declared_size_differs_from_its_roster_is_refused() {
         "学生.csv",
         &students,
         expect![[r#"
-            学生.csv 第 2 行【班级】学校 3737010002 班级 七年级3班 申报班额 2 人，名单中有 3 名学生
+            学生.csv 第 2 行【班级】学校 3737010002 班级 七年级3班 申报班额 2 人，名单中有 3 名学生。若名单正确（如新增学生），请勾选“班额随学生名单更新”后重新导入（命令行加 --update-class-sizes），班额将改为 3 人；否则请改正学生名单
         "#]],
     );
 }

@@ -36,6 +36,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         include_str!("../../migrations/sqlite/0006_audit_action_codes.sql"),
     ),
     (7, include_str!("../../migrations/sqlite/0007_transfers.sql")),
+    (8, include_str!("../../migrations/sqlite/0008_demo_marker.sql")),
 ];
 
 /// How long a statement waits for another connection's lock (every

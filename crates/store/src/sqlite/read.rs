@@ -32,6 +32,13 @@ impl Store for SqliteStore {
         self.clear()
     }
 
+    fn holds_demo_city(&self) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM demo_marker)")?
+            .query_row([], |r| r.get(0))?)
+    }
+
     fn lookup(&self) -> Result<Lookup> {
         let mut lookup = Lookup::default();
         let mut stmt = self.conn.prepare("SELECT code FROM area")?;
@@ -127,12 +134,15 @@ impl Store for SqliteStore {
         offset: u64,
         limit: u64,
     ) -> Result<Vec<(Student, Enrolment)>> {
-        let pattern = like_pattern(search);
-        let mut stmt = self.conn.prepare_cached(&school_page_sql(pattern.is_some()))?;
+        let search = SearchParams::new(search);
+        let mut stmt = self.conn.prepare_cached(&school_page_sql(search.searching()))?;
         let mut rows = stmt.query(params![
             school.as_str(),
             year.0,
-            pattern,
+            search.grade,
+            search.name,
+            search.class,
+            search.whole,
             limit as i64,
             offset as i64
         ])?;
@@ -150,12 +160,22 @@ impl Store for SqliteStore {
         year: SchoolYear,
         search: Option<&str>,
     ) -> Result<u64> {
-        let pattern = like_pattern(search);
+        let search = SearchParams::new(search);
         // Counting needs only the index: `count(*)` over the same rows.
         let total: i64 = self
             .conn
-            .prepare_cached(&school_enrolments("count(*)", pattern.is_some()))?
-            .query_row(params![school.as_str(), year.0, pattern], |r| r.get(0))?;
+            .prepare_cached(&school_enrolments("count(*)", search.searching()))?
+            .query_row(
+                params![
+                    school.as_str(),
+                    year.0,
+                    search.grade,
+                    search.name,
+                    search.class,
+                    search.whole
+                ],
+                |r| r.get(0),
+            )?;
         Ok(total.max(0) as u64)
     }
 
@@ -439,7 +459,7 @@ fn vocab<T>(r: &Row<'_>, index: usize, from_code: fn(&str) -> Option<T>) -> Resu
 pub(super) fn school_page_sql(searching: bool) -> String {
     format!(
         "WITH page AS ({} ORDER BY e.grade, e.class_id, e.student_id
-                       LIMIT CAST(?4 AS INTEGER) OFFSET CAST(?5 AS INTEGER))
+                       LIMIT CAST(?7 AS INTEGER) OFFSET CAST(?8 AS INTEGER))
          SELECT {STUDENT_COLUMNS}
          FROM page p JOIN enrolment e ON e.school_year = p.school_year AND e.student_id = p.student_id
          JOIN student st ON st.id = e.student_id JOIN school sc ON sc.id = e.school_id
@@ -451,23 +471,59 @@ pub(super) fn school_page_sql(searching: bool) -> String {
     )
 }
 
-/// A LIKE pattern for a search box: the text is a bound parameter, never
-/// SQL, and `%` and `_` in it are escaped so they match themselves.
-fn like_pattern(search: Option<&str>) -> Option<String> {
-    search.filter(|s| !s.trim().is_empty()).map(|s| {
-        let escaped = s
-            .trim()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        format!("%{escaped}%")
-    })
+/// A search box as the values the statements bind (`?3`–`?6`): the grade,
+/// a LIKE pattern over masked names, one over class names, and the whole
+/// text as a class name. The texts are bound parameters, never SQL, and
+/// `%` and `_` in them are escaped so they match themselves.
+struct SearchParams {
+    grade: Option<i64>,
+    /// `%text%`, over the masked name; `None`: no text, only a grade.
+    name: Option<String>,
+    /// Without a grade `%text%`; with one, the class it names, matched whole.
+    class: Option<String>,
+    /// With a grade, the whole text matched whole (`二年级3班`).
+    whole: Option<String>,
+}
+
+impl SearchParams {
+    fn new(search: Option<&str>) -> SearchParams {
+        let Some(search) = search.and_then(crate::StudentSearch::parse) else {
+            return SearchParams {
+                grade: None,
+                name: None,
+                class: None,
+                whole: None,
+            };
+        };
+        let anywhere = |text: &str| format!("%{}%", like_escaped(text));
+        let name = search.text.as_deref().map(anywhere);
+        let class = match search.grade {
+            None => name.clone(),
+            Some(_) => search.class.as_deref().map(like_escaped),
+        };
+        SearchParams {
+            grade: search.grade.map(|g| i64::from(g.0)),
+            name,
+            class,
+            whole: search.whole.as_deref().map(like_escaped),
+        }
+    }
+
+    fn searching(&self) -> bool {
+        self.grade.is_some() || self.name.is_some()
+    }
+}
+
+/// `text` as a LIKE pattern that matches exactly itself.
+fn like_escaped(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 
 /// `SELECT columns` over a school's enrolments of a year (parameters: school
-/// code, school year, LIKE pattern or NULL). INDEXED BY: without statistics
-/// SQLite prefers the primary key (school year first) and would read the
-/// whole year's enrolments.
+/// code, school year, then [`SearchParams`]: grade, name pattern, class
+/// pattern, whole-text class, each NULL when unused). INDEXED BY: without
+/// statistics SQLite prefers the primary key (school year first) and would
+/// read the whole year's enrolments.
 ///
 /// Statements run on every request bind their parameters through `CAST`.
 /// SQLite (3.54) treats a bare `?` in a LIMIT, a LIKE, or a `col = ?` of a
@@ -485,14 +541,18 @@ pub(super) fn school_enrolments(columns: &str, searching: bool) -> String {
              LEFT JOIN class c ON c.id = e.class_id
              WHERE e.school_id = (SELECT id FROM school WHERE code = CAST(?1 AS TEXT))
                AND e.school_year = CAST(?2 AS INTEGER)
-               AND (mask_name(st.name) LIKE CAST(?3 AS TEXT) ESCAPE '\\'
-                    OR c.name LIKE CAST(?3 AS TEXT) ESCAPE '\\')"
+               AND (CAST(?3 AS INTEGER) IS NULL OR e.grade = CAST(?3 AS INTEGER))
+               AND (CAST(?4 AS TEXT) IS NULL
+                    OR mask_name(st.name) LIKE CAST(?4 AS TEXT) ESCAPE '\\'
+                    OR c.name LIKE CAST(?5 AS TEXT) ESCAPE '\\'
+                    OR c.name LIKE CAST(?6 AS TEXT) ESCAPE '\\')"
         )
     } else {
         format!(
             "SELECT {columns} FROM enrolment e INDEXED BY enrolment_school
              WHERE e.school_id = (SELECT id FROM school WHERE code = CAST(?1 AS TEXT))
-               AND e.school_year = CAST(?2 AS INTEGER) AND ?3 IS NULL"
+               AND e.school_year = CAST(?2 AS INTEGER)
+               AND coalesce(?3, ?4, ?5, ?6) IS NULL"
         )
     }
 }

@@ -589,6 +589,77 @@ fn a_student_search_matches_the_masked_name_or_the_class() {
     assert_eq!(found("%"), 0);
 }
 
+/// A school page's search box names a grade and a class as a teacher says
+/// them: `二年级3班` is the 3rd class of grade 2, not grade 3's, nor `13班`.
+#[test]
+fn a_student_search_by_grade_and_class_finds_that_class_of_that_grade() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    let code = "2370102001";
+    let in_grade = |(mut s, mut e): (Student, Enrolment), grade: i8| {
+        e.grade = Grade(grade);
+        s.name = "王小明".into();
+        (s, e)
+    };
+    let mut classes = Vec::new();
+    let mut students = Vec::new();
+    let mut seq = 1;
+    // Grade 2: 3班 (2), 13班 (1); grade 3: 3班 (1); grade 8 (初二): 3班 (1).
+    for (grade, name, size) in [(2, "3班", 2), (2, "13班", 1), (3, "3班", 1), (8, "3班", 1)] {
+        let mut c = class(code, name, size);
+        c.grade = Grade(grade);
+        if grade == 8 {
+            c.stage = Stage::Junior;
+        }
+        classes.push(c);
+        for _ in 0..size {
+            let mut row = in_grade(student(seq, code, name), grade);
+            if grade == 8 {
+                row.1.stage = Stage::Junior;
+            }
+            students.push(row);
+            seq += 2;
+        }
+    }
+    let changes = ChangeSet {
+        schools: vec![school(code)],
+        classes,
+        students,
+        ..ChangeSet::default()
+    };
+    apply(&mut store, &changes, checked());
+    let code = SchoolCode::parse(code).unwrap();
+    let found = |search: &str| -> Vec<String> {
+        let count = store
+            .school_student_count(&code, SchoolYear(2024), Some(search))
+            .unwrap();
+        let page = store
+            .school_students(&code, SchoolYear(2024), Some(search), 0, 50)
+            .unwrap();
+        assert_eq!(page.len() as u64, count, "{search}");
+        page.iter()
+            .map(|(_, e)| format!("{}/{}", e.grade.0, e.class_name.clone().unwrap_or_default()))
+            .collect()
+    };
+    for search in ["二年级3班", "二年级 3班", "二年级（3）班", "二年级3", "2年级3班"] {
+        assert_eq!(found(search), ["2/3班", "2/3班"], "{search}");
+    }
+    assert_eq!(found("二年级"), ["2/3班", "2/3班", "2/13班"]);
+    assert_eq!(found("二年级13班"), ["2/13班"]);
+    assert_eq!(found("三年级3班"), ["3/3班"]);
+    assert_eq!(found("初二3班"), ["8/3班"]);
+    assert_eq!(found("八年级3班"), ["8/3班"]);
+    // Without a grade, as before: class names and masked names anywhere.
+    assert_eq!(found("3班").len(), 5);
+    assert_eq!(found("13班"), ["2/13班"]);
+    assert_eq!(found("王*明").len(), 5);
+    assert_eq!(found("二年级王*明").len(), 3);
+    // Nothing of the text is SQL or a wildcard.
+    assert!(found("二年级%").is_empty());
+    assert!(found("二年级_班").is_empty());
+    assert!(found("一年级3班").is_empty());
+    assert!(found("二年级3班' OR 1=1 --").is_empty());
+}
+
 /// A person's latest placement is found whatever else the database keeps
 /// (a database written before revisions were recorded has none).
 #[test]
@@ -930,11 +1001,13 @@ fn audited(dry_run: bool) -> ApplyOptions<'static> {
     ApplyOptions {
         dry_run,
         check_class_sizes: true,
+        update_class_sizes: false,
         audit: Some(AuditLine {
             actor: "zhang",
             action: AuditAction::Import,
             detail: "学生.csv：2 行",
         }),
+        ..ApplyOptions::default()
     }
 }
 
@@ -958,6 +1031,85 @@ fn a_rejected_change_or_a_dry_run_leaves_no_audit_line() {
     assert!(matches!(outcome, ApplyOutcome::Committed(_)));
     assert!(students_in(&store).is_empty());
     assert!(import_lines(&store).is_empty());
+}
+
+/// Adding one pupil to a class that holds two: checked, the change is
+/// refused; with `update_class_sizes` the class's 班额 becomes three in the
+/// same transaction, the change says so, and so does its audit line.
+#[test]
+fn a_class_size_follows_its_roster_when_asked_and_only_then() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    let other = ChangeSet {
+        classes: vec![class("2370102001", "2班", 1)],
+        students: vec![student(5, "2370102001", "2班")],
+        ..ChangeSet::default()
+    };
+    assert!(matches!(
+        apply(&mut store, &one_class_of_two(), checked()),
+        ApplyOutcome::Committed(_)
+    ));
+    assert!(matches!(
+        apply(&mut store, &other, checked()),
+        ApplyOutcome::Committed(_)
+    ));
+    let one_more = ChangeSet {
+        students: vec![student(7, "2370102001", "1班")],
+        ..ChangeSet::default()
+    };
+    assert!(matches!(
+        apply(&mut store, &one_more, checked()),
+        ApplyOutcome::Rejected(ref m) if (m[0].declared, m[0].listed) == (2, 3)
+    ));
+    let sizes = |store: &SqliteStore| -> Vec<(String, u32)> {
+        let mut out: Vec<_> = store
+            .classes(SchoolYear(2024))
+            .unwrap()
+            .into_iter()
+            .map(|c| (c.name, c.size))
+            .collect();
+        out.sort();
+        out
+    };
+    assert_eq!(sizes(&store), [("1班".to_owned(), 2), ("2班".to_owned(), 1)]);
+
+    let following = ApplyOptions {
+        update_class_sizes: true,
+        ..audited(false)
+    };
+    match apply(
+        &mut store,
+        &one_more,
+        ApplyOptions {
+            dry_run: true,
+            ..following
+        },
+    ) {
+        ApplyOutcome::Committed(c) => assert_eq!(c.resized_classes.len(), 1),
+        other => panic!("expected a valid dry run, got {other:?}"),
+    }
+    assert_eq!(sizes(&store), [("1班".to_owned(), 2), ("2班".to_owned(), 1)]);
+    match apply(&mut store, &one_more, following) {
+        ApplyOutcome::Committed(c) => {
+            let resized: Vec<_> = c
+                .resized_classes
+                .iter()
+                .map(|r| (r.class.name.as_str(), r.declared, r.listed))
+                .collect();
+            assert_eq!(resized, [("1班", 2, 3)]);
+        }
+        other => panic!("expected the change to commit, got {other:?}"),
+    }
+    assert_eq!(sizes(&store), [("1班".to_owned(), 3), ("2班".to_owned(), 1)]);
+    assert_eq!(students_in(&store).len(), 4);
+    assert_eq!(
+        import_lines(&store),
+        ["zhang 学生.csv：2 行；班额随学生名单更新 1 个班：2370102001 2024 三年级1班 2→3"]
+    );
+    // In step now: the same file again changes no size and says none.
+    match apply(&mut store, &one_more, following) {
+        ApplyOutcome::Committed(c) => assert!(c.resized_classes.is_empty()),
+        other => panic!("expected the change to commit, got {other:?}"),
+    }
 }
 
 /// The audit line cannot be written (forced here by a trigger): the change
@@ -1106,4 +1258,77 @@ fn a_number_stored_under_earlier_rules_still_reads() {
         .unwrap();
     let listed = students_in(&store);
     assert!(listed.iter().any(|s| s.starts_with("370176")), "{listed:?}");
+}
+
+fn demo(dry_run: bool) -> ApplyOptions<'static> {
+    ApplyOptions {
+        dry_run,
+        check_class_sizes: true,
+        audit: Some(AuditLine {
+            actor: "edugov",
+            action: AuditAction::Demo,
+            detail: "scale=0.01 seed=42",
+        }),
+        mark_demo: true,
+        update_class_sizes: false,
+    }
+}
+
+#[test]
+fn the_demo_mark_commits_with_the_demo_and_a_later_real_import_keeps_it() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    assert!(!store.holds_demo_city().unwrap());
+    apply(&mut store, &one_class_of_two(), demo(false));
+    assert!(store.holds_demo_city().unwrap());
+    // A real import into the demo: most of the data is still synthetic.
+    apply(&mut store, &one_class_of_two(), audited(false));
+    assert!(store.holds_demo_city().unwrap());
+    // Only clearing the registry takes the mark away.
+    store.clear_registry().unwrap();
+    assert!(!store.holds_demo_city().unwrap());
+}
+
+#[test]
+fn a_rejected_or_dry_run_demo_leaves_no_mark() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    let mut wrong = one_class_of_two();
+    wrong.classes[0].size = 3;
+    assert!(matches!(
+        apply(&mut store, &wrong, demo(false)),
+        ApplyOutcome::Rejected(_)
+    ));
+    assert!(!store.holds_demo_city().unwrap());
+    assert!(matches!(
+        apply(&mut store, &one_class_of_two(), demo(true)),
+        ApplyOutcome::Committed(_)
+    ));
+    assert!(!store.holds_demo_city().unwrap());
+}
+
+#[test]
+fn a_real_import_alone_does_not_mark_the_demo() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    apply(&mut store, &one_class_of_two(), audited(false));
+    assert!(!store.holds_demo_city().unwrap());
+}
+
+/// SQLite-specific: a database filled with the demo city before migration
+/// 0008 is marked when it is opened by this version (its audit log says the
+/// demo was generated and schools are stored); a real one is not.
+#[test]
+fn a_demo_database_from_before_the_mark_is_marked_by_its_migration() {
+    let dir = tempfile::tempdir().unwrap();
+    for (options, marked) in [(demo(false), true), (audited(false), false)] {
+        let path = dir.path().join(format!("{marked}.db"));
+        let mut store = SqliteStore::open(&path).unwrap();
+        apply(&mut store, &one_class_of_two(), options);
+        store
+            .conn
+            .execute_batch("DROP TABLE demo_marker; DELETE FROM schema_migrations WHERE version = 8;")
+            .unwrap();
+        drop(store);
+        let store = SqliteStore::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), 8);
+        assert_eq!(store.holds_demo_city().unwrap(), marked);
+    }
 }

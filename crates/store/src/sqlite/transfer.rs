@@ -496,7 +496,12 @@ impl SqliteStore {
         if *decision == TransferDecision::Approve {
             // The row as the city would import it; sizes are kept in step
             // below instead of being checked.
-            let written = super::write::write_changes(&tx, &row.to_changes(), false, &mut |_, _| {})?;
+            let written = super::write::write_changes(
+                &tx,
+                &row.to_changes(),
+                super::write::SizeRule::Ignore,
+                &mut |_, _| {},
+            )?;
             if let Err(mismatches) = written {
                 // Not reached: sizes are not checked here.
                 return Err(StoreError::Corrupt(format!(

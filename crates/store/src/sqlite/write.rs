@@ -89,20 +89,38 @@ impl SqliteStore {
         progress: Progress<'_>,
     ) -> Result<ApplyOutcome> {
         let tx = begin_write(&mut self.conn)?;
-        // With the change, in its transaction: the line exists if and only
-        // if the change commits (issue 10, point 10).
-        if let Some(line) = &options.audit {
-            insert_audit(&tx, line)?;
+        // The demo's mark commits with the demo's data, in its transaction.
+        if options.mark_demo {
+            tx.prepare_cached("INSERT OR IGNORE INTO demo_marker (id) VALUES (1)")?
+                .execute([])?;
         }
         // Filed before the class sizes are checked: a pupil asked for counts
         // in the class the file lists them in (see `declared_and_listed`).
         super::transfer::file_transfers(&tx, transfers)?;
-        match write_changes(&tx, changes, options.check_class_sizes, progress)? {
+        let sizes = match (options.check_class_sizes, options.update_class_sizes) {
+            (false, _) => SizeRule::Ignore,
+            (true, false) => SizeRule::Reject,
+            (true, true) => SizeRule::Follow,
+        };
+        match write_changes(&tx, changes, sizes, progress)? {
             Err(mismatches) => {
                 tx.rollback()?;
                 Ok(ApplyOutcome::Rejected(mismatches))
             }
             Ok(counts) => {
+                // With the change, in its transaction: the line exists if
+                // and only if the change commits (issue 10, point 10), and
+                // names the classes whose 班额 followed the file.
+                if let Some(line) = &options.audit {
+                    let detail = audit_detail(line.detail, &counts.resized_classes);
+                    insert_audit(
+                        &tx,
+                        &AuditLine {
+                            detail: &detail,
+                            ..*line
+                        },
+                    )?;
+                }
                 if options.dry_run {
                     tx.rollback()?;
                 } else {
@@ -114,14 +132,56 @@ impl SqliteStore {
     }
 }
 
+/// What `write_changes` does with a touched class whose declared size
+/// differs from the students listed in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum SizeRule {
+    /// Nothing (the caller keeps sizes in step itself).
+    Ignore,
+    /// Refuse the change (`ApplyOptions::check_class_sizes`).
+    Reject,
+    /// Set the size to the students listed (`ApplyOptions::update_class_sizes`).
+    Follow,
+}
+
+/// Classes named in an audit line at most; the rest are counted.
+const AUDITED_RESIZES: usize = 20;
+
+/// The audit detail with the classes whose 班额 followed the file:
+/// `…；班额随学生名单更新 2 个班：2370112001 2024 二年级3班 45→46、…`.
+fn audit_detail(detail: &str, resized: &[ClassSizeMismatch]) -> String {
+    if resized.is_empty() {
+        return detail.to_owned();
+    }
+    let mut out = format!("{detail}；班额随学生名单更新 {} 个班：", resized.len());
+    for (i, r) in resized.iter().take(AUDITED_RESIZES).enumerate() {
+        if i > 0 {
+            out.push('、');
+        }
+        let c = &r.class;
+        let grade = c.grade.label_zh();
+        let grade = if c.name.starts_with(&grade) { "" } else { &grade };
+        out.push_str(&format!(
+            "{} {} {grade}{} {}→{}",
+            c.school, c.school_year.0, c.name, r.declared, r.listed
+        ));
+    }
+    if resized.len() > AUDITED_RESIZES {
+        out.push_str(&format!(" 等 {} 个", resized.len()));
+    }
+    out
+}
+
 /// The writing of `apply` inside a transaction the caller opened and will
-/// commit or roll back: every row of `changes`, then (with
-/// `check_class_sizes`) the touched classes' sizes — `Err` lists those that
-/// disagree with their pupils, and the caller must roll back.
+/// commit or roll back: every row of `changes`, then the touched classes'
+/// sizes as `sizes` says — with [`SizeRule::Reject`], `Err` lists those that
+/// disagree with their pupils, and the caller must roll back; with
+/// [`SizeRule::Follow`] they are updated and listed in
+/// `ApplyCounts::resized_classes`.
 pub(super) fn write_changes(
     tx: &Transaction<'_>,
     changes: &ChangeSet,
-    check_class_sizes: bool,
+    sizes: SizeRule,
     progress: Progress<'_>,
 ) -> Result<std::result::Result<ApplyCounts, Vec<ClassSizeMismatch>>> {
     let total = changes.len() as u64;
@@ -377,10 +437,28 @@ pub(super) fn write_changes(
     }
 
     phase.done("population and births");
-    if check_class_sizes && !touched_classes.is_empty() {
+    if sizes != SizeRule::Ignore && !touched_classes.is_empty() {
         let mismatches = class_size_mismatches(tx, &touched_classes)?;
         if !mismatches.is_empty() {
-            return Ok(Err(mismatches));
+            if sizes == SizeRule::Reject {
+                return Ok(Err(mismatches));
+            }
+            let mut resize = tx.prepare_cached(
+                "UPDATE class SET size = ?5
+                 WHERE school_year = ?1 AND grade = ?3 AND name = ?4
+                   AND school_id = (SELECT id FROM school WHERE code = ?2)",
+            )?;
+            for m in &mismatches {
+                let c = &m.class;
+                resize.execute(params![
+                    c.school_year.0,
+                    c.school.as_str(),
+                    c.grade.0,
+                    c.name,
+                    m.listed
+                ])?;
+            }
+            counts.resized_classes = mismatches;
         }
     }
     phase.done("class sizes");
@@ -396,7 +474,7 @@ impl SqliteStore {
                 "DELETE FROM enrolment; DELETE FROM student; DELETE FROM teaching_post;
                  DELETE FROM teacher; DELETE FROM class; DELETE FROM school_facility;
                  DELETE FROM school_stage; DELETE FROM school; DELETE FROM population;
-                 DELETE FROM births; DELETE FROM snapshot_cache;
+                 DELETE FROM births; DELETE FROM snapshot_cache; DELETE FROM demo_marker;
                  UPDATE registry_revision SET revision = revision + 1;",
             )?;
             tx.commit()?;

@@ -1,8 +1,8 @@
-//! The catalogue and one indicator's page: definition, values by area,
-//! trend, and the workbook export.
+//! The catalogue and one indicator's page: definition, values by area
+//! (worst first, each row keeping the indicator), trend, the schools behind
+//! the area's value, and the workbook export (one year, or `?year=all`).
 
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use maud::{html, Markup};
 
 use crate::auth::Ctx;
@@ -10,8 +10,9 @@ use crate::data;
 use crate::error::WebError;
 use crate::extract::{Focus, Page};
 use crate::i18n::{t, Lang, Msg};
-use crate::layout::{bar_chart, page, trend_chart};
-use crate::pages::{area_name, indicator_name, row_link, stage_name, suppressed_note, visible, year_select};
+use crate::layout::{page, Chart};
+use crate::pages::areas::{behind_link, drill_link, export_links, value_th, Keep};
+use crate::pages::{area_name, indicator_name, stage_name, suppressed_note, visible, year_select};
 
 pub async fn catalogue(ctx: Ctx) -> Markup {
     let lang = ctx.lang;
@@ -54,7 +55,13 @@ pub async fn indicator(Page(focus): Page) -> Result<Markup, WebError> {
     } = focus;
     let computed = &ind.computed;
     let lang = ctx.lang;
-    let rows = data::drill_rows(computed, &ctx.principal, indicator, stage, &area, year);
+    let mut rows = data::drill_rows(computed, &ctx.principal, indicator, stage, &area, year);
+    data::worst_first(indicator, &mut rows);
+    let keep = Keep {
+        year,
+        indicator: Some(indicator),
+        stage,
+    };
     let years: Vec<u16> = computed.school_years().iter().map(|y| y.0).collect();
     let name = area_name(computed, &area);
     let own = data::own_row_for(computed, &ctx.principal, indicator, stage, &area, year);
@@ -70,23 +77,25 @@ pub async fn indicator(Page(focus): Page) -> Result<Markup, WebError> {
             dt { (t(lang, Msg::Source)) } dd { (indicator.source) }
         }
         (year_select(&ctx, computed, year, &[("area", area.as_str()), ("stage", stage_code)], &format!("/indicators/{}", indicator.code)))
-        p { a #export href={ "/indicators/" (indicator.code) "/export.xlsx?area=" (area.as_str()) "&year=" (year.0) } { (t(lang, Msg::ExportXlsx)) } }
+        (export_links(lang, indicator, &area, &keep))
         @if let Some(own) = &own {
-            p #own-value { (t(lang, Msg::Value)) "：" strong { (indicators::report::format_row_value(own, own.value)) } }
+            p #own-value { (t(lang, Msg::Value)) "：" strong { (indicators::report::format_row_value(own, own.value)) }
+                (behind_link(lang, &ctx.principal, &area, &keep)) }
             (suppressed_note(lang, [own]))
         }
-        (trend_chart("trend", &format!("{title} · {name}"), &years, &[(name.clone(), trend)], own.as_ref().and_then(|r| r.line)))
+        (Chart::new("trend", format!("{title} · {name}"), lang, indicator).line_of(own.as_ref().or(rows.first()))
+            .trend(&years.iter().map(|y| registry::SchoolYear(*y)).collect::<Vec<_>>(), &[(name.clone(), trend)]))
         @if !rows.is_empty() {
             @let names: Vec<String> = rows.iter().map(|r| r.place_name.clone()).collect();
             @let values: Vec<Option<f64>> = rows.iter().map(|r| r.value).collect();
-            (bar_chart("by-area", &title, &names, &values))
+            (Chart::new("by-area", title.clone(), lang, indicator).line_of(own.as_ref().or(rows.first())).bars(&names, &values))
             div.table-wrap { table.sortable #values {
-                thead { tr { th { (t(lang, Msg::Name)) } th { (t(lang, Msg::Stage)) } th.num { (t(lang, Msg::Value)) } th.num { (t(lang, Msg::Change)) } th.num { (t(lang, Msg::Line)) } th { (t(lang, Msg::Met)) } } }
+                thead { tr { th { (t(lang, Msg::Name)) } th { (t(lang, Msg::Stage)) } (value_th(lang, indicator)) th.num { (t(lang, Msg::Change)) } th.num { (t(lang, Msg::Line)) } th { (t(lang, Msg::Met)) } } }
                 tbody { @for r in &rows {
-                    tr { td { a href=(row_link(r, year)) { (r.place_name) } }
+                    tr { td { a href=(drill_link(r, &keep)) { (r.place_name) } }
                          td { (stage.map(|s| stage_name(lang, s)).unwrap_or_default()) }
-                         td.num { (indicators::report::format_row_value(r, r.value)) }
-                         td.num { (indicators::report::format_change(r.digits, r.change)) }
+                         td.num data-sort=(r.value.map(|v| v.to_string()).unwrap_or_default()) { (indicators::report::format_row_value(r, r.value)) }
+                         td.num { (crate::pages::change_text(lang, r, r.change)) }
                          td.num { (indicators::report::format_row_value(r, r.line)) }
                          td { @match r.met { Some(true) => span.met { "✓" }, Some(false) => span.unmet { "✗" }, None => "" } } }
                 } }
@@ -98,16 +107,17 @@ pub async fn indicator(Page(focus): Page) -> Result<Markup, WebError> {
 }
 
 /// The workbook of an indicator: the area and the level below, every stage,
-/// the year chosen — only what the principal may see.
+/// the year chosen or every year held (`?year=all`, one row per place and
+/// year) — only what the principal may see; saved under a Chinese name
+/// (`历城区-大班额班级数-2019至2024学年.xlsx`).
 pub async fn export(Page(focus): Page) -> Result<Response, WebError> {
     let indicator = focus.indicator.ok_or(WebError::NotFound)?;
-    let Focus {
-        ctx, ind, area, year, ..
-    } = focus;
+    let years = focus.years();
+    let Focus { ctx, ind, area, .. } = focus;
     let computed = &ind.computed;
     let query = indicators::Query {
         indicators: vec![indicator],
-        years: vec![year],
+        years: years.clone(),
         within: Some(area.clone()),
         levels: vec![data::level_of(&area), data::child_level(&area)],
         by_grade: false,
@@ -118,21 +128,16 @@ pub async fn export(Page(focus): Page) -> Result<Response, WebError> {
     for row in &mut rows {
         data::disclose(computed, &ctx.principal, row);
     }
+    // Year by year, each year's place as the page lists them.
+    rows.sort_by_key(|r| r.school_year);
     let bytes = import_export::indicator_workbook(&rows, &[indicator], None)
         .map_err(|e| WebError::BadRequest(e.to_string()))?;
-    let filename = format!("{}-{}-{}.xlsx", indicator.code, area.as_str(), year.0);
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{filename}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    let (name, fallback) = crate::download::figure_filenames(
+        &area_name(computed, &area),
+        area.as_str(),
+        indicator,
+        None,
+        &years,
+    );
+    Ok(crate::download::xlsx(&name, &fallback, bytes))
 }

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod areas;
+pub mod behind;
 pub mod import;
 pub mod indicator;
 pub mod login;
@@ -17,6 +18,7 @@ use registry::{SchoolYear, Stage};
 
 use crate::auth::Ctx;
 pub use crate::data::{area_name, choose_year, visible};
+pub use crate::i18n::year_label;
 use crate::i18n::{t, Lang, Msg};
 
 /// A time as bureaus read it: Beijing time (UTC+8), whatever the server's zone.
@@ -35,7 +37,7 @@ pub fn year_select(
     action: &str,
 ) -> Markup {
     html! {
-        form.filters method="get" action=(action) {
+        form.filters method="get" action=(action) data-school-year=(year.0) {
             @for (k, v) in keep { input type="hidden" name=(k) value=(v); }
             label { (t(ctx.lang, Msg::SchoolYear)) " "
                 select.autosubmit name="year" {
@@ -64,13 +66,6 @@ pub fn pager(lang: Lang, page_no: u64, pages: u64, link: impl Fn(u64) -> String)
             span { (page_no + 1) " / " (pages) }
             @if page_no + 1 < pages { a rel="next" href=(link(page_no + 1)) { (t(lang, Msg::Next)) } }
         }
-    }
-}
-
-pub fn year_label(lang: Lang, year: SchoolYear) -> String {
-    match lang {
-        Lang::Zh => year.label_zh(),
-        Lang::En => format!("{}–{}", year.0, year.0 + 1),
     }
 }
 
@@ -141,4 +136,10 @@ pub fn urlencode(text: &str) -> String {
         }
     }
     out
+}
+
+/// A row's change as pages print it: "+1.20 个百分点" ("+1.20 pp") for a
+/// per cent, never "+1.20%"; the signed number for other units.
+pub fn change_text(lang: Lang, row: &Row, change: Option<f64>) -> String {
+    indicators::report::format_change_in(row, change, t(lang, Msg::PercentagePoints))
 }

@@ -7,9 +7,15 @@
 //! (health, OpenAPI), `freshness` (imports through the browser and the
 //! values after them), `admin` (users and audit log paged), `limits` (body
 //! sizes, page numbers), `language` (errors and labels in English),
-//! `reports` (an import's error report), `reachable` (timeouts, the
+//! `reports` (an import's error report), `behind` (the schools behind a
+//! figure, drill-down context, exports of every year, print heading), `reachable` (timeouts, the
 //! connection limit, imports on their own queue), `throttle` (logins slowed
-//! per client, bounded hashing, weak passwords, the last administrator).
+//! per client, bounded hashing, weak passwords, the last administrator),
+//! `trust` (the demo banner, the header's scope name, the refusal's way back),
+//! `charts` (units, school years, policy lines, axes and changes in 个百分点),
+//! `school_page` (the school page's summary, sections, pagers, search and
+//! export), `import_page` (a refused file said plainly, the form in place
+//! with htmx, one more pupil in one file).
 //! One test binary keeps link time down.
 //!
 //! The demo city (scale 0.01) is built once per run under
@@ -23,16 +29,21 @@
 
 mod admin;
 mod api;
+mod behind;
+mod charts;
 mod disclosure;
 mod freshness;
 mod hostile;
+mod import_page;
 mod language;
 mod limits;
 mod matrix;
 mod reachable;
 mod reports;
+mod school_page;
 mod throttle;
 mod transfers;
+mod trust;
 mod unmasked;
 
 use std::net::SocketAddr;

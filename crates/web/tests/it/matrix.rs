@@ -93,6 +93,10 @@ pub const MATRIX: &[(&str, &str, [Expect; 5])] = &[
     ("GET", "/schools/{sibling}", [O, O, O, D, D]),
     ("GET", "/schools/{foreign}", [O, O, D, D, D]),
     ("GET", "/schools/2999999999", [D, D, D, D, D]),
+    ("GET", "/schools/{own}/export.xlsx", [O, O, O, O, D]),
+    ("GET", "/schools/{sibling}/export.xlsx", [O, O, O, D, D]),
+    ("GET", "/schools/{foreign}/export.xlsx", [O, O, D, D, D]),
+    ("GET", "/schools/2999999999/export.xlsx", [D, D, D, D, D]),
     ("GET", "/indicators", [O, O, O, O, O]),
     ("GET", "/indicators/large_class_count", [O, O, O, O, O]),
     (
