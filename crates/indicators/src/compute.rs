@@ -46,7 +46,8 @@ pub struct Value {
     pub numerator: f64,
     /// `None` for counts.
     pub denominator: Option<f64>,
-    /// `None` when the denominator is zero.
+    /// `None` when the denominator is zero, or when the value is not
+    /// applicable (a 差异系数 of fewer than two schools or school parts).
     pub value: Option<f64>,
     /// The value minus last year's value of the same place, when both exist.
     pub change: Option<f64>,
@@ -65,6 +66,9 @@ struct Raw {
     numerator: f64,
     denominator: Option<f64>,
     scale: f64,
+    /// `false`: the value is not applicable whatever the figures (a
+    /// 差异系数 of fewer than two units); the row still says so.
+    applicable: bool,
 }
 
 impl Raw {
@@ -73,6 +77,7 @@ impl Raw {
             numerator: n as f64,
             denominator: None,
             scale: 1.0,
+            applicable: true,
         }
     }
 
@@ -83,10 +88,14 @@ impl Raw {
             numerator: n,
             denominator: Some(d),
             scale,
+            applicable: true,
         })
     }
 
     fn value(self) -> Option<f64> {
+        if !self.applicable {
+            return None;
+        }
         match self.denominator {
             None => Some(self.numerator),
             Some(d) if d != 0.0 => Some(self.numerator / d * self.scale),
@@ -403,11 +412,14 @@ impl At<'_> {
                 Raw::ratio(n, d, scale)
             }
             Measure::ResourceCv(r) => {
+                // A stage of one unit still gives its row, with no value:
+                // the 差异系数 is not applicable there (rules.md), not 0.
                 let spread = self.spread(stage?, r)?;
                 Some(Raw {
                     numerator: spread.sd,
                     denominator: Some(spread.mean),
                     scale: 1.0,
+                    applicable: spread.units >= 2,
                 })
             }
             Measure::BalancedCvUnmetCount => {
@@ -416,9 +428,9 @@ impl At<'_> {
                 let mut any = false;
                 let mut unmet = 0;
                 for r in Resource::ALL {
-                    if let Some(spread) = self.spread(stage, r).filter(|s| s.mean != 0.0) {
+                    if let Some(cv) = self.spread(stage, r).and_then(|s| s.cv()) {
                         any = true;
-                        unmet += u64::from(spread.sd / spread.mean > max);
+                        unmet += u64::from(cv > max);
                     }
                 }
                 any.then(|| Raw::count(unmet))

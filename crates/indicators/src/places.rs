@@ -113,12 +113,42 @@ pub struct LevelData {
 }
 
 /// The enrolment-weighted mean and standard deviation of one resource
-/// across a county's schools (差异系数 = sd / mean).
+/// across a county's units of a stage — its schools and school parts
+/// (差异系数 = sd / mean, defined from two units on: [`Spread::cv`]).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Spread {
     pub mean: f64,
     pub sd: f64,
-    pub schools: u32,
+    /// Schools of the stage and parts (小学部, 初中部) of schools serving several.
+    pub units: u32,
+}
+
+impl Spread {
+    /// The weighted mean and population standard deviation of values `x`
+    /// with weights `w` (`(w, x)` pairs), as rules.md 优质均衡 defines them:
+    /// X̄ = Σwx ÷ Σw, S = √(Σ(w ÷ Σw)(x − X̄)²). Two passes (mean, then
+    /// squared deviations), so that equal values give a spread of exactly
+    /// zero. `None` when the weights sum to 0.
+    pub fn weighted(points: &[(f64, f64)]) -> Option<Spread> {
+        let w: f64 = points.iter().map(|(w, _)| w).sum();
+        if w <= 0.0 {
+            return None;
+        }
+        let mean = points.iter().map(|(w, x)| w * x).sum::<f64>() / w;
+        let squares: f64 = points.iter().map(|(wi, x)| wi * (x - mean) * (x - mean)).sum();
+        Some(Spread {
+            mean,
+            sd: (squares / w).sqrt(),
+            units: u32::try_from(points.len()).unwrap_or(u32::MAX),
+        })
+    }
+
+    /// The 差异系数: `None` when fewer than two units make it (a spread of
+    /// one is not a measure of balance: not applicable, not 0) or when the
+    /// mean is 0.
+    pub fn cv(&self) -> Option<f64> {
+        (self.units >= 2 && self.mean != 0.0).then(|| self.sd / self.mean)
+    }
 }
 
 /// Everything computed for one school year, before any query.
@@ -290,16 +320,20 @@ impl YearData {
     }
 }
 
-/// 差异系数 inputs per county: for each school serving the stage with a
-/// non-zero base, its value x = n / d × scale, weighted by its base d
-/// (the students the value is per). The weighted mean is then the county's
-/// own ratio of sums. rules.md notes the weighting is to verify against the
-/// 2017 办法; the 2012 基本均衡 办法 weights by enrolment this way.
+/// 差异系数 inputs per county: for each unit of the stage with a non-zero
+/// base — a school of the stage, or the part (小学部, 初中部) of a school
+/// serving several, its facilities split by weighted pupils in
+/// [`tally::split_shares`] — its value x = n / d × scale, weighted by its
+/// base d (the stage's students the value is per). The weighted mean is then
+/// the county's own ratio of sums. rules.md 优质均衡: CV = S / X̄ with
+/// S = √(Σ(Pᵢ/ΣPᵢ)(Xᵢ − X̄)²), the population form checked against the
+/// published 基本均衡 example (0.5153, `cv-multistage.md` §4).
 /// Two passes (mean, then squared deviations) so that equal school values
 /// give a spread of exactly zero.
 fn spreads(snapshot: &YearSnapshot, schools: &[Tally], counties: usize) -> Vec<[[Option<Spread>; 7]; 2]> {
-    // Every school value with its weight: (county, stage k, resource, w, x).
-    let mut points: Vec<(usize, usize, usize, f64, f64)> = Vec::new();
+    // Every unit's value with its weight, by (county, stage k, resource).
+    let slot = |county: usize, k: usize, r: usize| (county * 2 + k) * 7 + r;
+    let mut points: Vec<Vec<(f64, f64)>> = vec![Vec::new(); counties * 2 * 7];
     for (school, tally) in snapshot.schools.iter().zip(schools) {
         let county = school.county as usize;
         if county >= counties {
@@ -313,35 +347,14 @@ fn spreads(snapshot: &YearSnapshot, schools: &[Tally], counties: usize) -> Vec<[
             for r in Resource::ALL {
                 let (n, d, scale) = tally::resource(s, r);
                 if d > 0.0 {
-                    points.push((county, k, r.index(), d, n / d * scale));
+                    points[slot(county, k, r.index())].push((d, n / d * scale));
                 }
             }
         }
     }
-    // (Σw, Σw·x, Σw·(x − mean)², schools) per county, stage, resource.
-    let mut sums = vec![[[(0.0f64, 0.0f64, 0.0f64, 0u32); 7]; 2]; counties];
-    for &(c, k, r, w, x) in &points {
-        let acc = &mut sums[c][k][r];
-        acc.0 += w;
-        acc.1 += w * x;
-        acc.3 += 1;
-    }
-    for &(c, k, r, w, x) in &points {
-        let acc = &mut sums[c][k][r];
-        let mean = acc.1 / acc.0;
-        acc.2 += w * (x - mean) * (x - mean);
-    }
-    sums.into_iter()
-        .map(|county| {
-            county.map(|stage| {
-                stage.map(|(w, wx, squares, n)| {
-                    (w > 0.0).then(|| Spread {
-                        mean: wx / w,
-                        sd: (squares / w).sqrt(),
-                        schools: n,
-                    })
-                })
-            })
+    (0..counties)
+        .map(|c| {
+            std::array::from_fn(|k| std::array::from_fn(|r| Spread::weighted(&points[slot(c, k, r)])))
         })
         .collect()
 }

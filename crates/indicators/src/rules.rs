@@ -32,6 +32,9 @@ pub struct Rules {
     /// 差异系数 lines (rules.md: primary 0.50, junior 0.45).
     pub cv_primary_max: f64,
     pub cv_junior_max: f64,
+    /// How a school serving several stages (九年一贯制, 完全中学, 十二年一贯制)
+    /// divides its four facility figures between its 小学部 and 初中部.
+    pub split_weights: SplitWeights,
     /// Publication rule (statistical disclosure control): an aggregate of
     /// fewer schools than this is not shown to a reader who may not see
     /// every one of those schools — one school's figures would be read off
@@ -45,6 +48,45 @@ pub struct Rules {
     /// (`access::Principal::can_view_aggregate`); the command line is the
     /// server's operator and shows everything. 0 or 1 turns it off.
     pub min_published_schools: u32,
+}
+
+/// Weights of one pupil of each stage when a school serving several stages
+/// divides its 教学及辅助用房面积, 体育运动场馆面积, 教学仪器设备值 and 网络多媒体教室数
+/// between its parts: a part's share = its weight × its pupils ÷ Σ weight ×
+/// pupils over the school's primary, junior and senior pupils. The 申报 notes
+/// of 《县域义务教育优质均衡发展督导评估办法》 (教督〔2017〕6号; quoted in
+/// `rules.md`, 优质均衡, and `cv-multistage.md` §3): 九年一贯制
+/// “一个小学生：一个初中生＝1：1.1”, 完全中学 初中:高中 = 1:1.2, 十二年一贯制
+/// 1:1.1:1.32 — one table, since 1.1 : 1.32 = 1 : 1.2. Pupils of other
+/// stages (附设幼儿班, 中职, 特教) have no weight in the rule and take no share.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SplitWeights {
+    pub primary: f64,
+    pub junior: f64,
+    pub senior: f64,
+}
+
+impl Default for SplitWeights {
+    fn default() -> SplitWeights {
+        SplitWeights {
+            primary: 1.0,
+            junior: 1.1,
+            senior: 1.32,
+        }
+    }
+}
+
+impl SplitWeights {
+    /// The weight of one pupil of a stage; 0 for a stage the rule leaves out.
+    pub fn of(&self, stage: Stage) -> f64 {
+        match stage {
+            Stage::Primary => self.primary,
+            Stage::Junior => self.junior,
+            Stage::Senior => self.senior,
+            _ => 0.0,
+        }
+    }
 }
 
 /// A policy line: the value an indicator should reach (or stay under).
@@ -131,6 +173,7 @@ impl Default for Rules {
             balanced_floor_share: 0.85,
             cv_primary_max: 0.50,
             cv_junior_max: 0.45,
+            split_weights: SplitWeights::default(),
             min_published_schools: 3,
         }
     }
@@ -224,6 +267,22 @@ mod tests {
             Some(50.0)
         );
         assert_eq!(rules.lines.len(), Rules::default().lines.len());
+    }
+
+    #[test]
+    fn the_split_weights_are_the_national_ones_and_a_file_may_change_one() {
+        let weights = Rules::default().split_weights;
+        assert_eq!(
+            (weights.of(Stage::Primary), weights.of(Stage::Junior), weights.of(Stage::Senior)),
+            (1.0, 1.1, 1.32)
+        );
+        assert_eq!(weights.of(Stage::Preschool), 0.0);
+        // junior : senior = 1 : 1.2, the 完全中学 ratio.
+        assert!((weights.senior / weights.junior - 1.2).abs() < 1e-12);
+        let file: Rules = toml::from_str("[split_weights]\nsenior = 1.2\n").unwrap();
+        assert_eq!(file.split_weights.senior, 1.2);
+        assert_eq!(file.split_weights.junior, 1.1);
+        assert!(toml::from_str::<Rules>("[split_weights]\ninfant = 1.0\n").is_err());
     }
 
     #[test]

@@ -7,7 +7,7 @@ use registry::snapshot::{YearSnapshot, NONE, STAGES};
 use registry::{Ownership, QualityRating, Stage, Title};
 
 use crate::catalogue::Resource;
-use crate::rules::Rules;
+use crate::rules::{Rules, SplitWeights};
 
 /// Grades −2 (小班) to 12 (高三).
 pub const GRADES: usize = 15;
@@ -65,8 +65,10 @@ counters! {
         rotation_eligible: u64,
         above_qualified: u64,
         pe_arts: u64,
-        /// Facilities of the schools serving the stage that reported them,
-        /// and those schools' students of every stage (the per-student base).
+        /// The stage's share of the facilities of the schools serving it that
+        /// reported them (the whole figures for a school of one stage, the
+        /// part's share for one serving several — [`split_shares`]), and
+        /// those schools' students of the stage (the per-student base).
         teaching_floor_area: f64,
         sports_ground_area: f64,
         equipment_value: f64,
@@ -261,19 +263,14 @@ pub fn schools(snapshot: &YearSnapshot, rules: &Rules) -> Vec<Tally> {
     }
     for (tally, school) in tallies.iter_mut().zip(&snapshot.schools) {
         let Some(facility) = school.facility else { continue };
-        // The per-student base is the school's whole enrolment: a 完全中学's
-        // buildings serve its senior students too.
-        let enrolled: u64 = tally.stages.iter().map(|s| s.students).sum();
-        for stage in [Stage::Primary, Stage::Junior] {
-            if !school.serves[stage.index()] {
-                continue;
-            }
+        let students = |stage: Stage| tally.stages[stage.index()].students;
+        for (stage, share) in split_shares(&school.serves, students, &rules.split_weights) {
             let s = &mut tally.stages[stage.index()];
-            s.teaching_floor_area = facility.teaching_floor_area;
-            s.sports_ground_area = facility.sports_ground_area;
-            s.equipment_value = facility.equipment_value;
-            s.multimedia_classrooms = f64::from(facility.multimedia_classrooms);
-            s.facility_students = enrolled;
+            s.teaching_floor_area = facility.teaching_floor_area * share;
+            s.sports_ground_area = facility.sports_ground_area * share;
+            s.equipment_value = facility.equipment_value * share;
+            s.multimedia_classrooms = f64::from(facility.multimedia_classrooms) * share;
+            s.facility_students = s.students;
         }
     }
     for tally in &mut tallies {
@@ -286,6 +283,37 @@ pub fn schools(snapshot: &YearSnapshot, rules: &Rules) -> Vec<Tally> {
         }
     }
     tallies
+}
+
+/// rules.md 优质均衡, units: a school serving several stages is split as the
+/// 申报表 does — a 九年一贯制 into a 小学部 and an 初中部, a 完全中学 into its
+/// 初中部 (the 高中部 is not assessed), a 十二年一贯制 into 小学部 and 初中部 — and
+/// its four facility figures are divided by weighted pupils
+/// ([`SplitWeights`]): the share of a part is wₛnₛ ÷ Σ wₖnₖ over the school's
+/// primary, junior and senior pupils. The kind of school is known by the
+/// stages it serves (the registry has no 学校类型 column).
+///
+/// Gives the compulsory stages the school serves with their shares; none
+/// when it has no weighted pupils (nothing to divide by). A school of one
+/// stage gets the share 1 exactly.
+pub fn split_shares(
+    serves: &[bool; STAGES],
+    students: impl Fn(Stage) -> u64,
+    weights: &SplitWeights,
+) -> Vec<(Stage, f64)> {
+    let weighted = |stage: Stage| weights.of(stage) * students(stage) as f64;
+    let total: f64 = [Stage::Primary, Stage::Junior, Stage::Senior]
+        .into_iter()
+        .map(weighted)
+        .sum();
+    if total <= 0.0 {
+        return Vec::new();
+    }
+    [Stage::Primary, Stage::Junior]
+        .into_iter()
+        .filter(|stage| serves[stage.index()])
+        .map(|stage| (stage, weighted(stage) / total))
+        .collect()
 }
 
 /// Children aged 3–5 per township (index = `snapshot.townships`).

@@ -375,10 +375,12 @@ fn coefficient_of_variation_is_weighted_by_enrolment() {
     approx(cv.denominator, mean);
     approx(cv.value, sd / mean);
     approx(Some(cv.value.unwrap()), 0.5f64.sqrt());
-    // Only P3 reported facilities: no spread.
-    approx(
-        value(&c, "teaching_floor_area_cv", "370102", Some(Stage::Primary), 2024).value,
-        0.0,
+    // Only P3 reported facilities: one unit, so the CV is not applicable
+    // (the row says so with no value), not 0.
+    let alone = value(&c, "teaching_floor_area_cv", "370102", Some(Stage::Primary), 2024);
+    assert_eq!(
+        (alone.numerator, alone.denominator, alone.value),
+        (0.0, Some(45.0), None)
     );
     // P4 at the same 45 m² a pupil as P3: a spread of exactly zero, not 1e-7.
     let mut same = year_2024();
