@@ -7,7 +7,11 @@
 -- Written from the engine's definitions, independently of its code: per
 -- school, year and stage it counts what tally.rs counts; every area and
 -- school group is the sum of its schools (places.rs); the 差异系数 is the
--- enrolment-weighted sd ÷ weighted mean across a county's schools; rows are
+-- enrolment-weighted sd ÷ weighted mean across a county's units of a stage —
+-- schools, and the 小学部/初中部 of schools serving several stages, whose four
+-- facility figures are divided by weighted pupils (primary 1, junior 1.1,
+-- senior 1.32: the 优质均衡 申报表's rule, rules.md) — and is not given (NULL)
+-- for a stage of fewer than two units; rows are
 -- given under compute.rs's conditions (a ratio when numerator or
 -- denominator is non-zero, a count when its base is non-zero); lines and
 -- standards are rules.rs's defaults.
@@ -169,20 +173,35 @@ WITH served AS (
     FULL JOIN student_counts USING (y, school, stage)
     FULL JOIN teacher_counts USING (y, school, stage)
     WHERE y IN (SELECT y FROM years) AND school IN (SELECT school FROM schools)
-), enrolled AS (
-    -- The facility per-student base: the school's students of every stage.
-    SELECT y, school, sum(students) AS students FROM counted GROUP BY ALL
+), weighted AS (
+    -- 优质均衡 申报表: 一贯制学校 and 完全中学 divide their facilities between
+    -- their parts by pupils weighted 小学 1 : 初中 1.1 : 高中 1.32 (完全中学
+    -- 初中:高中 = 1:1.2); pupils of other stages have no weight.
+    SELECT y, school, stage, students * CASE stage WHEN 'primary' THEN 1.0::DOUBLE
+        WHEN 'junior' THEN 1.1::DOUBLE WHEN 'senior' THEN 1.32::DOUBLE ELSE 0.0::DOUBLE END AS w
+    FROM counted
+), school_weight AS (
+    SELECT y, school, sum(w) AS w FROM weighted GROUP BY ALL
+), part AS (
+    -- A served primary or junior stage of a school that reported facilities
+    -- and has weighted pupils is a unit (a school, or its 小学部 / 初中部):
+    -- its share of the school's facilities, its own pupils the base. The
+    -- 高中部 of a 完全中学 or 十二年一贯制 takes its share away and is not a unit.
+    SELECT p.y, p.school, p.stage, p.w / sw.w AS share, f.*
+    FROM weighted p
+    JOIN school_weight sw USING (y, school)
+    JOIN school_stages ss ON ss.school = p.school AND ss.stage = p.stage
+    JOIN facilities f ON f.y = p.y AND f.school = p.school
+    WHERE p.stage IN ('primary', 'junior') AND sw.w > 0
 )
--- Facilities count for primary and junior, at schools serving the stage that reported them.
 SELECT c.*,
-       coalesce(f.teaching_floor_area, 0) AS teaching_floor_area,
-       coalesce(f.sports_ground_area, 0) AS sports_ground_area,
-       coalesce(f.equipment_value, 0) AS equipment_value,
-       coalesce(f.multimedia_classrooms, 0) AS multimedia_classrooms,
-       CASE WHEN f.school IS NOT NULL THEN e.students ELSE 0 END AS facility_students
+       coalesce(pt.teaching_floor_area * pt.share, 0) AS teaching_floor_area,
+       coalesce(pt.sports_ground_area * pt.share, 0) AS sports_ground_area,
+       coalesce(pt.equipment_value * pt.share, 0) AS equipment_value,
+       coalesce(pt.multimedia_classrooms * pt.share, 0) AS multimedia_classrooms,
+       CASE WHEN pt.school IS NOT NULL THEN c.students ELSE 0 END AS facility_students
 FROM counted c
-JOIN enrolled e USING (y, school)
-LEFT JOIN facilities f ON f.y = c.y AND f.school = c.school AND c.schools = 1 AND c.stage IN ('primary', 'junior');
+LEFT JOIN part pt ON pt.y = c.y AND pt.school = c.school AND pt.stage = c.stage;
 
 -- The seven 优质均衡 resource values of each school (primary, junior):
 -- numerator, base and scale, value = numerator ÷ base × scale.
@@ -308,17 +327,20 @@ WHERE substr(township, 1, 6) IN (SELECT county FROM schools) GROUP BY ALL
 UNION ALL
 SELECT y, 'city', (SELECT min(substr(county, 1, 4)) FROM schools), sum(children) FROM township GROUP BY ALL;
 
--- 差异系数 inputs per county, stage and resource: over the county's schools
--- serving the stage with a non-zero base d, x = n ÷ d × scale weighted by d.
+-- 差异系数 inputs per county, stage and resource: over the county's units
+-- (schools serving the stage, a split school's part) with a non-zero base d,
+-- x = n ÷ d × scale weighted by d; units: how many.
 CREATE OR REPLACE TEMP TABLE spreads AS
 WITH x AS (
     SELECT y, m.place AS county, stage, resource, d, n / d * scale AS x
     FROM school_resources JOIN member m USING (school)
     WHERE m.level = 'county' AND serves = 1 AND d > 0
 ), sums AS (
-    SELECT y, county, stage, resource, sum(d) AS w, sum(d * x) AS wx, sum(d * x * x) AS wxx FROM x GROUP BY ALL
+    SELECT y, county, stage, resource, sum(d) AS w, sum(d * x) AS wx, sum(d * x * x) AS wxx,
+           count(*) AS units
+    FROM x GROUP BY ALL
 )
-SELECT y, county, stage, resource, wx / w AS mean,
+SELECT y, county, stage, resource, units, wx / w AS mean,
        sqrt(greatest(wxx / w - (wx / w) * (wx / w), 0.0)) AS sd
 FROM sums WHERE w > 0;
 
@@ -426,7 +448,8 @@ SELECT 'rotation_eligible_share', stage, NULL, level, place, y, rotation_eligibl
 FROM v WHERE variant IN ('primary', 'junior', 'compulsory')
 UNION ALL
 -- The seven 优质均衡 resources, primary and junior; the facility ones count
--- the schools serving the stage that reported facilities ("those schools").
+-- the units of the stage that reported facilities ("those schools"): a school
+-- serving several stages gives each part its weighted-pupil share.
 -- above_qualified_teachers_per_100 (每百名学生拥有高于规定学历教师数: teachers above the required qualification ÷ students × 100)
 SELECT 'above_qualified_teachers_per_100', stage, NULL, level, place, y, above_qualified, students, 100.0,
        above_qualified <> 0 OR students <> 0
@@ -442,7 +465,7 @@ SELECT 'pe_arts_teachers_per_100', stage, NULL, level, place, y, pe_arts, studen
        pe_arts <> 0 OR students <> 0
 FROM v WHERE variant IN ('primary', 'junior')
 UNION ALL
--- teaching_floor_area_per_student (生均教学及辅助用房面积: teaching floor area ÷ those schools' students (all stages))
+-- teaching_floor_area_per_student (生均教学及辅助用房面积: teaching floor area ÷ those units' students of the stage)
 SELECT 'teaching_floor_area_per_student', stage, NULL, level, place, y, teaching_floor_area, facility_students, 1.0,
        teaching_floor_area <> 0 OR facility_students <> 0
 FROM v WHERE variant IN ('primary', 'junior')
@@ -465,18 +488,19 @@ UNION ALL
 -- above_qualified_teachers_cv, key_teachers_cv, pe_arts_teachers_cv,
 -- teaching_floor_area_cv, sports_ground_area_cv, equipment_value_cv,
 -- multimedia_classrooms_cv (差异系数, counties only): numerator = weighted sd,
--- denominator = weighted mean, value = sd ÷ mean
+-- denominator = weighted mean, value = sd ÷ mean; of one unit, the row with
+-- no value (not applicable)
 SELECT ['above_qualified_teachers_cv', 'key_teachers_cv', 'pe_arts_teachers_cv', 'teaching_floor_area_cv',
         'sports_ground_area_cv', 'equipment_value_cv', 'multimedia_classrooms_cv'][resource],
-       stage, NULL, 'county', county, y, sd, mean, 1.0, true
+       stage, NULL, 'county', county, y, sd, mean, CASE WHEN units >= 2 THEN 1.0 END, true
 FROM spreads
 UNION ALL
 -- balanced_cv_unmet_count (差异系数未达标项数, counties only): resources whose CV
--- exceeds the line (primary 0.50, junior 0.45), where some CV exists
+-- exceeds the line (primary 0.50, junior 0.45), where some CV exists (two units or more)
 SELECT 'balanced_cv_unmet_count', stage, NULL, 'county', county, y,
        count(*) FILTER (sd / mean > CASE stage WHEN 'primary' THEN 0.50::DOUBLE ELSE 0.45::DOUBLE END),
        NULL, 1.0, true
-FROM spreads WHERE mean <> 0 GROUP BY ALL
+FROM spreads WHERE mean <> 0 AND units >= 2 GROUP BY ALL
 UNION ALL
 -- balanced_school_share (资源配置达标学校比例): passing schools ÷ assessed schools × 100
 SELECT 'balanced_school_share', stage, NULL, level, place, y, balanced_passing, balanced_schools, 100.0,
