@@ -353,8 +353,6 @@ fn spreads(snapshot: &YearSnapshot, schools: &[Tally], counties: usize) -> Vec<[
         }
     }
     (0..counties)
-        .map(|c| {
-            std::array::from_fn(|k| std::array::from_fn(|r| Spread::weighted(&points[slot(c, k, r)])))
-        })
+        .map(|c| std::array::from_fn(|k| std::array::from_fn(|r| Spread::weighted(&points[slot(c, k, r)]))))
         .collect()
 }

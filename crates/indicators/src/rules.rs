@@ -273,7 +273,11 @@ mod tests {
     fn the_split_weights_are_the_national_ones_and_a_file_may_change_one() {
         let weights = Rules::default().split_weights;
         assert_eq!(
-            (weights.of(Stage::Primary), weights.of(Stage::Junior), weights.of(Stage::Senior)),
+            (
+                weights.of(Stage::Primary),
+                weights.of(Stage::Junior),
+                weights.of(Stage::Senior)
+            ),
             (1.0, 1.1, 1.32)
         );
         assert_eq!(weights.of(Stage::Preschool), 0.0);

@@ -46,7 +46,11 @@ fn worked_example(with_c: bool) -> YearSnapshot {
         multimedia_classrooms: rooms,
     };
     let mut schools = vec![
-        school("2000000001", &[Stage::Primary], facility(3_000.0, 4_800.0, 1_200_000.0, 15)),
+        school(
+            "2000000001",
+            &[Stage::Primary],
+            facility(3_000.0, 4_800.0, 1_200_000.0, 15),
+        ),
         school(
             "2000000002",
             &[Stage::Primary, Stage::Junior],
@@ -88,7 +92,11 @@ fn worked_example(with_c: bool) -> YearSnapshot {
         (0..above).map(move |i| TeacherRow {
             school,
             stage,
-            subject: if i < pe { Subject::Music } else { Subject::Mathematics },
+            subject: if i < pe {
+                Subject::Music
+            } else {
+                Subject::Mathematics
+            },
             title: Title::First,
             key_teacher_level: if i < key {
                 KeyTeacherLevel::County
@@ -133,10 +141,7 @@ fn value(c: &Computed, code: &str, place: &str, stage: Stage) -> Value {
 /// Equal to the worked example's printed digits (6 decimals).
 fn close(actual: Option<f64>, expected: f64, what: &str) {
     let actual = actual.unwrap_or_else(|| panic!("{what}: no value"));
-    assert!(
-        (actual - expected).abs() < 5e-7,
-        "{what}: {actual} ≠ {expected}"
-    );
+    assert!((actual - expected).abs() < 5e-7, "{what}: {actual} ≠ {expected}");
 }
 
 const COUNTY: &str = "370102";
@@ -256,7 +261,10 @@ fn a_stage_of_one_unit_has_no_cv_rather_than_zero() {
         ..Query::default()
     };
     let counts: Vec<Value> = c.values(&query);
-    assert!(counts.iter().all(|v| v.stage == Some(Stage::Primary)), "{counts:?}");
+    assert!(
+        counts.iter().all(|v| v.stage == Some(Stage::Primary)),
+        "{counts:?}"
+    );
     // … and a report judges nothing for it: not met is never said of n/a.
     let rows = report::rows(&c, &c.values(&Query::default()), None);
     assert!(rows
