@@ -43,6 +43,21 @@ fn number_formats() -> [Format; 4] {
     ]
 }
 
+/// A gap that would read as 0 with the value's digits (0.9967 against 1,
+/// a gap of −0.0033) gets the digits that show it (issue 12): its own
+/// format, for the rare row that needs one.
+fn wide_gap_format(row: &Row) -> Option<Format> {
+    let digits = indicators::report::gap_digits(row);
+    (digits > row.digits).then(|| {
+        let unit = if indicators::report::is_percent(row) {
+            "\" 个百分点\""
+        } else {
+            ""
+        };
+        Format::new().set_num_format(format!("0.{}{unit}", "0".repeat(digits)))
+    })
+}
+
 /// The workbook as bytes: the CLI writes them to a file, the web sends them.
 pub fn indicator_workbook(
     rows: &[Row],
@@ -132,7 +147,10 @@ pub fn indicator_workbook(
             sheet.write_string(r, 13, if met { "是" } else { "否" })?;
         }
         if let Some(g) = row.gap {
-            sheet.write_number_with_format(r, 14, g, difference)?;
+            match wide_gap_format(row) {
+                Some(wide) => sheet.write_number_with_format(r, 14, g, &wide)?,
+                None => sheet.write_number_with_format(r, 14, g, difference)?,
+            };
         }
     }
     sheet.set_freeze_panes(1, 0)?;
@@ -287,7 +305,10 @@ pub fn schools_workbook(
             sheet.write_string(r, 11, if met { "是" } else { "否" })?;
         }
         if let Some(g) = row.gap {
-            sheet.write_number_with_format(r, 12, g, digits)?;
+            match wide_gap_format(row) {
+                Some(wide) => sheet.write_number_with_format(r, 12, g, &wide)?,
+                None => sheet.write_number_with_format(r, 12, g, digits)?,
+            };
         }
     }
     sheet.set_freeze_panes(1, 0)?;

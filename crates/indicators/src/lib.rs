@@ -33,3 +33,5 @@ pub use rules::Rules;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_judge;

@@ -351,13 +351,19 @@ pub fn school_rows_for(
 }
 
 /// The class size at or above which a class is listed behind a class-size
-/// indicator: the 超大班额 line for `oversize_class_*`, the 大班额 line for
-/// `large_class_*` and `average_class_size`; `None` for other indicators.
+/// indicator: the 超大班额 line for the oversize counts and shares
+/// (`oversize_class_*`, `senior_oversize_class_*`), the 大班额 line for the
+/// large ones and `average_class_size`; `None` for other indicators. The
+/// classes listed are those of the indicator's stages ([`class_counts`]):
+/// primary and junior behind the headline 大班额, senior behind the senior one.
 pub fn class_line(computed: &Computed, indicator: &Indicator) -> Option<u32> {
+    use indicators::Measure;
     let rules = &computed.rules;
-    match indicator.code {
-        "oversize_class_count" | "oversize_class_share" => Some(rules.oversize_class_min),
-        "large_class_count" | "large_class_share" | "average_class_size" => Some(rules.large_class_min),
+    match indicator.measure {
+        Measure::OversizeClassCount | Measure::OversizeClassShare => Some(rules.oversize_class_min),
+        Measure::LargeClassCount | Measure::LargeClassShare | Measure::AverageClassSize => {
+            Some(rules.large_class_min)
+        }
         _ => None,
     }
 }
