@@ -413,3 +413,33 @@ pub fn class_counts(indicator: &Indicator, stage: Option<Stage>, class_stage: St
         None => indicator.stages.is_empty() || indicator.stages.contains(&class_stage),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_classes_behind_a_class_size_figure_are_those_of_its_stages_at_its_line() {
+        let computed = Computed::from_years(Vec::new(), indicators::Rules::default());
+        let find = |code| indicators::find(code).unwrap();
+        // The headline 大班额 and 超大班额: primary and junior classes only (issue 12).
+        for code in ["large_class_count", "large_class_share", "oversize_class_count"] {
+            assert!(class_counts(find(code), None, Stage::Primary), "{code}");
+            assert!(class_counts(find(code), None, Stage::Junior), "{code}");
+            assert!(!class_counts(find(code), None, Stage::Senior), "{code}");
+        }
+        for code in ["senior_large_class_count", "senior_oversize_class_share"] {
+            assert!(class_counts(find(code), Some(Stage::Senior), Stage::Senior));
+            assert!(!class_counts(find(code), None, Stage::Junior), "{code}");
+        }
+        assert_eq!(class_line(&computed, find("large_class_count")), Some(56));
+        assert_eq!(class_line(&computed, find("senior_large_class_share")), Some(56));
+        assert_eq!(class_line(&computed, find("oversize_class_share")), Some(66));
+        assert_eq!(
+            class_line(&computed, find("senior_oversize_class_count")),
+            Some(66)
+        );
+        assert_eq!(class_line(&computed, find("average_class_size")), Some(56));
+        assert_eq!(class_line(&computed, find("myopia_rate")), None);
+    }
+}
