@@ -393,6 +393,31 @@ mod tests {
     }
 
     #[test]
+    fn a_gap_that_would_read_zero_gets_the_digits_that_show_it() {
+        // 0.9967 per 100 against 1 (issue 12): the gap −0.0033, never "−0.00".
+        let small = Row {
+            met: Some(false),
+            gap: Some(-0.0033),
+            ..row(indicators::Unit::Per100Students, 0.0)
+        };
+        let bytes = indicator_workbook(&[small.clone()], &[], None).expect("written");
+        assert!(part(&bytes, "xl/styles.xml").contains("formatCode=\"0.0000\""));
+        let cells = sheet(&bytes, "指标值");
+        assert_eq!(cells[1][14], Data::Float(-0.0033));
+        let schools = schools_workbook(&[small], None).expect("written");
+        assert!(part(&schools, "xl/styles.xml").contains("formatCode=\"0.0000\""));
+        // A gap the unit's digits show keeps the usual format.
+        let wide = Row {
+            met: Some(false),
+            gap: Some(-1.8),
+            ..row(indicators::Unit::Percent, 0.0)
+        };
+        assert!(wide_gap_format(&wide).is_none());
+        let bytes = indicator_workbook(&[wide], &[], None).expect("written");
+        assert!(!part(&bytes, "xl/styles.xml").contains("0.0000"));
+    }
+
+    #[test]
     fn a_change_of_a_count_has_no_percentage_points() {
         let bytes = indicator_workbook(&[row(indicators::Unit::Count, 3.0)], &[], None).expect("written");
         assert!(!part(&bytes, "xl/styles.xml").contains("个百分点"));
