@@ -400,7 +400,7 @@ mod tests {
             gap: Some(-0.0033),
             ..row(indicators::Unit::Per100Students, 0.0)
         };
-        let bytes = indicator_workbook(&[small.clone()], &[], None).expect("written");
+        let bytes = indicator_workbook(std::slice::from_ref(&small), &[], None).expect("written");
         assert!(part(&bytes, "xl/styles.xml").contains("formatCode=\"0.0000\""));
         let cells = sheet(&bytes, "指标值");
         assert_eq!(cells[1][14], Data::Float(-0.0033));
