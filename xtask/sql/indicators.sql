@@ -237,8 +237,10 @@ SELECT * FROM (VALUES
 -- meets at least six of the seven standards and the rest at ≥ 85 % of theirs.
 CREATE OR REPLACE TEMP TABLE balanced AS
 SELECT y, school, stage, 1 AS balanced_schools,
-       CASE WHEN count(*) FILTER (n / d * scale >= standard) >= 6
-             AND bool_and(n / d * scale >= standard * 0.85::DOUBLE) THEN 1 ELSE 0 END AS balanced_passing
+       -- A value within a rounding error (1e-9, relative) of the standard is on it.
+       CASE WHEN count(*) FILTER (n / d * scale >= standard - 1e-9 * greatest(abs(standard), 1)) >= 6
+             AND bool_and(n / d * scale >= standard * 0.85::DOUBLE - 1e-9 * greatest(abs(standard * 0.85::DOUBLE), 1))
+            THEN 1 ELSE 0 END AS balanced_passing
 FROM school_resources JOIN standards USING (stage, resource)
 WHERE students > 0 AND facility_students > 0
 GROUP BY ALL;
@@ -372,23 +374,43 @@ UNION ALL
 SELECT 'teacher_count', stage, NULL, level, place, y, teachers, NULL, 1.0, teachers > 0
 FROM v WHERE variant IN ('preschool', 'primary', 'junior', 'senior', 'school_stages')
 UNION ALL
--- large_class_count (大班额班级数): classes of 56+, where there are classes
+-- large_class_count (大班额班级数): primary and junior classes of 56+, where
+-- there are classes; the total is primary + junior (senior high is its own
+-- indicator below, not in this total)
 SELECT 'large_class_count', stage, NULL, level, place, y, large_classes, NULL, 1.0, classes > 0
-FROM v WHERE variant IN ('primary', 'junior', 'senior', 'class_stages')
+FROM v WHERE variant IN ('primary', 'junior', 'compulsory')
 UNION ALL
--- large_class_share (大班额比例): classes of 56+ ÷ classes × 100
+-- large_class_share (大班额比例): primary and junior classes of 56+ ÷ their classes × 100
 SELECT 'large_class_share', stage, NULL, level, place, y, large_classes, classes, 100.0,
        large_classes <> 0 OR classes <> 0
-FROM v WHERE variant IN ('primary', 'junior', 'senior', 'class_stages')
+FROM v WHERE variant IN ('primary', 'junior', 'compulsory')
 UNION ALL
--- oversize_class_count (超大班额班级数): classes of 66+, where there are classes
+-- oversize_class_count (超大班额班级数): primary and junior classes of 66+, where there are classes
 SELECT 'oversize_class_count', stage, NULL, level, place, y, oversize_classes, NULL, 1.0, classes > 0
-FROM v WHERE variant IN ('primary', 'junior', 'senior', 'class_stages')
+FROM v WHERE variant IN ('primary', 'junior', 'compulsory')
 UNION ALL
--- oversize_class_share (超大班额比例): classes of 66+ ÷ classes × 100
+-- oversize_class_share (超大班额比例): primary and junior classes of 66+ ÷ their classes × 100
 SELECT 'oversize_class_share', stage, NULL, level, place, y, oversize_classes, classes, 100.0,
        oversize_classes <> 0 OR classes <> 0
-FROM v WHERE variant IN ('primary', 'junior', 'senior', 'class_stages')
+FROM v WHERE variant IN ('primary', 'junior', 'compulsory')
+UNION ALL
+-- senior_large_class_count (普通高中大班额班级数): senior classes of 56+ (stage row only)
+SELECT 'senior_large_class_count', stage, NULL, level, place, y, large_classes, NULL, 1.0, classes > 0
+FROM v WHERE variant = 'senior'
+UNION ALL
+-- senior_large_class_share (普通高中大班额比例): senior classes of 56+ ÷ senior classes × 100
+SELECT 'senior_large_class_share', stage, NULL, level, place, y, large_classes, classes, 100.0,
+       large_classes <> 0 OR classes <> 0
+FROM v WHERE variant = 'senior'
+UNION ALL
+-- senior_oversize_class_count (普通高中超大班额班级数): senior classes of 66+
+SELECT 'senior_oversize_class_count', stage, NULL, level, place, y, oversize_classes, NULL, 1.0, classes > 0
+FROM v WHERE variant = 'senior'
+UNION ALL
+-- senior_oversize_class_share (普通高中超大班额比例): senior classes of 66+ ÷ senior classes × 100
+SELECT 'senior_oversize_class_share', stage, NULL, level, place, y, oversize_classes, classes, 100.0,
+       oversize_classes <> 0 OR classes <> 0
+FROM v WHERE variant = 'senior'
 UNION ALL
 -- average_class_size (平均班额): sum of class sizes ÷ classes (by stage only)
 SELECT 'average_class_size', stage, NULL, level, place, y, class_size_sum, classes, 1.0,

@@ -426,15 +426,7 @@ fn print_table(rows: &[Row]) {
                 .unwrap_or_default(),
             match row.met {
                 Some(true) => "✓".to_owned(),
-                Some(false) => format!(
-                    "✗ 差 {}{}",
-                    report::format_number(-row.gap.unwrap_or(0.0), row.digits),
-                    if report::is_percent(row) {
-                        " 个百分点"
-                    } else {
-                        ""
-                    }
-                ),
+                Some(false) => format!("✗ 差 {}", report::format_shortfall(row)),
                 None => String::new(),
             },
         ]);

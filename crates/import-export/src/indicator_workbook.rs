@@ -43,6 +43,21 @@ fn number_formats() -> [Format; 4] {
     ]
 }
 
+/// A gap that would read as 0 with the value's digits (0.9967 against 1,
+/// a gap of −0.0033) gets the digits that show it (issue 12): its own
+/// format, for the rare row that needs one.
+fn wide_gap_format(row: &Row) -> Option<Format> {
+    let digits = indicators::report::gap_digits(row);
+    (digits > row.digits).then(|| {
+        let unit = if indicators::report::is_percent(row) {
+            "\" 个百分点\""
+        } else {
+            ""
+        };
+        Format::new().set_num_format(format!("0.{}{unit}", "0".repeat(digits)))
+    })
+}
+
 /// The workbook as bytes: the CLI writes them to a file, the web sends them.
 pub fn indicator_workbook(
     rows: &[Row],
@@ -132,7 +147,10 @@ pub fn indicator_workbook(
             sheet.write_string(r, 13, if met { "是" } else { "否" })?;
         }
         if let Some(g) = row.gap {
-            sheet.write_number_with_format(r, 14, g, difference)?;
+            match wide_gap_format(row) {
+                Some(wide) => sheet.write_number_with_format(r, 14, g, &wide)?,
+                None => sheet.write_number_with_format(r, 14, g, difference)?,
+            };
         }
     }
     sheet.set_freeze_panes(1, 0)?;
@@ -287,7 +305,10 @@ pub fn schools_workbook(
             sheet.write_string(r, 11, if met { "是" } else { "否" })?;
         }
         if let Some(g) = row.gap {
-            sheet.write_number_with_format(r, 12, g, digits)?;
+            match wide_gap_format(row) {
+                Some(wide) => sheet.write_number_with_format(r, 12, g, &wide)?,
+                None => sheet.write_number_with_format(r, 12, g, digits)?,
+            };
         }
     }
     sheet.set_freeze_panes(1, 0)?;
@@ -369,6 +390,31 @@ mod tests {
         let sheet = part(&bytes, "xl/worksheets/sheet1.xml");
         assert!(sheet.contains("<v>1.2</v>"), "{sheet}");
         assert!(!sheet.contains("个百分点"));
+    }
+
+    #[test]
+    fn a_gap_that_would_read_zero_gets_the_digits_that_show_it() {
+        // 0.9967 per 100 against 1 (issue 12): the gap −0.0033, never "−0.00".
+        let small = Row {
+            met: Some(false),
+            gap: Some(-0.0033),
+            ..row(indicators::Unit::Per100Students, 0.0)
+        };
+        let bytes = indicator_workbook(std::slice::from_ref(&small), &[], None).expect("written");
+        assert!(part(&bytes, "xl/styles.xml").contains("formatCode=\"0.0000\""));
+        let cells = sheet(&bytes, "指标值");
+        assert_eq!(cells[1][14], Data::Float(-0.0033));
+        let schools = schools_workbook(&[small], None).expect("written");
+        assert!(part(&schools, "xl/styles.xml").contains("formatCode=\"0.0000\""));
+        // A gap the unit's digits show keeps the usual format.
+        let wide = Row {
+            met: Some(false),
+            gap: Some(-1.8),
+            ..row(indicators::Unit::Percent, 0.0)
+        };
+        assert!(wide_gap_format(&wide).is_none());
+        let bytes = indicator_workbook(&[wide], &[], None).expect("written");
+        assert!(!part(&bytes, "xl/styles.xml").contains("0.0000"));
     }
 
     #[test]

@@ -237,6 +237,7 @@ use Stage::{Junior, Preschool, Primary, Senior};
 const CLASS_STAGES: &[Stage] = &[Primary, Junior, Senior];
 const SCHOOL_STAGES: &[Stage] = &[Preschool, Primary, Junior, Senior];
 const COMPULSORY: &[Stage] = &[Primary, Junior];
+const SENIOR: &[Stage] = &[Senior];
 const PRESCHOOL: &[Stage] = &[];
 
 // The policy each indicator follows, named as a bureau cites it (document
@@ -244,6 +245,10 @@ const PRESCHOOL: &[Stage] = &[];
 // of ours; counts with no policy behind them say where the figures come from.
 const CLASS_SIZE_SOURCE: &str =
     "《国务院关于统筹推进县域内城乡义务教育一体化改革发展的若干意见》（国发〔2016〕40号）：消除56人以上大班额、66人以上超大班额";
+/// Senior high: the same 56 and 66 lines applied, no national line to reach
+/// zero (rules.md 班额: standard class size, senior).
+const SENIOR_CLASS_SIZE_SOURCE: &str =
+    "《高中阶段教育普及攻坚计划（2017—2020年）》（教育部等四部门，2017）：普通高中亦以56人为大班额线";
 const PRESCHOOL_SOURCE: &str = "《“十四五”学前教育发展提升行动计划》（教育部等九部门，2021）";
 const BALANCED_SOURCE: &str = "《县域义务教育优质均衡发展督导评估办法》（教督〔2017〕6号）";
 const ROTATION_SOURCE: &str =
@@ -254,6 +259,34 @@ const MIGRANT_SOURCE: &str = "《教育部办公厅关于做好2019年普通中�
 /// A count or share of the registry with no policy line of its own.
 const REGISTRY_SOURCE: &str = "学籍与教师登记数据";
 
+// How every definition ends: which value "met" is judged on (issue 12).
+// Counts are whole numbers; any other value is judged unrounded, not as a
+// report shows it (`judge.rs`: no rule we follow says the official method
+// rounds first; for the 差异系数 rules.md leaves it open, so the exact CV).
+macro_rules! judged_zh {
+    (Count) => {
+        ""
+    };
+    (Coefficient) => {
+        "。是否达标按未经舍入的差异系数判断，不按显示的三位小数（评估办法未规定先舍入再比较）"
+    };
+    ($unit:ident) => {
+        "。是否达标按未经舍入的数值判断，不按显示的两位小数"
+    };
+}
+
+macro_rules! judged_en {
+    (Count) => {
+        ""
+    };
+    (Coefficient) => {
+        ". Met or not is judged on the unrounded CV, not on the three decimals shown (the 办法 sets no rounding before the comparison)"
+    };
+    ($unit:ident) => {
+        ". Met or not is judged on the unrounded value, not on the two decimals shown"
+    };
+}
+
 macro_rules! indicator {
     ($code:literal, $zh:literal, $en:literal, $group:ident, $measure:expr, $unit:ident, $stages:expr,
      all: $all:literal, grade: $grade:literal, $direction:ident, $scope:ident, $source:expr,
@@ -263,8 +296,8 @@ macro_rules! indicator {
             name_zh: $zh,
             name_en: $en,
             group: Group::$group,
-            definition_zh: $def_zh,
-            definition_en: $def_en,
+            definition_zh: concat!($def_zh, judged_zh!($unit)),
+            definition_en: concat!($def_en, judged_en!($unit)),
             unit: Unit::$unit,
             stages: $stages,
             all_stages: $all,
@@ -293,22 +326,48 @@ pub static CATALOGUE: &[Indicator] = &[
     indicator!("teacher_count", "专任教师数", "Full-time teachers", Basics, Measure::TeacherCount, Count,
         SCHOOL_STAGES, all: true, grade: false, Neutral, Everywhere, REGISTRY_SOURCE,
         "本学年在岗专任教师数（按任教学段）", "Full-time teachers in post this school year, by the stage they teach"),
-    // 班额
-    indicator!("large_class_count", "大班额班级数", "Large classes (56+)", ClassSize, Measure::LargeClassCount,
-        Count, CLASS_STAGES, all: true, grade: false, LowerIsBetter, Everywhere, CLASS_SIZE_SOURCE,
-        "班额达到大班额线（默认56人）及以上的班级数",
-        "Classes with at least the large-class line (default 56) of students"),
-    indicator!("large_class_share", "大班额比例", "Share of large classes", ClassSize,
-        Measure::LargeClassShare, Percent, CLASS_STAGES, all: true, grade: false, LowerIsBetter,
+    // 班额. The headline 大班额 and 超大班额 figures are the ones the policy
+    // targets: primary and junior classes (消除义务教育56人以上大班额), their
+    // total the sum of the two. Senior high is its own indicator, with no
+    // policy line by default (issue 12).
+    indicator!("large_class_count", "大班额班级数", "Large classes (56+), primary and junior", ClassSize,
+        Measure::LargeClassCount, Count, COMPULSORY, all: true, grade: false, LowerIsBetter, Everywhere,
+        CLASS_SIZE_SOURCE,
+        "小学、初中班额达到大班额线（默认56人）及以上的班级数；合计为小学与初中之和，即消除大班额政策所指之数（普通高中另见“普通高中大班额班级数”）",
+        "Primary and junior classes with at least the large-class line (default 56) of students; the total is primary plus junior, the count the policy to end large classes targets (senior high: senior_large_class_count)"),
+    indicator!("large_class_share", "大班额比例", "Share of large classes, primary and junior", ClassSize,
+        Measure::LargeClassShare, Percent, COMPULSORY, all: true, grade: false, LowerIsBetter,
         Everywhere, CLASS_SIZE_SOURCE,
-        "大班额班级数 ÷ 班级总数 × 100%", "Large classes ÷ all classes × 100%"),
-    indicator!("oversize_class_count", "超大班额班级数", "Oversize classes (66+)", ClassSize,
-        Measure::OversizeClassCount, Count, CLASS_STAGES, all: true, grade: false, LowerIsBetter, Everywhere,
-        CLASS_SIZE_SOURCE, "班额达到超大班额线（默认66人）及以上的班级数",
-        "Classes with at least the oversize line (default 66) of students"),
-    indicator!("oversize_class_share", "超大班额比例", "Share of oversize classes", ClassSize,
-        Measure::OversizeClassShare, Percent, CLASS_STAGES, all: true, grade: false, LowerIsBetter,
-        Everywhere, CLASS_SIZE_SOURCE, "超大班额班级数 ÷ 班级总数 × 100%", "Oversize classes ÷ all classes × 100%"),
+        "小学、初中大班额班级数 ÷ 小学、初中班级总数 × 100%（普通高中另见“普通高中大班额比例”）",
+        "Primary and junior large classes ÷ primary and junior classes × 100% (senior high: senior_large_class_share)"),
+    indicator!("oversize_class_count", "超大班额班级数", "Oversize classes (66+), primary and junior", ClassSize,
+        Measure::OversizeClassCount, Count, COMPULSORY, all: true, grade: false, LowerIsBetter, Everywhere,
+        CLASS_SIZE_SOURCE,
+        "小学、初中班额达到超大班额线（默认66人）及以上的班级数；合计为小学与初中之和（普通高中另见“普通高中超大班额班级数”）",
+        "Primary and junior classes with at least the oversize line (default 66) of students; the total is primary plus junior (senior high: senior_oversize_class_count)"),
+    indicator!("oversize_class_share", "超大班额比例", "Share of oversize classes, primary and junior", ClassSize,
+        Measure::OversizeClassShare, Percent, COMPULSORY, all: true, grade: false, LowerIsBetter,
+        Everywhere, CLASS_SIZE_SOURCE,
+        "小学、初中超大班额班级数 ÷ 小学、初中班级总数 × 100%（普通高中另见“普通高中超大班额比例”）",
+        "Primary and junior oversize classes ÷ primary and junior classes × 100% (senior high: senior_oversize_class_share)"),
+    indicator!("senior_large_class_count", "普通高中大班额班级数", "Senior-high large classes (56+)", ClassSize,
+        Measure::LargeClassCount, Count, SENIOR, all: false, grade: false, LowerIsBetter, Everywhere,
+        SENIOR_CLASS_SIZE_SOURCE,
+        "普通高中班额达到大班额线（默认56人）及以上的班级数；不计入“大班额班级数”，默认不设标准线",
+        "Senior-high classes with at least the large-class line (default 56) of students; not in large_class_count, no policy line by default"),
+    indicator!("senior_large_class_share", "普通高中大班额比例", "Share of senior-high large classes", ClassSize,
+        Measure::LargeClassShare, Percent, SENIOR, all: false, grade: false, LowerIsBetter, Everywhere,
+        SENIOR_CLASS_SIZE_SOURCE,
+        "普通高中大班额班级数 ÷ 普通高中班级总数 × 100%", "Senior-high large classes ÷ senior-high classes × 100%"),
+    indicator!("senior_oversize_class_count", "普通高中超大班额班级数", "Senior-high oversize classes (66+)", ClassSize,
+        Measure::OversizeClassCount, Count, SENIOR, all: false, grade: false, LowerIsBetter, Everywhere,
+        SENIOR_CLASS_SIZE_SOURCE,
+        "普通高中班额达到超大班额线（默认66人）及以上的班级数；不计入“超大班额班级数”，默认不设标准线",
+        "Senior-high classes with at least the oversize line (default 66) of students; not in oversize_class_count, no policy line by default"),
+    indicator!("senior_oversize_class_share", "普通高中超大班额比例", "Share of senior-high oversize classes", ClassSize,
+        Measure::OversizeClassShare, Percent, SENIOR, all: false, grade: false, LowerIsBetter, Everywhere,
+        SENIOR_CLASS_SIZE_SOURCE,
+        "普通高中超大班额班级数 ÷ 普通高中班级总数 × 100%", "Senior-high oversize classes ÷ senior-high classes × 100%"),
     indicator!("average_class_size", "平均班额", "Average class size", ClassSize, Measure::AverageClassSize,
         PerClass, SCHOOL_STAGES, all: false, grade: false, LowerIsBetter, Everywhere, CLASS_SIZE_SOURCE,
         "各班登记班额之和 ÷ 班级数", "Sum of registered class sizes ÷ classes"),

@@ -35,3 +35,5 @@ pub use rules::Rules;
 mod tests;
 #[cfg(test)]
 mod tests_balanced;
+#[cfg(test)]
+mod tests_judge;

@@ -295,6 +295,27 @@ pub fn format_change(digits: usize, change: Option<f64>) -> String {
     }
 }
 
+/// The digits a row's gap is shown with: the value's, or more when the
+/// gap would otherwise read as 0 beside a "not met" ([`judge::gap_digits`]).
+pub fn gap_digits(row: &Row) -> usize {
+    row.gap.map_or(row.digits, |g| judge::gap_digits(g, row.digits))
+}
+
+/// How far a row falls short of its line, as the reports print it beside
+/// ✗: `0.0033` (never `0.00`), `12`, `1.80 个百分点` for a per cent;
+/// empty when the line is met or there is none.
+pub fn format_shortfall(row: &Row) -> String {
+    let Some(gap) = row.gap.filter(|g| *g < 0.0 && row.met == Some(false)) else {
+        return String::new();
+    };
+    let number = format_number(-gap, gap_digits(row));
+    if is_percent(row) {
+        format!("{number} {PERCENTAGE_POINTS_ZH}")
+    } else {
+        number
+    }
+}
+
 /// Thousands separators on the integer part, as Chinese reports print them.
 pub fn format_number(value: f64, digits: usize) -> String {
     let text = format!("{:.*}", digits, judge::round(value, digits));

@@ -123,6 +123,8 @@ impl Default for Rules {
             line("myopia_rate", Some(Stage::Junior), 60.0, MYOPIA),
             line("myopia_rate", Some(Stage::Senior), 70.0, MYOPIA),
         ];
+        // 大班额 and 超大班额 are primary and junior (their total, `None`, too);
+        // senior high's own indicators carry no line by default (issue 12).
         for stage in [Stage::Primary, Stage::Junior] {
             lines.push(line("large_class_count", Some(stage), 0.0, LARGE));
             lines.push(line("oversize_class_count", Some(stage), 0.0, LARGE));

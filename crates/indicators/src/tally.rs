@@ -359,8 +359,11 @@ fn balanced_pass(tally: &Tally, stage: Stage, rules: &Rules) -> Option<bool> {
         let standard = rules.balanced_standard(stage, r)?;
         let (n, d, scale) = resource(s, r);
         let value = n / d * scale;
-        met += usize::from(value >= standard);
-        above_floor += usize::from(value >= standard * rules.balanced_floor_share);
+        // Judged on the exact value, a value a rounding error below the
+        // standard being on it (9 PE teachers for 1,000 pupils meets 0.9).
+        let reaches = |line: f64| value >= line || crate::judge::on_the_line(value, line);
+        met += usize::from(reaches(standard));
+        above_floor += usize::from(reaches(standard * rules.balanced_floor_share));
     }
     Some(met >= rules.balanced_min_met && above_floor == Resource::ALL.len())
 }

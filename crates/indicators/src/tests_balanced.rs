@@ -242,6 +242,33 @@ fn each_part_is_judged_as_a_school_and_the_junior_part_meets_all_seven() {
 }
 
 #[test]
+fn a_part_a_rounding_error_below_a_standard_is_on_it() {
+    // B-junior's floor area a pupil, and a standard one part in 10¹² above
+    // it (as 9 PE teachers for 1,000 pupils computes to 0.8999999999999999
+    // against 0.9): the value is on the line, so it is met.
+    let c = computed(false);
+    let floor = value(&c, "teaching_floor_area_per_student", B, Stage::Junior)
+        .value
+        .expect("B-junior's floor area a pupil");
+    let mut rules = Rules::default();
+    rules.balanced_junior[Resource::TeachingFloorArea.index()] = floor * (1.0 + 1e-12);
+    rules.balanced_min_met = 7;
+    let strict = Computed::new(&[worked_example(false)], rules.clone());
+    let junior = value(&strict, "balanced_school_share", B, Stage::Junior);
+    assert_eq!(
+        junior.numerator,
+        1.0,
+        "{floor} is on a standard of {}",
+        floor * (1.0 + 1e-12)
+    );
+    // A real shortfall (0.0033 in 1) is not.
+    rules.balanced_junior[Resource::TeachingFloorArea.index()] = floor * 1.0033;
+    let short = Computed::new(&[worked_example(false)], rules);
+    let junior = value(&short, "balanced_school_share", B, Stage::Junior);
+    assert_eq!(junior.numerator, 0.0);
+}
+
+#[test]
 fn a_stage_of_one_unit_has_no_cv_rather_than_zero() {
     let c = computed(false);
     // Without C the junior stage has one unit, B's 初中部.

@@ -351,13 +351,19 @@ pub fn school_rows_for(
 }
 
 /// The class size at or above which a class is listed behind a class-size
-/// indicator: the 超大班额 line for `oversize_class_*`, the 大班额 line for
-/// `large_class_*` and `average_class_size`; `None` for other indicators.
+/// indicator: the 超大班额 line for the oversize counts and shares
+/// (`oversize_class_*`, `senior_oversize_class_*`), the 大班额 line for the
+/// large ones and `average_class_size`; `None` for other indicators. The
+/// classes listed are those of the indicator's stages ([`class_counts`]):
+/// primary and junior behind the headline 大班额, senior behind the senior one.
 pub fn class_line(computed: &Computed, indicator: &Indicator) -> Option<u32> {
+    use indicators::Measure;
     let rules = &computed.rules;
-    match indicator.code {
-        "oversize_class_count" | "oversize_class_share" => Some(rules.oversize_class_min),
-        "large_class_count" | "large_class_share" | "average_class_size" => Some(rules.large_class_min),
+    match indicator.measure {
+        Measure::OversizeClassCount | Measure::OversizeClassShare => Some(rules.oversize_class_min),
+        Measure::LargeClassCount | Measure::LargeClassShare | Measure::AverageClassSize => {
+            Some(rules.large_class_min)
+        }
         _ => None,
     }
 }
@@ -405,5 +411,35 @@ pub fn class_counts(indicator: &Indicator, stage: Option<Stage>, class_stage: St
     match stage {
         Some(s) => s == class_stage,
         None => indicator.stages.is_empty() || indicator.stages.contains(&class_stage),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_classes_behind_a_class_size_figure_are_those_of_its_stages_at_its_line() {
+        let computed = Computed::from_years(Vec::new(), indicators::Rules::default());
+        let find = |code| indicators::find(code).unwrap();
+        // The headline 大班额 and 超大班额: primary and junior classes only (issue 12).
+        for code in ["large_class_count", "large_class_share", "oversize_class_count"] {
+            assert!(class_counts(find(code), None, Stage::Primary), "{code}");
+            assert!(class_counts(find(code), None, Stage::Junior), "{code}");
+            assert!(!class_counts(find(code), None, Stage::Senior), "{code}");
+        }
+        for code in ["senior_large_class_count", "senior_oversize_class_share"] {
+            assert!(class_counts(find(code), Some(Stage::Senior), Stage::Senior));
+            assert!(!class_counts(find(code), None, Stage::Junior), "{code}");
+        }
+        assert_eq!(class_line(&computed, find("large_class_count")), Some(56));
+        assert_eq!(class_line(&computed, find("senior_large_class_share")), Some(56));
+        assert_eq!(class_line(&computed, find("oversize_class_share")), Some(66));
+        assert_eq!(
+            class_line(&computed, find("senior_oversize_class_count")),
+            Some(66)
+        );
+        assert_eq!(class_line(&computed, find("average_class_size")), Some(56));
+        assert_eq!(class_line(&computed, find("myopia_rate")), None);
     }
 }

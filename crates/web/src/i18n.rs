@@ -255,6 +255,8 @@ messages! {
     ImportBusy => "正在上传并校验……", "Uploading and checking…";
     ChooseAgainHint => "修改文件后请重新选择它再上传（浏览器不会上传选择之后又改动过的文件）；只改勾选项时，直接再次点击上传即可。", "After changing the file, choose it again before uploading (a browser does not upload a file changed after it was chosen); to change only the options, press upload again.";
     ImportSendFailed => "上传失败，没有写入任何数据。如果刚修改过这个文件，请重新选择它后再上传。", "The upload failed and nothing was written. If you have just changed the file, choose it again and upload.";
+    // issue 12: judge
+    SeniorLargeClass => "普通高中大班额", "Senior-high large classes";
 }
 
 /// A message with its `{}` filled in order by `args`.

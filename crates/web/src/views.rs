@@ -114,16 +114,25 @@ impl SchoolRecords {
 }
 
 /// The indicators a school's page sums up in its cards (issue 11, point 3).
-pub const SCHOOL_SUMMARY: [&str; 3] = ["large_class_share", "seat_utilisation", "student_teacher_ratio"];
+pub const SCHOOL_SUMMARY: [&str; 4] = [
+    "large_class_share",
+    "senior_large_class_share",
+    "seat_utilisation",
+    "student_teacher_ratio",
+];
 
 /// A school's own rows of the summary indicators in a school year, taken
 /// from the computed indicators — the rows the indicator pages show for
 /// the school — so the page and the indicator pages never disagree.
 #[derive(Debug, Clone, Default)]
 pub struct SchoolSummary {
-    /// 大班额比例 over all stages: its numerator is the large classes (at or
-    /// above `Rules::large_class_min`), its denominator all classes.
+    /// 大班额比例 over primary and junior (the headline 大班额, issue 12): its
+    /// numerator is the large classes (at or above `Rules::large_class_min`),
+    /// its denominator all classes of those stages.
     pub large_classes: Option<Row>,
+    /// The same of the school's senior-high classes (普通高中大班额比例), a
+    /// figure of its own: not in the headline.
+    pub senior_large_classes: Option<Row>,
     /// 学位使用率 (students ÷ seats): over all stages first (unless the
     /// school has one stage), then by stage; a stage without seats has no
     /// value.
@@ -163,6 +172,7 @@ impl SchoolSummary {
         }
         SchoolSummary {
             large_classes: of("large_class_share").find(|r| r.stage.is_none()).cloned(),
+            senior_large_classes: of("senior_large_class_share").next().cloned(),
             utilisation,
             ratios: of("student_teacher_ratio")
                 .filter(|r| r.stage.is_some() && r.value.is_some())

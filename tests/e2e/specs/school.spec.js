@@ -30,7 +30,11 @@ for (const [name, viewport] of [['1366', { width: 1366, height: 768 }], ['768', 
     // The summary first: 大班额 x / y 班, 学位使用率 by stage, 生师比 by stage, each linking to its indicator.
     const summary = page.locator('#summary');
     await expect(summary).toBeInViewport();
-    await expect(page.locator('#card-large-classes .value')).toHaveText(/^\d+ \/ \d+ 班$/);
+    // The officer's school is a senior high school: its 大班额 card is senior
+    // high's own (普通高中大班额), not the headline's of primary and junior (issue 12).
+    await expect(page.locator('#card-senior-large-classes .value')).toHaveText(/^\d+ \/ \d+ 班$/);
+    await expect(page.locator('#card-senior-large-classes .label')).toHaveText('普通高中大班额');
+    await expect(page.locator('#card-large-classes')).toHaveCount(0);
     const seats = summary.locator('.card.seat-utilisation');
     expect(await seats.count()).toBeGreaterThan(0);
     await expect(seats.first().locator('.value')).toHaveText(/%$/);

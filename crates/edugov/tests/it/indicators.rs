@@ -467,3 +467,37 @@ fn the_table_gives_changes_and_gaps_of_rates_in_percentage_points() {
     );
     assert!(!counts.stdout.contains("个百分点"));
 }
+
+#[test]
+fn a_value_just_under_its_target_is_not_met_and_the_table_shows_the_gap_in_full() {
+    // Issue 12: judged on the value, not as shown. A target 0.004 above the
+    // city's value rounds to the same two decimals, yet is not reached.
+    let db = &small_city().db;
+    let args = ["-i", "key_teachers_per_100", "--level", "city"];
+    let rows = json(db, &args);
+    let primary = rows.iter().find(|r| r["stage"] == "primary").unwrap();
+    let value = primary["value"].as_f64().unwrap();
+    // Between the value and the top of what shows as the same two decimals:
+    // rounding first would have called it met.
+    let shown = (value * 100.0).round() / 100.0;
+    let target = (value + shown + 0.005) / 2.0;
+    assert!(target > value && (target * 100.0).round() / 100.0 == shown);
+    let target_text = format!("{target}");
+    let mut judged = args.to_vec();
+    judged.extend(["--target", &target_text]);
+    let rows = json(db, &judged);
+    let primary = rows.iter().find(|r| r["stage"] == "primary").unwrap();
+    assert_eq!(primary["met"], Json::Bool(false), "{primary}");
+    let gap = primary["gap"].as_f64().unwrap();
+    assert!(gap < 0.0 && gap > -0.01, "{primary}");
+    let mut table = vec!["indicators"];
+    table.extend(judged.iter().copied());
+    let run = edugov(db, &table);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let shown = format!(
+        "✗ 差 {}",
+        indicators::report::format_number(-gap, indicators::judge::gap_digits(gap, 2))
+    );
+    assert!(run.stdout.contains(&shown), "{shown} not in\n{}", run.stdout);
+    assert!(!run.stdout.contains("差 0.00 "), "{}", run.stdout);
+}

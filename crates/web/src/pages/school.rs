@@ -446,9 +446,11 @@ fn summary_cards(
         section.school-section #summary {
             h2 { (t(lang, Msg::SchoolSummary)) }
             div.cards {
-                @if let Some(row) = &summary.large_classes {
-                    div.card #card-large-classes data-indicator=(row.indicator) {
-                        div.label { a href=(link(row)) { (t(lang, Msg::LargeClass)) } }
+                // The headline 大班额 (primary and junior) and senior high's own.
+                @for (row, id, label) in summary.large_classes.iter().map(|r| (r, "card-large-classes", Msg::LargeClass))
+                    .chain(summary.senior_large_classes.iter().map(|r| (r, "card-senior-large-classes", Msg::SeniorLargeClass))) {
+                    div.card id=(id) data-indicator=(row.indicator) data-stage=[row.stage] {
+                        div.label { a href=(link(row)) { (t(lang, label)) } }
                         div.value.unmet[row.numerator.unwrap_or(0.0) > 0.0] {
                             (tf(lang, Msg::LargeClassesOf, &[&count(row.numerator), &count(row.denominator)]))
                         }
@@ -479,7 +481,7 @@ fn summary_cards(
                     }
                 }
             }
-            @if summary.large_classes.is_none() && summary.utilisation.iter().all(|r| r.value.is_none()) && summary.ratios.is_empty() {
+            @if summary.large_classes.is_none() && summary.senior_large_classes.is_none() && summary.utilisation.iter().all(|r| r.value.is_none()) && summary.ratios.is_empty() {
                 p.muted { (t(lang, Msg::NoSummary)) }
             }
         }
@@ -641,6 +643,7 @@ fn workbook(
     let rows = summary
         .large_classes
         .iter()
+        .chain(&summary.senior_large_classes)
         .chain(summary.utilisation.iter().filter(|r| r.value.is_some()))
         .chain(&summary.ratios);
     for row in rows {
@@ -657,9 +660,14 @@ fn workbook(
             sheet.write_number(r, 3, d)?;
         }
         sheet.write_string(r, 4, format_row_value(row, row.value))?;
-        let note = if row.indicator == "large_class_share" {
+        let note = if row.indicator == "large_class_share" || row.indicator == "senior_large_class_share" {
             format!(
-                "大班额 {} / {} 班",
+                "{} {} / {} 班",
+                if row.indicator == "large_class_share" {
+                    "大班额"
+                } else {
+                    "普通高中大班额"
+                },
                 format_number(row.numerator.unwrap_or(0.0), 0),
                 format_number(row.denominator.unwrap_or(0.0), 0)
             )

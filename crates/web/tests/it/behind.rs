@@ -9,10 +9,14 @@ use std::collections::{BTreeSet, HashMap};
 use registry::{SchoolYear, Stage};
 use store::{SqliteStore, Store};
 
-use crate::{fixture, is_refusal, shared, Browser, Who, CITY, COUNTY, OTHER_COUNTY};
+use crate::{fixture, is_refusal, shared, Browser, Server, Who, CITY, COUNTY, OTHER_COUNTY};
+
+/// The stages the headline 大班额 counts (issue 12: the policy's, primary
+/// and junior; senior high is `senior_large_class_count`).
+const HEADLINE: &[Stage] = &[Stage::Primary, Stage::Junior];
 
 /// One school of the county as the registry holds it in a year: classes of
-/// the 大班额 stages (primary, junior, senior) and those of 56 or more.
+/// the stages counted and those of 56 or more.
 struct Counted {
     code: String,
     name: String,
@@ -20,8 +24,14 @@ struct Counted {
     large: Vec<u32>,
 }
 
-/// The county's schools in `year`, counted from the store (not the engine).
+/// The county's schools in `year`, counted from the store (not the engine):
+/// their classes of the headline 大班额's stages.
 fn counted(county: &str, year: SchoolYear) -> Vec<Counted> {
+    counted_in(county, year, HEADLINE)
+}
+
+/// The same for the classes of `stages`.
+fn counted_in(county: &str, year: SchoolYear, stages: &[Stage]) -> Vec<Counted> {
     let store = SqliteStore::open(&fixture().base_db).unwrap();
     let schools = store.schools().unwrap();
     let mut by_code: HashMap<String, Counted> = schools
@@ -39,7 +49,7 @@ fn counted(county: &str, year: SchoolYear) -> Vec<Counted> {
         })
         .collect();
     for class in store.classes(year).unwrap() {
-        if !matches!(class.stage, Stage::Primary | Stage::Junior | Stage::Senior) {
+        if !stages.contains(&class.stage) {
             continue;
         }
         if let Some(school) = by_code.get_mut(class.school.as_str()) {
@@ -82,6 +92,19 @@ fn linked_schools(part: &str) -> Vec<String> {
         .map(|(at, m)| {
             let rest = &part[at + m.len()..];
             rest[..rest.find(['?', '"']).unwrap()].to_owned()
+        })
+        .collect()
+}
+
+/// The stage column (the second cell) of each row of the classes table.
+fn stage_cells(part: &str) -> Vec<String> {
+    part.split("<tr>")
+        .skip(2)
+        .map(|row| {
+            let second = row.find("</td>").unwrap() + "</td>".len();
+            let cell = &row[second..];
+            let open = cell.find('>').unwrap() + 1;
+            cell[open..cell.find("</td>").unwrap()].to_owned()
         })
         .collect()
 }
@@ -156,8 +179,89 @@ fn a_countys_large_classes_list_exactly_its_schools_failing_first_and_worst_firs
         })
         .collect();
     assert_eq!(shown, sizes);
+    // Only primary and junior classes: the headline counts no senior class.
+    let stages = stage_cells(classes);
+    assert_eq!(stages.len(), sizes.len());
+    assert!(stages.iter().all(|s| s == "小学" || s == "初中"), "{stages:?}");
     // The value header says the table is sorted worst first (highest first).
     assert!(table(&html, "schools-behind").contains("data-dir=\"desc\""));
+}
+
+#[test]
+fn the_headline_large_classes_leave_senior_high_out_and_senior_high_lists_its_own() {
+    // A 十二年一贯制 school in the county with a 大班额 class in each stage.
+    let server = Server::fresh("senior-large");
+    let admin = Browser::as_role(&server, Who::Admin);
+    let schools = "学校标识码,学校名称,所在区县代码,乡镇街道代码,学段,办学性质,是否普惠,优质园等级,城乡分类,学前学位,小学学位,初中学位,高中学位,中职学位,特教学位,教育集团,经度,纬度\n\
+         2370112998,历城十二年一贯制学校,370112,,小学、初中、普通高中,公办,否,,城区,,600,500,400,,,,,\n";
+    let year = server.store().school_years().unwrap().last().unwrap().0;
+    let classes = format!(
+        "学年,学校标识码,学段,年级,班级,班额\n\
+         {year},2370112998,小学,一年级,1班,60\n\
+         {year},2370112998,初中,七年级,1班,58\n\
+         {year},2370112998,普通高中,高一,1班,57\n\
+         {year},2370112998,普通高中,高一,2班,45\n"
+    );
+    let csrf = admin.csrf();
+    for (name, file) in [("schools.csv", schools.to_owned()), ("classes.csv", classes)] {
+        let commit = admin.post_upload(Some(&csrf), name, &file, true);
+        assert!(commit.text().contains("已导入"), "{}", commit.text());
+    }
+    let behind = |indicator: &str| {
+        admin
+            .get(&format!(
+                "/areas/{COUNTY}/schools?indicator={indicator}&year={year}"
+            ))
+            .text()
+    };
+    let stages_of = |html: &str| stage_cells(table(html, "classes-behind"));
+    // The headline: the school's primary and junior classes (and whatever
+    // the county had), never its senior one.
+    // The base copy's large classes of the year (read from the registry), and the two added.
+    let expected: usize = counted(COUNTY, SchoolYear(year))
+        .iter()
+        .map(|s| s.large.len())
+        .sum::<usize>()
+        + 2;
+    let headline = behind("large_class_count");
+    assert_eq!(heading_number(&headline, "classes-heading"), expected);
+    let stages = stages_of(&headline);
+    assert!(stages.iter().all(|s| s == "小学" || s == "初中"), "{stages:?}");
+    assert!(stages.len() >= 2);
+    // Senior high: its own indicator lists the one senior class of 56+.
+    let senior = behind("senior_large_class_count");
+    assert_eq!(heading_number(&senior, "classes-heading"), 1);
+    assert_eq!(stages_of(&senior), ["普通高中"]);
+    // The county's figures agree: the headline total is the classes listed
+    // behind it, the senior one the senior class.
+    let value = |indicator: &str, stage: &str| {
+        let api = admin
+            .get(&format!(
+                "/api/indicators/{indicator}?area={COUNTY}&year={year}&stage={stage}"
+            ))
+            .json();
+        let wanted = match stage {
+            "" => serde_json::Value::Null,
+            s => serde_json::Value::from(s),
+        };
+        assert_eq!(api["value"]["stage"], wanted, "{api}");
+        api["value"]["value"].as_f64()
+    };
+    assert_eq!(value("large_class_count", ""), Some(expected as f64));
+    assert_eq!(value("senior_large_class_count", "senior"), Some(1.0));
+    // The school's page: the headline card counts its primary and junior
+    // classes, a card of its own the senior ones.
+    let page = admin.get(&format!("/schools/2370112998?year={year}")).text();
+    let card = |id: &str| {
+        let at = page
+            .find(&format!("id=\"{id}\""))
+            .unwrap_or_else(|| panic!("no #{id}"));
+        let value = &page[at..];
+        let value = &value[value.find("class=\"value").unwrap()..];
+        value[value.find('>').unwrap() + 1..value.find("</div>").unwrap()].to_owned()
+    };
+    assert_eq!(card("card-large-classes"), "2 / 2 班");
+    assert_eq!(card("card-senior-large-classes"), "1 / 2 班");
 }
 
 #[test]
