@@ -427,6 +427,7 @@ fn print_table(rows: &[Row]) {
             match row.met {
                 Some(true) => "✓".to_owned(),
                 Some(false) => format!("✗ 差 {}", report::format_shortfall(row)),
+                None if row.not_applicable => report::NOT_APPLICABLE.to_owned(),
                 None => String::new(),
             },
         ]);

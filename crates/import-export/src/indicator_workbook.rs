@@ -122,6 +122,7 @@ pub fn indicator_workbook(
         sheet.write_string(r, 6, &stage)?;
         match row.value {
             Some(v) => sheet.write_number_with_format(r, 7, v, digits)?,
+            None if row.not_applicable => sheet.write_string(r, 7, indicators::report::NOT_APPLICABLE)?,
             None => sheet.write_string(r, 7, "—")?,
         };
         sheet.write_string(r, 8, row.unit.as_ref())?;

@@ -49,6 +49,9 @@ pub struct Value {
     /// `None` when the denominator is zero, or when the value is not
     /// applicable (a 差异系数 of fewer than two schools or school parts).
     pub value: Option<f64>,
+    /// The value is not applicable whatever the figures (a 差异系数 of
+    /// fewer than two schools or school parts): shown as 不适用, not 0.
+    pub not_applicable: bool,
     /// The value minus last year's value of the same place, when both exist.
     pub change: Option<f64>,
     /// The schools the value is made of: the place's schools serving the
@@ -249,6 +252,7 @@ impl Computed {
                                 numerator: raw.numerator,
                                 denominator: raw.denominator,
                                 value,
+                                not_applicable: !raw.applicable,
                                 change,
                                 schools: here.schools(indicator, stage, grade),
                                 previous_schools,

@@ -34,6 +34,11 @@ pub struct Row {
     pub place_name: String,
     pub school_year: u16,
     pub value: Option<f64>,
+    /// No value because none applies (a 差异系数 of fewer than two schools or
+    /// school parts, rules.md): shown as 不适用, never judged. Written to
+    /// JSON only when true.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub not_applicable: bool,
     /// `None` only for a custom indicator whose numerator is itself undefined.
     pub numerator: Option<f64>,
     pub denominator: Option<f64>,
@@ -120,6 +125,7 @@ pub fn rows(computed: &Computed, values: &[Value], target: Option<f64>) -> Vec<R
                 place_name: place.name.clone(),
                 school_year: computed.school_year(v).0,
                 value: v.value,
+                not_applicable: v.not_applicable,
                 numerator: Some(v.numerator),
                 denominator: v.denominator,
                 change: v.change,
@@ -198,6 +204,7 @@ pub fn custom_rows(
                 place_name: place.name.clone(),
                 school_year: computed.school_year_at(v.year).0,
                 value: v.value,
+                not_applicable: false,
                 numerator: v.numerator,
                 denominator: v.denominator,
                 change: v.change,
@@ -229,8 +236,15 @@ pub fn stage_label(row: &Row) -> String {
 
 /// A row's value as a report prints it, by its digits and unit label.
 pub fn format_row_value(row: &Row, value: Option<f64>) -> String {
+    if value.is_none() && row.not_applicable {
+        return NOT_APPLICABLE.to_owned();
+    }
     format_with(row.digits, &row.unit, value)
 }
+
+/// What a value that does not apply reads as (rules.md: a stage of fewer
+/// than two units has no 差异系数).
+pub const NOT_APPLICABLE: &str = "不适用";
 
 /// A value as a report prints it: `89.70%`, `13.52∶1`, `1,234`, `0.412`.
 pub fn format_value(unit: Unit, value: Option<f64>) -> String {

@@ -294,10 +294,24 @@ fn a_stage_of_one_unit_has_no_cv_rather_than_zero() {
     );
     // … and a report judges nothing for it: not met is never said of n/a.
     let rows = report::rows(&c, &c.values(&Query::default()), None);
-    assert!(rows
+    let junior_cvs: Vec<_> = rows
         .iter()
         .filter(|r| r.indicator.ends_with("_cv") && r.stage == Some("junior"))
-        .all(|r| r.value.is_none() && r.met.is_none()));
+        .collect();
+    assert_eq!(junior_cvs.len(), 7);
+    assert!(junior_cvs.iter().all(|r| r.value.is_none() && r.met.is_none()));
+    // It is said to be not applicable (不适用), in the table and in JSON.
+    for r in &junior_cvs {
+        assert!(r.not_applicable, "{}", r.indicator);
+        assert_eq!(report::format_row_value(r, r.value), "不适用");
+        let json = serde_json::to_value(r).unwrap();
+        assert_eq!(json["not_applicable"], true);
+    }
+    // A value that merely lacks a denominator is not "not applicable".
+    assert!(rows
+        .iter()
+        .filter(|r| r.indicator.ends_with("_cv") && r.stage == Some("primary"))
+        .all(|r| !r.not_applicable && r.value.is_some()));
 }
 
 #[test]
