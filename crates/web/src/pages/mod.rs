@@ -126,16 +126,15 @@ pub fn suppressed_note<'a>(lang: Lang, rows: impl IntoIterator<Item = &'a Row>) 
     }
 }
 
-/// Percent-encodes a query value (the search box may hold anything).
+/// Percent-encodes a query value (the search box may hold anything):
+/// every byte but RFC 3986's unreserved characters.
 pub fn urlencode(text: &str) -> String {
-    let mut out = String::new();
-    for b in text.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
+    const UNRESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
+    percent_encoding::utf8_percent_encode(text, UNRESERVED).to_string()
 }
 
 /// A row's change as pages print it: "+1.20 个百分点" ("+1.20 pp") for a
