@@ -38,6 +38,8 @@ pub struct OverviewData {
     pub trends: Vec<Vec<Option<Row>>>,
     /// The level below, most 大班额 first.
     pub ranking: Vec<Row>,
+    /// The same places' 大班额比例, shown beside the count (raw).
+    pub shares: Vec<Row>,
 }
 
 impl OverviewData {
@@ -62,12 +64,17 @@ impl OverviewData {
             None => Vec::new(),
         };
         ranking.sort_by(|a, b| b.value.partial_cmp(&a.value).unwrap_or(std::cmp::Ordering::Equal));
+        let shares = match indicators::find("large_class_share") {
+            Some(i) => data::rows(computed, i, None, child, area, year),
+            None => Vec::new(),
+        };
         OverviewData {
             name: data::area_name(computed, area),
             years: computed.school_years().iter().map(|y| y.0).collect(),
             cards,
             trends,
             ranking,
+            shares,
         }
     }
 }

@@ -36,6 +36,7 @@ pub async fn overview(Page(focus): Page, Query(rank): Query<RankQuery>) -> Resul
         cards,
         trends,
         ranking,
+        shares,
     } = &*data;
     // Cached rows are raw: the ranking is shown only as far as the
     // principal may see, and every figure under the publication rule.
@@ -56,18 +57,11 @@ pub async fn overview(Page(focus): Page, Query(rank): Query<RankQuery>) -> Resul
     // The share beside each count (大班额比例), as the principal may see it.
     let share_indicator = indicators::find("large_class_share").ok_or(WebError::NotFound)?;
     let count_indicator = indicators::find("large_class_count").ok_or(WebError::NotFound)?;
-    let shares: Vec<indicators::report::Row> = data::rows(
-        computed,
-        share_indicator,
-        None,
-        data::child_level(&area),
-        &area,
-        year,
-    )
-    .into_iter()
-    .filter(|r| crate::pages::visible(principal, r))
-    .map(|r| data::disclosed(computed, principal, &r))
-    .collect();
+    let shares: Vec<indicators::report::Row> = shares
+        .iter()
+        .filter(|r| crate::pages::visible(principal, r))
+        .map(|r| data::disclosed(computed, principal, r))
+        .collect();
     let mut ranking: Vec<(indicators::report::Row, Option<indicators::report::Row>)> = ranking
         .into_iter()
         .map(|r| {
