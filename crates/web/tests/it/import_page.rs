@@ -3,8 +3,6 @@
 //! with htmx and gets the outcome alone, so the chosen file stays chosen;
 //! adding one pupil to a class is one students file with 班额随学生名单更新.
 
-use std::io::Write;
-use std::net::TcpStream;
 use std::time::Duration;
 
 use registry::{IdNumber, SchoolYear};
@@ -231,22 +229,7 @@ fn a_full_queue_is_503_in_place_and_says_nothing_was_imported() {
     );
     let county = Browser::as_role(&server, Who::County);
     let csrf = county.csrf();
-    let cookie = format!("edugov_session={}", county.cookie("edugov_session").unwrap());
-    let boundary = "edugov-test-boundary";
-    let head = format!(
-        "POST /import HTTP/1.1\r\nHost: x\r\nCookie: {cookie}\r\n\
-         Content-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: 100000000\r\n\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.csv\"\r\n\r\n"
-    );
-    let slow: Vec<TcpStream> = (0..2)
-        .map(|_| {
-            let mut stream = TcpStream::connect(server.addr).unwrap();
-            stream.write_all(head.as_bytes()).unwrap();
-            stream.write_all(&vec![b'a'; 1 << 20]).unwrap();
-            stream
-        })
-        .collect();
+    let slow = crate::hold_uploads(&server, &county, &csrf, 2);
     std::thread::sleep(Duration::from_millis(500));
     let full = upload(
         &county,

@@ -573,3 +573,26 @@ pub fn urlencode(text: &str) -> String {
         })
         .collect()
 }
+
+/// `n` uploads to `/import` by `browser` that send their headers and the
+/// first MiB of a 100 MB body, then nothing: each holds an import slot or
+/// a place in the queue while its stream is open.
+pub fn hold_uploads(server: &Server, browser: &Browser, csrf: &str, n: usize) -> Vec<std::net::TcpStream> {
+    use std::io::Write;
+    let cookie = format!("edugov_session={}", browser.cookie("edugov_session").unwrap());
+    let boundary = "edugov-test-boundary";
+    let head = format!(
+        "POST /import HTTP/1.1\r\nHost: x\r\nCookie: {cookie}\r\n\
+         Content-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: 100000000\r\n\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.csv\"\r\n\r\n"
+    );
+    (0..n)
+        .map(|_| {
+            let mut stream = std::net::TcpStream::connect(server.addr).unwrap();
+            stream.write_all(head.as_bytes()).unwrap();
+            stream.write_all(&vec![b'a'; 1 << 20]).unwrap();
+            stream
+        })
+        .collect()
+}

@@ -180,23 +180,8 @@ fn uploads_beyond_the_import_queue_are_refused_before_their_body_is_read() {
     );
     let county = Browser::as_role(&server, Who::County);
     let csrf = county.csrf();
-    let cookie = format!("edugov_session={}", county.cookie("edugov_session").unwrap());
     // Two uploads: headers and the start of a large body, then nothing.
-    let boundary = "edugov-test-boundary";
-    let head = format!(
-        "POST /import HTTP/1.1\r\nHost: x\r\nCookie: {cookie}\r\n\
-         Content-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: 100000000\r\n\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.csv\"\r\n\r\n"
-    );
-    let slow: Vec<TcpStream> = (0..2)
-        .map(|_| {
-            let mut stream = TcpStream::connect(server.addr).unwrap();
-            stream.write_all(head.as_bytes()).unwrap();
-            stream.write_all(&vec![b'a'; 1 << 20]).unwrap();
-            stream
-        })
-        .collect();
+    let slow = crate::hold_uploads(&server, &county, &csrf, 2);
     std::thread::sleep(Duration::from_millis(500));
     // The third is refused at once, asked to come back.
     let started = Instant::now();
