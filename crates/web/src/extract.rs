@@ -51,9 +51,11 @@ impl<'de> serde::Deserialize<'de> for YearParam {
         if text == "all" {
             return Ok(YearParam::All);
         }
-        text.parse()
-            .map(YearParam::One)
-            .map_err(|_| serde::de::Error::custom(format!("year: “{text}” is neither a year nor all")))
+        text.parse().map(YearParam::One).map_err(|_| {
+            serde::de::Error::custom(format!(
+                "学年参数 year=“{text}”无效：应为学年的起始年份（如 2024），或 all（全部学年）"
+            ))
+        })
     }
 }
 
@@ -104,7 +106,7 @@ impl Focus {
             .map_err(Refusal::Error)?;
         let Query(q) = Query::<FocusQuery>::from_request_parts(parts, state)
             .await
-            .map_err(|e| Refusal::Error(WebError::BadRequest(e.body_text())))?;
+            .map_err(|e| Refusal::Error(WebError::BadRequest(innermost(&e))))?;
         let (mut path_area, mut path_indicator) = (None, None);
         if let Ok(params) = RawPathParams::from_request_parts(parts, state).await {
             for (name, value) in &params {
@@ -150,6 +152,17 @@ impl Focus {
             stage,
         })
     }
+}
+
+/// The innermost cause of a rejected query: the parameter's own message
+/// (YearParam's, in Chinese), without axum's English wrapping
+/// ("Failed to deserialize query string: …").
+fn innermost(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = error;
+    while let Some(source) = cause.source() {
+        cause = source;
+    }
+    cause.to_string()
 }
 
 /// Why a [`Focus`] could not be read.

@@ -384,12 +384,12 @@ fn the_exports_of_every_year_hold_every_year_under_a_chinese_name() {
         .unwrap()
         .contains(&crate::urlencode(&format!("{last}—{}学年", last + 1))));
     // A year that is neither a number nor `all` is a bad request.
-    assert_eq!(
-        admin
-            .get("/indicators/large_class_count/export.xlsx?year=every")
-            .status,
-        400
-    );
+    let every = admin.get("/indicators/large_class_count/export.xlsx?year=every");
+    assert_eq!(every.status, 400);
+    // Said in Chinese, naming the parameter and the value.
+    let text = every.text();
+    assert!(text.contains("year=“every”") && text.contains("学年"), "{text}");
+    assert!(!text.contains("Failed to deserialize"), "{text}");
 }
 
 #[test]
