@@ -84,7 +84,7 @@ pub fn demo_accounts(
 /// Creates the demo accounts that do not exist yet (audit actor `demo`);
 /// existing users of those names are left as they are. Returns how many
 /// were created.
-pub fn install_demo_accounts<S: AccountStore>(
+pub fn install_demo_accounts<S: AccountStore + ?Sized>(
     store: &mut S,
     accounts: &[DemoAccount],
     now: DateTime<Utc>,

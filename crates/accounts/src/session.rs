@@ -128,7 +128,7 @@ impl LoginAttempt {
 /// Checks a username and password from `client` (the caller's key for the
 /// client: its address) and opens a session: [`begin_login`],
 /// [`LoginAttempt::verify`] and [`finish_login`] in one go.
-pub fn login<S: AccountStore>(
+pub fn login<S: AccountStore + ?Sized>(
     store: &mut S,
     policy: &Policy,
     username: &str,
@@ -149,7 +149,7 @@ pub fn login<S: AccountStore>(
 /// and after its failures for any username ([`Policy::per_client`]); once it
 /// has failed for this username itself, also after every client's failures
 /// for it ([`Policy::per_username`]). A success elsewhere is never held back.
-pub fn begin_login<S: AccountStore>(
+pub fn begin_login<S: AccountStore + ?Sized>(
     store: &mut S,
     policy: &Policy,
     username: &str,
@@ -174,7 +174,7 @@ pub fn begin_login<S: AccountStore>(
 /// audit log when it makes this client wait for this username), or clears
 /// this client's failures for the user, opens a session and writes
 /// `user.login`. Expired sessions and forgotten failures are swept here too.
-pub fn finish_login<S: AccountStore>(
+pub fn finish_login<S: AccountStore + ?Sized>(
     store: &mut S,
     policy: &Policy,
     attempt: LoginAttempt,
@@ -253,7 +253,7 @@ fn next_attempt(failures: &LoginFailures, policy: &Policy) -> Option<DateTime<Ut
 /// The signed-in user for a session cookie value, or `None` if the token is
 /// malformed, unknown, expired (idle or absolute) or its user disabled.
 /// Marks the session as seen (at most once a minute, to spare writes).
-pub fn principal<S: AccountStore>(
+pub fn principal<S: AccountStore + ?Sized>(
     store: &mut S,
     policy: &Policy,
     token: &str,
@@ -287,7 +287,11 @@ pub fn principal<S: AccountStore>(
 
 /// Ends the session of a cookie value (nothing happens for an unknown or
 /// malformed one). Returns whether a session ended; writes `user.logout`.
-pub fn logout<S: AccountStore>(store: &mut S, token: &str, now: DateTime<Utc>) -> Result<bool, AccountError> {
+pub fn logout<S: AccountStore + ?Sized>(
+    store: &mut S,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, AccountError> {
     let Some(hash) = parse_token(token) else {
         return Ok(false);
     };

@@ -7,7 +7,7 @@ use access::{Role, Scope};
 use chrono::{DateTime, Utc};
 use registry::{AreaCode, AreaLevel, SchoolCode};
 use store::accounts::{NewUserRecord, UserRecord};
-use store::{AccountStore, Store, StoreError};
+use store::{AccountStore, RegistryRead, StoreError};
 
 use crate::password::{check_password_rule, hash_password};
 use crate::AccountError;
@@ -77,7 +77,7 @@ pub fn check_username(username: &str) -> Result<String, AccountError> {
 }
 
 /// Creates an active user and writes `user.add` to the audit log as `actor`.
-pub fn add_user<S: AccountStore>(
+pub fn add_user<S: AccountStore + ?Sized>(
     store: &mut S,
     actor: &str,
     user: &NewUser<'_>,
@@ -118,7 +118,7 @@ pub fn add_user<S: AccountStore>(
 }
 
 /// Sets a user's password and ends all of its sessions; audit `user.passwd`.
-pub fn set_password<S: AccountStore>(
+pub fn set_password<S: AccountStore + ?Sized>(
     store: &mut S,
     actor: &str,
     username: &str,
@@ -138,7 +138,7 @@ pub fn set_password<S: AccountStore>(
 /// `user.enable` / `user.disable`. The last active city administrator cannot
 /// be disabled ([`AccountError::LastCityAdmin`]): no one could then manage
 /// users from the web (issue 10, point 6).
-pub fn set_active<S: AccountStore>(
+pub fn set_active<S: AccountStore + ?Sized>(
     store: &mut S,
     actor: &str,
     username: &str,
@@ -168,11 +168,11 @@ pub fn set_active<S: AccountStore>(
 }
 
 /// Every user, by username.
-pub fn list_users<S: AccountStore>(store: &S) -> Result<Vec<User>, AccountError> {
+pub fn list_users<S: AccountStore + ?Sized>(store: &S) -> Result<Vec<User>, AccountError> {
     Ok(store.users()?.into_iter().map(User::from).collect())
 }
 
-fn existing<S: AccountStore>(store: &S, username: &str) -> Result<UserRecord, AccountError> {
+fn existing<S: AccountStore + ?Sized>(store: &S, username: &str) -> Result<UserRecord, AccountError> {
     let key = crate::session::normalize_username(username);
     store
         .user_by_name(&key)?
@@ -192,7 +192,11 @@ pub fn scope_code(scope: &Scope) -> &str {
 /// 10-digit school identification code. The area must be in the store's
 /// divisions and the school in its registry (its county comes from there);
 /// the scope must fit the role ([`Scope::for_role`]).
-pub fn resolve_scope<S: Store>(store: &S, role: Role, code: &str) -> Result<Scope, AccountError> {
+pub fn resolve_scope<S: RegistryRead + ?Sized>(
+    store: &S,
+    role: Role,
+    code: &str,
+) -> Result<Scope, AccountError> {
     let code = code.trim();
     let scope = match code.len() {
         4 | 6 if code.bytes().all(|b| b.is_ascii_digit()) => {

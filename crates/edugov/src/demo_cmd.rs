@@ -2,14 +2,13 @@
 //! school year is generated on a second thread while the current one is
 //! written, so the two cores both work.
 
-use std::path::Path;
 use std::process::ExitCode;
 use std::sync::mpsc;
 use std::time::Instant;
 
 use anyhow::{anyhow, Context};
 use registry::{ChangeSet, SchoolYear};
-use store::{ApplyOptions, ApplyOutcome, AuditAction, AuditLine, Store};
+use store::{ApplyOptions, ApplyOutcome, AuditAction, AuditLine};
 
 #[derive(clap::Args)]
 pub struct DemoArgs {
@@ -21,7 +20,7 @@ pub struct DemoArgs {
     pub(crate) seed: u64,
 }
 
-pub fn run(db: &Path, args: DemoArgs) -> anyhow::Result<ExitCode> {
+pub fn run(db: &store::DatabaseUrl, args: DemoArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let config = demo::DemoConfig {
         scale: args.scale,
@@ -38,7 +37,7 @@ pub fn run(db: &Path, args: DemoArgs) -> anyhow::Result<ExitCode> {
         args.seed,
         years.first().map(|y| y.0).unwrap_or_default(),
         years.last().map(|y| y.0).unwrap_or_default(),
-        db.display()
+        db
     );
 
     // The audit line and the demo's mark (the web's banner 演示数据，非官方统计)

@@ -9,7 +9,7 @@ use std::time::Instant;
 use anyhow::{bail, Context};
 use import_export::{Entity, Format, ImportOptions, PersonalData, ReadLimits};
 use registry::SchoolYear;
-use store::{AuditAction, Store};
+use store::AuditAction;
 
 /// Errors printed on screen; the rest are in the error file.
 const SHOWN_ERRORS: usize = 30;
@@ -113,7 +113,7 @@ enum FormatArg {
     Csv,
 }
 
-pub fn import(db: &Path, args: ImportArgs) -> anyhow::Result<ExitCode> {
+pub fn import(db: &store::DatabaseUrl, args: ImportArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let mut store = crate::open_store(db)?;
     let today = chrono::Local::now().date_naive();
@@ -206,7 +206,7 @@ pub fn template(args: TemplateArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn export(db: &Path, args: ExportArgs) -> anyhow::Result<ExitCode> {
+pub fn export(db: &store::DatabaseUrl, args: ExportArgs) -> anyhow::Result<ExitCode> {
     let entity = Entity::parse(&args.entity)?;
     let personal_data = if args.unmasked {
         if std::env::var("EDUGOV_ALLOW_UNMASKED").as_deref() != Ok("1") {

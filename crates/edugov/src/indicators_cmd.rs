@@ -103,7 +103,7 @@ enum OutputFormat {
     Json,
 }
 
-pub fn run(db: &Path, args: IndicatorsArgs) -> anyhow::Result<ExitCode> {
+pub fn run(db: &store::DatabaseUrl, args: IndicatorsArgs) -> anyhow::Result<ExitCode> {
     if args.list {
         print_catalogue();
         return Ok(ExitCode::SUCCESS);
@@ -130,7 +130,7 @@ pub fn run(db: &Path, args: IndicatorsArgs) -> anyhow::Result<ExitCode> {
     let Some(latest) = held.last().copied() else {
         bail!(
             "数据库 {} 中还没有学年数据：先运行 `edugov demo` 或 `edugov import`",
-            db.display()
+            db
         );
     };
     let years = choose_years(&args.years, &held, latest)?;

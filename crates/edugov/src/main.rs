@@ -11,7 +11,6 @@ mod serve_cmd;
 mod summary;
 mod user_cmd;
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -24,9 +23,10 @@ use clap::{Parser, Subcommand};
     about = "教育治理平台 edugov — 学籍、指标、督办与规划（命令行）"
 )]
 struct Cli {
-    /// SQLite database file
-    #[arg(long, global = true, env = "EDUGOV_DB", default_value = "edugov.db")]
-    db: PathBuf,
+    /// Database: a SQLite file (the default, edugov.db) or a PostgreSQL URL
+    /// (postgres://user@host/dbname)
+    #[arg(long, global = true, env = "EDUGOV_DB", default_value = "edugov.db", value_parser = parse_db)]
+    db: store::DatabaseUrl,
 
     #[command(subcommand)]
     command: Command,
@@ -87,6 +87,11 @@ fn init_logging() {
         .init();
 }
 
-pub(crate) fn open_store(db: &std::path::Path) -> anyhow::Result<store::SqliteStore> {
-    store::SqliteStore::open(db).with_context(|| format!("无法打开数据库 {}", db.display()))
+fn parse_db(text: &str) -> Result<store::DatabaseUrl, std::convert::Infallible> {
+    Ok(store::DatabaseUrl::parse(text))
+}
+
+/// Opens the store `--db` names (SQLite or PostgreSQL); nothing else names a backend.
+pub(crate) fn open_store(db: &store::DatabaseUrl) -> anyhow::Result<Box<dyn store::Store>> {
+    store::open(db).with_context(|| format!("无法打开数据库 {db}"))
 }

@@ -3,14 +3,13 @@
 //! demo accounts; a real deployment has no account until `edugov user add`.
 
 use std::net::SocketAddr;
-use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{bail, Context};
 use registry::AreaLevel;
-use store::{AccountStore, Store};
+use store::AccountStore;
 
 #[derive(clap::Args)]
 pub struct ServeArgs {
@@ -91,7 +90,7 @@ impl ServeArgs {
     }
 }
 
-pub fn run(db: &Path, args: ServeArgs) -> anyhow::Result<ExitCode> {
+pub fn run(db: &store::DatabaseUrl, args: ServeArgs) -> anyhow::Result<ExitCode> {
     let config = args.config()?;
     let rules = crate::indicators_cmd::load_rules(args.rules.as_deref())?;
     let mut store = crate::open_store(db)?;
@@ -113,7 +112,7 @@ pub fn run(db: &Path, args: ServeArgs) -> anyhow::Result<ExitCode> {
             Some(code) => code,
             None => bail!(
                 "数据库 {} 中既没有学校也没有账号：先用 `edugov user add --role city_admin --scope <市代码>` 建立管理员，或用 --demo 运行演示城市",
-                db.display()
+                db
             ),
         },
     };
@@ -139,9 +138,8 @@ pub fn run(db: &Path, args: ServeArgs) -> anyhow::Result<ExitCode> {
     }
     drop(store);
 
-    let state = Arc::new(
-        web::AppState::open_with(db.to_path_buf(), city, args.secure_cookies, config)?.with_rules(rules),
-    );
+    let state =
+        Arc::new(web::AppState::open_with(db.clone(), city, args.secure_cookies, config)?.with_rules(rules));
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
         // Compute the indicators before the first visitor: this also builds

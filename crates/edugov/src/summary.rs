@@ -1,7 +1,6 @@
 //! `edugov summary`: counts by county and stage, the first thing a bureau
 //! officer checks after generating or importing.
 
-use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::bail;
@@ -16,7 +15,7 @@ pub struct SummaryArgs {
     year: Option<String>,
 }
 
-pub fn run(db: &Path, args: SummaryArgs) -> anyhow::Result<ExitCode> {
+pub fn run(db: &store::DatabaseUrl, args: SummaryArgs) -> anyhow::Result<ExitCode> {
     let store = crate::open_store(db)?;
     let year = match args.year {
         Some(text) => SchoolYear::parse(&text)?,
@@ -24,7 +23,7 @@ pub fn run(db: &Path, args: SummaryArgs) -> anyhow::Result<ExitCode> {
             Some(year) => *year,
             None => bail!(
                 "数据库 {} 中还没有学年数据：先运行 `edugov demo` 或 `edugov import`",
-                db.display()
+                db
             ),
         },
     };

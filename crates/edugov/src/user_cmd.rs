@@ -2,14 +2,12 @@
 //! line — how a real deployment makes its first city administrator.
 
 use std::io::{BufRead, IsTerminal};
-use std::path::Path;
 use std::process::ExitCode;
 
 use access::{Role, Scope};
 use anyhow::{anyhow, bail, Context};
 use chrono::{FixedOffset, Utc};
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
-use store::Store;
 
 #[derive(clap::Args)]
 pub struct UserArgs {
@@ -63,7 +61,7 @@ struct NameArg {
     username: String,
 }
 
-pub fn run(db: &Path, args: UserArgs) -> anyhow::Result<ExitCode> {
+pub fn run(db: &store::DatabaseUrl, args: UserArgs) -> anyhow::Result<ExitCode> {
     let mut store = crate::open_store(db)?;
     let actor = actor();
     let now = Utc::now();
@@ -119,7 +117,7 @@ fn actor() -> String {
     format!("cli:{user}")
 }
 
-fn existing(store: &store::SqliteStore, username: &str) -> anyhow::Result<accounts::User> {
+fn existing(store: &dyn store::Store, username: &str) -> anyhow::Result<accounts::User> {
     let username = username.trim().to_lowercase();
     match accounts::list_users(store)?
         .into_iter()
@@ -158,7 +156,7 @@ fn read_password(from_stdin: bool, context: &[&str]) -> anyhow::Result<String> {
     Ok(password)
 }
 
-fn list(store: &store::SqliteStore) -> anyhow::Result<()> {
+fn list(store: &dyn store::Store) -> anyhow::Result<()> {
     let users = accounts::list_users(store)?;
     if users.is_empty() {
         println!("还没有用户：用 `edugov user add --username … --role city_admin --scope <市代码>` 添加第一个市级管理员");

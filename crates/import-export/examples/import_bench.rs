@@ -101,7 +101,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     let today = NaiveDate::from_ymd_opt(2025, 11, 1).ok_or("date")?;
-    let mut store = store::SqliteStore::open(&dir.path().join("bench.db"))?;
+    let mut store = store::open(&store::DatabaseUrl::Sqlite(dir.path().join("bench.db")))?;
     for path in [&schools_path, &classes_path] {
         let outcome = import_export::import(&mut store, path, ImportOptions::default(), today, &mut |_| {})?;
         assert!(
@@ -151,7 +151,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let cpu = cpu_seconds();
     let started = Instant::now();
     let mut streamed = 0u64;
-    store::Store::for_each_student(&store, registry::SchoolYear(2024), &mut |_, _| streamed += 1)?;
+    store::RegistryRead::for_each_student(&store, registry::SchoolYear(2024), &mut |_, _| streamed += 1)?;
     println!(
         "store streams {streamed} students alone in {:.2} s, {:.2} s of CPU",
         started.elapsed().as_secs_f64(),

@@ -534,7 +534,7 @@ mod tests {
         AreaCode, ChangeSet, Class, Grade, IdNumber, Location, Ownership, QualityRating, School, SchoolCode,
         Sex,
     };
-    use store::{ApplyOptions, ApplyOutcome, SqliteStore};
+    use store::{ApplyOptions, ApplyOutcome};
 
     fn school_and_class() -> ChangeSet {
         let code = SchoolCode::parse("3737010001").unwrap();
@@ -566,7 +566,7 @@ mod tests {
         }
     }
 
-    fn apply(store: &mut SqliteStore, changes: &ChangeSet) {
+    fn apply(store: &mut dyn store::Store, changes: &ChangeSet) {
         let options = ApplyOptions {
             check_class_sizes: true,
             ..ApplyOptions::default()
@@ -603,13 +603,13 @@ mod tests {
             };
             changes.students.push((student, enrolment));
         }
-        let mut source = SqliteStore::open_in_memory().unwrap();
-        apply(&mut source, &changes);
+        let mut source = store::open_in_memory().unwrap();
+        apply(&mut *source, &changes);
 
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("学生.xlsx");
         let rows = export_with_sheet_rows(
-            &source,
+            &*source,
             Entity::Students,
             None,
             Format::Xlsx,
@@ -622,9 +622,9 @@ mod tests {
         let book: calamine::Xlsx<_> = calamine::open_workbook(&path).unwrap();
         assert_eq!(book.sheet_names(), ["学生_1", "学生_2", "学生_3"]);
 
-        let mut target = SqliteStore::open_in_memory().unwrap();
-        apply(&mut target, &school_and_class());
-        let outcome = crate::import(&mut target, &path, Default::default(), today, &mut |_| {}).unwrap();
+        let mut target = store::open_in_memory().unwrap();
+        apply(&mut *target, &school_and_class());
+        let outcome = crate::import(&mut *target, &path, Default::default(), today, &mut |_| {}).unwrap();
         assert_eq!(crate::errors_text(&outcome.errors, 10), "");
         assert_eq!(
             outcome.tables.iter().map(|t| t.rows).collect::<Vec<_>>(),
@@ -632,7 +632,7 @@ mod tests {
         );
         assert_eq!(outcome.counts.map(|c| c.students), Some(5));
 
-        let csv = |store: &SqliteStore, name: &str| {
+        let csv = |store: &dyn store::Store, name: &str| {
             let out = dir.path().join(name);
             export(
                 store,
@@ -645,7 +645,7 @@ mod tests {
             .unwrap();
             std::fs::read_to_string(out).unwrap()
         };
-        assert_eq!(csv(&target, "b.csv"), csv(&source, "a.csv"));
+        assert_eq!(csv(&*target, "b.csv"), csv(&*source, "a.csv"));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Storage of accounts behind [`AccountStore`]: users, sessions, failed
-//! logins and reads of the audit log.
+//! logins and the audit log.
 //!
-//! Kept apart from the registry's [`Store`](crate::Store) so each stays
+//! Kept apart from the registry's traits so each stays
 //! focused. The policy (password hashing, session tokens, throttling) lives
 //! in the `accounts` crate; this trait only keeps rows. Every time is passed
 //! in by the caller, never read from a clock here, so tests control it.
@@ -186,7 +186,13 @@ pub trait AccountStore {
     /// Forgets every failure before `before`; returns how many.
     fn prune_login_failures(&mut self, before: DateTime<Utc>) -> Result<u64>;
 
-    /// Writes an audit line at a given time (what [`Store::audit`](crate::Store::audit)
+    /// Records who did what: every change and every view of unmasked personal
+    /// data, at the database's clock. `detail` must never hold personal data itself.
+    /// A change to the registry audits itself with [`ApplyOptions::audit`](crate::ApplyOptions::audit),
+    /// in its own transaction; this is for what is not such a change.
+    fn audit(&mut self, actor: &str, action: crate::AuditAction, detail: &str) -> Result<()>;
+
+    /// Writes an audit line at a given time (what [`AccountStore::audit`]
     /// does with the database's clock). `detail` never holds a secret or personal data.
     fn record_audit(
         &mut self,

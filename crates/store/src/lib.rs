@@ -1,17 +1,20 @@
-//! Storage of the registry behind one interface, [`Store`].
+//! Storage behind one trait per domain, implemented by each backend.
 //!
-//! Only this crate writes SQL. SQLite ([`sqlite::SqliteStore`]) is the
-//! embedded default; PostgreSQL arrives later as a second implementation of
-//! the same trait, with its own migrations under `migrations/postgres/`.
+//! Only this crate writes SQL. A caller opens a store with [`open`] (a file
+//! path → SQLite, the embedded default; `postgres://…` → PostgreSQL) and
+//! gets a `Box<dyn Store>`; it calls the store through the domain traits
+//! ([`RegistryWrite`], [`RegistryRead`], [`Snapshots`], [`AccountStore`],
+//! [`Maintenance`]) and never names a backend. Each backend lives in its
+//! own module (`sqlite/`, `postgres/`) with its own migrations
+//! (`migrations/sqlite/`, `migrations/postgres/`), and both run the same
+//! contract suite (`tests/contract/`).
 //!
-//! Writes go through [`Store::apply`]: one [`ChangeSet`], one transaction,
-//! all or nothing, upserting by natural key (school code, identity number,
-//! class name), so a corrected file can be imported again.
-//!
-//! Accounts (users, sessions, failed logins, audit reads) have their own
-//! trait, [`AccountStore`], implemented by the same [`SqliteStore`].
+//! Writes go through [`RegistryWrite::apply`]: one [`ChangeSet`], one
+//! transaction, all or nothing, upserting by natural key (school code,
+//! identity number, class name), so a corrected file can be imported again.
 
 use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 
@@ -23,20 +26,27 @@ use registry::{
 
 pub mod accounts;
 pub mod audit;
+mod boxed;
+mod postgres;
 pub mod search;
-pub mod sqlite;
+mod sqlite;
 
 pub use accounts::AccountStore;
 pub use audit::{AuditAction, AuditLine};
 pub use search::StudentSearch;
-pub use sqlite::SqliteStore;
 
+/// Errors of every backend, in the user's language. Backend errors are kept
+/// as their message only, so no caller depends on a driver's types.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("数据库错误：{0}")]
-    Sqlite(#[from] rusqlite::Error),
-    #[error("数据库中的值类型不符：{0}")]
-    Value(#[from] rusqlite::types::FromSqlError),
+    Backend(String),
+    /// Another connection held a lock past the wait: the same request can
+    /// succeed later, so the web answers 503 with `Retry-After` rather than 500.
+    #[error("数据库正忙：{0}")]
+    Busy(String),
+    #[error("无法连接数据库 {url}：{message}")]
+    Connect { url: String, message: String },
     #[error("数据库版本 {found} 比本程序支持的 {supported} 新，请升级 edugov")]
     TooNew { found: i64, supported: i64 },
     /// A record names a school or class the database does not hold; the
@@ -48,19 +58,71 @@ pub enum StoreError {
     /// A row with this unique key exists already (e.g. a username).
     #[error("{0}已存在")]
     Duplicate(String),
+    /// Backup or restore could not run (a missing `pg_dump`, an unwritable file).
+    #[error("备份失败：{0}")]
+    Backup(String),
 }
 
 impl StoreError {
-    /// Whether the database was busy (another connection held the write
-    /// lock past the busy timeout): the same request can succeed later, so
-    /// the web answers 503 with `Retry-After` rather than 500.
+    /// Whether the database was busy: see [`StoreError::Busy`].
     pub fn is_busy(&self) -> bool {
-        matches!(
-            self,
-            StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _))
-                if matches!(e.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
-        )
+        matches!(self, StoreError::Busy(_))
     }
+}
+
+/// Where a store lives, as `--db` / `EDUGOV_DB` say it: `postgres://…` or
+/// `postgresql://…` is a PostgreSQL database, anything else a SQLite file.
+#[derive(Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    pub fn parse(text: &str) -> DatabaseUrl {
+        if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+            DatabaseUrl::Postgres(text.to_owned())
+        } else {
+            DatabaseUrl::Sqlite(PathBuf::from(text))
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            DatabaseUrl::Sqlite(_) => Backend::Sqlite,
+            DatabaseUrl::Postgres(_) => Backend::Postgres,
+        }
+    }
+}
+
+/// Shown in messages and logs: a PostgreSQL URL without its password.
+impl std::fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DatabaseUrl::Sqlite(path) => write!(f, "{}", path.display()),
+            DatabaseUrl::Postgres(url) => f.write_str(&postgres::redacted(url)),
+        }
+    }
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "DatabaseUrl({self})")
+    }
+}
+
+/// Opens (creating a SQLite file if needed) the database and brings its
+/// schema up to date.
+pub fn open(url: &DatabaseUrl) -> Result<Box<dyn Store>> {
+    Ok(match url {
+        DatabaseUrl::Sqlite(path) => Box::new(sqlite::SqliteStore::open(path)?),
+        DatabaseUrl::Postgres(url) => Box::new(postgres::PgStore::open(url)?),
+    })
+}
+
+/// A private in-memory SQLite database, for tests.
+pub fn open_in_memory() -> Result<Box<dyn Store>> {
+    Ok(Box::new(sqlite::SqliteStore::open_in_memory()?))
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -272,9 +334,9 @@ pub enum DecideOutcome {
 /// Called with (rows done, rows in all) while a long write runs.
 pub type Progress<'a> = &'a mut dyn FnMut(u64, u64);
 
-/// The storage interface. Synchronous: the web layer calls it through
-/// `spawn_blocking`.
-pub trait Store {
+/// Registry writes: change sets, transfer decisions, clearing. Every method
+/// is one transaction, all or nothing.
+pub trait RegistryWrite {
     /// Writes a change set in one transaction; see [`ApplyOptions`].
     fn apply(
         &mut self,
@@ -283,10 +345,42 @@ pub trait Store {
         progress: Progress<'_>,
     ) -> Result<ApplyOutcome>;
 
+    /// Writes a change set like [`RegistryWrite::apply`] and, in the same
+    /// transaction, files `transfers` (rows the import turned into
+    /// requests) — all or nothing.
+    fn apply_with_transfers(
+        &mut self,
+        changes: &ChangeSet,
+        options: ApplyOptions,
+        transfers: &[NewTransfer],
+        progress: Progress<'_>,
+    ) -> Result<ApplyOutcome>;
+
     /// Removes every registry row (not areas), and the demo mark with them
     /// — used before generating a demo city.
     fn clear_registry(&mut self) -> Result<()>;
 
+    /// Approves or refuses a pending request, in one transaction with its
+    /// audit line: an approval writes the row as the city would import it
+    /// (the person moves, their shared record takes the row's values) and
+    /// keeps the two classes' declared sizes in step with their pupils where
+    /// they agreed before. The caller has checked the actor may decide.
+    fn decide_transfer(
+        &mut self,
+        id: i64,
+        decision: &TransferDecision,
+        actor: &str,
+        at: DateTime<Utc>,
+    ) -> Result<DecideOutcome>;
+
+    /// Writes a transfer request as it was stored elsewhere (status,
+    /// decision and all), for `edugov copy`; returns its new id.
+    fn restore_transfer(&mut self, request: &TransferRequest) -> Result<i64>;
+}
+
+/// Registry reads: areas, schools, a year's records, school pages, transfer
+/// requests and counts.
+pub trait RegistryRead {
     /// Whether the registry holds the synthetic demo city (written with
     /// [`ApplyOptions::mark_demo`]). A real import into it leaves the mark:
     /// most of the data is still synthetic until the registry is cleared.
@@ -309,13 +403,6 @@ pub trait Store {
     fn teachers(&self, year: SchoolYear) -> Result<Vec<(Teacher, TeachingPost)>>;
     fn population(&self, year: SchoolYear) -> Result<Vec<Population>>;
     fn births(&self) -> Result<Vec<Births>>;
-
-    /// One school year as compact rows, for the indicator engine.
-    fn year_snapshot(&self, year: SchoolYear) -> Result<registry::snapshot::YearSnapshot>;
-
-    /// A number that grows with every committed write to the registry: a
-    /// server keeps computed indicators while it stays the same.
-    fn registry_revision(&self) -> Result<i64>;
 
     /// One school, by code.
     fn school(&self, code: &SchoolCode) -> Result<Option<School>>;
@@ -367,45 +454,75 @@ pub trait Store {
         people: &[(SchoolYear, &IdNumber)],
     ) -> Result<Vec<Option<Placement>>>;
 
-    /// Writes a change set like [`Store::apply`] and, in the same
-    /// transaction, files `transfers` (rows the import turned into
-    /// requests) — all or nothing.
-    fn apply_with_transfers(
-        &mut self,
-        changes: &ChangeSet,
-        options: ApplyOptions,
-        transfers: &[NewTransfer],
-        progress: Progress<'_>,
-    ) -> Result<ApplyOutcome>;
-
     /// Transfer requests, newest first, as `query` says.
     fn transfers(&self, query: &TransferQuery) -> Result<Vec<TransferRequest>>;
 
     /// One transfer request.
     fn transfer(&self, id: i64) -> Result<Option<TransferRequest>>;
 
-    /// Approves or refuses a pending request, in one transaction with its
-    /// audit line: an approval writes the row as the city would import it
-    /// (the person moves, their shared record takes the row's values) and
-    /// keeps the two classes' declared sizes in step with their pupils where
-    /// they agreed before. The caller has checked the actor may decide.
-    fn decide_transfer(
-        &mut self,
-        id: i64,
-        decision: &TransferDecision,
-        actor: &str,
-        at: DateTime<Utc>,
-    ) -> Result<DecideOutcome>;
-
     /// Pending requests filed by `username` (a bound on probing).
     fn pending_transfers_by(&self, username: &str) -> Result<u64>;
 
-    /// Records who did what: every change and every view of unmasked personal
-    /// data. `detail` must never hold personal data itself.
-    /// A change to the registry audits itself with [`ApplyOptions::audit`],
-    /// in its own transaction; this is for what is not such a change.
-    fn audit(&mut self, actor: &str, action: AuditAction, detail: &str) -> Result<()>;
-
     /// Counts by county and stage (`stage: None` rows are county totals).
     fn summary(&self, year: SchoolYear) -> Result<Vec<SummaryRow>>;
+}
+
+/// Snapshots: one school year as the indicator engine reads it, cached and
+/// kept fresh by revision.
+pub trait Snapshots {
+    /// One school year as compact rows, for the indicator engine.
+    fn year_snapshot(&self, year: SchoolYear) -> Result<registry::snapshot::YearSnapshot>;
+
+    /// A number that grows with every committed write to the registry: a
+    /// server keeps computed indicators while it stays the same. Read from
+    /// the database every time, so several servers on one database see each
+    /// other's writes.
+    fn registry_revision(&self) -> Result<i64>;
+}
+
+/// Which engine a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "SQLite",
+            Backend::Postgres => "PostgreSQL",
+        }
+    }
+}
+
+/// What is not a domain: which backend, the schema's version, the rows each
+/// table holds (checked after `edugov copy`) and a backup.
+pub trait Maintenance {
+    fn backend(&self) -> Backend;
+
+    /// The schema version this database is at (its last migration).
+    fn schema_version(&self) -> Result<i64>;
+
+    /// Rows per table, for every table `edugov copy` carries, by table name.
+    fn row_counts(&self) -> Result<Vec<(String, u64)>>;
+
+    /// A consistent copy of the whole database in `to`, taken while others
+    /// read and write: SQLite's online backup (a database file), or
+    /// PostgreSQL's `pg_dump` in its custom format (restored by
+    /// `pg_restore`). See docs/deploy.md.
+    fn backup(&mut self, to: &std::path::Path) -> Result<()>;
+}
+
+/// The whole store: every domain's trait, as one connection implements them.
+/// Callers that need one domain take that trait; the web's pool and the
+/// command line hold a `Box<dyn Store>` from [`open`].
+pub trait Store: RegistryWrite + RegistryRead + Snapshots + AccountStore + Maintenance + Send {}
+
+impl<T: RegistryWrite + RegistryRead + Snapshots + AccountStore + Maintenance + Send> Store for T {}
+
+/// The store's traits, for `use store::prelude::*`: a `dyn Store`'s methods
+/// are called through them.
+pub mod prelude {
+    pub use crate::{AccountStore, Maintenance, RegistryRead, RegistryWrite, Snapshots, Store};
 }

@@ -2,7 +2,6 @@
 //! anonymous public), the language, and the CSRF token forms must send back.
 
 use std::sync::Arc;
-use store::Store;
 
 use access::{Principal, Role, Scope};
 use axum::extract::FromRequestParts;

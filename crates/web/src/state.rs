@@ -4,7 +4,6 @@
 //! indicators, rebuilt when the registry's revision moves.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -12,7 +11,8 @@ use std::time::{Duration, Instant};
 use indicators::{Computed, Rules};
 use registry::snapshot::YearSnapshot;
 use registry::AreaCode;
-use store::{SqliteStore, Store};
+use store::prelude::*;
+use store::DatabaseUrl;
 use tokio::sync::Mutex;
 
 use crate::views::{OverviewData, SchoolRecords};
@@ -122,10 +122,10 @@ impl Drop for LoginTurn {
 }
 
 pub struct AppState {
-    pub db: PathBuf,
-    pool: deadpool::unmanaged::Pool<SqliteStore>,
+    pub db: DatabaseUrl,
+    pool: deadpool::unmanaged::Pool<Box<dyn Store>>,
     /// The imports' connections: one per import slot.
-    import_pool: deadpool::unmanaged::Pool<SqliteStore>,
+    import_pool: deadpool::unmanaged::Pool<Box<dyn Store>>,
     imports_waiting: AtomicUsize,
     /// Uploads being received or imported: each holds its file in memory
     /// (up to the upload limit), so only as many as the import slots and
@@ -222,20 +222,18 @@ pub enum StateError {
 
 impl AppState {
     /// With the default [`ServerConfig`].
-    pub fn open(db: PathBuf, city: AreaCode, secure_cookies: bool) -> Result<AppState, StateError> {
+    pub fn open(db: DatabaseUrl, city: AreaCode, secure_cookies: bool) -> Result<AppState, StateError> {
         AppState::open_with(db, city, secure_cookies, ServerConfig::default())
     }
 
     pub fn open_with(
-        db: PathBuf,
+        db: DatabaseUrl,
         city: AreaCode,
         secure_cookies: bool,
         config: ServerConfig,
     ) -> Result<AppState, StateError> {
         let open = |n: usize| -> Result<_, StateError> {
-            let stores = (0..n)
-                .map(|_| SqliteStore::open(&db))
-                .collect::<Result<Vec<_>, _>>()?;
+            let stores = (0..n).map(|_| store::open(&db)).collect::<Result<Vec<_>, _>>()?;
             Ok(deadpool::unmanaged::Pool::from(stores))
         };
         let config = ServerConfig {
@@ -275,11 +273,11 @@ impl AppState {
     /// synchronous); the caller handles what `f` returns.
     pub async fn blocking<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&mut SqliteStore) -> T + Send + 'static,
+        f: impl FnOnce(&mut dyn Store) -> T + Send + 'static,
     ) -> Result<T, StateError> {
         let mut store = self.pool.get().await.map_err(|_| StateError::Pool)?;
         tokio::task::spawn_blocking(move || {
-            let result = f(&mut store);
+            let result = f(&mut **store);
             drop(store);
             result
         })
@@ -313,7 +311,7 @@ impl AppState {
 
     pub async fn import<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&mut SqliteStore) -> T + Send + 'static,
+        f: impl FnOnce(&mut dyn Store) -> T + Send + 'static,
     ) -> Result<Result<(T, Duration), Busy>, StateError> {
         let queued = Instant::now();
         let store = {
@@ -327,7 +325,7 @@ impl AppState {
         let waited = queued.elapsed();
         let mut store = store;
         let result = tokio::task::spawn_blocking(move || {
-            let result = f(&mut store);
+            let result = f(&mut **store);
             drop(store);
             result
         })
@@ -366,7 +364,7 @@ impl AppState {
     /// As [`AppState::blocking`], for store calls.
     pub async fn with_store<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&mut SqliteStore) -> Result<T, store::StoreError> + Send + 'static,
+        f: impl FnOnce(&mut dyn Store) -> Result<T, store::StoreError> + Send + 'static,
     ) -> Result<T, StateError> {
         Ok(self.blocking(f).await??)
     }

@@ -3,7 +3,7 @@
 use chrono::{Duration, TimeZone};
 use registry::AreaCode;
 use store::accounts::AuditQuery;
-use store::SqliteStore;
+use store::Store;
 
 use super::*;
 use crate::{add_user, set_active, set_password, NewUser, Role, Scope};
@@ -17,8 +17,8 @@ const PASSWORD: &str = "教育局-correct-horse";
 const HOME: &str = "10.1.2.3";
 const ATTACKER: &str = "203.0.113.7";
 
-fn store_with_admin() -> SqliteStore {
-    let mut store = SqliteStore::open_in_memory().unwrap();
+fn store_with_admin() -> Box<dyn Store> {
+    let mut store = store::open_in_memory().unwrap();
     add_user(
         &mut store,
         "cli",
@@ -37,7 +37,7 @@ fn store_with_admin() -> SqliteStore {
     store
 }
 
-fn actions(store: &SqliteStore) -> Vec<String> {
+fn actions(store: &dyn Store) -> Vec<String> {
     let page = store
         .audit_log(&AuditQuery {
             limit: 100,
@@ -121,7 +121,7 @@ fn seconds(s: i64) -> DateTime<Utc> {
 fn a_clients_delay_grows_with_its_failures_and_is_never_a_lock() {
     let mut store = store_with_admin();
     let policy = Policy::default();
-    let wrong = |store: &mut SqliteStore, at| login(store, &policy, "admin", "wrong-password", ATTACKER, at);
+    let wrong = |store: &mut dyn Store, at| login(store, &policy, "admin", "wrong-password", ATTACKER, at);
     // Three free failures, then 1 s, 2 s, 4 s … after the last one.
     for s in 0..3 {
         assert!(matches!(

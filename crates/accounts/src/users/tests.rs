@@ -3,7 +3,8 @@
 use chrono::TimeZone;
 use registry::{ChangeSet, Location, Ownership, QualityRating, School, SchoolCode, Stage};
 use store::accounts::AuditQuery;
-use store::{ApplyOptions, SqliteStore, Store};
+use store::prelude::*;
+use store::ApplyOptions;
 
 use super::*;
 
@@ -27,8 +28,8 @@ fn new_user(username: &str, role: Role, scope: Scope) -> NewUser<'_> {
     }
 }
 
-fn store_with_school() -> SqliteStore {
-    let mut store = SqliteStore::open_in_memory().unwrap();
+fn store_with_school() -> Box<dyn Store> {
+    let mut store = store::open_in_memory().unwrap();
     let changes = ChangeSet {
         schools: vec![School {
             code: SchoolCode::parse("2370112001").unwrap(),
@@ -55,7 +56,7 @@ fn store_with_school() -> SqliteStore {
 
 #[test]
 fn a_user_is_added_listed_and_audited_without_secrets() {
-    let mut store = SqliteStore::open_in_memory().unwrap();
+    let mut store = store::open_in_memory().unwrap();
     let id = add_user(
         &mut store,
         "cli",
@@ -94,8 +95,8 @@ fn a_user_is_added_listed_and_audited_without_secrets() {
 
 #[test]
 fn bad_usernames_short_passwords_duplicates_and_misfit_scopes_are_refused() {
-    let mut store = SqliteStore::open_in_memory().unwrap();
-    let add = |store: &mut SqliteStore, user: NewUser<'_>| {
+    let mut store = store::open_in_memory().unwrap();
+    let add = |store: &mut dyn Store, user: NewUser<'_>| {
         add_user(store, "cli", &user, now()).map_err(|e| e.to_string())
     };
     add(&mut store, new_user("admin", Role::CityAdmin, city())).unwrap();
@@ -142,7 +143,7 @@ fn bad_usernames_short_passwords_duplicates_and_misfit_scopes_are_refused() {
 
 #[test]
 fn a_new_password_must_be_long_and_uncommon_too() {
-    let mut store = SqliteStore::open_in_memory().unwrap();
+    let mut store = store::open_in_memory().unwrap();
     add_user(
         &mut store,
         "cli",
@@ -161,7 +162,7 @@ fn a_new_password_must_be_long_and_uncommon_too() {
 
 #[test]
 fn the_last_active_city_administrator_cannot_be_disabled() {
-    let mut store = SqliteStore::open_in_memory().unwrap();
+    let mut store = store::open_in_memory().unwrap();
     add_user(
         &mut store,
         "cli",
@@ -198,7 +199,7 @@ fn the_last_active_city_administrator_cannot_be_disabled() {
 
 #[test]
 fn unknown_users_cannot_be_changed() {
-    let mut store = SqliteStore::open_in_memory().unwrap();
+    let mut store = store::open_in_memory().unwrap();
     let err = set_active(&mut store, "cli", "nobody", false, now()).unwrap_err();
     assert_eq!(err.to_string(), "用户“nobody”不存在");
     let err = set_password(&mut store, "cli", "nobody", "lantern-quiet-meadow-47", now()).unwrap_err();

@@ -75,12 +75,13 @@ fn the_demo_city_is_summarised_by_county_and_stage() {
 /// The web's banner (演示数据，非官方统计) reads this mark.
 #[test]
 fn the_demo_city_marks_its_database_as_the_demo() {
-    use store::Store;
+    use store::RegistryRead;
+    let open = |db: &std::path::Path| store::open(&store::DatabaseUrl::Sqlite(db.to_owned())).unwrap();
     let city = small_city();
-    let store = store::SqliteStore::open(&city.db).unwrap();
+    let store = open(&city.db);
     assert!(store.holds_demo_city().unwrap());
     let (_dir, db) = empty_db("real");
-    assert!(!store::SqliteStore::open(&db).unwrap().holds_demo_city().unwrap());
+    assert!(!open(&db).holds_demo_city().unwrap());
 }
 
 #[test]

@@ -56,7 +56,7 @@ fn a_corrected_file_imported_again_updates_rows_instead_of_adding_them() {
         "{students}"
     );
     assert!(!students.contains("张小明"));
-    let summary = store::Store::summary(&*store, year()).unwrap();
+    let summary = store::RegistryRead::summary(&*store, year()).unwrap();
     let total = summary
         .iter()
         .filter(|r| r.stage.is_none())
@@ -295,7 +295,6 @@ fn an_officers_import_is_held_to_its_scope() {
 fn an_officer_cannot_take_over_another_countys_school_or_people() {
     use import_export::WriteScope;
     use registry::{AreaCode, SchoolCode};
-    use store::Store;
 
     let (mut store, dir) = loaded_store();
     // A school of 历城区, written by the city.
@@ -523,7 +522,7 @@ fn an_officer_cannot_take_over_another_countys_school_or_people() {
 /// found only inside the transaction) has none and changes nothing.
 #[test]
 fn an_imports_audit_line_exists_if_and_only_if_the_import_committed() {
-    use store::accounts::{AccountStore, AuditQuery};
+    use store::accounts::AuditQuery;
     let (mut store, dir) = loaded_store();
     let audited = |dry_run| ImportOptions {
         dry_run,
@@ -532,7 +531,7 @@ fn an_imports_audit_line_exists_if_and_only_if_the_import_committed() {
         audit: true,
         ..ImportOptions::default()
     };
-    let lines = |store: &store::SqliteStore| -> Vec<String> {
+    let lines = |store: &dyn store::Store| -> Vec<String> {
         let page = store
             .audit_log(&AuditQuery {
                 action: Some(store::AuditAction::Import),
@@ -555,16 +554,16 @@ fn an_imports_audit_line_exists_if_and_only_if_the_import_committed() {
     let outcome = import_with(&mut store, &wrong, audited(false));
     assert!(errors(&outcome).contains("申报班额 3 人，名单中有 2 名学生"));
     assert_eq!(snapshot(&store), before);
-    assert!(lines(&store).is_empty());
+    assert!(lines(&*store).is_empty());
 
     let schools = write(dir.path(), "学校.csv", SCHOOLS_CSV);
     let outcome = import_with(&mut store, &schools, audited(true));
     assert!(outcome.errors.is_empty());
-    assert!(lines(&store).is_empty());
+    assert!(lines(&*store).is_empty());
 
     let outcome = import_with(&mut store, &schools, audited(false));
     assert!(outcome.errors.is_empty());
-    assert_eq!(lines(&store), ["zhang 学校.csv：3 行"]);
+    assert_eq!(lines(&*store), ["zhang 学校.csv：3 行"]);
 }
 
 /// A pupil who finishes a stage and enters the next one at a school of
@@ -577,7 +576,7 @@ fn an_imports_audit_line_exists_if_and_only_if_the_import_committed() {
 fn entering_the_next_stage_in_another_county_is_an_admission_not_a_transfer() {
     use import_export::WriteScope;
     use registry::AreaCode;
-    use store::{PersonKind, Store};
+    use store::PersonKind;
 
     let (mut store, dir) = loaded_store();
     let header = "学校标识码,学校名称,所在区县代码,乡镇街道代码,学段,办学性质,是否普惠,优质园等级,城乡分类,学前学位,小学学位,初中学位,高中学位,中职学位,特教学位,教育集团,经度,纬度\n";
@@ -602,7 +601,7 @@ fn entering_the_next_stage_in_another_county_is_an_admission_not_a_transfer() {
         user: "licheng".into(),
         ..ImportOptions::default()
     };
-    let holder = |store: &store::SqliteStore, number: &str| {
+    let holder = |store: &dyn store::Store, number: &str| {
         let id_number = registry::IdNumber::parse(number, today()).unwrap();
         store
             .latest_placements(PersonKind::Student, &[&id_number])
@@ -648,8 +647,8 @@ fn entering_the_next_stage_in_another_county_is_an_admission_not_a_transfer() {
         0
     );
 
-    assert_eq!(holder(&store, &graduate), Some((2025, "3737011202".to_owned())));
-    assert_eq!(holder(&store, &zhang), Some((2024, "3737010001".to_owned())));
+    assert_eq!(holder(&*store, &graduate), Some((2025, "3737011202".to_owned())));
+    assert_eq!(holder(&*store, &zhang), Some((2024, "3737010001".to_owned())));
     let in_2024 = store
         .placements_in_year(
             PersonKind::Student,

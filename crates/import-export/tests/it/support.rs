@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use chrono::NaiveDate;
 use import_export::{Entity, Format, ImportOptions, ImportOutcome, PersonalData};
 use registry::{IdNumber, SchoolYear, Sex};
-use store::SqliteStore;
+use store::{DatabaseUrl, Store};
 
 pub fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2025, 11, 1).unwrap()
@@ -19,20 +19,20 @@ pub fn year() -> SchoolYear {
 
 /// A fresh store in its own temporary directory.
 pub struct TestStore {
-    pub store: SqliteStore,
+    pub store: Box<dyn Store>,
     _dir: tempfile::TempDir,
 }
 
 impl std::ops::Deref for TestStore {
-    type Target = SqliteStore;
-    fn deref(&self) -> &SqliteStore {
-        &self.store
+    type Target = dyn Store + 'static;
+    fn deref(&self) -> &(dyn Store + 'static) {
+        &*self.store
     }
 }
 
 impl std::ops::DerefMut for TestStore {
-    fn deref_mut(&mut self) -> &mut SqliteStore {
-        &mut self.store
+    fn deref_mut(&mut self) -> &mut (dyn Store + 'static) {
+        &mut *self.store
     }
 }
 
@@ -49,7 +49,7 @@ pub fn store() -> TestStore {
         let made = path.metadata().and_then(|m| m.modified()).ok();
         if made.is_none() || made < built {
             let fresh = path.with_extension(format!("{}.db", std::process::id()));
-            let store = SqliteStore::open(&fresh).unwrap();
+            let store = store::open(&DatabaseUrl::Sqlite(fresh.clone())).unwrap();
             // Folds the WAL back into the file so that a plain copy is complete.
             drop(store);
             std::fs::rename(&fresh, &path).unwrap();
@@ -60,7 +60,7 @@ pub fn store() -> TestStore {
     let path = dir.path().join("edugov.db");
     std::fs::copy(template, &path).unwrap();
     TestStore {
-        store: SqliteStore::open(&path).unwrap(),
+        store: store::open(&DatabaseUrl::Sqlite(path)).unwrap(),
         _dir: dir,
     }
 }
@@ -71,12 +71,12 @@ pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     path
 }
 
-pub fn import(store: &mut SqliteStore, path: &Path) -> ImportOutcome {
+pub fn import(store: &mut TestStore, path: &Path) -> ImportOutcome {
     import_with(store, path, ImportOptions::default())
 }
 
-pub fn import_with(store: &mut SqliteStore, path: &Path, options: ImportOptions) -> ImportOutcome {
-    match import_export::import(store, path, options, today(), &mut |_| {}) {
+pub fn import_with(store: &mut TestStore, path: &Path, options: ImportOptions) -> ImportOutcome {
+    match import_export::import(&mut **store, path, options, today(), &mut |_| {}) {
         Ok(outcome) => outcome,
         Err(e) => panic!("import of {} failed: {e}", path.display()),
     }
@@ -88,7 +88,7 @@ pub fn errors(outcome: &ImportOutcome) -> String {
 }
 
 /// Imports and insists on a clean outcome.
-pub fn import_clean(store: &mut SqliteStore, path: &Path) -> ImportOutcome {
+pub fn import_clean(store: &mut TestStore, path: &Path) -> ImportOutcome {
     let outcome = import(store, path);
     assert_eq!(errors(&outcome), "", "{}", path.display());
     assert!(outcome.counts.is_some());
@@ -97,13 +97,13 @@ pub fn import_clean(store: &mut SqliteStore, path: &Path) -> ImportOutcome {
 
 /// Everything the store holds for the fixture year, as CSV text with
 /// personal data in clear: equal snapshots mean equal stores.
-pub fn snapshot(store: &SqliteStore) -> String {
+pub fn snapshot(store: &TestStore) -> String {
     let dir = tempfile::tempdir().unwrap();
     let mut text = String::new();
     for entity in Entity::ALL {
         let path = dir.path().join(format!("{}.csv", entity.code()));
         import_export::export(
-            store,
+            &**store,
             *entity,
             Some(year()),
             Format::Csv,

@@ -11,6 +11,7 @@ use crate::accounts::{
     AccountStore, AuditEntry, AuditPage, AuditQuery, FailureCount, LoginFailures, NewSession, NewUserRecord,
     SessionRecord, TokenHash, UserRecord,
 };
+use crate::AuditAction;
 use crate::{Result, StoreError};
 
 /// A signed-in user's session, read on every request. The token's hash is
@@ -78,6 +79,20 @@ fn scope_columns(scope: &Scope) -> (&'static str, &str, Option<&str>) {
 }
 
 impl AccountStore for SqliteStore {
+    fn audit(&mut self, actor: &str, action: AuditAction, detail: &str) -> Result<()> {
+        // One statement: SQLite takes the write lock as it starts (and the
+        // busy timeout waits for it), so it cannot fail as a transaction
+        // that read first would (SQLITE_BUSY_SNAPSHOT).
+        super::write::insert_audit(
+            &self.conn,
+            &crate::AuditLine {
+                actor,
+                action,
+                detail,
+            },
+        )
+    }
+
     fn create_user(&mut self, user: &NewUserRecord<'_>) -> Result<i64> {
         let (kind, area, school) = scope_columns(user.scope);
         let at = time_text(user.at);

@@ -7,7 +7,8 @@ use registry::{AreaCode, SchoolCode};
 
 use super::SqliteStore;
 use crate::accounts::{AccountStore, AuditQuery, FailureCount, LoginFailures, NewSession, NewUserRecord};
-use crate::{AuditAction, Store, StoreError};
+use crate::prelude::*;
+use crate::{AuditAction, StoreError};
 
 fn t(minutes: i64) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2024, 9, 1, 8, 0, 0).unwrap() + Duration::minutes(minutes)

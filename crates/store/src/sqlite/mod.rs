@@ -1,4 +1,4 @@
-//! The SQLite implementation of [`Store`](crate::Store): the embedded default.
+//! The SQLite implementation of the store's traits: the embedded default.
 //!
 //! One file, WAL journal so readers never wait for a long import, and every
 //! write in a single transaction so a crash (even `kill -9`) leaves the
@@ -22,7 +22,53 @@ use std::path::Path;
 use rusqlite::functions::FunctionFlags;
 use rusqlite::Connection;
 
-use crate::{Result, StoreError};
+use crate::{Backend, Maintenance, Result, StoreError};
+
+/// Driver errors become the store's own: a busy or locked database is
+/// [`StoreError::Busy`], anything else keeps only its message.
+impl From<rusqlite::Error> for StoreError {
+    fn from(error: rusqlite::Error) -> StoreError {
+        match &error {
+            rusqlite::Error::SqliteFailure(e, _)
+                if matches!(
+                    e.code,
+                    rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                ) =>
+            {
+                StoreError::Busy(error.to_string())
+            }
+            _ => StoreError::Backend(error.to_string()),
+        }
+    }
+}
+
+impl From<rusqlite::types::FromSqlError> for StoreError {
+    fn from(error: rusqlite::types::FromSqlError) -> StoreError {
+        StoreError::Corrupt(error.to_string())
+    }
+}
+
+/// The tables `edugov copy` carries, in an order that respects their
+/// foreign keys; the snapshot cache is left out (it is rebuilt on demand).
+pub(crate) const COPIED_TABLES: &[&str] = &[
+    "area",
+    "school",
+    "school_stage",
+    "school_facility",
+    "class",
+    "student",
+    "enrolment",
+    "teacher",
+    "teaching_post",
+    "population",
+    "births",
+    "app_user",
+    "session",
+    "login_failure",
+    "transfer_request",
+    "audit_log",
+    "demo_marker",
+];
 
 /// Versioned migrations, applied in order and recorded in `schema_migrations`.
 const MIGRATIONS: &[(i64, &str)] = &[
@@ -101,8 +147,7 @@ impl SqliteStore {
         Ok(store)
     }
 
-    /// The schema version this database is at.
-    pub fn schema_version(&self) -> Result<i64> {
+    fn current_version(&self) -> Result<i64> {
         Ok(self.conn.query_row(
             "SELECT coalesce(max(version), 0) FROM schema_migrations",
             [],
@@ -117,7 +162,7 @@ impl SqliteStore {
                  applied_at TEXT NOT NULL DEFAULT (datetime('now'))
              )",
         )?;
-        let current = self.schema_version()?;
+        let current = self.current_version()?;
         let supported = MIGRATIONS.last().map(|(v, _)| *v).unwrap_or(0);
         if current > supported {
             return Err(StoreError::TooNew {
@@ -187,3 +232,42 @@ mod tests;
 
 #[cfg(test)]
 mod accounts_tests;
+
+impl Maintenance for SqliteStore {
+    fn backend(&self) -> Backend {
+        Backend::Sqlite
+    }
+
+    fn schema_version(&self) -> Result<i64> {
+        self.current_version()
+    }
+
+    fn row_counts(&self) -> Result<Vec<(String, u64)>> {
+        COPIED_TABLES
+            .iter()
+            .map(|table| {
+                let n: i64 = self
+                    .conn
+                    .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
+                Ok(((*table).to_owned(), n as u64))
+            })
+            .collect()
+    }
+
+    fn backup(&mut self, to: &Path) -> Result<()> {
+        // SQLite's online backup: a consistent copy page by page while other
+        // connections go on reading and writing (WAL). The copy is written
+        // beside its destination and renamed, so a failed backup never
+        // leaves a half-written file under the requested name.
+        let partial = to.with_extension("partial");
+        let _ = std::fs::remove_file(&partial);
+        let mut dest = Connection::open(&partial)?;
+        {
+            let backup = rusqlite::backup::Backup::new(&self.conn, &mut dest)?;
+            backup.run_to_completion(1024, std::time::Duration::from_millis(0), None)?;
+        }
+        dest.pragma_update(None, "journal_mode", "DELETE")?;
+        drop(dest);
+        std::fs::rename(&partial, to).map_err(|e| StoreError::Backup(format!("{}：{e}", to.display())))
+    }
+}

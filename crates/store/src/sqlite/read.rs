@@ -13,25 +13,12 @@ use rusqlite::{params, Row};
 
 use super::SqliteStore;
 use crate::{
-    ApplyOptions, ApplyOutcome, AuditAction, AuditLine, ChangeSet, DecideOutcome, Lookup, NewTransfer,
-    PersonKind, Placement, Progress, Result, SchoolInfo, Store, StoreError, SummaryRow, TransferDecision,
-    TransferQuery, TransferRequest,
+    ApplyOptions, ApplyOutcome, ChangeSet, DecideOutcome, Lookup, NewTransfer, PersonKind, Placement,
+    Progress, RegistryRead, RegistryWrite, Result, SchoolInfo, Snapshots, StoreError, SummaryRow,
+    TransferDecision, TransferQuery, TransferRequest,
 };
 
-impl Store for SqliteStore {
-    fn apply(
-        &mut self,
-        changes: &ChangeSet,
-        options: ApplyOptions<'_>,
-        progress: Progress<'_>,
-    ) -> Result<ApplyOutcome> {
-        self.apply_changes(changes, options, &[], progress)
-    }
-
-    fn clear_registry(&mut self) -> Result<()> {
-        self.clear()
-    }
-
+impl RegistryRead for SqliteStore {
     fn holds_demo_city(&self) -> Result<bool> {
         Ok(self
             .conn
@@ -110,14 +97,6 @@ impl Store for SqliteStore {
         Ok(self.load_schools(Some(code.as_str()))?.pop())
     }
 
-    fn registry_revision(&self) -> Result<i64> {
-        // Asked on every request: a cached statement, not a fresh parse.
-        Ok(self
-            .conn
-            .prepare_cached("SELECT coalesce(sum(revision), 0) FROM registry_revision")?
-            .query_row([], |r| r.get(0))?)
-    }
-
     fn school_classes(&self, school: &SchoolCode, year: SchoolYear) -> Result<Vec<Class>> {
         self.load_classes(year, Some(school.as_str()))
     }
@@ -191,32 +170,12 @@ impl Store for SqliteStore {
         super::transfer::placements_in_year(&self.conn, kind, people)
     }
 
-    fn apply_with_transfers(
-        &mut self,
-        changes: &ChangeSet,
-        options: ApplyOptions,
-        transfers: &[NewTransfer],
-        progress: Progress<'_>,
-    ) -> Result<ApplyOutcome> {
-        self.apply_changes(changes, options, transfers, progress)
-    }
-
     fn transfers(&self, query: &TransferQuery) -> Result<Vec<TransferRequest>> {
         self.list_transfers(query)
     }
 
     fn transfer(&self, id: i64) -> Result<Option<TransferRequest>> {
         self.one_transfer(id)
-    }
-
-    fn decide_transfer(
-        &mut self,
-        id: i64,
-        decision: &TransferDecision,
-        actor: &str,
-        at: DateTime<Utc>,
-    ) -> Result<DecideOutcome> {
-        self.decide(id, decision, actor, at)
     }
 
     fn pending_transfers_by(&self, username: &str) -> Result<u64> {
@@ -325,24 +284,6 @@ impl Store for SqliteStore {
         Ok(out)
     }
 
-    fn year_snapshot(&self, year: SchoolYear) -> Result<registry::snapshot::YearSnapshot> {
-        self.cached_snapshot(year)
-    }
-
-    fn audit(&mut self, actor: &str, action: AuditAction, detail: &str) -> Result<()> {
-        // One statement: SQLite takes the write lock as it starts (and the
-        // busy timeout waits for it), so it cannot fail as a transaction
-        // that read first would (SQLITE_BUSY_SNAPSHOT).
-        super::write::insert_audit(
-            &self.conn,
-            &AuditLine {
-                actor,
-                action,
-                detail,
-            },
-        )
-    }
-
     fn summary(&self, year: SchoolYear) -> Result<Vec<SummaryRow>> {
         // (county, stage) → row; stage "" holds the county total.
         let mut table: BTreeMap<(String, String), SummaryRow> = BTreeMap::new();
@@ -422,6 +363,59 @@ impl Store for SqliteStore {
             }
         }
         Ok(table.into_values().collect())
+    }
+}
+
+impl RegistryWrite for SqliteStore {
+    fn apply(
+        &mut self,
+        changes: &ChangeSet,
+        options: ApplyOptions<'_>,
+        progress: Progress<'_>,
+    ) -> Result<ApplyOutcome> {
+        self.apply_changes(changes, options, &[], progress)
+    }
+
+    fn apply_with_transfers(
+        &mut self,
+        changes: &ChangeSet,
+        options: ApplyOptions,
+        transfers: &[NewTransfer],
+        progress: Progress<'_>,
+    ) -> Result<ApplyOutcome> {
+        self.apply_changes(changes, options, transfers, progress)
+    }
+
+    fn clear_registry(&mut self) -> Result<()> {
+        self.clear()
+    }
+
+    fn decide_transfer(
+        &mut self,
+        id: i64,
+        decision: &TransferDecision,
+        actor: &str,
+        at: DateTime<Utc>,
+    ) -> Result<DecideOutcome> {
+        self.decide(id, decision, actor, at)
+    }
+
+    fn restore_transfer(&mut self, request: &TransferRequest) -> Result<i64> {
+        self.restore_transfer_request(request)
+    }
+}
+
+impl Snapshots for SqliteStore {
+    fn year_snapshot(&self, year: SchoolYear) -> Result<registry::snapshot::YearSnapshot> {
+        self.cached_snapshot(year)
+    }
+
+    fn registry_revision(&self) -> Result<i64> {
+        // Asked on every request: a cached statement, not a fresh parse.
+        Ok(self
+            .conn
+            .prepare_cached("SELECT coalesce(sum(revision), 0) FROM registry_revision")?
+            .query_row([], |r| r.get(0))?)
     }
 }
 

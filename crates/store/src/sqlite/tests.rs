@@ -5,7 +5,8 @@ use chrono::NaiveDate;
 use registry::*;
 
 use crate::accounts::{AccountStore, AuditQuery};
-use crate::{ApplyOptions, ApplyOutcome, AuditAction, AuditLine, Store};
+use crate::prelude::*;
+use crate::{ApplyOptions, ApplyOutcome, AuditAction, AuditLine};
 
 use super::SqliteStore;
 

@@ -35,15 +35,6 @@ pub(super) fn file_transfers(tx: &Transaction<'_>, transfers: &[NewTransfer]) ->
     if transfers.is_empty() {
         return Ok(());
     }
-    let mut insert = tx.prepare_cached(
-        "INSERT INTO transfer_request (kind, id_number, school_year, to_school, to_county,
-             from_year, from_school, from_county, name, sex, birth_date, household_area, birth_year,
-             stage, grade, class_name, migrant_child, boarder, visual_acuity, myopic,
-             subject, title, key_teacher_level, joined_school_year, qualification,
-             source, requested_by, requested_at, from_stage, from_grade)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-                 ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
-    )?;
     // A corrected file filed again replaces its school's pending request
     // for the same person and year, instead of counting the pupil twice.
     let mut supersede = tx.prepare_cached(
@@ -61,57 +52,13 @@ pub(super) fn file_transfers(tx: &Transaction<'_>, transfers: &[NewTransfer]) ->
             t.requested_by,
             time_text(t.requested_at),
         ])?;
-        // The columns of the other kind stay NULL.
-        let student = match row {
-            TransferRow::Student(s, e) => Some((s, e)),
-            TransferRow::Teacher(..) => None,
-        };
-        let teacher = match row {
-            TransferRow::Teacher(p, post) => Some((p, post)),
-            TransferRow::Student(..) => None,
-        };
-        let (stage, name, sex) = match row {
-            TransferRow::Student(s, e) => (e.stage, &s.name, s.sex),
-            TransferRow::Teacher(p, post) => (post.stage, &p.name, p.sex),
-        };
-        insert.execute(params![
-            row.kind().code(),
-            row.id_number().as_str(),
-            row.school_year().0,
-            row.school().as_str(),
-            t.to_county.as_str(),
-            t.from.school_year.0,
-            t.from.school.as_str(),
-            t.from_county.as_str(),
-            name,
-            sex.code(),
-            student.map(|(s, _)| s.birth_date.format("%Y-%m-%d").to_string()),
-            student.map(|(s, _)| s.household_area.as_str()),
-            teacher.map(|(p, _)| p.birth_year),
-            stage.code(),
-            student.map(|(_, e)| e.grade.0),
-            student.and_then(|(_, e)| e.class_name.as_deref()),
-            student.map(|(_, e)| e.migrant_child),
-            student.map(|(_, e)| e.boarder),
-            student.and_then(|(_, e)| e.visual_acuity.map(f64::from)),
-            student.and_then(|(_, e)| e.myopic),
-            teacher.map(|(_, post)| post.subject.code()),
-            teacher.map(|(_, post)| post.title.code()),
-            teacher.map(|(_, post)| post.key_teacher_level.code()),
-            teacher.map(|(_, post)| post.joined_school_year.0),
-            teacher.map(|(_, post)| post.qualification.code()),
-            t.source,
-            t.requested_by,
-            time_text(t.requested_at),
-            t.from.stage.code(),
-            t.from.grade.map(|g| g.0),
-        ])?;
+        let id = insert_request(tx, t)?;
         // Every step of a transfer is in the audit log, filing included;
         // the detail names schools, never the person.
         let detail = format!(
             "{} #{}：{} → {}，{} 学年（{}）",
             row.kind().request_label_zh(),
-            tx.last_insert_rowid(),
+            id,
             t.from.school,
             row.school(),
             row.school_year().0,
@@ -127,6 +74,86 @@ pub(super) fn file_transfers(tx: &Transaction<'_>, transfers: &[NewTransfer]) ->
         )?;
     }
     Ok(())
+}
+
+/// Inserts one request as filed (pending); returns its id.
+fn insert_request(tx: &Transaction<'_>, t: &NewTransfer) -> Result<i64> {
+    let row = &t.row;
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO transfer_request (kind, id_number, school_year, to_school, to_county,
+             from_year, from_school, from_county, name, sex, birth_date, household_area, birth_year,
+             stage, grade, class_name, migrant_child, boarder, visual_acuity, myopic,
+             subject, title, key_teacher_level, joined_school_year, qualification,
+             source, requested_by, requested_at, from_stage, from_grade)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+                 ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
+    )?;
+    // The columns of the other kind stay NULL.
+    let student = match row {
+        TransferRow::Student(s, e) => Some((s, e)),
+        TransferRow::Teacher(..) => None,
+    };
+    let teacher = match row {
+        TransferRow::Teacher(p, post) => Some((p, post)),
+        TransferRow::Student(..) => None,
+    };
+    let (stage, name, sex) = match row {
+        TransferRow::Student(s, e) => (e.stage, &s.name, s.sex),
+        TransferRow::Teacher(p, post) => (post.stage, &p.name, p.sex),
+    };
+    insert.execute(params![
+        row.kind().code(),
+        row.id_number().as_str(),
+        row.school_year().0,
+        row.school().as_str(),
+        t.to_county.as_str(),
+        t.from.school_year.0,
+        t.from.school.as_str(),
+        t.from_county.as_str(),
+        name,
+        sex.code(),
+        student.map(|(s, _)| s.birth_date.format("%Y-%m-%d").to_string()),
+        student.map(|(s, _)| s.household_area.as_str()),
+        teacher.map(|(p, _)| p.birth_year),
+        stage.code(),
+        student.map(|(_, e)| e.grade.0),
+        student.and_then(|(_, e)| e.class_name.as_deref()),
+        student.map(|(_, e)| e.migrant_child),
+        student.map(|(_, e)| e.boarder),
+        student.and_then(|(_, e)| e.visual_acuity.map(f64::from)),
+        student.and_then(|(_, e)| e.myopic),
+        teacher.map(|(_, post)| post.subject.code()),
+        teacher.map(|(_, post)| post.title.code()),
+        teacher.map(|(_, post)| post.key_teacher_level.code()),
+        teacher.map(|(_, post)| post.joined_school_year.0),
+        teacher.map(|(_, post)| post.qualification.code()),
+        t.source,
+        t.requested_by,
+        time_text(t.requested_at),
+        t.from.stage.code(),
+        t.from.grade.map(|g| g.0),
+    ])?;
+    Ok(tx.last_insert_rowid())
+}
+
+impl SqliteStore {
+    /// A request as stored elsewhere, decision included (`edugov copy`).
+    pub(super) fn restore_transfer_request(&mut self, request: &TransferRequest) -> Result<i64> {
+        let tx = super::write::begin_write(&mut self.conn)?;
+        let id = insert_request(&tx, &request.request)?;
+        tx.execute(
+            "UPDATE transfer_request SET status = ?2, decided_by = ?3, decided_at = ?4, reason = ?5 WHERE id = ?1",
+            params![
+                id,
+                request.status.code(),
+                request.decided_by,
+                request.decided_at.map(time_text),
+                request.reason
+            ],
+        )?;
+        tx.commit()?;
+        Ok(id)
+    }
 }
 
 const COLUMNS: &str = "id, kind, id_number, school_year, to_school, to_county, from_year, from_school,

@@ -5,7 +5,6 @@ use std::sync::Arc;
 use axum::extract::{Form, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{html, Markup};
-use store::AccountStore;
 
 use crate::auth::Ctx;
 use crate::error::WebError;

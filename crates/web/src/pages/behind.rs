@@ -18,7 +18,6 @@ use indicators::report::Row;
 use indicators::Indicator;
 use maud::{html, Markup};
 use registry::{AreaCode, SchoolCode, SchoolYear, Stage};
-use store::Store;
 
 use crate::auth::Ctx;
 use crate::data;

@@ -238,7 +238,6 @@ async fn answer(state: &Arc<AppState>, ctx: &Ctx, mut multipart: Multipart) -> R
                 import_export::import(s, &path, options, chrono::Local::now().date_naive(), &mut |_| {});
             if let Ok(outcome) = &outcome {
                 if outcome.held_for_city {
-                    use store::Store;
                     // Nothing was written: this line is the only trace, and
                     // the city's cue that an officer probed the registry.
                     s.audit(

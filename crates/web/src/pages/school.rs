@@ -16,7 +16,6 @@ use axum::response::{IntoResponse, Response};
 use indicators::report::{format_number, format_row_value, Row};
 use maud::{html, Markup, PreEscaped};
 use registry::{SchoolCode, SchoolYear, Stage};
-use store::Store;
 
 use crate::auth::Ctx;
 use crate::error::WebError;

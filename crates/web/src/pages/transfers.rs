@@ -11,7 +11,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use maud::{html, Markup};
-use store::{DecideOutcome, Store, TransferDecision, TransferQuery, TransferRequest, TransferStatus};
+use store::{DecideOutcome, TransferDecision, TransferQuery, TransferRequest, TransferStatus};
 
 use crate::auth::Ctx;
 use crate::error::WebError;

@@ -1,7 +1,7 @@
 //! The administrators' pages: the users table paged and searched, the
 //! audit log paged with its filter kept.
 
-use store::{AccountStore, Store};
+use store::prelude::*;
 
 use crate::{Browser, Server, Who};
 

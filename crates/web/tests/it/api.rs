@@ -1,7 +1,5 @@
 //! Health and the API's description.
 
-use store::Store;
-
 use crate::{shared, Browser, Who};
 
 #[test]

@@ -7,7 +7,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use registry::{SchoolYear, Stage};
-use store::{SqliteStore, Store};
+use store::prelude::*;
 
 use crate::{fixture, is_refusal, shared, Browser, Server, Who, CITY, COUNTY, OTHER_COUNTY};
 
@@ -32,7 +32,7 @@ fn counted(county: &str, year: SchoolYear) -> Vec<Counted> {
 
 /// The same for the classes of `stages`.
 fn counted_in(county: &str, year: SchoolYear, stages: &[Stage]) -> Vec<Counted> {
-    let store = SqliteStore::open(&fixture().base_db).unwrap();
+    let store = store::open(&store::DatabaseUrl::Sqlite(fixture().base_db.clone())).unwrap();
     let schools = store.schools().unwrap();
     let mut by_code: HashMap<String, Counted> = schools
         .iter()
@@ -63,7 +63,7 @@ fn counted_in(county: &str, year: SchoolYear, stages: &[Stage]) -> Vec<Counted> 
 }
 
 fn years() -> Vec<SchoolYear> {
-    SqliteStore::open(&fixture().base_db)
+    store::open(&store::DatabaseUrl::Sqlite(fixture().base_db.clone()))
         .unwrap()
         .school_years()
         .unwrap()

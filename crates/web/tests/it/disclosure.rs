@@ -4,14 +4,14 @@
 //! officer — and shows them to the city and to the county's own officer.
 
 use registry::Stage;
-use store::{SqliteStore, Store};
+use store::prelude::*;
 
 use crate::{fixture, shared, Browser, Who, COUNTY, OTHER_COUNTY};
 
 /// A stage of `myopia_rate` served by one or two schools of `county` (at
 /// the test city's scale, senior high usually).
 fn small_stage(county: &str) -> Stage {
-    let store = SqliteStore::open(&fixture().base_db).unwrap();
+    let store = store::open(&store::DatabaseUrl::Sqlite(fixture().base_db.clone())).unwrap();
     let schools = store.schools().unwrap();
     let indicator = indicators::find("myopia_rate").unwrap();
     indicator

@@ -2,7 +2,7 @@
 //! at once in the indicators; what an officer sends for a school outside
 //! its scope is refused row by row, and nothing is written.
 
-use store::{AccountStore, Store};
+use store::prelude::*;
 
 use crate::hostile::promote_a_teacher;
 use crate::{fixture, Browser, Server, Who};

@@ -2,7 +2,7 @@
 //! cookies replayed after logout, SQL-looking search strings, and password
 //! guessing.
 
-use store::{AccountStore, Store};
+use store::prelude::*;
 
 use crate::{fixture, heading_count, is_refusal, shared, Browser, Server, Who, FORBIDDEN, XSS_NAME};
 

@@ -7,7 +7,6 @@ use std::time::Duration;
 
 use registry::{IdNumber, SchoolYear};
 use store::accounts::AccountStore;
-use store::Store;
 
 use crate::{fixture, Browser, Resp, Server, Who};
 

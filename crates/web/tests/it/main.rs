@@ -53,7 +53,8 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use registry::{AreaCode, SchoolYear};
-use store::{ApplyOptions, ApplyOutcome, SqliteStore, Store};
+use store::prelude::*;
+use store::{ApplyOptions, ApplyOutcome};
 
 pub const CITY: &str = "3701";
 /// The county of the county officer and of the school officer's school.
@@ -117,7 +118,7 @@ fn build_fixture() -> Fixture {
         ..demo::DemoConfig::default()
     })
     .unwrap();
-    let mut store = SqliteStore::open(&base_db).unwrap();
+    let mut store = store::open(&store::DatabaseUrl::Sqlite(base_db.clone())).unwrap();
     let years = city.school_years();
     for year in &years {
         let outcome = store
@@ -163,11 +164,11 @@ fn build_fixture() -> Fixture {
 
     let code = |text: &str| AreaCode::parse(text).unwrap();
     let accounts = accounts::demo_accounts(&code(CITY), &code(COUNTY), &own.code, &own.county);
-    accounts::install_demo_accounts(&mut store, &accounts, chrono::Utc::now()).unwrap();
+    accounts::install_demo_accounts(&mut *store, &accounts, chrono::Utc::now()).unwrap();
 
     let teachers_csv = dir.join("teachers.csv");
     import_export::export(
-        &store,
+        &*store,
         import_export::Entity::Teachers,
         Some(latest),
         import_export::Format::Csv,
@@ -277,7 +278,13 @@ impl Server {
             .build()
             .unwrap();
         let state = Arc::new(
-            web::AppState::open_with(db.clone(), AreaCode::parse(CITY).unwrap(), false, config).unwrap(),
+            web::AppState::open_with(
+                store::DatabaseUrl::Sqlite(db.clone()),
+                AreaCode::parse(CITY).unwrap(),
+                false,
+                config,
+            )
+            .unwrap(),
         );
         let (tx, rx) = std::sync::mpsc::channel();
         runtime.spawn(async move {
@@ -298,8 +305,8 @@ impl Server {
     }
 
     /// A second connection to the server's database, to look behind its back.
-    pub fn store(&self) -> SqliteStore {
-        SqliteStore::open(&self.db).unwrap()
+    pub fn store(&self) -> Box<dyn Store> {
+        store::open(&store::DatabaseUrl::Sqlite(self.db.clone())).unwrap()
     }
 }
 

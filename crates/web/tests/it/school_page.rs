@@ -6,7 +6,6 @@
 //! figures — no person — under the page's scope refusal.
 
 use registry::{SchoolCode, SchoolYear};
-use store::Store;
 
 use crate::{fixture, is_refusal, shared, urlencode, Browser, Server, Who, COUNTY};
 

@@ -217,7 +217,7 @@ fn parallel_guesses_from_one_client_are_checked_one_at_a_time() {
     assert!(answers.iter().all(|s| *s == 401 || *s == 429), "{answers:?}");
     let store = server.store();
     let since = chrono::Utc::now() - chrono::Duration::hours(1);
-    let recorded = store::AccountStore::login_failures(&store, "demo-admin", ATTACKER, since)
+    let recorded = store::AccountStore::login_failures(&*store, "demo-admin", ATTACKER, since)
         .unwrap()
         .pair
         .count as usize;

@@ -5,7 +5,7 @@
 
 use registry::transfer::Placement;
 use registry::{IdNumber, SchoolCode};
-use store::{PersonKind, Store, TransferQuery, TransferStatus};
+use store::{PersonKind, TransferQuery, TransferStatus};
 
 use crate::{fixture, hidden_csrf, Browser, Server, Who, OTHER_COUNTY};
 
@@ -55,7 +55,7 @@ fn latest(server: &Server, id: &IdNumber) -> Placement {
 fn audit_actions(server: &Server) -> Vec<String> {
     let store = server.store();
     let page = store::AccountStore::audit_log(
-        &store,
+        &*store,
         &store::accounts::AuditQuery {
             actor: None,
             action: None,
@@ -74,7 +74,7 @@ fn an_officers_row_for_another_countys_pupil_is_a_request_until_the_releasing_of
     {
         let mut store = server.store();
         accounts::add_user(
-            &mut store,
+            &mut *store,
             "test",
             &accounts::NewUser {
                 username: "lixia-officer",

@@ -3,7 +3,7 @@
 //! refusal page offers a way back, and is the same whether the thing asked
 //! for exists or not.
 
-use store::{ApplyOptions, ApplyOutcome, Store};
+use store::{ApplyOptions, ApplyOutcome};
 
 use crate::{fixture, shared, Browser, Resp, Server, Who, COUNTY};
 

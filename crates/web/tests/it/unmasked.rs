@@ -3,7 +3,6 @@
 //! cached — and the ordinary page stays masked.
 
 use store::accounts::{AccountStore, AuditQuery};
-use store::Store;
 
 use crate::{fixture, is_refusal, Browser, Server, Who};
 

@@ -1,0 +1,1 @@
+//! Transfer requests on PostgreSQL (filled in with the write side).
