@@ -200,7 +200,7 @@ CREATE TABLE session (
     expires_at timestamptz NOT NULL,
     last_seen  timestamptz NOT NULL
 );
-CREATE INDEX session_user ON session (user_id);
+CREATE INDEX session_by_user ON session (user_id);
 
 -- Failed logins, by the username typed (known or not) and the client, for
 -- throttling (issue 10, point 6).
