@@ -406,56 +406,49 @@ pub(super) fn write_changes(
         )?;
         phase.done("copy students");
         let unique = unique_persons(changes.students.iter().map(|(s, _)| s.id_number.as_str()));
-        analyze_if_large(tx, "stage_student", changes.students.len())?;
         // The person row is shared across years: one per identity number,
-        // written from its first record (as SQLite does), and rewritten only
-        // when it changed, so a re-import leaves no dead rows behind.
-        tx.execute(
-            &format!(
-                "INSERT INTO student (id_number, name, sex, birth_date, household_area)
-                 SELECT {distinct} id_number, name, sex, birth_date, household_area
-                 FROM stage_student {order}
-                 ON CONFLICT (id_number) DO UPDATE SET
-                     name = excluded.name, sex = excluded.sex, birth_date = excluded.birth_date,
-                     household_area = excluded.household_area
-                 WHERE (student.name, student.sex, student.birth_date, student.household_area)
-                       IS DISTINCT FROM
-                       (excluded.name, excluded.sex, excluded.birth_date, excluded.household_area)",
-                distinct = if unique { "" } else { "DISTINCT ON (id_number)" },
-                order = if unique { "" } else { "ORDER BY id_number, n" },
-            ),
-            &[],
+        // written from its first record (as SQLite does).
+        let persons = if unique {
+            "stage_student"
+        } else {
+            "(SELECT DISTINCT ON (id_number) * FROM stage_student ORDER BY id_number, n)"
+        };
+        upsert(
+            tx,
+            "student",
+            &["id_number"],
+            &["name", "sex", "birth_date", "household_area"],
+            persons,
+            None,
         )?;
         phase.done("write students");
         // Enrolments join their students by identity number here, in SQL;
         // the last record of a (year, person) wins.
-        tx.execute(
+        let placements = if unique {
+            "stage_student"
+        } else {
+            "(SELECT DISTINCT ON (school_year, id_number) * FROM stage_student
+              ORDER BY school_year, id_number, n DESC)"
+        };
+        upsert(
+            tx,
+            "enrolment",
+            &["school_year", "student_id"],
+            &[
+                "school_id",
+                "class_id",
+                "stage",
+                "grade",
+                "migrant_child",
+                "boarder",
+                "visual_acuity",
+                "myopic",
+            ],
             &format!(
-                "INSERT INTO enrolment (school_year, student_id, school_id, class_id, stage, grade,
-                         migrant_child, boarder, visual_acuity, myopic)
-                 SELECT d.school_year, s.id, d.school_id, d.class_id, d.stage, d.grade,
-                        d.migrant_child, d.boarder, d.visual_acuity, d.myopic
-                 FROM {source} d JOIN student s ON s.id_number = d.id_number
-                 ON CONFLICT (school_year, student_id) DO UPDATE SET
-                     school_id = excluded.school_id, class_id = excluded.class_id,
-                     stage = excluded.stage, grade = excluded.grade,
-                     migrant_child = excluded.migrant_child, boarder = excluded.boarder,
-                     visual_acuity = excluded.visual_acuity, myopic = excluded.myopic
-                 WHERE (enrolment.school_id, enrolment.class_id, enrolment.stage, enrolment.grade,
-                        enrolment.migrant_child, enrolment.boarder, enrolment.visual_acuity,
-                        enrolment.myopic)
-                       IS DISTINCT FROM
-                       (excluded.school_id, excluded.class_id, excluded.stage, excluded.grade,
-                        excluded.migrant_child, excluded.boarder, excluded.visual_acuity,
-                        excluded.myopic)",
-                source = if unique {
-                    "stage_student"
-                } else {
-                    "(SELECT DISTINCT ON (school_year, id_number) * FROM stage_student
-                      ORDER BY school_year, id_number, n DESC)"
-                },
+                "(SELECT d.*, s.id AS student_id FROM {placements} d
+                  JOIN student s ON s.id_number = d.id_number)"
             ),
-            &[],
+            Some(&years_in(changes.students.iter().map(|(_, e)| e.school_year))),
         )?;
         counts.students = changes.students.len() as u64;
         phase.done("write enrolments");
@@ -506,41 +499,43 @@ pub(super) fn write_changes(
             },
         )?;
         let unique = unique_persons(changes.teachers.iter().map(|(t, _)| t.id_number.as_str()));
-        analyze_if_large(tx, "stage_teacher", changes.teachers.len())?;
-        tx.execute(
-            &format!(
-                "INSERT INTO teacher (id_number, name, sex, birth_year)
-                 SELECT {distinct} id_number, name, sex, birth_year FROM stage_teacher {order}
-                 ON CONFLICT (id_number) DO UPDATE SET
-                     name = excluded.name, sex = excluded.sex, birth_year = excluded.birth_year
-                 WHERE (teacher.name, teacher.sex, teacher.birth_year)
-                       IS DISTINCT FROM (excluded.name, excluded.sex, excluded.birth_year)",
-                distinct = if unique { "" } else { "DISTINCT ON (id_number)" },
-                order = if unique { "" } else { "ORDER BY id_number, n" },
-            ),
-            &[],
+        let persons = if unique {
+            "stage_teacher"
+        } else {
+            "(SELECT DISTINCT ON (id_number) * FROM stage_teacher ORDER BY id_number, n)"
+        };
+        upsert(
+            tx,
+            "teacher",
+            &["id_number"],
+            &["name", "sex", "birth_year"],
+            persons,
+            None,
         )?;
-        tx.execute(
+        let placements = if unique {
+            "stage_teacher"
+        } else {
+            "(SELECT DISTINCT ON (school_year, id_number) * FROM stage_teacher
+              ORDER BY school_year, id_number, n DESC)"
+        };
+        upsert(
+            tx,
+            "teaching_post",
+            &["school_year", "teacher_id"],
+            &[
+                "school_id",
+                "stage",
+                "subject",
+                "title",
+                "key_teacher_level",
+                "joined_school_year",
+                "qualification",
+            ],
             &format!(
-                "INSERT INTO teaching_post (school_year, teacher_id, school_id, stage, subject, title,
-                         key_teacher_level, joined_school_year, qualification)
-                 SELECT d.school_year, t.id, d.school_id, d.stage, d.subject, d.title,
-                        d.key_teacher_level, d.joined_school_year, d.qualification
-                 FROM {source} d JOIN teacher t ON t.id_number = d.id_number
-                 ON CONFLICT (school_year, teacher_id) DO UPDATE SET
-                     school_id = excluded.school_id, stage = excluded.stage,
-                     subject = excluded.subject, title = excluded.title,
-                     key_teacher_level = excluded.key_teacher_level,
-                     joined_school_year = excluded.joined_school_year,
-                     qualification = excluded.qualification",
-                source = if unique {
-                    "stage_teacher"
-                } else {
-                    "(SELECT DISTINCT ON (school_year, id_number) * FROM stage_teacher
-                      ORDER BY school_year, id_number, n DESC)"
-                },
+                "(SELECT d.*, t.id AS teacher_id FROM {placements} d
+                  JOIN teacher t ON t.id_number = d.id_number)"
             ),
-            &[],
+            Some(&years_in(changes.teachers.iter().map(|(_, p)| p.school_year))),
         )?;
         counts.teachers = changes.teachers.len() as u64;
         phase.done("teachers");
@@ -624,23 +619,93 @@ pub(super) fn write_changes(
     Ok(Ok(counts))
 }
 
+/// Upserts the rows of `source` (a table or subquery with the `key` and
+/// `columns` of `table`) by their natural key: changed rows are updated,
+/// new ones inserted, unchanged ones not touched at all.
+///
+/// Two statements instead of one `INSERT … ON CONFLICT DO UPDATE … WHERE`:
+/// that one locks every conflicting row, changed or not, and a city's
+/// re-import (or a new year, whose pupils are mostly stored persons) spent
+/// most of its time locking unchanged rows. Under [`REGISTRY_WRITE_LOCK`]
+/// nobody else inserts meanwhile; the insert's `ON CONFLICT` stays as the
+/// natural key's guard all the same.
+///
+/// `scope` narrows the stored rows compared (`t.school_year IN (…)`), so
+/// that a year's import reads that year's placements, not every year's.
+fn upsert(
+    tx: &mut Transaction<'_>,
+    table: &str,
+    key: &[&str],
+    columns: &[&str],
+    source: &str,
+    scope: Option<&str>,
+) -> Result<()> {
+    let mut on = key
+        .iter()
+        .map(|k| format!("t.{k} = d.{k}"))
+        .collect::<Vec<_>>()
+        .join(" AND ");
+    if let Some(scope) = scope {
+        on = format!("{on} AND {scope}");
+    }
+    let list = |prefix: &str, names: &[&str]| {
+        names
+            .iter()
+            .map(|c| format!("{prefix}{c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let set = columns
+        .iter()
+        .map(|c| format!("{c} = d.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let excluded = columns
+        .iter()
+        .map(|c| format!("{c} = excluded.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    // ROW(…): a single column compares as a row too.
+    tx.execute(
+        &format!(
+            "UPDATE {table} t SET {set} FROM {source} d
+             WHERE {on} AND ROW({}) IS DISTINCT FROM ROW({})",
+            list("t.", columns),
+            list("d.", columns)
+        ),
+        &[],
+    )?;
+    tx.execute(
+        &format!(
+            "INSERT INTO {table} ({keys}, {cols}) SELECT {dkeys}, {dcols} FROM {source} d
+             WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {on})
+             ON CONFLICT ({keys}) DO UPDATE SET {excluded}",
+            keys = list("", key),
+            cols = list("", columns),
+            dkeys = list("d.", key),
+            dcols = list("d.", columns),
+        ),
+        &[],
+    )?;
+    Ok(())
+}
+
+/// `t.school_year IN (…)` for the years of a change set's placements
+/// (numbers, so written into the statement: the planner then reads only
+/// those years off the placement's primary key).
+fn years_in(years: impl Iterator<Item = SchoolYear>) -> String {
+    let mut years: Vec<u16> = years.map(|y| y.0).collect();
+    years.sort_unstable();
+    years.dedup();
+    let list: Vec<String> = years.iter().map(u16::to_string).collect();
+    format!("t.school_year IN ({})", list.join(", "))
+}
+
 /// Whether every identity number appears once (the usual file): the
 /// statements then need no `DISTINCT ON`, which would sort every row.
 fn unique_persons<'a>(id_numbers: impl ExactSizeIterator<Item = &'a str>) -> bool {
     let mut seen: FxHashSet<&str> = FxHashSet::with_capacity_and_hasher(id_numbers.len(), Default::default());
     id_numbers.into_iter().all(|id| seen.insert(id))
-}
-
-/// From this many rows on, a staging table is analysed before it is joined:
-/// a temporary table has no statistics, and the planner's guess for a
-/// city's students picks nested loops over a hash join.
-const ANALYZE_FROM: usize = 5_000;
-
-fn analyze_if_large(tx: &mut Transaction<'_>, table: &str, rows: usize) -> Result<()> {
-    if rows >= ANALYZE_FROM {
-        tx.batch_execute(&format!("ANALYZE {table}"))?;
-    }
-    Ok(())
 }
 
 /// Marks the school years this change set touched (0: the schools, which
