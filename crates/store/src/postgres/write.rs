@@ -404,6 +404,7 @@ pub(super) fn write_changes(
                 )
             },
         )?;
+        analyze_if_large(tx, "stage_student", changes.students.len())?;
         phase.done("copy students");
         let unique = unique_persons(changes.students.iter().map(|(s, _)| s.id_number.as_str()));
         // The person row is shared across years: one per identity number,
@@ -499,6 +500,7 @@ pub(super) fn write_changes(
             },
         )?;
         let unique = unique_persons(changes.teachers.iter().map(|(t, _)| t.id_number.as_str()));
+        analyze_if_large(tx, "stage_teacher", changes.teachers.len())?;
         let persons = if unique {
             "stage_teacher"
         } else {
@@ -706,6 +708,20 @@ fn years_in(years: impl Iterator<Item = SchoolYear>) -> String {
 fn unique_persons<'a>(id_numbers: impl ExactSizeIterator<Item = &'a str>) -> bool {
     let mut seen: FxHashSet<&str> = FxHashSet::with_capacity_and_hasher(id_numbers.len(), Default::default());
     id_numbers.into_iter().all(|id| seen.insert(id))
+}
+
+/// From this many rows on, a staging table is analysed before it is
+/// joined. A temporary table has no statistics: the planner guesses a
+/// filtered staging table at a few hundred rows and may pick a nested loop
+/// over a scan of the placements — minutes for a city instead of a second.
+/// Sampling caps ANALYZE's cost (30,000 rows at most).
+const ANALYZE_FROM: usize = 1_000;
+
+fn analyze_if_large(tx: &mut Transaction<'_>, table: &str, rows: usize) -> Result<()> {
+    if rows >= ANALYZE_FROM {
+        tx.batch_execute(&format!("ANALYZE {table}"))?;
+    }
+    Ok(())
 }
 
 /// Marks the school years this change set touched (0: the schools, which

@@ -635,3 +635,30 @@ fn a_demo_city_leaves_the_same_rows_as_on_sqlite() {
     };
     assert_eq!(counts(&pg), counts(&*lite));
 }
+
+/// As on SQLite: a person listed twice is written from their first record,
+/// a placement listed twice from its last.
+#[test]
+fn a_person_listed_twice_keeps_the_first_record_and_the_last_placement() {
+    let Some(db) = TestDb::new("twice") else { return };
+    let mut store = db.open();
+    let mut changes = one_class_of_two();
+    changes.classes.push(class("2370102001", "2班", 1));
+    let (mut pupil, mut moved) = student(1, "2370102001", "2班");
+    pupil.name = "李晓红".into();
+    moved.visual_acuity = None;
+    changes.students.push((pupil, moved));
+    changes.classes[0].size = 1;
+    assert!(matches!(
+        apply(&mut store, &changes, checked()),
+        ApplyOutcome::Committed(_)
+    ));
+    assert_eq!(
+        db.texts(
+            "SELECT s.name || ' ' || c.name || ' ' || coalesce(e.visual_acuity::text, '-')
+             FROM enrolment e JOIN student s ON s.id = e.student_id JOIN class c ON c.id = e.class_id
+             ORDER BY s.id_number"
+        ),
+        ["李小红 2班 -", "李小红 1班 4.900000095367432"]
+    );
+}
