@@ -19,7 +19,7 @@ use registry::{
     Ownership, Population, Qualification, QualityRating, School, SchoolCode, SchoolFacility, SchoolYear,
     Stage, Student, Subject, Teacher, TeachingPost, Title,
 };
-use store::{ClassSizeMismatch, Lookup, NewTransfer, PersonKind, Store, TransferRow};
+use store::{ClassSizeMismatch, Lookup, NewTransfer, PersonKind, RegistryRead, TransferRow};
 
 use crate::cells::{self, grade_label};
 use crate::entity::{Entity, Field, Layout};
@@ -321,7 +321,7 @@ impl<'a> Validator<'a> {
     /// used to learn where a number is registered.
     pub(crate) fn take_transfers(
         &mut self,
-        store: &dyn Store,
+        store: &(impl RegistryRead + ?Sized),
         dry_run: bool,
         requested_by: &str,
         requested_at: DateTime<Utc>,
