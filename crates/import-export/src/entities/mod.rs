@@ -1,5 +1,7 @@
-//! One module per [`Entity`]: its columns (an enum, so that a `match` on
-//! them is exhaustive), and how a record is written out.
+//! One module per [`Entity`], holding all of it: its columns (an enum, so
+//! that a `match` on them is exhaustive), how a record is written out
+//! (`write`), and how a row is read into registry types (an
+//! `impl Validator` method, checked against the store and the import).
 //!
 //! Each module declares its columns once with `column_table!`: that gives the
 //! `Col` enum (column identities, in template order), `Col::ALL`, and the
