@@ -167,8 +167,14 @@ fn audited(dry_run: bool, update_class_sizes: bool) -> ApplyOptions<'static> {
 fn a_new_database_is_seeded_with_every_area_by_copy() {
     let Some(db) = TestDb::new("areas") else { return };
     let started = std::time::Instant::now();
+    let areas = registry::divisions::all().len();
+    let listed = started.elapsed();
+    let started = std::time::Instant::now();
     drop(db.open());
-    eprintln!("opening a new PostgreSQL database: {:?}", started.elapsed());
+    eprintln!(
+        "opening a new PostgreSQL database: {:?} (listing its {areas} areas alone: {listed:?})",
+        started.elapsed()
+    );
     assert_eq!(
         db.count("SELECT count(*) FROM area") as usize,
         registry::divisions::all().len()
