@@ -220,7 +220,7 @@ pub(super) fn write_changes(
     let mut tick = |n: u64, progress: &mut dyn FnMut(u64, u64)| {
         let before = done / PROGRESS_EVERY;
         done += n;
-        if n > 0 && (done / PROGRESS_EVERY != before || done == total) {
+        if done / PROGRESS_EVERY != before || done == total {
             progress(done, total);
         }
     };
