@@ -319,10 +319,16 @@ pub(super) fn write_changes(
             },
         )?;
         let rows = tx.query(
+            // A class takes its last record's values and is numbered in
+            // the order classes first appear, as on SQLite (pages list a
+            // grade's classes by id: 3班 before 13班 when the file says so).
             "INSERT INTO class (school_year, school_id, stage, grade, name, size)
-             SELECT DISTINCT ON (school_year, school_id, grade, name)
-                    school_year, school_id, stage, grade, name, size
-             FROM stage_class ORDER BY school_year, school_id, grade, name, n DESC
+             SELECT school_year, school_id, stage, grade, name, size FROM (
+                 SELECT DISTINCT ON (school_year, school_id, grade, name)
+                        school_year, school_id, stage, grade, name, size,
+                        min(n) OVER (PARTITION BY school_year, school_id, grade, name) AS first
+                 FROM stage_class ORDER BY school_year, school_id, grade, name, n DESC) d
+             ORDER BY first
              ON CONFLICT (school_year, school_id, grade, name) DO UPDATE SET
                  stage = excluded.stage, size = excluded.size
              RETURNING id",
@@ -623,7 +629,8 @@ pub(super) fn write_changes(
 
 /// Upserts the rows of `source` (a table or subquery with the `key` and
 /// `columns` of `table`) by their natural key: changed rows are updated,
-/// new ones inserted, unchanged ones not touched at all.
+/// new ones inserted — numbered in the order of `source`'s `n`, as SQLite
+/// numbers them — and unchanged ones not touched at all.
 ///
 /// Two statements instead of one `INSERT … ON CONFLICT DO UPDATE … WHERE`:
 /// that one locks every conflicting row, changed or not, and a city's
@@ -681,6 +688,7 @@ fn upsert(
         &format!(
             "INSERT INTO {table} ({keys}, {cols}) SELECT {dkeys}, {dcols} FROM {source} d
              WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {on})
+             ORDER BY d.n
              ON CONFLICT ({keys}) DO UPDATE SET {excluded}",
             keys = list("", key),
             cols = list("", columns),

@@ -668,3 +668,23 @@ fn a_person_listed_twice_keeps_the_first_record_and_the_last_placement() {
         ["李小红 2班 -", "李小红 1班 4.900000095367432"]
     );
 }
+
+/// Ids follow the change set's order, as on SQLite: a school's pages list a
+/// grade's classes by id, so 3班 comes before 13班 when the file says so.
+#[test]
+fn classes_and_persons_are_numbered_in_the_order_the_change_set_lists_them() {
+    let Some(db) = TestDb::new("order") else { return };
+    let mut store = db.open();
+    let changes = ChangeSet {
+        schools: vec![school("2370102001")],
+        classes: vec![class("2370102001", "3班", 1), class("2370102001", "13班", 1)],
+        students: vec![student(9, "2370102001", "3班"), student(1, "2370102001", "13班")],
+        ..ChangeSet::default()
+    };
+    apply(&mut store, &changes, checked());
+    assert_eq!(db.texts("SELECT name FROM class ORDER BY id"), ["3班", "13班"]);
+    assert_eq!(
+        db.texts("SELECT c.name FROM student s JOIN enrolment e ON e.student_id = s.id JOIN class c ON c.id = e.class_id ORDER BY s.id"),
+        ["3班", "13班"]
+    );
+}
