@@ -98,8 +98,9 @@ CREATE TABLE enrolment (
 );
 CREATE INDEX enrolment_class ON enrolment (class_id);
 -- A school's page lists its students of one school year by grade, class
--- and student, read straight off this index.
-CREATE INDEX enrolment_school ON enrolment (school_id, school_year, grade, class_id, student_id);
+-- and student, read straight off this index. Pupils without a class come
+-- first, as SQLite orders NULLs (both backends list a page alike).
+CREATE INDEX enrolment_school ON enrolment (school_id, school_year, grade, class_id NULLS FIRST, student_id);
 -- A person's placements across years (transfers, latest placement).
 CREATE INDEX enrolment_student ON enrolment (student_id, school_year);
 
