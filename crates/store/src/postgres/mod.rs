@@ -23,6 +23,8 @@
 mod accounts;
 mod read;
 mod snapshot;
+#[cfg(test)]
+mod tests;
 mod transfer;
 mod write;
 
