@@ -304,7 +304,13 @@ impl AccountStore for PgStore {
         Ok(())
     }
 
-    fn record_audit(&mut self, at: DateTime<Utc>, actor: &str, action: AuditAction, detail: &str) -> Result<()> {
+    fn record_audit(
+        &mut self,
+        at: DateTime<Utc>,
+        actor: &str,
+        action: AuditAction,
+        detail: &str,
+    ) -> Result<()> {
         // Whole seconds, as `audit` and SQLite's column keep them.
         self.execute(
             "INSERT INTO audit_log (at, actor, action, detail) VALUES ($1, $2, $3, $4)",

@@ -674,8 +674,8 @@ fn student_row(
     household_area: AreaCode,
     school: SchoolCode,
 ) -> Result<(Student, Enrolment)> {
-    let id_number = IdNumber::from_stored(text(r, 0)?)
-        .map_err(|e| StoreError::Corrupt(format!("学生身份证号：{e}")))?;
+    let id_number =
+        IdNumber::from_stored(text(r, 0)?).map_err(|e| StoreError::Corrupt(format!("学生身份证号：{e}")))?;
     let birth_date: NaiveDate = r.try_get(3)?;
     Ok((
         Student {
@@ -881,7 +881,9 @@ pub(super) fn request_from_row(r: &Row) -> Result<TransferRequest> {
                     migrant_child: r
                         .try_get::<_, Option<bool>>(17)?
                         .ok_or_else(|| corrupt("随迁子女", ""))?,
-                    boarder: r.try_get::<_, Option<bool>>(18)?.ok_or_else(|| corrupt("寄宿", ""))?,
+                    boarder: r
+                        .try_get::<_, Option<bool>>(18)?
+                        .ok_or_else(|| corrupt("寄宿", ""))?,
                     visual_acuity: r.try_get::<_, Option<f64>>(19)?.map(|v| v as f32),
                     myopic: r.try_get(20)?,
                 },
@@ -911,7 +913,8 @@ pub(super) fn request_from_row(r: &Row) -> Result<TransferRequest> {
                     stage,
                     subject: Subject::from_code(subject).ok_or_else(|| corrupt("学科", subject))?,
                     title: Title::from_code(title).ok_or_else(|| corrupt("职称", title))?,
-                    key_teacher_level: KeyTeacherLevel::from_code(key).ok_or_else(|| corrupt("骨干教师", key))?,
+                    key_teacher_level: KeyTeacherLevel::from_code(key)
+                        .ok_or_else(|| corrupt("骨干教师", key))?,
                     joined_school_year: SchoolYear(joined.ok_or_else(|| corrupt("入校学年", ""))?),
                     qualification: Qualification::from_code(qualification)
                         .ok_or_else(|| corrupt("学历", qualification))?,

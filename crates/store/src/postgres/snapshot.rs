@@ -82,7 +82,11 @@ impl PgStore {
     /// that cannot be written only costs speed, so this never waits long
     /// for a lock (another connection's write holding the row): it gives
     /// up after a moment instead of holding up the reader.
-    fn store_snapshot(&self, snapshot: &YearSnapshot, (year_revision, school_revision): (i64, i64)) -> Result<()> {
+    fn store_snapshot(
+        &self,
+        snapshot: &YearSnapshot,
+        (year_revision, school_revision): (i64, i64),
+    ) -> Result<()> {
         let data = postcard::to_allocvec(snapshot).map_err(|e| StoreError::Backend(e.to_string()))?;
         let mut conn = self.conn.borrow_mut();
         let mut tx = conn.transaction()?;
@@ -95,7 +99,12 @@ impl PgStore {
                  school_revision = excluded.school_revision, data = excluded.data
              WHERE snapshot_cache.year_revision <= excluded.year_revision
                AND snapshot_cache.school_revision <= excluded.school_revision",
-            &[&i32::from(snapshot.school_year.0), &year_revision, &school_revision, &data],
+            &[
+                &i32::from(snapshot.school_year.0),
+                &year_revision,
+                &school_revision,
+                &data,
+            ],
         )?;
         tx.commit()?;
         Ok(())

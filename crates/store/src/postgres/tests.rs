@@ -478,7 +478,15 @@ fn page(store: &dyn Store, search: Option<&str>, offset: u64, limit: u64) -> Vec
         .school_students(&code, SchoolYear(2024), search, offset, limit)
         .unwrap()
         .into_iter()
-        .map(|(st, e)| format!("{} {} {}/{:?}", st.id_number.as_str(), st.name, e.grade.0, e.class_name))
+        .map(|(st, e)| {
+            format!(
+                "{} {} {}/{:?}",
+                st.id_number.as_str(),
+                st.name,
+                e.grade.0,
+                e.class_name
+            )
+        })
         .collect()
 }
 
@@ -533,7 +541,11 @@ fn a_school_page_and_its_search_answer_as_on_sqlite() {
     for search in searches {
         let expected = page(&*sqlite, search, 0, 100);
         assert_eq!(page(&pg, search, 0, 100), expected, "{search:?}");
-        assert_eq!(page_count(&pg, search), page_count(&*sqlite, search), "{search:?}");
+        assert_eq!(
+            page_count(&pg, search),
+            page_count(&*sqlite, search),
+            "{search:?}"
+        );
     }
     // The searches find what they should, not only the same as SQLite.
     assert_eq!(page(&pg, Some("二年级3班"), 0, 100).len(), 2);
@@ -573,7 +585,11 @@ fn every_read_of_a_demo_city_answers_as_on_sqlite() {
         ..demo::DemoConfig::default()
     })
     .unwrap();
-    let sets: Vec<ChangeSet> = city.school_years().into_iter().map(|y| city.school_year(y)).collect();
+    let sets: Vec<ChangeSet> = city
+        .school_years()
+        .into_iter()
+        .map(|y| city.school_year(y))
+        .collect();
     let (sqlite, pg) = both(&db, &sets);
     let sqlite = &*sqlite;
 
@@ -583,7 +599,10 @@ fn every_read_of_a_demo_city_answers_as_on_sqlite() {
     assert_eq!(pg.births().unwrap(), sqlite.births().unwrap());
     assert_eq!(pg.area("370102").unwrap(), sqlite.area("370102").unwrap());
     assert_eq!(pg.area("999999").unwrap(), None);
-    assert_eq!(pg.child_areas("3701").unwrap(), sqlite.child_areas("3701").unwrap());
+    assert_eq!(
+        pg.child_areas("3701").unwrap(),
+        sqlite.child_areas("3701").unwrap()
+    );
     let (a, b) = (pg.lookup().unwrap(), sqlite.lookup().unwrap());
     assert_eq!((a.areas, a.schools, a.classes), (b.areas, b.schools, b.classes));
 
@@ -606,7 +625,10 @@ fn every_read_of_a_demo_city_answers_as_on_sqlite() {
         assert!(all.len() > 1_000, "{}", all.len());
         assert_eq!(students(&pg, year), all);
         for school in schools.iter().step_by(7) {
-            assert_eq!(pg.school(&school.code).unwrap(), sqlite.school(&school.code).unwrap());
+            assert_eq!(
+                pg.school(&school.code).unwrap(),
+                sqlite.school(&school.code).unwrap()
+            );
             assert_eq!(
                 pg.school_classes(&school.code, year).unwrap(),
                 sqlite.school_classes(&school.code, year).unwrap()
@@ -624,7 +646,10 @@ fn every_read_of_a_demo_city_answers_as_on_sqlite() {
                 assert_eq!(read(&pg, 0), read(sqlite, 0));
                 assert_eq!(read(&pg, 20), read(sqlite, 20));
                 let n = pg.school_student_count(&school.code, year, search).unwrap();
-                assert_eq!(n, sqlite.school_student_count(&school.code, year, search).unwrap());
+                assert_eq!(
+                    n,
+                    sqlite.school_student_count(&school.code, year, search).unwrap()
+                );
                 searched += n;
             }
         }
@@ -642,7 +667,10 @@ fn every_read_of_a_demo_city_answers_as_on_sqlite() {
         );
     }
     assert!(searched > 0);
-    assert_eq!(pg.school(&SchoolCode::parse("2370102999").unwrap()).unwrap(), None);
+    assert_eq!(
+        pg.school(&SchoolCode::parse("2370102999").unwrap()).unwrap(),
+        None
+    );
 
     // Placements: latest and in a given year, with people not stored.
     let people: Vec<IdNumber> = students(sqlite, SchoolYear(2023))
@@ -658,8 +686,13 @@ fn every_read_of_a_demo_city_answers_as_on_sqlite() {
         .collect();
     let refs: Vec<&IdNumber> = people.iter().collect();
     let latest = pg.latest_placements(PersonKind::Student, &refs).unwrap();
-    assert_eq!(latest, sqlite.latest_placements(PersonKind::Student, &refs).unwrap());
-    assert!(latest.iter().any(|p| p.as_ref().is_some_and(|p| p.school_year == SchoolYear(2024))));
+    assert_eq!(
+        latest,
+        sqlite.latest_placements(PersonKind::Student, &refs).unwrap()
+    );
+    assert!(latest
+        .iter()
+        .any(|p| p.as_ref().is_some_and(|p| p.school_year == SchoolYear(2024))));
     assert_eq!(latest.last(), Some(&None));
     let in_year: Vec<(SchoolYear, &IdNumber)> = people
         .iter()
@@ -679,7 +712,10 @@ fn every_read_of_a_demo_city_answers_as_on_sqlite() {
         .collect();
     let refs: Vec<&IdNumber> = teachers.iter().chain(people.iter().take(2)).collect();
     let latest = pg.latest_placements(PersonKind::Teacher, &refs).unwrap();
-    assert_eq!(latest, sqlite.latest_placements(PersonKind::Teacher, &refs).unwrap());
+    assert_eq!(
+        latest,
+        sqlite.latest_placements(PersonKind::Teacher, &refs).unwrap()
+    );
     assert!(latest[0].as_ref().is_some_and(|p| p.grade.is_none()));
 }
 
@@ -693,7 +729,12 @@ fn an_empty_registry_reads_as_empty() {
     assert_eq!(pg.schools().unwrap(), []);
     assert_eq!(pg.summary(SchoolYear(2024)).unwrap(), []);
     assert_eq!(pg.registry_revision().unwrap(), 0);
-    let id = IdNumber::compose("370102", NaiveDate::from_ymd_opt(2016, 3, 1).unwrap(), 1, Sex::Male);
+    let id = IdNumber::compose(
+        "370102",
+        NaiveDate::from_ymd_opt(2016, 3, 1).unwrap(),
+        1,
+        Sex::Male,
+    );
     assert_eq!(pg.latest_placements(PersonKind::Student, &[&id]).unwrap(), [None]);
     assert_eq!(pg.latest_placements(PersonKind::Student, &[]).unwrap(), []);
     let snapshot = pg.year_snapshot(SchoolYear(2024)).unwrap();
@@ -813,7 +854,10 @@ fn a_cached_snapshot_is_reused_until_a_write_bumps_its_revision_seen_by_every_co
         .unwrap();
     bump(&mut client, &[SchoolYear(2024)]);
     assert!(other.registry_revision().unwrap() > before);
-    assert_eq!(pg.registry_revision().unwrap(), other.registry_revision().unwrap());
+    assert_eq!(
+        pg.registry_revision().unwrap(),
+        other.registry_revision().unwrap()
+    );
     let after = pg.year_snapshot(SchoolYear(2024)).unwrap();
     assert_ne!(after, first);
     assert_eq!(
@@ -825,7 +869,10 @@ fn a_cached_snapshot_is_reused_until_a_write_bumps_its_revision_seen_by_every_co
         .batch_execute("UPDATE school SET name = '改名小学'")
         .unwrap();
     bump(&mut client, &[]);
-    assert_eq!(other.year_snapshot(SchoolYear(2024)).unwrap().schools[0].name, "改名小学");
+    assert_eq!(
+        other.year_snapshot(SchoolYear(2024)).unwrap().schools[0].name,
+        "改名小学"
+    );
 }
 
 #[test]
@@ -839,10 +886,15 @@ fn a_snapshot_is_not_held_up_by_another_connections_lock_on_its_cache() {
     bump(&mut client, &[SchoolYear(2024)]);
     // A long write holds the cached row.
     let mut tx = client.transaction().unwrap();
-    tx.execute("SELECT 1 FROM snapshot_cache FOR UPDATE", &[]).unwrap();
+    tx.execute("SELECT 1 FROM snapshot_cache FOR UPDATE", &[])
+        .unwrap();
     let start = std::time::Instant::now();
     assert_eq!(pg.year_snapshot(SchoolYear(2024)).unwrap(), first);
-    assert!(start.elapsed() < std::time::Duration::from_secs(2), "{:?}", start.elapsed());
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(2),
+        "{:?}",
+        start.elapsed()
+    );
     tx.rollback().unwrap();
 }
 
@@ -871,7 +923,12 @@ fn transfer_requests_read_back_as_sqlite_stores_them() {
         requested_at: at,
     };
     let teacher = Teacher {
-        id_number: IdNumber::compose("370102", NaiveDate::from_ymd_opt(1985, 5, 1).unwrap(), 7, Sex::Male),
+        id_number: IdNumber::compose(
+            "370102",
+            NaiveDate::from_ymd_opt(1985, 5, 1).unwrap(),
+            7,
+            Sex::Male,
+        ),
         name: "王老师".into(),
         sex: Sex::Male,
         birth_year: 1985,
@@ -880,7 +937,9 @@ fn transfer_requests_read_back_as_sqlite_stores_them() {
         school_year: SchoolYear(2024),
         school: SchoolCode::parse("2370112002").unwrap(),
         stage: Stage::Primary,
-        subject: Subject::from_code("math").or_else(|| Subject::ALL.first().copied()).unwrap(),
+        subject: Subject::from_code("math")
+            .or_else(|| Subject::ALL.first().copied())
+            .unwrap(),
         title: Title::ALL[0],
         key_teacher_level: KeyTeacherLevel::ALL[0],
         joined_school_year: SchoolYear(2020),
@@ -940,7 +999,11 @@ fn transfer_requests_read_back_as_sqlite_stores_them() {
             ..TransferQuery::default()
         },
     ] {
-        assert_eq!(pg.transfers(&query).unwrap(), sqlite.transfers(&query).unwrap(), "{query:?}");
+        assert_eq!(
+            pg.transfers(&query).unwrap(),
+            sqlite.transfers(&query).unwrap(),
+            "{query:?}"
+        );
     }
     let listed = pg
         .transfers(&TransferQuery {
@@ -951,7 +1014,10 @@ fn transfer_requests_read_back_as_sqlite_stores_them() {
     assert_eq!(listed.len(), 2);
     assert_eq!(listed[0].request, decided.request);
     assert_eq!(listed[1].request, pending.request);
-    assert_eq!(pg.transfer(listed[0].id).unwrap(), sqlite.transfer(listed[0].id).unwrap());
+    assert_eq!(
+        pg.transfer(listed[0].id).unwrap(),
+        sqlite.transfer(listed[0].id).unwrap()
+    );
     assert_eq!(pg.transfer(9999).unwrap(), None);
     assert_eq!(pg.pending_transfers_by("licheng").unwrap(), 1);
     assert_eq!(pg.pending_transfers_by("other").unwrap(), 0);
@@ -1099,7 +1165,10 @@ fn users_are_created_found_listed_and_refused_as_on_sqlite() {
         password_hash: "x",
         at: t(1),
     });
-    assert!(matches!(again, Err(StoreError::Duplicate(ref m)) if m.contains("zhang")), "{again:?}");
+    assert!(
+        matches!(again, Err(StoreError::Duplicate(ref m)) if m.contains("zhang")),
+        "{again:?}"
+    );
     let unknown = pg.create_user(&NewUserRecord {
         username: "wang",
         display_name: "王",
@@ -1110,12 +1179,18 @@ fn users_are_created_found_listed_and_refused_as_on_sqlite() {
         password_hash: "x",
         at: t(1),
     });
-    assert!(matches!(unknown, Err(StoreError::UnknownReference(_))), "{unknown:?}");
+    assert!(
+        matches!(unknown, Err(StoreError::UnknownReference(_))),
+        "{unknown:?}"
+    );
 
     assert!(pg.set_password_hash(zhang, "new", t(5)).unwrap());
     assert!(!pg.set_password_hash(9999, "new", t(5)).unwrap());
     let changed = pg.user_by_id(zhang).unwrap().unwrap();
-    assert_eq!((changed.password_hash.as_str(), changed.updated_at), ("new", t(5)));
+    assert_eq!(
+        (changed.password_hash.as_str(), changed.updated_at),
+        ("new", t(5))
+    );
     assert!(pg.set_active(zhang, false, t(6)).unwrap());
     assert!(!pg.user_by_id(zhang).unwrap().unwrap().active);
     assert!(pg.set_active(zhang, true, t(7)).unwrap());
@@ -1168,7 +1243,10 @@ fn a_session_is_found_before_it_expires_while_its_user_is_active_and_ends_as_ask
     let found = pg.session(&hash, t(30)).unwrap().unwrap();
     assert_eq!(found.user.id, id);
     assert_eq!(found.csrf_token, "csrf-secret");
-    assert_eq!((found.created_at, found.expires_at, found.last_seen), (t(0), t(60), t(0)));
+    assert_eq!(
+        (found.created_at, found.expires_at, found.last_seen),
+        (t(0), t(60), t(0))
+    );
     assert!(pg.session(&hash, t(60)).unwrap().is_none());
     assert!(pg.session(&[9; 32], t(1)).unwrap().is_none());
     pg.touch_session(&hash, t(10)).unwrap();
@@ -1218,7 +1296,11 @@ fn touching_a_session_does_not_wait_for_another_connection_holding_it() {
     .unwrap();
     let start = std::time::Instant::now();
     pg.touch_session(&hash, t(5)).unwrap();
-    assert!(start.elapsed() < std::time::Duration::from_secs(1), "{:?}", start.elapsed());
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(1),
+        "{:?}",
+        start.elapsed()
+    );
     // Skipped, and the session still found.
     assert_eq!(pg.session(&hash, t(6)).unwrap().unwrap().last_seen, t(0));
     tx.rollback().unwrap();
@@ -1280,7 +1362,8 @@ fn the_audit_log_reads_newest_first_paged_and_filtered() {
             .unwrap();
     }
     let before = Utc::now() - Duration::seconds(1);
-    pg.audit("li", AuditAction::ViewUnmasked, "学校 2370112001").unwrap();
+    pg.audit("li", AuditAction::ViewUnmasked, "学校 2370112001")
+        .unwrap();
 
     let all = pg
         .audit_log(&AuditQuery {
@@ -1350,4 +1433,81 @@ fn the_schemas_mask_name_masks_as_registry_does() {
             .get(0);
         assert_eq!(masked, registry::mask::name(name), "{name}");
     }
+}
+
+/// Timings on a demo city of scale `EDUGOV_MEASURE_SCALE` (default 0.05),
+/// one school year written by plain SQL: run by hand with
+/// `cargo test -p store --lib -- --ignored --nocapture measure`.
+#[test]
+#[ignore = "a measurement, run by hand"]
+fn measure_the_reads_of_a_demo_city() {
+    let Some(db) = TestDb::new("measure") else {
+        return;
+    };
+    let scale = std::env::var("EDUGOV_MEASURE_SCALE")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0.05);
+    let year = SchoolYear(2024);
+    let city = demo::DemoCity::generate(&demo::DemoConfig {
+        scale,
+        first_year: year,
+        last_year: year,
+        ..demo::DemoConfig::default()
+    })
+    .unwrap();
+    let changes = city.school_year(year);
+    let pg = db.open();
+    let timed = |what: &str, f: &mut dyn FnMut() -> usize| {
+        let start = std::time::Instant::now();
+        let n = f();
+        eprintln!("{what}: {:?} ({n})", start.elapsed());
+    };
+    timed("write by COPY", &mut || {
+        write_plain(&mut db.client(), std::slice::from_ref(&changes));
+        changes.students.len()
+    });
+    db.client().batch_execute("ANALYZE").unwrap();
+    let expected = canonical(&registry::snapshot::YearSnapshot::from_changes(&changes));
+    timed("year_snapshot, built", &mut || {
+        let snapshot = pg.year_snapshot(year).unwrap();
+        assert_eq!(canonical(&snapshot), expected);
+        snapshot.students.len()
+    });
+    timed("year_snapshot, cached", &mut || {
+        pg.year_snapshot(year).unwrap().students.len()
+    });
+    timed("for_each_student", &mut || {
+        let mut n = 0;
+        pg.for_each_student(year, &mut |_, _| n += 1).unwrap();
+        n
+    });
+    let big = pg
+        .schools()
+        .unwrap()
+        .into_iter()
+        .max_by_key(|s| s.seats.iter().map(|(_, n)| *n).sum::<u32>())
+        .unwrap()
+        .code;
+    timed("school page ×100 (largest school, last page)", &mut || {
+        let n = pg.school_student_count(&big, year, None).unwrap();
+        for _ in 0..100 {
+            pg.school_students(&big, year, None, n.saturating_sub(50), 50)
+                .unwrap();
+        }
+        n as usize
+    });
+    timed("school search ×100", &mut || {
+        (0..100)
+            .map(|_| {
+                pg.school_students(&big, year, Some("一年级1班"), 0, 50)
+                    .unwrap()
+                    .len()
+            })
+            .sum()
+    });
+    timed("registry_revision ×1000", &mut || {
+        (0..1000).map(|_| pg.registry_revision().unwrap() as usize).sum()
+    });
+    timed("summary", &mut || pg.summary(year).unwrap().len());
 }
