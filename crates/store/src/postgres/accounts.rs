@@ -295,10 +295,9 @@ impl AccountStore for PgStore {
     }
 
     fn audit(&mut self, actor: &str, action: AuditAction, detail: &str) -> Result<()> {
-        // The database's clock, to the second as SQLite's column default.
+        // The database's clock: the column's default (whole seconds).
         self.execute(
-            "INSERT INTO audit_log (at, actor, action, detail)
-             VALUES (date_trunc('second', now()), $1, $2, $3)",
+            "INSERT INTO audit_log (actor, action, detail) VALUES ($1, $2, $3)",
             &[&actor, &action.code(), &detail],
         )?;
         Ok(())

@@ -22,6 +22,7 @@ use registry::{
     AreaCode, AreaLevel, Grade, KeyTeacherLevel, Location, Ownership, Qualification, QualityRating,
     SchoolCode, SchoolYear, Sex, Stage, Subject, Title,
 };
+use rustc_hash::FxHashMap;
 
 use super::read::{int, text, vocab};
 use super::PgStore;
@@ -136,7 +137,8 @@ fn load_snapshot(tx: &mut Transaction<'_>, year: SchoolYear) -> Result<YearSnaps
     let mut groups: HashMap<String, u32> = HashMap::new();
 
     // Schools, by database id → snapshot index.
-    let mut school_index: HashMap<i64, u32> = HashMap::new();
+    // Looked up once per student and teacher: integer keys, a fast hash.
+    let mut school_index: FxHashMap<i64, u32> = FxHashMap::default();
     each(
         tx,
         "SELECT s.id, s.code, s.name, s.county_code, s.township_code, s.school_group,
@@ -202,7 +204,7 @@ fn load_snapshot(tx: &mut Transaction<'_>, year: SchoolYear) -> Result<YearSnaps
     })?;
     let school_of = |id: i64| school_index.get(&id).copied().unwrap_or(NONE);
 
-    let mut class_index: HashMap<i64, u32> = HashMap::new();
+    let mut class_index: FxHashMap<i64, u32> = FxHashMap::default();
     each(
         tx,
         "SELECT id, school_id, stage, grade, size FROM class WHERE school_year = $1",
