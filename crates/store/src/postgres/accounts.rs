@@ -89,16 +89,6 @@ fn audit_entry(r: &Row) -> Result<AuditEntry> {
     })
 }
 
-impl PgStore {
-    /// Runs a constant statement (prepared once per connection); returns
-    /// the rows it changed.
-    fn execute(&self, sql: &str, params: &[&(dyn postgres::types::ToSql + Sync)]) -> Result<u64> {
-        let mut conn = self.conn.borrow_mut();
-        let statement = self.prepared(&mut conn, sql)?;
-        Ok(conn.execute(&statement, params)?)
-    }
-}
-
 impl AccountStore for PgStore {
     fn create_user(&mut self, user: &NewUserRecord<'_>) -> Result<i64> {
         let (kind, area, school) = scope_columns(user.scope);

@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, NaiveDate, Utc};
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::ToSql;
-use postgres::{Client, Row};
+use postgres::{Client, Row, Statement};
 use registry::{
     Area, AreaCode, AreaKind, Births, Class, ClassKey, Enrolment, Grade, IdNumber, KeyTeacherLevel, Location,
     Ownership, Population, Qualification, QualityRating, School, SchoolCode, SchoolFacility, SchoolYear, Sex,
@@ -34,18 +34,40 @@ const PLACEMENT_BATCH: usize = 5_000;
 type Params<'a> = [&'a (dyn ToSql + Sync)];
 
 impl PgStore {
-    /// Rows of a constant statement, prepared once per connection.
-    pub(super) fn rows(&self, sql: &str, params: &Params<'_>) -> Result<Vec<Row>> {
+    /// Runs `run` with `sql` prepared once per connection. A statement the
+    /// server no longer holds, or whose result changed under it (a newer
+    /// server migrated the schema; a pooler reset the session), is prepared
+    /// again and run once more: that error comes before anything ran.
+    fn with_prepared<T>(
+        &self,
+        sql: &str,
+        run: &mut dyn FnMut(&mut Client, &Statement) -> Result<T, postgres::Error>,
+    ) -> Result<T> {
         let mut conn = self.conn.borrow_mut();
         let statement = self.prepared(&mut conn, sql)?;
-        Ok(conn.query(&statement, params)?)
+        match run(&mut conn, &statement) {
+            Err(e) if stale(&e) => {
+                self.statements.borrow_mut().remove(sql);
+                let statement = self.prepared(&mut conn, sql)?;
+                Ok(run(&mut conn, &statement)?)
+            }
+            result => Ok(result?),
+        }
+    }
+
+    /// Rows of a constant statement.
+    pub(super) fn rows(&self, sql: &str, params: &Params<'_>) -> Result<Vec<Row>> {
+        self.with_prepared(sql, &mut |conn, statement| conn.query(statement, params))
     }
 
     /// At most one row of a constant statement.
     pub(super) fn row(&self, sql: &str, params: &Params<'_>) -> Result<Option<Row>> {
-        let mut conn = self.conn.borrow_mut();
-        let statement = self.prepared(&mut conn, sql)?;
-        Ok(conn.query_opt(&statement, params)?)
+        self.with_prepared(sql, &mut |conn, statement| conn.query_opt(statement, params))
+    }
+
+    /// Runs a constant statement; returns the rows it changed.
+    pub(super) fn execute(&self, sql: &str, params: &Params<'_>) -> Result<u64> {
+        self.with_prepared(sql, &mut |conn, statement| conn.execute(statement, params))
     }
 
     /// Visits the rows of a constant statement as they arrive, never
@@ -57,23 +79,37 @@ impl PgStore {
         visit: &mut dyn FnMut(&Row) -> Result<()>,
     ) -> Result<()> {
         let mut conn = self.conn.borrow_mut();
-        let statement = self.prepared(&mut conn, sql)?;
-        stream_on(&mut conn, &statement, params, visit)
+        for retry in [false, true] {
+            let statement = self.prepared(&mut conn, sql)?;
+            match conn.query_raw(&statement, params.iter().copied()) {
+                Err(e) if !retry && stale(&e) => {
+                    self.statements.borrow_mut().remove(sql);
+                }
+                Err(e) => return Err(e.into()),
+                Ok(mut rows) => {
+                    while let Some(r) = rows.next()? {
+                        visit(&r)?;
+                    }
+                    return Ok(());
+                }
+            }
+        }
+        Ok(())
     }
 }
 
-/// See [`PgStore::stream`]; also used inside a transaction's client.
-pub(super) fn stream_on(
-    conn: &mut Client,
-    statement: &postgres::Statement,
-    params: &Params<'_>,
-    visit: &mut dyn FnMut(&Row) -> Result<()>,
-) -> Result<()> {
-    let mut rows = conn.query_raw(statement, params.iter().copied())?;
-    while let Some(r) = rows.next()? {
-        visit(&r)?;
-    }
-    Ok(())
+/// Whether a prepared statement must be prepared again: the server does
+/// not know it (26000), or its plan's result type changed (0A000, "cached
+/// plan must not change result type").
+fn stale(error: &postgres::Error) -> bool {
+    use postgres::error::SqlState;
+    error.code().is_some_and(|code| {
+        *code == SqlState::INVALID_SQL_STATEMENT_NAME
+            || (*code == SqlState::FEATURE_NOT_SUPPORTED
+                && error
+                    .as_db_error()
+                    .is_some_and(|db| db.message().contains("cached plan")))
+    })
 }
 
 // Column readers: a value of the wrong type or out of range is a corrupt
@@ -361,13 +397,17 @@ impl RegistryRead for PgStore {
 
     fn latest_placements(&self, kind: PersonKind, people: &[&IdNumber]) -> Result<Vec<Option<Placement>>> {
         let (person, placement, person_column, grade) = placement_tables(kind);
+        let lateral_grade = match kind {
+            PersonKind::Student => ", y.grade",
+            PersonKind::Teacher => "",
+        };
         // One statement per batch: the people as an array, each one's
         // latest placement a seek on its (person, school year) index.
         let sql = format!(
             "SELECT q.i, x.school_year, sc.code, x.stage, {grade}
              FROM unnest($1::text[]) WITH ORDINALITY AS q(id_number, i)
              JOIN {person} p ON p.id_number = q.id_number
-             CROSS JOIN LATERAL (SELECT * FROM {placement} y WHERE y.{person_column} = p.id
+             CROSS JOIN LATERAL (SELECT y.school_year, y.school_id, y.stage{lateral_grade} FROM {placement} y WHERE y.{person_column} = p.id
                                  ORDER BY y.school_year DESC LIMIT 1) x
              JOIN school sc ON sc.id = x.school_id"
         );

@@ -1523,3 +1523,20 @@ fn measure_the_reads_of_a_demo_city() {
     });
     timed("summary", &mut || pg.summary(year).unwrap().len());
 }
+
+/// A statement kept prepared by a connection still runs after the schema
+/// changed under it (a newer server migrated the database).
+#[test]
+fn a_prepared_statement_is_prepared_again_when_the_schema_changed_under_it() {
+    let Some(db) = TestDb::new("a_prepared_statement_is_prepared_again") else {
+        return;
+    };
+    let mut pg = db.open();
+    add(&mut pg, "admin", Role::CityAdmin, &city());
+    assert_eq!(pg.users().unwrap().len(), 1);
+    db.client()
+        .batch_execute("ALTER TABLE app_user ALTER COLUMN display_name TYPE varchar(100)")
+        .unwrap();
+    assert_eq!(pg.users().unwrap()[0].display_name, "张老师");
+    assert_eq!(pg.user_by_name("admin").unwrap().unwrap().display_name, "张老师");
+}
