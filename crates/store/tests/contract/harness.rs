@@ -4,7 +4,7 @@
 
 use std::io::Write;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Once, OnceLock};
+use std::sync::{Condvar, Mutex, Once, OnceLock};
 
 use store::prelude::*;
 use store::DatabaseUrl;
@@ -73,12 +73,46 @@ pub fn on_postgres(case: fn(&TestDb)) {
     let Some(base) = pg_base() else {
         return;
     };
+    let _turn = Turn::take();
     let database = PgDatabase::create(&base);
     let db = TestDb {
         url: DatabaseUrl::Postgres(database.url.clone()),
     };
     case(&db);
     // `database` is dropped here, or while unwinding from a failed case.
+}
+
+/// At most this many PostgreSQL cases at once, whatever `--test-threads`
+/// says: a case holds up to four connections (two writers, a reader, the
+/// kill test's watcher) plus one briefly to create or drop its database,
+/// so 16 cases need at most 80: under a default `max_connections` of 100
+/// (less its reserved ones), even with `--test-threads=64`.
+const PG_CASES_AT_ONCE: usize = 16;
+
+/// A place among the [`PG_CASES_AT_ONCE`], given back when dropped (also
+/// when the case fails).
+struct Turn;
+
+static RUNNING: (Mutex<usize>, Condvar) = (Mutex::new(0), Condvar::new());
+
+impl Turn {
+    fn take() -> Turn {
+        let (count, freed) = &RUNNING;
+        let mut running = count.lock().unwrap_or_else(|e| e.into_inner());
+        while *running >= PG_CASES_AT_ONCE {
+            running = freed.wait(running).unwrap_or_else(|e| e.into_inner());
+        }
+        *running += 1;
+        Turn
+    }
+}
+
+impl Drop for Turn {
+    fn drop(&mut self) {
+        let (count, freed) = &RUNNING;
+        *count.lock().unwrap_or_else(|e| e.into_inner()) -= 1;
+        freed.notify_one();
+    }
 }
 
 /// The cluster's URL from [`PG_ENV`]. Unset: `None` after one line on the

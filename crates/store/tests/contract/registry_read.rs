@@ -323,10 +323,10 @@ contract!(
 );
 
 contract!(
-    /// A child keeps one record across school years: imported in 2023 and
-    /// again in 2024 (a grade up, another class), the person is stored once,
-    /// each year reads its own enrolment, and the shared record (the name) is
-    /// the latest import's in every year.
+    /// A child (and a teacher) keeps one record across school years:
+    /// imported in 2023 and again in 2024 (a grade up, another class), the
+    /// person is stored once, each year reads its own enrolment or post, and
+    /// the shared record (the name) is the latest import's in every year.
     fn a_person_is_stored_once_across_school_years(db) {
         let mut store = db.open();
         let mut earlier = one_class_of_two();
@@ -338,8 +338,12 @@ contract!(
             c.school_year = SchoolYear(2023);
             c.grade = Grade(2);
         }
+        earlier.teachers.push(teacher(11, "2370102001", 2023));
         apply(&mut *store, &earlier, checked());
         let mut later = one_class_of_two();
+        let (mut moved, post) = teacher(11, "2370102001", 2024);
+        moved.name = "王新老师".into();
+        later.teachers.push((moved, post));
         later.classes[0].name = "2班".into();
         for (s, e) in &mut later.students {
             s.name = "李晓红".into();
@@ -347,6 +351,13 @@ contract!(
         }
         apply(&mut *store, &later, checked());
         assert_eq!((rows(&*store, "student"), rows(&*store, "enrolment")), (2, 4));
+        assert_eq!((rows(&*store, "teacher"), rows(&*store, "teaching_post")), (1, 2));
+        for year in [2023, 2024] {
+            let teachers = store.teachers(SchoolYear(year)).unwrap();
+            assert_eq!(teachers.len(), 1, "{year}");
+            assert_eq!(teachers[0].0.name, "王新老师", "{year}");
+            assert_eq!(teachers[0].1.school_year, SchoolYear(year));
+        }
         assert_eq!(store.school_years().unwrap(), [SchoolYear(2023), SchoolYear(2024)]);
         for (year, grade, class) in [(2023, 2, "1班"), (2024, 3, "2班")] {
             let mut seen = Vec::new();

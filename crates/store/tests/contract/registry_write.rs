@@ -2,34 +2,11 @@
 //! all or nothing, upserting by natural key; the audit line and the demo
 //! mark are written in the change's own transaction.
 
-use chrono::NaiveDate;
 use registry::*;
 use store::prelude::*;
 use store::{ApplyOptions, ApplyOutcome, AuditAction, AuditLine};
 
 use crate::support::*;
-
-fn teacher(seq: u16, school: &str, year: u16) -> (Teacher, TeachingPost) {
-    let birth = NaiveDate::from_ymd_opt(1985, 6, 1).unwrap();
-    (
-        Teacher {
-            id_number: IdNumber::compose("370102", birth, seq, Sex::Male),
-            name: "王老师".into(),
-            sex: Sex::Male,
-            birth_year: 1985,
-        },
-        TeachingPost {
-            school_year: SchoolYear(year),
-            school: SchoolCode::parse(school).unwrap(),
-            stage: Stage::Primary,
-            subject: Subject::Mathematics,
-            title: Title::First,
-            key_teacher_level: KeyTeacherLevel::None,
-            joined_school_year: SchoolYear(2020),
-            qualification: Qualification::Bachelor,
-        },
-    )
-}
 
 contract!(
     fn applying_the_same_records_twice_updates_instead_of_duplicating(db) {

@@ -61,6 +61,29 @@ pub fn student(seq: u16, school: &str, class_name: &str) -> (Student, Enrolment)
     )
 }
 
+/// 王老师, a mathematics teacher of school `school` in `year`.
+pub fn teacher(seq: u16, school: &str, year: u16) -> (Teacher, TeachingPost) {
+    let birth = NaiveDate::from_ymd_opt(1985, 6, 1).unwrap();
+    (
+        Teacher {
+            id_number: IdNumber::compose("370102", birth, seq, Sex::Male),
+            name: "王老师".into(),
+            sex: Sex::Male,
+            birth_year: 1985,
+        },
+        TeachingPost {
+            school_year: SchoolYear(year),
+            school: SchoolCode::parse(school).unwrap(),
+            stage: Stage::Primary,
+            subject: Subject::Mathematics,
+            title: Title::First,
+            key_teacher_level: KeyTeacherLevel::None,
+            joined_school_year: SchoolYear(2020),
+            qualification: Qualification::Bachelor,
+        },
+    )
+}
+
 /// A school with one class of two students (李小红, shown as 李*红).
 pub fn one_class_of_two() -> ChangeSet {
     ChangeSet {
