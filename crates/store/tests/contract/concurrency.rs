@@ -152,7 +152,7 @@ const KILLED_ROWS: usize = 150_000;
 /// process (this test binary, `--exact` this name, with `KILL_CHILD` set)
 /// and kills. Without `KILL_CHILD` it returns at once.
 #[test]
-fn kill_child_writer() {
+fn a_kill_tests_child_writes_a_large_change_set_when_asked() {
     let Ok(url) = std::env::var(KILL_CHILD) else {
         return;
     };
@@ -188,7 +188,7 @@ contract!(
             DatabaseUrl::Postgres(url) => url.clone(),
         };
         let mut child = Command::new(std::env::current_exe().unwrap())
-            .args(["concurrency::kill_child_writer", "--exact", "--nocapture", "--test-threads=1"])
+            .args(["concurrency::a_kill_tests_child_writes_a_large_change_set_when_asked", "--exact", "--nocapture", "--test-threads=1"])
             .env(KILL_CHILD, &url)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
