@@ -374,3 +374,43 @@ contract!(
         }
     }
 );
+
+/// PostgreSQL's masking is an SQL function of its migration: asked
+/// directly, it answers as `registry::mask::name` for every length and for
+/// characters of every width (SQLite's is that Rust function itself).
+mod postgres {
+    use crate::harness::{pg_base, PgDatabase};
+
+    #[test]
+    fn the_sql_mask_name_function_is_the_registrys_mask() {
+        let Some(base) = pg_base() else {
+            return;
+        };
+        let database = PgDatabase::create(&base);
+        drop(store::open(&store::DatabaseUrl::Postgres(database.url.clone())).unwrap());
+        let mut client = ::postgres::Client::connect(&database.url, ::postgres::NoTls).unwrap();
+        let names = [
+            "",
+            "张",
+            "张明",
+            "张小明",
+            "欧阳小明",
+            "欧阳晓明明",
+            "𠀀",
+            "𠀀𠀁",
+            "𠮷野家",
+            "𪚥𪚥𪚥𪚥",
+            "阿卜杜·热合曼",
+            "买买提·艾力·吐尔逊",
+            "é́x",
+            "O'Neil",
+            "%_\\",
+        ];
+        for name in names {
+            let masked: String = client.query_one("SELECT mask_name($1)", &[&name]).unwrap().get(0);
+            assert_eq!(masked, registry::mask::name(name), "{name:?}");
+        }
+        let null: Option<String> = client.query_one("SELECT mask_name(NULL)", &[]).unwrap().get(0);
+        assert_eq!(null, None);
+    }
+}
