@@ -237,7 +237,7 @@ impl Maintenance for PgStore {
     }
 }
 
-/// The URL without its password, and the password (for `PGPASSWORD`).
+/// The URL without its password, and the password decoded (for `PGPASSWORD`).
 fn split_password(url: &str) -> (String, Option<String>) {
     let redacted = redacted(url);
     if redacted == url {
@@ -248,7 +248,13 @@ fn split_password(url: &str) -> (String, Option<String>) {
     };
     let authority = rest.split('/').next().unwrap_or_default();
     let userinfo = authority.rsplit_once('@').map(|(u, _)| u).unwrap_or_default();
-    let password = userinfo.split_once(':').map(|(_, p)| p.to_owned());
+    // In a URL the password is percent-encoded (`p%40ss` for `p@ss`);
+    // PGPASSWORD takes it as typed.
+    let password = userinfo.split_once(':').map(|(_, p)| {
+        percent_encoding::percent_decode_str(p)
+            .decode_utf8_lossy()
+            .into_owned()
+    });
     (redacted.replacen(":***@", "@", 1), password)
 }
 
@@ -266,7 +272,7 @@ mod url_tests {
         );
         assert_eq!(
             super::split_password("postgresql://a:p%40ss@h/d"),
-            ("postgresql://a@h/d".to_owned(), Some("p%40ss".to_owned()))
+            ("postgresql://a@h/d".to_owned(), Some("p@ss".to_owned()))
         );
     }
 }
