@@ -2,7 +2,9 @@
 //! the crates that do the work (`demo`, `import_export`, `indicators`, `registry`); it owns
 //! no domain logic of its own.
 
+mod backup_cmd;
 mod check_id;
+mod copy_cmd;
 mod demo_cmd;
 mod files;
 mod indicators_cmd;
@@ -52,6 +54,12 @@ enum Command {
     User(user_cmd::UserArgs),
     /// Start the web application (add --demo for the demo city and its demo accounts)
     Serve(serve_cmd::ServeArgs),
+    /// Copy a whole database into an empty one (SQLite ⇄ PostgreSQL), then check rows and indicators
+    Copy(copy_cmd::CopyArgs),
+    /// Check two databases hold the same rows and the same indicator values (e.g. after a restore)
+    Compare(copy_cmd::CompareArgs),
+    /// Back up the database while it is in use (SQLite file, or pg_dump's custom format)
+    Backup(backup_cmd::BackupArgs),
 }
 
 fn main() -> ExitCode {
@@ -67,6 +75,9 @@ fn main() -> ExitCode {
         Command::CheckId(args) => check_id::run(args),
         Command::User(args) => user_cmd::run(&cli.db, args),
         Command::Serve(args) => serve_cmd::run(&cli.db, args),
+        Command::Copy(args) => copy_cmd::copy(args),
+        Command::Compare(args) => copy_cmd::compare(args),
+        Command::Backup(args) => backup_cmd::run(&cli.db, args),
     };
     match result {
         Ok(code) => code,
@@ -87,7 +98,7 @@ fn init_logging() {
         .init();
 }
 
-fn parse_db(text: &str) -> Result<store::DatabaseUrl, std::convert::Infallible> {
+pub(crate) fn parse_db(text: &str) -> Result<store::DatabaseUrl, std::convert::Infallible> {
     Ok(store::DatabaseUrl::parse(text))
 }
 
