@@ -10,6 +10,7 @@ mod files;
 mod indicators_cmd;
 mod progress;
 mod serve_cmd;
+mod settings;
 mod summary;
 mod user_cmd;
 
@@ -26,9 +27,14 @@ use clap::{Parser, Subcommand};
 )]
 struct Cli {
     /// Database: a SQLite file (the default, edugov.db) or a PostgreSQL URL
-    /// (postgres://user@host/dbname)
-    #[arg(long, global = true, env = "EDUGOV_DB", default_value = "edugov.db", value_parser = parse_db)]
-    db: store::DatabaseUrl,
+    /// (postgres://user@host/dbname); also EDUGOV_DB or `database` in the configuration file
+    #[arg(long, global = true)]
+    db: Option<String>,
+
+    /// Configuration file (TOML): settings between the defaults and the
+    /// environment (see `edugov settings`)
+    #[arg(long, global = true, env = "EDUGOV_CONFIG")]
+    config: Option<std::path::PathBuf>,
 
     #[command(subcommand)]
     command: Command,
@@ -54,6 +60,8 @@ enum Command {
     User(user_cmd::UserArgs),
     /// Start the web application (add --demo for the demo city and its demo accounts)
     Serve(serve_cmd::ServeArgs),
+    /// Print the effective settings (database, city, pool, limits) and where each came from
+    Settings,
     /// Copy a whole database into an empty one (SQLite ⇄ PostgreSQL), then check rows and indicators
     Copy(copy_cmd::CopyArgs),
     /// Check two databases hold the same rows and the same indicator values (e.g. after a restore)
@@ -65,26 +73,43 @@ enum Command {
 fn main() -> ExitCode {
     init_logging();
     let cli = Cli::parse();
-    let result = match cli.command {
-        Command::Demo(args) => demo_cmd::run(&cli.db, args),
-        Command::Summary(args) => summary::run(&cli.db, args),
-        Command::Import(args) => files::import(&cli.db, args),
-        Command::Template(args) => files::template(args),
-        Command::Export(args) => files::export(&cli.db, args),
-        Command::Indicators(args) => indicators_cmd::run(&cli.db, args),
-        Command::CheckId(args) => check_id::run(args),
-        Command::User(args) => user_cmd::run(&cli.db, args),
-        Command::Serve(args) => serve_cmd::run(&cli.db, args),
-        Command::Copy(args) => copy_cmd::copy(args),
-        Command::Compare(args) => copy_cmd::compare(args),
-        Command::Backup(args) => backup_cmd::run(&cli.db, args),
-    };
-    match result {
+    match run(cli) {
         Ok(code) => code,
         Err(err) => {
             eprintln!("错误：{err:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    // The flags that are settings; the rest of the settings come from the
+    // defaults, the configuration file and the environment.
+    let mut flags: settings::Flags = cli.db.iter().map(|db| ("database", db.clone())).collect();
+    match &cli.command {
+        Command::Serve(args) => flags.extend(args.flags()),
+        Command::Import(args) => flags.extend(args.limits.flags()),
+        _ => {}
+    }
+    let settings = settings::Settings::load(cli.config.as_deref(), flags)?;
+    let db = settings.database();
+    match cli.command {
+        Command::Demo(args) => demo_cmd::run(&db, args),
+        Command::Summary(args) => summary::run(&db, args),
+        Command::Import(args) => files::import(&settings, args),
+        Command::Template(args) => files::template(args),
+        Command::Export(args) => files::export(&db, args),
+        Command::Indicators(args) => indicators_cmd::run(&db, args),
+        Command::CheckId(args) => check_id::run(args),
+        Command::User(args) => user_cmd::run(&db, args),
+        Command::Serve(args) => serve_cmd::run(&settings, args),
+        Command::Settings => {
+            settings.print();
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Copy(args) => copy_cmd::copy(args),
+        Command::Compare(args) => copy_cmd::compare(args),
+        Command::Backup(args) => backup_cmd::run(&db, args),
     }
 }
 

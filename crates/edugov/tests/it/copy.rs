@@ -171,3 +171,83 @@ fn a_city_copied_to_postgresql_and_back_and_restored_from_pg_dump_is_the_same() 
     let out = edugov(Path::new("unused.db"), &["compare", &pg.url, &restored.url]);
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
 }
+
+#[test]
+fn once_the_owner_has_migrated_the_application_role_with_only_dml_rights_opens_the_database() {
+    let Some(pg) = pg_database("roles") else { return };
+    let server = std::env::var("EDUGOV_TEST_PG").unwrap();
+    let server = server.trim_end_matches('/');
+    let (owner, app) = (format!("{}_owner", pg.name), format!("{}_app", pg.name));
+    let admin = |db: &str, sql: &str| {
+        let mut client = postgres::Client::connect(&format!("{server}/{db}"), postgres::NoTls).unwrap();
+        client.batch_execute(sql).unwrap();
+    };
+    /// Roles are the cluster's, not the database's: dropped after it, even when the test fails.
+    /// The database goes first (its objects belong to the owner).
+    struct Roles(String, String, [String; 2]);
+    impl Drop for Roles {
+        fn drop(&mut self) {
+            if let Ok(mut client) = postgres::Client::connect(&self.0, postgres::NoTls) {
+                let _ = client.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.1));
+                for role in &self.2 {
+                    let _ = client.batch_execute(&format!("DROP ROLE IF EXISTS {role}"));
+                }
+            }
+        }
+    }
+    let _roles = Roles(
+        format!("{server}/postgres"),
+        pg.name.clone(),
+        [owner.clone(), app.clone()],
+    );
+    admin(
+        "postgres",
+        &format!(
+            "CREATE ROLE {owner} LOGIN; CREATE ROLE {app} LOGIN; ALTER DATABASE {0} OWNER TO {owner}",
+            pg.name
+        ),
+    );
+    admin(
+        &pg.name,
+        &format!("REVOKE ALL ON SCHEMA public FROM PUBLIC; ALTER SCHEMA public OWNER TO {owner}; GRANT USAGE ON SCHEMA public TO {app}"),
+    );
+    // The URL with another user: postgres://USER@host:port/db.
+    let as_role = |role: &str| {
+        let (scheme, rest) = server.split_once("://").unwrap();
+        let host = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
+        format!("{scheme}://{role}@{host}/{}", pg.name)
+    };
+    let dir = tempfile::tempdir().unwrap();
+    // The owner's first open runs the migrations; then the grants of docs/deploy.md.
+    let out = edugov(
+        Path::new(&as_role(&owner)),
+        &["backup", dir.path().join("owner.dump").to_str().unwrap()],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = edugov(
+        Path::new(&as_role(&app)),
+        &["backup", dir.path().join("early.dump").to_str().unwrap()],
+    );
+    assert_eq!(
+        out.code, 1,
+        "before the grants the application role reads nothing"
+    );
+    admin(
+        &pg.name,
+        &format!(
+            "SET ROLE {owner};
+             GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {app};
+             GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {app}"
+        ),
+    );
+    let out = edugov(
+        Path::new(&as_role(&app)),
+        &["backup", dir.path().join("app.dump").to_str().unwrap()],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    drop(pg);
+    admin(
+        "postgres",
+        &format!("DROP ROLE IF EXISTS {owner}; DROP ROLE IF EXISTS {app}"),
+    );
+}

@@ -14,6 +14,7 @@ mod copy;
 mod import;
 mod indicators;
 mod serve;
+mod settings;
 mod users;
 
 use std::path::{Path, PathBuf};

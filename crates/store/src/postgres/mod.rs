@@ -132,12 +132,20 @@ impl PgStore {
         // Two processes opening a new database at once: the second waits
         // here, then finds the migrations recorded.
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])?;
-        tx.batch_execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations (
-                 version    bigint PRIMARY KEY,
-                 applied_at timestamptz NOT NULL DEFAULT now()
-             )",
-        )?;
+        // Asked first, not `CREATE TABLE IF NOT EXISTS`: PostgreSQL checks
+        // the right to create in the schema even when the table exists, and
+        // the servers run as a role with DML rights only (docs/deploy.md).
+        let created: bool = tx
+            .query_one("SELECT to_regclass('schema_migrations') IS NOT NULL", &[])?
+            .get(0);
+        if !created {
+            tx.batch_execute(
+                "CREATE TABLE schema_migrations (
+                     version    bigint PRIMARY KEY,
+                     applied_at timestamptz NOT NULL DEFAULT now()
+                 )",
+            )?;
+        }
         let applied: Vec<i64> = tx
             .query("SELECT version FROM schema_migrations", &[])?
             .iter()
