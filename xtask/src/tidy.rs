@@ -81,8 +81,67 @@ pub fn check(root: &Path) -> Vec<String> {
             }
         }
     }
+    problems.extend(drivers_only_in_store(root));
     problems.extend(web_layers(&root.join("crates/web/src")));
     problems
+}
+
+/// Database drivers: only the store may depend on one.
+const DATABASE_DRIVERS: [&str; 6] = [
+    "rusqlite",
+    "postgres",
+    "tokio-postgres",
+    "sqlx",
+    "diesel",
+    "r2d2_postgres",
+];
+
+/// Every crate but `store` reaches the database through the store's traits
+/// (issue 13, point 1): its `[dependencies]` name no driver. Tests may (a
+/// `[dev-dependencies]` entry), to break a database on purpose.
+fn drivers_only_in_store(root: &Path) -> Vec<String> {
+    let mut problems = Vec::new();
+    let Ok(entries) = std::fs::read_dir(root.join("crates")) else {
+        return problems;
+    };
+    let mut manifests: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.path().join("Cargo.toml"))
+        .filter(|m| m.exists() && !m.starts_with(root.join("crates/store")))
+        .collect();
+    manifests.push(root.join("xtask/Cargo.toml"));
+    for manifest in manifests {
+        let Ok(text) = std::fs::read_to_string(&manifest) else {
+            continue;
+        };
+        let shown = manifest
+            .strip_prefix(root)
+            .unwrap_or(&manifest)
+            .display()
+            .to_string();
+        problems.extend(driver_dependencies(&text).into_iter().map(|driver| {
+            format!("{shown}: `{driver}` — only crates/store talks to a database; use the store's traits")
+        }));
+    }
+    problems
+}
+
+/// The drivers a manifest's `[dependencies]` section names.
+fn driver_dependencies(manifest: &str) -> Vec<String> {
+    let mut section = "";
+    let mut found = Vec::new();
+    for line in manifest.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            section = line;
+            continue;
+        }
+        let name = line.split(['=', '.', ' ']).next().unwrap_or("");
+        if section == "[dependencies]" && DATABASE_DRIVERS.contains(&name) {
+            found.push(name.to_owned());
+        }
+    }
+    found
 }
 
 /// Violations of [`WEB_LAYERS`] in the web crate's sources under `src`.
@@ -187,6 +246,15 @@ fn collect_rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 #[cfg(test)]
+mod driver_tests {
+    #[test]
+    fn a_driver_is_found_in_dependencies_but_not_in_dev_dependencies() {
+        let manifest = "[dependencies]\nregistry.workspace = true\npostgres = \"0.19\"\n\n[dev-dependencies]\nrusqlite.workspace = true\n";
+        assert_eq!(super::driver_dependencies(manifest), ["postgres"]);
+    }
+}
+
+#[cfg(test)]
 mod tests {
     #[test]
     fn the_repository_is_tidy() {
@@ -207,7 +275,8 @@ mod tests {
         .unwrap();
         let problems = super::check(&dir);
         std::fs::remove_dir_all(&dir).unwrap();
-        assert_eq!(problems.len(), 2, "{problems:?}");
+        // The missing doc, the impure dependency, and a driver outside the store.
+        assert_eq!(problems.len(), 3, "{problems:?}");
     }
 
     #[test]
