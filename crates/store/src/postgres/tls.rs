@@ -31,7 +31,7 @@ use std::io;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
-use percent_encoding::{percent_decode_str, utf8_percent_encode, NON_ALPHANUMERIC};
+use percent_encoding::percent_decode_str;
 use postgres::{Client, NoTls};
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::client::WebPkiServerVerifier;
@@ -54,6 +54,9 @@ pub(super) enum SslMode {
     VerifyCa,
     VerifyFull,
 }
+
+/// The values of `sslmode`, for the error naming a wrong one.
+const MODES: &str = "disable、allow、prefer、require、verify-ca、verify-full";
 
 /// What [`connect`] does with a URL: the URL tokio-postgres is given, the
 /// mode, and the roots named by the URL.
@@ -92,11 +95,7 @@ pub(super) fn plan(url: &str) -> Result<Plan> {
                     "require" => SslMode::Require,
                     "verify-ca" => SslMode::VerifyCa,
                     "verify-full" => SslMode::VerifyFull,
-                    other => {
-                        return Err(invalid(format!(
-                        "sslmode={other} 无效，可选 disable、allow、prefer、require、verify-ca、verify-full"
-                    )))
-                    }
+                    other => return Err(invalid(format!("sslmode={other} 无效，可选 {MODES}"))),
                 }
             }
             "sslrootcert" => {
@@ -120,7 +119,7 @@ pub(super) fn plan(url: &str) -> Result<Plan> {
         SslMode::Allow | SslMode::Prefer => "prefer",
         SslMode::Require | SslMode::VerifyCa | SslMode::VerifyFull => "require",
     };
-    let sslmode = format!("sslmode={}", utf8_percent_encode(driver_mode, NON_ALPHANUMERIC));
+    let sslmode = format!("sslmode={driver_mode}");
     kept.push(&sslmode);
     Ok(Plan {
         driver_url: format!("{base}?{}", kept.join("&")),
