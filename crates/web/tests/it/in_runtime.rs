@@ -7,7 +7,9 @@
 //! runtime and asks it for every page, the API, a login and an import: a
 //! store call made anywhere else panics a handler, the connection drops,
 //! and the test fails. On PostgreSQL it first shows that such a call does
-//! panic, so the test can fail.
+//! panic, so the test can fail; and it drops the stopped server's state on
+//! the runtime's thread, as `edugov serve` does when it stops (closing a
+//! PostgreSQL connection there panicked too).
 
 use std::sync::Arc;
 
@@ -55,6 +57,7 @@ fn the_application_inside_a_runtime_reaches_the_store_only_on_blocking_threads()
         let computed = state.indicators(None).await.unwrap();
         assert!(!computed.snapshots.is_empty());
 
+        let kept = state.clone();
         let (tx, rx) = tokio::sync::oneshot::channel();
         let serving = tokio::spawn(web::serve(state, "127.0.0.1:0".parse().unwrap(), move |addr| {
             let _ = tx.send(addr);
@@ -128,6 +131,20 @@ fn the_application_inside_a_runtime_reaches_the_store_only_on_blocking_threads()
         let (status, _) = get("/api/overview".to_owned()).await;
         assert_eq!(status, 200);
         serving.abort();
+        let _ = serving.await;
+        drop(http);
+
+        // The server stopped: its state, and its pools of connections,
+        // are dropped here, on the runtime's own thread.
+        let waited = std::time::Instant::now();
+        while Arc::strong_count(&kept) > 1 {
+            assert!(
+                waited.elapsed().as_secs() < 30,
+                "the server's connections never closed"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        drop(kept);
     });
     runtime.shutdown_background();
 }
