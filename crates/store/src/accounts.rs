@@ -156,6 +156,13 @@ pub trait AccountStore {
     /// administrators disabling each other at once cannot both succeed).
     fn set_active(&mut self, user_id: i64, active: bool, at: DateTime<Utc>) -> Result<bool>;
 
+    /// Writes a user as another database stored it — password hash, role,
+    /// scope, active flag, creation and change times — for `edugov copy`;
+    /// returns its id here (`user.id` is not kept). A taken username is
+    /// [`StoreError::Duplicate`](crate::StoreError::Duplicate). One statement:
+    /// the user exists whole or not at all.
+    fn restore_user(&mut self, user: &UserRecord) -> Result<i64>;
+
     fn create_session(&mut self, session: &NewSession<'_>) -> Result<()>;
     /// The session with this token hash, only if it has not reached its
     /// `expires_at` at `now` and its user is active.
