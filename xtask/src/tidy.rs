@@ -87,10 +87,11 @@ pub fn check(root: &Path) -> Vec<String> {
 }
 
 /// Database drivers: only the store may depend on one.
-const DATABASE_DRIVERS: [&str; 6] = [
+const DATABASE_DRIVERS: [&str; 7] = [
     "rusqlite",
     "postgres",
     "tokio-postgres",
+    "tokio-postgres-rustls",
     "sqlx",
     "diesel",
     "r2d2_postgres",

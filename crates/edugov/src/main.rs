@@ -129,5 +129,10 @@ pub(crate) fn parse_db(text: &str) -> Result<store::DatabaseUrl, std::convert::I
 
 /// Opens the store `--db` names (SQLite or PostgreSQL); nothing else names a backend.
 pub(crate) fn open_store(db: &store::DatabaseUrl) -> anyhow::Result<Box<dyn store::Store>> {
-    store::open(db).with_context(|| format!("无法打开数据库 {db}"))
+    match store::open(db) {
+        Ok(store) => Ok(store),
+        // Names the (redacted) URL itself.
+        Err(error @ store::StoreError::Connect { .. }) => Err(error.into()),
+        Err(error) => Err(error).with_context(|| format!("无法打开数据库 {db}")),
+    }
 }

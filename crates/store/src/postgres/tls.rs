@@ -242,9 +242,25 @@ fn explain(error: &postgres::Error, plan: &Plan) -> String {
         None if refused_tls(error) => {
             "服务器未开启 TLS（需在 postgresql.conf 中设 ssl = on），而 sslmode 要求加密".to_owned()
         }
-        None => return text,
+        None => return with_sources(error),
     };
     format!("{cause}：{text}")
+}
+
+/// The driver's message with its causes: "error connecting to server" alone
+/// does not say that the port refused, or the name did not resolve.
+fn with_sources(error: &postgres::Error) -> String {
+    let mut text = error.to_string();
+    let mut next = std::error::Error::source(error);
+    while let Some(cause) = next {
+        let cause_text = cause.to_string();
+        if !text.ends_with(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        next = cause.source();
+    }
+    text
 }
 
 /// Whether the server answered the TLS request with "no" (`ssl = off`):
