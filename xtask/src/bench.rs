@@ -37,7 +37,7 @@ impl Options {
 
 /// Entities in dependency order: each file's references exist once the
 /// earlier ones are in.
-const ENTITIES: [(&str, &str); 6] = [
+pub(crate) const ENTITIES: [(&str, &str); 6] = [
     ("schools", "学校"),
     ("facilities", "办学条件"),
     ("classes", "班级"),
@@ -46,9 +46,9 @@ const ENTITIES: [(&str, &str); 6] = [
     ("population", "人口"),
 ];
 
-struct Run {
-    seconds: f64,
-    peak_mib: f64,
+pub(crate) struct Run {
+    pub seconds: f64,
+    pub peak_mib: f64,
 }
 
 pub fn import(options: &Options) -> anyhow::Result<()> {
@@ -192,24 +192,41 @@ pub fn build_edugov(root: &Path) -> anyhow::Result<PathBuf> {
     Ok(target.join("release").join("edugov"))
 }
 
+/// DuckDB's load of the same files: the whole (what the ratios use) and
+/// each table's share.
+pub(crate) struct DuckLoad {
+    pub seconds: f64,
+    pub peak_mib: f64,
+    /// Seconds per file, in the order given.
+    pub tables: Vec<f64>,
+}
+
 /// DuckDB loads each CSV into its own table in a database file; timed
-/// inside Python so interpreter start-up is not counted against it.
-fn duckdb_load(root: &Path, files: &[(&str, PathBuf, u64)], db: &Path) -> anyhow::Result<Run> {
+/// inside Python so interpreter start-up is not counted against it. The
+/// closing checkpoint (writing the tables to the file) counts in the whole,
+/// not in any table.
+pub(crate) fn duckdb_load(
+    root: &Path,
+    files: &[(&str, PathBuf, u64)],
+    db: &Path,
+) -> anyhow::Result<DuckLoad> {
     ensure_duckdb()?;
     let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
-    let mut script = String::from("import duckdb, time\n");
+    let mut script = String::from("import duckdb, json, time\n");
     script.push_str(&format!(
-        "con = duckdb.connect({:?})\ncon.execute('SET enable_progress_bar = false')\nstart = time.perf_counter()\n",
+        "con = duckdb.connect({:?})\ncon.execute('SET enable_progress_bar = false')\ntables = []\nstart = time.perf_counter()\n",
         db.display().to_string()
     ));
     for (entity, file, _) in files {
-        // Paths are ours (bench-out/<entity>.csv): no quote inside to escape.
+        // Paths are ours (bench-out/…/<entity>.csv): no quote inside to escape.
         script.push_str(&format!(
-            "con.execute(\"CREATE TABLE {entity} AS SELECT * FROM read_csv('{}', header=true)\")\n",
+            "t = time.perf_counter()\ncon.execute(\"CREATE TABLE {entity} AS SELECT * FROM read_csv('{}', header=true)\")\ntables.append(time.perf_counter() - t)\n",
             file.display()
         ));
     }
-    script.push_str("con.execute('CHECKPOINT')\nprint(time.perf_counter() - start)\n");
+    script.push_str(
+        "con.execute('CHECKPOINT')\nprint(json.dumps({'seconds': time.perf_counter() - start, 'tables': tables}))\n",
+    );
     let output = spawn_measured(Command::new(python).current_dir(root).args(["-c", &script]))?;
     let last_line = output
         .stdout
@@ -217,17 +234,23 @@ fn duckdb_load(root: &Path, files: &[(&str, PathBuf, u64)], db: &Path) -> anyhow
         .rev()
         .find(|l| !l.trim().is_empty())
         .unwrap_or("");
-    let seconds: f64 = last_line
-        .trim()
-        .parse()
+    let json: serde_json::Value =
+        serde_json::from_str(last_line).with_context(|| format!("duckdb printed {:?}", output.stdout))?;
+    let seconds = json["seconds"]
+        .as_f64()
         .with_context(|| format!("duckdb printed {:?}", output.stdout))?;
-    Ok(Run {
+    let tables = json["tables"]
+        .as_array()
+        .map(|a| a.iter().filter_map(serde_json::Value::as_f64).collect())
+        .unwrap_or_default();
+    Ok(DuckLoad {
         seconds,
         peak_mib: output.peak_mib,
+        tables,
     })
 }
 
-fn run_measured(command: &mut Command) -> anyhow::Result<Run> {
+pub(crate) fn run_measured(command: &mut Command) -> anyhow::Result<Run> {
     let started = Instant::now();
     let output = spawn_measured(command)?;
     Ok(Run {
@@ -236,14 +259,14 @@ fn run_measured(command: &mut Command) -> anyhow::Result<Run> {
     })
 }
 
-struct Measured {
-    stdout: String,
-    peak_mib: f64,
+pub(crate) struct Measured {
+    pub stdout: String,
+    pub peak_mib: f64,
 }
 
 /// Runs a command and samples its peak resident memory (VmHWM, a high-water
 /// mark, so sampling every 20 ms loses at most the last moments).
-fn spawn_measured(command: &mut Command) -> anyhow::Result<Measured> {
+pub(crate) fn spawn_measured(command: &mut Command) -> anyhow::Result<Measured> {
     let mut child = command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?;
     let status_file = format!("/proc/{}/status", child.id());
     let mut peak_kib = 0u64;
@@ -276,7 +299,7 @@ fn spawn_measured(command: &mut Command) -> anyhow::Result<Measured> {
     })
 }
 
-fn count_rows(file: &Path) -> anyhow::Result<u64> {
+pub(crate) fn count_rows(file: &Path) -> anyhow::Result<u64> {
     let text = std::fs::read(file)?;
     Ok(text.iter().filter(|b| **b == b'\n').count().saturating_sub(1) as u64)
 }
