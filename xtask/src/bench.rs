@@ -178,7 +178,14 @@ pub fn ensure_duckdb() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The release `edugov`, built now; or the binary `EDUGOV_BENCH_BIN` names
+/// (to try a benchmark's plumbing at a tiny scale with a debug build —
+/// never for figures).
 pub fn build_edugov(root: &Path) -> anyhow::Result<PathBuf> {
+    if let Some(bin) = std::env::var_os("EDUGOV_BENCH_BIN") {
+        println!("(edugov from EDUGOV_BENCH_BIN: {})", Path::new(&bin).display());
+        return Ok(PathBuf::from(bin));
+    }
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .current_dir(root)
         .args(["build", "--release", "--quiet", "-p", "edugov"])
