@@ -1,9 +1,9 @@
-//! What a file can hold ([`Entity`]) and its columns: one table per entity
-//! that drives templates, import and export, so the three never disagree.
+//! What a file can hold ([`Entity`]) and the fields its columns carry.
 //!
 //! A column is a [`Field`] (the idea, with its Chinese header, the header
-//! variants bureaus write, a note and a kind) plus whether the entity
-//! requires it. Recognising a file is matching its header row against these
+//! variants bureaus write, a template note and a kind) plus whether the
+//! entity requires it. Each entity's column table is in its own module under
+//! `entities/`; recognising a file is matching its header row against these
 //! tables ([`recognise`]).
 
 use registry::{
@@ -92,15 +92,7 @@ impl Entity {
 
     /// The columns of this entity, in template order.
     pub fn columns(self) -> &'static [Column] {
-        match self {
-            Entity::Schools => SCHOOL_COLUMNS,
-            Entity::Facilities => FACILITY_COLUMNS,
-            Entity::Classes => CLASS_COLUMNS,
-            Entity::Students => STUDENT_COLUMNS,
-            Entity::Teachers => TEACHER_COLUMNS,
-            Entity::Population => POPULATION_COLUMNS,
-            Entity::Births => BIRTHS_COLUMNS,
-        }
+        crate::entities::columns(self)
     }
 
     /// The entity a sheet or file name points to: `学生`, `学生_2`,
@@ -131,20 +123,6 @@ impl std::fmt::Display for Entity {
 pub struct Column {
     pub field: Field,
     pub required: bool,
-}
-
-const fn req(field: Field) -> Column {
-    Column {
-        field,
-        required: true,
-    }
-}
-
-const fn opt(field: Field) -> Column {
-    Column {
-        field,
-        required: false,
-    }
 }
 
 /// Every idea a column can carry. The same field (学年, 学校标识码) has the
@@ -563,86 +541,6 @@ impl Field {
 }
 
 const SEATS_NOTE: &str = "该学段的学位数（核定办学规模）；学校未开设该学段的不填";
-
-const SCHOOL_COLUMNS: &[Column] = &[
-    req(Field::SchoolCode),
-    req(Field::SchoolName),
-    req(Field::County),
-    opt(Field::Township),
-    req(Field::Stages),
-    req(Field::Ownership),
-    opt(Field::Inclusive),
-    opt(Field::QualityRating),
-    req(Field::Location),
-    opt(Field::SeatsPreschool),
-    opt(Field::SeatsPrimary),
-    opt(Field::SeatsJunior),
-    opt(Field::SeatsSenior),
-    opt(Field::SeatsVocational),
-    opt(Field::SeatsSpecial),
-    opt(Field::SchoolGroup),
-    opt(Field::Longitude),
-    opt(Field::Latitude),
-];
-
-const FACILITY_COLUMNS: &[Column] = &[
-    req(Field::SchoolYear),
-    req(Field::SchoolCode),
-    req(Field::TeachingFloorArea),
-    req(Field::SportsGroundArea),
-    req(Field::EquipmentValue),
-    req(Field::MultimediaClassrooms),
-];
-
-const CLASS_COLUMNS: &[Column] = &[
-    req(Field::SchoolYear),
-    req(Field::SchoolCode),
-    req(Field::Stage),
-    req(Field::Grade),
-    req(Field::ClassName),
-    req(Field::ClassSize),
-];
-
-const STUDENT_COLUMNS: &[Column] = &[
-    req(Field::SchoolYear),
-    req(Field::SchoolCode),
-    opt(Field::Stage),
-    req(Field::Grade),
-    opt(Field::ClassName),
-    req(Field::IdNumber),
-    req(Field::Name),
-    opt(Field::Sex),
-    opt(Field::BirthDate),
-    req(Field::HouseholdArea),
-    opt(Field::MigrantChild),
-    opt(Field::Boarder),
-    opt(Field::VisualAcuity),
-    opt(Field::Myopic),
-];
-
-const TEACHER_COLUMNS: &[Column] = &[
-    req(Field::SchoolYear),
-    req(Field::SchoolCode),
-    req(Field::IdNumber),
-    req(Field::Name),
-    opt(Field::Sex),
-    opt(Field::BirthYear),
-    req(Field::TeachingStage),
-    req(Field::Subject),
-    req(Field::Title),
-    opt(Field::KeyTeacherLevel),
-    req(Field::JoinedSchoolYear),
-    req(Field::Qualification),
-];
-
-const POPULATION_COLUMNS: &[Column] = &[
-    req(Field::SchoolYear),
-    req(Field::Township),
-    req(Field::Age),
-    req(Field::Children),
-];
-
-const BIRTHS_COLUMNS: &[Column] = &[req(Field::Year), req(Field::County), req(Field::BirthCount)];
 
 fn labels<T: Copy>(all: &[T], label: fn(T) -> &'static str) -> Vec<String> {
     all.iter().map(|v| label(*v).to_owned()).collect()

@@ -6,17 +6,17 @@
 //! in rust_xlsxwriter's constant-memory mode and split into `学生_1`,
 //! `学生_2` … sheets past Excel's 1,048,576-row limit.
 
-use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{BufWriter, Write as _};
 use std::path::Path;
 
-use registry::{Enrolment, SchoolYear, Stage, Student, Teacher, TeachingPost};
+use registry::SchoolYear;
 use rust_xlsxwriter::{Format as CellFormat, Workbook};
-use store::Store;
+use store::RegistryRead;
 
-use crate::cells::{csv_safe, flag_label, grade_label, push_date};
-use crate::entity::{Entity, Field, Kind};
+use crate::cells::csv_safe;
+use crate::entities::{self, births, classes, facilities, population, schools, students, teachers};
+use crate::entity::{Entity, Kind};
 use crate::errors::{file_label, ImportError};
 
 /// File format of an export.
@@ -51,7 +51,7 @@ pub(crate) const MAX_SHEET_ROWS: u32 = 1_048_575;
 /// Writes one entity's records of one school year (`None`: the latest year
 /// held; births: every year unless one is given). Returns the rows written.
 pub fn export(
-    store: &dyn Store,
+    store: &dyn RegistryRead,
     entity: Entity,
     year: Option<SchoolYear>,
     format: Format,
@@ -62,7 +62,7 @@ pub fn export(
 }
 
 pub(crate) fn export_with_sheet_rows(
-    store: &dyn Store,
+    store: &dyn RegistryRead,
     entity: Entity,
     year: Option<SchoolYear>,
     format: Format,
@@ -108,34 +108,29 @@ pub(crate) fn export_with_sheet_rows(
     let mut cells: Vec<String> = vec![String::new(); columns.len()];
     let mut rows = 0u64;
     let masked = personal_data == PersonalData::Masked;
-    // Fills `cells` in column order from a per-field writer, reusing buffers.
-    let mut emit = |out: &mut Out, fill: &mut dyn FnMut(Field, &mut String)| -> Result<(), ImportError> {
-        for (cell, column) in cells.iter_mut().zip(columns) {
-            cell.clear();
-            fill(column.field, cell);
-        }
+    // Fills `cells` through one entity module's writer, then writes the row.
+    let mut emit = |out: &mut Out, fill: &mut dyn FnMut(&mut [String])| -> Result<(), ImportError> {
+        fill(&mut cells);
         rows += 1;
         out.row(cells.iter().map(String::as_str))
     };
     match entity {
         Entity::Schools => {
             for school in store.schools().map_err(store_error)? {
-                emit(&mut out, &mut |field, cell| school_cell(&school, field, cell))?;
+                emit(&mut out, &mut |cells| {
+                    entities::fill(schools::Col::ALL, cells, |col, cell| {
+                        schools::write(&school, col, cell)
+                    })
+                })?;
             }
         }
         Entity::Facilities => {
             if let Some(year) = year {
                 for f in store.facilities(year).map_err(store_error)? {
-                    emit(&mut out, &mut |field, cell| {
-                        let _ = match field {
-                            Field::SchoolYear => write!(cell, "{}", f.school_year.0),
-                            Field::SchoolCode => write!(cell, "{}", f.school),
-                            Field::TeachingFloorArea => write!(cell, "{}", f.teaching_floor_area),
-                            Field::SportsGroundArea => write!(cell, "{}", f.sports_ground_area),
-                            Field::EquipmentValue => write!(cell, "{}", f.equipment_value),
-                            Field::MultimediaClassrooms => write!(cell, "{}", f.multimedia_classrooms),
-                            _ => Ok(()),
-                        };
+                    emit(&mut out, &mut |cells| {
+                        entities::fill(facilities::Col::ALL, cells, |col, cell| {
+                            facilities::write(&f, col, cell)
+                        })
                     })?;
                 }
             }
@@ -143,16 +138,10 @@ pub(crate) fn export_with_sheet_rows(
         Entity::Classes => {
             if let Some(year) = year {
                 for c in store.classes(year).map_err(store_error)? {
-                    emit(&mut out, &mut |field, cell| {
-                        let _ = match field {
-                            Field::SchoolYear => write!(cell, "{}", c.school_year.0),
-                            Field::SchoolCode => write!(cell, "{}", c.school),
-                            Field::Stage => write!(cell, "{}", c.stage.label_zh()),
-                            Field::Grade => write!(cell, "{}", grade_label(c.grade)),
-                            Field::ClassName => write!(cell, "{}", c.name),
-                            Field::ClassSize => write!(cell, "{}", c.size),
-                            _ => Ok(()),
-                        };
+                    emit(&mut out, &mut |cells| {
+                        entities::fill(classes::Col::ALL, cells, |col, cell| {
+                            classes::write(&c, col, cell)
+                        })
                     })?;
                 }
             }
@@ -165,8 +154,10 @@ pub(crate) fn export_with_sheet_rows(
                         if failure.is_some() {
                             return;
                         }
-                        let result = emit(&mut out, &mut |field, cell| {
-                            student_cell(&student, &enrolment, masked, field, cell)
+                        let result = emit(&mut out, &mut |cells| {
+                            entities::fill(students::Col::ALL, cells, |col, cell| {
+                                students::write(&student, &enrolment, masked, col, cell)
+                            })
                         });
                         if let Err(e) = result {
                             failure = Some(e);
@@ -181,8 +172,10 @@ pub(crate) fn export_with_sheet_rows(
         Entity::Teachers => {
             if let Some(year) = year {
                 for (teacher, post) in store.teachers(year).map_err(store_error)? {
-                    emit(&mut out, &mut |field, cell| {
-                        teacher_cell(&teacher, &post, masked, field, cell)
+                    emit(&mut out, &mut |cells| {
+                        entities::fill(teachers::Col::ALL, cells, |col, cell| {
+                            teachers::write(&teacher, &post, masked, col, cell)
+                        })
                     })?;
                 }
             }
@@ -190,14 +183,10 @@ pub(crate) fn export_with_sheet_rows(
         Entity::Population => {
             if let Some(year) = year {
                 for p in store.population(year).map_err(store_error)? {
-                    emit(&mut out, &mut |field, cell| {
-                        let _ = match field {
-                            Field::SchoolYear => write!(cell, "{}", p.school_year.0),
-                            Field::Township => write!(cell, "{}", p.township),
-                            Field::Age => write!(cell, "{}", p.age),
-                            Field::Children => write!(cell, "{}", p.children),
-                            _ => Ok(()),
-                        };
+                    emit(&mut out, &mut |cells| {
+                        entities::fill(population::Col::ALL, cells, |col, cell| {
+                            population::write(&p, col, cell)
+                        })
                     })?;
                 }
             }
@@ -208,13 +197,8 @@ pub(crate) fn export_with_sheet_rows(
                 if requested_year.is_some_and(|y| y.0 != b.year) {
                     continue;
                 }
-                emit(&mut out, &mut |field, cell| {
-                    let _ = match field {
-                        Field::Year => write!(cell, "{}", b.year),
-                        Field::County => write!(cell, "{}", b.county),
-                        Field::BirthCount => write!(cell, "{}", b.births),
-                        _ => Ok(()),
-                    };
+                emit(&mut out, &mut |cells| {
+                    entities::fill(births::Col::ALL, cells, |col, cell| births::write(&b, col, cell))
                 })?;
             }
         }
@@ -224,145 +208,6 @@ pub(crate) fn export_with_sheet_rows(
         Out::Xlsx(book) => book.save(path)?,
     }
     Ok(rows)
-}
-
-fn school_cell(s: &registry::School, field: Field, cell: &mut String) {
-    let seats = |stage: Stage, cell: &mut String| {
-        if s.serves(stage) {
-            write!(cell, "{}", s.seats_for(stage))
-        } else {
-            Ok(())
-        }
-    };
-    let _ = match field {
-        Field::SchoolCode => write!(cell, "{}", s.code),
-        Field::SchoolName => write!(cell, "{}", s.name),
-        Field::County => write!(cell, "{}", s.county),
-        Field::Township => match &s.township {
-            Some(t) => write!(cell, "{t}"),
-            None => Ok(()),
-        },
-        Field::Stages => {
-            let labels: Vec<&str> = s.stages.iter().map(|st| st.label_zh()).collect();
-            write!(cell, "{}", labels.join("、"))
-        }
-        Field::Ownership => write!(cell, "{}", s.ownership.label_zh()),
-        Field::Inclusive => write!(cell, "{}", flag_label(s.inclusive)),
-        Field::QualityRating => write!(cell, "{}", s.quality_rating.label_zh()),
-        Field::Location => write!(cell, "{}", s.location.label_zh()),
-        Field::SeatsPreschool => seats(Stage::Preschool, cell),
-        Field::SeatsPrimary => seats(Stage::Primary, cell),
-        Field::SeatsJunior => seats(Stage::Junior, cell),
-        Field::SeatsSenior => seats(Stage::Senior, cell),
-        Field::SeatsVocational => seats(Stage::Vocational, cell),
-        Field::SeatsSpecial => seats(Stage::Special, cell),
-        Field::SchoolGroup => write!(cell, "{}", s.school_group.as_deref().unwrap_or_default()),
-        Field::Longitude => match s.longitude {
-            Some(v) => write!(cell, "{v}"),
-            None => Ok(()),
-        },
-        Field::Latitude => match s.latitude {
-            Some(v) => write!(cell, "{v}"),
-            None => Ok(()),
-        },
-        _ => Ok(()),
-    };
-}
-
-fn student_cell(student: &Student, e: &Enrolment, masked: bool, field: Field, cell: &mut String) {
-    let _ = match field {
-        Field::SchoolYear => write!(cell, "{}", e.school_year.0),
-        Field::SchoolCode => write!(cell, "{}", e.school),
-        Field::Stage => write!(cell, "{}", e.stage.label_zh()),
-        Field::Grade => match e.grade.name_zh() {
-            Some(name) => write!(cell, "{name}"),
-            None => write!(cell, "{}", grade_label(e.grade)),
-        },
-        Field::ClassName => write!(cell, "{}", e.class_name.as_deref().unwrap_or_default()),
-        Field::IdNumber if masked => {
-            push_masked_id(cell, student.id_number.as_str());
-            Ok(())
-        }
-        Field::IdNumber => write!(cell, "{}", student.id_number.as_str()),
-        Field::Name if masked => {
-            push_masked_name(cell, &student.name);
-            Ok(())
-        }
-        Field::Name => write!(cell, "{}", student.name),
-        Field::Sex => write!(cell, "{}", student.sex.label_zh()),
-        Field::BirthDate => {
-            push_date(cell, student.birth_date);
-            Ok(())
-        }
-        Field::HouseholdArea => write!(cell, "{}", student.household_area),
-        Field::MigrantChild => write!(cell, "{}", flag_label(e.migrant_child)),
-        Field::Boarder => write!(cell, "{}", flag_label(e.boarder)),
-        Field::VisualAcuity => match e.visual_acuity {
-            Some(v) => write!(cell, "{v}"),
-            None => Ok(()),
-        },
-        Field::Myopic => write!(cell, "{}", e.myopic.map(flag_label).unwrap_or_default()),
-        _ => Ok(()),
-    };
-}
-
-fn teacher_cell(teacher: &Teacher, post: &TeachingPost, masked: bool, field: Field, cell: &mut String) {
-    let _ = match field {
-        Field::SchoolYear => write!(cell, "{}", post.school_year.0),
-        Field::SchoolCode => write!(cell, "{}", post.school),
-        Field::IdNumber if masked => {
-            push_masked_id(cell, teacher.id_number.as_str());
-            Ok(())
-        }
-        Field::IdNumber => write!(cell, "{}", teacher.id_number.as_str()),
-        Field::Name if masked => {
-            push_masked_name(cell, &teacher.name);
-            Ok(())
-        }
-        Field::Name => write!(cell, "{}", teacher.name),
-        Field::Sex => write!(cell, "{}", teacher.sex.label_zh()),
-        Field::BirthYear => write!(cell, "{}", teacher.birth_year),
-        Field::TeachingStage => write!(cell, "{}", post.stage.label_zh()),
-        Field::Subject => write!(cell, "{}", post.subject.label_zh()),
-        Field::Title => write!(cell, "{}", post.title.label_zh()),
-        Field::KeyTeacherLevel => write!(cell, "{}", post.key_teacher_level.label_zh()),
-        Field::JoinedSchoolYear => write!(cell, "{}", post.joined_school_year.0),
-        Field::Qualification => write!(cell, "{}", post.qualification.label_zh()),
-        _ => Ok(()),
-    };
-}
-
-/// `registry::mask::id_number`, written in place: a valid number is ASCII,
-/// so the common case needs no character vector (a test holds them equal).
-fn push_masked_id(out: &mut String, id: &str) {
-    match (id.len(), id.get(..6), id.get(14..)) {
-        (18, Some(head), Some(tail)) => {
-            out.push_str(head);
-            out.push_str("********");
-            out.push_str(tail);
-        }
-        _ => out.push_str(&registry::mask::id_number(id)),
-    }
-}
-
-/// `registry::mask::name`, written in place.
-fn push_masked_name(out: &mut String, name: &str) {
-    let count = name.chars().count();
-    let mut chars = name.chars();
-    match (count, chars.next(), chars.next_back()) {
-        (0, ..) => {}
-        (1, Some(only), _) => out.push(only),
-        (_, Some(first), Some(last)) => {
-            out.push(first);
-            for _ in 0..count.saturating_sub(2).max(1) {
-                out.push('*');
-            }
-            if count > 2 {
-                out.push(last);
-            }
-        }
-        _ => out.push_str(&registry::mask::name(name)),
-    }
 }
 
 enum Out {
@@ -531,8 +376,8 @@ mod tests {
     use super::*;
     use calamine::Reader;
     use registry::{
-        AreaCode, ChangeSet, Class, Grade, IdNumber, Location, Ownership, QualityRating, School, SchoolCode,
-        Sex,
+        AreaCode, ChangeSet, Class, Enrolment, Grade, IdNumber, Location, Ownership, QualityRating, School,
+        SchoolCode, Sex, Stage,
     };
     use store::{ApplyOptions, ApplyOutcome};
 
@@ -646,24 +491,5 @@ mod tests {
             std::fs::read_to_string(out).unwrap()
         };
         assert_eq!(csv(&*target, "b.csv"), csv(&*source, "a.csv"));
-    }
-
-    #[test]
-    fn masks_written_in_place_equal_the_registry_masks() {
-        for id in [
-            "37010220160229123X",
-            "3701022016022912",
-            "",
-            "３７０１０２２０１６０２２９１２３X",
-        ] {
-            let mut out = String::new();
-            push_masked_id(&mut out, id);
-            assert_eq!(out, registry::mask::id_number(id), "{id}");
-        }
-        for name in ["", "张", "张明", "张小明", "欧阳小明", "Ana María"] {
-            let mut out = String::new();
-            push_masked_name(&mut out, name);
-            assert_eq!(out, registry::mask::name(name), "{name}");
-        }
     }
 }

@@ -9,7 +9,7 @@ use std::sync::mpsc;
 
 pub use access::WriteScope;
 use chrono::{DateTime, NaiveDate, Utc};
-use store::{ApplyCounts, ApplyOptions, ApplyOutcome, AuditAction, AuditLine, Store};
+use store::{ApplyCounts, ApplyOptions, ApplyOutcome, AuditAction, AuditLine, RegistryRead, RegistryWrite};
 
 use crate::entity::Entity;
 use crate::errors::{file_label, ImportError, RowError};
@@ -151,8 +151,13 @@ const PROGRESS_EVERY: u64 = 16_384;
 
 /// Imports `path` (`.xlsx` or `.csv`) into `store`; see the crate docs.
 /// `today` bounds birth dates in identity numbers.
-pub fn import(
-    store: &mut dyn Store,
+///
+/// Only the registry's two traits are needed: it reads (lookups, classes,
+/// placements, pending transfers) and writes in one `apply_with_transfers`;
+/// accounts, snapshots and maintenance are none of its business. `?Sized`
+/// keeps `&mut dyn Store` and `&mut Box<dyn Store>` callers working.
+pub fn import<S: RegistryRead + RegistryWrite + ?Sized>(
+    store: &mut S,
     path: &Path,
     options: ImportOptions,
     today: NaiveDate,

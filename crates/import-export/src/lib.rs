@@ -1,8 +1,9 @@
 //! Files in and out: the Excel and CSV files bureaus keep, read into the
 //! registry and written back out.
 //!
-//! One column table per [`Entity`] (`entity.rs`) drives all three
-//! directions, so a template, an import and an export never disagree:
+//! One module per [`Entity`] (`entities/`), with its columns as an enum,
+//! drives all three directions, so a template, an import and an export never
+//! disagree:
 //!
 //! - [`write_template`]: an empty `.xlsx` with notes, drop-downs and a 填写说明 sheet;
 //! - [`import`]: `.xlsx` (every sheet that is a known table) or `.csv` (UTF-8
@@ -15,6 +16,7 @@
 //! export (`registry::mask`).
 
 mod cells;
+mod entities;
 mod entity;
 mod errors;
 mod export;

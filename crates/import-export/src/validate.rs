@@ -8,25 +8,22 @@
 //! ran on the reader thread already (`prepare.rs`); here are the ones that
 //! do. Identity numbers repeated within a year are found at the end by
 //! sorting eight-byte keys, which beats a hash map of 1.3 M entries.
+//!
+//! Reading one row of an entity is in that entity's module
+//! (`entities/students.rs` …); this module holds the shared state and checks.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use registry::transfer::{self, Movement, Placement};
-use registry::{
-    AreaCode, AreaLevel, Births, ChangeSet, Class, Enrolment, Grade, IdNumber, KeyTeacherLevel, Location,
-    Ownership, Population, Qualification, QualityRating, School, SchoolCode, SchoolFacility, SchoolYear,
-    Stage, Student, Subject, Teacher, TeachingPost, Title,
-};
-use store::{ClassSizeMismatch, Lookup, NewTransfer, PersonKind, Store, TransferRow};
+use registry::{AreaCode, ChangeSet, Class, Grade, IdNumber, SchoolCode, SchoolYear, Stage};
+use store::{ClassSizeMismatch, Lookup, NewTransfer, PersonKind, RegistryRead, TransferRow};
 
 use crate::cells::{self, grade_label};
 use crate::entity::{Entity, Field, Layout};
 use crate::errors::RowError;
-use crate::prepare::{
-    self, area, flag, household_area, text_field, Cells, PrePerson, Prepared, Preparer, Problem,
-};
+use crate::prepare::{self, Cells, Prepared, Preparer, Problem};
 use crate::read::Source;
 use access::WriteScope;
 
@@ -54,7 +51,7 @@ impl TransferNotice {
 }
 
 /// Keeps the records (and their locations) whose `take` is false.
-fn retain_indexed<T>(records: &mut Vec<T>, locs: &mut Vec<Loc>, take: &[bool]) {
+pub(crate) fn retain_indexed<T>(records: &mut Vec<T>, locs: &mut Vec<Loc>, take: &[bool]) {
     let mut index = 0;
     records.retain(|_| {
         index += 1;
@@ -75,70 +72,70 @@ pub(crate) struct Loc {
 }
 
 /// The largest class the importer believes in; beyond it a typo is likelier.
-const MAX_CLASS_SIZE: u32 = 120;
+pub(crate) const MAX_CLASS_SIZE: u32 = 120;
 
 pub(crate) struct Validator<'a> {
-    lookup: &'a Lookup,
+    pub(crate) lookup: &'a Lookup,
     /// What the importing user may write; `None` = everything.
-    scope: Option<&'a WriteScope>,
-    today: NaiveDate,
+    pub(crate) scope: Option<&'a WriteScope>,
+    pub(crate) today: NaiveDate,
     /// Each table of the import: where it is and where its columns are.
-    sources: Vec<(Source, Layout)>,
+    pub(crate) sources: Vec<(Source, Layout)>,
     /// Memos and context-free checks for tables not prepared elsewhere.
-    preparer: Preparer,
-    changes: ChangeSet,
+    pub(crate) preparer: Preparer,
+    pub(crate) changes: ChangeSet,
     /// Errors with the column index they sit in, to sort left to right.
-    errors: Vec<(Loc, usize, RowError)>,
+    pub(crate) errors: Vec<(Loc, usize, RowError)>,
     /// Where each of `changes.students` came from.
-    student_locs: Vec<Loc>,
+    pub(crate) student_locs: Vec<Loc>,
     /// Where each of `changes.teachers` came from.
-    teacher_locs: Vec<Loc>,
+    pub(crate) teacher_locs: Vec<Loc>,
     /// Schools known to the store or imported now: served stages as a bit set.
-    schools: FastMap<[u8; 10], SchoolEntry>,
+    pub(crate) schools: FastMap<[u8; 10], SchoolEntry>,
     /// Classes by (year, school, grade), then name.
-    classes: FastMap<(u16, [u8; 10], i8), Vec<ClassEntry>>,
-    student_ids: Vec<IdKey>,
-    teacher_ids: Vec<IdKey>,
-    seen_facilities: FastMap<(u16, [u8; 10]), Seen>,
-    seen_population: FastMap<(u16, String, u8), Seen>,
-    seen_births: FastMap<(u16, String), Seen>,
+    pub(crate) classes: FastMap<(u16, [u8; 10], i8), Vec<ClassEntry>>,
+    pub(crate) student_ids: Vec<IdKey>,
+    pub(crate) teacher_ids: Vec<IdKey>,
+    pub(crate) seen_facilities: FastMap<(u16, [u8; 10]), Seen>,
+    pub(crate) seen_population: FastMap<(u16, String, u8), Seen>,
+    pub(crate) seen_births: FastMap<(u16, String), Seen>,
     /// Reused for each row's problems.
-    problems: Vec<Problem>,
+    pub(crate) problems: Vec<Problem>,
 }
 
-struct SchoolEntry {
-    stages: u8,
+pub(crate) struct SchoolEntry {
+    pub(crate) stages: u8,
     /// Whether the importing user may write this school's rows.
-    in_scope: bool,
+    pub(crate) in_scope: bool,
     /// The row of this import that defines the school, if any.
-    row: Option<Loc>,
+    pub(crate) row: Option<Loc>,
 }
 
-struct ClassEntry {
-    name: Box<str>,
+pub(crate) struct ClassEntry {
+    pub(crate) name: Box<str>,
     /// Known for classes of this import, and for stored ones when loaded.
-    stage: Option<Stage>,
-    row: Option<Loc>,
+    pub(crate) stage: Option<Stage>,
+    pub(crate) row: Option<Loc>,
 }
 
 /// First row a key was seen on; `reported` once that row got its own error.
-struct Seen {
-    loc: Loc,
-    reported: bool,
+pub(crate) struct Seen {
+    pub(crate) loc: Loc,
+    pub(crate) reported: bool,
 }
 
 /// An identity number in a school year, where it was seen. Sixteen bytes:
 /// sorting 1.3 M of them takes a few tens of milliseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-struct IdKey {
-    year: u16,
-    body: u64,
-    source: u16,
-    row: u32,
+pub(crate) struct IdKey {
+    pub(crate) year: u16,
+    pub(crate) body: u64,
+    pub(crate) source: u16,
+    pub(crate) row: u32,
 }
 
 impl IdKey {
-    fn new(year: SchoolYear, body: u64, loc: Loc) -> IdKey {
+    pub(crate) fn new(year: SchoolYear, body: u64, loc: Loc) -> IdKey {
         IdKey {
             year: year.0,
             body,
@@ -147,7 +144,7 @@ impl IdKey {
         }
     }
 
-    fn loc(self) -> Loc {
+    pub(crate) fn loc(self) -> Loc {
         Loc {
             source: usize::from(self.source),
             row: u64::from(self.row),
@@ -321,7 +318,7 @@ impl<'a> Validator<'a> {
     /// used to learn where a number is registered.
     pub(crate) fn take_transfers(
         &mut self,
-        store: &dyn Store,
+        store: &(impl RegistryRead + ?Sized),
         dry_run: bool,
         requested_by: &str,
         requested_at: DateTime<Utc>,
@@ -519,438 +516,9 @@ impl<'a> Validator<'a> {
         out
     }
 
-    // ---- entities -------------------------------------------------------
-
-    fn school(&mut self, cells: &mut Cells<'_>, loc: Loc) {
-        let code = cells.required(Field::SchoolCode, |t| SchoolCode::parse(t).map_err(|e| e.0));
-        let name = cells.required(Field::SchoolName, |t| text_field(t, 100));
-        let lookup = self.lookup;
-        let county = cells.required(Field::County, |t| area(lookup, t, AreaLevel::County));
-        let township = cells.optional(Field::Township, |t| area(lookup, t, AreaLevel::Township));
-        let stages = cells.required(Field::Stages, parse_stages);
-        let ownership = cells.required(Field::Ownership, |t| Ownership::parse(t).map_err(|e| e.0));
-        let inclusive = cells.optional(Field::Inclusive, flag);
-        let rating = cells.optional(Field::QualityRating, |t| QualityRating::parse(t).map_err(|e| e.0));
-        let location = cells.required(Field::Location, |t| Location::parse(t).map_err(|e| e.0));
-        let school_group = cells.optional(Field::SchoolGroup, |t| text_field(t, 100));
-        let longitude = cells.optional(Field::Longitude, |t| coordinate(t, 73.0, 136.0, "经度"));
-        let latitude = cells.optional(Field::Latitude, |t| coordinate(t, 3.0, 54.0, "纬度"));
-        let seat_fields = [
-            (Stage::Preschool, Field::SeatsPreschool),
-            (Stage::Primary, Field::SeatsPrimary),
-            (Stage::Junior, Field::SeatsJunior),
-            (Stage::Senior, Field::SeatsSenior),
-            (Stage::Vocational, Field::SeatsVocational),
-            (Stage::Special, Field::SeatsSpecial),
-        ];
-        let mut seats = Vec::new();
-        let mut seats_ok = true;
-        for (stage, field) in seat_fields {
-            match cells.optional(field, cells::parse_count) {
-                Ok(Some(n)) => match &stages {
-                    Some(served) if served.contains(&stage) => seats.push((stage, n)),
-                    Some(_) if n > 0 => {
-                        cells.fail(field, format!("学校未开设{}学段，不应填写学位", stage.label_zh()));
-                        seats_ok = false;
-                    }
-                    _ => {}
-                },
-                Ok(None) => {}
-                Err(()) => seats_ok = false,
-            }
-        }
-        if let (Some(county), Ok(Some(township))) = (&county, &township) {
-            if !township.is_within(county) {
-                cells.fail(
-                    Field::Township,
-                    format!("乡镇街道 {township} 不属于所在区县 {county}"),
-                );
-            }
-        }
-        let Some(code) = code else { return };
-        let Some(key) = school_key(&code) else { return };
-        if let Some(first) = self.schools.get(&key).and_then(|entry| entry.row) {
-            self.duplicate_rows(cells, loc, first, true, Field::SchoolCode, "学校标识码");
-            return;
-        }
-        let (
-            Some(name),
-            Some(county),
-            Ok(township),
-            Some(stages),
-            Some(ownership),
-            Ok(inclusive),
-            Ok(rating),
-        ) = (name, county, township, stages, ownership, inclusive, rating)
-        else {
-            return;
-        };
-        let (Some(location), Ok(school_group), Ok(longitude), Ok(latitude), true) =
-            (location, school_group, longitude, latitude, seats_ok)
-        else {
-            return;
-        };
-        if let Some(scope) = self.scope {
-            let stored = self.lookup.schools.get(&code).map(|info| &info.county);
-            if let Some(message) = scope.school_refusal(&code, &county, stored) {
-                cells.fail(Field::SchoolCode, message);
-                return;
-            }
-        }
-        for stage in &stages {
-            if !seats.iter().any(|(s, _)| s == stage) {
-                seats.push((*stage, 0));
-            }
-        }
-        self.schools.insert(
-            key,
-            SchoolEntry {
-                stages: stage_set(&stages),
-                in_scope: true,
-                row: Some(loc),
-            },
-        );
-        self.changes.schools.push(School {
-            code,
-            name,
-            county,
-            township,
-            stages,
-            ownership,
-            inclusive: inclusive.unwrap_or(false),
-            quality_rating: rating.unwrap_or(QualityRating::Unrated),
-            location,
-            seats,
-            school_group,
-            longitude,
-            latitude,
-        });
-    }
-
-    fn facility(&mut self, cells: &mut Cells<'_>, loc: Loc) {
-        let year = self.preparer.school_year(cells);
-        let code = self.preparer.school_code(cells);
-        let school = self.school_ref(cells, code);
-        let floor = cells.required(Field::TeachingFloorArea, cells::parse_amount);
-        let sports = cells.required(Field::SportsGroundArea, cells::parse_amount);
-        let equipment = cells.required(Field::EquipmentValue, cells::parse_amount);
-        let rooms = cells.required(Field::MultimediaClassrooms, cells::parse_count);
-        let (Some(year), Some((school, key, _))) = (year, school) else {
-            return;
-        };
-        if let Some((first, report)) = note_seen(&mut self.seen_facilities, (year.0, key), loc) {
-            self.duplicate_rows(cells, loc, first, report, Field::SchoolCode, "学年和学校");
-            return;
-        }
-        let (
-            Some(teaching_floor_area),
-            Some(sports_ground_area),
-            Some(equipment_value),
-            Some(multimedia_classrooms),
-        ) = (floor, sports, equipment, rooms)
-        else {
-            return;
-        };
-        self.changes.facilities.push(SchoolFacility {
-            school_year: year,
-            school,
-            teaching_floor_area,
-            sports_ground_area,
-            equipment_value,
-            multimedia_classrooms,
-        });
-    }
-
-    fn class(&mut self, cells: &mut Cells<'_>, loc: Loc) {
-        let year = self.preparer.school_year(cells);
-        let code = self.preparer.school_code(cells);
-        let school = self.school_ref(cells, code);
-        let stage = self.preparer.stage(cells, Field::Stage);
-        let grade = self.preparer.grade(cells);
-        let name = cells.required(Field::ClassName, |t| text_field(t, 30));
-        let size = cells.required(Field::ClassSize, |t| {
-            let n = cells::parse_count(t)?;
-            if n > MAX_CLASS_SIZE {
-                return Err(format!("班额 {n} 超出 0–{MAX_CLASS_SIZE} 的范围"));
-            }
-            Ok(n)
-        });
-        let (Some(year), Some((school, key, served)), Some(stage), Some(grade), Some(name), Some(size)) =
-            (year, school, stage, grade, name, size)
-        else {
-            return;
-        };
-        if !stage_fits(cells, Field::Stage, stage, served) || !grade_fits(cells, stage, grade) {
-            return;
-        }
-        let list = self.classes.entry((year.0, key, grade.0)).or_default();
-        let earlier = match list.iter_mut().find(|c| *c.name == *name) {
-            Some(ClassEntry { row: Some(first), .. }) => Some(*first),
-            Some(stored) => {
-                stored.stage = Some(stage);
-                stored.row = Some(loc);
-                None
-            }
-            None => {
-                list.push(ClassEntry {
-                    name: name.as_str().into(),
-                    stage: Some(stage),
-                    row: Some(loc),
-                });
-                None
-            }
-        };
-        if let Some(first) = earlier {
-            self.duplicate_rows(
-                cells,
-                loc,
-                first,
-                true,
-                Field::ClassName,
-                "学年、学校、年级和班级",
-            );
-            return;
-        }
-        self.changes.classes.push(Class {
-            school_year: year,
-            school,
-            stage,
-            grade,
-            name,
-            size,
-        });
-    }
-
-    fn student(&mut self, cells: &mut Cells<'_>, loc: Loc, pre: PrePerson) {
-        cells.problems.extend(pre.problems);
-        let year = self.preparer.school_year(cells);
-        let code = self.preparer.school_code(cells);
-        let school = self.school_ref(cells, code);
-        let grade = self.preparer.grade(cells);
-        let stage_given = self.preparer.optional_stage(cells, Field::Stage);
-        let class_name = cells.optional(Field::ClassName, |t| text_field(t, 30));
-        let lookup = self.lookup;
-        let household = cells.required(Field::HouseholdArea, |t| household_area(lookup, t));
-        let migrant = cells.optional(Field::MigrantChild, flag);
-        let boarder = cells.optional(Field::Boarder, flag);
-        let acuity = cells.optional(Field::VisualAcuity, |t| {
-            let v = cells::parse_decimal(t)?;
-            if !(3.0..=5.3).contains(&v) {
-                return Err(format!("视力 {t} 超出五分记录 3.0–5.3 的范围"));
-            }
-            Ok(v as f32)
-        });
-        let myopic = cells.optional(Field::Myopic, flag);
-        if let (Some(year), Some(body)) = (year, pre.id_body) {
-            self.student_ids.push(IdKey::new(year, body, loc));
-        }
-        let (Some(year), Some((school, key, served)), Some(grade), Ok(stage_given), Ok(class_name)) =
-            (year, school, grade, stage_given, class_name)
-        else {
-            return;
-        };
-        // The class (from this import or the store) must exist; its stage,
-        // when known, settles the student's stage.
-        let mut class_stage = None;
-        if let Some(class) = &class_name {
-            let found = self
-                .classes
-                .get(&(year.0, key, grade.0))
-                .and_then(|l| l.iter().find(|c| *c.name == **class));
-            match found {
-                Some(entry) => class_stage = entry.stage,
-                None => {
-                    cells.fail(
-                        Field::ClassName,
-                        format!(
-                            "班级 {} 不存在：数据库中没有，本次导入的班级表中也没有；请先导入班级",
-                            class_label(grade, class)
-                        ),
-                    );
-                    return;
-                }
-            }
-        }
-        let stage = match stage_given.or(class_stage) {
-            Some(stage) => {
-                if !stage_fits(cells, Field::Stage, stage, served) || !grade_fits(cells, stage, grade) {
-                    return;
-                }
-                stage
-            }
-            None => match stage_for_grade(cells, grade, served) {
-                Some(stage) => stage,
-                None => return,
-            },
-        };
-        let (Some((id, name)), Some(household_area), Ok(migrant), Ok(boarder), Ok(visual_acuity), Ok(myopic)) =
-            (pre.person, household, migrant, boarder, acuity, myopic)
-        else {
-            return;
-        };
-        let student = Student {
-            sex: id.sex(),
-            birth_date: prepare::birth_date_of(&id),
-            id_number: id,
-            name,
-            household_area,
-        };
-        let enrolment = Enrolment {
-            school_year: year,
-            school,
-            stage,
-            grade,
-            class_name,
-            migrant_child: migrant.unwrap_or(false),
-            boarder: boarder.unwrap_or(false),
-            visual_acuity,
-            myopic,
-        };
-        self.changes.students.push((student, enrolment));
-        self.student_locs.push(loc);
-    }
-
-    fn teacher(&mut self, cells: &mut Cells<'_>, loc: Loc, pre: PrePerson) {
-        cells.problems.extend(pre.problems);
-        let year = self.preparer.school_year(cells);
-        let code = self.preparer.school_code(cells);
-        let school = self.school_ref(cells, code);
-        let stage = self.preparer.stage(cells, Field::TeachingStage);
-        let subject = cells.required(Field::Subject, |t| Subject::parse(t).map_err(|e| e.0));
-        let title = cells.required(Field::Title, |t| Title::parse(t).map_err(|e| e.0));
-        let key_level = cells.optional(Field::KeyTeacherLevel, |t| {
-            KeyTeacherLevel::parse(t).map_err(|e| e.0)
-        });
-        let joined = self.preparer.joined_school_year(cells);
-        let qualification =
-            cells.required(Field::Qualification, |t| Qualification::parse(t).map_err(|e| e.0));
-        if let (Some(year), Some(body)) = (year, pre.id_body) {
-            self.teacher_ids.push(IdKey::new(year, body, loc));
-        }
-        let mut joined_ok = true;
-        if let (Some(year), Some(joined)) = (year, joined) {
-            if joined > year {
-                let message = format!("入校学年 {} 晚于学年 {}", joined.0, year.0);
-                cells.fail(Field::JoinedSchoolYear, message);
-                joined_ok = false;
-            }
-        }
-        let (Some(year), Some((school, _, served)), Some(stage)) = (year, school, stage) else {
-            return;
-        };
-        if !stage_fits(cells, Field::TeachingStage, stage, served) {
-            return;
-        }
-        let (
-            Some((id, name)),
-            Some(subject),
-            Some(title),
-            Ok(key_level),
-            Some(joined),
-            Some(qualification),
-            true,
-        ) = (
-            pre.person,
-            subject,
-            title,
-            key_level,
-            joined,
-            qualification,
-            joined_ok,
-        )
-        else {
-            return;
-        };
-        let birth_year =
-            u16::try_from(chrono::Datelike::year(&prepare::birth_date_of(&id))).unwrap_or_default();
-        let teacher = Teacher {
-            sex: id.sex(),
-            birth_year,
-            id_number: id,
-            name,
-        };
-        let post = TeachingPost {
-            school_year: year,
-            school,
-            stage,
-            subject,
-            title,
-            key_teacher_level: key_level.unwrap_or(KeyTeacherLevel::None),
-            joined_school_year: joined,
-            qualification,
-        };
-        self.changes.teachers.push((teacher, post));
-        self.teacher_locs.push(loc);
-    }
-
-    fn population(&mut self, cells: &mut Cells<'_>, loc: Loc) {
-        let year = self.preparer.school_year(cells);
-        let lookup = self.lookup;
-        let scope = self.scope;
-        let township = cells.required(Field::Township, |t| {
-            let code = area(lookup, t, AreaLevel::Township)?;
-            match scope {
-                Some(sc) if !sc.allows_area(&code) => Err(sc.area_refusal(&code)),
-                _ => Ok(code),
-            }
-        });
-        let age = cells.required(Field::Age, |t| {
-            let n = cells::parse_count(t)?;
-            u8::try_from(n)
-                .ok()
-                .filter(|a| *a <= 25)
-                .ok_or_else(|| format!("年龄 {n} 超出 0–25 的范围"))
-        });
-        let children = cells.required(Field::Children, cells::parse_count);
-        let (Some(year), Some(township), Some(age), Some(children)) = (year, township, age, children) else {
-            return;
-        };
-        let key = (year.0, township.as_str().to_owned(), age);
-        if let Some((first, report)) = note_seen(&mut self.seen_population, key, loc) {
-            self.duplicate_rows(cells, loc, first, report, Field::Age, "学年、乡镇街道和年龄");
-            return;
-        }
-        self.changes.population.push(Population {
-            school_year: year,
-            township,
-            age,
-            children,
-        });
-    }
-
-    fn births(&mut self, cells: &mut Cells<'_>, loc: Loc) {
-        let this_year = chrono::Datelike::year(&self.today);
-        let year = cells.required(Field::Year, |t| {
-            let n = cells::parse_count(t)?;
-            u16::try_from(n)
-                .ok()
-                .filter(|y| (1949..=this_year).contains(&i32::from(*y)))
-                .ok_or_else(|| format!("年份 {n} 应在 1949 至 {this_year} 之间"))
-        });
-        let lookup = self.lookup;
-        let scope = self.scope;
-        let county = cells.required(Field::County, |t| {
-            let code = area(lookup, t, AreaLevel::County)?;
-            match scope {
-                Some(sc) if !sc.allows_area(&code) => Err(sc.area_refusal(&code)),
-                _ => Ok(code),
-            }
-        });
-        let births = cells.required(Field::BirthCount, cells::parse_count);
-        let (Some(year), Some(county), Some(births)) = (year, county, births) else {
-            return;
-        };
-        let key = (year, county.as_str().to_owned());
-        if let Some((first, report)) = note_seen(&mut self.seen_births, key, loc) {
-            self.duplicate_rows(cells, loc, first, report, Field::County, "年份和区县");
-            return;
-        }
-        self.changes.births.push(Births { year, county, births });
-    }
-
     // ---- shared checks --------------------------------------------------
 
-    fn error_at(&self, loc: Loc, field: Option<Field>, value: &str, message: String) -> RowError {
+    pub(crate) fn error_at(&self, loc: Loc, field: Option<Field>, value: &str, message: String) -> RowError {
         let source = self.sources.get(loc.source).map(|(s, _)| s);
         RowError::new(
             source.map(|s| s.file.as_str()).unwrap_or_default(),
@@ -963,7 +531,7 @@ impl<'a> Validator<'a> {
     }
 
     /// The school a row names: it must be stored or in this import.
-    fn school_ref(
+    pub(crate) fn school_ref(
         &self,
         cells: &mut Cells<'_>,
         code: Option<SchoolCode>,
@@ -988,7 +556,7 @@ impl<'a> Validator<'a> {
     }
 
     /// Reports a repeat on this row and, unless done before, on the first.
-    fn duplicate_rows(
+    pub(crate) fn duplicate_rows(
         &mut self,
         cells: &mut Cells<'_>,
         here: Loc,
@@ -1004,7 +572,7 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn push_error(&mut self, loc: Loc, field: Field, value: &str, message: String) {
+    pub(crate) fn push_error(&mut self, loc: Loc, field: Field, value: &str, message: String) {
         let column = self
             .sources
             .get(loc.source)
@@ -1042,7 +610,7 @@ impl<'a> Validator<'a> {
     }
 
     /// `第 3 行`, or `工作表“学生_1”第 3 行` when it is on another sheet.
-    fn place(&self, target: Loc, from: Loc) -> String {
+    pub(crate) fn place(&self, target: Loc, from: Loc) -> String {
         match self
             .sources
             .get(target.source)
@@ -1054,7 +622,7 @@ impl<'a> Validator<'a> {
     }
 }
 
-fn stage_fits(cells: &mut Cells<'_>, field: Field, stage: Stage, served: u8) -> bool {
+pub(crate) fn stage_fits(cells: &mut Cells<'_>, field: Field, stage: Stage, served: u8) -> bool {
     if served & stage_bit(stage) != 0 {
         return true;
     }
@@ -1069,7 +637,7 @@ fn stage_fits(cells: &mut Cells<'_>, field: Field, stage: Stage, served: u8) -> 
     false
 }
 
-fn grade_fits(cells: &mut Cells<'_>, stage: Stage, grade: Grade) -> bool {
+pub(crate) fn grade_fits(cells: &mut Cells<'_>, stage: Stage, grade: Grade) -> bool {
     if stage.grades().contains(&grade.0) {
         return true;
     }
@@ -1087,7 +655,7 @@ fn grade_fits(cells: &mut Cells<'_>, stage: Stage, grade: Grade) -> bool {
 }
 
 /// The one stage of the school that has `grade`.
-fn stage_for_grade(cells: &mut Cells<'_>, grade: Grade, served: u8) -> Option<Stage> {
+pub(crate) fn stage_for_grade(cells: &mut Cells<'_>, grade: Grade, served: u8) -> Option<Stage> {
     let mut fitting = Stage::ALL
         .iter()
         .copied()
@@ -1125,7 +693,11 @@ fn stage_for_grade(cells: &mut Cells<'_>, grade: Grade, served: u8) -> Option<St
 
 /// Records `key` as first seen at `loc`; on a repeat, the first row and
 /// whether it still needs its own error.
-fn note_seen<K: std::hash::Hash + Eq>(map: &mut FastMap<K, Seen>, key: K, loc: Loc) -> Option<(Loc, bool)> {
+pub(crate) fn note_seen<K: std::hash::Hash + Eq>(
+    map: &mut FastMap<K, Seen>,
+    key: K,
+    loc: Loc,
+) -> Option<(Loc, bool)> {
     match map.entry(key) {
         std::collections::hash_map::Entry::Vacant(slot) => {
             slot.insert(Seen { loc, reported: false });
@@ -1140,7 +712,7 @@ fn note_seen<K: std::hash::Hash + Eq>(map: &mut FastMap<K, Seen>, key: K, loc: L
     }
 }
 
-fn coordinate(text: &str, min: f64, max: f64, what: &str) -> Result<f64, String> {
+pub(crate) fn coordinate(text: &str, min: f64, max: f64, what: &str) -> Result<f64, String> {
     let v = cells::parse_decimal(text)?;
     if !(min..=max).contains(&v) {
         return Err(format!("{what} {text} 超出中国境内的范围（{min}–{max}）"));
@@ -1148,7 +720,7 @@ fn coordinate(text: &str, min: f64, max: f64, what: &str) -> Result<f64, String>
     Ok(v)
 }
 
-fn parse_stages(text: &str) -> Result<Vec<Stage>, String> {
+pub(crate) fn parse_stages(text: &str) -> Result<Vec<Stage>, String> {
     let mut stages = Vec::new();
     for part in text
         .split(['、', ',', '，', '/', ';', '；', ' ', '+'])
@@ -1165,7 +737,7 @@ fn parse_stages(text: &str) -> Result<Vec<Stage>, String> {
     Ok(stages)
 }
 
-fn stage_bit(stage: Stage) -> u8 {
+pub(crate) fn stage_bit(stage: Stage) -> u8 {
     match stage {
         Stage::Preschool => 1,
         Stage::Primary => 2,
@@ -1176,11 +748,11 @@ fn stage_bit(stage: Stage) -> u8 {
     }
 }
 
-fn stage_set(stages: &[Stage]) -> u8 {
+pub(crate) fn stage_set(stages: &[Stage]) -> u8 {
     stages.iter().fold(0, |set, s| set | stage_bit(*s))
 }
 
-fn stage_list(set: u8) -> String {
+pub(crate) fn stage_list(set: u8) -> String {
     let names: Vec<&str> = Stage::ALL
         .iter()
         .filter(|s| set & stage_bit(**s) != 0)
@@ -1193,7 +765,7 @@ fn stage_list(set: u8) -> String {
     }
 }
 
-fn grade_range(stage: Stage) -> String {
+pub(crate) fn grade_range(stage: Stage) -> String {
     let grades = stage.grades();
     format!(
         "{}至{}",
@@ -1212,7 +784,7 @@ pub(crate) fn class_label(grade: Grade, name: &str) -> String {
     }
 }
 
-fn school_key(code: &SchoolCode) -> Option<[u8; 10]> {
+pub(crate) fn school_key(code: &SchoolCode) -> Option<[u8; 10]> {
     code.as_str().as_bytes().try_into().ok()
 }
 

@@ -7,6 +7,8 @@
 /// Fixtures and helpers: a small 历下区 with three schools.
 mod support;
 
+/// Every column of every entity: exported filled, imported back unchanged.
+mod columns;
 /// Export → import round trips, masking, templates and error reports.
 mod files_out;
 /// Hostile files (sparse sheets, zip bombs, huge cells, endless lines):
