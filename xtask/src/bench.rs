@@ -49,6 +49,9 @@ pub(crate) const ENTITIES: [(&str, &str); 6] = [
 pub(crate) struct Run {
     pub seconds: f64,
     pub peak_mib: f64,
+    /// User + system CPU time of the process and its threads: on a machine
+    /// others share, it moves less than the wall time.
+    pub cpu_seconds: f64,
 }
 
 pub fn import(options: &Options) -> anyhow::Result<()> {
@@ -204,6 +207,8 @@ pub fn build_edugov(root: &Path) -> anyhow::Result<PathBuf> {
 pub(crate) struct DuckLoad {
     pub seconds: f64,
     pub peak_mib: f64,
+    /// Of the whole Python process (DuckDB uses every core).
+    pub cpu_seconds: f64,
     /// Seconds per file, in the order given.
     pub tables: Vec<f64>,
 }
@@ -253,6 +258,7 @@ pub(crate) fn duckdb_load(
     Ok(DuckLoad {
         seconds,
         peak_mib: output.peak_mib,
+        cpu_seconds: output.cpu_seconds,
         tables,
     })
 }
@@ -263,20 +269,25 @@ pub(crate) fn run_measured(command: &mut Command) -> anyhow::Result<Run> {
     Ok(Run {
         seconds: started.elapsed().as_secs_f64(),
         peak_mib: output.peak_mib,
+        cpu_seconds: output.cpu_seconds,
     })
 }
 
 pub(crate) struct Measured {
     pub stdout: String,
     pub peak_mib: f64,
+    pub cpu_seconds: f64,
 }
 
 /// Runs a command and samples its peak resident memory (VmHWM, a high-water
-/// mark, so sampling every 20 ms loses at most the last moments).
+/// mark, so sampling every 20 ms loses at most the last moments) and its
+/// CPU time (`/proc/<pid>/stat`, the same way: at most 20 ms short).
 pub(crate) fn spawn_measured(command: &mut Command) -> anyhow::Result<Measured> {
     let mut child = command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?;
     let status_file = format!("/proc/{}/status", child.id());
+    let stat_file = format!("/proc/{}/stat", child.id());
     let mut peak_kib = 0u64;
+    let mut cpu_seconds = 0f64;
     let status = loop {
         if let Ok(text) = std::fs::read_to_string(&status_file) {
             if let Some(kib) = text
@@ -286,6 +297,9 @@ pub(crate) fn spawn_measured(command: &mut Command) -> anyhow::Result<Measured> 
             {
                 peak_kib = peak_kib.max(kib);
             }
+        }
+        if let Ok(text) = std::fs::read_to_string(&stat_file) {
+            cpu_seconds = cpu_seconds.max(stat_cpu_seconds(&text));
         }
         if let Some(status) = child.try_wait()? {
             break status;
@@ -303,7 +317,27 @@ pub(crate) fn spawn_measured(command: &mut Command) -> anyhow::Result<Measured> 
     Ok(Measured {
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
         peak_mib: peak_kib as f64 / 1024.0,
+        cpu_seconds,
     })
+}
+
+/// utime + stime of a `/proc/<pid>/stat` line, in seconds (100 ticks a
+/// second, Linux's USER_HZ). Fields are counted after the `)` that ends the
+/// command name, which may itself hold spaces.
+fn stat_cpu_seconds(stat: &str) -> f64 {
+    let after_name = stat.rsplit(')').next().unwrap_or_default();
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn cpu_time_is_read_after_a_command_name_with_spaces() {
+        let stat = "4242 (edu gov) S 1 4242 4242 0 -1 4194304 500 0 0 0 250 125 0 0 20 0 3 0 100 0 0";
+        assert_eq!(super::stat_cpu_seconds(stat), 3.75);
+    }
 }
 
 pub(crate) fn count_rows(file: &Path) -> anyhow::Result<u64> {

@@ -135,6 +135,11 @@ pub fn store(options: &Options) -> anyhow::Result<()> {
     );
 
     let mut report = Report::default();
+    report.notes.push(format!(
+        "{} cores; load average (1, 5, 15 min) at the start: {}",
+        std::thread::available_parallelism().map_or(1, |n| n.get()),
+        bench_web::load_average()
+    ));
     let result = (|| -> anyhow::Result<()> {
         if options.city {
             city(&edugov, &pg, &out, options, &mut report)?;
@@ -144,6 +149,10 @@ pub fn store(options: &Options) -> anyhow::Result<()> {
         }
         Ok(())
     })();
+    report
+        .notes
+        .push(format!("load average at the end: {}", bench_web::load_average()));
+    report.json.insert("notes".into(), json!(report.notes));
     // What was measured is worth keeping even when a later step failed.
     report.print();
     let target = std::env::var("CARGO_TARGET_DIR")
@@ -163,6 +172,8 @@ pub fn store(options: &Options) -> anyhow::Result<()> {
 struct Report {
     tables: Vec<(String, Table)>,
     goals: Vec<String>,
+    /// The machine's load while it ran: the figures mean little without it.
+    notes: Vec<String>,
     json: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -172,6 +183,12 @@ impl Report {
         for (title, table) in &self.tables {
             println!("\n{title}");
             table.print();
+        }
+        if !self.notes.is_empty() {
+            println!();
+            for note in &self.notes {
+                println!("{note}");
+            }
         }
         if !self.goals.is_empty() {
             println!("\ngoals (issue 13):");
@@ -269,20 +286,28 @@ fn verdict(met: bool) -> &'static str {
 struct Import {
     seconds: f64,
     peak_mib: f64,
+    cpu_seconds: f64,
 }
 
 /// `edugov import` of each file into `db`, in dependency order.
 fn import_files(edugov: &Path, db: &OsStr, files: &[(&str, PathBuf, u64)]) -> anyhow::Result<Vec<Import>> {
     let mut runs = Vec::new();
     for (entity, file, rows) in files {
-        let Run { seconds, peak_mib } =
-            run_measured(Command::new(edugov).arg("--db").arg(db).arg("import").arg(file))
-                .with_context(|| format!("edugov import {entity}"))?;
+        let Run {
+            seconds,
+            peak_mib,
+            cpu_seconds,
+        } = run_measured(Command::new(edugov).arg("--db").arg(db).arg("import").arg(file))
+            .with_context(|| format!("edugov import {entity}"))?;
         println!(
-            "  {entity:<12} {rows:>9} rows {seconds:>8.2} s {:>10.0} rows/s {peak_mib:>7.0} MiB",
+            "  {entity:<12} {rows:>9} rows {seconds:>8.2} s {:>10.0} rows/s {peak_mib:>7.0} MiB {cpu_seconds:>7.2} s CPU",
             *rows as f64 / seconds
         );
-        runs.push(Import { seconds, peak_mib });
+        runs.push(Import {
+            seconds,
+            peak_mib,
+            cpu_seconds,
+        });
     }
     Ok(runs)
 }
@@ -362,6 +387,10 @@ fn city(edugov: &Path, pg: &Pg, out: &Path, options: &Options, report: &mut Repo
         "\nthe latest school year exported to CSV: {rows_total} rows, {}",
         mib_text(csv_bytes)
     );
+    report.notes.push(format!(
+        "load average before the city's imports: {}",
+        bench_web::load_average()
+    ));
     let import_sqlite = out.join("import.db");
     println!("edugov import into SQLite:");
     let sqlite_runs = import_files(edugov, import_sqlite.as_os_str(), &files)?;
@@ -381,6 +410,8 @@ fn city(edugov: &Path, pg: &Pg, out: &Path, options: &Options, report: &mut Repo
 
     let sqlite_total: f64 = sqlite_runs.iter().map(|r| r.seconds).sum();
     let pg_total: f64 = pg_runs.iter().map(|r| r.seconds).sum();
+    let sqlite_cpu: f64 = sqlite_runs.iter().map(|r| r.cpu_seconds).sum();
+    let pg_cpu: f64 = pg_runs.iter().map(|r| r.cpu_seconds).sum();
     let sqlite_peak = sqlite_runs.iter().map(|r| r.peak_mib).fold(0.0, f64::max);
     let pg_peak = pg_runs.iter().map(|r| r.peak_mib).fold(0.0, f64::max);
 
@@ -421,6 +452,15 @@ fn city(edugov: &Path, pg: &Pg, out: &Path, options: &Options, report: &mut Repo
         per_second(rows_total, pg_total),
         per_second(rows_total, duck.seconds),
         String::new(),
+        String::new(),
+    ]);
+    table.row(vec![
+        "CPU s (client process)".into(),
+        String::new(),
+        secs(sqlite_cpu),
+        secs(pg_cpu),
+        secs(duck.cpu_seconds),
+        ratio(sqlite_cpu, duck.cpu_seconds),
         String::new(),
     ]);
     table.row(vec![
@@ -499,7 +539,7 @@ fn city(edugov: &Path, pg: &Pg, out: &Path, options: &Options, report: &mut Repo
         files
             .iter()
             .zip(runs)
-            .map(|((entity, _, rows), r)| json!({"file": entity, "rows": rows, "seconds": r.seconds, "peak_mib": r.peak_mib}))
+            .map(|((entity, _, rows), r)| json!({"file": entity, "rows": rows, "seconds": r.seconds, "peak_mib": r.peak_mib, "cpu_s": r.cpu_seconds}))
             .collect()
     };
     let mut city_json = json!({
@@ -508,9 +548,9 @@ fn city(edugov: &Path, pg: &Pg, out: &Path, options: &Options, report: &mut Repo
         "rows": rows_total,
         "csv_bytes": csv_bytes,
         "import": {
-            "sqlite": {"seconds": sqlite_total, "peak_mib": sqlite_peak, "bytes": import_sqlite_size, "files": file_json(&sqlite_runs)},
-            "postgres": {"seconds": pg_total, "peak_mib": pg_peak, "bytes": import_pg_size, "files": file_json(&pg_runs)},
-            "duckdb": {"seconds": duck.seconds, "peak_mib": duck.peak_mib, "bytes": duck_size, "tables": duck.tables},
+            "sqlite": {"seconds": sqlite_total, "cpu_s": sqlite_cpu, "peak_mib": sqlite_peak, "bytes": import_sqlite_size, "files": file_json(&sqlite_runs)},
+            "postgres": {"seconds": pg_total, "cpu_s": pg_cpu, "peak_mib": pg_peak, "bytes": import_pg_size, "files": file_json(&pg_runs)},
+            "duckdb": {"seconds": duck.seconds, "cpu_s": duck.cpu_seconds, "peak_mib": duck.peak_mib, "bytes": duck_size, "tables": duck.tables},
             "sqlite_over_duckdb": sqlite_total / duck.seconds,
             "postgres_over_sqlite": pg_total / sqlite_total,
         },
@@ -800,6 +840,10 @@ fn province(edugov: &Path, pg: &Pg, out: &Path, scale: &str, report: &mut Report
     );
 
     let db = pg.create("province")?;
+    report.notes.push(format!(
+        "load average before the province's import: {}",
+        bench_web::load_average()
+    ));
     println!("edugov import into PostgreSQL:");
     let runs = import_files(edugov, OsStr::new(db.url()), &files)?;
     for (_, file, _) in &files {
@@ -837,7 +881,14 @@ fn province(edugov: &Path, pg: &Pg, out: &Path, scale: &str, report: &mut Report
     );
     drop(db);
 
-    let mut table = Table::new(&["file", "rows", "PostgreSQL s", "rows/s", "peak MiB"]);
+    let mut table = Table::new(&[
+        "file",
+        "rows",
+        "PostgreSQL s",
+        "rows/s",
+        "peak MiB",
+        "client CPU s",
+    ]);
     for ((entity, _, rows), r) in files.iter().zip(&runs) {
         table.row(vec![
             entity.to_string(),
@@ -845,6 +896,7 @@ fn province(edugov: &Path, pg: &Pg, out: &Path, scale: &str, report: &mut Report
             secs(r.seconds),
             per_second(*rows, r.seconds),
             format!("{:.0}", r.peak_mib),
+            secs(r.cpu_seconds),
         ]);
     }
     table.row(vec![
@@ -853,6 +905,7 @@ fn province(edugov: &Path, pg: &Pg, out: &Path, scale: &str, report: &mut Report
         secs(import_total),
         per_second(rows_total, import_total),
         format!("{peak:.0}"),
+        secs(runs.iter().map(|r| r.cpu_seconds).sum()),
     ]);
     report.tables.push((
         format!(
@@ -912,7 +965,7 @@ fn province(edugov: &Path, pg: &Pg, out: &Path, scale: &str, report: &mut Report
             "import_postgres": {
                 "seconds": import_total,
                 "peak_mib": peak,
-                "files": files.iter().zip(&runs).map(|((entity, _, rows), r)| json!({"file": entity, "rows": rows, "seconds": r.seconds, "peak_mib": r.peak_mib})).collect::<Vec<_>>(),
+                "files": files.iter().zip(&runs).map(|((entity, _, rows), r)| json!({"file": entity, "rows": rows, "seconds": r.seconds, "peak_mib": r.peak_mib, "cpu_s": r.cpu_seconds})).collect::<Vec<_>>(),
             },
             "postgres_bytes": size,
             "disk_free_before": free_before,
