@@ -99,6 +99,34 @@ pub struct AuditLine<'a> {
     pub detail: &'a str,
 }
 
+/// Classes named in an audit line at most; the rest are counted.
+const AUDITED_RESIZES: usize = 20;
+
+/// The audit detail with the classes whose 班额 followed the file:
+/// `…；班额随学生名单更新 2 个班：2370112001 2024 二年级3班 45→46、…`.
+pub(crate) fn with_resized_classes(detail: &str, resized: &[crate::ClassSizeMismatch]) -> String {
+    if resized.is_empty() {
+        return detail.to_owned();
+    }
+    let mut out = format!("{detail}；班额随学生名单更新 {} 个班：", resized.len());
+    for (i, r) in resized.iter().take(AUDITED_RESIZES).enumerate() {
+        if i > 0 {
+            out.push('、');
+        }
+        let c = &r.class;
+        let grade = c.grade.label_zh();
+        let grade = if c.name.starts_with(&grade) { "" } else { &grade };
+        out.push_str(&format!(
+            "{} {} {grade}{} {}→{}",
+            c.school, c.school_year.0, c.name, r.declared, r.listed
+        ));
+    }
+    if resized.len() > AUDITED_RESIZES {
+        out.push_str(&format!(" 等 {} 个", resized.len()));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

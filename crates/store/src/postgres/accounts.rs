@@ -1,58 +1,228 @@
-//! Placeholder while the PostgreSQL backend is written (issue 13); replaced before it lands.
-#![allow(unused_variables, unused_imports)]
-use super::PgStore;
-use crate::accounts::*;
-use crate::*;
-use chrono::{DateTime, Utc};
-use registry::*;
+//! [`AccountStore`] on PostgreSQL: users, sessions, failed logins and the
+//! audit log, as SQLite's `sqlite/accounts.rs` keeps them.
+//!
+//! Times are `timestamptz`. They are stored to the millisecond, as SQLite's
+//! text keeps them (audit lines to the second, as SQLite's column default),
+//! so a time read back equals the one written on both backends. What SQLite
+//! gets from its single writer, PostgreSQL gets from row locks: disabling
+//! the last active city administrator locks every active one first, and
+//! touching a session skips a session another connection holds.
 
-fn not_yet(what: &str) -> StoreError {
-    StoreError::Backend(format!("PostgreSQL: {what} not yet written"))
+use access::{Role, Scope};
+use chrono::{DateTime, SubsecRound, Utc};
+use postgres::error::SqlState;
+use postgres::Row;
+use registry::{AreaCode, SchoolCode};
+
+use super::read::{count, text};
+use super::PgStore;
+use crate::accounts::{
+    AccountStore, AuditEntry, AuditPage, AuditQuery, FailureCount, LoginFailures, NewSession, NewUserRecord,
+    SessionRecord, TokenHash, UserRecord,
+};
+use crate::{AuditAction, Result, StoreError};
+
+/// A time as stored: to the millisecond, like SQLite's text.
+fn stored(at: DateTime<Utc>) -> DateTime<Utc> {
+    at.trunc_subsecs(3)
+}
+
+const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.role, u.scope_kind, u.scope_area, \
+     u.scope_school, u.password_hash, u.active, u.created_at, u.updated_at";
+
+/// Reads [`USER_COLUMNS`] starting at column `at`.
+fn user_from_row(r: &Row, at: usize) -> Result<UserRecord> {
+    let role = Role::parse(text(r, at + 3)?).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let kind = text(r, at + 4)?;
+    let area = AreaCode::parse(text(r, at + 5)?).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let school: Option<&str> = r.try_get(at + 6)?;
+    let scope = match (kind, school) {
+        ("city", None) => Scope::City { city: area },
+        ("county", None) => Scope::County { county: area },
+        ("school", Some(school)) => Scope::School {
+            school: SchoolCode::parse(school).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            county: area,
+        },
+        (kind, _) => return Err(StoreError::Corrupt(format!("用户范围“{kind}”无法识别"))),
+    };
+    Ok(UserRecord {
+        id: r.try_get(at)?,
+        username: r.try_get(at + 1)?,
+        display_name: r.try_get(at + 2)?,
+        role,
+        scope,
+        password_hash: r.try_get(at + 7)?,
+        active: r.try_get(at + 8)?,
+        created_at: r.try_get(at + 9)?,
+        updated_at: r.try_get(at + 10)?,
+    })
+}
+
+/// (kind, area, school) columns of a scope.
+fn scope_columns(scope: &Scope) -> (&'static str, &str, Option<&str>) {
+    match scope {
+        Scope::City { city } => ("city", city.as_str(), None),
+        Scope::County { county } => ("county", county.as_str(), None),
+        Scope::School { school, county } => ("school", county.as_str(), Some(school.as_str())),
+    }
+}
+
+/// Disables or enables a user (`$1`, `$2`, at `$3`). Disabling a city
+/// administrator first locks every active one (in id order, so two such
+/// statements cannot deadlock) and counts the others: of two
+/// administrators disabling each other at once, the second waits for the
+/// first, then finds no other active one and changes nothing. One
+/// statement, as on SQLite.
+pub(super) const SET_ACTIVE_SQL: &str = "WITH admins AS MATERIALIZED (
+         SELECT id FROM app_user WHERE role = 'city_admin' AND active ORDER BY id FOR UPDATE)
+     UPDATE app_user SET active = $2, updated_at = $3
+     WHERE id = $1
+       AND ($2 OR role <> 'city_admin' OR (SELECT count(*) FROM admins WHERE id <> $1) > 0)";
+
+fn audit_entry(r: &Row) -> Result<AuditEntry> {
+    Ok(AuditEntry {
+        id: r.try_get(0)?,
+        at: r.try_get(1)?,
+        actor: r.try_get(2)?,
+        action: r.try_get(3)?,
+        detail: r.try_get(4)?,
+    })
 }
 
 impl AccountStore for PgStore {
     fn create_user(&mut self, user: &NewUserRecord<'_>) -> Result<i64> {
-        Err(not_yet("create_user"))
+        let (kind, area, school) = scope_columns(user.scope);
+        let at = stored(user.at);
+        let mut conn = self.conn.borrow_mut();
+        let statement = self.prepared(
+            &mut conn,
+            "INSERT INTO app_user (username, display_name, role, scope_kind, scope_area, scope_school,
+                                   password_hash, active, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, true, $8, $8)
+             RETURNING id",
+        )?;
+        let inserted = conn.query_one(
+            &statement,
+            &[
+                &user.username,
+                &user.display_name,
+                &user.role.code(),
+                &kind,
+                &area,
+                &school,
+                &user.password_hash,
+                &at,
+            ],
+        );
+        match inserted {
+            Ok(r) => Ok(r.try_get(0)?),
+            Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => {
+                Err(StoreError::Duplicate(format!("用户名“{}”", user.username)))
+            }
+            Err(e) if e.code() == Some(&SqlState::FOREIGN_KEY_VIOLATION) => {
+                Err(StoreError::UnknownReference(format!("地区 {area}")))
+            }
+            Err(e) => Err(e.into()),
+        }
     }
 
     fn user_by_name(&self, username: &str) -> Result<Option<UserRecord>> {
-        Err(not_yet("user_by_name"))
+        self.row(
+            &format!("SELECT {USER_COLUMNS} FROM app_user u WHERE u.username = $1"),
+            &[&username],
+        )?
+        .map(|r| user_from_row(&r, 0))
+        .transpose()
     }
 
     fn user_by_id(&self, id: i64) -> Result<Option<UserRecord>> {
-        Err(not_yet("user_by_id"))
+        self.row(
+            &format!("SELECT {USER_COLUMNS} FROM app_user u WHERE u.id = $1"),
+            &[&id],
+        )?
+        .map(|r| user_from_row(&r, 0))
+        .transpose()
     }
 
     fn users(&self) -> Result<Vec<UserRecord>> {
-        Err(not_yet("users"))
+        self.rows(
+            &format!("SELECT {USER_COLUMNS} FROM app_user u ORDER BY u.username COLLATE \"C\""),
+            &[],
+        )?
+        .iter()
+        .map(|r| user_from_row(r, 0))
+        .collect()
     }
 
     fn set_password_hash(&mut self, user_id: i64, password_hash: &str, at: DateTime<Utc>) -> Result<bool> {
-        Err(not_yet("set_password_hash"))
+        let changed = self.execute(
+            "UPDATE app_user SET password_hash = $2, updated_at = $3 WHERE id = $1",
+            &[&user_id, &password_hash, &stored(at)],
+        )?;
+        Ok(changed > 0)
     }
 
     fn set_active(&mut self, user_id: i64, active: bool, at: DateTime<Utc>) -> Result<bool> {
-        Err(not_yet("set_active"))
+        let changed = self.execute(SET_ACTIVE_SQL, &[&user_id, &active, &stored(at)])?;
+        Ok(changed > 0)
     }
 
     fn create_session(&mut self, session: &NewSession<'_>) -> Result<()> {
-        Err(not_yet("create_session"))
+        self.execute(
+            "INSERT INTO session (token_hash, user_id, csrf_token, created_at, expires_at, last_seen)
+             VALUES ($1, $2, $3, $4, $5, $4)",
+            &[
+                &&session.token_hash[..],
+                &session.user_id,
+                &session.csrf_token,
+                &stored(session.created_at),
+                &stored(session.expires_at),
+            ],
+        )?;
+        Ok(())
     }
 
     fn session(&self, token_hash: &TokenHash, now: DateTime<Utc>) -> Result<Option<SessionRecord>> {
-        Err(not_yet("session"))
+        let Some(r) = self.row(
+            &format!(
+                "SELECT {USER_COLUMNS}, s.csrf_token, s.created_at, s.expires_at, s.last_seen
+                 FROM session s JOIN app_user u ON u.id = s.user_id
+                 WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active"
+            ),
+            &[&&token_hash[..], &stored(now)],
+        )?
+        else {
+            return Ok(None);
+        };
+        Ok(Some(SessionRecord {
+            user: user_from_row(&r, 0)?,
+            csrf_token: r.try_get(11)?,
+            created_at: r.try_get(12)?,
+            expires_at: r.try_get(13)?,
+            last_seen: r.try_get(14)?,
+        }))
     }
 
+    /// Skipped, not waited for, while another connection holds the
+    /// session's row (`SKIP LOCKED`): `last_seen` is only kept to the
+    /// minute, and a page must not wait for a write (issue 10, point 4).
     fn touch_session(&mut self, token_hash: &TokenHash, now: DateTime<Utc>) -> Result<()> {
-        Err(not_yet("touch_session"))
+        self.execute(
+            "UPDATE session SET last_seen = $2
+             WHERE token_hash = (SELECT token_hash FROM session WHERE token_hash = $1
+                                 FOR UPDATE SKIP LOCKED)",
+            &[&&token_hash[..], &stored(now)],
+        )?;
+        Ok(())
     }
 
     fn delete_session(&mut self, token_hash: &TokenHash) -> Result<bool> {
-        Err(not_yet("delete_session"))
+        let deleted = self.execute("DELETE FROM session WHERE token_hash = $1", &[&&token_hash[..]])?;
+        Ok(deleted > 0)
     }
 
     fn delete_user_sessions(&mut self, user_id: i64) -> Result<u64> {
-        Err(not_yet("delete_user_sessions"))
+        self.execute("DELETE FROM session WHERE user_id = $1", &[&user_id])
     }
 
     fn delete_expired_sessions(
@@ -60,40 +230,107 @@ impl AccountStore for PgStore {
         now: DateTime<Utc>,
         idle_since: Option<DateTime<Utc>>,
     ) -> Result<u64> {
-        Err(not_yet("delete_expired_sessions"))
+        self.execute(
+            "DELETE FROM session
+             WHERE expires_at <= $1 OR ($2::timestamptz IS NOT NULL AND last_seen < $2)",
+            &[&stored(now), &idle_since.map(stored)],
+        )
     }
 
     fn record_login_failure(&mut self, username: &str, client: &str, at: DateTime<Utc>) -> Result<()> {
-        Err(not_yet("record_login_failure"))
+        self.execute(
+            "INSERT INTO login_failure (username, client, at) VALUES ($1, $2, $3)",
+            &[&username, &client, &stored(at)],
+        )?;
+        Ok(())
     }
 
     fn login_failures(&self, username: &str, client: &str, since: DateTime<Utc>) -> Result<LoginFailures> {
-        Err(not_yet("login_failures"))
+        let since = stored(since);
+        let failures = |r: Option<Row>| -> Result<FailureCount> {
+            let Some(r) = r else {
+                return Ok(FailureCount::default());
+            };
+            Ok(FailureCount {
+                count: u32::try_from(count(&r, 0)?).unwrap_or(u32::MAX),
+                last: r.try_get(1)?,
+            })
+        };
+        Ok(LoginFailures {
+            pair: failures(self.row(
+                "SELECT count(*), max(at) FROM login_failure WHERE username = $1 AND client = $2 AND at >= $3",
+                &[&username, &client, &since],
+            )?)?,
+            client: failures(self.row(
+                "SELECT count(*), max(at) FROM login_failure WHERE client = $1 AND at >= $2",
+                &[&client, &since],
+            )?)?,
+            username: failures(self.row(
+                "SELECT count(*), max(at) FROM login_failure WHERE username = $1 AND at >= $2",
+                &[&username, &since],
+            )?)?,
+        })
     }
 
     fn clear_login_failures(&mut self, username: &str, client: &str) -> Result<()> {
-        Err(not_yet("clear_login_failures"))
+        self.execute(
+            "DELETE FROM login_failure WHERE username = $1 AND client = $2",
+            &[&username, &client],
+        )?;
+        Ok(())
     }
 
     fn prune_login_failures(&mut self, before: DateTime<Utc>) -> Result<u64> {
-        Err(not_yet("prune_login_failures"))
+        self.execute("DELETE FROM login_failure WHERE at < $1", &[&stored(before)])
     }
 
-    fn audit(&mut self, actor: &str, action: crate::AuditAction, detail: &str) -> Result<()> {
-        Err(not_yet("audit"))
+    fn audit(&mut self, actor: &str, action: AuditAction, detail: &str) -> Result<()> {
+        // The database's clock: the column's default (whole seconds).
+        self.execute(
+            "INSERT INTO audit_log (actor, action, detail) VALUES ($1, $2, $3)",
+            &[&actor, &action.code(), &detail],
+        )?;
+        Ok(())
     }
 
     fn record_audit(
         &mut self,
         at: DateTime<Utc>,
         actor: &str,
-        action: crate::AuditAction,
+        action: AuditAction,
         detail: &str,
     ) -> Result<()> {
-        Err(not_yet("record_audit"))
+        // Whole seconds, as `audit` and SQLite's column keep them.
+        self.execute(
+            "INSERT INTO audit_log (at, actor, action, detail) VALUES ($1, $2, $3, $4)",
+            &[&at.trunc_subsecs(0), &actor, &action.code(), &detail],
+        )?;
+        Ok(())
     }
 
     fn audit_log(&self, query: &AuditQuery<'_>) -> Result<AuditPage> {
-        Err(not_yet("audit_log"))
+        let filter = "($1::text IS NULL OR actor = $1) AND ($2::text IS NULL OR action = $2)";
+        let action = query.action.map(|a| a.code());
+        let total = match self.row(
+            &format!("SELECT count(*) FROM audit_log WHERE {filter}"),
+            &[&query.actor, &action],
+        )? {
+            Some(r) => count(&r, 0)?,
+            None => 0,
+        };
+        let limit = i64::try_from(query.limit).unwrap_or(i64::MAX);
+        let offset = i64::try_from(query.offset).unwrap_or(i64::MAX);
+        let entries = self
+            .rows(
+                &format!(
+                    "SELECT id, at, actor, action, detail FROM audit_log WHERE {filter}
+                     ORDER BY id DESC LIMIT $3 OFFSET $4"
+                ),
+                &[&query.actor, &action, &limit, &offset],
+            )?
+            .iter()
+            .map(audit_entry)
+            .collect::<Result<_>>()?;
+        Ok(AuditPage { entries, total })
     }
 }

@@ -112,7 +112,7 @@ impl SqliteStore {
                 // and only if the change commits (issue 10, point 10), and
                 // names the classes whose 班额 followed the file.
                 if let Some(line) = &options.audit {
-                    let detail = audit_detail(line.detail, &counts.resized_classes);
+                    let detail = crate::audit::with_resized_classes(line.detail, &counts.resized_classes);
                     insert_audit(
                         &tx,
                         &AuditLine {
@@ -142,34 +142,6 @@ pub(super) enum SizeRule {
     Reject,
     /// Set the size to the students listed (`ApplyOptions::update_class_sizes`).
     Follow,
-}
-
-/// Classes named in an audit line at most; the rest are counted.
-const AUDITED_RESIZES: usize = 20;
-
-/// The audit detail with the classes whose 班额 followed the file:
-/// `…；班额随学生名单更新 2 个班：2370112001 2024 二年级3班 45→46、…`.
-fn audit_detail(detail: &str, resized: &[ClassSizeMismatch]) -> String {
-    if resized.is_empty() {
-        return detail.to_owned();
-    }
-    let mut out = format!("{detail}；班额随学生名单更新 {} 个班：", resized.len());
-    for (i, r) in resized.iter().take(AUDITED_RESIZES).enumerate() {
-        if i > 0 {
-            out.push('、');
-        }
-        let c = &r.class;
-        let grade = c.grade.label_zh();
-        let grade = if c.name.starts_with(&grade) { "" } else { &grade };
-        out.push_str(&format!(
-            "{} {} {grade}{} {}→{}",
-            c.school, c.school_year.0, c.name, r.declared, r.listed
-        ));
-    }
-    if resized.len() > AUDITED_RESIZES {
-        out.push_str(&format!(" 等 {} 个", resized.len()));
-    }
-    out
 }
 
 /// The writing of `apply` inside a transaction the caller opened and will
