@@ -392,9 +392,13 @@ fn city(edugov: &Path, pg: &Pg, out: &Path, options: &Options, report: &mut Repo
         bench_web::load_average()
     ));
     let import_sqlite = out.join("import.db");
+    let import_pg = pg.create("import")?;
+    // The schemas first, untimed: a bureau imports into a database that
+    // exists (PostgreSQL's migration takes a second, SQLite's a blink).
+    store::open(&store::DatabaseUrl::Sqlite(import_sqlite.clone()))?;
+    store::open(&store::DatabaseUrl::Postgres(import_pg.url().to_owned()))?;
     println!("edugov import into SQLite:");
     let sqlite_runs = import_files(edugov, import_sqlite.as_os_str(), &files)?;
-    let import_pg = pg.create("import")?;
     println!("edugov import into PostgreSQL:");
     let pg_runs = import_files(edugov, OsStr::new(import_pg.url()), &files)?;
     let duck_db = out.join("duck.duckdb");
@@ -635,6 +639,48 @@ fn city(edugov: &Path, pg: &Pg, out: &Path, options: &Options, report: &mut Repo
         CONNECTIONS,
         options.duration,
     )?;
+    let table = web_table(&web);
+    report.tables.push((
+        format!(
+            "city (scale {scale}): web on PostgreSQL, {CONNECTIONS} connections, {} s per route; server RSS after warm-up {:.0} MiB, after the runs {:.0} MiB, peak {:.0} MiB",
+            options.duration, web.rss_warm_mib, web.memory.rss_mib, web.memory.hwm_mib
+        ),
+        table,
+    ));
+    let goals = web.goals(CONNECTIONS);
+    for line in &goals.lines {
+        report.goals.push(format!("web on PostgreSQL: {line}"));
+    }
+    // The same routes on SQLite, on the same machine at the same time:
+    // what the backend costs apart from the machine's load.
+    println!("\nthe same on SQLite, for comparison:");
+    let web_sqlite = bench_web::drive(
+        edugov,
+        demo_sqlite.as_os_str(),
+        out,
+        CONNECTIONS,
+        options.duration,
+    )?;
+    let table = web_table(&web_sqlite);
+    report.tables.push((
+        format!(
+            "city (scale {scale}): the same web routes on SQLite, for comparison; server RSS peak {:.0} MiB",
+            web_sqlite.memory.hwm_mib
+        ),
+        table,
+    ));
+    city_json["web_postgres"] = web_json(&web, options.duration);
+    city_json["web_sqlite"] = web_json(&web_sqlite, options.duration);
+    report.json.insert("city".into(), city_json);
+    drop(demo_pg);
+    remove_db(&demo_sqlite);
+    if goals.wrong > 0 {
+        bail!("{} web response(s) were not 2xx", goals.wrong);
+    }
+    Ok(())
+}
+
+fn web_table(web: &bench_web::WebRun) -> Table {
     let mut table = Table::new(&[
         "route",
         "req/s",
@@ -657,20 +703,13 @@ fn city(edugov: &Path, pg: &Pg, out: &Path, options: &Options, report: &mut Repo
             format!("{:.1}", r.warm_ms),
         ]);
     }
-    report.tables.push((
-        format!(
-            "city (scale {scale}): web on PostgreSQL, {CONNECTIONS} connections, {} s per route; server RSS after warm-up {:.0} MiB, after the runs {:.0} MiB, peak {:.0} MiB",
-            options.duration, web.rss_warm_mib, web.memory.rss_mib, web.memory.hwm_mib
-        ),
-        table,
-    ));
-    let goals = web.goals(CONNECTIONS);
-    for line in &goals.lines {
-        report.goals.push(format!("web on PostgreSQL: {line}"));
-    }
-    city_json["web_postgres"] = json!({
+    table
+}
+
+fn web_json(web: &bench_web::WebRun, duration: u32) -> serde_json::Value {
+    json!({
         "connections": CONNECTIONS,
-        "duration_s": options.duration,
+        "duration_s": duration,
         "rss_warm_mib": web.rss_warm_mib,
         "rss_mib": web.memory.rss_mib,
         "rss_peak_mib": web.memory.hwm_mib,
@@ -685,14 +724,7 @@ fn city(edugov: &Path, pg: &Pg, out: &Path, options: &Options, report: &mut Repo
             "socket_errors": r.result.socket_errors,
             "first_ms": r.warm_ms,
         })).collect::<Vec<_>>(),
-    });
-    report.json.insert("city".into(), city_json);
-    drop(demo_pg);
-    remove_db(&demo_sqlite);
-    if goals.wrong > 0 {
-        bail!("{} web response(s) were not 2xx", goals.wrong);
-    }
-    Ok(())
+    })
 }
 
 struct YearSnapshotTime {
@@ -840,6 +872,7 @@ fn province(edugov: &Path, pg: &Pg, out: &Path, scale: &str, report: &mut Report
     );
 
     let db = pg.create("province")?;
+    store::open(&store::DatabaseUrl::Postgres(db.url().to_owned()))?;
     report.notes.push(format!(
         "load average before the province's import: {}",
         bench_web::load_average()
