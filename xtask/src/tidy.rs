@@ -54,7 +54,7 @@ pub fn check(root: &Path) -> Vec<String> {
                 "{shown}: a module starts with a `//!` doc saying what it is for"
             ));
         }
-        let ignore_attribute = ["#[", "ignore]"].concat();
+        let ignore_attribute = ["#[", "ignore"].concat();
         for (i, line) in text.lines().enumerate() {
             if line.ends_with(' ') || line.ends_with('\t') {
                 problems.push(format!("{shown}:{}: trailing whitespace", i + 1));

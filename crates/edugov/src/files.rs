@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::{bail, Context};
-use import_export::{Entity, Format, ImportOptions, PersonalData, ReadLimits};
+use import_export::{Entity, Format, ImportOptions, PersonalData};
 use registry::SchoolYear;
 use store::AuditAction;
 
@@ -30,53 +30,52 @@ pub struct ImportArgs {
     #[arg(long)]
     update_class_sizes: bool,
     #[command(flatten)]
-    limits: LimitArgs,
+    pub(crate) limits: LimitArgs,
 }
 
-/// What the importer will read (README, "Import limits"); each flag also
-/// reads its environment variable, which `edugov serve` uses.
+/// What the importer will read (README, "Import limits"): flags over the
+/// settings (`crate::settings`: file, then `EDUGOV_IMPORT_*`), which
+/// `edugov serve` uses too.
 #[derive(clap::Args)]
 pub struct LimitArgs {
     /// Largest file, in MB
-    #[arg(long, env = "EDUGOV_IMPORT_MAX_FILE_MB", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     max_file_mb: Option<u64>,
     /// Largest worksheet of an .xlsx once unzipped, in MB
-    #[arg(long, env = "EDUGOV_IMPORT_MAX_SHEET_MB", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     max_sheet_mb: Option<u64>,
     /// Largest other part of an .xlsx once unzipped (shared strings, styles), in MB
-    #[arg(long, env = "EDUGOV_IMPORT_MAX_PART_MB", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     max_part_mb: Option<u64>,
     /// Most characters in one cell
-    #[arg(long, env = "EDUGOV_IMPORT_MAX_CELL_CHARS", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     max_cell_chars: Option<u64>,
     /// Most columns holding anything
-    #[arg(long, env = "EDUGOV_IMPORT_MAX_COLUMNS", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     max_columns: Option<u64>,
     /// Most data rows in one table (a CSV file or a sheet)
-    #[arg(long, env = "EDUGOV_IMPORT_MAX_ROWS", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     max_rows: Option<u64>,
     /// Longest CSV line, in KB
-    #[arg(long, env = "EDUGOV_IMPORT_MAX_LINE_KB", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     max_line_kb: Option<u64>,
 }
 
 impl LimitArgs {
-    /// The flags as the lookup `ReadLimits::from_lookup` reads, so that the
-    /// library alone knows units and defaults.
-    pub fn limits(&self) -> anyhow::Result<ReadLimits> {
-        let value = |name: &str| -> Option<u64> {
-            match name {
-                "EDUGOV_IMPORT_MAX_FILE_MB" => self.max_file_mb,
-                "EDUGOV_IMPORT_MAX_SHEET_MB" => self.max_sheet_mb,
-                "EDUGOV_IMPORT_MAX_PART_MB" => self.max_part_mb,
-                "EDUGOV_IMPORT_MAX_CELL_CHARS" => self.max_cell_chars,
-                "EDUGOV_IMPORT_MAX_COLUMNS" => self.max_columns,
-                "EDUGOV_IMPORT_MAX_ROWS" => self.max_rows,
-                "EDUGOV_IMPORT_MAX_LINE_KB" => self.max_line_kb,
-                _ => None,
-            }
-        };
-        ReadLimits::from_lookup(|name| value(name).map(|v| v.to_string())).map_err(anyhow::Error::msg)
+    /// The flags given, as settings (`import.max_file_mb` …).
+    pub fn flags(&self) -> crate::settings::Flags {
+        [
+            ("import.max_file_mb", self.max_file_mb),
+            ("import.max_sheet_mb", self.max_sheet_mb),
+            ("import.max_part_mb", self.max_part_mb),
+            ("import.max_cell_chars", self.max_cell_chars),
+            ("import.max_columns", self.max_columns),
+            ("import.max_rows", self.max_rows),
+            ("import.max_line_kb", self.max_line_kb),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| value.map(|v| (name, v.to_string())))
+        .collect()
     }
 }
 
@@ -113,11 +112,12 @@ enum FormatArg {
     Csv,
 }
 
-pub fn import(db: &store::DatabaseUrl, args: ImportArgs) -> anyhow::Result<ExitCode> {
+pub fn import(settings: &crate::settings::Settings, args: ImportArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let mut store = crate::open_store(db)?;
+    let mut store = crate::open_store(&settings.database())?;
     let today = chrono::Local::now().date_naive();
-    let limits = args.limits.limits()?;
+    let limits = settings.read_limits()?;
+    let transfer_limits = settings.transfer_limits()?;
     let bar = crate::progress::bar(0, "读取");
     let outcome = import_export::with_read_limits(limits, || {
         import_export::import(
@@ -131,7 +131,7 @@ pub fn import(db: &store::DatabaseUrl, args: ImportArgs) -> anyhow::Result<ExitC
                 audit: true,
                 now: chrono::Utc::now(),
                 update_class_sizes: args.update_class_sizes,
-                ..ImportOptions::default()
+                transfer_limits,
             },
             today,
             &mut |p| {

@@ -2,12 +2,15 @@
 //! the crates that do the work (`demo`, `import_export`, `indicators`, `registry`); it owns
 //! no domain logic of its own.
 
+mod backup_cmd;
 mod check_id;
+mod copy_cmd;
 mod demo_cmd;
 mod files;
 mod indicators_cmd;
 mod progress;
 mod serve_cmd;
+mod settings;
 mod summary;
 mod user_cmd;
 
@@ -24,9 +27,14 @@ use clap::{Parser, Subcommand};
 )]
 struct Cli {
     /// Database: a SQLite file (the default, edugov.db) or a PostgreSQL URL
-    /// (postgres://user@host/dbname)
-    #[arg(long, global = true, env = "EDUGOV_DB", default_value = "edugov.db", value_parser = parse_db)]
-    db: store::DatabaseUrl,
+    /// (postgres://user@host/dbname); also EDUGOV_DB or `database` in the configuration file
+    #[arg(long, global = true)]
+    db: Option<String>,
+
+    /// Configuration file (TOML): settings between the defaults and the
+    /// environment (see `edugov settings`)
+    #[arg(long, global = true, env = "EDUGOV_CONFIG")]
+    config: Option<std::path::PathBuf>,
 
     #[command(subcommand)]
     command: Command,
@@ -52,28 +60,56 @@ enum Command {
     User(user_cmd::UserArgs),
     /// Start the web application (add --demo for the demo city and its demo accounts)
     Serve(serve_cmd::ServeArgs),
+    /// Print the effective settings (database, city, pool, limits) and where each came from
+    Settings,
+    /// Copy a whole database into an empty one (SQLite ⇄ PostgreSQL), then check rows and indicators
+    Copy(copy_cmd::CopyArgs),
+    /// Check two databases hold the same rows and the same indicator values (e.g. after a restore)
+    Compare(copy_cmd::CompareArgs),
+    /// Back up the database while it is in use (SQLite file, or pg_dump's custom format)
+    Backup(backup_cmd::BackupArgs),
 }
 
 fn main() -> ExitCode {
     init_logging();
     let cli = Cli::parse();
-    let result = match cli.command {
-        Command::Demo(args) => demo_cmd::run(&cli.db, args),
-        Command::Summary(args) => summary::run(&cli.db, args),
-        Command::Import(args) => files::import(&cli.db, args),
-        Command::Template(args) => files::template(args),
-        Command::Export(args) => files::export(&cli.db, args),
-        Command::Indicators(args) => indicators_cmd::run(&cli.db, args),
-        Command::CheckId(args) => check_id::run(args),
-        Command::User(args) => user_cmd::run(&cli.db, args),
-        Command::Serve(args) => serve_cmd::run(&cli.db, args),
-    };
-    match result {
+    match run(cli) {
         Ok(code) => code,
         Err(err) => {
             eprintln!("错误：{err:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    // The flags that are settings; the rest of the settings come from the
+    // defaults, the configuration file and the environment.
+    let mut flags: settings::Flags = cli.db.iter().map(|db| ("database", db.clone())).collect();
+    match &cli.command {
+        Command::Serve(args) => flags.extend(args.flags()),
+        Command::Import(args) => flags.extend(args.limits.flags()),
+        _ => {}
+    }
+    let settings = settings::Settings::load(cli.config.as_deref(), flags)?;
+    let db = settings.database();
+    match cli.command {
+        Command::Demo(args) => demo_cmd::run(&db, args),
+        Command::Summary(args) => summary::run(&db, args),
+        Command::Import(args) => files::import(&settings, args),
+        Command::Template(args) => files::template(args),
+        Command::Export(args) => files::export(&db, args),
+        Command::Indicators(args) => indicators_cmd::run(&db, args),
+        Command::CheckId(args) => check_id::run(args),
+        Command::User(args) => user_cmd::run(&db, args),
+        Command::Serve(args) => serve_cmd::run(&settings, args),
+        Command::Settings => {
+            settings.print();
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Copy(args) => copy_cmd::copy(args),
+        Command::Compare(args) => copy_cmd::compare(args),
+        Command::Backup(args) => backup_cmd::run(&db, args),
     }
 }
 
@@ -87,7 +123,7 @@ fn init_logging() {
         .init();
 }
 
-fn parse_db(text: &str) -> Result<store::DatabaseUrl, std::convert::Infallible> {
+pub(crate) fn parse_db(text: &str) -> Result<store::DatabaseUrl, std::convert::Infallible> {
     Ok(store::DatabaseUrl::parse(text))
 }
 

@@ -193,6 +193,10 @@ impl<T: AccountStore + ?Sized> AccountStore for Box<T> {
         (**self).create_user(user)
     }
 
+    fn restore_user(&mut self, user: &UserRecord) -> Result<i64> {
+        (**self).restore_user(user)
+    }
+
     fn user_by_name(&self, username: &str) -> Result<Option<UserRecord>> {
         (**self).user_by_name(username)
     }

@@ -17,16 +17,18 @@ use tokio::sync::Mutex;
 
 use crate::views::{OverviewData, SchoolRecords};
 
-/// Connections a server keeps open for pages, the API and sessions. SQLite
-/// in WAL mode serves many readers at once; writes (imports, sessions) are
-/// serialised by SQLite itself. Imports have their own ([`ServerConfig::import_slots`]),
-/// so a queue of large files cannot take these (issue 10, point 4).
-const CONNECTIONS: usize = 4;
-
 /// The limits that keep the server reachable (issue 10, points 4 and 6);
 /// `edugov serve` sets them from its flags (docs/web.md lists them).
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
+    /// Connections a server keeps open for pages, the API and sessions
+    /// (`edugov serve --pool-size`, `pool_size` in the settings). SQLite in
+    /// WAL mode serves many readers at once and serialises writes itself;
+    /// on PostgreSQL each is a server connection, so pool size × servers
+    /// must stay below `max_connections` (docs/deploy.md). Imports have
+    /// their own ([`ServerConfig::import_slots`]), so a queue of large files
+    /// cannot take these (issue 10, point 4).
+    pub pool_size: usize,
     /// Time a client has to send a request's headers; also how long an idle
     /// keep-alive connection is kept (hyper starts the same timer while it
     /// waits for the next request). Slow or idle connections are closed.
@@ -55,12 +57,17 @@ pub struct ServerConfig {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// How failed logins are slowed down.
     pub login_policy: accounts::Policy,
+    /// What an uploaded file may hold (README, "Import limits").
+    pub read_limits: import_export::ReadLimits,
+    /// How many transfer requests an officer's upload may file.
+    pub transfer_limits: import_export::TransferLimits,
 }
 
 impl Default for ServerConfig {
     fn default() -> ServerConfig {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         ServerConfig {
+            pool_size: 4,
             header_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(60),
             import_timeout: Duration::from_secs(30 * 60),
@@ -75,6 +82,8 @@ impl Default for ServerConfig {
             hash_wait: Duration::from_secs(5),
             trusted_proxies: Vec::new(),
             login_policy: accounts::Policy::default(),
+            read_limits: import_export::ReadLimits::default(),
+            transfer_limits: import_export::TransferLimits::default(),
         }
     }
 }
@@ -238,11 +247,12 @@ impl AppState {
         };
         let config = ServerConfig {
             import_slots: config.import_slots.max(1),
+            pool_size: config.pool_size.max(1),
             hash_slots: config.hash_slots.max(1),
             ..config
         };
         Ok(AppState {
-            pool: open(CONNECTIONS)?,
+            pool: open(config.pool_size)?,
             import_pool: open(config.import_slots)?,
             imports_waiting: AtomicUsize::new(0),
             uploads: Arc::new(tokio::sync::Semaphore::new(

@@ -1,7 +1,8 @@
 //! End-to-end tests of the `edugov` command line: each runs the real binary
 //! on a temporary database, as a user would.
 //!
-//! Modules: `cli` (check-id, template, export, summary), `indicators`, `import` (bad input
+//! Modules: `cli` (check-id, template, export, summary), `copy` (copy, compare,
+//! backup and restore, on PostgreSQL too with `EDUGOV_TEST_PG`), `indicators`, `import` (bad input
 //! and crash safety), `users` (the `user` command), `serve` (reachable under idle connections). Put new CLI tests in one of them: one test binary keeps
 //! link time down.
 
@@ -9,9 +10,11 @@
 #![allow(clippy::unwrap_used)]
 
 mod cli;
+mod copy;
 mod import;
 mod indicators;
 mod serve;
+mod settings;
 mod users;
 
 use std::path::{Path, PathBuf};
@@ -139,4 +142,55 @@ pub fn snapshot(db: &Path) -> String {
         "{}\n{}\n{}{}",
         summary.stdout, summary.stderr, students.code, rows
     )
+}
+
+/// A PostgreSQL database of its own for one test, dropped when the value
+/// is; `None` (after one printed line) when `EDUGOV_TEST_PG` is not set —
+/// except under CI (`CI=true`), where PostgreSQL must be there.
+pub struct PgDb {
+    server: String,
+    pub name: String,
+    pub url: String,
+}
+
+pub fn pg_database(name: &str) -> Option<PgDb> {
+    let Some(server) = std::env::var("EDUGOV_TEST_PG").ok().filter(|s| !s.is_empty()) else {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI=true but EDUGOV_TEST_PG is not set: the PostgreSQL half of the tests must run in CI"
+        );
+        eprintln!(
+            "skipped the PostgreSQL part of {name}: set EDUGOV_TEST_PG=postgres://user@host:port to run it"
+        );
+        return None;
+    };
+    let server = server.trim_end_matches('/').to_owned();
+    let name = format!("cli_{name}_{}", std::process::id());
+    let db = PgDb {
+        url: format!("{server}/{name}"),
+        server,
+        name,
+    };
+    db.admin(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", db.name))
+        .unwrap();
+    db.admin(&format!("CREATE DATABASE {}", db.name)).unwrap();
+    Some(db)
+}
+
+impl PgDb {
+    /// One statement on the server's `postgres` database (CREATE and DROP
+    /// DATABASE run outside a transaction, so one at a time).
+    fn admin(&self, sql: &str) -> Result<(), postgres::Error> {
+        let mut client = postgres::Client::connect(&format!("{}/postgres", self.server), postgres::NoTls)?;
+        client.batch_execute(sql)
+    }
+}
+
+impl Drop for PgDb {
+    fn drop(&mut self) {
+        // Never a panic in a drop (it may run while a test fails).
+        if let Err(e) = self.admin(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)) {
+            eprintln!("could not drop the test database {}: {e}", self.name);
+        }
+    }
 }

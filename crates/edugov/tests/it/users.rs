@@ -25,7 +25,7 @@ fn edugov_with_input(db: &Path, args: &[&str], input: &str) -> Run {
     }
 }
 
-fn add(db: &Path, username: &str, role: &str, scope: &str, password: &str) -> Run {
+pub(crate) fn add(db: &Path, username: &str, role: &str, scope: &str, password: &str) -> Run {
     edugov_with_input(
         db,
         &[

@@ -156,12 +156,20 @@ impl PgStore {
         // Two processes opening a new database at once: the second waits
         // here, then finds the migrations recorded.
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])?;
-        tx.batch_execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations (
-                 version    bigint PRIMARY KEY,
-                 applied_at timestamptz NOT NULL DEFAULT now()
-             )",
-        )?;
+        // Asked first, not `CREATE TABLE IF NOT EXISTS`: PostgreSQL checks
+        // the right to create in the schema even when the table exists, and
+        // the servers run as a role with DML rights only (docs/deploy.md).
+        let created: bool = tx
+            .query_one("SELECT to_regclass('schema_migrations') IS NOT NULL", &[])?
+            .get(0);
+        if !created {
+            tx.batch_execute(
+                "CREATE TABLE schema_migrations (
+                     version    bigint PRIMARY KEY,
+                     applied_at timestamptz NOT NULL DEFAULT now()
+                 )",
+            )?;
+        }
         let applied: Vec<i64> = tx
             .query("SELECT version FROM schema_migrations", &[])?
             .iter()
@@ -265,7 +273,7 @@ impl Maintenance for PgStore {
     }
 }
 
-/// The URL without its password, and the password (for `PGPASSWORD`).
+/// The URL without its password, and the password decoded (for `PGPASSWORD`).
 fn split_password(url: &str) -> (String, Option<String>) {
     let redacted = redacted(url);
     if redacted == url {
@@ -276,7 +284,13 @@ fn split_password(url: &str) -> (String, Option<String>) {
     };
     let authority = rest.split('/').next().unwrap_or_default();
     let userinfo = authority.rsplit_once('@').map(|(u, _)| u).unwrap_or_default();
-    let password = userinfo.split_once(':').map(|(_, p)| p.to_owned());
+    // In a URL the password is percent-encoded (`p%40ss` for `p@ss`);
+    // PGPASSWORD takes it as typed.
+    let password = userinfo.split_once(':').map(|(_, p)| {
+        percent_encoding::percent_decode_str(p)
+            .decode_utf8_lossy()
+            .into_owned()
+    });
     (redacted.replacen(":***@", "@", 1), password)
 }
 
@@ -294,7 +308,7 @@ mod url_tests {
         );
         assert_eq!(
             super::split_password("postgresql://a:p%40ss@h/d"),
-            ("postgresql://a@h/d".to_owned(), Some("p%40ss".to_owned()))
+            ("postgresql://a@h/d".to_owned(), Some("p@ss".to_owned()))
         );
     }
 }

@@ -78,28 +78,19 @@ fn scope_columns(scope: &Scope) -> (&'static str, &str, Option<&str>) {
     }
 }
 
-impl AccountStore for SqliteStore {
-    fn audit(&mut self, actor: &str, action: AuditAction, detail: &str) -> Result<()> {
-        // One statement: SQLite takes the write lock as it starts (and the
-        // busy timeout waits for it), so it cannot fail as a transaction
-        // that read first would (SQLITE_BUSY_SNAPSHOT).
-        super::write::insert_audit(
-            &self.conn,
-            &crate::AuditLine {
-                actor,
-                action,
-                detail,
-            },
-        )
-    }
-
-    fn create_user(&mut self, user: &NewUserRecord<'_>) -> Result<i64> {
+impl SqliteStore {
+    /// One `INSERT` into `app_user`: a new user (`create_user`) or a copied one (`restore_user`).
+    fn insert_user(
+        &mut self,
+        user: &NewUserRecord<'_>,
+        active: bool,
+        updated_at: DateTime<Utc>,
+    ) -> Result<i64> {
         let (kind, area, school) = scope_columns(user.scope);
-        let at = time_text(user.at);
         let inserted = self.conn.execute(
             "INSERT INTO app_user (username, display_name, role, scope_kind, scope_area, scope_school,
                                    password_hash, active, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?8)",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             params![
                 user.username,
                 user.display_name,
@@ -108,7 +99,9 @@ impl AccountStore for SqliteStore {
                 area,
                 school,
                 user.password_hash,
-                at
+                active,
+                time_text(user.at),
+                time_text(updated_at)
             ],
         );
         match inserted {
@@ -125,6 +118,39 @@ impl AccountStore for SqliteStore {
             }
             Err(e) => Err(e.into()),
         }
+    }
+}
+
+impl AccountStore for SqliteStore {
+    fn audit(&mut self, actor: &str, action: AuditAction, detail: &str) -> Result<()> {
+        // One statement: SQLite takes the write lock as it starts (and the
+        // busy timeout waits for it), so it cannot fail as a transaction
+        // that read first would (SQLITE_BUSY_SNAPSHOT).
+        super::write::insert_audit(
+            &self.conn,
+            &crate::AuditLine {
+                actor,
+                action,
+                detail,
+            },
+        )
+    }
+
+    fn create_user(&mut self, user: &NewUserRecord<'_>) -> Result<i64> {
+        self.insert_user(user, true, user.at)
+    }
+
+    fn restore_user(&mut self, user: &UserRecord) -> Result<i64> {
+        // One statement: the user exists whole, with its times, or not at all.
+        let record = NewUserRecord {
+            username: &user.username,
+            display_name: &user.display_name,
+            role: user.role,
+            scope: &user.scope,
+            password_hash: &user.password_hash,
+            at: user.created_at,
+        };
+        self.insert_user(&record, user.active, user.updated_at)
     }
 
     fn user_by_name(&self, username: &str) -> Result<Option<UserRecord>> {

@@ -216,7 +216,7 @@ async fn answer(state: &Arc<AppState>, ctx: &Ctx, mut multipart: Multipart) -> R
     }
     let scope = ctx.principal.write_scope();
     let actor = ctx.principal.username.clone();
-    let limits = import_export::TransferLimits::default();
+    let (limits, read_limits) = (state.config.transfer_limits, state.config.read_limits);
     // On the imports' own queue and connections: a queue of large files
     // never takes the connections pages read with (issue 10, point 4).
     let queued = state
@@ -234,8 +234,9 @@ async fn answer(state: &Arc<AppState>, ctx: &Ctx, mut multipart: Multipart) -> R
                 transfer_limits: limits,
                 update_class_sizes,
             };
-            let outcome =
-                import_export::import(s, &path, options, chrono::Local::now().date_naive(), &mut |_| {});
+            let outcome = import_export::with_read_limits(read_limits, || {
+                import_export::import(s, &path, options, chrono::Local::now().date_naive(), &mut |_| {})
+            });
             if let Ok(outcome) = &outcome {
                 if outcome.held_for_city {
                     // Nothing was written: this line is the only trace, and

@@ -1,0 +1,253 @@
+//! `edugov copy`, `compare`, `backup` and the documented restores: a city
+//! with accounts and its audit log goes from one database to another and
+//! comes back the same, rows and indicator values; with `EDUGOV_TEST_PG`
+//! through PostgreSQL too (copy there and back, `pg_dump` and `pg_restore`).
+
+use std::path::{Path, PathBuf};
+
+use crate::users::add;
+use crate::{edugov, empty_db, pg_database, small_city};
+
+/// The small city with two accounts (one disabled) and their audit lines.
+fn city_with_accounts(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let (dir, db) = small_city().copy(name);
+    let password = "violet-anchor-drizzle-2024";
+    assert_eq!(add(&db, "admin", "city_admin", "3701", password).code, 0);
+    assert_eq!(
+        add(&db, "li.county", "county_officer", "370112", password).code,
+        0
+    );
+    assert_eq!(edugov(&db, &["user", "disable", "li.county"]).code, 0);
+    (dir, db)
+}
+
+fn copy(from: &str, to: &str) -> crate::Run {
+    // `--db` is not read by copy; any path will do.
+    edugov(Path::new("unused.db"), &["copy", "--from", from, "--to", to])
+}
+
+fn users(db: &str) -> String {
+    let out = edugov(Path::new(db), &["user", "list"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    out.stdout
+}
+
+fn audit_lines(db: &str) -> usize {
+    let out = edugov(Path::new("unused.db"), &["compare", db, db]);
+    let line = out
+        .stdout
+        .lines()
+        .find(|l| l.contains("audit_log"))
+        .unwrap()
+        .to_owned();
+    line.split('┆').nth(1).unwrap().trim().parse().unwrap()
+}
+
+#[test]
+fn a_copy_carries_the_registry_accounts_and_audit_log_and_checks_them() {
+    let (dir, from) = city_with_accounts("copy-from");
+    let to = dir.path().join("copy-to.db");
+    let (from, to) = (from.to_str().unwrap(), to.to_str().unwrap());
+    let out = copy(from, to);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    for table in [
+        "student",
+        "enrolment",
+        "teaching_post",
+        "app_user",
+        "audit_log",
+        "demo_marker",
+    ] {
+        let row = out
+            .stdout
+            .lines()
+            .find(|l| l.contains(&format!(" {table} ")))
+            .unwrap();
+        assert!(row.ends_with("相同 │"), "{row}");
+    }
+    assert!(out.stdout.contains("个值全部相同"), "{}", out.stdout);
+    assert!(out.stdout.contains("核对通过"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("登录会话和登录失败记录不复制"),
+        "{}",
+        out.stdout
+    );
+    // The users as listed (role, scope, active flag, times) and the demo mark.
+    assert_eq!(users(to), users(from));
+    assert!(users(to).contains("停用"));
+    assert_eq!(audit_lines(to), audit_lines(from));
+    assert!(audit_lines(from) >= 4, "demo, two users added, one disabled");
+}
+
+#[test]
+fn a_copy_into_a_database_that_is_not_empty_is_refused_and_writes_nothing() {
+    let (_dir, from) = small_city().copy("refuse-from");
+    let (_dir2, to) = empty_db("refuse-to");
+    let password = "violet-anchor-drizzle-2024";
+    assert_eq!(add(&to, "admin", "city_admin", "3701", password).code, 0);
+    let before = users(to.to_str().unwrap());
+    let out = copy(from.to_str().unwrap(), to.to_str().unwrap());
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains("不是空的") && out.stderr.contains("app_user 1 行"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(users(to.to_str().unwrap()), before);
+    assert!(
+        edugov(&to, &["summary"]).stdout.is_empty() || !edugov(&to, &["summary"]).stdout.contains("历城区")
+    );
+}
+
+#[test]
+fn comparing_two_different_databases_names_the_tables_and_fails() {
+    let (_dir, other) = city_with_accounts("compare-other");
+    let out = edugov(
+        Path::new("unused.db"),
+        &[
+            "compare",
+            small_city().db.to_str().unwrap(),
+            other.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let row = out.stdout.lines().find(|l| l.contains(" app_user ")).unwrap();
+    assert!(row.contains("不同"), "{row}");
+    assert!(out.stdout.contains("核对未通过"), "{}", out.stdout);
+}
+
+#[test]
+fn a_sqlite_backup_restored_by_copying_the_file_is_the_same_database() {
+    let (dir, db) = city_with_accounts("backup");
+    let backup = dir.path().join("saved.db");
+    let out = edugov(&db, &["backup", backup.to_str().unwrap()]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("已备份"), "{}", out.stdout);
+    // A second backup never overwrites the first.
+    let again = edugov(&db, &["backup", backup.to_str().unwrap()]);
+    assert_eq!(again.code, 1);
+    assert!(again.stderr.contains("已存在"), "{}", again.stderr);
+    // The documented restore: the server stopped, the file copied into place.
+    let restored = dir.path().join("restored.db");
+    std::fs::copy(&backup, &restored).unwrap();
+    let out = edugov(
+        Path::new("unused.db"),
+        &["compare", db.to_str().unwrap(), restored.to_str().unwrap()],
+    );
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("核对通过"), "{}", out.stdout);
+}
+
+#[test]
+fn a_city_copied_to_postgresql_and_back_and_restored_from_pg_dump_is_the_same() {
+    let Some(pg) = pg_database("copy_there") else {
+        return;
+    };
+    let Some(restored) = pg_database("copy_restored") else {
+        return;
+    };
+    let (dir, from) = city_with_accounts("pg-from");
+    let from = from.to_str().unwrap();
+    let out = copy(from, &pg.url);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("核对通过"), "{}", out.stdout);
+
+    let back = dir.path().join("back.db");
+    let out = copy(&pg.url, back.to_str().unwrap());
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert_eq!(users(back.to_str().unwrap()), users(from));
+
+    // pg_dump while nothing else runs, then the documented restore into a
+    // fresh database.
+    let dump = dir.path().join("edugov.dump");
+    let out = edugov(Path::new(&pg.url), &["backup", dump.to_str().unwrap()]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let status = std::process::Command::new("pg_restore")
+        .args(["--clean", "--if-exists", "--no-owner", "-d", &restored.url])
+        .arg(&dump)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = edugov(Path::new("unused.db"), &["compare", &pg.url, &restored.url]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+}
+
+#[test]
+fn once_the_owner_has_migrated_the_application_role_with_only_dml_rights_opens_the_database() {
+    let Some(pg) = pg_database("roles") else { return };
+    let server = std::env::var("EDUGOV_TEST_PG").unwrap();
+    let server = server.trim_end_matches('/');
+    let (owner, app) = (format!("{}_owner", pg.name), format!("{}_app", pg.name));
+    let admin = |db: &str, sql: &str| {
+        let mut client = postgres::Client::connect(&format!("{server}/{db}"), postgres::NoTls).unwrap();
+        client.batch_execute(sql).unwrap();
+    };
+    /// Roles are the cluster's, not the database's: dropped after it, even when the test fails.
+    /// The database goes first (its objects belong to the owner).
+    struct Roles(String, String, [String; 2]);
+    impl Drop for Roles {
+        fn drop(&mut self) {
+            if let Ok(mut client) = postgres::Client::connect(&self.0, postgres::NoTls) {
+                let _ = client.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.1));
+                for role in &self.2 {
+                    let _ = client.batch_execute(&format!("DROP ROLE IF EXISTS {role}"));
+                }
+            }
+        }
+    }
+    let _roles = Roles(
+        format!("{server}/postgres"),
+        pg.name.clone(),
+        [owner.clone(), app.clone()],
+    );
+    admin(
+        "postgres",
+        &format!(
+            "CREATE ROLE {owner} LOGIN; CREATE ROLE {app} LOGIN; ALTER DATABASE {0} OWNER TO {owner}",
+            pg.name
+        ),
+    );
+    admin(
+        &pg.name,
+        &format!("REVOKE ALL ON SCHEMA public FROM PUBLIC; ALTER SCHEMA public OWNER TO {owner}; GRANT USAGE ON SCHEMA public TO {app}"),
+    );
+    // The URL with another user: postgres://USER@host:port/db.
+    let as_role = |role: &str| {
+        let (scheme, rest) = server.split_once("://").unwrap();
+        let host = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
+        format!("{scheme}://{role}@{host}/{}", pg.name)
+    };
+    let dir = tempfile::tempdir().unwrap();
+    // The owner's first open runs the migrations; then the grants of docs/deploy.md.
+    let out = edugov(
+        Path::new(&as_role(&owner)),
+        &["backup", dir.path().join("owner.dump").to_str().unwrap()],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = edugov(
+        Path::new(&as_role(&app)),
+        &["backup", dir.path().join("early.dump").to_str().unwrap()],
+    );
+    assert_eq!(
+        out.code, 1,
+        "before the grants the application role reads nothing"
+    );
+    admin(
+        &pg.name,
+        &format!(
+            "SET ROLE {owner};
+             GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {app};
+             GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {app}"
+        ),
+    );
+    let out = edugov(
+        Path::new(&as_role(&app)),
+        &["backup", dir.path().join("app.dump").to_str().unwrap()],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    drop(pg);
+    admin(
+        "postgres",
+        &format!("DROP ROLE IF EXISTS {owner}; DROP ROLE IF EXISTS {app}"),
+    );
+}
