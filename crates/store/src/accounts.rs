@@ -159,33 +159,9 @@ pub trait AccountStore {
     /// Writes a user as another database stored it — password hash, role,
     /// scope, active flag, creation and change times — for `edugov copy`;
     /// returns its id here (`user.id` is not kept). A taken username is
-    /// [`StoreError::Duplicate`](crate::StoreError::Duplicate).
-    ///
-    /// The default goes through the other methods in three statements (not
-    /// one transaction; `edugov copy` writes into an empty database, so a
-    /// failure leaves a database to drop): a backend overrides it with one
-    /// statement. Copy the active users first: disabling the last active
-    /// city administrator is refused.
-    fn restore_user(&mut self, user: &UserRecord) -> Result<i64> {
-        let id = self.create_user(&NewUserRecord {
-            username: &user.username,
-            display_name: &user.display_name,
-            role: user.role,
-            scope: &user.scope,
-            password_hash: &user.password_hash,
-            at: user.created_at,
-        })?;
-        let done = self.set_password_hash(id, &user.password_hash, user.updated_at)?
-            && (user.active || self.set_active(id, false, user.updated_at)?);
-        if done {
-            Ok(id)
-        } else {
-            Err(crate::StoreError::Backend(format!(
-                "无法恢复用户“{}”的状态（停用最后一个在用的市级管理员被拒绝）",
-                user.username
-            )))
-        }
-    }
+    /// [`StoreError::Duplicate`](crate::StoreError::Duplicate). One statement:
+    /// the user exists whole or not at all.
+    fn restore_user(&mut self, user: &UserRecord) -> Result<i64>;
 
     fn create_session(&mut self, session: &NewSession<'_>) -> Result<()>;
     /// The session with this token hash, only if it has not reached its

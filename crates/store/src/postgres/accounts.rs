@@ -91,39 +91,20 @@ fn audit_entry(r: &Row) -> Result<AuditEntry> {
 
 impl AccountStore for PgStore {
     fn create_user(&mut self, user: &NewUserRecord<'_>) -> Result<i64> {
-        let (kind, area, school) = scope_columns(user.scope);
-        let at = stored(user.at);
-        let mut conn = self.conn.borrow_mut();
-        let statement = self.prepared(
-            &mut conn,
-            "INSERT INTO app_user (username, display_name, role, scope_kind, scope_area, scope_school,
-                                   password_hash, active, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, true, $8, $8)
-             RETURNING id",
-        )?;
-        let inserted = conn.query_one(
-            &statement,
-            &[
-                &user.username,
-                &user.display_name,
-                &user.role.code(),
-                &kind,
-                &area,
-                &school,
-                &user.password_hash,
-                &at,
-            ],
-        );
-        match inserted {
-            Ok(r) => Ok(r.try_get(0)?),
-            Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => {
-                Err(StoreError::Duplicate(format!("用户名“{}”", user.username)))
-            }
-            Err(e) if e.code() == Some(&SqlState::FOREIGN_KEY_VIOLATION) => {
-                Err(StoreError::UnknownReference(format!("地区 {area}")))
-            }
-            Err(e) => Err(e.into()),
-        }
+        self.insert_user(user, true, user.at)
+    }
+
+    fn restore_user(&mut self, user: &UserRecord) -> Result<i64> {
+        // One statement: the user exists whole, with its times, or not at all.
+        let record = NewUserRecord {
+            username: &user.username,
+            display_name: &user.display_name,
+            role: user.role,
+            scope: &user.scope,
+            password_hash: &user.password_hash,
+            at: user.created_at,
+        };
+        self.insert_user(&record, user.active, user.updated_at)
     }
 
     fn user_by_name(&self, username: &str) -> Result<Option<UserRecord>> {
@@ -332,5 +313,53 @@ impl AccountStore for PgStore {
             .map(audit_entry)
             .collect::<Result<_>>()?;
         Ok(AuditPage { entries, total })
+    }
+}
+
+impl PgStore {
+    /// Inserts a user with its active flag and times (`create_user`: active,
+    /// created now; `restore_user`: as stored elsewhere).
+    fn insert_user(
+        &mut self,
+        user: &NewUserRecord<'_>,
+        active: bool,
+        updated_at: DateTime<Utc>,
+    ) -> Result<i64> {
+        let (kind, area, school) = scope_columns(user.scope);
+        let created = stored(user.at);
+        let updated = stored(updated_at);
+        let mut conn = self.conn.borrow_mut();
+        let statement = self.prepared(
+            &mut conn,
+            "INSERT INTO app_user (username, display_name, role, scope_kind, scope_area, scope_school,
+                                   password_hash, active, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+             RETURNING id",
+        )?;
+        let inserted = conn.query_one(
+            &statement,
+            &[
+                &user.username,
+                &user.display_name,
+                &user.role.code(),
+                &kind,
+                &area,
+                &school,
+                &user.password_hash,
+                &active,
+                &created,
+                &updated,
+            ],
+        );
+        match inserted {
+            Ok(r) => Ok(r.try_get(0)?),
+            Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => {
+                Err(StoreError::Duplicate(format!("用户名“{}”", user.username)))
+            }
+            Err(e) if e.code() == Some(&SqlState::FOREIGN_KEY_VIOLATION) => {
+                Err(StoreError::UnknownReference(format!("地区 {area}")))
+            }
+            Err(e) => Err(e.into()),
+        }
     }
 }

@@ -106,35 +106,3 @@ fn touching_a_session_does_not_wait_for_another_connections_write() {
     store.touch_session(&hash, t(7)).unwrap();
     assert_eq!(store.session(&hash, t(8)).unwrap().unwrap().last_seen, t(7));
 }
-
-#[test]
-fn a_restored_user_keeps_its_hash_role_scope_flag_and_times() {
-    let mut from = SqliteStore::open_in_memory().unwrap();
-    let admin = add(&mut from, "admin", Role::CityAdmin, &city());
-    let county = Scope::County {
-        county: AreaCode::parse("370112").unwrap(),
-    };
-    let officer = add(&mut from, "li", Role::CountyOfficer, &county);
-    assert!(from.set_active(officer, false, t(90)).unwrap());
-    let users = from.users().unwrap();
-
-    let mut to = SqliteStore::open_in_memory().unwrap();
-    for user in &users {
-        to.restore_user(user).unwrap();
-    }
-    let copied = to.users().unwrap();
-    let without_ids = |users: &[crate::accounts::UserRecord]| {
-        users
-            .iter()
-            .map(|u| crate::accounts::UserRecord { id: 0, ..u.clone() })
-            .collect::<Vec<_>>()
-    };
-    assert_eq!(without_ids(&copied), without_ids(&users));
-    assert!(!to.user_by_name("li").unwrap().unwrap().active);
-    assert_eq!(to.user_by_name("li").unwrap().unwrap().updated_at, t(90));
-    assert_eq!(to.user_by_id(admin).unwrap().unwrap().username, "admin");
-    assert!(matches!(
-        to.restore_user(&users[0]),
-        Err(StoreError::Duplicate(_))
-    ));
-}

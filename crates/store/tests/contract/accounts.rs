@@ -372,3 +372,35 @@ contract!(
         assert_eq!((line.actor.as_str(), line.action.as_str()), ("li", "view_unmasked"));
     }
 );
+
+contract!(
+    fn a_restored_user_keeps_its_hash_role_scope_flag_and_times(db) {
+        // Written elsewhere (as `edugov copy` reads a source database) …
+        let mut from = store::open_in_memory().unwrap();
+        add(&mut *from, "admin", Role::CityAdmin, &city());
+        let county = Scope::County {
+            county: AreaCode::parse("370112").unwrap(),
+        };
+        let officer = add(&mut *from, "li", Role::CountyOfficer, &county);
+        assert!(from.set_active(officer, false, t(90)).unwrap());
+        let users = from.users().unwrap();
+
+        // … and restored here, verbatim but for the id.
+        let mut to = db.open();
+        for user in &users {
+            to.restore_user(user).unwrap();
+        }
+        let without_ids = |users: Vec<store::accounts::UserRecord>| {
+            users
+                .into_iter()
+                .map(|u| store::accounts::UserRecord { id: 0, ..u })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(without_ids(to.users().unwrap()), without_ids(users.clone()));
+        let li = to.user_by_name("li").unwrap().unwrap();
+        assert!(!li.active);
+        assert_eq!(li.updated_at, t(90));
+        assert_eq!(li.created_at, t(0));
+        assert!(matches!(to.restore_user(&users[0]), Err(StoreError::Duplicate(_))));
+    }
+);
