@@ -289,16 +289,32 @@ struct Import {
     cpu_seconds: f64,
 }
 
-/// `edugov import` of each file into `db`, in dependency order.
-fn import_files(edugov: &Path, db: &OsStr, files: &[(&str, PathBuf, u64)]) -> anyhow::Result<Vec<Import>> {
+/// `edugov import` of each file into `db`, in dependency order. With
+/// `raise_limits`, each file's size and rows are let through with the
+/// documented settings (`EDUGOV_IMPORT_MAX_FILE_MB`, `…_MAX_ROWS`), as a
+/// province's operator would for its own files; the city's files are
+/// within the defaults.
+fn import_files(
+    edugov: &Path,
+    db: &OsStr,
+    files: &[(&str, PathBuf, u64)],
+    raise_limits: bool,
+) -> anyhow::Result<Vec<Import>> {
     let mut runs = Vec::new();
     for (entity, file, rows) in files {
+        let mut command = Command::new(edugov);
+        command.arg("--db").arg(db).arg("import").arg(file);
+        if raise_limits {
+            let mb = std::fs::metadata(file)?.len() / (1024 * 1024) + 1;
+            command
+                .env("EDUGOV_IMPORT_MAX_FILE_MB", mb.to_string())
+                .env("EDUGOV_IMPORT_MAX_ROWS", (rows + 1).to_string());
+        }
         let Run {
             seconds,
             peak_mib,
             cpu_seconds,
-        } = run_measured(Command::new(edugov).arg("--db").arg(db).arg("import").arg(file))
-            .with_context(|| format!("edugov import {entity}"))?;
+        } = run_measured(&mut command).with_context(|| format!("edugov import {entity}"))?;
         println!(
             "  {entity:<12} {rows:>9} rows {seconds:>8.2} s {:>10.0} rows/s {peak_mib:>7.0} MiB {cpu_seconds:>7.2} s CPU",
             *rows as f64 / seconds
@@ -398,9 +414,9 @@ fn city(edugov: &Path, pg: &Pg, out: &Path, options: &Options, report: &mut Repo
     store::open(&store::DatabaseUrl::Sqlite(import_sqlite.clone()))?;
     store::open(&store::DatabaseUrl::Postgres(import_pg.url().to_owned()))?;
     println!("edugov import into SQLite:");
-    let sqlite_runs = import_files(edugov, import_sqlite.as_os_str(), &files)?;
+    let sqlite_runs = import_files(edugov, import_sqlite.as_os_str(), &files, false)?;
     println!("edugov import into PostgreSQL:");
-    let pg_runs = import_files(edugov, OsStr::new(import_pg.url()), &files)?;
+    let pg_runs = import_files(edugov, OsStr::new(import_pg.url()), &files, false)?;
     let duck_db = out.join("duck.duckdb");
     println!("DuckDB load:");
     let duck = duckdb_load(&crate::project_root(), &files, &duck_db)?;
@@ -877,8 +893,8 @@ fn province(edugov: &Path, pg: &Pg, out: &Path, scale: &str, report: &mut Report
         "load average before the province's import: {}",
         bench_web::load_average()
     ));
-    println!("edugov import into PostgreSQL:");
-    let runs = import_files(edugov, OsStr::new(db.url()), &files)?;
+    println!("edugov import into PostgreSQL (import limits raised to the files' size and rows):");
+    let runs = import_files(edugov, OsStr::new(db.url()), &files, true)?;
     for (_, file, _) in &files {
         let _ = std::fs::remove_file(file);
     }
