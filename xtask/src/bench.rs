@@ -331,15 +331,6 @@ fn stat_cpu_seconds(stat: &str) -> f64 {
     (ticks(11) + ticks(12)) / 100.0
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn cpu_time_is_read_after_a_command_name_with_spaces() {
-        let stat = "4242 (edu gov) S 1 4242 4242 0 -1 4194304 500 0 0 0 250 125 0 0 20 0 3 0 100 0 0";
-        assert_eq!(super::stat_cpu_seconds(stat), 3.75);
-    }
-}
-
 pub(crate) fn count_rows(file: &Path) -> anyhow::Result<u64> {
     let text = std::fs::read(file)?;
     Ok(text.iter().filter(|b| **b == b'\n').count().saturating_sub(1) as u64)
@@ -348,5 +339,14 @@ pub(crate) fn count_rows(file: &Path) -> anyhow::Result<u64> {
 pub fn remove_db(path: &Path) {
     for suffix in ["", "-wal", "-shm", ".wal"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn cpu_time_is_read_after_a_command_name_with_spaces() {
+        let stat = "4242 (edu gov) S 1 4242 4242 0 -1 4194304 500 0 0 0 250 125 0 0 20 0 3 0 100 0 0";
+        assert_eq!(super::stat_cpu_seconds(stat), 3.75);
     }
 }
