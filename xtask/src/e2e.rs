@@ -3,6 +3,12 @@
 //! database and a free loopback port, waits for `/healthz`, runs Playwright
 //! (`tests/e2e`, Debian's Chromium) against it, stops the server, and fails
 //! if any test failed. Screenshots are left in `tests/e2e/artifacts/`.
+//!
+//! `cargo xtask e2e --pg postgres://user@host:port` runs the same server on
+//! PostgreSQL instead: a fresh database `edugov_e2e_<pid>` made on that
+//! cluster with `psql` and dropped afterwards, and the tests tagged `@pg`
+//! (sign-in, overview, drill-down, school page, imports, transfers,
+//! administration) unless Playwright arguments choose others.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -20,12 +26,27 @@ const SCALE: &str = "0.02";
 /// city first).
 const STARTUP: Duration = Duration::from_secs(180);
 
+/// The tag of the tests run on PostgreSQL when no Playwright arguments are given.
+const PG_TAG: &str = "@pg";
+
 pub fn e2e(args: &[&str]) -> anyhow::Result<()> {
+    const USAGE: &str = "usage: cargo xtask e2e [--pg postgres://user@host:port] [-- PLAYWRIGHT ARGS]";
     // Anything after `--` goes to `playwright test` (a spec file, `--grep`).
-    let extra: &[&str] = match args {
-        [] => &[],
-        ["--", rest @ ..] => rest,
-        _ => bail!("usage: cargo xtask e2e [-- PLAYWRIGHT ARGS]"),
+    let (cluster, extra): (Option<&str>, &[&str]) = match args {
+        [] => (None, &[]),
+        ["--", rest @ ..] => (None, rest),
+        ["--pg", url] => (Some(url), &[]),
+        ["--pg", url, "--", rest @ ..] => (Some(url), rest),
+        _ => bail!(USAGE),
+    };
+    if let Some(url) = cluster {
+        if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+            bail!("--pg {url}: expected a postgres:// URL of the cluster\n{USAGE}");
+        }
+    }
+    let extra: Vec<&str> = match (cluster, extra) {
+        (Some(_), []) => vec!["--grep", PG_TAG],
+        (_, extra) => extra.to_vec(),
     };
     let root = crate::project_root();
     let dir = root.join("tests").join("e2e");
@@ -67,21 +88,35 @@ pub fn e2e(args: &[&str]) -> anyhow::Result<()> {
     }
     std::fs::create_dir_all(&artifacts)?;
 
+    // Declared before the server, so dropped after it has stopped.
+    let pg = match cluster {
+        Some(url) => Some(PgDatabase::create(
+            url,
+            &format!("edugov_e2e_{}", std::process::id()),
+        )?),
+        None => None,
+    };
+    let db: std::ffi::OsString = match &pg {
+        Some(pg) => pg.url.clone().into(),
+        None => work.join("e2e.db").into(),
+    };
+    let backend = if pg.is_some() { "PostgreSQL" } else { "SQLite" };
+
     let serve_started = Instant::now();
     let addr: SocketAddr = format!("127.0.0.1:{}", free_port()?).parse()?;
     let log = work.join("server.log");
-    let mut server = Server::start(&edugov, &work.join("e2e.db"), addr, &log)?;
+    let mut server = Server::start(&edugov, &db, addr, &log)?;
     if let Err(err) = wait_healthy(addr, &mut server, STARTUP) {
         drop(server);
         print_tail(&log);
         return Err(err);
     }
     println!(
-        "e2e: server up at http://{addr}/ ({:.1} s, demo city at scale {SCALE})",
+        "e2e: server up at http://{addr}/ on {backend} ({:.1} s, demo city at scale {SCALE})",
         serve_started.elapsed().as_secs_f64()
     );
 
-    let transfer_pupils = prepare_transfer(&edugov, &work.join("e2e.db"), &work)?;
+    let transfer_pupils = prepare_transfer(&edugov, &db, &work)?;
 
     let tests_started = Instant::now();
     // Written by the JSON reporter that playwright.config.js adds to the list one.
@@ -89,7 +124,7 @@ pub fn e2e(args: &[&str]) -> anyhow::Result<()> {
     let status = Command::new("npx")
         .current_dir(&dir)
         .args(["--no-install", "playwright", "test"])
-        .args(extra)
+        .args(&extra)
         .env("EDUGOV_BASE_URL", format!("http://{addr}"))
         .env("CHROMIUM_PATH", &chromium)
         .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
@@ -115,7 +150,7 @@ pub fn e2e(args: &[&str]) -> anyhow::Result<()> {
     );
     match counts {
         Some(c) => println!(
-            "e2e: {} passed, {} failed{}",
+            "e2e on {backend}: {} passed, {} failed{}",
             c.passed,
             c.failed,
             if c.skipped > 0 {
@@ -170,7 +205,7 @@ const LIXIA_OFFICER: [&str; 2] = ["e2e-lixia", "Lixia-e2e-transfer-7Kq"];
 /// 历下区's county officer, and the latest year's students exported in
 /// clear (the receiving officer has a pupil's identity number from the
 /// family). Returns the export's path.
-fn prepare_transfer(edugov: &Path, db: &Path, work: &Path) -> anyhow::Result<PathBuf> {
+fn prepare_transfer(edugov: &Path, db: &std::ffi::OsStr, work: &Path) -> anyhow::Result<PathBuf> {
     let mut add = Command::new(edugov)
         .arg("--db")
         .arg(db)
@@ -212,7 +247,7 @@ struct Server {
 }
 
 impl Server {
-    fn start(edugov: &Path, db: &Path, addr: SocketAddr, log: &Path) -> anyhow::Result<Server> {
+    fn start(edugov: &Path, db: &std::ffi::OsStr, addr: SocketAddr, log: &Path) -> anyhow::Result<Server> {
         let out = std::fs::File::create(log)?;
         let err = out.try_clone()?;
         let child = Command::new(edugov)
@@ -237,6 +272,81 @@ impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// A database made for one run on a PostgreSQL cluster, with the cluster's
+/// own client (`psql`, installed with PostgreSQL), dropped when this is
+/// dropped: the xtask names no database driver (only the store does).
+struct PgDatabase {
+    /// The maintenance database's URL, for creating and dropping.
+    admin: String,
+    name: String,
+    /// The new database's URL, for `edugov --db`.
+    url: String,
+}
+
+impl PgDatabase {
+    fn create(cluster: &str, name: &str) -> anyhow::Result<PgDatabase> {
+        let db = PgDatabase {
+            admin: database_url(cluster, "postgres")?,
+            name: name.to_owned(),
+            url: database_url(cluster, name)?,
+        };
+        db.psql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))?;
+        db.psql(&format!("CREATE DATABASE {name}"))?;
+        println!("e2e: database {name} created on {}", redacted(&db.admin));
+        Ok(db)
+    }
+
+    fn psql(&self, sql: &str) -> anyhow::Result<()> {
+        let output = Command::new("psql")
+            .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d"])
+            .arg(&self.admin)
+            .args(["-c", sql])
+            .output()
+            .context("running psql (the PostgreSQL client)")?;
+        if !output.status.success() {
+            bail!("psql {sql}: {}", String::from_utf8_lossy(&output.stderr).trim());
+        }
+        Ok(())
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        if let Err(err) = self.psql(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)) {
+            eprintln!("e2e: {err}");
+        }
+    }
+}
+
+/// The URL of database `name` on the cluster of `url` (whatever database
+/// `url` names), its query (`?sslmode=…`) kept.
+fn database_url(url: &str, name: &str) -> anyhow::Result<String> {
+    let (without_query, query) = match url.split_once('?') {
+        Some((url, query)) => (url, format!("?{query}")),
+        None => (url, String::new()),
+    };
+    let (scheme, rest) = without_query
+        .split_once("://")
+        .with_context(|| format!("{}: not a URL", redacted(url)))?;
+    let authority = rest.split('/').next().unwrap_or_default();
+    Ok(format!("{scheme}://{authority}/{name}{query}"))
+}
+
+/// A URL as it may be printed: no password.
+fn redacted(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority = rest.split('/').next().unwrap_or_default();
+    match authority.rsplit_once('@') {
+        Some((user, _)) if user.contains(':') => {
+            let name = user.split(':').next().unwrap_or_default();
+            format!("{scheme}://{name}:***@{}", &rest[user.len() + 1..])
+        }
+        _ => url.to_owned(),
     }
 }
 
@@ -276,5 +386,35 @@ fn print_tail(log: &Path) {
         for line in &lines[lines.len().saturating_sub(40)..] {
             eprintln!("{line}");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{database_url, redacted};
+
+    #[test]
+    fn a_database_url_names_the_new_database_on_the_same_cluster() {
+        assert_eq!(
+            database_url("postgres://postgres@127.0.0.1:55432", "edugov_e2e_1").unwrap(),
+            "postgres://postgres@127.0.0.1:55432/edugov_e2e_1"
+        );
+        assert_eq!(
+            database_url("postgresql://u:p@db:5432/other?sslmode=disable", "postgres").unwrap(),
+            "postgresql://u:p@db:5432/postgres?sslmode=disable"
+        );
+        assert!(database_url("db.example", "x").is_err());
+    }
+
+    #[test]
+    fn a_printed_url_never_shows_the_password() {
+        assert_eq!(
+            redacted("postgres://edugov:s3cret@db:5432/postgres"),
+            "postgres://edugov:***@db:5432/postgres"
+        );
+        assert_eq!(
+            redacted("postgres://postgres@127.0.0.1:55432/postgres"),
+            "postgres://postgres@127.0.0.1:55432/postgres"
+        );
     }
 }

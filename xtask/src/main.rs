@@ -6,7 +6,8 @@
 //! - `cargo xtask bench store [--scale S] [--pg URL] [--province-scale P | --no-province] [--no-city]`:
 //!   SQLite, PostgreSQL and DuckDB side by side: imports, snapshots, the web on PostgreSQL, a province.
 //! - `cargo xtask probe idle|login-flood --addr HOST:PORT …`: reachability under idle connections and a login flood, against a running server.
-//! - `cargo xtask e2e [-- PLAYWRIGHT ARGS]`: the end-to-end tests in Debian's Chromium (tests/e2e).
+//! - `cargo xtask e2e [--pg URL] [-- PLAYWRIGHT ARGS]`: the end-to-end tests in Debian's Chromium (tests/e2e),
+//!   on SQLite, or with `--pg` the tests tagged `@pg` on a fresh PostgreSQL database.
 //! - `cargo xtask fuzz [--seconds N] [--seed S] [--runs N] [--replay FILE]`: mutated
 //!   spreadsheets through the readers and strings through the identity-number validator.
 //! - `cargo xtask tidy`: the repository checks (also run by `cargo test`).
@@ -46,7 +47,7 @@ fn main() -> anyhow::Result<()> {
                 bail!("{} tidy problem(s)", problems.len())
             }
         }
-        _ => bail!("usage:\n  cargo xtask bench import [--scale S] [--seed N] [--keep]\n  cargo xtask bench indicators [--scale S] [--seed N] [--keep]\n  cargo xtask bench web [--scale S] [--duration SECS] [--connections N]\n  cargo xtask bench store [--scale S] [--seed N] [--pg URL] [--province-scale P | --no-province] [--no-city] [--duration SECS]\n  cargo xtask probe idle --addr HOST:PORT [--connections N] [--samples N]\n  cargo xtask probe login-flood --addr HOST:PORT [--seconds S] [--flooders N] [--spoof]\n  cargo xtask e2e [-- PLAYWRIGHT ARGS]\n  cargo xtask fuzz [--seconds N] [--seed S] [--runs N] [--replay FILE]\n  cargo xtask tidy"),
+        _ => bail!("usage:\n  cargo xtask bench import [--scale S] [--seed N] [--keep]\n  cargo xtask bench indicators [--scale S] [--seed N] [--keep]\n  cargo xtask bench web [--scale S] [--duration SECS] [--connections N]\n  cargo xtask bench store [--scale S] [--seed N] [--pg URL] [--province-scale P | --no-province] [--no-city] [--duration SECS]\n  cargo xtask probe idle --addr HOST:PORT [--connections N] [--samples N]\n  cargo xtask probe login-flood --addr HOST:PORT [--seconds S] [--flooders N] [--spoof]\n  cargo xtask e2e [--pg postgres://USER@HOST:PORT] [-- PLAYWRIGHT ARGS]\n  cargo xtask fuzz [--seconds N] [--seed S] [--runs N] [--replay FILE]\n  cargo xtask tidy"),
     }
 }
 

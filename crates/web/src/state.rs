@@ -88,6 +88,42 @@ impl Default for ServerConfig {
     }
 }
 
+/// A pooled connection, lent to one blocking thread at a time. When the
+/// pool goes (the server stops, its state is dropped in its runtime) each
+/// is closed on a thread of its own: closing a PostgreSQL connection blocks
+/// on the client's own small runtime, which panics on a thread that drives
+/// one.
+struct Conn(Option<Box<dyn Store>>);
+
+impl std::ops::Deref for Conn {
+    type Target = dyn Store;
+
+    fn deref(&self) -> &(dyn Store + 'static) {
+        self.0
+            .as_deref()
+            .unwrap_or_else(|| unreachable!("taken only when dropped"))
+    }
+}
+
+impl std::ops::DerefMut for Conn {
+    fn deref_mut(&mut self) -> &mut (dyn Store + 'static) {
+        self.0
+            .as_deref_mut()
+            .unwrap_or_else(|| unreachable!("taken only when dropped"))
+    }
+}
+
+impl Drop for Conn {
+    fn drop(&mut self) {
+        let Some(store) = self.0.take() else { return };
+        if tokio::runtime::Handle::try_current().is_ok() {
+            let _ = std::thread::Builder::new()
+                .name("edugov-close".to_owned())
+                .spawn(move || drop(store));
+        }
+    }
+}
+
 /// Why a bounded queue refused to wait.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Busy {
@@ -132,9 +168,9 @@ impl Drop for LoginTurn {
 
 pub struct AppState {
     pub db: DatabaseUrl,
-    pool: deadpool::unmanaged::Pool<Box<dyn Store>>,
+    pool: deadpool::unmanaged::Pool<Conn>,
     /// The imports' connections: one per import slot.
-    import_pool: deadpool::unmanaged::Pool<Box<dyn Store>>,
+    import_pool: deadpool::unmanaged::Pool<Conn>,
     imports_waiting: AtomicUsize,
     /// Uploads being received or imported: each holds its file in memory
     /// (up to the upload limit), so only as many as the import slots and
@@ -242,7 +278,9 @@ impl AppState {
         config: ServerConfig,
     ) -> Result<AppState, StateError> {
         let open = |n: usize| -> Result<_, StateError> {
-            let stores = (0..n).map(|_| store::open(&db)).collect::<Result<Vec<_>, _>>()?;
+            let stores = (0..n)
+                .map(|_| store::open(&db).map(|s| Conn(Some(s))))
+                .collect::<Result<Vec<_>, _>>()?;
             Ok(deadpool::unmanaged::Pool::from(stores))
         };
         let config = ServerConfig {

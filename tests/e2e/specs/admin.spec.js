@@ -9,7 +9,7 @@ async function columnNumbers(table, index) {
   return texts.map((t) => parseFloat(t.replace(/[^0-9.\-]/g, '')));
 }
 
-test('the counties with the most 大班额 in three clicks', async ({ page }) => {
+test('the counties with the most 大班额 in three clicks', { tag: '@pg' }, async ({ page }) => {
   const errors = watchErrors(page);
   // Click 1: sign in (lands on the city's overview, the latest school year).
   await login(page, 'admin');
@@ -64,7 +64,7 @@ test('the counties with the most 大班额 in three clicks', async ({ page }) =>
   errors.check();
 });
 
-test('drill down city → county → township → school and see its classes', async ({ page }) => {
+test('drill down city → county → township → school and see its classes', { tag: '@pg' }, async ({ page }) => {
   const errors = watchErrors(page);
   await login(page, 'admin');
   // City: its counties.
@@ -119,7 +119,7 @@ test('drill down city → county → township → school and see its classes', a
   errors.check();
 });
 
-test('an indicator page shows its values and offers an xlsx export', async ({ page }) => {
+test('an indicator page shows its values and offers an xlsx export', { tag: '@pg' }, async ({ page }) => {
   const errors = watchErrors(page);
   await login(page, 'admin');
   await page.locator('header nav a[href="/indicators"]').click();

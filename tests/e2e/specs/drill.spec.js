@@ -31,7 +31,7 @@ function unzip(bytes) {
 }
 
 for (const [name, viewport] of [['desktop', { width: 1366, height: 768 }], ['tablet', { width: 768, height: 1024 }]]) {
-  test(`${name}: the classes behind a county's 大班额 in three clicks, exported with every year`, async ({ page }) => {
+  test(`${name}: the classes behind a county's 大班额 in three clicks, exported with every year`, { tag: '@pg' }, async ({ page }) => {
     // A debug server on a shared machine is slow; six pages and a download.
     test.setTimeout(180_000);
     await page.setViewportSize(viewport);

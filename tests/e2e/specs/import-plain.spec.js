@@ -22,7 +22,7 @@ const SCHOOL = '2370112001';
 const HEADER = '学年,学校标识码,学段,年级,班级,身份证号,姓名,性别,出生日期,户籍地代码,是否随迁子女,是否寄宿,视力,是否近视';
 
 for (const [label, viewport] of [['1366x768', { width: 1366, height: 768 }], ['768x1024', { width: 768, height: 1024 }]]) {
-  test(`a refused file says nothing was imported and stays chosen; one more pupil is one file (${label})`, async ({ page }) => {
+  test(`a refused file says nothing was imported and stays chosen; one more pupil is one file (${label})`, { tag: '@pg' }, async ({ page }) => {
     await page.setViewportSize(viewport);
     const errors = watchErrors(page);
     await login(page, 'school');

@@ -23,7 +23,7 @@ const TEACHERS_CSV = [
   `2024,2370112001,${idNumber('37011219900303003')},张三,未知,1990,普通高中,英语,二级教师,无,2015,本科`,
 ].join('\n') + '\n';
 
-test('a CSV with errors shows its row errors in the page', async ({ page }) => {
+test('a CSV with errors shows its row errors in the page', { tag: '@pg' }, async ({ page }) => {
   const errors = watchErrors(page);
   await login(page, 'admin');
   await page.locator('header nav a[href="/import"]').click();
@@ -49,7 +49,7 @@ test('a CSV with errors shows its row errors in the page', async ({ page }) => {
   errors.check();
 });
 
-test('the county officer may not import into another county', async ({ page }) => {
+test('the county officer may not import into another county', { tag: '@pg' }, async ({ page }) => {
   await login(page, 'county');
   await page.goto('/import');
   const form = page.locator('#upload');

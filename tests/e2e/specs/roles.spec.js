@@ -6,7 +6,7 @@ const { ACCOUNTS, CITY, OWN_COUNTY, expectRefused, shot, watchErrors, login, exp
 const EXPECTED_AREA = { admin: '济南市', analyst: '济南市', county: '历城区', school: '历城区' };
 
 for (const who of Object.keys(ACCOUNTS)) {
-  test(`${who} signs in and sees the overview`, async ({ page }) => {
+  test(`${who} signs in and sees the overview`, { tag: '@pg' }, async ({ page }) => {
     const errors = watchErrors(page);
     await login(page, who);
     await expect(page.locator('main h1')).toContainText(EXPECTED_AREA[who]);
@@ -23,7 +23,7 @@ for (const who of Object.keys(ACCOUNTS)) {
   });
 }
 
-test('a wrong password is refused with a message on the login page', async ({ page }) => {
+test('a wrong password is refused with a message on the login page', { tag: '@pg' }, async ({ page }) => {
   const errors = watchErrors(page);
   await page.goto('/login');
   // An unknown username: the demo accounts' throttling counters stay untouched.
@@ -36,7 +36,7 @@ test('a wrong password is refused with a message on the login page', async ({ pa
   errors.check();
 });
 
-test('signing out ends the session', async ({ page }) => {
+test('signing out ends the session', { tag: '@pg' }, async ({ page }) => {
   await login(page, 'analyst');
   await page.locator('header form[action="/logout"] button').click();
   await expect(page).toHaveURL(/\/login$/);

@@ -20,7 +20,7 @@ async function expectFits(page) {
 }
 
 for (const [name, viewport] of [['1366', { width: 1366, height: 768 }], ['768', { width: 768, height: 1024 }]]) {
-  test(`the school page at ${viewport.width}×${viewport.height}: summary, sections, teachers paged, search by grade and class`, async ({ page }) => {
+  test(`the school page at ${viewport.width}×${viewport.height}: summary, sections, teachers paged, search by grade and class`, { tag: '@pg' }, async ({ page }) => {
     await page.setViewportSize(viewport);
     const errors = watchErrors(page);
     await login(page, 'school');

@@ -28,7 +28,7 @@ async function otherCountyPlaces(browser) {
   return { school: code, township };
 }
 
-test("the county officer is refused another county's schools and townships", async ({ page, browser }) => {
+test("the county officer is refused another county's schools and townships", { tag: '@pg' }, async ({ page, browser }) => {
   const { school, township } = await otherCountyPlaces(browser);
   expect(school.slice(1, 7)).toBe(OTHER_COUNTY);
   const errors = watchErrors(page);
@@ -66,7 +66,7 @@ test("the county officer is refused another county's schools and townships", asy
   errors.check();
 });
 
-test('the school officer sees its own school only', async ({ page }) => {
+test('the school officer sees its own school only', { tag: '@pg' }, async ({ page }) => {
   await login(page, 'school');
   await page.goto('/schools/2370112001');
   await expect(page.locator('#classes')).toBeVisible();
@@ -75,7 +75,7 @@ test('the school officer sees its own school only', async ({ page }) => {
   await expectRefused(page, '/schools/2370112002');
 });
 
-test('the public sees the overview but no school', async ({ page }) => {
+test('the public sees the overview but no school', { tag: '@pg' }, async ({ page }) => {
   const errors = watchErrors(page);
   await page.goto('/');
   await expect(page.locator('header .who')).toContainText('公开数据');

@@ -39,7 +39,7 @@ async function studentsOnRoll(page, school) {
   return Number(heading.match(/\((\d+)\)/)[1]);
 }
 
-test('a county officer asks for another county’s pupil, the releasing officer approves, the pupil moves', async ({ page, browser }) => {
+test('a county officer asks for another county’s pupil, the releasing officer approves, the pupil moves', { tag: '@pg' }, async ({ page, browser }) => {
   const errors = watchErrors(page);
   const { csv, id } = transferCsv();
   const masked = `${id.slice(0, 6)}********${id.slice(14)}`;

@@ -25,6 +25,9 @@ mod read;
 mod snapshot;
 #[cfg(test)]
 mod tests;
+mod tls;
+#[cfg(test)]
+mod tls_tests;
 mod transfer;
 mod write;
 #[cfg(test)]
@@ -34,7 +37,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::Path;
 
-use postgres::{Client, NoTls, Statement};
+use postgres::{Client, Statement};
 
 use crate::{Backend, Maintenance, Result, StoreError};
 
@@ -113,12 +116,10 @@ pub(crate) fn redacted(url: &str) -> String {
 }
 
 impl PgStore {
-    /// Connects and brings the schema up to date.
+    /// Connects (with the TLS the URL's `sslmode` asks for, see [`tls`]) and
+    /// brings the schema up to date.
     pub fn open(url: &str) -> Result<PgStore> {
-        let client = Client::connect(url, NoTls).map_err(|e| StoreError::Connect {
-            url: redacted(url),
-            message: e.to_string(),
-        })?;
+        let client = tls::connect(url)?;
         let store = PgStore {
             conn: RefCell::new(client),
             url: url.to_owned(),

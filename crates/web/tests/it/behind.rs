@@ -32,7 +32,7 @@ fn counted(county: &str, year: SchoolYear) -> Vec<Counted> {
 
 /// The same for the classes of `stages`.
 fn counted_in(county: &str, year: SchoolYear, stages: &[Stage]) -> Vec<Counted> {
-    let store = store::open(&store::DatabaseUrl::Sqlite(fixture().base_db.clone())).unwrap();
+    let store = fixture().base_store();
     let schools = store.schools().unwrap();
     let mut by_code: HashMap<String, Counted> = schools
         .iter()
@@ -63,10 +63,7 @@ fn counted_in(county: &str, year: SchoolYear, stages: &[Stage]) -> Vec<Counted> 
 }
 
 fn years() -> Vec<SchoolYear> {
-    store::open(&store::DatabaseUrl::Sqlite(fixture().base_db.clone()))
-        .unwrap()
-        .school_years()
-        .unwrap()
+    fixture().base_store().school_years().unwrap()
 }
 
 /// The year with the most 大班额 classes in the county (the test needs some).

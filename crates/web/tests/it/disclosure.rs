@@ -11,7 +11,7 @@ use crate::{fixture, shared, Browser, Who, COUNTY, OTHER_COUNTY};
 /// A stage of `myopia_rate` served by one or two schools of `county` (at
 /// the test city's scale, senior high usually).
 fn small_stage(county: &str) -> Stage {
-    let store = store::open(&store::DatabaseUrl::Sqlite(fixture().base_db.clone())).unwrap();
+    let store = fixture().base_store();
     let schools = store.schools().unwrap();
     let indicator = indicators::find("myopia_rate").unwrap();
     indicator

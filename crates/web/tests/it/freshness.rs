@@ -4,6 +4,7 @@
 
 use store::prelude::*;
 
+use crate::db::TestDb;
 use crate::hostile::promote_a_teacher;
 use crate::{fixture, Browser, Server, Who};
 
@@ -185,13 +186,24 @@ fn an_import_the_database_fails_answers_500_in_the_users_words_and_writes_nothin
         .store()
         .audit("setup", store::AuditAction::Demo, "")
         .unwrap();
-    rusqlite::Connection::open(&server.db)
-        .unwrap()
-        .execute_batch(
-            "CREATE TRIGGER audit_fails BEFORE INSERT ON audit_log WHEN NEW.action = 'import'
-             BEGIN SELECT RAISE(ABORT, 'forced failure'); END;",
-        )
-        .unwrap();
+    match &*server.db {
+        TestDb::Sqlite(path) => rusqlite::Connection::open(path)
+            .unwrap()
+            .execute_batch(
+                "CREATE TRIGGER audit_fails BEFORE INSERT ON audit_log WHEN NEW.action = 'import'
+                 BEGIN SELECT RAISE(ABORT, 'forced failure'); END;",
+            )
+            .unwrap(),
+        TestDb::Postgres { cluster, name } => postgres::Client::connect(&cluster.url(name), postgres::NoTls)
+            .unwrap()
+            .batch_execute(
+                "CREATE FUNCTION audit_fails() RETURNS trigger LANGUAGE plpgsql AS $$
+                 BEGIN RAISE EXCEPTION 'forced failure'; END $$;
+                 CREATE TRIGGER audit_fails BEFORE INSERT ON audit_log
+                 FOR EACH ROW WHEN (NEW.action = 'import') EXECUTE FUNCTION audit_fails();",
+            )
+            .unwrap(),
+    }
     let admin = Browser::as_role(&server, Who::Admin);
     let (file, _) = promote_a_teacher(|school| fixture().county_schools.iter().any(|s| s == school));
     let revision = server.store().registry_revision().unwrap();

@@ -18,11 +18,12 @@
 //! with htmx, one more pupil in one file).
 //! One test binary keeps link time down.
 //!
-//! The demo city (scale 0.01) is built once per run under
-//! `CARGO_TARGET_TMPDIR`, with one extra school named
-//! `<script>alert(1)</script>` and the printed demo accounts. Tests that only
-//! read share one server on a copy of it; tests that write start their own
-//! server on their own copy.
+//! The demo city (scale 0.01) is built once per run, with one extra school
+//! named `<script>alert(1)</script>` and the printed demo accounts, in a
+//! SQLite file under `CARGO_TARGET_TMPDIR` or, with
+//! `EDUGOV_TEST_BACKEND=postgres` and `EDUGOV_TEST_PG`, in a PostgreSQL
+//! database (`db`). Tests that only read share one server on a copy of it;
+//! tests that write start their own server on their own copy.
 
 // Test helpers panic on purpose: a failed setup is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -31,10 +32,12 @@ mod admin;
 mod api;
 mod behind;
 mod charts;
+mod db;
 mod disclosure;
 mod freshness;
 mod hostile;
 mod import_page;
+mod in_runtime;
 mod language;
 mod limits;
 mod matrix;
@@ -44,6 +47,7 @@ mod school_page;
 mod throttle;
 mod transfers;
 mod trust;
+mod two_servers;
 mod unmasked;
 
 use std::net::SocketAddr;
@@ -52,6 +56,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+use db::TestDb;
 use registry::{AreaCode, SchoolYear};
 use store::prelude::*;
 use store::{ApplyOptions, ApplyOutcome};
@@ -75,7 +80,7 @@ pub fn is_refusal(text: &str) -> bool {
 pub struct Fixture {
     pub dir: PathBuf,
     /// Never opened by a server: every server runs on a copy.
-    pub base_db: PathBuf,
+    pub base: TestDb,
     /// The latest year's teachers, exported unmasked as CSV (importable again).
     pub teachers_csv: PathBuf,
     /// The school officer's school (the first school of 370112).
@@ -112,13 +117,16 @@ fn build_fixture() -> Fixture {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("web-it");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let base_db = dir.join("base.db");
+    let base = match db::backend() {
+        db::Backend::Sqlite => TestDb::Sqlite(dir.join("base.db")),
+        db::Backend::Postgres(cluster) => cluster.create(None),
+    };
     let city = demo::DemoCity::generate(&demo::DemoConfig {
         scale: 0.01,
         ..demo::DemoConfig::default()
     })
     .unwrap();
-    let mut store = store::open(&store::DatabaseUrl::Sqlite(base_db.clone())).unwrap();
+    let mut store = base.open();
     let years = city.school_years();
     for year in &years {
         let outcome = store
@@ -231,7 +239,7 @@ fn build_fixture() -> Fixture {
 
     Fixture {
         dir,
-        base_db,
+        base,
         teachers_csv,
         own_school: own.code.as_str().to_owned(),
         sibling_school: sibling.code.as_str().to_owned(),
@@ -248,10 +256,26 @@ fn build_fixture() -> Fixture {
     }
 }
 
+impl Fixture {
+    /// A store on the demo city as built, for tests that count behind the
+    /// server's back (read only). On PostgreSQL a copy made once: nobody
+    /// may be connected to the base while servers' copies are made of it.
+    pub fn base_store(&self) -> Box<dyn Store> {
+        static READER: OnceLock<TestDb> = OnceLock::new();
+        match &self.base {
+            TestDb::Sqlite(_) => self.base.open(),
+            TestDb::Postgres { .. } => READER
+                .get_or_init(|| self.base.copy(self.dir.join("reader.db")))
+                .open(),
+        }
+    }
+}
+
 /// A running server on its own copy of the demo database.
 pub struct Server {
     pub addr: SocketAddr,
-    pub db: PathBuf,
+    /// Shared with its [`Server::twin`]s; dropped (on PostgreSQL) with the last.
+    pub db: Arc<TestDb>,
     runtime: Option<tokio::runtime::Runtime>,
 }
 
@@ -266,25 +290,24 @@ impl Server {
         static COPIES: AtomicUsize = AtomicUsize::new(0);
         let fixture = fixture();
         let n = COPIES.fetch_add(1, Ordering::SeqCst);
-        let db = fixture.dir.join(format!("{name}-{n}.db"));
-        std::fs::copy(&fixture.base_db, &db).unwrap();
-        Server::start(db, config)
+        let db = fixture.base.copy(fixture.dir.join(format!("{name}-{n}.db")));
+        Server::start(Arc::new(db), config)
     }
 
-    fn start(db: PathBuf, config: web::ServerConfig) -> Server {
+    /// A second server process on this server's database, as two behind
+    /// one load balancer: its own state, pools and caches.
+    pub fn twin(&self, config: web::ServerConfig) -> Server {
+        Server::start(self.db.clone(), config)
+    }
+
+    fn start(db: Arc<TestDb>, config: web::ServerConfig) -> Server {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .unwrap();
         let state = Arc::new(
-            web::AppState::open_with(
-                store::DatabaseUrl::Sqlite(db.clone()),
-                AreaCode::parse(CITY).unwrap(),
-                false,
-                config,
-            )
-            .unwrap(),
+            web::AppState::open_with(db.url(), AreaCode::parse(CITY).unwrap(), false, config).unwrap(),
         );
         let (tx, rx) = std::sync::mpsc::channel();
         runtime.spawn(async move {
@@ -306,7 +329,7 @@ impl Server {
 
     /// A second connection to the server's database, to look behind its back.
     pub fn store(&self) -> Box<dyn Store> {
-        store::open(&store::DatabaseUrl::Sqlite(self.db.clone())).unwrap()
+        self.db.open()
     }
 }
 
@@ -542,6 +565,12 @@ impl Browser {
             .filter_map(|pair| pair.trim().split_once('='))
             .find(|(k, _)| *k == name)
             .map(|(_, v)| v.to_owned())
+    }
+
+    /// Puts a cookie in this browser's jar, as if this server had set it.
+    pub fn set_cookie(&self, name: &str, value: &str) {
+        let url: reqwest::Url = self.base.parse().unwrap();
+        self.jar.add_cookie_str(&format!("{name}={value}; Path=/"), &url);
     }
 
     /// `GET /api/me`: (signed in, username).
