@@ -37,7 +37,7 @@ impl Options {
 
 /// Entities in dependency order: each file's references exist once the
 /// earlier ones are in.
-const ENTITIES: [(&str, &str); 6] = [
+pub(crate) const ENTITIES: [(&str, &str); 6] = [
     ("schools", "学校"),
     ("facilities", "办学条件"),
     ("classes", "班级"),
@@ -46,9 +46,12 @@ const ENTITIES: [(&str, &str); 6] = [
     ("population", "人口"),
 ];
 
-struct Run {
-    seconds: f64,
-    peak_mib: f64,
+pub(crate) struct Run {
+    pub seconds: f64,
+    pub peak_mib: f64,
+    /// User + system CPU time of the process and its threads: on a machine
+    /// others share, it moves less than the wall time.
+    pub cpu_seconds: f64,
 }
 
 pub fn import(options: &Options) -> anyhow::Result<()> {
@@ -178,7 +181,14 @@ pub fn ensure_duckdb() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The release `edugov`, built now; or the binary `EDUGOV_BENCH_BIN` names
+/// (to try a benchmark's plumbing at a tiny scale with a debug build —
+/// never for figures).
 pub fn build_edugov(root: &Path) -> anyhow::Result<PathBuf> {
+    if let Some(bin) = std::env::var_os("EDUGOV_BENCH_BIN") {
+        println!("(edugov from EDUGOV_BENCH_BIN: {})", Path::new(&bin).display());
+        return Ok(PathBuf::from(bin));
+    }
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .current_dir(root)
         .args(["build", "--release", "--quiet", "-p", "edugov"])
@@ -192,24 +202,43 @@ pub fn build_edugov(root: &Path) -> anyhow::Result<PathBuf> {
     Ok(target.join("release").join("edugov"))
 }
 
+/// DuckDB's load of the same files: the whole (what the ratios use) and
+/// each table's share.
+pub(crate) struct DuckLoad {
+    pub seconds: f64,
+    pub peak_mib: f64,
+    /// Of the whole Python process (DuckDB uses every core).
+    pub cpu_seconds: f64,
+    /// Seconds per file, in the order given.
+    pub tables: Vec<f64>,
+}
+
 /// DuckDB loads each CSV into its own table in a database file; timed
-/// inside Python so interpreter start-up is not counted against it.
-fn duckdb_load(root: &Path, files: &[(&str, PathBuf, u64)], db: &Path) -> anyhow::Result<Run> {
+/// inside Python so interpreter start-up is not counted against it. The
+/// closing checkpoint (writing the tables to the file) counts in the whole,
+/// not in any table.
+pub(crate) fn duckdb_load(
+    root: &Path,
+    files: &[(&str, PathBuf, u64)],
+    db: &Path,
+) -> anyhow::Result<DuckLoad> {
     ensure_duckdb()?;
     let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
-    let mut script = String::from("import duckdb, time\n");
+    let mut script = String::from("import duckdb, json, time\n");
     script.push_str(&format!(
-        "con = duckdb.connect({:?})\ncon.execute('SET enable_progress_bar = false')\nstart = time.perf_counter()\n",
+        "con = duckdb.connect({:?})\ncon.execute('SET enable_progress_bar = false')\ntables = []\nstart = time.perf_counter()\n",
         db.display().to_string()
     ));
     for (entity, file, _) in files {
-        // Paths are ours (bench-out/<entity>.csv): no quote inside to escape.
+        // Paths are ours (bench-out/…/<entity>.csv): no quote inside to escape.
         script.push_str(&format!(
-            "con.execute(\"CREATE TABLE {entity} AS SELECT * FROM read_csv('{}', header=true)\")\n",
+            "t = time.perf_counter()\ncon.execute(\"CREATE TABLE {entity} AS SELECT * FROM read_csv('{}', header=true)\")\ntables.append(time.perf_counter() - t)\n",
             file.display()
         ));
     }
-    script.push_str("con.execute('CHECKPOINT')\nprint(time.perf_counter() - start)\n");
+    script.push_str(
+        "con.execute('CHECKPOINT')\nprint(json.dumps({'seconds': time.perf_counter() - start, 'tables': tables}))\n",
+    );
     let output = spawn_measured(Command::new(python).current_dir(root).args(["-c", &script]))?;
     let last_line = output
         .stdout
@@ -217,36 +246,48 @@ fn duckdb_load(root: &Path, files: &[(&str, PathBuf, u64)], db: &Path) -> anyhow
         .rev()
         .find(|l| !l.trim().is_empty())
         .unwrap_or("");
-    let seconds: f64 = last_line
-        .trim()
-        .parse()
+    let json: serde_json::Value =
+        serde_json::from_str(last_line).with_context(|| format!("duckdb printed {:?}", output.stdout))?;
+    let seconds = json["seconds"]
+        .as_f64()
         .with_context(|| format!("duckdb printed {:?}", output.stdout))?;
-    Ok(Run {
+    let tables = json["tables"]
+        .as_array()
+        .map(|a| a.iter().filter_map(serde_json::Value::as_f64).collect())
+        .unwrap_or_default();
+    Ok(DuckLoad {
         seconds,
         peak_mib: output.peak_mib,
+        cpu_seconds: output.cpu_seconds,
+        tables,
     })
 }
 
-fn run_measured(command: &mut Command) -> anyhow::Result<Run> {
+pub(crate) fn run_measured(command: &mut Command) -> anyhow::Result<Run> {
     let started = Instant::now();
     let output = spawn_measured(command)?;
     Ok(Run {
         seconds: started.elapsed().as_secs_f64(),
         peak_mib: output.peak_mib,
+        cpu_seconds: output.cpu_seconds,
     })
 }
 
-struct Measured {
-    stdout: String,
-    peak_mib: f64,
+pub(crate) struct Measured {
+    pub stdout: String,
+    pub peak_mib: f64,
+    pub cpu_seconds: f64,
 }
 
 /// Runs a command and samples its peak resident memory (VmHWM, a high-water
-/// mark, so sampling every 20 ms loses at most the last moments).
-fn spawn_measured(command: &mut Command) -> anyhow::Result<Measured> {
+/// mark, so sampling every 20 ms loses at most the last moments) and its
+/// CPU time (`/proc/<pid>/stat`, the same way: at most 20 ms short).
+pub(crate) fn spawn_measured(command: &mut Command) -> anyhow::Result<Measured> {
     let mut child = command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?;
     let status_file = format!("/proc/{}/status", child.id());
+    let stat_file = format!("/proc/{}/stat", child.id());
     let mut peak_kib = 0u64;
+    let mut cpu_seconds = 0f64;
     let status = loop {
         if let Ok(text) = std::fs::read_to_string(&status_file) {
             if let Some(kib) = text
@@ -256,6 +297,9 @@ fn spawn_measured(command: &mut Command) -> anyhow::Result<Measured> {
             {
                 peak_kib = peak_kib.max(kib);
             }
+        }
+        if let Ok(text) = std::fs::read_to_string(&stat_file) {
+            cpu_seconds = cpu_seconds.max(stat_cpu_seconds(&text));
         }
         if let Some(status) = child.try_wait()? {
             break status;
@@ -273,10 +317,21 @@ fn spawn_measured(command: &mut Command) -> anyhow::Result<Measured> {
     Ok(Measured {
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
         peak_mib: peak_kib as f64 / 1024.0,
+        cpu_seconds,
     })
 }
 
-fn count_rows(file: &Path) -> anyhow::Result<u64> {
+/// utime + stime of a `/proc/<pid>/stat` line, in seconds (100 ticks a
+/// second, Linux's USER_HZ). Fields are counted after the `)` that ends the
+/// command name, which may itself hold spaces.
+fn stat_cpu_seconds(stat: &str) -> f64 {
+    let after_name = stat.rsplit(')').next().unwrap_or_default();
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+pub(crate) fn count_rows(file: &Path) -> anyhow::Result<u64> {
     let text = std::fs::read(file)?;
     Ok(text.iter().filter(|b| **b == b'\n').count().saturating_sub(1) as u64)
 }
@@ -284,5 +339,14 @@ fn count_rows(file: &Path) -> anyhow::Result<u64> {
 pub fn remove_db(path: &Path) {
     for suffix in ["", "-wal", "-shm", ".wal"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn cpu_time_is_read_after_a_command_name_with_spaces() {
+        let stat = "4242 (edu gov) S 1 4242 4242 0 -1 4194304 500 0 0 0 250 125 0 0 20 0 3 0 100 0 0";
+        assert_eq!(super::stat_cpu_seconds(stat), 3.75);
     }
 }

@@ -20,6 +20,7 @@
 //! failure to set up or a non-2xx response fails the task: latency and
 //! memory depend on the machine, wrong responses do not.
 
+use std::ffi::OsStr;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -108,13 +109,108 @@ pub fn web(options: &Options) -> anyhow::Result<()> {
     let root = crate::project_root();
     let out = root.join("bench-out");
     std::fs::create_dir_all(&out)?;
-    let wrk = ensure_wrk()?;
     let edugov = build_edugov(&root)?;
     println!(
         "== web benchmark (scale {}, {} connections, {} s per route) ==",
         options.scale, options.connections, options.duration
     );
     let db = demo_db(&edugov, &out, &options.scale)?;
+    let run = drive(
+        &edugov,
+        db.as_os_str(),
+        &out,
+        options.connections,
+        options.duration,
+    )?;
+    let goals = run.goals(options.connections);
+    for line in &goals.lines {
+        println!("{line}");
+    }
+    if options.connections != 64 {
+        println!("(the goals are set for 64 connections)");
+    }
+    if goals.wrong > 0 {
+        bail!("{} response(s) were not 2xx", goals.wrong);
+    }
+    Ok(())
+}
+
+/// One route's figures under wrk, and its warm-up request.
+pub(crate) struct RouteRun {
+    pub route: String,
+    pub warm_ms: f64,
+    pub result: WrkResult,
+}
+
+/// What [`drive`] measured.
+pub(crate) struct WebRun {
+    pub routes: Vec<RouteRun>,
+    /// Resident memory after the warm-up requests.
+    pub rss_warm_mib: f64,
+    /// After the runs: now and the peak (`VmHWM`).
+    pub memory: Memory,
+}
+
+/// The goals of issue 5, judged: printable lines and the count of non-2xx
+/// responses (a wrong answer, not a slow one).
+pub(crate) struct Goals {
+    pub lines: Vec<String>,
+    pub wrong: u64,
+}
+
+impl WebRun {
+    pub(crate) fn goals(&self, connections: u32) -> Goals {
+        let slow: Vec<String> = self
+            .routes
+            .iter()
+            .filter(|r| r.result.p99_ms >= P99_GOAL_MS)
+            .map(|r| format!("{} {:.1} ms", r.route, r.result.p99_ms))
+            .collect();
+        let failing: Vec<String> = self
+            .routes
+            .iter()
+            .filter(|r| r.result.non_2xx + r.result.socket_errors > 0)
+            .map(|r| {
+                format!(
+                    "{} {} non-2xx, {} socket",
+                    r.route, r.result.non_2xx, r.result.socket_errors
+                )
+            })
+            .collect();
+        let lines = vec![
+            format!(
+                "goal p99 < {P99_GOAL_MS:.0} ms at {connections} connections: {}",
+                verdict(&slow)
+            ),
+            format!("goal zero errors: {}", verdict(&failing)),
+            format!(
+                "goal resident memory < 1 GiB (peak VmHWM {:.0} MiB): {}",
+                self.memory.hwm_mib,
+                if self.memory.hwm_mib < RSS_GOAL_MIB {
+                    "met"
+                } else {
+                    "NOT met"
+                }
+            ),
+        ];
+        Goals {
+            lines,
+            wrong: self.routes.iter().map(|r| r.result.non_2xx).sum(),
+        }
+    }
+}
+
+/// Starts `edugov serve --demo` on `db` (a SQLite path or a PostgreSQL URL
+/// holding the demo city), logs in, warms and drives the three routes with
+/// wrk, printing as it goes, and stops the server.
+pub(crate) fn drive(
+    edugov: &Path,
+    db: &OsStr,
+    out: &Path,
+    connections: u32,
+    duration: u32,
+) -> anyhow::Result<WebRun> {
+    let wrk = ensure_wrk()?;
     // The figures mean little on a busy machine: say how busy it was.
     println!(
         "{} cores, load average (1, 5, 15 min) before: {}",
@@ -127,7 +223,7 @@ pub fn web(options: &Options) -> anyhow::Result<()> {
     let base = format!("http://{addr}");
     let log = out.join("web-server.log");
     let started = Instant::now();
-    let server = Server::start(&edugov, &db, &addr, &log)?;
+    let server = Server::start(edugov, db, &addr, &log)?;
     println!(
         "server pid {} ready on {base} in {:.1} s (log {})",
         server.pid(),
@@ -167,8 +263,15 @@ pub fn web(options: &Options) -> anyhow::Result<()> {
         "route", "requests", "req/s", "p50 ms", "p99 ms", "max ms", "non-2xx", "socket"
     );
     let mut results = Vec::new();
-    for route in &routes {
-        let result = run_wrk(&wrk, &script, options, &format!("{base}{route}"), &cookie)?;
+    for (route, page) in routes.iter().zip(&warm) {
+        let result = run_wrk(
+            &wrk,
+            &script,
+            connections,
+            duration,
+            &format!("{base}{route}"),
+            &cookie,
+        )?;
         println!(
             "{:<24} {:>9} {:>9.1} {:>9.2} {:>9.2} {:>9.2} {:>8} {:>8}",
             route,
@@ -180,13 +283,17 @@ pub fn web(options: &Options) -> anyhow::Result<()> {
             result.non_2xx,
             result.socket_errors
         );
-        results.push((route, result));
+        results.push(RouteRun {
+            route: route.clone(),
+            warm_ms: page.seconds * 1000.0,
+            result,
+        });
     }
-    for (route, r) in &results {
-        if r.timeouts > 0 {
+    for r in &results {
+        if r.result.timeouts > 0 {
             println!(
-                "  {route}: {} timeout(s): wrk counts a response slower than 2 s as a timeout and leaves it out of the latencies, so p50/p99 describe only the faster ones",
-                r.timeouts
+                "  {}: {} timeout(s): wrk counts a response slower than 2 s as a timeout and leaves it out of the latencies, so p50/p99 describe only the faster ones",
+                r.route, r.result.timeouts
             );
         }
     }
@@ -199,40 +306,11 @@ pub fn web(options: &Options) -> anyhow::Result<()> {
         memory.rss_mib, memory.hwm_mib
     );
     drop(server);
-
-    let slow: Vec<String> = results
-        .iter()
-        .filter(|(_, r)| r.p99_ms >= P99_GOAL_MS)
-        .map(|(route, r)| format!("{route} {:.1} ms", r.p99_ms))
-        .collect();
-    let failing: Vec<String> = results
-        .iter()
-        .filter(|(_, r)| r.non_2xx + r.socket_errors > 0)
-        .map(|(route, r)| format!("{route} {} non-2xx, {} socket", r.non_2xx, r.socket_errors))
-        .collect();
-    println!(
-        "\ngoal p99 < {P99_GOAL_MS:.0} ms at {} connections: {}",
-        options.connections,
-        verdict(&slow)
-    );
-    println!("goal zero errors: {}", verdict(&failing));
-    println!(
-        "goal resident memory < 1 GiB (peak VmHWM {:.0} MiB): {}",
-        memory.hwm_mib,
-        if memory.hwm_mib < RSS_GOAL_MIB {
-            "met"
-        } else {
-            "NOT met"
-        }
-    );
-    if options.connections != 64 {
-        println!("(the goals are set for 64 connections)");
-    }
-    let wrong: u64 = results.iter().map(|(_, r)| r.non_2xx).sum();
-    if wrong > 0 {
-        bail!("{wrong} response(s) were not 2xx");
-    }
-    Ok(())
+    Ok(WebRun {
+        routes: results,
+        rss_warm_mib: rss_warm.rss_mib,
+        memory,
+    })
 }
 
 fn verdict(misses: &[String]) -> String {
@@ -320,7 +398,7 @@ struct Server {
 }
 
 impl Server {
-    fn start(edugov: &Path, db: &Path, addr: &str, log: &Path) -> anyhow::Result<Server> {
+    fn start(edugov: &Path, db: &OsStr, addr: &str, log: &Path) -> anyhow::Result<Server> {
         let child = Command::new(edugov)
             .arg("--db")
             .arg(db)
@@ -520,30 +598,31 @@ fn largest_school(base: &str, cookie: &str) -> anyhow::Result<String> {
     Ok(code)
 }
 
-struct WrkResult {
+pub(crate) struct WrkResult {
     /// Responses received (wrk's "N requests in …").
-    requests: u64,
-    requests_per_second: f64,
-    p50_ms: f64,
-    p99_ms: f64,
-    max_ms: f64,
-    non_2xx: u64,
-    socket_errors: u64,
-    timeouts: u64,
+    pub requests: u64,
+    pub requests_per_second: f64,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+    pub max_ms: f64,
+    pub non_2xx: u64,
+    pub socket_errors: u64,
+    pub timeouts: u64,
 }
 
 fn run_wrk(
     wrk: &Path,
     script: &Path,
-    options: &Options,
+    connections: u32,
+    duration: u32,
     url: &str,
     cookie: &str,
 ) -> anyhow::Result<WrkResult> {
     let output = Command::new(wrk)
         // wrk wants at least one connection per thread.
-        .arg(format!("-t{}", options.connections.min(2)))
-        .arg(format!("-c{}", options.connections))
-        .arg(format!("-d{}s", options.duration))
+        .arg(format!("-t{}", connections.min(2)))
+        .arg(format!("-c{connections}"))
+        .arg(format!("-d{duration}s"))
         .arg("--latency")
         .arg("-s")
         .arg(script)
@@ -632,15 +711,15 @@ fn millis(value: &str) -> Option<f64> {
 }
 
 /// The first three fields of `/proc/loadavg`.
-fn load_average() -> String {
+pub(crate) fn load_average() -> String {
     std::fs::read_to_string("/proc/loadavg")
         .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
         .unwrap_or_else(|_| "unknown".into())
 }
 
-struct Memory {
-    rss_mib: f64,
-    hwm_mib: f64,
+pub(crate) struct Memory {
+    pub rss_mib: f64,
+    pub hwm_mib: f64,
 }
 
 fn memory(pid: u32) -> anyhow::Result<Memory> {

@@ -441,3 +441,79 @@ fn a_snapshot_is_cached_in_the_database() {
     assert_eq!(cached, 1);
     assert_eq!(store.year_snapshot(SchoolYear(2024)).unwrap(), first);
 }
+
+#[test]
+fn persons_listed_again_in_one_change_set_keep_the_id_of_their_first_record() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    let (stored, e) = student(1, "2370102001", "1班");
+    let first = ChangeSet {
+        schools: vec![school("2370102001")],
+        classes: vec![class("2370102001", "1班", 1)],
+        students: vec![(stored.clone(), e)],
+        ..ChangeSet::default()
+    };
+    assert!(matches!(
+        apply(&mut store, &first, ApplyOptions::default()),
+        ApplyOutcome::Committed(_)
+    ));
+    let id_of = |store: &SqliteStore, seq: u16| -> i64 {
+        let (s, _) = student(seq, "2370102001", "1班");
+        store
+            .conn
+            .query_row(
+                "SELECT id FROM student WHERE id_number = ?1",
+                [s.id_number.as_str()],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    let stored_id = id_of(&store, 1);
+
+    // A new person between two records of a stored one whose name changed,
+    // each listed in two later years: the new person is numbered once, and
+    // every year's row points at the right person.
+    let mut renamed = stored.clone();
+    renamed.name = "李晓红".into();
+    let (new, _) = student(4, "2370102001", "1班");
+    let in_year = |year: u16| {
+        let (_, mut e) = student(1, "2370102001", "1班");
+        e.school_year = SchoolYear(year);
+        e.class_name = None;
+        e
+    };
+    let later = ChangeSet {
+        students: vec![
+            (renamed.clone(), in_year(2025)),
+            (new.clone(), in_year(2025)),
+            (renamed, in_year(2026)),
+            (new, in_year(2026)),
+        ],
+        ..ChangeSet::default()
+    };
+    assert!(matches!(
+        apply(&mut store, &later, ApplyOptions::default()),
+        ApplyOutcome::Committed(_)
+    ));
+    assert_eq!(id_of(&store, 1), stored_id);
+    let new_id = id_of(&store, 4);
+    assert_ne!(new_id, stored_id);
+    let rows: Vec<(u16, i64, String)> = store
+        .conn
+        .prepare(
+            "SELECT e.school_year, e.student_id, s.name FROM enrolment e
+             JOIN student s ON s.id = e.student_id ORDER BY e.school_year, e.student_id",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let (low, high) = (stored_id.min(new_id), stored_id.max(new_id));
+    let name = |id: i64| if id == stored_id { "李晓红" } else { "李小红" };
+    let expected: Vec<(u16, i64, String)> = [(2024, stored_id)]
+        .into_iter()
+        .chain([2025, 2026].into_iter().flat_map(|y| [(y, low), (y, high)]))
+        .map(|(y, id)| (y, id, name(id).to_owned()))
+        .collect();
+    assert_eq!(rows, expected);
+}

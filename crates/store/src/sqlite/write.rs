@@ -255,11 +255,10 @@ pub(super) fn write_changes(
             6,
             "UPDATE student SET id_number = ?2, name = ?3, sex = ?4, birth_date = ?5,
                      household_area = ?6 WHERE id = ?1",
-            changes.students.iter().map(|(s, _)| s.id_number.as_str()),
             |stmt, at, index| {
                 let (student, _) = &changes.students[index];
                 let birth_date = date_text(student.birth_date);
-                stmt.raw_bind_parameter(at, persons.id(student.id_number.as_str()))?;
+                stmt.raw_bind_parameter(at, persons.id(index))?;
                 stmt.raw_bind_parameter(at + 1, student.id_number.as_str())?;
                 stmt.raw_bind_parameter(at + 2, &student.name)?;
                 stmt.raw_bind_parameter(at + 3, student.sex.code())?;
@@ -302,10 +301,10 @@ pub(super) fn write_changes(
                      visual_acuity = excluded.visual_acuity, myopic = excluded.myopic",
             0..changes.students.len(),
             |stmt, at, index| {
-                let (student, e) = &changes.students[index];
+                let (_, e) = &changes.students[index];
                 let (school, class_id) = resolved[index];
                 stmt.raw_bind_parameter(at, e.school_year.0)?;
-                stmt.raw_bind_parameter(at + 1, persons.id(student.id_number.as_str()))?;
+                stmt.raw_bind_parameter(at + 1, persons.id(index))?;
                 stmt.raw_bind_parameter(at + 2, school)?;
                 stmt.raw_bind_parameter(at + 3, class_id)?;
                 stmt.raw_bind_parameter(at + 4, e.stage.code())?;
@@ -344,10 +343,9 @@ pub(super) fn write_changes(
             "INSERT INTO teacher (id, id_number, name, sex, birth_year) VALUES ",
             5,
             "UPDATE teacher SET id_number = ?2, name = ?3, sex = ?4, birth_year = ?5 WHERE id = ?1",
-            changes.teachers.iter().map(|(t, _)| t.id_number.as_str()),
             |stmt, at, index| {
                 let (teacher, _) = &changes.teachers[index];
-                stmt.raw_bind_parameter(at, persons.id(teacher.id_number.as_str()))?;
+                stmt.raw_bind_parameter(at, persons.id(index))?;
                 stmt.raw_bind_parameter(at + 1, teacher.id_number.as_str())?;
                 stmt.raw_bind_parameter(at + 2, &teacher.name)?;
                 stmt.raw_bind_parameter(at + 3, teacher.sex.code())?;
@@ -371,9 +369,9 @@ pub(super) fn write_changes(
                      qualification = excluded.qualification",
             0..changes.teachers.len(),
             |stmt, at, index| {
-                let (teacher, p) = &changes.teachers[index];
+                let (_, p) = &changes.teachers[index];
                 stmt.raw_bind_parameter(at, p.school_year.0)?;
-                stmt.raw_bind_parameter(at + 1, persons.id(teacher.id_number.as_str()))?;
+                stmt.raw_bind_parameter(at + 1, persons.id(index))?;
                 stmt.raw_bind_parameter(at + 2, schools[index])?;
                 stmt.raw_bind_parameter(at + 3, p.stage.code())?;
                 stmt.raw_bind_parameter(at + 4, p.subject.code())?;
@@ -592,9 +590,19 @@ fn insert_rows(
 /// stored ones looked up and compared, new ones numbered after the current
 /// maximum in order of first appearance, so that their yearly rows can be
 /// written with multi-row inserts.
-struct PersonIds<'a> {
+///
+/// Kept by the change set's index, not by identity number: writing a
+/// city's students asked a hash map of a million identity numbers twice per
+/// row, and each ask missed the CPU's caches (a fifth of the write's time);
+/// read by index, the ids stream in the order the rows are written.
+struct PersonIds {
     table: &'static str,
-    persons: FxHashMap<&'a str, Person>,
+    /// The person's surrogate id, for every record of the change set.
+    ids: Vec<i64>,
+    /// What writing does with each record: its person's first record is
+    /// the one written (`New`, `Changed`) or skipped (`Same`); a later one
+    /// of the same person is `Repeat`.
+    stored: Vec<Stored>,
     /// Nobody of this kind was stored before this change set.
     table_was_empty: bool,
 }
@@ -604,14 +612,7 @@ enum Stored {
     New,
     Same,
     Changed,
-}
-
-#[derive(Clone, Copy)]
-struct Person {
-    id: i64,
-    /// Index of the person's first record in the change set: the one written.
-    first: usize,
-    stored: Stored,
+    Repeat,
 }
 
 /// From this many new persons into an empty table on, the identity-number
@@ -619,31 +620,41 @@ struct Person {
 /// random places: a city's first import is 2–3× faster.
 pub(super) const BUILD_INDEX_AFTER: usize = 20_000;
 
-impl<'a> PersonIds<'a> {
+impl PersonIds {
     /// `columns` are the person's columns after `id, id_number`; `same`
     /// tells whether a stored row (read with those columns) equals the
     /// change set's record at an index, so unchanged persons are not rewritten.
-    fn resolve(
+    fn resolve<'a>(
         tx: &Transaction<'_>,
         table: &'static str,
         columns: &str,
-        id_numbers: impl Iterator<Item = &'a str> + Clone,
+        id_numbers: impl Iterator<Item = &'a str>,
         same: impl Fn(usize, &rusqlite::Row<'_>) -> Result<bool>,
     ) -> Result<Self> {
         let (lower, _) = id_numbers.size_hint();
-        let mut persons: FxHashMap<&'a str, Person> =
+        // Each identity number's first record, and each record's first.
+        let mut firsts: FxHashMap<&'a str, usize> =
             FxHashMap::with_capacity_and_hasher(lower, Default::default());
-        for (first, id_number) in id_numbers.clone().enumerate() {
-            persons.entry(id_number).or_insert(Person {
-                id: 0,
-                first,
-                stored: Stored::New,
-            });
+        let mut first_of: Vec<usize> = Vec::with_capacity(lower);
+        for (index, id_number) in id_numbers.enumerate() {
+            first_of.push(*firsts.entry(id_number).or_insert(index));
         }
+        let mut ids = vec![0i64; first_of.len()];
+        let mut stored: Vec<Stored> = first_of
+            .iter()
+            .enumerate()
+            .map(|(index, first)| {
+                if *first == index {
+                    Stored::New
+                } else {
+                    Stored::Repeat
+                }
+            })
+            .collect();
         let max_id: Option<i64> = tx.query_row(&format!("SELECT max(id) FROM {table}"), [], |r| r.get(0))?;
-        let mark = |person: &mut Person, r: &rusqlite::Row<'_>| -> Result<()> {
-            person.id = r.get(0)?;
-            person.stored = if same(person.first, r)? {
+        let mut mark = |first: usize, r: &rusqlite::Row<'_>| -> Result<()> {
+            ids[first] = r.get(0)?;
+            stored[first] = if same(first, r)? {
                 Stored::Same
             } else {
                 Stored::Changed
@@ -653,12 +664,12 @@ impl<'a> PersonIds<'a> {
         match max_id {
             // Ids are dense, so max(id) estimates the table's size: when the
             // change set covers a good part of it, one scan beats a lookup each.
-            Some(stored) if persons.len() as i64 * 4 >= stored => {
+            Some(stored) if firsts.len() as i64 * 4 >= stored => {
                 let mut stmt = tx.prepare(&format!("SELECT id, id_number, {columns} FROM {table}"))?;
                 let mut rows = stmt.query([])?;
                 while let Some(r) = rows.next()? {
-                    if let Some(person) = persons.get_mut(r.get_ref(1)?.as_str()?) {
-                        mark(person, r)?;
+                    if let Some(first) = firsts.get(r.get_ref(1)?.as_str()?) {
+                        mark(*first, r)?;
                     }
                 }
             }
@@ -666,34 +677,38 @@ impl<'a> PersonIds<'a> {
                 let mut stmt = tx.prepare_cached(&format!(
                     "SELECT id, id_number, {columns} FROM {table} WHERE id_number = ?1"
                 ))?;
-                for (id_number, person) in persons.iter_mut() {
+                for (id_number, first) in &firsts {
                     let mut rows = stmt.query([id_number])?;
                     if let Some(r) = rows.next()? {
-                        mark(person, r)?;
+                        mark(*first, r)?;
                     }
                 }
             }
             None => {}
         }
+        drop(firsts);
         let mut next = max_id.unwrap_or(0) + 1;
-        for (index, id_number) in id_numbers.enumerate() {
-            if let Some(person) = persons.get_mut(id_number) {
-                if person.first == index && person.stored == Stored::New {
-                    person.id = next;
-                    next += 1;
-                }
+        for (index, first) in first_of.into_iter().enumerate() {
+            if first != index {
+                // A repeat: its first record, earlier, has its id already.
+                ids[index] = ids[first];
+            } else if stored[index] == Stored::New {
+                ids[index] = next;
+                next += 1;
             }
         }
         Ok(PersonIds {
             table,
-            persons,
+            ids,
+            stored,
             table_was_empty: max_id.is_none(),
         })
     }
 
-    fn id(&self, id_number: &str) -> i64 {
-        // Every identity number of the change set was numbered in `resolve`.
-        self.persons.get(id_number).map(|p| p.id).unwrap_or_default()
+    /// The surrogate id of the change set's record at `index`.
+    fn id(&self, index: usize) -> i64 {
+        // `resolve` gave every record an id.
+        self.ids.get(index).copied().unwrap_or_default()
     }
 
     /// Writes each person once (their first record): new ones inserted,
@@ -712,19 +727,15 @@ impl<'a> PersonIds<'a> {
         insert_head: &str,
         width: usize,
         update: &str,
-        id_numbers: impl Iterator<Item = &'a str>,
         mut bind: impl FnMut(&mut rusqlite::Statement<'_>, usize, usize) -> rusqlite::Result<()>,
     ) -> Result<()> {
         let mut new = Vec::new();
         let mut changed = Vec::new();
-        for (index, id_number) in id_numbers.enumerate() {
-            match self.persons.get(id_number) {
-                Some(person) if person.first == index => match person.stored {
-                    Stored::New => new.push(index),
-                    Stored::Changed => changed.push(index),
-                    Stored::Same => {}
-                },
-                _ => {}
+        for (index, stored) in self.stored.iter().enumerate() {
+            match stored {
+                Stored::New => new.push(index),
+                Stored::Changed => changed.push(index),
+                Stored::Same | Stored::Repeat => {}
             }
         }
         let rebuild_index = self.table_was_empty && new.len() >= BUILD_INDEX_AFTER;
