@@ -116,6 +116,74 @@ fn class_name(rest: &str) -> Option<String> {
     Some(rest.to_owned())
 }
 
+/// How a backend's `LIKE` compares ASCII letters, and so how the patterns
+/// of [`SearchParams`] spell them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Letters {
+    /// The backend folds ASCII case itself (SQLite's `LIKE`): patterns as typed.
+    AsTyped,
+    /// The column side is folded to lower case (PostgreSQL's `translate`):
+    /// patterns in lower case too.
+    Folded,
+}
+
+/// A search box as the values a backend's statements bind after the school
+/// code and year: the grade, a LIKE pattern over masked names, one over
+/// class names, and the whole text as a class name. The texts are bound
+/// parameters, never SQL, and `%`, `_` and `\` in them are escaped so they
+/// match themselves (`ESCAPE '\'`). Shared by every store backend, so
+/// the box is read alike by all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SearchParams {
+    pub grade: Option<i32>,
+    /// `%text%`, over the masked name; `None`: no text, only a grade.
+    pub name: Option<String>,
+    /// Without a grade `%text%`; with one, the class it names, matched whole.
+    pub class: Option<String>,
+    /// With a grade, the whole text matched whole (`二年级3班`).
+    pub whole: Option<String>,
+}
+
+impl SearchParams {
+    pub fn new(search: Option<&str>, letters: Letters) -> SearchParams {
+        let Some(search) = search.and_then(StudentSearch::parse) else {
+            return SearchParams {
+                grade: None,
+                name: None,
+                class: None,
+                whole: None,
+            };
+        };
+        let exactly = |text: &str| like_escaped(text, letters);
+        let anywhere = |text: &str| format!("%{}%", exactly(text));
+        let name = search.text.as_deref().map(anywhere);
+        let class = match search.grade {
+            None => name.clone(),
+            Some(_) => search.class.as_deref().map(exactly),
+        };
+        SearchParams {
+            grade: search.grade.map(|g| i32::from(g.0)),
+            name,
+            class,
+            whole: search.whole.as_deref().map(exactly),
+        }
+    }
+
+    /// Whether the statement needs the search's conditions at all.
+    pub fn searching(&self) -> bool {
+        self.grade.is_some() || self.name.is_some()
+    }
+}
+
+/// `text` as a LIKE pattern that matches exactly itself.
+fn like_escaped(text: &str, letters: Letters) -> String {
+    let text = match letters {
+        Letters::AsTyped => text.to_owned(),
+        Letters::Folded => text.to_ascii_lowercase(),
+    };
+    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -187,5 +255,24 @@ mod tests {
     fn an_empty_box_is_no_search() {
         assert_eq!(StudentSearch::parse(""), None);
         assert_eq!(StudentSearch::parse("  　"), None);
+    }
+
+    #[test]
+    fn like_patterns_escape_wildcards_and_fold_letters_only_when_asked() {
+        let typed = SearchParams::new(Some("A%_\\b"), Letters::AsTyped);
+        assert_eq!(typed.name.as_deref(), Some("%A\\%\\_\\\\b%"));
+        assert_eq!(typed.class, typed.name);
+        let folded = SearchParams::new(Some("A%_\\b"), Letters::Folded);
+        assert_eq!(folded.name.as_deref(), Some("%a\\%\\_\\\\b%"));
+        assert!(typed.searching());
+    }
+
+    #[test]
+    fn with_a_grade_the_class_and_whole_text_are_matched_whole() {
+        let p = SearchParams::new(Some("二年级3班"), Letters::AsTyped);
+        assert_eq!(p.grade, Some(2));
+        assert_eq!(p.class.as_deref(), Some("3班"));
+        assert_eq!(p.whole.as_deref(), Some("二年级3班"));
+        assert!(!SearchParams::new(None, Letters::Folded).searching());
     }
 }

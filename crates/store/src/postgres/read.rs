@@ -9,6 +9,7 @@
 //! A search folds ASCII letters on both sides of `LIKE`, which is what
 //! SQLite's `LIKE` does, and nothing else.
 
+use crate::search::{Letters, SearchParams};
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -345,7 +346,7 @@ impl RegistryRead for PgStore {
         offset: u64,
         limit: u64,
     ) -> Result<Vec<(Student, Enrolment)>> {
-        let search = SearchParams::new(search);
+        let search = SearchParams::new(search, Letters::Folded);
         let year_param = i32::from(year.0);
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let offset = i64::try_from(offset).unwrap_or(i64::MAX);
@@ -376,7 +377,7 @@ impl RegistryRead for PgStore {
         year: SchoolYear,
         search: Option<&str>,
     ) -> Result<u64> {
-        let search = SearchParams::new(search);
+        let search = SearchParams::new(search, Letters::Folded);
         let year_param = i32::from(year.0);
         let code = school.as_str();
         let mut params: Vec<&(dyn ToSql + Sync)> = vec![&code, &year_param];
@@ -652,56 +653,6 @@ fn school_enrolments(columns: &str, searching: bool) -> String {
                AND e.school_year = $2"
         )
     }
-}
-
-/// A search box as the values the statements bind (`$3`–`$6`), as
-/// SQLite's: the grade, a LIKE pattern over masked names, one over class
-/// names, and the whole text as a class name. `%`, `_` and `\` are
-/// escaped so they match themselves; ASCII letters are folded, as the
-/// column side is.
-struct SearchParams {
-    grade: Option<i32>,
-    name: Option<String>,
-    class: Option<String>,
-    whole: Option<String>,
-}
-
-impl SearchParams {
-    fn new(search: Option<&str>) -> SearchParams {
-        let Some(search) = search.and_then(crate::StudentSearch::parse) else {
-            return SearchParams {
-                grade: None,
-                name: None,
-                class: None,
-                whole: None,
-            };
-        };
-        let anywhere = |text: &str| format!("%{}%", like_escaped(text));
-        let name = search.text.as_deref().map(anywhere);
-        let class = match search.grade {
-            None => name.clone(),
-            Some(_) => search.class.as_deref().map(like_escaped),
-        };
-        SearchParams {
-            grade: search.grade.map(|g| i32::from(g.0)),
-            name,
-            class,
-            whole: search.whole.as_deref().map(like_escaped),
-        }
-    }
-
-    fn searching(&self) -> bool {
-        self.grade.is_some() || self.name.is_some()
-    }
-}
-
-/// `text` as a LIKE pattern that matches exactly itself (ASCII letters
-/// in lower case, see [`folded`]).
-fn like_escaped(text: &str) -> String {
-    text.to_ascii_lowercase()
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
 }
 
 const STUDENT_COLUMNS: &str = "st.id_number, st.name, st.sex, st.birth_date, st.household_area, sc.code,

@@ -1,6 +1,7 @@
 //! The read side of the SQLite store, and the `Store` impl that ties it to
 //! `write.rs`.
 
+use crate::search::{Letters, SearchParams};
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -113,7 +114,7 @@ impl RegistryRead for SqliteStore {
         offset: u64,
         limit: u64,
     ) -> Result<Vec<(Student, Enrolment)>> {
-        let search = SearchParams::new(search);
+        let search = SearchParams::new(search, Letters::AsTyped);
         let mut stmt = self.conn.prepare_cached(&school_page_sql(search.searching()))?;
         let mut rows = stmt.query(params![
             school.as_str(),
@@ -139,7 +140,7 @@ impl RegistryRead for SqliteStore {
         year: SchoolYear,
         search: Option<&str>,
     ) -> Result<u64> {
-        let search = SearchParams::new(search);
+        let search = SearchParams::new(search, Letters::AsTyped);
         // Counting needs only the index: `count(*)` over the same rows.
         let total: i64 = self
             .conn
@@ -463,54 +464,6 @@ pub(super) fn school_page_sql(searching: bool) -> String {
         // late page then reads the index alone, not every skipped row.
         school_enrolments("e.school_year, e.student_id, e.grade, e.class_id", searching)
     )
-}
-
-/// A search box as the values the statements bind (`?3`–`?6`): the grade,
-/// a LIKE pattern over masked names, one over class names, and the whole
-/// text as a class name. The texts are bound parameters, never SQL, and
-/// `%` and `_` in them are escaped so they match themselves.
-struct SearchParams {
-    grade: Option<i64>,
-    /// `%text%`, over the masked name; `None`: no text, only a grade.
-    name: Option<String>,
-    /// Without a grade `%text%`; with one, the class it names, matched whole.
-    class: Option<String>,
-    /// With a grade, the whole text matched whole (`二年级3班`).
-    whole: Option<String>,
-}
-
-impl SearchParams {
-    fn new(search: Option<&str>) -> SearchParams {
-        let Some(search) = search.and_then(crate::StudentSearch::parse) else {
-            return SearchParams {
-                grade: None,
-                name: None,
-                class: None,
-                whole: None,
-            };
-        };
-        let anywhere = |text: &str| format!("%{}%", like_escaped(text));
-        let name = search.text.as_deref().map(anywhere);
-        let class = match search.grade {
-            None => name.clone(),
-            Some(_) => search.class.as_deref().map(like_escaped),
-        };
-        SearchParams {
-            grade: search.grade.map(|g| i64::from(g.0)),
-            name,
-            class,
-            whole: search.whole.as_deref().map(like_escaped),
-        }
-    }
-
-    fn searching(&self) -> bool {
-        self.grade.is_some() || self.name.is_some()
-    }
-}
-
-/// `text` as a LIKE pattern that matches exactly itself.
-fn like_escaped(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 
 /// `SELECT columns` over a school's enrolments of a year (parameters: school
