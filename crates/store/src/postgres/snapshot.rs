@@ -15,17 +15,16 @@ use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::ToSql;
 use postgres::{IsolationLevel, Row, Transaction};
 use registry::snapshot::{
-    AreaRef, ClassRow, FacilityRow, PopulationRow, SchoolRow, StudentRow, TeacherRow, YearSnapshot, NONE,
-    STAGES,
+    ClassRow, FacilityRow, PopulationRow, SchoolRow, StudentRow, TeacherRow, YearSnapshot, STAGES,
 };
 use registry::{
-    AreaCode, AreaLevel, Grade, KeyTeacherLevel, Location, Ownership, Qualification, QualityRating,
-    SchoolCode, SchoolYear, Sex, Stage, Subject, Title,
+    Grade, KeyTeacherLevel, Location, Ownership, Qualification, QualityRating, SchoolCode, SchoolYear, Sex,
+    Stage, Subject, Title,
 };
-use rustc_hash::FxHashMap;
 
 use super::read::{int, text, vocab};
 use super::PgStore;
+use crate::assembly::SnapshotAssembly;
 use crate::{Result, Snapshots, StoreError};
 
 impl Snapshots for PgStore {
@@ -128,17 +127,8 @@ fn each(
 
 fn load_snapshot(tx: &mut Transaction<'_>, year: SchoolYear) -> Result<YearSnapshot> {
     let y = i32::from(year.0);
-    let mut snapshot = YearSnapshot {
-        school_year: year,
-        ..YearSnapshot::default()
-    };
-    let mut counties = Interner::default();
-    let mut townships = Interner::default();
-    let mut groups: HashMap<String, u32> = HashMap::new();
+    let mut a = SnapshotAssembly::new(year);
 
-    // Schools, by database id → snapshot index.
-    // Looked up once per student and teacher: integer keys, a fast hash.
-    let mut school_index: FxHashMap<i64, u32> = FxHashMap::default();
     each(
         tx,
         "SELECT s.id, s.code, s.name, s.county_code, s.township_code, s.school_group,
@@ -150,18 +140,9 @@ fn load_snapshot(tx: &mut Transaction<'_>, year: SchoolYear) -> Result<YearSnaps
          ORDER BY s.code COLLATE \"C\"",
         &[&y],
         |r| {
-            let county = counties.index(text(r, 3)?);
-            let township = match r.try_get::<_, Option<&str>>(4)? {
-                Some(code) => townships.index(code),
-                None => NONE,
-            };
-            let school_group = match r.try_get::<_, Option<&str>>(5)? {
-                Some(name) => *groups.entry(name.to_owned()).or_insert_with(|| {
-                    snapshot.school_groups.push(name.to_owned());
-                    (snapshot.school_groups.len() - 1) as u32
-                }),
-                None => NONE,
-            };
+            let county = a.county(text(r, 3)?);
+            let township = a.township(r.try_get(4)?);
+            let school_group = a.school_group(r.try_get(5)?);
             let facility = match r.try_get::<_, Option<f64>>(10)? {
                 Some(teaching_floor_area) => Some(FacilityRow {
                     teaching_floor_area,
@@ -171,8 +152,7 @@ fn load_snapshot(tx: &mut Transaction<'_>, year: SchoolYear) -> Result<YearSnaps
                 }),
                 None => None,
             };
-            school_index.insert(r.try_get(0)?, snapshot.schools.len() as u32);
-            snapshot.schools.push(SchoolRow {
+            let row = SchoolRow {
                 code: SchoolCode::parse(text(r, 1)?).map_err(|e| StoreError::Corrupt(e.0))?,
                 name: r.try_get(2)?,
                 county,
@@ -185,38 +165,27 @@ fn load_snapshot(tx: &mut Transaction<'_>, year: SchoolYear) -> Result<YearSnaps
                 serves: [false; STAGES],
                 seats: [0; STAGES],
                 facility,
-            });
+            };
+            a.push_school(r.try_get(0)?, row);
             Ok(())
         },
     )?;
     each(tx, "SELECT school_id, stage, seats FROM school_stage", &[], |r| {
         let stage = vocab(r, 1, Stage::from_code)?.index();
-        let school = school_index
-            .get(&r.try_get(0)?)
-            .and_then(|i| snapshot.schools.get_mut(*i as usize));
-        if let Some(school) = school {
-            if let (Some(serves), Some(seats)) = (school.serves.get_mut(stage), school.seats.get_mut(stage)) {
-                *serves = true;
-                *seats = int(r, 2)?;
-            }
-        }
-        Ok(())
+        a.school_stage(r.try_get(0)?, stage, || int(r, 2))
     })?;
-    let school_of = |id: i64| school_index.get(&id).copied().unwrap_or(NONE);
-
-    let mut class_index: FxHashMap<i64, u32> = FxHashMap::default();
     each(
         tx,
         "SELECT id, school_id, stage, grade, size FROM class WHERE school_year = $1",
         &[&y],
         |r| {
-            class_index.insert(r.try_get(0)?, snapshot.classes.len() as u32);
-            snapshot.classes.push(ClassRow {
-                school: school_of(r.try_get(1)?),
+            let row = ClassRow {
+                school: a.school_of(r.try_get(1)?),
                 stage: vocab(r, 2, Stage::from_code)?,
                 grade: Grade(int(r, 3)?),
                 size: int(r, 4)?,
-            });
+            };
+            a.push_class(r.try_get(0)?, row);
             Ok(())
         },
     )?;
@@ -227,20 +196,17 @@ fn load_snapshot(tx: &mut Transaction<'_>, year: SchoolYear) -> Result<YearSnaps
          WHERE e.school_year = $1",
         &[&y],
         |r| {
-            let class = match r.try_get::<_, Option<i64>>(1)? {
-                Some(id) => class_index.get(&id).copied().unwrap_or(NONE),
-                None => NONE,
-            };
-            snapshot.students.push(StudentRow {
-                school: school_of(r.try_get(0)?),
-                class,
+            let row = StudentRow {
+                school: a.school_of(r.try_get(0)?),
+                class: a.class_of(r.try_get(1)?),
                 stage: vocab(r, 2, Stage::from_code)?,
                 grade: Grade(int(r, 3)?),
                 sex: vocab(r, 4, Sex::from_code)?,
                 migrant_child: r.try_get(5)?,
                 boarder: r.try_get(6)?,
                 myopic: r.try_get(7)?,
-            });
+            };
+            a.snapshot.students.push(row);
             Ok(())
         },
     )?;
@@ -252,8 +218,8 @@ fn load_snapshot(tx: &mut Transaction<'_>, year: SchoolYear) -> Result<YearSnaps
          WHERE p.school_year = $1",
         &[&y],
         |r| {
-            snapshot.teachers.push(TeacherRow {
-                school: school_of(r.try_get(0)?),
+            let row = TeacherRow {
+                school: a.school_of(r.try_get(0)?),
                 stage: vocab(r, 1, Stage::from_code)?,
                 subject: vocab(r, 2, Subject::from_code)?,
                 title: vocab(r, 3, Title::from_code)?,
@@ -262,7 +228,8 @@ fn load_snapshot(tx: &mut Transaction<'_>, year: SchoolYear) -> Result<YearSnaps
                 sex: vocab(r, 6, Sex::from_code)?,
                 birth_year: int(r, 7)?,
                 joined_school_year: SchoolYear(int(r, 8)?),
-            });
+            };
+            a.snapshot.teachers.push(row);
             Ok(())
         },
     )?;
@@ -271,58 +238,22 @@ fn load_snapshot(tx: &mut Transaction<'_>, year: SchoolYear) -> Result<YearSnaps
         "SELECT township_code, age, children FROM population WHERE school_year = $1",
         &[&y],
         |r| {
-            snapshot.population.push(PopulationRow {
-                township: townships.index(text(r, 0)?),
+            let row = PopulationRow {
+                township: a.population_township(text(r, 0)?),
                 age: int(r, 1)?,
                 children: int(r, 2)?,
-            });
+            };
+            a.snapshot.population.push(row);
             Ok(())
         },
     )?;
 
-    snapshot.counties = area_refs(tx, counties.codes)?;
-    snapshot.townships = area_refs(tx, townships.codes)?;
-    snapshot.city = snapshot
-        .counties
-        .first()
-        .and_then(|c| c.code.ancestor(AreaLevel::City));
-    Ok(snapshot)
-}
-
-/// The codes with their names, in the codes' order (a code the area table
-/// does not hold gets an empty name, as on SQLite).
-fn area_refs(tx: &mut Transaction<'_>, codes: Vec<String>) -> Result<Vec<AreaRef>> {
-    let mut names: HashMap<String, String> = HashMap::new();
-    for r in tx.query("SELECT code, name FROM area WHERE code = ANY($1)", &[&codes])? {
-        names.insert(r.try_get(0)?, r.try_get(1)?);
-    }
-    codes
-        .into_iter()
-        .map(|text| {
-            let code = AreaCode::parse(&text).map_err(|e| StoreError::Corrupt(e.0))?;
-            Ok(AreaRef {
-                code,
-                name: names.remove(&text).unwrap_or_default(),
-            })
-        })
-        .collect()
-}
-
-/// Area codes numbered in order of first sight.
-#[derive(Default)]
-struct Interner {
-    codes: Vec<String>,
-    index: HashMap<String, u32>,
-}
-
-impl Interner {
-    fn index(&mut self, code: &str) -> u32 {
-        if let Some(i) = self.index.get(code) {
-            return *i;
+    // A code the area table does not hold gets an empty name, as on SQLite.
+    a.finish(|codes| {
+        let mut names = HashMap::new();
+        for r in tx.query("SELECT code, name FROM area WHERE code = ANY($1)", &[&codes])? {
+            names.insert(r.try_get(0)?, r.try_get(1)?);
         }
-        self.codes.push(code.to_owned());
-        let i = (self.codes.len() - 1) as u32;
-        self.index.insert(code.to_owned(), i);
-        i
-    }
+        Ok(names)
+    })
 }

@@ -7,16 +7,16 @@
 use std::collections::HashMap;
 
 use registry::snapshot::{
-    AreaRef, ClassRow, FacilityRow, PopulationRow, SchoolRow, StudentRow, TeacherRow, YearSnapshot, NONE,
-    STAGES,
+    ClassRow, FacilityRow, PopulationRow, SchoolRow, StudentRow, TeacherRow, YearSnapshot, STAGES,
 };
 use registry::{
-    AreaCode, AreaLevel, Grade, KeyTeacherLevel, Location, Ownership, Qualification, QualityRating,
-    SchoolCode, SchoolYear, Sex, Stage, Subject, Title,
+    Grade, KeyTeacherLevel, Location, Ownership, Qualification, QualityRating, SchoolCode, SchoolYear, Sex,
+    Stage, Subject, Title,
 };
 use rusqlite::Row;
 
 use super::SqliteStore;
+use crate::assembly::SnapshotAssembly;
 use crate::{Result, StoreError};
 
 impl SqliteStore {
@@ -74,16 +74,7 @@ impl SqliteStore {
     }
 
     pub(crate) fn load_snapshot(&self, year: SchoolYear) -> Result<YearSnapshot> {
-        let mut snapshot = YearSnapshot {
-            school_year: year,
-            ..YearSnapshot::default()
-        };
-        let mut counties = Interner::default();
-        let mut townships = Interner::default();
-        let mut groups: HashMap<String, u32> = HashMap::new();
-
-        // Schools, by database id → snapshot index.
-        let mut school_index: HashMap<i64, u32> = HashMap::new();
+        let mut a = SnapshotAssembly::new(year);
         {
             let mut stmt = self.conn.prepare(
                 "SELECT s.id, s.code, s.name, s.county_code, s.township_code, s.school_group,
@@ -96,18 +87,9 @@ impl SqliteStore {
             )?;
             let mut rows = stmt.query([year.0])?;
             while let Some(r) = rows.next()? {
-                let county = counties.index(r.get_ref(3)?.as_str()?);
-                let township = match r.get_ref(4)?.as_str_or_null()? {
-                    Some(code) => townships.index(code),
-                    None => NONE,
-                };
-                let school_group = match r.get_ref(5)?.as_str_or_null()? {
-                    Some(name) => *groups.entry(name.to_owned()).or_insert_with(|| {
-                        snapshot.school_groups.push(name.to_owned());
-                        (snapshot.school_groups.len() - 1) as u32
-                    }),
-                    None => NONE,
-                };
+                let county = a.county(r.get_ref(3)?.as_str()?);
+                let township = a.township(r.get_ref(4)?.as_str_or_null()?);
+                let school_group = a.school_group(r.get_ref(5)?.as_str_or_null()?);
                 let facility = match r.get::<_, Option<f64>>(10)? {
                     Some(teaching_floor_area) => Some(FacilityRow {
                         teaching_floor_area,
@@ -117,8 +99,7 @@ impl SqliteStore {
                     }),
                     None => None,
                 };
-                school_index.insert(r.get(0)?, snapshot.schools.len() as u32);
-                snapshot.schools.push(SchoolRow {
+                let row = SchoolRow {
                     code: SchoolCode::parse(r.get_ref(1)?.as_str()?).map_err(|e| StoreError::Corrupt(e.0))?,
                     name: r.get(2)?,
                     county,
@@ -131,7 +112,8 @@ impl SqliteStore {
                     serves: [false; STAGES],
                     seats: [0; STAGES],
                     facility,
-                });
+                };
+                a.push_school(r.get(0)?, row);
             }
             let mut stmt = self
                 .conn
@@ -139,35 +121,22 @@ impl SqliteStore {
             let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {
                 let stage = code(r, 1, Stage::from_code)?.index();
-                let school = school_index
-                    .get(&r.get(0)?)
-                    .and_then(|i| snapshot.schools.get_mut(*i as usize));
-                if let Some(school) = school {
-                    if let (Some(serves), Some(seats)) =
-                        (school.serves.get_mut(stage), school.seats.get_mut(stage))
-                    {
-                        *serves = true;
-                        *seats = r.get(2)?;
-                    }
-                }
+                a.school_stage(r.get(0)?, stage, || Ok(r.get(2)?))?;
             }
         }
-        let school_of = |id: i64| school_index.get(&id).copied().unwrap_or(NONE);
-
-        let mut class_index: HashMap<i64, u32> = HashMap::new();
         {
             let mut stmt = self
                 .conn
                 .prepare("SELECT id, school_id, stage, grade, size FROM class WHERE school_year = ?1")?;
             let mut rows = stmt.query([year.0])?;
             while let Some(r) = rows.next()? {
-                class_index.insert(r.get(0)?, snapshot.classes.len() as u32);
-                snapshot.classes.push(ClassRow {
-                    school: school_of(r.get(1)?),
+                let row = ClassRow {
+                    school: a.school_of(r.get(1)?),
                     stage: code(r, 2, Stage::from_code)?,
                     grade: Grade(r.get(3)?),
                     size: r.get(4)?,
-                });
+                };
+                a.push_class(r.get(0)?, row);
             }
         }
         {
@@ -178,20 +147,17 @@ impl SqliteStore {
             )?;
             let mut rows = stmt.query([year.0])?;
             while let Some(r) = rows.next()? {
-                let class = match r.get::<_, Option<i64>>(1)? {
-                    Some(id) => class_index.get(&id).copied().unwrap_or(NONE),
-                    None => NONE,
-                };
-                snapshot.students.push(StudentRow {
-                    school: school_of(r.get(0)?),
-                    class,
+                let row = StudentRow {
+                    school: a.school_of(r.get(0)?),
+                    class: a.class_of(r.get(1)?),
                     stage: code(r, 2, Stage::from_code)?,
                     grade: Grade(r.get(3)?),
                     sex: code(r, 4, Sex::from_code)?,
                     migrant_child: r.get(5)?,
                     boarder: r.get(6)?,
                     myopic: r.get(7)?,
-                });
+                };
+                a.snapshot.students.push(row);
             }
         }
         {
@@ -203,8 +169,8 @@ impl SqliteStore {
             )?;
             let mut rows = stmt.query([year.0])?;
             while let Some(r) = rows.next()? {
-                snapshot.teachers.push(TeacherRow {
-                    school: school_of(r.get(0)?),
+                let row = TeacherRow {
+                    school: a.school_of(r.get(0)?),
                     stage: code(r, 1, Stage::from_code)?,
                     subject: code(r, 2, Subject::from_code)?,
                     title: code(r, 3, Title::from_code)?,
@@ -213,7 +179,8 @@ impl SqliteStore {
                     sex: code(r, 6, Sex::from_code)?,
                     birth_year: r.get(7)?,
                     joined_school_year: SchoolYear(r.get(8)?),
-                });
+                };
+                a.snapshot.teachers.push(row);
             }
         }
         {
@@ -222,57 +189,28 @@ impl SqliteStore {
                 .prepare("SELECT township_code, age, children FROM population WHERE school_year = ?1")?;
             let mut rows = stmt.query([year.0])?;
             while let Some(r) = rows.next()? {
-                snapshot.population.push(PopulationRow {
-                    township: townships.index(r.get_ref(0)?.as_str()?),
+                let row = PopulationRow {
+                    township: a.population_township(r.get_ref(0)?.as_str()?),
                     age: r.get(1)?,
                     children: r.get(2)?,
-                });
+                };
+                a.snapshot.population.push(row);
             }
         }
 
-        snapshot.counties = self.area_refs(counties.codes)?;
-        snapshot.townships = self.area_refs(townships.codes)?;
-        snapshot.city = snapshot
-            .counties
-            .first()
-            .and_then(|c| c.code.ancestor(AreaLevel::City));
-        Ok(snapshot)
-    }
-
-    fn area_refs(&self, codes: Vec<String>) -> Result<Vec<AreaRef>> {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT name FROM area WHERE code = ?1")?;
-        codes
-            .into_iter()
-            .map(|text| {
-                let name: Option<String> = stmt.query_row([&text], |r| r.get(0)).ok();
-                let code = AreaCode::parse(&text).map_err(|e| StoreError::Corrupt(e.0))?;
-                Ok(AreaRef {
-                    code,
-                    name: name.unwrap_or_default(),
-                })
-            })
-            .collect()
-    }
-}
-
-/// Area codes numbered in order of first sight.
-#[derive(Default)]
-struct Interner {
-    codes: Vec<String>,
-    index: HashMap<String, u32>,
-}
-
-impl Interner {
-    fn index(&mut self, code: &str) -> u32 {
-        if let Some(i) = self.index.get(code) {
-            return *i;
-        }
-        self.codes.push(code.to_owned());
-        let i = (self.codes.len() - 1) as u32;
-        self.index.insert(code.to_owned(), i);
-        i
+        a.finish(|codes| {
+            let mut names = HashMap::new();
+            for code in codes {
+                // A code the area table does not hold gets an empty name.
+                if let Ok(name) = stmt.query_row([code], |r| r.get::<_, String>(0)) {
+                    names.insert(code.clone(), name);
+                }
+            }
+            Ok(names)
+        })
     }
 }
 
