@@ -41,6 +41,21 @@ pub struct UserRecord {
     pub updated_at: DateTime<Utc>,
 }
 
+impl UserRecord {
+    /// The user as created, at its creation time: what a restore inserts
+    /// (then with its own `active` and `updated_at`).
+    pub(crate) fn as_created(&self) -> NewUserRecord<'_> {
+        NewUserRecord {
+            username: &self.username,
+            display_name: &self.display_name,
+            role: self.role,
+            scope: &self.scope,
+            password_hash: &self.password_hash,
+            at: self.created_at,
+        }
+    }
+}
+
 impl fmt::Debug for UserRecord {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("UserRecord")

@@ -96,15 +96,7 @@ impl AccountStore for PgStore {
 
     fn restore_user(&mut self, user: &UserRecord) -> Result<i64> {
         // One statement: the user exists whole, with its times, or not at all.
-        let record = NewUserRecord {
-            username: &user.username,
-            display_name: &user.display_name,
-            role: user.role,
-            scope: &user.scope,
-            password_hash: &user.password_hash,
-            at: user.created_at,
-        };
-        self.insert_user(&record, user.active, user.updated_at)
+        self.insert_user(&user.as_created(), user.active, user.updated_at)
     }
 
     fn user_by_name(&self, username: &str) -> Result<Option<UserRecord>> {
