@@ -28,6 +28,7 @@ pub mod accounts;
 mod assembly;
 pub mod audit;
 mod boxed;
+mod decision;
 mod postgres;
 pub mod search;
 mod sqlite;

@@ -8,6 +8,7 @@ use postgres::{Client, Transaction};
 use registry::{Grade, SchoolCode, SchoolYear};
 
 use super::write::{begin_write, bump_year, insert_audit, write_changes, SizeRule};
+use crate::decision::{self, ClassesTouched};
 use crate::{
     AuditAction, AuditLine, DecideOutcome, NewTransfer, PersonKind, Result, StoreError, TransferDecision,
     TransferRequest, TransferRow, TransferStatus,
@@ -267,14 +268,7 @@ pub(super) fn decide(
         return Ok(DecideOutcome::NotPending);
     }
     let row = &request.row;
-    let (status, reason, action) = match decision {
-        TransferDecision::Approve => (TransferStatus::Approved, None, AuditAction::TransferApprove),
-        TransferDecision::Refuse { reason } => (
-            TransferStatus::Refused,
-            Some(reason.as_str()),
-            AuditAction::TransferRefuse,
-        ),
-    };
+    let (status, reason, action) = decision::decided(decision);
     // The classes whose listed pupils this decision changes: the receiving
     // class (a pending request counts there already; a refusal takes it
     // out) and, on approval, the class the person leaves.
@@ -288,7 +282,7 @@ pub(super) fn decide(
         )?,
         TransferRow::Teacher(..) => None,
     };
-    let mut classes: Vec<(i64, u32, u32)> = Vec::new();
+    let mut classes = ClassesTouched::default();
     remember(&mut tx, &mut classes, to_class)?;
     if *decision == TransferDecision::Approve {
         // The placement the request was filed against must still be there:
@@ -349,9 +343,9 @@ pub(super) fn decide(
             }
             tx.execute(
                 "UPDATE transfer_request SET status = 'withdrawn', decided_by = $2, decided_at = $3,
-                     reason = '该人员已按其他申请转出'
+                     reason = $4
                  WHERE id = $1",
-                &[&other_id, &actor, &at],
+                &[&other_id, &actor, &at, &decision::OVERTAKEN_REASON],
             )?;
         }
     }
@@ -375,9 +369,9 @@ pub(super) fn decide(
     // agreeing (转学 moves one pupil: 班额 follows); one that did not is
     // left for its officer to correct.
     let mut sizes_changed = false;
-    for (class, declared, listed_before) in classes {
+    for (class, declared, listed_before) in classes.into_counts() {
         let (_, listed_after) = declared_and_listed(&mut tx, class)?;
-        if declared == listed_before && listed_after != listed_before {
+        if decision::size_follows(declared, listed_before, listed_after) {
             tx.execute(
                 "UPDATE class SET size = $2 WHERE id = $1",
                 &[&class, &(listed_after as i32)],
@@ -390,13 +384,7 @@ pub(super) fn decide(
         // rebuilt, as after any write.
         bump_year(&mut tx, row.school_year())?;
     }
-    let detail = format!(
-        "{} #{id}：{} → {}，{} 学年",
-        row.kind().request_label_zh(),
-        request.from_school,
-        row.school(),
-        row.school_year().0
-    );
+    let detail = decision::audit_detail(id, row, &request.from_school);
     insert_audit(
         &mut tx,
         &AuditLine {
@@ -410,12 +398,10 @@ pub(super) fn decide(
 }
 
 /// Notes a class's declared size and listed pupils before the decision.
-fn remember(tx: &mut Transaction<'_>, classes: &mut Vec<(i64, u32, u32)>, class: Option<i64>) -> Result<()> {
-    if let Some(class) = class {
-        if !classes.iter().any(|(c, _, _)| *c == class) {
-            let (declared, listed) = declared_and_listed(tx, class)?;
-            classes.push((class, declared, listed));
-        }
+fn remember(tx: &mut Transaction<'_>, classes: &mut ClassesTouched, class: Option<i64>) -> Result<()> {
+    if let Some(class) = classes.needs(class) {
+        let (declared, listed) = declared_and_listed(tx, class)?;
+        classes.note(class, declared, listed);
     }
     Ok(())
 }

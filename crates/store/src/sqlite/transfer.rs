@@ -13,6 +13,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 
 use super::accounts::{parse_time, time_text};
 use super::SqliteStore;
+use crate::decision::{self, ClassesTouched};
 use crate::{
     AuditAction, AuditLine, DecideOutcome, NewTransfer, PersonKind, Result, StoreError, TransferDecision,
     TransferQuery, TransferRequest, TransferRow, TransferStatus,
@@ -436,14 +437,7 @@ impl SqliteStore {
             return Ok(DecideOutcome::NotPending);
         }
         let row = &request.request.row;
-        let (status, reason, action) = match decision {
-            TransferDecision::Approve => (TransferStatus::Approved, None, AuditAction::TransferApprove),
-            TransferDecision::Refuse { reason } => (
-                TransferStatus::Refused,
-                Some(reason.as_str()),
-                AuditAction::TransferRefuse,
-            ),
-        };
+        let (status, reason, action) = decision::decided(decision);
         // The classes whose listed pupils this decision changes: the
         // receiving class (a pending request counts there already; a refusal
         // takes it out) and, on approval, the class the person leaves.
@@ -453,13 +447,11 @@ impl SqliteStore {
             }
             TransferRow::Teacher(..) => None,
         };
-        let mut classes: Vec<(i64, u32, u32)> = Vec::new();
+        let mut classes = ClassesTouched::default();
         let mut remember = |tx: &Transaction<'_>, class: Option<i64>| -> Result<()> {
-            if let Some(class) = class {
-                if !classes.iter().any(|(c, _, _)| *c == class) {
-                    let (declared, listed) = declared_and_listed(tx, class)?;
-                    classes.push((class, declared, listed));
-                }
+            if let Some(class) = classes.needs(class) {
+                let (declared, listed) = declared_and_listed(tx, class)?;
+                classes.note(class, declared, listed);
             }
             Ok(())
         };
@@ -509,9 +501,9 @@ impl SqliteStore {
                 }
                 tx.execute(
                     "UPDATE transfer_request SET status = 'withdrawn', decided_by = ?2, decided_at = ?3,
-                         reason = '该人员已按其他申请转出'
+                         reason = ?4
                      WHERE id = ?1",
-                    params![other, actor, time_text(at)],
+                    params![other, actor, time_text(at), decision::OVERTAKEN_REASON],
                 )?;
             }
         }
@@ -541,9 +533,9 @@ impl SqliteStore {
         // agreeing (转学 moves one pupil: 班额 follows); one that did not is
         // left for its officer to correct.
         let mut sizes_changed = false;
-        for (class, declared, listed_before) in classes {
+        for (class, declared, listed_before) in classes.into_counts() {
             let (_, listed_after) = declared_and_listed(&tx, class)?;
-            if declared == listed_before && listed_after != listed_before {
+            if decision::size_follows(declared, listed_before, listed_after) {
                 tx.execute(
                     "UPDATE class SET size = ?2 WHERE id = ?1",
                     params![class, listed_after],
@@ -557,13 +549,7 @@ impl SqliteStore {
             // already; a refusal's size change must too).
             super::write::bump_year(&tx, row.school_year())?;
         }
-        let detail = format!(
-            "{} #{id}：{} → {}，{} 学年",
-            row.kind().request_label_zh(),
-            request.request.from.school,
-            row.school(),
-            row.school_year().0
-        );
+        let detail = decision::audit_detail(id, row, &request.request.from.school);
         super::write::insert_audit(
             &tx,
             &AuditLine {
