@@ -18,7 +18,7 @@ use postgres::{Client, NoTls};
 use registry::*;
 
 use super::PgStore;
-use crate::accounts::{AccountStore, AuditQuery, FailureCount, NewSession, NewUserRecord};
+use crate::accounts::{AccountStore, AuditQuery, NewSession, NewUserRecord};
 use crate::prelude::*;
 use crate::{AuditAction, PersonKind, StoreError, TransferQuery};
 
@@ -1318,44 +1318,6 @@ fn touching_a_session_does_not_wait_for_another_connection_holding_it() {
     tx.rollback().unwrap();
     pg.touch_session(&hash, t(7)).unwrap();
     assert_eq!(pg.session(&hash, t(8)).unwrap().unwrap().last_seen, t(7));
-}
-
-#[test]
-fn login_failures_are_counted_by_pair_client_and_username_and_cleared_per_client() {
-    let Some(db) = TestDb::new("login_failures") else {
-        return;
-    };
-    let mut pg = db.open();
-    for (minute, user, client) in [
-        (0, "zhang", "10.0.0.1"),
-        (1, "zhang", "10.0.0.1"),
-        (2, "zhang", "10.0.0.2"),
-        (3, "li", "10.0.0.1"),
-        (4, "zhang", "10.0.0.1"),
-    ] {
-        pg.record_login_failure(user, client, t(minute)).unwrap();
-    }
-    let counts = pg.login_failures("zhang", "10.0.0.1", t(1)).unwrap();
-    assert_eq!(
-        counts.pair,
-        FailureCount {
-            count: 2,
-            last: Some(t(4))
-        }
-    );
-    assert_eq!(counts.client.count, 3);
-    assert_eq!(counts.username.count, 3);
-    let none = pg.login_failures("nobody", "10.9.9.9", t(0)).unwrap();
-    assert_eq!(none.pair, FailureCount::default());
-    assert_eq!(none.client, FailureCount::default());
-
-    pg.clear_login_failures("zhang", "10.0.0.1").unwrap();
-    let counts = pg.login_failures("zhang", "10.0.0.1", t(0)).unwrap();
-    assert_eq!(counts.pair.count, 0);
-    assert_eq!(counts.username.count, 1);
-    assert_eq!(counts.client.count, 1);
-    assert_eq!(pg.prune_login_failures(t(3)).unwrap(), 1);
-    assert_eq!(pg.login_failures("li", "10.0.0.1", t(0)).unwrap().pair.count, 1);
 }
 
 #[test]

@@ -10,7 +10,7 @@ use super::PgStore;
 use crate::prelude::*;
 use crate::{
     ApplyOptions, ApplyOutcome, AuditAction, AuditLine, DecideOutcome, NewTransfer, StoreError,
-    TransferDecision, TransferRequest, TransferRow, TransferStatus,
+    TransferDecision, TransferRow,
 };
 
 /// A database of its own for one test, dropped afterwards.
@@ -511,31 +511,6 @@ fn approving_one_request_withdraws_the_others_and_an_overtaken_one_is_stale() {
     assert_eq!(
         db.texts("SELECT status FROM transfer_request WHERE id = 3"),
         ["pending"]
-    );
-}
-
-#[test]
-fn a_restored_request_keeps_its_status_and_decision() {
-    let Some(db) = TestDb::new("restore") else { return };
-    let (_, request) = two_schools(&db);
-    let mut store = db.open();
-    let id = store
-        .restore_transfer(&TransferRequest {
-            id: 77,
-            request,
-            status: TransferStatus::Refused,
-            decided_by: Some("lixia".into()),
-            decided_at: Some(at()),
-            reason: Some("重复".into()),
-        })
-        .unwrap();
-    assert_eq!(id, 2);
-    assert_eq!(
-        db.texts(
-            "SELECT status || ' ' || decided_by || ' ' || reason || ' ' || name || ' ' || birth_date
-             FROM transfer_request WHERE id = 2"
-        ),
-        ["refused lixia 重复 李晓红 2016-03-01"]
     );
 }
 
