@@ -25,6 +25,7 @@ use registry::{
 };
 
 pub mod accounts;
+mod applying;
 mod assembly;
 pub mod audit;
 mod boxed;

@@ -3,6 +3,8 @@
 //! the bulk rows sent by `COPY` into temporary staging tables and moved into
 //! the registry by one `INSERT … SELECT … ON CONFLICT` per table.
 
+pub(super) use crate::applying::SizeRule;
+use crate::applying::{Phase, Ticker};
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
@@ -49,9 +51,6 @@ pub(super) fn insert_audit(tx: &mut Transaction<'_>, line: &AuditLine<'_>) -> Re
     )?;
     Ok(())
 }
-
-/// How often the progress callback is called, in rows.
-const PROGRESS_EVERY: u64 = 20_000;
 
 impl RegistryWrite for PgStore {
     fn apply(
@@ -156,15 +155,6 @@ impl PgStore {
     }
 }
 
-/// What `write_changes` does with a touched class whose declared size
-/// differs from the pupils listed in it (see SQLite's `SizeRule`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum SizeRule {
-    Ignore,
-    Reject,
-    Follow,
-}
-
 /// Sends rows by binary `COPY` into a new temporary table, dropped with the
 /// transaction. `columns` are `name type` pairs; `n` (the row's position in
 /// the change set) is added first, so duplicates resolve as SQLite's
@@ -215,21 +205,13 @@ pub(super) fn write_changes(
     sizes: SizeRule,
     progress: Progress<'_>,
 ) -> Result<std::result::Result<ApplyCounts, Vec<ClassSizeMismatch>>> {
-    let total = changes.len() as u64;
-    let mut done = 0u64;
-    let mut tick = |n: u64, progress: &mut dyn FnMut(u64, u64)| {
-        let before = done / PROGRESS_EVERY;
-        done += n;
-        if done / PROGRESS_EVERY != before || done == total {
-            progress(done, total);
-        }
-    };
+    let mut ticker = Ticker::new(changes.len() as u64);
     let mut counts = ApplyCounts::default();
 
-    let mut phase = Phase::start();
+    let mut phase = Phase::start("apply (PostgreSQL)");
     counts.schools = upsert_schools(tx, changes)?;
     phase.done("schools");
-    tick(counts.schools, progress);
+    ticker.tick(counts.schools, progress);
     let school_ids = school_ids(tx)?;
     let school_id = |code: &SchoolCode| -> Result<i64> {
         school_ids
@@ -283,7 +265,7 @@ pub(super) fn write_changes(
             &[],
         )?;
         counts.facilities = changes.facilities.len() as u64;
-        tick(counts.facilities, progress);
+        ticker.tick(counts.facilities, progress);
     }
 
     let mut touched_classes: HashSet<i64> = HashSet::new();
@@ -336,7 +318,7 @@ pub(super) fn write_changes(
         )?;
         touched_classes.extend(rows.iter().map(|r| r.get::<_, i64>(0)));
         counts.classes = changes.classes.len() as u64;
-        tick(counts.classes, progress);
+        ticker.tick(counts.classes, progress);
     }
     phase.done("facilities and classes");
 
@@ -388,7 +370,7 @@ pub(super) fn write_changes(
             |w, n, ((s, e), (school, class))| {
                 copied += 1;
                 if copied.is_multiple_of(1000) {
-                    tick(1000, progress);
+                    ticker.tick(1000, progress);
                 }
                 row!(
                     w,
@@ -459,7 +441,7 @@ pub(super) fn write_changes(
         )?;
         counts.students = changes.students.len() as u64;
         phase.done("write enrolments");
-        tick(copied % 1000, progress);
+        ticker.tick(copied % 1000, progress);
     }
 
     if !changes.teachers.is_empty() {
@@ -547,7 +529,7 @@ pub(super) fn write_changes(
         )?;
         counts.teachers = changes.teachers.len() as u64;
         phase.done("teachers");
-        tick(counts.teachers, progress);
+        ticker.tick(counts.teachers, progress);
     }
 
     if !changes.population.is_empty() {
@@ -602,7 +584,7 @@ pub(super) fn write_changes(
         )?;
         counts.births = changes.births.len() as u64;
     }
-    tick(counts.population + counts.births, progress);
+    ticker.tick(counts.population + counts.births, progress);
     phase.done("population and births");
 
     if sizes != SizeRule::Ignore && !touched_classes.is_empty() {
@@ -837,25 +819,6 @@ fn upsert_schools(tx: &mut Transaction<'_>, changes: &ChangeSet) -> Result<u64> 
         &[&stage_school, &stage_code, &stage_seats],
     )?;
     Ok(n)
-}
-
-/// Times the phases of `apply` for `EDUGOV_LOG=store=debug` (row counts
-/// only: never personal data).
-struct Phase(std::time::Instant);
-
-impl Phase {
-    fn start() -> Phase {
-        Phase(std::time::Instant::now())
-    }
-
-    fn done(&mut self, what: &str) {
-        tracing::debug!(
-            phase = what,
-            seconds = self.0.elapsed().as_secs_f64(),
-            "apply (PostgreSQL)"
-        );
-        self.0 = std::time::Instant::now();
-    }
 }
 
 fn school_ids(tx: &mut Transaction<'_>) -> Result<HashMap<String, i64>> {

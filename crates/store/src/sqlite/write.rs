@@ -1,5 +1,7 @@
 //! `Store::apply`: one change set, one transaction, upsert by natural key.
 
+pub(super) use crate::applying::SizeRule;
+use crate::applying::{Phase, Ticker};
 use std::collections::{HashMap, HashSet};
 
 use registry::{ChangeSet, ClassKey, Grade, SchoolCode, SchoolYear};
@@ -50,9 +52,6 @@ pub(super) fn insert_audit(conn: &Connection, line: &AuditLine<'_>) -> Result<()
         .execute(params![line.actor, line.action.code(), line.detail])?;
     Ok(())
 }
-
-/// How often the progress callback is called, in rows.
-const PROGRESS_EVERY: u64 = 20_000;
 
 impl SqliteStore {
     pub(crate) fn apply_changes(
@@ -132,18 +131,6 @@ impl SqliteStore {
     }
 }
 
-/// What `write_changes` does with a touched class whose declared size
-/// differs from the students listed in it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum SizeRule {
-    /// Nothing (the caller keeps sizes in step itself).
-    Ignore,
-    /// Refuse the change (`ApplyOptions::check_class_sizes`).
-    Reject,
-    /// Set the size to the students listed (`ApplyOptions::update_class_sizes`).
-    Follow,
-}
-
 /// The writing of `apply` inside a transaction the caller opened and will
 /// commit or roll back: every row of `changes`, then the touched classes'
 /// sizes as `sizes` says — with [`SizeRule::Reject`], `Err` lists those that
@@ -156,21 +143,13 @@ pub(super) fn write_changes(
     sizes: SizeRule,
     progress: Progress<'_>,
 ) -> Result<std::result::Result<ApplyCounts, Vec<ClassSizeMismatch>>> {
-    let total = changes.len() as u64;
-    let mut done = 0u64;
-    let mut tick = |n: u64, progress: &mut dyn FnMut(u64, u64)| {
-        let before = done / PROGRESS_EVERY;
-        done += n;
-        if done / PROGRESS_EVERY != before || done == total {
-            progress(done, total);
-        }
-    };
+    let mut ticker = Ticker::new(changes.len() as u64);
     let mut counts = ApplyCounts::default();
 
-    let mut phase = Phase::start();
+    let mut phase = Phase::start("apply");
     counts.schools = upsert_schools(tx, changes)?;
     phase.done("schools");
-    tick(counts.schools, progress);
+    ticker.tick(counts.schools, progress);
     let school_ids = school_ids(tx)?;
     let school_id = |code: &SchoolCode| -> Result<i64> {
         school_ids
@@ -200,7 +179,7 @@ pub(super) fn write_changes(
                 f.multimedia_classrooms
             ])?;
             counts.facilities += 1;
-            tick(1, progress);
+            ticker.tick(1, progress);
         }
     }
 
@@ -227,7 +206,7 @@ pub(super) fn write_changes(
             )?;
             touched_classes.insert(id);
             counts.classes += 1;
-            tick(1, progress);
+            ticker.tick(1, progress);
         }
     }
 
@@ -315,14 +294,14 @@ pub(super) fn write_changes(
                 stmt.raw_bind_parameter(at + 9, e.myopic)?;
                 written += 1;
                 if written.is_multiple_of(1000) {
-                    tick(1000, progress);
+                    ticker.tick(1000, progress);
                 }
                 Ok(())
             },
         )?;
         counts.students = written;
         phase.done("write enrolments");
-        tick(written % 1000, progress);
+        ticker.tick(written % 1000, progress);
     }
 
     if !changes.teachers.is_empty() {
@@ -383,7 +362,7 @@ pub(super) fn write_changes(
         )?;
         counts.teachers = changes.teachers.len() as u64;
         phase.done("teachers");
-        tick(counts.teachers, progress);
+        ticker.tick(counts.teachers, progress);
     }
 
     {
@@ -403,7 +382,7 @@ pub(super) fn write_changes(
             stmt.execute(params![b.year, b.county.as_str(), b.births])?;
             counts.births += 1;
         }
-        tick(counts.population + counts.births, progress);
+        ticker.tick(counts.population + counts.births, progress);
     }
 
     phase.done("population and births");
@@ -530,21 +509,6 @@ fn upsert_schools(tx: &Transaction<'_>, changes: &ChangeSet) -> Result<u64> {
         n += 1;
     }
     Ok(n)
-}
-
-/// Times the phases of `apply` for `EDUGOV_LOG=store=debug` (row counts
-/// only: never personal data).
-struct Phase(std::time::Instant);
-
-impl Phase {
-    fn start() -> Phase {
-        Phase(std::time::Instant::now())
-    }
-
-    fn done(&mut self, what: &str) {
-        tracing::debug!(phase = what, seconds = self.0.elapsed().as_secs_f64(), "apply");
-        self.0 = std::time::Instant::now();
-    }
 }
 
 /// Rows per multi-row INSERT: amortises SQLite's per-statement cost while
