@@ -33,6 +33,7 @@ mod decision;
 mod postgres;
 pub mod search;
 mod sqlite;
+mod summary;
 
 pub use accounts::AccountStore;
 pub use audit::{AuditAction, AuditLine};

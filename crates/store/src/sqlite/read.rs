@@ -2,7 +2,8 @@
 //! `write.rs`.
 
 use crate::search::{Letters, SearchParams};
-use std::collections::{BTreeMap, HashMap};
+use crate::summary::{SetCount, SummaryTable};
+use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use registry::{
@@ -286,8 +287,6 @@ impl RegistryRead for SqliteStore {
     }
 
     fn summary(&self, year: SchoolYear) -> Result<Vec<SummaryRow>> {
-        // (county, stage) → row; stage "" holds the county total.
-        let mut table: BTreeMap<(String, String), SummaryRow> = BTreeMap::new();
         let mut names: HashMap<String, String> = HashMap::new();
         {
             let mut stmt = self.conn.prepare(
@@ -298,7 +297,7 @@ impl RegistryRead for SqliteStore {
                 names.insert(r.get(0)?, r.get(1)?);
             }
         }
-        type SetCount = fn(&mut SummaryRow, u64);
+        let mut table = SummaryTable::new(names);
         let queries: [(&str, SetCount); 4] = [
             (
                 "SELECT s.county_code, ss.stage, count(*) FROM school s
@@ -333,37 +332,10 @@ impl RegistryRead for SqliteStore {
                 let county: String = r.get(0)?;
                 let stage: String = r.get(1)?;
                 let n = r.get::<_, i64>(2)?.max(0) as u64;
-                let row = table
-                    .entry((county.clone(), stage.clone()))
-                    .or_insert_with(|| SummaryRow {
-                        county_name: names.get(&county).cloned().unwrap_or_default(),
-                        county: county.clone(),
-                        stage: Stage::from_code(&stage),
-                        ..SummaryRow::default()
-                    });
-                set(row, n);
+                table.add(county, stage, n, set);
             }
         }
-        // County totals of classes, students and teachers are sums over stages.
-        let mut totals: HashMap<String, (u64, u64, u64)> = HashMap::new();
-        for ((county, stage), row) in &table {
-            if !stage.is_empty() {
-                let t = totals.entry(county.clone()).or_default();
-                t.0 += row.classes;
-                t.1 += row.students;
-                t.2 += row.teachers;
-            }
-        }
-        for ((county, stage), row) in table.iter_mut() {
-            if stage.is_empty() {
-                if let Some((classes, students, teachers)) = totals.get(county) {
-                    row.classes = *classes;
-                    row.students = *students;
-                    row.teachers = *teachers;
-                }
-            }
-        }
-        Ok(table.into_values().collect())
+        Ok(table.finish())
     }
 }
 
