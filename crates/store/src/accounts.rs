@@ -12,8 +12,9 @@ use std::fmt;
 
 use access::{Role, Scope};
 use chrono::{DateTime, Utc};
+use registry::{AreaCode, SchoolCode};
 
-use crate::Result;
+use crate::{Result, StoreError};
 
 /// A user to create.
 pub struct NewUserRecord<'a> {
@@ -39,6 +40,21 @@ pub struct UserRecord {
     pub active: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// A user's scope from its stored columns (`scope_kind`, `scope_area`,
+/// `scope_school`), as both backends store it.
+pub(crate) fn stored_scope(kind: &str, area: &str, school: Option<&str>) -> Result<Scope> {
+    let area = AreaCode::parse(area).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    Ok(match (kind, school) {
+        ("city", None) => Scope::City { city: area },
+        ("county", None) => Scope::County { county: area },
+        ("school", Some(school)) => Scope::School {
+            school: SchoolCode::parse(school).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            county: area,
+        },
+        (kind, _) => return Err(StoreError::Corrupt(format!("用户范围“{kind}”无法识别"))),
+    })
 }
 
 impl UserRecord {

@@ -1,4 +1,4 @@
-//! What deciding a transfer request writes, worked out from the facts a
+//! What filing and deciding a transfer request write, worked out from the facts a
 //! backend has loaded, alike on every store: the status, reason and audit
 //! action of a decision, the reason given to requests it overtakes, the
 //! classes whose 班额 follow, and the audit line's text. The backends keep
@@ -6,7 +6,7 @@
 
 use registry::SchoolCode;
 
-use crate::{AuditAction, TransferDecision, TransferRow, TransferStatus};
+use crate::{AuditAction, NewTransfer, TransferDecision, TransferRow, TransferStatus};
 
 /// The reason written on another school's pending request for the same
 /// person and year when one is approved.
@@ -51,6 +51,21 @@ impl ClassesTouched {
 /// left for its officer to correct.
 pub(crate) fn size_follows(declared: u32, listed_before: u32, listed_after: u32) -> bool {
     declared == listed_before && listed_after != listed_before
+}
+
+/// The audit line's text of filing request `id`: schools and the source,
+/// never the person.
+pub(crate) fn filing_detail(id: i64, t: &NewTransfer) -> String {
+    let row = &t.row;
+    format!(
+        "{} #{}：{} → {}，{} 学年（{}）",
+        row.kind().request_label_zh(),
+        id,
+        t.from.school,
+        row.school(),
+        row.school_year().0,
+        t.source
+    )
 }
 
 /// The audit line's text of a decision on request `id`.

@@ -12,13 +12,12 @@ use access::{Role, Scope};
 use chrono::{DateTime, SubsecRound, Utc};
 use postgres::error::SqlState;
 use postgres::Row;
-use registry::{AreaCode, SchoolCode};
 
 use super::read::{count, text};
 use super::PgStore;
 use crate::accounts::{
-    AccountStore, AuditEntry, AuditPage, AuditQuery, FailureCount, LoginFailures, NewSession, NewUserRecord,
-    SessionRecord, TokenHash, UserRecord,
+    stored_scope, AccountStore, AuditEntry, AuditPage, AuditQuery, FailureCount, LoginFailures, NewSession,
+    NewUserRecord, SessionRecord, TokenHash, UserRecord,
 };
 use crate::{AuditAction, Result, StoreError};
 
@@ -33,18 +32,7 @@ const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.role, u.scope_ki
 /// Reads [`USER_COLUMNS`] starting at column `at`.
 fn user_from_row(r: &Row, at: usize) -> Result<UserRecord> {
     let role = Role::parse(text(r, at + 3)?).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let kind = text(r, at + 4)?;
-    let area = AreaCode::parse(text(r, at + 5)?).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let school: Option<&str> = r.try_get(at + 6)?;
-    let scope = match (kind, school) {
-        ("city", None) => Scope::City { city: area },
-        ("county", None) => Scope::County { county: area },
-        ("school", Some(school)) => Scope::School {
-            school: SchoolCode::parse(school).map_err(|e| StoreError::Corrupt(e.to_string()))?,
-            county: area,
-        },
-        (kind, _) => return Err(StoreError::Corrupt(format!("用户范围“{kind}”无法识别"))),
-    };
+    let scope = stored_scope(text(r, at + 4)?, text(r, at + 5)?, r.try_get(at + 6)?)?;
     Ok(UserRecord {
         id: r.try_get(at)?,
         username: r.try_get(at + 1)?,

@@ -49,15 +49,7 @@ pub(super) fn file_transfers(tx: &mut Transaction<'_>, transfers: &[NewTransfer]
         let id = insert_request(tx, t)?;
         // Every step of a transfer is in the audit log, filing included;
         // the detail names schools, never the person.
-        let detail = format!(
-            "{} #{}：{} → {}，{} 学年（{}）",
-            row.kind().request_label_zh(),
-            id,
-            t.from.school,
-            row.school(),
-            row.school_year().0,
-            t.source
-        );
+        let detail = decision::filing_detail(id, t);
         insert_audit(
             tx,
             &AuditLine {

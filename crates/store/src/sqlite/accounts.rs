@@ -3,13 +3,12 @@
 
 use access::{Role, Scope};
 use chrono::{DateTime, SecondsFormat, Utc};
-use registry::{AreaCode, SchoolCode};
 use rusqlite::{params, Row};
 
 use super::SqliteStore;
 use crate::accounts::{
-    AccountStore, AuditEntry, AuditPage, AuditQuery, FailureCount, LoginFailures, NewSession, NewUserRecord,
-    SessionRecord, TokenHash, UserRecord,
+    stored_scope, AccountStore, AuditEntry, AuditPage, AuditQuery, FailureCount, LoginFailures, NewSession,
+    NewUserRecord, SessionRecord, TokenHash, UserRecord,
 };
 use crate::AuditAction;
 use crate::{Result, StoreError};
@@ -46,16 +45,7 @@ fn user_from_row(r: &Row<'_>, at: usize) -> Result<UserRecord> {
     let kind: String = r.get(at + 4)?;
     let area: String = r.get(at + 5)?;
     let school: Option<String> = r.get(at + 6)?;
-    let area = AreaCode::parse(&area).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let scope = match (kind.as_str(), school) {
-        ("city", None) => Scope::City { city: area },
-        ("county", None) => Scope::County { county: area },
-        ("school", Some(school)) => Scope::School {
-            school: SchoolCode::parse(&school).map_err(|e| StoreError::Corrupt(e.to_string()))?,
-            county: area,
-        },
-        (kind, _) => return Err(StoreError::Corrupt(format!("用户范围“{kind}”无法识别"))),
-    };
+    let scope = stored_scope(&kind, &area, school.as_deref())?;
     Ok(UserRecord {
         id: r.get(at)?,
         username: r.get(at + 1)?,
