@@ -3,7 +3,11 @@
 //! what a write does with class sizes that disagree with their pupils. The
 //! SQL of each backend's `write_changes` stays with it.
 
-use crate::Progress;
+use std::collections::HashSet;
+
+use registry::{Enrolment, Grade, SchoolCode, SchoolYear, Student};
+
+use crate::{Progress, Result, StoreError};
 
 /// How often the progress callback is called, in rows.
 const PROGRESS_EVERY: u64 = 20_000;
@@ -28,6 +32,34 @@ impl Ticker {
             progress(self.done, self.total);
         }
     }
+}
+
+/// The school and class ids of every enrolment of `students`, resolved
+/// before anything is written so a bad reference fails cleanly; the classes
+/// named are added to `touched`. `class` finds a class by year, school id,
+/// grade and name.
+pub(crate) fn resolve_enrolments(
+    students: &[(Student, Enrolment)],
+    school_id: impl Fn(&SchoolCode) -> Result<i64>,
+    class: impl Fn(SchoolYear, i64, Grade, &str) -> Option<i64>,
+    touched: &mut HashSet<i64>,
+) -> Result<Vec<(i64, Option<i64>)>> {
+    let mut resolved = Vec::with_capacity(students.len());
+    for (_, e) in students {
+        let school = school_id(&e.school)?;
+        let class_id = match &e.class_name {
+            Some(name) => {
+                let id = class(e.school_year, school, e.grade, name).ok_or_else(|| {
+                    StoreError::UnknownReference(format!("班级 {} {} {}", e.school, e.grade.label_zh(), name))
+                })?;
+                touched.insert(id);
+                Some(id)
+            }
+            None => None,
+        };
+        resolved.push((school, class_id));
+    }
+    Ok(resolved)
 }
 
 /// What `write_changes` does with a touched class whose declared size

@@ -4,7 +4,7 @@
 //! the registry by one `INSERT … SELECT … ON CONFLICT` per table.
 
 pub(super) use crate::applying::SizeRule;
-use crate::applying::{Phase, Ticker};
+use crate::applying::{resolve_enrolments, Phase, Ticker};
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
@@ -325,27 +325,12 @@ pub(super) fn write_changes(
     if !changes.students.is_empty() {
         let years: HashSet<SchoolYear> = changes.students.iter().map(|(_, e)| e.school_year).collect();
         let classes = ClassIds::load(tx, &years)?;
-        // Resolve every reference before writing, so a bad one fails cleanly.
-        let mut resolved = Vec::with_capacity(changes.students.len());
-        for (_, e) in &changes.students {
-            let school = school_id(&e.school)?;
-            let class_id = match &e.class_name {
-                Some(name) => {
-                    let id = classes.get(e.school_year, school, e.grade, name).ok_or_else(|| {
-                        StoreError::UnknownReference(format!(
-                            "班级 {} {} {}",
-                            e.school,
-                            e.grade.label_zh(),
-                            name
-                        ))
-                    })?;
-                    touched_classes.insert(id);
-                    Some(id)
-                }
-                None => None,
-            };
-            resolved.push((school, class_id));
-        }
+        let resolved = resolve_enrolments(
+            &changes.students,
+            school_id,
+            |year, school, grade, name| classes.get(year, school, grade, name),
+            &mut touched_classes,
+        )?;
         let mut copied = 0u64;
         stage(
             tx,

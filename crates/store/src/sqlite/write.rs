@@ -1,7 +1,7 @@
 //! `Store::apply`: one change set, one transaction, upsert by natural key.
 
 pub(super) use crate::applying::SizeRule;
-use crate::applying::{Phase, Ticker};
+use crate::applying::{resolve_enrolments, Phase, Ticker};
 use std::collections::{HashMap, HashSet};
 
 use registry::{ChangeSet, ClassKey, Grade, SchoolCode, SchoolYear};
@@ -246,27 +246,12 @@ pub(super) fn write_changes(
             },
         )?;
         phase.done("write students");
-        // Resolve every reference before writing, so a bad one fails cleanly.
-        let mut resolved = Vec::with_capacity(changes.students.len());
-        for (_, e) in &changes.students {
-            let school = school_id(&e.school)?;
-            let class_id = match &e.class_name {
-                Some(name) => {
-                    let id = classes.get(e.school_year, school, e.grade, name).ok_or_else(|| {
-                        StoreError::UnknownReference(format!(
-                            "班级 {} {} {}",
-                            e.school,
-                            e.grade.label_zh(),
-                            name
-                        ))
-                    })?;
-                    touched_classes.insert(id);
-                    Some(id)
-                }
-                None => None,
-            };
-            resolved.push((school, class_id));
-        }
+        let resolved = resolve_enrolments(
+            &changes.students,
+            school_id,
+            |year, school, grade, name| classes.get(year, school, grade, name),
+            &mut touched_classes,
+        )?;
         let mut written = 0u64;
         insert_rows(
             tx,
