@@ -500,6 +500,29 @@ impl Backend {
     }
 }
 
+/// The tables `edugov copy` carries (both backends hold them under these
+/// names), in an order that respects their
+/// foreign keys, and whose rows it checks by count. Left out: the snapshot
+/// cache (rebuilt on demand), sessions (everyone signs in again on the new
+/// database) and failed logins (throttling starts afresh).
+pub(crate) const COPIED_TABLES: &[&str] = &[
+    "area",
+    "school",
+    "school_stage",
+    "school_facility",
+    "class",
+    "student",
+    "enrolment",
+    "teacher",
+    "teaching_post",
+    "population",
+    "births",
+    "app_user",
+    "transfer_request",
+    "audit_log",
+    "demo_marker",
+];
+
 /// What is not a domain: which backend, the schema's version, the rows each
 /// table holds (checked after `edugov copy`) and a backup.
 pub trait Maintenance {

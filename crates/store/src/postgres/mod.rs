@@ -231,7 +231,7 @@ impl Maintenance for PgStore {
 
     fn row_counts(&self) -> Result<Vec<(String, u64)>> {
         let mut conn = self.conn.borrow_mut();
-        crate::sqlite::COPIED_TABLES
+        crate::COPIED_TABLES
             .iter()
             .map(|table| {
                 let n: i64 = conn

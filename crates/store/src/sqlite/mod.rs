@@ -48,28 +48,6 @@ impl From<rusqlite::types::FromSqlError> for StoreError {
     }
 }
 
-/// The tables `edugov copy` carries, in an order that respects their
-/// foreign keys, and whose rows it checks by count. Left out: the snapshot
-/// cache (rebuilt on demand), sessions (everyone signs in again on the new
-/// database) and failed logins (throttling starts afresh).
-pub(crate) const COPIED_TABLES: &[&str] = &[
-    "area",
-    "school",
-    "school_stage",
-    "school_facility",
-    "class",
-    "student",
-    "enrolment",
-    "teacher",
-    "teaching_post",
-    "population",
-    "births",
-    "app_user",
-    "transfer_request",
-    "audit_log",
-    "demo_marker",
-];
-
 /// Versioned migrations, applied in order and recorded in `schema_migrations`.
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/sqlite/0001_registry.sql")),
@@ -243,7 +221,7 @@ impl Maintenance for SqliteStore {
     }
 
     fn row_counts(&self) -> Result<Vec<(String, u64)>> {
-        COPIED_TABLES
+        crate::COPIED_TABLES
             .iter()
             .map(|table| {
                 let n: i64 = self
