@@ -26,7 +26,7 @@ pub fn run(db: &store::DatabaseUrl, args: BackupArgs) -> anyhow::Result<ExitCode
         );
     }
     let started = Instant::now();
-    let mut store = crate::open_store(db)?;
+    let mut store = crate::open_existing_store(db)?;
     store
         .backup(&args.file)
         .with_context(|| format!("无法把 {db} 备份到 {}", args.file.display()))?;

@@ -52,7 +52,7 @@ pub fn copy(args: CopyArgs) -> anyhow::Result<ExitCode> {
         bail!("来源和目标是同一个数据库（{}）", args.from);
     }
     let started = Instant::now();
-    let mut from = crate::open_store(&args.from)?;
+    let mut from = crate::open_existing_store(&args.from)?;
     let mut to = crate::open_store(&args.to)?;
     refuse_unless_empty(&*to, &args.to)?;
     eprintln!(
@@ -79,8 +79,8 @@ pub fn copy(args: CopyArgs) -> anyhow::Result<ExitCode> {
 }
 
 pub fn compare(args: CompareArgs) -> anyhow::Result<ExitCode> {
-    let mut first = crate::open_store(&args.first)?;
-    let mut second = crate::open_store(&args.second)?;
+    let mut first = crate::open_existing_store(&args.first)?;
+    let mut second = crate::open_existing_store(&args.second)?;
     let same = check(&mut *first, &mut *second, &args.first, &args.second)?;
     Ok(if same {
         ExitCode::SUCCESS

@@ -127,6 +127,19 @@ pub(crate) fn parse_db(text: &str) -> Result<store::DatabaseUrl, std::convert::I
     Ok(store::DatabaseUrl::parse(text))
 }
 
+/// Opens a database that must exist already: the source of `copy`, both
+/// sides of `compare`, what `backup` saves. SQLite would create a mistyped
+/// file empty, and the command would then copy, compare or save nothing as
+/// if all were well.
+pub(crate) fn open_existing_store(db: &store::DatabaseUrl) -> anyhow::Result<Box<dyn store::Store>> {
+    if let store::DatabaseUrl::Sqlite(path) = db {
+        if !path.exists() {
+            anyhow::bail!("数据库文件 {} 不存在（请检查路径）", path.display());
+        }
+    }
+    open_store(db)
+}
+
 /// Opens the store `--db` names (SQLite or PostgreSQL); nothing else names a backend.
 pub(crate) fn open_store(db: &store::DatabaseUrl) -> anyhow::Result<Box<dyn store::Store>> {
     match store::open(db) {

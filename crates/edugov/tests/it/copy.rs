@@ -100,6 +100,26 @@ fn a_copy_into_a_database_that_is_not_empty_is_refused_and_writes_nothing() {
 }
 
 #[test]
+fn a_mistyped_source_file_is_refused_and_not_created() {
+    let (dir, to) = empty_db("typo-to");
+    let missing = dir.path().join("no-such.db");
+    let missing_text = missing.to_str().unwrap();
+    for args in [
+        vec!["copy", "--from", missing_text, "--to", to.to_str().unwrap()],
+        vec!["compare", missing_text, to.to_str().unwrap()],
+    ] {
+        let out = edugov(&to, &args);
+        assert_eq!(out.code, 1, "{args:?}");
+        assert!(out.stderr.contains("不存在"), "{}", out.stderr);
+        assert!(!missing.exists(), "{args:?} created the mistyped file");
+    }
+    let out = edugov(&missing, &["backup", dir.path().join("b.db").to_str().unwrap()]);
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("不存在"), "{}", out.stderr);
+    assert!(!missing.exists());
+}
+
+#[test]
 fn comparing_two_different_databases_names_the_tables_and_fails() {
     let (_dir, other) = city_with_accounts("compare-other");
     let out = edugov(
