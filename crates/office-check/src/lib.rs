@@ -167,7 +167,11 @@ pub fn in_ci() -> bool {
 }
 
 fn missing(tool: &'static str) -> Result<Option<Rendered>, CheckError> {
-    if in_ci() {
+    missing_when(tool, in_ci())
+}
+
+fn missing_when(tool: &'static str, ci: bool) -> Result<Option<Rendered>, CheckError> {
+    if ci {
         return Err(CheckError::Missing(tool));
     }
     println!("skipped: {tool} is not installed; the LibreOffice check did not run");
@@ -243,6 +247,15 @@ mod tests {
     fn artefacts_go_under_the_workspace_target_folder() {
         let dir = artefact_dir("probe");
         assert!(dir.ends_with("artefacts/probe"), "{}", dir.display());
+    }
+
+    #[test]
+    fn a_missing_tool_skips_outside_ci_and_fails_in_ci() {
+        assert!(matches!(missing_when("soffice", false), Ok(None)));
+        assert!(matches!(
+            missing_when("soffice", true),
+            Err(CheckError::Missing("soffice"))
+        ));
     }
 
     #[test]

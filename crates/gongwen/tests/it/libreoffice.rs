@@ -4,9 +4,7 @@
 //! `target/artefacts/gongwen-sample/`. Skipped (one line) without soffice or
 //! pdftotext, failed under CI=true.
 
-mod common;
-
-use common::sample;
+use crate::sample::sample;
 
 #[test]
 fn the_sample_summary_converts_with_libreoffice_and_its_pdf_holds_the_figures() {

@@ -3,9 +3,7 @@
 //! report's figures with their 数据说明 rows; and no input makes the
 //! renderer panic.
 
-mod common;
-
-use common::{part, sample, SOURCE_START};
+use crate::sample::{part, sample, SOURCE_START};
 use gongwen::{to_docx, Attachment, Block, Document, Figure, Run, Table};
 
 fn document_xml(doc: &Document) -> String {

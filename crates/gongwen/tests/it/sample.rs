@@ -95,7 +95,6 @@ pub fn sample() -> Document {
 }
 
 /// A part of the .docx (e.g. "word/document.xml") as text.
-#[allow(dead_code)] // docx_xml.rs uses it, libreoffice.rs does not
 pub fn part(docx: &[u8], name: &str) -> String {
     let Ok(mut archive) = zip::ZipArchive::new(std::io::Cursor::new(docx)) else {
         panic!("the .docx is not a zip archive");
