@@ -14,6 +14,7 @@
 //! Pure: no I/O, no clock (today is passed in); storage is
 //! `store::PlanStore`.
 
+pub mod ledger;
 pub mod plan;
 pub mod progress;
 pub mod project;
@@ -21,6 +22,7 @@ pub mod report;
 pub mod status;
 pub mod supervision;
 
+pub use ledger::{Filter, Ledger, TaskRow};
 pub use plan::{
     Assignment, CountGoal, Counted, DocumentId, EventId, IndicatorGoal, Measure, Plan, PlanHeader, PlanId,
     PlanSpec, ProjectId, ReportId, SectionSpec, Task, TaskId, TaskSource, TaskSpec,
