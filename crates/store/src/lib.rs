@@ -30,6 +30,7 @@ mod assembly;
 pub mod audit;
 mod boxed;
 mod decision;
+pub mod plans;
 mod postgres;
 pub mod search;
 mod sqlite;
@@ -37,6 +38,7 @@ mod summary;
 
 pub use accounts::AccountStore;
 pub use audit::{AuditAction, AuditLine};
+pub use plans::PlanStore;
 pub use search::StudentSearch;
 
 /// Errors of every backend, in the user's language. Backend errors are kept
@@ -62,6 +64,11 @@ pub enum StoreError {
     /// A row with this unique key exists already (e.g. a username).
     #[error("{0}已存在")]
     Duplicate(String),
+    /// Someone changed the same thing first (a task's history moved on, a
+    /// report was already decided, a project's 投入使用 date is fixed): the
+    /// caller reads again and decides on the fresh state.
+    #[error("{0}")]
+    Conflict(String),
     /// Backup or restore could not run (a missing `pg_dump`, an unwritable file).
     #[error("备份失败：{0}")]
     Backup(String),
