@@ -110,6 +110,9 @@ fn title_headings_and_body_have_their_fonts_and_sizes_and_headings_are_numbered(
             "{text}: {rpr}"
         );
     }
+    // 3号 text is set 0.25 pt tight so 28 characters fill the 156 mm line.
+    assert!(run_properties(&xml, "今年计划开工新建改扩建").contains(r#"<w:spacing w:val="-5" />"#));
+    assert!(!run_properties(&xml, "济南市教育局2026年上半年工作总结").contains("<w:spacing"));
     assert!(
         paragraph_properties(&xml, "济南市教育局2026年上半年工作总结").contains(r#"<w:jc w:val="center" />"#)
     );
