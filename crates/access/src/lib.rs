@@ -790,7 +790,10 @@ mod tests {
         }
         assert!(officer.can_view_part(Some(&county)));
         assert!(!officer.can_view_part(Some(&other)));
-        assert!(!officer.can_view_part(None), "the lead unit's reports are the city's");
+        assert!(
+            !officer.can_view_part(None),
+            "the lead unit's reports are the city's"
+        );
     }
 
     #[test]
@@ -808,7 +811,10 @@ mod tests {
         let theirs = [other.clone()];
         assert!(officer.can_report(Some(&county), &both));
         assert!(!officer.can_report(Some(&other), &both), "another county's part");
-        assert!(!officer.can_report(Some(&county), &theirs), "a task not assigned to it");
+        assert!(
+            !officer.can_report(Some(&county), &theirs),
+            "a task not assigned to it"
+        );
         assert!(!officer.can_report(None, &both), "the lead unit's report");
         assert!(officer.can_request_extension(Some(&county), &both));
         assert!(!officer.can_request_extension(None, &both));
