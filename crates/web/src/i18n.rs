@@ -280,6 +280,13 @@ messages! {
     LateCount => "{} 项逾期", "{} late";
     NoLateTasks => "目前没有逾期任务。", "No task is late.";
     PlanTree => "任务清单", "Tasks";
+    Legend => "状态颜色", "Colours";
+    LegendGreen => "进度正常 / 已达成", "On track / achieved";
+    LegendYellow => "需加快 / 进行中", "Acceleration needed / in progress";
+    LegendOrange => "进展有限", "Limited progress";
+    LegendRed => "退步或逾期", "Deterioration or overdue";
+    LegendGrey => "数据不足", "Not enough data";
+    LegendHint => "鼠标停在状态上可见判定规则；点开任务可见规则、报告和办理记录。", "Hover a status for its rule; open a task for the rule, its reports and its history.";
     FilterLate => "只看逾期", "Late only";
     FilterListed => "只看挂牌督办", "Under supervision only";
     County => "区县", "County";

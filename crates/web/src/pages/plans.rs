@@ -204,6 +204,16 @@ async fn plan_page(
             " " a href={ "/plans/" (plan_id) } { (t(lang, Msg::ClearFilters)) }
         }
         p.muted #shown-count { (tf(lang, Msg::TasksShown, &[&rows.len(), &counts.tasks])) }
+        p.legend {
+            (t(lang, Msg::Legend)) "："
+            span.badge.green { (t(lang, Msg::LegendGreen)) } " "
+            span.badge.yellow { (t(lang, Msg::LegendYellow)) } " "
+            span.badge.orange { (t(lang, Msg::LegendOrange)) } " "
+            span.badge.red { (t(lang, Msg::LegendRed)) } " "
+            span.badge.grey { (t(lang, Msg::LegendGrey)) } " "
+            span.badge.closed { (t(lang, Msg::ClosedOut)) } " "
+            span.muted { (t(lang, Msg::LegendHint)) }
+        }
         @for section in sections(&rows) {
             h3.section { (section) }
             div.table-wrap { table.plan-tree {
@@ -259,7 +269,7 @@ fn sections<'a>(rows: &[&'a TaskRow]) -> Vec<&'a str> {
 
 fn count_card(label: &str, n: usize, colour: &str, link: Option<String>) -> Markup {
     html! {
-        div.card.count-card class=(colour) {
+        div.card.count-card.(colour) {
             div.label { (label) }
             div.value { @if let Some(link) = link { a href=(link) { (n) } } @else { (n) } }
         }
@@ -281,19 +291,24 @@ pub fn status_badge(lang: Lang, a: &Assessment) -> Markup {
     } else {
         vocab(lang, a.progress.label_zh(), a.progress.label_en()).to_owned()
     };
-    html! { span.badge class=(a.colour()) title=(a.rule.explain_zh()) { (label) } }
+    html! { span.badge.(a.colour()) title=(a.rule.explain_zh()) { (label) } }
 }
 
 /// The deadline in force, with 临期/逾期.
 pub fn deadline_cell(lang: Lang, a: &Assessment) -> Markup {
     html! {
         (a.deadline)
-        @if let Some(alert) = a.alert {
-            " " span.badge class=(match alert { plans::DeadlineAlert::Overdue => "red", plans::DeadlineAlert::DueSoon => "yellow" }) {
-                (vocab(lang, alert.label_zh(), alert.label_en()))
-            }
-        }
+        @if let Some(alert) = a.alert { " " (alert_badge(lang, alert)) }
     }
+}
+
+/// 临期 (yellow) or 逾期 (red).
+pub fn alert_badge(lang: Lang, alert: plans::DeadlineAlert) -> Markup {
+    let class = match alert {
+        plans::DeadlineAlert::Overdue => "red",
+        plans::DeadlineAlert::DueSoon => "yellow",
+    };
+    html! { span.badge.(class) { (vocab(lang, alert.label_zh(), alert.label_en())) } }
 }
 
 /// 挂牌督办 and the escalation colour of a task.
@@ -321,7 +336,7 @@ pub fn colour_badge(lang: Lang, colour: plans::Colour) -> Markup {
         plans::Colour::Yellow => "yellow",
         plans::Colour::Red => "red",
     };
-    html! { span.badge class=(class) { (vocab(lang, colour.label_zh(), colour.label_en())) } }
+    html! { span.badge.(class) { (vocab(lang, colour.label_zh(), colour.label_en())) } }
 }
 
 /// A county's part: its name in its status colour, 挂牌 marked.
@@ -336,7 +351,7 @@ fn county_chip(lang: Lang, part: &CountyPart) -> Markup {
         part.assessment.rule.explain_zh()
     );
     html! {
-        span.chip class=(part.assessment.colour()) title=(title) {
+        span.chip.(part.assessment.colour()) title=(title) {
             (area_name(&part.county))
             @if part.assessment.is_overdue() { " · " (vocab(lang, "逾期", "overdue")) }
             @if part.listing.is_some() { " · " (t(lang, Msg::Listed)) }
@@ -412,7 +427,7 @@ pub fn listing_text(lang: Lang, listing: Option<&plans::supervision::Listing>) -
 pub fn report_status(lang: Lang, status: Option<plans::ReportStatus>) -> Markup {
     html! {
         @match status {
-            Some(s) => span.badge class=(match s { plans::ReportStatus::Accepted => "green", plans::ReportStatus::Submitted => "blue", plans::ReportStatus::Returned => "orange" }) {
+            Some(s) => span.badge.(match s { plans::ReportStatus::Accepted => "green", plans::ReportStatus::Submitted => "blue", plans::ReportStatus::Returned => "orange" }) {
                 (vocab(lang, s.label_zh(), s.label_en()))
             },
             None => span.muted { (t(lang, Msg::NoReport)) },

@@ -152,7 +152,7 @@ pub async fn projects(
                     td { (opt(s.planned_start)) } td class=[s.start_late(today).then_some("late")] { (opt(s.actual_start)) }
                     td { (opt(s.planned_completion)) } td class=[s.completion_late(today).then_some("late")] { (opt(s.actual_completion)) }
                     td { (opt(s.in_use)) }
-                    td { span.badge class=(match status { plans::ProjectStatus::NotStarted => "grey", plans::ProjectStatus::UnderConstruction => "blue", _ => "green" }) { (vocab(lang, status.label_zh(), status.label_en())) } }
+                    td { span.badge.(match status { plans::ProjectStatus::NotStarted => "grey", plans::ProjectStatus::UnderConstruction => "blue", _ => "green" }) { (vocab(lang, status.label_zh(), status.label_en())) } }
                 }
             } }
         } }

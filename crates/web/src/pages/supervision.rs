@@ -15,7 +15,7 @@ use crate::error::WebError;
 use crate::i18n::{t, Msg};
 use crate::layout::{forbidden, page};
 use crate::pages::beijing_time;
-use crate::pages::plans::{colour_badge, deadline_cell, load, report_status, status_badge};
+use crate::pages::plans::{alert_badge, colour_badge, load, report_status, status_badge};
 use crate::state::AppState;
 
 #[derive(serde::Deserialize, Default)]
@@ -68,7 +68,7 @@ pub async fn board(
                         td { a href={ "/tasks/" (row.task.id) } { (row.task.spec.seq) " " (row.task.spec.text) } }
                         td { @match &l.county { Some(c) => (area_name(c)), None => (t(lang, Msg::WholeTask)) } }
                         td { (status_badge(lang, assessment)) }
-                        td { (l.due) br; span.muted { (deadline_cell(lang, assessment)) } }
+                        td { (l.due) @if let Some(alert) = assessment.alert { " " (alert_badge(lang, alert)) } }
                         td { @if let Some(c) = row.state.colour { (colour_badge(lang, c)) } @else { span.muted { (t(lang, Msg::NoneYet)) } } }
                         td { (l.by) br; span.muted { (beijing_time(l.at)) } }
                         td { (l.reason) }

@@ -198,7 +198,6 @@ pub async fn task(
         @if let Some(n) = notice { (n) }
         div.task-status #task-status {
             (status_badge(lang, &row.whole))
-            @if closed { " " span.badge.closed { (t(lang, Msg::ClosedOut)) } }
             @if row.is_listed() { " " span.badge.listed { (t(lang, Msg::Listed)) } }
             @if let Some(c) = sup.colour { " " (colour_badge(lang, c)) }
             p.rule #rule { (row.whole.rule.explain_zh()) }
@@ -342,6 +341,8 @@ fn value_text(lang: Lang, kind: EventKind, value: Option<&str>) -> String {
             .map(|c| vocab(lang, c.label_zh(), c.label_en()).to_owned())
             .unwrap_or_else(|| value.to_owned()),
         EventKind::Reported => plans::report::period_label_zh(value),
+        // The old value of a decision is the report's reporter.
+        EventKind::Accepted | EventKind::Returned => format!("{}：{value}", t(lang, Msg::Reporter)),
         _ => value.to_owned(),
     }
 }
