@@ -6,7 +6,14 @@
 use std::path::{Path, PathBuf};
 
 /// Crates that must stay pure (no I/O): their manifests may not name these.
-const PURE_CRATES: [&str; 6] = ["registry", "demo", "indicators", "indicator-expr", "access", "plans"];
+const PURE_CRATES: [&str; 6] = [
+    "registry",
+    "demo",
+    "indicators",
+    "indicator-expr",
+    "access",
+    "plans",
+];
 const IMPURE_DEPENDENCIES: [&str; 9] = [
     "rusqlite",
     "sqlx",
