@@ -788,3 +788,130 @@ contract!(
         assert!(matches!(corrupt, Err(StoreError::Corrupt(_))), "{corrupt:?}");
     }
 );
+
+/// Runs raw SQL on the test's database, past the store: `Err` with the
+/// database's message.
+fn raw_sql(db: &crate::harness::TestDb, sql: &str) -> Result<(), String> {
+    match db.url() {
+        store::DatabaseUrl::Sqlite(path) => rusqlite::Connection::open(path)
+            .unwrap()
+            .execute_batch(sql)
+            .map_err(|e| e.to_string()),
+        store::DatabaseUrl::Postgres(url) => ::postgres::Client::connect(url, ::postgres::NoTls)
+            .unwrap()
+            .batch_execute(sql)
+            .map_err(|e| {
+                e.as_db_error()
+                    .map_or_else(|| e.to_string(), |d| d.message().to_owned())
+            }),
+    }
+}
+
+contract!(
+    fn the_database_itself_refuses_to_change_or_remove_a_task_event(db) {
+        let mut store = db.open();
+        let plan = saved_plan(&mut *store);
+        let before = store.plan_events(plan.header.id).unwrap();
+        let mut statements = vec![
+            "UPDATE task_event SET actor = 'someone'",
+            "UPDATE task_event SET note = '改过' WHERE kind = 'assigned'",
+            "DELETE FROM task_event",
+        ];
+        if matches!(db.url(), store::DatabaseUrl::Postgres(_)) {
+            statements.push("TRUNCATE task_event CASCADE");
+        }
+        for sql in statements {
+            let refused = raw_sql(db, sql);
+            assert!(
+                refused.as_ref().is_err_and(|m| m.contains("append-only")),
+                "{sql}: {refused:?}"
+            );
+        }
+        assert_eq!(store.plan_events(plan.header.id).unwrap(), before);
+        // Appending stays open to the database too.
+        let task = plan.tasks[0].id;
+        raw_sql(
+            db,
+            &format!(
+                "INSERT INTO task_event (task, kind, actor, at, note)
+                 VALUES ({task}, 'verified', 'chen', '2026-03-02T08:00:00Z', '')"
+            ),
+        )
+        .unwrap();
+        assert_eq!(store.events(task).unwrap().len(), 2);
+    }
+);
+
+contract!(
+    fn of_two_appenders_after_the_same_event_exactly_one_succeeds(db) {
+        let mut store = db.open();
+        let plan = saved_plan(&mut *store);
+        let task = plan.tasks[0].id;
+        for round in 0..5 {
+            let barrier = std::sync::Barrier::new(2);
+            let outcomes: Vec<Result<plans::EventId, StoreError>> = std::thread::scope(|s| {
+                let handles: Vec<_> = ["admin", "lixia"]
+                    .into_iter()
+                    .map(|actor| {
+                        let barrier = &barrier;
+                        s.spawn(move || {
+                            let mut mine = db.open();
+                            let after = mine.events(task).unwrap().pop().map(|e| e.id);
+                            barrier.wait();
+                            mine.append_event(&escalation(task, actor, 9 + round), after)
+                        })
+                    })
+                    .collect();
+                handles.into_iter().map(|h| h.join().unwrap()).collect()
+            });
+            // Both read the history before either appended: one appends,
+            // the other is told the history moved.
+            assert_eq!(outcomes.iter().filter(|o| o.is_ok()).count(), 1, "{outcomes:?}");
+            assert!(
+                outcomes.iter().any(|o| matches!(o, Err(StoreError::Conflict(_)))),
+                "{outcomes:?}"
+            );
+            assert_eq!(store.events(task).unwrap().len(), 2 + round as usize);
+        }
+    }
+);
+
+contract!(
+    fn of_two_reviewers_deciding_one_report_at_once_exactly_one_decides(db) {
+        let mut store = db.open();
+        let plan = saved_plan(&mut *store);
+        let task = plan.tasks[0].id;
+        for (round, county) in ["370102", "370112", "370103"].into_iter().enumerate() {
+            let id = store
+                .file_report(&report(task, Some(county), "lixia", 9), &[])
+                .unwrap();
+            let barrier = std::sync::Barrier::new(2);
+            let outcomes: Vec<Result<(), StoreError>> = std::thread::scope(|s| {
+                let handles: Vec<_> = [Decision::Accept, Decision::Return { reason: "不完整".into() }]
+                    .into_iter()
+                    .map(|decision| {
+                        let barrier = &barrier;
+                        s.spawn(move || {
+                            let mut mine = db.open();
+                            barrier.wait();
+                            mine.decide_report(id, &decision, "admin", at(10 + round as u32))
+                        })
+                    })
+                    .collect();
+                handles.into_iter().map(|h| h.join().unwrap()).collect()
+            });
+            assert_eq!(outcomes.iter().filter(|o| o.is_ok()).count(), 1, "{outcomes:?}");
+            assert!(
+                outcomes.iter().any(|o| matches!(o, Err(StoreError::Conflict(_)))),
+                "{outcomes:?}"
+            );
+            let decided = store
+                .events(task)
+                .unwrap()
+                .into_iter()
+                .filter(|e| e.event.report == Some(id) && e.event.kind != EventKind::Reported)
+                .count();
+            assert_eq!(decided, 1, "one decision event for report {id}");
+        }
+    }
+);
