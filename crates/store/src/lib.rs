@@ -4,7 +4,7 @@
 //! path → SQLite, the embedded default; `postgres://…` → PostgreSQL) and
 //! gets a `Box<dyn Store>`; it calls the store through the domain traits
 //! ([`RegistryWrite`], [`RegistryRead`], [`Snapshots`], [`AccountStore`],
-//! [`Maintenance`]) and never names a backend. Each backend lives in its
+//! [`PlanStore`], [`Maintenance`]) and never names a backend. Each backend lives in its
 //! own module (`sqlite/`, `postgres/`) with its own migrations
 //! (`migrations/sqlite/`, `migrations/postgres/`), and both run the same
 //! contract suite (`tests/contract/`).
