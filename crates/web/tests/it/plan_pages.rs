@@ -134,6 +134,43 @@ fn a_task_page_shows_the_open_sdg_rule_and_the_count_rule_beside_the_status() {
         "{rule}"
     );
     assert!(rule.contains(&format!("目标 {}年90%", f.target_year)), "{rule}");
+    // R from the registry's latest city value, computed here apart from the server.
+    let store = fixture().base_store();
+    let snapshots: Vec<_> = store
+        .school_years()
+        .unwrap()
+        .into_iter()
+        .map(|y| store.year_snapshot(y).unwrap())
+        .collect();
+    let computed = indicators::Computed::new(&snapshots, indicators::Rules::default());
+    let goal = plans::IndicatorGoal {
+        indicator: "inclusive_coverage".into(),
+        stage: None,
+        baseline_year: f.baseline_year,
+        baseline: Some(80.0),
+        target: 90.0,
+        target_year: f.target_year,
+        better: plans::Better::Higher,
+    };
+    let city = registry::AreaCode::parse(crate::CITY).unwrap();
+    let current = plans::Readings::readings(&computed, &goal, &city)
+        .into_iter()
+        .max_by_key(|p| p.year)
+        .expect("the registry has the city's coverage");
+    let point = |year, value| plans::progress::Point { year, value };
+    let ratio = plans::progress::ratio(
+        point(f.baseline_year, 80.0),
+        current,
+        point(f.target_year, 90.0),
+        plans::Better::Higher,
+    )
+    .unwrap();
+    let r = ratio.r.expect("below the target, R is computed");
+    assert!(rule.contains(&format!("R = {r:.4}")), "R = {r:.4}: {rule}");
+    assert!(
+        rule.contains(&format!("→ {}", ratio.progress.label_zh())),
+        "{rule}"
+    );
     // The count task: counted from the projects (33 started this year).
     let html = analyst.get(&format!("/tasks/{}", f.count_task)).text();
     let rule = html
