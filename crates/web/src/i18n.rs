@@ -280,6 +280,8 @@ messages! {
     LateCount => "{} 项逾期", "{} late";
     NoLateTasks => "目前没有逾期任务。", "No task is late.";
     PlanTree => "任务清单", "Tasks";
+    BackToPlan => "返回工作计划", "Back to the plan";
+    FigureTrace => "数据说明：文中每个数字的计算与来源", "Where every figure comes from";
     Legend => "状态颜色", "Colours";
     LegendGreen => "进度正常 / 已达成", "On track / achieved";
     LegendYellow => "需加快 / 进行中", "Acceleration needed / in progress";

@@ -83,6 +83,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/admin/audit", get(pages::admin::audit))
         .route("/plans", get(pages::plans::latest))
         .route("/plans/{id}", get(pages::plans::plan))
+        .route("/plans/{id}/summary", get(pages::summary::summary))
+        .route("/plans/{id}/summary.docx", get(pages::summary::docx))
         .route("/tasks/{id}", get(pages::task::task))
         .route("/tasks/{id}/steps", post(pages::task::step))
         .route("/reports/{id}/decision", post(pages::task::decide_report))

@@ -12,6 +12,7 @@ pub mod overview;
 pub mod plans;
 pub mod projects;
 pub mod school;
+pub mod summary;
 pub mod supervision;
 pub mod task;
 pub mod transfers;

@@ -53,7 +53,13 @@ pub async fn load(state: &Arc<AppState>, ctx: &Ctx, plan: Option<PlanId>) -> Res
             };
             let events = s.plan_events(id)?;
             let reports = s.plan_reports(id)?;
-            let projects = s.projects()?;
+            // The plan's city's projects only.
+            let city = plan.header.city.clone();
+            let projects: Vec<plans::Project> = s
+                .projects()?
+                .into_iter()
+                .filter(|p| p.spec.county.is_within(&city))
+                .collect();
             Ok((plans, Some((plan, events, reports, projects))))
         })
         .await?;

@@ -175,6 +175,10 @@ pub const MATRIX: &[(&str, &str, [Expect; 5])] = &[
         "/plans/{plan}?late=1&county=370112&listed=1&progress=on_track",
         [O, O, O, D, D],
     ),
+    // The generated summary: the city's roles.
+    ("GET", "/plans/{plan}/summary", [O, O, D, D, D]),
+    ("GET", "/plans/{plan}/summary.docx", [O, O, D, D, D]),
+    ("GET", "/plans/999999999/summary", [N, N, D, D, D]),
     ("GET", "/tasks/{late_task}", [O, O, O, D, D]),
     ("GET", "/tasks/{foreign_task}", [O, O, O, D, D]),
     ("GET", "/tasks/999999999", [N, N, N, D, D]),

@@ -403,3 +403,33 @@ fn a_task_is_closed_out_only_after_verification_and_a_listing_shows_on_the_board
     // Closed out: off the board.
     assert!(!admin.get("/supervision").text().contains("大班额化解进度滞后"));
 }
+
+#[test]
+fn the_summary_carries_the_qingdao_figures_as_a_page_and_a_word_file() {
+    let f = &fixture().plan;
+    let analyst = Browser::as_role(shared(), Who::Analyst);
+    let page = analyst.get(&format!("/plans/{}/summary", f.plan));
+    assert_eq!(page.status, 200);
+    let html = page.text();
+    let summary = html.split("id=\"summary\"").nth(1).expect("the summary");
+    for figure in ["82.5%", "50%"] {
+        // A traced figure: a span with its trace as the title.
+        assert!(
+            summary.contains(&format!("\">{figure}</span>")),
+            "{figure} in the summary"
+        );
+    }
+    // Every figure is traced in the 数据说明 table.
+    let traced = summary
+        .split("id=\"figures\"")
+        .nth(1)
+        .expect("the figures' table");
+    assert!(traced.contains("开工率") && traced.contains("82.5%"));
+    let docx = analyst.get(&format!("/plans/{}/summary.docx", f.plan));
+    assert_eq!(docx.status, 200);
+    assert!(docx.bytes.starts_with(b"PK\x03\x04"), "a .docx is a zip");
+    assert!(docx
+        .header("content-disposition")
+        .unwrap()
+        .contains("filename*=UTF-8''%E8%BF%9B%E5%B1%95"));
+}
