@@ -163,7 +163,7 @@ fn chinese_numeral(n: u32) -> String {
         20..=99 => format!(
             "{}十{}",
             DIGITS[(n / 10) as usize],
-            if n % 10 > 0 { DIGITS[(n % 10) as usize] } else { "" }
+            if n.is_multiple_of(10) { "" } else { DIGITS[(n % 10) as usize] }
         ),
         _ => n.to_string(),
     }

@@ -91,7 +91,7 @@ pub fn qingdao_projects(today: NaiveDate) -> Vec<ProjectSpec> {
         school: None,
         planned_school: Some(format!("拟建第{i}幼儿园")),
         site: None,
-        county: code(if i % 2 == 0 { "370112" } else { "370102" }),
+        county: code(if i.is_multiple_of(2) { "370112" } else { "370102" }),
         stage: Stage::Preschool,
         seats: 270,
         floor_area: 4_000.0,
