@@ -25,8 +25,10 @@ mod indicator_workbook;
 mod limits;
 mod prepare;
 mod read;
+mod tables;
 mod template;
 mod validate;
+mod work_plan;
 
 pub use cells::csv_safe;
 pub use entity::{Column, Entity, Field, FieldSpec, Kind, MissingColumn};
@@ -41,3 +43,4 @@ pub use limits::{ReadLimits, LIMIT_VARIABLES};
 pub use read::{read_rows, with_read_limits};
 pub use template::{write_template, INSTRUCTIONS_SHEET};
 pub use validate::TransferNotice;
+pub use work_plan::{plan_spec, read_work_plan, work_plan_workbook, PlanContext, PlanRead, DEFAULT_SECTION};
