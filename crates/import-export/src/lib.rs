@@ -22,8 +22,10 @@ mod errors;
 mod export;
 mod import;
 mod indicator_workbook;
+mod ledger;
 mod limits;
 mod prepare;
+mod projects;
 mod read;
 mod tables;
 mod template;
@@ -39,7 +41,9 @@ pub use import::{
     UPDATE_CLASS_SIZES_LABEL,
 };
 pub use indicator_workbook::{indicator_workbook, schools_workbook, ClassLine};
+pub use ledger::ledger_workbook;
 pub use limits::{ReadLimits, LIMIT_VARIABLES};
+pub use projects::{projects_workbook, read_projects, ProjectContext, ProjectsRead};
 pub use read::{read_rows, with_read_limits};
 pub use template::{write_template, INSTRUCTIONS_SHEET};
 pub use validate::TransferNotice;

@@ -28,7 +28,8 @@ pub(crate) fn normalise(text: &str) -> String {
 
 fn matches(spec: &ColumnSpec, header: &str) -> bool {
     let header = normalise(header);
-    !header.is_empty() && (normalise(spec.header) == header || spec.aliases.iter().any(|a| normalise(a) == header))
+    !header.is_empty()
+        && (normalise(spec.header) == header || spec.aliases.iter().any(|a| normalise(a) == header))
 }
 
 /// How many cells of a row are headers of `specs`.
@@ -129,7 +130,11 @@ pub(crate) fn parse_date(text: &str, year: Option<i32>) -> Result<NaiveDate, Str
     }
     // 2026-06-30, 2026/6/30, 2026.6.30
     let parts: Vec<&str> = t.split(['-', '/', '.']).collect();
-    if parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())) {
+    if parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    {
         let y = parts[0].parse::<i32>().ok();
         let m = parts[1].parse::<u32>().ok();
         let d = parts[2].parse::<u32>().ok();
@@ -145,14 +150,24 @@ pub(crate) fn parse_date(text: &str, year: Option<i32>) -> Result<NaiveDate, Str
         Some((y, rest)) if y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()) => {
             (y.parse::<i32>().map_err(|_| refuse())?, rest.to_owned())
         }
-        _ => (need_year().map_err(|e| if t.contains('月') || t.contains('年') || t.contains('季') { e } else { refuse() })?, t.clone()),
+        _ => (
+            need_year().map_err(|e| {
+                if t.contains('月') || t.contains('年') || t.contains('季') {
+                    e
+                } else {
+                    refuse()
+                }
+            })?,
+            t.clone(),
+        ),
     };
     let rest = rest.trim_start_matches('年');
     match rest {
-        "" | "底" | "年底" | "年末" | "末" | "内" | "年内" | "全年" | "下半年" | "12月底" | "四季度" | "第四季度" => {
-            return NaiveDate::from_ymd_opt(y, 12, 31).ok_or_else(refuse)
+        "" | "底" | "年底" | "年末" | "末" | "内" | "年内" | "全年" | "下半年" | "12月底" | "四季度"
+        | "第四季度" => return NaiveDate::from_ymd_opt(y, 12, 31).ok_or_else(refuse),
+        "上半年" | "二季度" | "第二季度" => {
+            return NaiveDate::from_ymd_opt(y, 6, 30).ok_or_else(refuse)
         }
-        "上半年" | "二季度" | "第二季度" => return NaiveDate::from_ymd_opt(y, 6, 30).ok_or_else(refuse),
         "一季度" | "第一季度" => return NaiveDate::from_ymd_opt(y, 3, 31).ok_or_else(refuse),
         "三季度" | "第三季度" => return NaiveDate::from_ymd_opt(y, 9, 30).ok_or_else(refuse),
         _ => {}
@@ -235,7 +250,9 @@ mod tests {
 
     #[test]
     fn a_date_that_is_no_date_is_refused_with_the_forms_accepted() {
-        assert!(parse_date("长期坚持", Some(2026)).unwrap_err().contains("2026年6月30日"));
+        assert!(parse_date("长期坚持", Some(2026))
+            .unwrap_err()
+            .contains("2026年6月30日"));
         assert!(parse_date("2026年2月30日", None).unwrap_err().contains("不存在"));
         assert!(parse_date("6月底", None).unwrap_err().contains("没有年份"));
         assert!(parse_date("2026年13月", None).unwrap_err().contains("月份"));

@@ -59,12 +59,28 @@ pub(crate) const COLUMNS: [ColumnSpec; 19] = [
     col("序号", &["编号"], true),
     col(
         "目标与任务",
-        &["目标任务", "工作任务", "重点任务", "任务内容", "工作内容", "主要任务", "具体任务"],
+        &[
+            "目标任务",
+            "工作任务",
+            "重点任务",
+            "任务内容",
+            "工作内容",
+            "主要任务",
+            "具体任务",
+        ],
         true,
     ),
     col(
         "分管领导",
-        &["分管(县)领导", "分管县领导", "分管市领导", "分管区领导", "分管局领导", "责任领导", "牵头领导"],
+        &[
+            "分管(县)领导",
+            "分管县领导",
+            "分管市领导",
+            "分管区领导",
+            "分管局领导",
+            "责任领导",
+            "牵头领导",
+        ],
         false,
     ),
     col(
@@ -151,7 +167,11 @@ pub fn read_work_plan(path: &Path, context: &PlanContext) -> Result<PlanRead, Im
     let sheet = table.source.sheet.as_deref();
     let bureau_columns_only = layout.iter().skip(SECTION).all(Option::is_none);
     let mut errors = Vec::new();
-    let title_line = table.title.iter().find(|t| !t.trim().is_empty()).map(|t| t.trim().to_owned());
+    let title_line = table
+        .title
+        .iter()
+        .find(|t| !t.trim().is_empty())
+        .map(|t| t.trim().to_owned());
     let year = context.year.or_else(|| title_line.as_deref().and_then(year_in));
     let Some(year) = year else {
         errors.push(RowError::new(
@@ -205,7 +225,12 @@ pub fn read_work_plan(path: &Path, context: &PlanContext) -> Result<PlanRead, Im
             continue;
         };
         if !seen.insert(task.seq.clone()) {
-            reader.error(*row, SEQ, &task.seq, "序号重复：同一计划中每项任务的序号须唯一".into());
+            reader.error(
+                *row,
+                SEQ,
+                &task.seq,
+                "序号重复：同一计划中每项任务的序号须唯一".into(),
+            );
             continue;
         }
         let section = match get(SECTION) {
@@ -333,7 +358,12 @@ impl RowReader<'_> {
         let lead_unit = self.required(row, LEAD_UNIT, get(LEAD_UNIT)).map(str::to_owned);
         let deadline = match get(DEADLINE) {
             "" => {
-                self.error(row, DEADLINE, "", format!("缺少完成时限；可写作 {}", tables::DATE_FORMS));
+                self.error(
+                    row,
+                    DEADLINE,
+                    "",
+                    format!("缺少完成时限；可写作 {}", tables::DATE_FORMS),
+                );
                 None
             }
             value => match tables::parse_date(value, Some(self.year)) {
@@ -350,7 +380,12 @@ impl RowReader<'_> {
                 let source = TaskSource::parse(value);
                 if source.is_none() {
                     let known: Vec<&str> = TaskSource::ALL.iter().map(|s| s.label_zh()).collect();
-                    self.error(row, SOURCE, value, format!("无法识别的任务来源；可填 {}", known.join("、")));
+                    self.error(
+                        row,
+                        SOURCE,
+                        value,
+                        format!("无法识别的任务来源；可填 {}", known.join("、")),
+                    );
                 }
                 source
             }
@@ -394,7 +429,12 @@ impl RowReader<'_> {
                 if rest.trim().is_empty() {
                     None
                 } else {
-                    self.error(row, COUNTIES, item, format!("“{item}”中的任务量不是数字；请写作“历下区 5”"));
+                    self.error(
+                        row,
+                        COUNTIES,
+                        item,
+                        format!("“{item}”中的任务量不是数字；请写作“历下区 5”"),
+                    );
                     ok = false;
                     continue;
                 }
@@ -402,7 +442,12 @@ impl RowReader<'_> {
                 match share_text.parse::<f64>() {
                     Ok(v) if v.is_finite() && v >= 0.0 => Some(v),
                     _ => {
-                        self.error(row, COUNTIES, item, format!("“{item}”中的任务量不是数字；请写作“历下区 5”"));
+                        self.error(
+                            row,
+                            COUNTIES,
+                            item,
+                            format!("“{item}”中的任务量不是数字；请写作“历下区 5”"),
+                        );
                         ok = false;
                         continue;
                     }
@@ -453,12 +498,18 @@ impl RowReader<'_> {
                 Err(if names.is_empty() {
                     format!("区县“{place}”不是本市（{city}）的区县：数据库中还没有本市的区县")
                 } else {
-                    format!("区县“{place}”不是本市（{city}）的区县；本市区县：{}", names.join("、"))
+                    format!(
+                        "区县“{place}”不是本市（{city}）的区县；本市区县：{}",
+                        names.join("、")
+                    )
                 })
             }
             many => Err(format!(
                 "区县“{place}”可指 {}；请写全称",
-                many.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join("、")
+                many.iter()
+                    .map(|a| a.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join("、")
             )),
         }
     }
@@ -496,7 +547,12 @@ impl RowReader<'_> {
                 let ok = misplaced(self, &[COUNTED], "指标");
                 let indicator = match get(INDICATOR) {
                     "" => {
-                        self.error(row, INDICATOR, "", "指标任务须填写指标（指标代码或名称，见 edugov indicators --list）".into());
+                        self.error(
+                            row,
+                            INDICATOR,
+                            "",
+                            "指标任务须填写指标（指标代码或名称，见 edugov indicators --list）".into(),
+                        );
                         None
                     }
                     value => {
@@ -504,7 +560,13 @@ impl RowReader<'_> {
                             .iter()
                             .find(|i| i.code == value || i.name_zh == value);
                         if found.is_none() {
-                            self.error(row, INDICATOR, value, "指标目录中没有这个指标（填指标代码或中文名称，如“普惠性幼儿园覆盖率”）".into());
+                            self.error(
+                                row,
+                                INDICATOR,
+                                value,
+                                "指标目录中没有这个指标（填指标代码或中文名称，如“普惠性幼儿园覆盖率”）"
+                                    .into(),
+                            );
                         }
                         found
                     }
@@ -529,7 +591,12 @@ impl RowReader<'_> {
                     .map(|y| y.unwrap_or(self.year));
                 if let (Some(b), Some(t)) = (baseline_year, target_year) {
                     if t <= b {
-                        self.error(row, TARGET_YEAR, get(TARGET_YEAR), format!("目标年份应晚于基线年份 {b}"));
+                        self.error(
+                            row,
+                            TARGET_YEAR,
+                            get(TARGET_YEAR),
+                            format!("目标年份应晚于基线年份 {b}"),
+                        );
                         return None;
                     }
                 }
@@ -538,7 +605,12 @@ impl RowReader<'_> {
                         Some(indicators::Direction::HigherIsBetter) => Some(plans::Better::Higher),
                         Some(indicators::Direction::LowerIsBetter) => Some(plans::Better::Lower),
                         Some(indicators::Direction::Neutral) => {
-                            self.error(row, DIRECTION, "", "这个指标没有公认的好坏方向；请填写方向（越高越好 / 越低越好）".into());
+                            self.error(
+                                row,
+                                DIRECTION,
+                                "",
+                                "这个指标没有公认的好坏方向；请填写方向（越高越好 / 越低越好）".into(),
+                            );
                             None
                         }
                         None => None,
@@ -584,17 +656,31 @@ impl RowReader<'_> {
                 let stage = stage?;
                 let counted = match get(COUNTED) {
                     "开工" | "开工数" | "projects_started" => Some(Counted::ProjectsStarted { stage }),
-                    "完工" | "完工数" | "projects_completed" => Some(Counted::ProjectsCompleted { stage }),
+                    "完工" | "完工数" | "projects_completed" => {
+                        Some(Counted::ProjectsCompleted { stage })
+                    }
                     "新增学位" | "学位" | "seats_delivered" => Some(Counted::SeatsDelivered { stage }),
                     "报送" | "reported" => match get(UNIT) {
                         "" => {
-                            self.error(row, UNIT, "", "计数对象为“报送”时须填写单位（如 所、个、家）".into());
+                            self.error(
+                                row,
+                                UNIT,
+                                "",
+                                "计数对象为“报送”时须填写单位（如 所、个、家）".into(),
+                            );
                             None
                         }
-                        unit => Some(Counted::Reported { unit: unit.to_owned() }),
+                        unit => Some(Counted::Reported {
+                            unit: unit.to_owned(),
+                        }),
                     },
                     value => {
-                        self.error(row, COUNTED, value, "计数对象应为 开工、完工、新增学位 或 报送".into());
+                        self.error(
+                            row,
+                            COUNTED,
+                            value,
+                            "计数对象应为 开工、完工、新增学位 或 报送".into(),
+                        );
                         None
                     }
                 };
@@ -609,7 +695,15 @@ impl RowReader<'_> {
             "节点" | "milestone" => {
                 let ok = misplaced(
                     self,
-                    &[INDICATOR, BASELINE_YEAR, BASELINE, TARGET, TARGET_YEAR, DIRECTION, COUNTED],
+                    &[
+                        INDICATOR,
+                        BASELINE_YEAR,
+                        BASELINE,
+                        TARGET,
+                        TARGET_YEAR,
+                        DIRECTION,
+                        COUNTED,
+                    ],
                     "节点",
                 );
                 ok.then_some(Measure::Milestone)
@@ -707,7 +801,8 @@ pub fn work_plan_workbook(plan: &PlanSpec, counties: &[Area]) -> Result<Vec<u8>,
             let mut numbers: Vec<(usize, f64)> = Vec::new();
             match &task.measure {
                 Measure::Indicator(goal) => {
-                    let name = indicators::find(&goal.indicator).map_or(goal.indicator.as_str(), |i| i.name_zh);
+                    let name =
+                        indicators::find(&goal.indicator).map_or(goal.indicator.as_str(), |i| i.name_zh);
                     cells.push(text(INDICATOR, name));
                     if let Some(stage) = goal.stage {
                         cells.push(text(STAGE, stage.label_zh()));
@@ -773,9 +868,18 @@ mod tests {
                 _ => "",
             }
         };
-        assert_eq!(section_heading(&row("一、学前教育", "")), Some("一、学前教育".into()));
-        assert_eq!(section_heading(&row("", "（二）义务教育")), Some("（二）义务教育".into()));
-        assert_eq!(section_heading(&row("三", "队伍建设")), Some("三、队伍建设".into()));
+        assert_eq!(
+            section_heading(&row("一、学前教育", "")),
+            Some("一、学前教育".into())
+        );
+        assert_eq!(
+            section_heading(&row("", "（二）义务教育")),
+            Some("（二）义务教育".into())
+        );
+        assert_eq!(
+            section_heading(&row("三", "队伍建设")),
+            Some("三、队伍建设".into())
+        );
         assert_eq!(section_heading(&row("1", "新建幼儿园")), None);
         assert_eq!(section_heading(&row("", "新建幼儿园")), None);
         assert_eq!(section_heading(&row("", "一是扩充学位")), None);
