@@ -12,6 +12,10 @@
 //! - [`export`]: the store → the template's columns, personal data masked
 //!   unless asked otherwise.
 //!
+//! The plan files of `crates/plans` are read and written here too:
+//! [`read_work_plan`] / [`work_plan_workbook`] (任务分解表), [`read_projects`]
+//! / [`projects_workbook`] (项目台账) and [`ledger_workbook`] (督办台账).
+//!
 //! Identity numbers never appear in full in an error, a report or a masked
 //! export (`registry::mask`).
 
