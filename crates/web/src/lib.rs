@@ -85,6 +85,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/plans/{id}", get(pages::plans::plan))
         .route("/plans/{id}/summary", get(pages::summary::summary))
         .route("/plans/{id}/summary.docx", get(pages::summary::docx))
+        .route("/plans/{id}/ledger.xlsx", get(pages::summary::ledger))
         .route("/tasks/{id}", get(pages::task::task))
         .route("/tasks/{id}/steps", post(pages::task::step))
         .route("/reports/{id}/decision", post(pages::task::decide_report))

@@ -4,7 +4,10 @@
 //! hover, and the 数据说明 table lists them all) and as the 公文 `.docx`
 //! (`/plans/{id}/summary.docx`, GB/T 9704 by `gongwen::to_docx`). Both are
 //! built on request from the same ledger the plan page reads, as of today.
-//! Who may have them: `access::Principal::can_download_plan_reports`.
+//! The 督办台账 as a workbook (`/plans/{id}/ledger.xlsx`,
+//! `import_export::ledger_workbook`, the same as `edugov report summary
+//! --out FILE.xlsx`). Who may have them:
+//! `access::Principal::can_download_plan_reports`.
 
 use std::sync::Arc;
 
@@ -223,4 +226,40 @@ mod tests {
         assert_eq!(chinese_numeral(20), "二十");
         assert_eq!(chinese_numeral(99), "九十九");
     }
+}
+
+/// `GET /plans/{id}/ledger.xlsx`: the 督办台账 workbook.
+pub async fn ledger(
+    State(state): State<Arc<AppState>>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    if !ctx.principal.can_download_plan_reports() {
+        return Err(forbidden(&ctx));
+    }
+    let loaded = load(&state, &ctx, Some(PlanId(id))).await?;
+    let ledger = loaded.ledger.ok_or(WebError::NotFound)?;
+    let city = ledger.plan.city.clone();
+    let counties = state
+        .with_store(move |s| {
+            Ok(s.child_areas(city.as_str())?
+                .into_iter()
+                .filter(|a| a.level() == registry::AreaLevel::County)
+                .collect::<Vec<_>>())
+        })
+        .await?;
+    let title = format!(
+        "督办台账-{}年{}月{}日.xlsx",
+        ledger.today.year(),
+        ledger.today.month(),
+        ledger.today.day()
+    );
+    let fallback = format!("ledger-{}.xlsx", ledger.today);
+    let specs: Vec<plans::ProjectSpec> = loaded.projects.into_iter().map(|p| p.spec).collect();
+    let bytes =
+        tokio::task::spawn_blocking(move || import_export::ledger_workbook(&ledger, &specs, &counties))
+            .await
+            .map_err(|e| WebError::Internal(e.to_string()))?
+            .map_err(|e| WebError::Internal(e.to_string()))?;
+    Ok(crate::download::xlsx(&title, &fallback, bytes))
 }

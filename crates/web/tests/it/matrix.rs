@@ -178,6 +178,7 @@ pub const MATRIX: &[(&str, &str, [Expect; 5])] = &[
     // The generated summary: the city's roles.
     ("GET", "/plans/{plan}/summary", [O, O, D, D, D]),
     ("GET", "/plans/{plan}/summary.docx", [O, O, D, D, D]),
+    ("GET", "/plans/{plan}/ledger.xlsx", [O, O, D, D, D]),
     ("GET", "/plans/999999999/summary", [N, N, D, D, D]),
     ("GET", "/tasks/{late_task}", [O, O, O, D, D]),
     ("GET", "/tasks/{foreign_task}", [O, O, O, D, D]),

@@ -432,4 +432,30 @@ fn the_summary_carries_the_qingdao_figures_as_a_page_and_a_word_file() {
         .header("content-disposition")
         .unwrap()
         .contains("filename*=UTF-8''%E8%BF%9B%E5%B1%95"));
+    // The 督办台账 workbook: the late task and the projects' rates in it.
+    let xlsx = analyst.get(&format!("/plans/{}/ledger.xlsx", f.plan));
+    assert_eq!(xlsx.status, 200);
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx.bytes.clone())).unwrap();
+    let mut text = String::new();
+    let mut city_rates = None;
+    for name in calamine::Reader::sheet_names(&book) {
+        let range = calamine::Reader::worksheet_range(&mut book, &name).unwrap();
+        for row in range.rows() {
+            if row.first().is_some_and(|c| c.to_string() == "全市") {
+                let number = |i: usize| row.get(i).and_then(calamine::DataType::get_float);
+                city_rates = Some((number(3), number(6)));
+            }
+            for cell in row {
+                text.push_str(&cell.to_string());
+                text.push('|');
+            }
+        }
+    }
+    assert!(
+        text.contains("化解城镇中小学大班额"),
+        "the tasks are in the ledger"
+    );
+    // 开工率 and 完工率 as numbers shown as per cents.
+    assert_eq!(city_rates, Some((Some(0.825), Some(0.5))), "the city's rates");
 }
