@@ -209,25 +209,6 @@ pub async fn docx(
         .into_response())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn headings_are_numbered_as_a_gongwen_numbers_them() {
-        let mut counts = [0; 4];
-        let got: Vec<String> = [1, 2, 2, 3, 1, 2, 4]
-            .into_iter()
-            .map(|l| heading_number(&mut counts, l))
-            .collect();
-        assert_eq!(got, ["一、", "（一）", "（二）", "1.", "二、", "（一）", "（1）"]);
-        assert_eq!(chinese_numeral(10), "十");
-        assert_eq!(chinese_numeral(12), "十二");
-        assert_eq!(chinese_numeral(20), "二十");
-        assert_eq!(chinese_numeral(99), "九十九");
-    }
-}
-
 /// `GET /plans/{id}/ledger.xlsx`: the 督办台账 workbook.
 pub async fn ledger(
     State(state): State<Arc<AppState>>,
@@ -262,4 +243,23 @@ pub async fn ledger(
             .map_err(|e| WebError::Internal(e.to_string()))?
             .map_err(|e| WebError::Internal(e.to_string()))?;
     Ok(crate::download::xlsx(&title, &fallback, bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_are_numbered_as_a_gongwen_numbers_them() {
+        let mut counts = [0; 4];
+        let got: Vec<String> = [1, 2, 2, 3, 1, 2, 4]
+            .into_iter()
+            .map(|l| heading_number(&mut counts, l))
+            .collect();
+        assert_eq!(got, ["一、", "（一）", "（二）", "1.", "二、", "（一）", "（1）"]);
+        assert_eq!(chinese_numeral(10), "十");
+        assert_eq!(chinese_numeral(12), "十二");
+        assert_eq!(chinese_numeral(20), "二十");
+        assert_eq!(chinese_numeral(99), "九十九");
+    }
 }

@@ -435,6 +435,7 @@ fn the_summary_carries_the_qingdao_figures_as_a_page_and_a_word_file() {
     // The 督办台账 workbook: the late task and the projects' rates in it.
     let xlsx = analyst.get(&format!("/plans/{}/ledger.xlsx", f.plan));
     assert_eq!(xlsx.status, 200);
+    use calamine::DataType as _;
     let mut book: calamine::Xlsx<_> =
         calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx.bytes.clone())).unwrap();
     let mut text = String::new();
@@ -442,8 +443,8 @@ fn the_summary_carries_the_qingdao_figures_as_a_page_and_a_word_file() {
     for name in calamine::Reader::sheet_names(&book) {
         let range = calamine::Reader::worksheet_range(&mut book, &name).unwrap();
         for row in range.rows() {
-            if row.first().is_some_and(|c| c.to_string() == "全市") {
-                let number = |i: usize| row.get(i).and_then(calamine::DataType::get_float);
+            if row.first().is_some_and(|c| c.get_string() == Some("全市")) {
+                let number = |i: usize| row.get(i).and_then(|c| c.get_float());
                 city_rates = Some((number(3), number(6)));
             }
             for cell in row {
