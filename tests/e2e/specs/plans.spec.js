@@ -132,6 +132,13 @@ test('a county report is sent back, corrected, accepted; another task is listed;
   await expect(admin.locator('#history')).toContainText('销号');
   await shot(admin, 'plans-2-task');
 
+  // The progress summary, as a page whose figures carry their trace.
+  await admin.goto('/plans');
+  await admin.locator('#summary-link').click();
+  await expect(admin.locator('#summary .figure').first()).toBeVisible();
+  await expect(admin.locator('#figures')).toContainText('开工率');
+  await shot(admin, 'plans-5-summary');
+
   // The projects: rates and the chart of starts and completions by month.
   await admin.goto('/projects');
   await expect(admin.locator('#rates')).toContainText('开工率');
