@@ -40,6 +40,10 @@ pub struct Rendered {
     pub text: String,
     /// The number of pages (from `pdfinfo`, 0 if it could not tell).
     pub pages: u32,
+    /// The fonts embedded in the PDF (from `pdffonts`, subset prefix
+    /// removed, e.g. "NotoSerifCJKjp-Regular-VKana"): which faces the
+    /// document's font names became.
+    pub fonts: Vec<String>,
     /// How long LibreOffice took.
     pub convert_time: Duration,
 }
@@ -140,6 +144,7 @@ pub fn convert(docx: &[u8], name: &str) -> Result<Option<Rendered>, CheckError> 
         png,
         text,
         pages: page_count(&pdf),
+        fonts: embedded_fonts(&pdf),
         convert_time,
     }))
 }
@@ -226,6 +231,21 @@ fn run_with_timeout(command: &mut Command, timeout: Duration) -> Result<(), Stri
             Err(e) => return Err(e.to_string()),
         }
     }
+}
+
+fn embedded_fonts(pdf: &Path) -> Vec<String> {
+    let Ok(out) = Command::new("pdffonts").arg(pdf).output() else {
+        return Vec::new();
+    };
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .skip(2) // the column titles and the dashes under them
+        .filter_map(|l| l.split_whitespace().next())
+        .map(|name| match name.split_once('+') {
+            Some((_, face)) => face.to_string(),
+            None => name.to_string(),
+        })
+        .collect()
 }
 
 fn page_count(pdf: &Path) -> u32 {

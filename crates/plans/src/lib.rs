@@ -20,6 +20,7 @@ pub mod progress;
 pub mod project;
 pub mod report;
 pub mod status;
+pub mod summary;
 pub mod supervision;
 
 pub use ledger::{Filter, Ledger, TaskRow};

@@ -110,6 +110,9 @@ fn title_headings_and_body_have_their_fonts_and_sizes_and_headings_are_numbered(
             "{text}: {rpr}"
         );
     }
+    // 3号 text is set 0.25 pt tight so 28 characters fill the 156 mm line.
+    assert!(run_properties(&xml, "今年计划开工新建改扩建").contains(r#"<w:spacing w:val="-5" />"#));
+    assert!(!run_properties(&xml, "济南市教育局2026年上半年工作总结").contains("<w:spacing"));
     assert!(
         paragraph_properties(&xml, "济南市教育局2026年上半年工作总结").contains(r#"<w:jc w:val="center" />"#)
     );
@@ -296,4 +299,20 @@ fn a_large_report_renders_in_linear_time() {
         "took {:?}",
         started.elapsed()
     );
+}
+
+#[test]
+fn the_issuer_is_centred_over_the_date_which_stands_four_characters_from_the_edge() {
+    let doc = Document {
+        title: "通知".into(),
+        issuer: Some("教育局".into()),
+        date: chrono::NaiveDate::from_ymd_opt(2026, 12, 31),
+        ..Document::default()
+    };
+    let xml = document_xml(&doc);
+    // "2026年12月31日" is 7 characters wide (digits count half), "教育局"
+    // 3: the name stands 4 + (7 − 3) ÷ 2 = 6 characters (1920 twips) from
+    // the edge.
+    assert!(paragraph_properties(&xml, "2026年12月31日").contains(r#"w:right="1280""#));
+    assert!(paragraph_properties(&xml, "教育局").contains(r#"w:right="1920""#));
 }

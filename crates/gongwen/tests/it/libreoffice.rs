@@ -1,6 +1,7 @@
 //! The sample summary opens in LibreOffice: converted to PDF, its text holds
 //! the title and the computed figures (开工率 82.5%, 完工率 50%), a body
-//! line holds 28 characters, and page 1 is kept as a PNG under
+//! line holds 28 characters, the 公文 fonts became Song and Hei faces, and
+//! page 1 is kept as a PNG under
 //! `target/artefacts/gongwen-sample/`. Skipped (one line) without soffice or
 //! pdftotext, failed under CI=true.
 
@@ -57,6 +58,24 @@ fn the_sample_summary_converts_with_libreoffice_and_its_pdf_holds_the_figures() 
         "body, 落款 and two attachments: {} pages",
         rendered.pages
     );
+    // The 公文 font names became a Song (serif) face for the body and the
+    // title and a Hei (sans) face for the 黑体 headings — not one fallback
+    // for all, and not boxes: office-check's fonts.conf maps them.
+    let cjk: Vec<&String> = rendered.fonts.iter().filter(|f| f.contains("CJK")).collect();
+    if cjk.is_empty() && !office_check::in_ci() {
+        println!("skipped the font check: no Noto CJK font (fonts-noto-cjk) on this machine");
+    } else {
+        assert!(
+            cjk.iter().any(|f| f.contains("Serif")),
+            "no serif CJK face in {:?}",
+            rendered.fonts
+        );
+        assert!(
+            cjk.iter().any(|f| f.contains("Sans")),
+            "no sans CJK face in {:?}",
+            rendered.fonts
+        );
+    }
     let png = std::fs::metadata(&rendered.png).map(|m| m.len()).unwrap_or(0);
     assert!(
         png > 10_000,
