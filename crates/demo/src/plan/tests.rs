@@ -515,3 +515,12 @@ fn the_evidence_is_a_pdf_with_a_correct_cross_reference_table() {
     }
     assert_eq!(e.name, "test--1.pdf");
 }
+
+#[test]
+fn the_mix_holds_on_every_fifth_day_of_two_years() {
+    let mut today = d(2026, 1, 1);
+    while today < d(2028, 1, 1) {
+        check_mix(today);
+        today = today + chrono::Days::new(5);
+    }
+}
