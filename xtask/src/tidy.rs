@@ -6,13 +6,14 @@
 use std::path::{Path, PathBuf};
 
 /// Crates that must stay pure (no I/O): their manifests may not name these.
-const PURE_CRATES: [&str; 6] = [
+const PURE_CRATES: [&str; 7] = [
     "registry",
     "demo",
     "indicators",
     "indicator-expr",
     "access",
     "plans",
+    "gongwen",
 ];
 const IMPURE_DEPENDENCIES: [&str; 9] = [
     "rusqlite",

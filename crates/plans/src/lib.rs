@@ -14,13 +14,16 @@
 //! Pure: no I/O, no clock (today is passed in); storage is
 //! `store::PlanStore`.
 
+pub mod ledger;
 pub mod plan;
 pub mod progress;
 pub mod project;
 pub mod report;
 pub mod status;
+pub mod summary;
 pub mod supervision;
 
+pub use ledger::{Filter, Ledger, TaskRow};
 pub use plan::{
     Assignment, CountGoal, Counted, DocumentId, EventId, IndicatorGoal, Measure, Plan, PlanHeader, PlanId,
     PlanSpec, ProjectId, ReportId, SectionSpec, Task, TaskId, TaskSource, TaskSpec,
