@@ -26,8 +26,8 @@ use registry::{AreaCode, SchoolYear};
 use super::write::{begin_write, bump_year};
 use super::PgStore;
 use crate::plans::{
-    self as shared, MeasureColumns, NewDocument, PlanSaved, ProjectWrite, ProjectsSaved, SeatsAdded,
-    TaskWrite,
+    self as shared, MeasureColumns, NewDocument, PlanSaved, ProjectWrite, ProjectsSaved, RowWrite,
+    SeatsAdded, TaskWrite,
 };
 use crate::{AuditAction, PlanStore, Result, StoreError};
 
@@ -302,7 +302,7 @@ fn i32_of(n: u32) -> Result<i32> {
 /// Writes a task's row (inserting with `id` None) and returns its id.
 fn write_task(
     tx: &mut Transaction<'_>,
-    id: Option<TaskId>,
+    write: RowWrite<TaskId>,
     plan: PlanId,
     position: u32,
     section: &str,
@@ -310,21 +310,17 @@ fn write_task(
 ) -> Result<TaskId> {
     let m = MeasureColumns::of(&spec.measure);
     let row = tx.query_one(
-        "INSERT INTO task (id, plan, position, section, seq, text, source, leader, lead_unit, co_units,
+        &format!(
+            "INSERT INTO task (id, plan, position, section, seq, text, source, leader, lead_unit, co_units,
              deadline, measure, indicator, stage, baseline_year, baseline, target, target_year, better,
              counted, counted_unit)
          VALUES (coalesce($1, nextval(pg_get_serial_sequence('task', 'id'))), $2, $3, $4, $5, $6, $7, $8,
              $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
-         ON CONFLICT (id) DO UPDATE SET position = excluded.position, section = excluded.section,
-             text = excluded.text, source = excluded.source, leader = excluded.leader,
-             lead_unit = excluded.lead_unit, co_units = excluded.co_units, deadline = excluded.deadline,
-             measure = excluded.measure, indicator = excluded.indicator, stage = excluded.stage,
-             baseline_year = excluded.baseline_year, baseline = excluded.baseline,
-             target = excluded.target, target_year = excluded.target_year, better = excluded.better,
-             counted = excluded.counted, counted_unit = excluded.counted_unit
-         RETURNING id",
+         {} RETURNING id",
+            write.upsert(shared::TASK_UPDATE)
+        ),
         &[
-            &id.map(|i| i.0),
+            &write.id().map(|i| i.0),
             &plan.0,
             &i32_of(position)?,
             &section,
@@ -410,23 +406,19 @@ fn link_documents(tx: &mut Transaction<'_>, report: ReportId, documents: &[Docum
     Ok(())
 }
 
-fn write_project(tx: &mut Transaction<'_>, id: Option<ProjectId>, p: &ProjectSpec) -> Result<()> {
+fn write_project(tx: &mut Transaction<'_>, write: RowWrite<ProjectId>, p: &ProjectSpec) -> Result<()> {
     check_area(tx, &p.county)?;
     tx.execute(
-        "INSERT INTO construction_project (id, code, name, kind, school, planned_school, site, county, stage,
+        &format!(
+            "INSERT INTO construction_project (id, code, name, kind, school, planned_school, site, county, stage,
              seats, floor_area, investment, planned_start, actual_start, planned_completion,
              actual_completion, in_use)
          VALUES (coalesce($1, nextval(pg_get_serial_sequence('construction_project', 'id'))), $2, $3, $4,
-             $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-         ON CONFLICT (id) DO UPDATE SET code = excluded.code, name = excluded.name, kind = excluded.kind,
-             school = excluded.school, planned_school = excluded.planned_school, site = excluded.site,
-             county = excluded.county, stage = excluded.stage, seats = excluded.seats,
-             floor_area = excluded.floor_area, investment = excluded.investment,
-             planned_start = excluded.planned_start, actual_start = excluded.actual_start,
-             planned_completion = excluded.planned_completion,
-             actual_completion = excluded.actual_completion, in_use = excluded.in_use",
+             $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17){}",
+            write.upsert(shared::PROJECT_UPDATE)
+        ),
         &[
-            &id.map(|i| i.0),
+            &write.id().map(|i| i.0),
             &p.code,
             &p.name,
             &p.kind.code(),
@@ -503,7 +495,7 @@ impl PlanStore for PgStore {
                     section,
                     spec,
                 } => {
-                    let task = write_task(&mut tx, None, plan_id, position, section, spec)?;
+                    let task = write_task(&mut tx, RowWrite::New, plan_id, position, section, spec)?;
                     write_counties(&mut tx, task, &spec.counties)?;
                     insert_event(&mut tx, &shared::assigned_event(task, spec, actor, at), None)?;
                 }
@@ -515,7 +507,7 @@ impl PlanStore for PgStore {
                     changes,
                     counties,
                 } => {
-                    write_task(&mut tx, Some(id), plan_id, position, section, spec)?;
+                    write_task(&mut tx, RowWrite::Update(id), plan_id, position, section, spec)?;
                     if counties {
                         write_counties(&mut tx, id, &spec.counties)?;
                     }
@@ -784,11 +776,11 @@ impl PlanStore for PgStore {
             let (write, put_in_use) = shared::project_write(p, stored.get(&p.code))?;
             match write {
                 ProjectWrite::Insert => {
-                    write_project(&mut tx, None, p)?;
+                    write_project(&mut tx, RowWrite::New, p)?;
                     saved.inserted += 1;
                 }
                 ProjectWrite::Update(id) => {
-                    write_project(&mut tx, Some(id), p)?;
+                    write_project(&mut tx, RowWrite::Update(id), p)?;
                     saved.updated += 1;
                 }
                 ProjectWrite::Unchanged => saved.unchanged += 1,
@@ -849,7 +841,14 @@ impl PlanStore for PgStore {
             &[&h.id.0, &h.city.as_str(), &h.year, &h.title],
         )?;
         for t in &plan.tasks {
-            write_task(&mut tx, Some(t.id), h.id, t.position, &t.section, &t.spec)?;
+            write_task(
+                &mut tx,
+                RowWrite::Restore(t.id),
+                h.id,
+                t.position,
+                &t.section,
+                &t.spec,
+            )?;
             write_counties(&mut tx, t.id, &t.spec.counties)?;
         }
         advance_identity(&mut tx, "work_plan")?;
@@ -926,7 +925,7 @@ impl PlanStore for PgStore {
     fn restore_projects(&mut self, projects: &[Project]) -> Result<()> {
         let mut tx = self.conn.get_mut().transaction()?;
         for p in projects {
-            write_project(&mut tx, Some(p.id), &p.spec)?;
+            write_project(&mut tx, RowWrite::Restore(p.id), &p.spec)?;
         }
         advance_identity(&mut tx, "construction_project")?;
         tx.commit()?;

@@ -780,6 +780,16 @@ contract!(
         let mut spec = the_plan();
         spec.year = 2027;
         store.save_plan(&spec, "admin", at(14)).unwrap();
+        // A restore never overwrites: an id already taken fails, whole.
+        let stored = everything(&*store);
+        let mut renamed = source.projects().unwrap();
+        renamed[1].spec.name = "改写".into();
+        assert!(store.restore_projects(&renamed).is_err());
+        let mut moved = source.plan(source.plans().unwrap()[0].id).unwrap().unwrap();
+        moved.header.id = plans::PlanId(50);
+        moved.header.year = 2030;
+        assert!(store.restore_plan(&moved).is_err());
+        assert_eq!(everything(&*store), stored);
         let (info, bytes) = source.document(source.documents().unwrap()[0].id).unwrap().unwrap();
         let mut wrong = info.clone();
         wrong.id = plans::DocumentId(99);
