@@ -273,6 +273,17 @@ fn insert_event(tx: &mut Transaction<'_>, event: &NewEvent, id: Option<EventId>)
     if let Some(county) = &event.county {
         check_area(tx, county)?;
     }
+    if let Some(report) = event.report {
+        let known: bool = tx
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM progress_report WHERE id = $1)",
+                &[&report.0],
+            )?
+            .try_get(0)?;
+        if !known {
+            return Err(StoreError::UnknownReference(format!("进展报告 {report}")));
+        }
+    }
     let row = tx.query_one(
         "INSERT INTO task_event (id, task, county, kind, actor, at, old_value, new_value, note, due, report)
          VALUES (coalesce($1, nextval(pg_get_serial_sequence('task_event', 'id'))), $2, $3, $4, $5, $6, $7,

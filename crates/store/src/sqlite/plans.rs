@@ -258,6 +258,14 @@ fn insert_event(conn: &Connection, event: &NewEvent, id: Option<EventId>) -> Res
     if let Some(county) = &event.county {
         check_area(conn, county)?;
     }
+    if let Some(report) = event.report {
+        let known: bool = conn
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM progress_report WHERE id = ?1)")?
+            .query_row([report.0], |r| r.get(0))?;
+        if !known {
+            return Err(StoreError::UnknownReference(format!("进展报告 {report}")));
+        }
+    }
     let id: i64 = conn
         .prepare_cached(
             "INSERT INTO task_event (id, task, county, kind, actor, at, old_value, new_value, note, due, report)

@@ -320,6 +320,16 @@ contract!(
         store.append_event(&escalation(id, "lixia", 10), Some(first)).unwrap();
         let unknown = store.append_event(&escalation(plans::TaskId(9_999), "admin", 9), None);
         assert!(matches!(unknown, Err(StoreError::UnknownReference(_))), "{unknown:?}");
+        let last = store.events(id).unwrap().pop().map(|e| e.id);
+        let mut about = escalation(id, "admin", 11);
+        about.report = Some(plans::ReportId(4_040));
+        let unknown = store.append_event(&about, last);
+        assert!(matches!(unknown, Err(StoreError::UnknownReference(_))), "{unknown:?}");
+        about.report = None;
+        about.county = Some(area("379999"));
+        let unknown = store.append_event(&about, last);
+        assert!(matches!(unknown, Err(StoreError::UnknownReference(_))), "{unknown:?}");
+        assert_eq!(store.events(id).unwrap().len(), 3);
     }
 );
 
