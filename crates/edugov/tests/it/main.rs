@@ -3,7 +3,7 @@
 //!
 //! Modules: `cli` (check-id, template, export, summary), `copy` (copy, compare,
 //! backup and restore, on PostgreSQL too with `EDUGOV_TEST_PG`), `indicators`, `import` (bad input
-//! and crash safety), `users` (the `user` command), `serve` (reachable under idle connections). Put new CLI tests in one of them: one test binary keeps
+//! and crash safety), `users` (the `user` command), `plan_files` (plan, projects, report summary), `serve` (reachable under idle connections). Put new CLI tests in one of them: one test binary keeps
 //! link time down.
 
 // Test helpers panic on purpose: a failed setup is a failed test.
@@ -13,6 +13,7 @@ mod cli;
 mod copy;
 mod import;
 mod indicators;
+mod plan_files;
 mod serve;
 mod settings;
 mod users;
