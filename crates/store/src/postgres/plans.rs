@@ -47,6 +47,13 @@ const PROJECT_COLUMNS: &str = "p.id, p.code, p.name, p.kind, p.school, p.planned
      p.stage, p.seats, p.floor_area, p.investment, p.planned_start, p.actual_start, p.planned_completion, \
      p.actual_completion, p.in_use";
 
+/// A time as stored: to the millisecond, like SQLite's text (and the
+/// accounts' times), so both backends read back the same.
+fn ms(at: DateTime<Utc>) -> DateTime<Utc> {
+    use chrono::SubsecRound;
+    at.trunc_subsecs(3)
+}
+
 fn text(r: &Row, i: usize) -> Result<String> {
     Ok(r.try_get(i)?)
 }
@@ -295,7 +302,7 @@ fn insert_event(tx: &mut Transaction<'_>, event: &NewEvent, id: Option<EventId>)
             &event.county.as_ref().map(AreaCode::as_str),
             &event.kind.code(),
             &event.actor,
-            &event.at,
+            &ms(event.at),
             &event.old_value,
             &event.new_value,
             &event.note,
@@ -390,7 +397,7 @@ fn insert_document(
             &sha256,
             &document.bytes,
             &by,
-            &at,
+            &ms(at),
         ],
     )?;
     Ok(DocumentId(row.try_get(0)?))
@@ -648,7 +655,7 @@ impl PlanStore for PgStore {
                         &report.text,
                         &report.value,
                         &report.reporter,
-                        &report.at,
+                        &ms(report.at),
                     ],
                 )?
                 .try_get(0)?,
@@ -658,7 +665,7 @@ impl PlanStore for PgStore {
                     "UPDATE progress_report SET text = $2, value = $3, reporter = $4, filed_at = $5,
                          status = 'submitted', reviewer = NULL, reviewed_at = NULL, reason = NULL
                      WHERE id = $1",
-                    &[&id.0, &report.text, &report.value, &report.reporter, &report.at],
+                    &[&id.0, &report.text, &report.value, &report.reporter, &ms(report.at)],
                 )?;
                 tx.execute("DELETE FROM report_document WHERE report = $1", &[&id.0])?;
                 id
@@ -704,7 +711,7 @@ impl PlanStore for PgStore {
         let decided = tx.execute(
             "UPDATE progress_report SET status = $2, reviewer = $3, reviewed_at = $4, reason = $5
              WHERE id = $1 AND status = 'submitted'",
-            &[&id.0, &status.code(), &reviewer, &at, &reason],
+            &[&id.0, &status.code(), &reviewer, &ms(at), &reason],
         )?;
         // Never reached while the row is locked above; kept so that a
         // decision can only ever change a report awaiting review.
@@ -887,7 +894,7 @@ impl PlanStore for PgStore {
                 &info.sha256,
                 &bytes,
                 &info.uploaded_by,
-                &info.at,
+                &ms(info.at),
             ],
         )?;
         advance_identity(&mut tx, "evidence_document")?;
@@ -910,10 +917,10 @@ impl PlanStore for PgStore {
                 &r.text,
                 &r.value,
                 &r.reporter,
-                &r.at,
+                &ms(r.at),
                 &report.status.code(),
                 &report.reviewer,
-                &report.reviewed_at,
+                &report.reviewed_at.map(ms),
                 &report.reason,
             ],
         )?;

@@ -935,3 +935,37 @@ contract!(
         }
     }
 );
+
+contract!(
+    fn times_are_kept_to_the_millisecond_on_every_backend(db) {
+        let mut store = db.open();
+        let plan = saved_plan(&mut *store);
+        let task = plan.tasks[0].id;
+        let precise = at(9) + chrono::Duration::milliseconds(345) + chrono::Duration::microseconds(678);
+        let kept = at(9) + chrono::Duration::milliseconds(345);
+        let last = store.events(task).unwrap().pop().map(|e| e.id);
+        let mut event = escalation(task, "admin", 9);
+        event.at = precise;
+        store.append_event(&event, last).unwrap();
+        let mut filed = report(task, None, "lixia", 9);
+        filed.at = precise;
+        let bytes = pdf("x");
+        let id = store
+            .file_report(
+                &filed,
+                &[NewDocument {
+                    name: "x.pdf",
+                    kind: DocumentKind::Pdf,
+                    bytes: &bytes,
+                }],
+            )
+            .unwrap();
+        store.decide_report(id, &Decision::Accept, "admin", precise).unwrap();
+        let stored = store.report(id).unwrap().unwrap();
+        assert_eq!((stored.report.at, stored.reviewed_at), (kept, Some(kept)));
+        let info = store.document_info(stored.report.documents[0]).unwrap().unwrap();
+        assert_eq!(info.at, kept);
+        let events = store.events(task).unwrap();
+        assert!(events[1..].iter().all(|e| e.event.at == kept), "{events:?}");
+    }
+);
