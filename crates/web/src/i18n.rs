@@ -280,6 +280,7 @@ messages! {
     LateCount => "{} 项逾期", "{} late";
     NoLateTasks => "目前没有逾期任务。", "No task is late.";
     PlanTree => "任务清单", "Tasks";
+    ClosedNote => "该任务已于 {} 销号（核验人 {}）；下面是按现有数据计算的规则，供查阅。", "Closed out on {} (verified by {}); below, the rule on the current data, for reference.";
     BackToPlan => "返回工作计划", "Back to the plan";
     FigureTrace => "数据说明：文中每个数字的计算与来源", "Where every figure comes from";
     Legend => "状态颜色", "Colours";

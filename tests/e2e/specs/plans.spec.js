@@ -144,6 +144,7 @@ test('a county report is sent back, corrected, accepted; another task is listed;
   await expect(admin.locator('#rates')).toContainText('开工率');
   await expectChartsDrawn(admin, 1);
   // The rates and the chart; the list of projects runs long below them.
+  await admin.setViewportSize({ width: 1366, height: 1250 });
   await admin.screenshot({ path: require('node:path').join(__dirname, '..', 'artifacts', 'plans-4-projects.png') });
   adminErrors.check();
   await context.close();

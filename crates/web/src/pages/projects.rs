@@ -83,6 +83,8 @@ pub async fn projects(
         .collect();
     let option = serde_json::json!({
         "title": { "text": tf(lang, Msg::StartsByMonth, &[&year]), "left": "center", "textStyle": { "fontSize": 14 } },
+        // Drawn at once: a printed or captured page shows the final bars.
+        "animation": false,
         "tooltip": { "trigger": "axis" },
         "legend": { "bottom": 0 },
         "grid": { "left": 50, "right": 30, "bottom": 50, "top": 50 },

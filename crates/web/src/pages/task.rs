@@ -200,6 +200,9 @@ pub async fn task(
             (status_badge(lang, &row.whole))
             @if row.is_listed() { " " span.badge.listed { (t(lang, Msg::Listed)) } }
             @if let Some(c) = sup.colour { " " (colour_badge(lang, c)) }
+            @if let Some(at) = sup.closed {
+                p.closed-note #closed-note { (tf(lang, Msg::ClosedNote, &[&beijing_time(at), &sup.verified_by.clone().unwrap_or_default()])) }
+            }
             p.rule #rule { (row.whole.rule.explain_zh()) }
         }
         dl.task-facts {
