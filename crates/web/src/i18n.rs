@@ -379,6 +379,8 @@ messages! {
     BoardEmpty => "目前没有挂牌督办的任务。", "Nothing is under supervision.";
     ReportsToCorrect => "被退回待修改的报告", "Reports sent back to correct";
     TasksDue => "待办任务（按期限先后）", "Tasks due (soonest first)";
+    TasksDone => "已达成或已销号", "Achieved or closed out";
+    NothingDue => "没有待办的任务。", "Nothing is due.";
     Year => "年度", "Year";
     StartsByMonth => "{}年各月开工、完工项目数", "Projects started and completed by month, {}";
     ProjectsUnit => "所", "projects";

@@ -25,7 +25,7 @@ function inDays(days) {
 /** The first of the officer's tasks that takes a new report (not closed, nothing sent back). */
 async function taskToReport(page) {
   await page.goto('/my-tasks');
-  const links = await page.locator('#my-tasks tbody tr a[href^="/tasks/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  const links = await page.locator('table[id^="my-tasks"] tbody tr a[href^="/tasks/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
   for (const href of links) {
     await page.goto(href);
     const form = page.locator('section#report-form');
@@ -83,6 +83,7 @@ test('a county report is sent back, corrected, accepted; another task is listed;
   // The officer sees why, corrects it and files it again.
   await page.goto('/my-tasks');
   await expect(page.locator('ul.returned')).toContainText(reason);
+  await shot(page, 'plans-6-my-tasks');
   await page.goto(task);
   await expect(page.locator('#returned-reason')).toContainText(reason);
   await expect(page.locator('section#report-form h3')).toContainText('修改后重新报送');

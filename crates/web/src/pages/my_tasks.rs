@@ -43,7 +43,9 @@ pub async fn my_tasks(State(state): State<Arc<AppState>>, ctx: Ctx) -> Result<Ma
             None => Some((row, &row.whole)),
         })
         .collect();
-    items.sort_by_key(|(row, a)| (a.finished, a.deadline, row.task.position));
+    items.sort_by_key(|(row, a)| (a.deadline, row.task.position));
+    // What is still to do first; achieved or closed out below it.
+    let (done, due): (Vec<_>, Vec<_>) = items.into_iter().partition(|(_, a)| a.finished);
     let returned: Vec<&plans::ProgressReport> = loaded
         .reports
         .iter()
@@ -62,14 +64,31 @@ pub async fn my_tasks(State(state): State<Arc<AppState>>, ctx: Ctx) -> Result<Ma
                 }
             } }
         }
-        h2 { (t(lang, Msg::TasksDue)) " (" (items.len()) ")" }
-        div.table-wrap { table #my-tasks {
+        h2 { (t(lang, Msg::TasksDue)) " (" (due.len()) ")" }
+        @if due.is_empty() { p.muted #nothing-due { (t(lang, Msg::NothingDue)) } } @else { (tasks_table(lang, "my-tasks", &due, mine.as_ref())) }
+        @if !done.is_empty() {
+            h2 { (t(lang, Msg::TasksDone)) " (" (done.len()) ")" }
+            (tasks_table(lang, "my-tasks-done", &done, mine.as_ref()))
+        }
+    };
+    Ok(page(&ctx, t(lang, Msg::MyTasks), body))
+}
+
+/// The tasks of one list: deadline, task, status, listing, latest report.
+fn tasks_table(
+    lang: crate::i18n::Lang,
+    id: &str,
+    items: &[(&TaskRow, &Assessment)],
+    mine: Option<&AreaCode>,
+) -> Markup {
+    html! {
+        div.table-wrap { table id=(id) {
             thead { tr {
                 th { (t(lang, Msg::Deadline)) } th { (t(lang, Msg::Task)) } th { (t(lang, Msg::Status)) }
                 th { (t(lang, Msg::Listing)) } th { (t(lang, Msg::LatestReport)) }
             } }
-            tbody { @for (row, a) in &items {
-                @let part = mine.as_ref().and_then(|c| row.county(c));
+            tbody { @for (row, a) in items {
+                @let part = mine.and_then(|c| row.county(c));
                 tr data-task=(row.task.id) {
                     td { (deadline_cell(lang, a)) }
                     td { a href={ "/tasks/" (row.task.id) } { (row.task.spec.seq) " " (row.task.spec.text) } }
@@ -79,6 +98,5 @@ pub async fn my_tasks(State(state): State<Arc<AppState>>, ctx: Ctx) -> Result<Ma
                 }
             } }
         } }
-    };
-    Ok(page(&ctx, t(lang, Msg::MyTasks), body))
+    }
 }

@@ -297,6 +297,10 @@ fn a_report_sent_back_is_corrected_by_the_county_and_then_accepted() {
         mine.contains("被退回待修改的报告") && mine.contains("缺少分流学生名单"),
         "{mine}"
     );
+    // The late task is still to do: in the list of tasks due, not in the done.
+    let due = mine.split("id=\"my-tasks\"").nth(1).expect("the tasks due");
+    let due = due.split("</table>").next().unwrap();
+    assert!(due.contains(&format!("data-task=\"{}\"", f.late_task)));
     let page = county.get(&format!("/tasks/{}", f.late_task)).text();
     assert!(page.contains("修改后重新报送") && page.contains("缺少分流学生名单"));
     // A photo is not evidence.
@@ -459,4 +463,47 @@ fn the_summary_carries_the_qingdao_figures_as_a_page_and_a_word_file() {
     );
     // 开工率 and 完工率 as numbers shown as per cents.
     assert_eq!(city_rates, Some((Some(0.825), Some(0.5))), "the city's rates");
+}
+
+#[test]
+fn a_county_asks_an_extension_of_its_part_and_only_the_city_answers_it() {
+    let f = fixture().plan.clone();
+    let server = Server::fresh("plan-extension");
+    let county = Browser::as_role(&server, Who::County);
+    let admin = Browser::as_role(&server, Who::Admin);
+    let until = (web::pages::plans::today() + chrono::Duration::days(120)).to_string();
+    // Not for another county's part.
+    let resp = step(
+        &county,
+        f.count_task,
+        &[
+            ("step", "extend"),
+            ("county", crate::OTHER_COUNTY),
+            ("until", &until),
+            ("reason", "征地延后"),
+        ],
+    );
+    assert_eq!(resp.status, 403);
+    let resp = step(
+        &county,
+        f.count_task,
+        &[
+            ("step", "extend"),
+            ("county", crate::COUNTY),
+            ("until", &until),
+            ("reason", "征地延后"),
+        ],
+    );
+    assert_eq!(resp.status, 303, "{}", resp.text());
+    let asked = events(&server, f.count_task).pop().unwrap().event;
+    assert_eq!(asked.kind, EventKind::ExtensionRequested);
+    assert_eq!(asked.county.as_ref().map(|c| c.as_str()), Some(crate::COUNTY));
+    // The county cannot grant it; the city does, and the deadline moves.
+    assert_eq!(step(&county, f.count_task, &[("step", "grant")]).status, 403);
+    assert_eq!(step(&admin, f.count_task, &[("step", "grant")]).status, 303);
+    let html = admin.get(&format!("/tasks/{}", f.count_task)).text();
+    assert!(
+        html.contains(&until) && html.contains("已延期 1 次"),
+        "the deadline moved"
+    );
 }
