@@ -973,3 +973,58 @@ pub async fn document(
     )
         .into_response())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx() -> Ctx {
+        let city = AreaCode::parse("3701").expect("code");
+        Ctx {
+            principal: crate::auth::public(&city),
+            lang: Lang::Zh,
+            csrf: None,
+            signed_in: true,
+            revision: None,
+            demo: false,
+            scope_name: "济南市".into(),
+            back: None,
+        }
+    }
+
+    async fn body(response: Response) -> (StatusCode, String) {
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .expect("body");
+        (status, String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    #[tokio::test]
+    async fn a_step_whose_history_moved_on_is_refused_with_409_and_a_message_to_look_again() {
+        let conflict = store_refusal(
+            &ctx(),
+            TaskId(7),
+            StateError::Store(StoreError::Conflict("task 7".into())),
+        );
+        let (status, text) = body(conflict).await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        assert!(text.contains("他人刚刚办理了该任务，本次操作未写入"), "{text}");
+        assert!(text.contains("href=\"/tasks/7\""), "the way back to the task");
+        let duplicate = store_refusal(
+            &ctx(),
+            TaskId(7),
+            StateError::Store(StoreError::Duplicate("该任务本期的进展报告（待审核）".into())),
+        );
+        let (status, text) = body(duplicate).await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        assert!(text.contains("不能重复报送"), "{text}");
+        // Any other failure is the usual error answer, not a refusal page.
+        let other = store_refusal(
+            &ctx(),
+            TaskId(7),
+            StateError::Store(StoreError::Backend("x".into())),
+        );
+        assert_eq!(other.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
+}
