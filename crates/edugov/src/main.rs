@@ -7,6 +7,7 @@ mod backup_cmd;
 mod check_id;
 mod copy_cmd;
 mod demo_cmd;
+mod demo_plan;
 mod files;
 mod indicators_cmd;
 mod plan_cmd;
