@@ -4,7 +4,7 @@
 //! project put into use added to its school.
 
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use calamine::{Data, Reader};
 
@@ -364,7 +364,7 @@ fn the_qingdao_projects_give_82_5_and_50_percent_in_the_ledger_and_the_summary()
     );
 }
 
-fn document_xml(path: &PathBuf) -> String {
+fn document_xml(path: &Path) -> String {
     let mut zip = zip_archive(path);
     let mut xml = String::new();
     zip.by_name("word/document.xml")
