@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use calamine::{Data, Reader};
 use chrono::NaiveDate;
 use import_export::{
-    ledger_workbook, projects_workbook, read_projects, read_work_plan, work_plan_workbook, ImportError,
-    PlanContext, ProjectContext, ReadLimits,
+    ledger_workbook, projects_workbook, read_projects, read_work_plan, work_plan_workbook, Absent,
+    ImportError, PlanContext, ProjectContext, ReadLimits,
 };
 use plans::{
     Assignment, CountGoal, Counted, IndicatorGoal, Ledger, Measure, Plan, PlanHeader, PlanId, PlanSpec,
@@ -199,6 +199,11 @@ fn a_file_of_the_bureaus_six_columns_imports_as_milestones_under_its_headings() 
     let read = read_work_plan(&path, &context(None)).unwrap();
     assert_eq!(read.errors, vec![]);
     assert!(read.bureau_columns_only);
+    assert_eq!(
+        read.absent,
+        vec![Absent::Source, Absent::Counties, Absent::Measure],
+        "分管领导 and 责任单位 are in the file"
+    );
     assert_eq!(read.plan.year, 2026);
     assert_eq!(read.plan.title, "2026年全市教育工作要点任务分解表");
     let sections: Vec<(&str, usize)> = read
