@@ -2,7 +2,8 @@
 //! fuzz harness on the stable toolchain (no cargo-fuzz, no nightly).
 //!
 //! Random and mutated `.xlsx` and `.csv` files go through the importer's
-//! readers (`import_export::read_rows`: header recognition, streaming,
+//! readers (`import_export::read_rows`, and the plan files'
+//! `read_work_plan` and `read_projects`: header recognition, streaming,
 //! limits, the checks of a row on its own), and random strings through the
 //! identity-number validator (`registry::IdNumber::parse`). Mutations start
 //! from valid files — the templates edugov writes and small workbooks and
@@ -162,6 +163,27 @@ fn run_one(input: &Input, crashes: &Path) -> Result<(), String> {
                 // Refusals are fine; only a panic is a crash.
                 let _ =
                     import_export::with_read_limits(limits(), || import_export::read_rows(&path, today()));
+                // The plan files' reader (任务分解表, 项目台账) on the same bytes.
+                if let Ok(city) = registry::AreaCode::parse("3701") {
+                    let plan = import_export::PlanContext {
+                        city: city.clone(),
+                        year: Some(2026),
+                        title: None,
+                        counties: Vec::new(),
+                    };
+                    let _ = import_export::with_read_limits(limits(), || {
+                        import_export::read_work_plan(&path, &plan)
+                    });
+                    let projects = import_export::ProjectContext {
+                        city,
+                        counties: Vec::new(),
+                        schools: Default::default(),
+                        stored: Default::default(),
+                    };
+                    let _ = import_export::with_read_limits(limits(), || {
+                        import_export::read_projects(&path, &projects)
+                    });
+                }
             });
             let _ = std::fs::remove_file(&path);
             outcome

@@ -134,7 +134,7 @@ fn import<S: PlanStore + RegistryRead + ?Sized>(
         year: args.year,
         title: args.title,
     };
-    let read = import_export::read_work_plan(&args.file, &context)?;
+    let mut read = import_export::read_work_plan(&args.file, &context)?;
     let file = args.file.display();
     if !read.errors.is_empty() {
         eprint!("{}", import_export::errors_text(&read.errors, SHOWN_ERRORS));
@@ -145,6 +145,9 @@ fn import<S: PlanStore + RegistryRead + ?Sized>(
         );
         return Ok(ExitCode::FAILURE);
     }
+    // A stored task keeps what the file has no column for.
+    let stored = find_plan(store, &context.city, read.plan.year).ok();
+    let kept_fields = stored.as_ref().map_or(0, |stored| read.keep_stored(stored));
     let plan = &read.plan;
     let tasks: usize = plan.sections.iter().map(|s| s.tasks.len()).sum();
     eprintln!(
@@ -153,9 +156,18 @@ fn import<S: PlanStore + RegistryRead + ?Sized>(
         plan.year,
         plan.sections.len()
     );
-    if read.bureau_columns_only {
+    if kept_fields > 0 {
+        let fields: Vec<&str> = read.absent.iter().map(|a| a.label_zh()).collect();
         eprintln!(
-            "文件只有任务分解表的基本列：各项任务均按节点任务导入（以审核通过、附佐证材料的进展报告为完成依据），来源为{}；需要指标或计数考核的任务，请加上 考核方式、指标、目标值 等列（见 docs/plans.md）",
+            "文件中没有 {} 列：已有的 {kept_fields} 项任务（按序号）保留数据库中的这些内容",
+            fields.join("、")
+        );
+    }
+    if read.bureau_columns_only && kept_fields < tasks {
+        eprintln!(
+            "文件只有任务分解表的基本列：{} 项{}任务按节点任务导入（以审核通过、附佐证材料的进展报告为完成依据），来源为{}；需要指标或计数考核的任务，请加上 考核方式、指标、目标值 等列（见 docs/plans.md）",
+            tasks - kept_fields,
+            if kept_fields > 0 { "新" } else { "" },
             plans::TaskSource::AnnualPriority.label_zh()
         );
     }

@@ -128,6 +128,13 @@ pub enum ImportError {
         what: &'static str,
         missing: Vec<&'static str>,
     },
+    #[error("文件 {file}{} 的文字超过 {limit}（同一段长文本被大量单元格重复引用），不像正常的{what}；请检查文件后再导入", sheet_suffix(sheet))]
+    TableTooLarge {
+        file: String,
+        sheet: Option<String>,
+        what: &'static str,
+        limit: String,
+    },
     #[error("导入上限设置有误：{0}")]
     Limits(String),
     #[error("处理文件 {file} 时数据库出错：{source}")]

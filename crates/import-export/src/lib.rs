@@ -51,4 +51,6 @@ pub use projects::{projects_workbook, read_projects, ProjectContext, ProjectsRea
 pub use read::{read_rows, with_read_limits};
 pub use template::{write_template, INSTRUCTIONS_SHEET};
 pub use validate::TransferNotice;
-pub use work_plan::{plan_spec, read_work_plan, work_plan_workbook, PlanContext, PlanRead, DEFAULT_SECTION};
+pub use work_plan::{
+    plan_spec, read_work_plan, work_plan_workbook, Absent, PlanContext, PlanRead, DEFAULT_SECTION,
+};

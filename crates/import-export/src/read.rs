@@ -966,13 +966,15 @@ fn push_row(batch: &mut Batch, row: u64, prepared: Prepared) {
 /// [`RAW_TABLE_CHARS`] characters kept in all.
 pub(crate) struct RawTable {
     pub source: Source,
+    /// What the table is (任务分解表), for messages.
+    pub what: &'static str,
     /// Non-blank rows above the header, their cells joined.
     pub title: Vec<String>,
     pub headers: Vec<String>,
     pub rows: Vec<(u64, Vec<String>)>,
 }
 
-/// Characters a [`RawTable`] keeps: a sheet's shared strings can repeat one
+/// Bytes of text a [`RawTable`] keeps: a sheet's shared strings can repeat one
 /// long text in every cell, so the rows' total is bounded too.
 pub(crate) const RAW_TABLE_CHARS: usize = 64 * 1024 * 1024;
 
@@ -1004,14 +1006,14 @@ pub(crate) fn read_raw(
     let found = if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         return Err(ImportError::LegacyXls { file });
     } else if bytes.starts_with(b"PK\x03\x04") {
-        raw_workbook(&file, bytes, &limits, score, &mut seen_headers)?
+        raw_workbook(&file, what, bytes, &limits, score, &mut seen_headers)?
     } else if matches!(extension.as_str(), "xlsx" | "xlsm" | "xls") {
         return Err(ImportError::CorruptXlsx {
             file,
             detail: "not a zip or OLE container".into(),
         });
     } else if matches!(extension.as_str(), "csv" | "txt" | "tsv" | "") {
-        raw_csv(&file, bytes, &limits, score, &mut seen_headers)?
+        raw_csv(&file, what, bytes, &limits, score, &mut seen_headers)?
     } else {
         return Err(ImportError::UnsupportedFormat { file });
     };
@@ -1045,9 +1047,10 @@ fn keep_row(
     }
     *kept += cells.iter().map(String::len).sum::<usize>();
     if *kept > RAW_TABLE_CHARS {
-        return Err(ImportError::PartTooLarge {
+        return Err(ImportError::TableTooLarge {
             file: table.source.file.clone(),
-            part: table.source.sheet.clone().unwrap_or_default(),
+            sheet: table.source.sheet.clone(),
+            what: table.what,
             limit: size_label(RAW_TABLE_CHARS as u64),
         });
     }
@@ -1057,6 +1060,7 @@ fn keep_row(
 
 fn raw_workbook(
     file: &str,
+    what: &'static str,
     bytes: Vec<u8>,
     limits: &ReadLimits,
     score: &dyn Fn(&[String]) -> usize,
@@ -1092,6 +1096,7 @@ fn raw_workbook(
                     }
                     if score(cells) >= 2 {
                         table = Some(RawTable {
+                            what,
                             source: Source {
                                 file: file.to_owned(),
                                 sheet: Some(name.clone()),
@@ -1118,6 +1123,7 @@ fn raw_workbook(
 
 fn raw_csv(
     file: &str,
+    what: &'static str,
     bytes: Vec<u8>,
     limits: &ReadLimits,
     score: &dyn Fn(&[String]) -> usize,
@@ -1160,6 +1166,7 @@ fn raw_csv(
                 }
                 if score(&cells) >= 2 {
                     table = Some(RawTable {
+                        what,
                         source: Source {
                             file: file.to_owned(),
                             sheet: None,

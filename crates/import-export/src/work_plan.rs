@@ -149,6 +149,87 @@ pub struct PlanRead {
     /// The file has only the bureau's columns: every task is a milestone
     /// (节点) of 年度重点工作.
     pub bureau_columns_only: bool,
+    /// edugov's fields the file has no column for: a stored task keeps its
+    /// own ([`PlanRead::keep_stored`]) rather than being reset by a file
+    /// that never said.
+    pub absent: Vec<Absent>,
+}
+
+/// A field a 任务分解表 may leave out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Absent {
+    /// 分管领导
+    Leader,
+    /// 责任单位
+    CoUnits,
+    /// 任务来源
+    Source,
+    /// 责任区县
+    Counties,
+    /// 考核方式 and every measure column
+    Measure,
+}
+
+impl Absent {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Absent::Leader => "分管领导",
+            Absent::CoUnits => "责任单位",
+            Absent::Source => "任务来源",
+            Absent::Counties => "责任区县",
+            Absent::Measure => "考核方式与指标、目标",
+        }
+    }
+
+    fn of(layout: &[Option<usize>]) -> Vec<Absent> {
+        let missing = |c: usize| layout.get(c).copied().flatten().is_none();
+        let mut out = Vec::new();
+        if missing(LEADER) {
+            out.push(Absent::Leader);
+        }
+        if missing(CO_UNITS) {
+            out.push(Absent::CoUnits);
+        }
+        if missing(SOURCE) {
+            out.push(Absent::Source);
+        }
+        if missing(COUNTIES) {
+            out.push(Absent::Counties);
+        }
+        if (METHOD..=UNIT).all(missing) {
+            out.push(Absent::Measure);
+        }
+        out
+    }
+}
+
+impl PlanRead {
+    /// For every task `stored` already holds (same 序号), takes the stored
+    /// value of each field the file has no column for — so a bureau's
+    /// six-column file re-imported does not turn indicator tasks into
+    /// milestones or drop their counties. Returns the tasks so kept.
+    pub fn keep_stored(&mut self, stored: &Plan) -> usize {
+        if self.absent.is_empty() {
+            return 0;
+        }
+        let mut kept = 0;
+        for task in self.plan.sections.iter_mut().flat_map(|s| s.tasks.iter_mut()) {
+            let Some(old) = stored.tasks.iter().find(|t| t.spec.seq == task.seq) else {
+                continue;
+            };
+            kept += 1;
+            for absent in &self.absent {
+                match absent {
+                    Absent::Leader => task.leader.clone_from(&old.spec.leader),
+                    Absent::CoUnits => task.co_units.clone_from(&old.spec.co_units),
+                    Absent::Source => task.source = old.spec.source,
+                    Absent::Counties => task.counties.clone_from(&old.spec.counties),
+                    Absent::Measure => task.measure.clone_from(&old.spec.measure),
+                }
+            }
+        }
+        kept
+    }
 }
 
 /// Reads a 任务分解表 (`.xlsx` or `.csv`) within the thread's `ReadLimits`.
@@ -192,6 +273,7 @@ pub fn read_work_plan(path: &Path, context: &PlanContext) -> Result<PlanRead, Im
             rows: 0,
             errors,
             bureau_columns_only,
+            absent: Absent::of(&layout),
         });
     };
     let title = context
@@ -258,6 +340,7 @@ pub fn read_work_plan(path: &Path, context: &PlanContext) -> Result<PlanRead, Im
         rows,
         errors,
         bureau_columns_only,
+        absent: Absent::of(&layout),
     })
 }
 

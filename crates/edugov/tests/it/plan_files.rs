@@ -4,7 +4,7 @@
 //! project put into use added to its school.
 
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use calamine::{Data, Reader};
 
@@ -364,7 +364,7 @@ fn the_qingdao_projects_give_82_5_and_50_percent_in_the_ledger_and_the_summary()
     );
 }
 
-fn document_xml(path: &PathBuf) -> String {
+fn document_xml(path: &Path) -> String {
     let mut zip = zip_archive(path);
     let mut xml = String::new();
     zip.by_name("word/document.xml")
@@ -469,4 +469,78 @@ fn a_project_put_into_use_adds_its_seats_to_its_school() {
     let refused = edugov(&db, &["projects", "import", file.to_str().unwrap()]);
     assert_ne!(refused.code, 0);
     assert!(refused.stderr.contains("【投入使用日期】"), "{}", refused.stderr);
+}
+
+#[test]
+fn a_six_column_file_reimported_keeps_the_stored_measures_and_counties() {
+    let (dir, db) = empty_db("plan");
+    let file = dir.path().join("任务分解表.xlsx");
+    work_plan(&file);
+    assert_eq!(edugov(&db, &["plan", "import", file.to_str().unwrap()]).code, 0);
+    // The bureau's own columns only, task 1's deadline moved, a task 4 added.
+    let six = dir.path().join("六列.xlsx");
+    xlsx(
+        &six,
+        &[
+            strings(&[
+                "序号",
+                "目标与任务",
+                "分管领导",
+                "牵头单位",
+                "责任单位",
+                "完成时限",
+            ]),
+            strings(&["一、学前教育"]),
+            strings(&[
+                "1",
+                "新建、改扩建幼儿园68处",
+                "王局长",
+                "基础教育处",
+                "发展规划处、计划财务处",
+                "2026年11月30日",
+            ]),
+            strings(&[
+                "2",
+                "出台学前教育条例实施意见",
+                "王局长",
+                "政策法规处",
+                "",
+                "6月底",
+            ]),
+            strings(&["二、义务教育"]),
+            strings(&["3", "开工建设中小学40所", "李局长", "发展规划处", "", "年底"]),
+            strings(&["4", "召开全市教育大会", "王局长", "办公室", "", "3月底"]),
+        ],
+    );
+    let run = edugov(&db, &["plan", "import", six.to_str().unwrap(), "--year", "2026"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("已有的 3 项任务"), "{}", run.stderr);
+    assert!(run.stderr.contains("1 项新任务按节点任务导入"), "{}", run.stderr);
+    assert!(
+        run.stdout.contains("新增 1 项，更新 1 项，未变 2 项"),
+        "{}",
+        run.stdout
+    );
+    // The export still has task 1 as a count of 68 with its counties.
+    let out = dir.path().join("导出.xlsx");
+    assert_eq!(
+        edugov(
+            &db,
+            &["plan", "export", "--year", "2026", "--out", out.to_str().unwrap()]
+        )
+        .code,
+        0
+    );
+    let rows = sheet(&out, "任务分解表");
+    let task1 = rows
+        .iter()
+        .find(|r| matches!(&r[0], Data::String(s) if s == "1"))
+        .unwrap();
+    let cells: Vec<String> = task1.iter().map(Data::to_string).collect();
+    assert!(cells.contains(&"历下区 30；市中区 38".to_owned()), "{cells:?}");
+    assert!(
+        cells.contains(&"计数".to_owned()) && cells.contains(&"68".to_owned()),
+        "{cells:?}"
+    );
+    assert!(cells.contains(&"2026年11月30日".to_owned()), "{cells:?}");
 }

@@ -40,11 +40,11 @@ fn refusal(name: &str, bytes: &[u8], limits: ReadLimits) -> String {
     }
 }
 
-const NS: &str = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+pub(crate) const NS: &str = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
 
 /// A minimal workbook of one sheet named 学生: `sheet_data` is the inside of
 /// `<sheetData>`; `extra` parts (such as shared strings) are added as given.
-fn xlsx(dimension: &str, sheet_data: &[u8], extra: &[(&str, &[u8])]) -> Vec<u8> {
+pub(crate) fn xlsx(dimension: &str, sheet_data: &[u8], extra: &[(&str, &[u8])]) -> Vec<u8> {
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options =
         zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
@@ -90,7 +90,7 @@ fn xlsx(dimension: &str, sheet_data: &[u8], extra: &[(&str, &[u8])]) -> Vec<u8> 
     zip.finish().unwrap().into_inner()
 }
 
-fn inline(cell: &str, text: &str) -> String {
+pub(crate) fn inline(cell: &str, text: &str) -> String {
     format!(r#"<c r="{cell}" t="inlineStr"><is><t>{text}</t></is></c>"#)
 }
 

@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use calamine::{Data, Reader};
 use chrono::NaiveDate;
 use import_export::{
-    ledger_workbook, projects_workbook, read_projects, read_work_plan, work_plan_workbook, ImportError,
-    PlanContext, ProjectContext, ReadLimits,
+    ledger_workbook, projects_workbook, read_projects, read_work_plan, work_plan_workbook, Absent,
+    ImportError, PlanContext, ProjectContext, ReadLimits,
 };
 use plans::{
     Assignment, CountGoal, Counted, IndicatorGoal, Ledger, Measure, Plan, PlanHeader, PlanId, PlanSpec,
@@ -199,6 +199,11 @@ fn a_file_of_the_bureaus_six_columns_imports_as_milestones_under_its_headings() 
     let read = read_work_plan(&path, &context(None)).unwrap();
     assert_eq!(read.errors, vec![]);
     assert!(read.bureau_columns_only);
+    assert_eq!(
+        read.absent,
+        vec![Absent::Source, Absent::Counties, Absent::Measure],
+        "分管领导 and 责任单位 are in the file"
+    );
     assert_eq!(read.plan.year, 2026);
     assert_eq!(read.plan.title, "2026年全市教育工作要点任务分解表");
     let sections: Vec<(&str, usize)> = read
@@ -740,4 +745,37 @@ fn plan_files_past_the_row_limit_are_refused_not_read_whole() {
     let err =
         import_export::with_read_limits(limits, || read_work_plan(&long, &context(Some(2026)))).unwrap_err();
     assert!(err.to_string().contains("第 2 行第 B 列"), "{err}");
+}
+
+#[test]
+fn a_long_shared_string_repeated_in_every_cell_is_refused_not_copied_into_memory() {
+    use crate::hostile::{inline, xlsx as raw_xlsx, NS};
+    let long = "一".repeat(32_000);
+    let strings = format!(r#"<sst xmlns="{NS}"><si><t>{long}</t></si></sst>"#);
+    let mut data = format!(
+        r#"<row r="1">{}{}{}{}</row>"#,
+        inline("A1", "序号"),
+        inline("B1", "目标与任务"),
+        inline("C1", "牵头单位"),
+        inline("D1", "完成时限")
+    );
+    // 15,000 rows of three references to one 96 KB string: 4.3 GB if copied.
+    for r in 2..15_002 {
+        data.push_str(&format!(
+            r#"<row r="{r}"><c r="A{r}"><v>{r}</v></c><c r="B{r}" t="s"><v>0</v></c><c r="C{r}" t="s"><v>0</v></c><c r="D{r}" t="s"><v>0</v></c></row>"#
+        ));
+    }
+    let bytes = raw_xlsx(
+        "A1:D15001",
+        data.as_bytes(),
+        &[("xl/sharedStrings.xml", strings.as_bytes())],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("放大.xlsx");
+    std::fs::write(&path, bytes).unwrap();
+    let started = std::time::Instant::now();
+    let err = read_work_plan(&path, &context(Some(2026))).unwrap_err();
+    assert!(matches!(err, ImportError::TableTooLarge { .. }), "{err}");
+    assert!(err.to_string().contains("任务分解表"), "{err}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
 }
