@@ -13,7 +13,9 @@ use registry::{AreaCode, AreaLevel, SchoolCode};
 pub enum Role {
     /// 市级管理员: everything in the city, users, audit log, unmasked data.
     CityAdmin,
-    /// 市级分析员: reads everything in the city, masked; no changes.
+    /// 市级分析员: reads everything in the city, masked; changes nothing in
+    /// the registry or the accounts. As the bureau's staff it files the lead
+    /// units' (处室) progress reports, which an administrator reviews.
     CityAnalyst,
     /// 区县数据员: one county — reads it, imports its schools' data.
     CountyOfficer,
@@ -422,10 +424,11 @@ impl Principal {
     /// Filing (or correcting) a progress report for a part of a task whose
     /// answerable counties are `assigned`: a county officer only for its own
     /// county, and only on a task assigned to it; the lead unit's report
-    /// (`None`) by a city administrator.
+    /// (`None`) by the bureau's staff — a city analyst or administrator — so
+    /// that another person (an administrator) can review it.
     pub fn can_report(&self, county: Option<&AreaCode>, assigned: &[AreaCode]) -> bool {
         match (&self.role, &self.scope, county) {
-            (Role::CityAdmin, Scope::City { .. }, None) => true,
+            (Role::CityAdmin | Role::CityAnalyst, Scope::City { .. }, None) => true,
             (Role::CountyOfficer, Scope::County { county: mine }, Some(county)) => {
                 county == mine && assigned.contains(mine)
             }
@@ -448,8 +451,8 @@ impl Principal {
     }
 
     /// Asking for an extension: the answerable county's officer for its
-    /// part (on a task assigned to it), a city administrator for the whole
-    /// task (`None`).
+    /// part (on a task assigned to it), the bureau's staff (a city analyst
+    /// or administrator) for the whole task (`None`).
     pub fn can_request_extension(&self, county: Option<&AreaCode>, assigned: &[AreaCode]) -> bool {
         self.can_report(county, assigned)
     }
@@ -826,8 +829,9 @@ mod tests {
         assert!(admin.can_request_extension(None, &both));
         assert!(admin.can_review_reports() && admin.can_supervise());
         assert!(admin.can_import_plans() && admin.can_download_plan_reports());
-        // The analyst reads and downloads, and changes nothing.
-        assert!(!analyst.can_report(None, &both) && !analyst.can_report(Some(&county), &both));
+        // The analyst reads and downloads, and reports for the lead unit
+        // (reviewed by an administrator), never for a county.
+        assert!(analyst.can_report(None, &both) && !analyst.can_report(Some(&county), &both));
         assert!(!analyst.can_review_reports() && !analyst.can_supervise());
         assert!(!analyst.can_import_plans() && analyst.can_download_plan_reports());
     }

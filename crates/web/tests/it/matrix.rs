@@ -188,7 +188,7 @@ pub const MATRIX: &[(&str, &str, [Expect; 5])] = &[
     ("GET", "/documents/999999999", [D, D, D, D, D]),
     ("GET", "/supervision", [O, O, O, D, D]),
     ("GET", "/projects", [O, O, O, D, D]),
-    ("GET", "/my-tasks", [O, D, O, D, D]),
+    ("GET", "/my-tasks", [O, O, O, D, D]),
     // Forms that change nothing: an escalation without a reason (refused by
     // the domain for who may escalate), a report without text for 370112
     // (the county officer's own part; the city reports only for the lead
