@@ -24,6 +24,7 @@ mod cohorts;
 mod facilities;
 mod names;
 mod places;
+pub mod plan;
 mod population;
 mod rng;
 mod school_names;

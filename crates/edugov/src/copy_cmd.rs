@@ -7,8 +7,12 @@
 //! students with their enrolments, teachers with their posts and
 //! population, births, the demo mark (one `apply` per school year, each one
 //! transaction), users with their password hashes (`restore_user`),
-//! transfer requests with their decisions (`restore_transfer`) and the
-//! audit log at its original times (`record_audit`). Areas are seeded by
+//! transfer requests with their decisions (`restore_transfer`), the audit
+//! log at its original times (`record_audit`), and work plans with their
+//! tasks, evidence documents, progress reports, the tasks' append-only
+//! history and construction projects, with their ids, times and statuses
+//! (`PlanStore::restore_*`; a project's seats are already in its school's
+//! copied seats, and none is added again). Areas are seeded by
 //! each backend's migrations. Not carried: sessions (everyone signs in
 //! again) and failed logins (throttling starts afresh), nor the snapshot
 //! cache (rebuilt on demand).
@@ -67,6 +71,11 @@ pub fn copy(args: CopyArgs) -> anyhow::Result<ExitCode> {
     eprintln!(
         "  账号 {}，转学申请 {}，审计记录 {}（不复制：登录会话、登录失败记录）",
         users.0, users.1, users.2
+    );
+    let plans = copy_plans(&*from, &mut *to)?;
+    eprintln!(
+        "  工作要点 {}，督办记录 {}，进展报告 {}，佐证材料 {}，建设项目 {}",
+        plans.plans, plans.events, plans.reports, plans.documents, plans.projects
     );
     eprintln!("写入完成：{:.1} 秒；核对中……", started.elapsed().as_secs_f64());
     let same = check(&mut *from, &mut *to, &args.from, &args.to)?;
@@ -217,6 +226,61 @@ fn copy_accounts(from: &dyn Store, to: &mut dyn Store) -> anyhow::Result<(usize,
     }
     bar.finish_and_clear();
     Ok((users.len(), transfers.len(), audit.len()))
+}
+
+/// How many of each plan record a copy wrote.
+struct PlansCopied {
+    plans: usize,
+    events: usize,
+    reports: usize,
+    documents: usize,
+    projects: usize,
+}
+
+/// Plans with their tasks, then documents (one at a time: each holds up to
+/// 20 MB), reports and each plan's history (events refer to reports),
+/// then projects — all with their ids, so the references between them hold.
+fn copy_plans(from: &dyn Store, to: &mut dyn Store) -> anyhow::Result<PlansCopied> {
+    let headers = from.plans()?;
+    for header in &headers {
+        let plan = from
+            .plan(header.id)?
+            .ok_or_else(|| anyhow!("工作要点 {} 在复制中消失了", header.id))?;
+        to.restore_plan(&plan)
+            .with_context(|| format!("写入工作要点“{}”失败", header.title))?;
+    }
+    let documents = from.documents()?;
+    let bar = crate::progress::bar(documents.len() as u64, "佐证材料");
+    for info in &documents {
+        let (_, bytes) = from
+            .document(info.id)?
+            .ok_or_else(|| anyhow!("佐证材料 {} 在复制中消失了", info.id))?;
+        to.restore_document(info, &bytes)
+            .with_context(|| format!("写入佐证材料“{}”失败", info.name))?;
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    let (mut reports, mut events) = (0, 0);
+    for header in &headers {
+        for report in from.plan_reports(header.id)? {
+            to.restore_report(&report)
+                .with_context(|| format!("写入进展报告 {} 失败", report.id))?;
+            reports += 1;
+        }
+        let history = from.plan_events(header.id)?;
+        to.restore_events(&history)
+            .with_context(|| format!("写入工作要点“{}”的督办记录失败", header.title))?;
+        events += history.len();
+    }
+    let projects = from.projects()?;
+    to.restore_projects(&projects).context("写入建设项目失败")?;
+    Ok(PlansCopied {
+        plans: headers.len(),
+        events,
+        reports,
+        documents: documents.len(),
+        projects: projects.len(),
+    })
 }
 
 /// Prints the row counts of both databases side by side and whether the

@@ -18,6 +18,10 @@ pub struct DemoArgs {
     /// Random seed: the same seed gives the same city
     #[arg(long, default_value_t = 42)]
     pub(crate) seed: u64,
+    /// The day the demo work plan's deadlines and steps are placed from
+    /// (YYYY-MM-DD; default today): its plan year is this day's year minus six months
+    #[arg(long)]
+    pub(crate) today: Option<chrono::NaiveDate>,
 }
 
 pub fn run(db: &store::DatabaseUrl, args: DemoArgs) -> anyhow::Result<ExitCode> {
@@ -91,6 +95,26 @@ pub fn run(db: &store::DatabaseUrl, args: DemoArgs) -> anyhow::Result<ExitCode> 
         }
         Ok(())
     })?;
+    // The work plan after the registry: its projects name the city's
+    // schools, and putting one into use adds seats to its school.
+    let today = args.today.unwrap_or_else(|| chrono::Utc::now().date_naive());
+    let plan = city.work_plan(today);
+    match crate::demo_plan::write(&mut *store, &plan)? {
+        crate::demo_plan::Written::Written {
+            tasks,
+            projects,
+            reports,
+            steps,
+            ..
+        } => eprintln!(
+            "  工作计划：{}，任务 {tasks} 项，建设项目 {projects} 个，进展报告 {reports} 份，督办步骤 {steps} 步（以 {today} 为今天）",
+            plan.spec.title
+        ),
+        crate::demo_plan::Written::Kept { .. } => eprintln!(
+            "  工作计划：{} 已有进展报告，保留原样未重写（督办记录只增不改）",
+            plan.spec.title
+        ),
+    }
     eprintln!("完成：{:.1} 秒", started.elapsed().as_secs_f64());
     if let Some(latest) = years.last() {
         crate::summary::print_summary(&store, *latest)?;

@@ -1,14 +1,19 @@
 //! `edugov`: the command line. It parses arguments, opens the store and calls
-//! the crates that do the work (`demo`, `import_export`, `indicators`, `registry`); it owns
+//! the crates that do the work (`demo`, `import_export`, `indicators`, `registry`,
+//! `plans`, `gongwen`); it owns
 //! no domain logic of its own.
 
 mod backup_cmd;
 mod check_id;
 mod copy_cmd;
 mod demo_cmd;
+mod demo_plan;
 mod files;
 mod indicators_cmd;
+mod plan_cmd;
 mod progress;
+mod projects_cmd;
+mod report_cmd;
 mod serve_cmd;
 mod settings;
 mod summary;
@@ -68,6 +73,12 @@ enum Command {
     Compare(copy_cmd::CompareArgs),
     /// Back up the database while it is in use (SQLite file, or pg_dump's custom format)
     Backup(backup_cmd::BackupArgs),
+    /// Work plans: import a 任务分解表 (.xlsx/.csv) or export a year's plan back to one
+    Plan(plan_cmd::PlanArgs),
+    /// Construction projects: import or export the 项目台账 (.xlsx/.csv)
+    Projects(projects_cmd::ProjectsArgs),
+    /// Generated reports: `report summary --year Y --out 台账.xlsx|总结.docx`
+    Report(report_cmd::ReportArgs),
 }
 
 fn main() -> ExitCode {
@@ -110,6 +121,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Copy(args) => copy_cmd::copy(args),
         Command::Compare(args) => copy_cmd::compare(args),
         Command::Backup(args) => backup_cmd::run(&db, args),
+        Command::Plan(args) => plan_cmd::run(&settings, args),
+        Command::Projects(args) => projects_cmd::run(&settings, args),
+        Command::Report(args) => report_cmd::run(&settings, args),
     }
 }
 

@@ -131,6 +131,7 @@ pub fn run(settings: &crate::settings::Settings, args: ServeArgs) -> anyhow::Res
             crate::demo_cmd::DemoArgs {
                 scale: args.scale,
                 seed: 42,
+                today: None,
             },
         )?;
         store = crate::open_store(db)?;

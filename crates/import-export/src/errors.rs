@@ -111,6 +111,23 @@ pub enum ImportError {
         row: u64,
         previous: u64,
     },
+    #[error(
+        "文件 {file} 中找不到{what}：表头应有 {expected} 等列；读到的表头：{}",
+        headers.join("、")
+    )]
+    NoTable {
+        file: String,
+        what: &'static str,
+        expected: String,
+        headers: Vec<String>,
+    },
+    #[error("文件 {file}{} 按{what}导入，缺少必填列：{}", sheet_suffix(sheet), missing.iter().map(|m| format!("【{m}】")).collect::<Vec<_>>().join("、"))]
+    MissingTableColumns {
+        file: String,
+        sheet: Option<String>,
+        what: &'static str,
+        missing: Vec<&'static str>,
+    },
     #[error("导入上限设置有误：{0}")]
     Limits(String),
     #[error("处理文件 {file} 时数据库出错：{source}")]

@@ -12,6 +12,10 @@
 //! - [`export`]: the store → the template's columns, personal data masked
 //!   unless asked otherwise.
 //!
+//! The plan files of `crates/plans` are read and written here too:
+//! [`read_work_plan`] / [`work_plan_workbook`] (任务分解表), [`read_projects`]
+//! / [`projects_workbook`] (项目台账) and [`ledger_workbook`] (督办台账).
+//!
 //! Identity numbers never appear in full in an error, a report or a masked
 //! export (`registry::mask`).
 
@@ -22,11 +26,15 @@ mod errors;
 mod export;
 mod import;
 mod indicator_workbook;
+mod ledger;
 mod limits;
 mod prepare;
+mod projects;
 mod read;
+mod tables;
 mod template;
 mod validate;
+mod work_plan;
 
 pub use cells::csv_safe;
 pub use entity::{Column, Entity, Field, FieldSpec, Kind, MissingColumn};
@@ -37,7 +45,10 @@ pub use import::{
     UPDATE_CLASS_SIZES_LABEL,
 };
 pub use indicator_workbook::{indicator_workbook, schools_workbook, ClassLine};
+pub use ledger::ledger_workbook;
 pub use limits::{ReadLimits, LIMIT_VARIABLES};
+pub use projects::{projects_workbook, read_projects, ProjectContext, ProjectsRead};
 pub use read::{read_rows, with_read_limits};
 pub use template::{write_template, INSTRUCTIONS_SHEET};
 pub use validate::TransferNotice;
+pub use work_plan::{plan_spec, read_work_plan, work_plan_workbook, PlanContext, PlanRead, DEFAULT_SECTION};

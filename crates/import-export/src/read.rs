@@ -348,7 +348,8 @@ fn non_blank_lines(text: &[u8], delimiter: u8) -> u64 {
         .count() as u64
 }
 
-fn open_csv(file: &str, path: &Path, bytes: Vec<u8>, limits: &ReadLimits) -> Result<Table, ImportError> {
+/// CSV bytes as UTF-8 text (GBK decoded, BOM dropped).
+fn csv_text(file: &str, bytes: Vec<u8>) -> Result<Vec<u8>, ImportError> {
     let mut text = match String::from_utf8(bytes) {
         Ok(text) => text.into_bytes(),
         Err(not_utf8) => {
@@ -366,6 +367,11 @@ fn open_csv(file: &str, path: &Path, bytes: Vec<u8>, limits: &ReadLimits) -> Res
     if text.starts_with("\u{feff}".as_bytes()) {
         text.drain(..3);
     }
+    Ok(text)
+}
+
+fn open_csv(file: &str, path: &Path, bytes: Vec<u8>, limits: &ReadLimits) -> Result<Table, ImportError> {
+    let text = csv_text(file, bytes)?;
     check_lines(file, &text, limits)?;
     let source = Source {
         file: file.to_owned(),
@@ -951,4 +957,225 @@ fn push_row(batch: &mut Batch, row: u64, prepared: Prepared) {
         *slot = prepared;
     }
     batch.len += 1;
+}
+
+/// A table of a file that is not a registry entity (a 任务分解表, a 项目台账):
+/// its header, the rows above it (a title) and its non-blank rows, each
+/// with the row number Excel (or the CSV line) shows. Read within the same
+/// [`ReadLimits`] as an import, with at most `max_rows` rows and
+/// [`RAW_TABLE_CHARS`] characters kept in all.
+pub(crate) struct RawTable {
+    pub source: Source,
+    /// Non-blank rows above the header, their cells joined.
+    pub title: Vec<String>,
+    pub headers: Vec<String>,
+    pub rows: Vec<(u64, Vec<String>)>,
+}
+
+/// Characters a [`RawTable`] keeps: a sheet's shared strings can repeat one
+/// long text in every cell, so the rows' total is bounded too.
+pub(crate) const RAW_TABLE_CHARS: usize = 64 * 1024 * 1024;
+
+/// Reads the first table of `path` whose header row `score`s 2 or more
+/// (recognised columns) among its first rows; `what` names the table in
+/// the error when none does.
+pub(crate) fn read_raw(
+    path: &Path,
+    what: &'static str,
+    expected: &str,
+    max_rows: u64,
+    score: &dyn Fn(&[String]) -> usize,
+) -> Result<RawTable, ImportError> {
+    let limits = current_limits()?;
+    let limits = ReadLimits {
+        max_rows: limits.max_rows.min(max_rows),
+        ..limits
+    };
+    let file = file_label(path);
+    let bytes = read_bounded(path, &file, &limits)?;
+    if bytes.is_empty() {
+        return Err(ImportError::Empty { file, sheet: None });
+    }
+    let extension = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let mut seen_headers = Vec::new();
+    let found = if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Err(ImportError::LegacyXls { file });
+    } else if bytes.starts_with(b"PK\x03\x04") {
+        raw_workbook(&file, bytes, &limits, score, &mut seen_headers)?
+    } else if matches!(extension.as_str(), "xlsx" | "xlsm" | "xls") {
+        return Err(ImportError::CorruptXlsx {
+            file,
+            detail: "not a zip or OLE container".into(),
+        });
+    } else if matches!(extension.as_str(), "csv" | "txt" | "tsv" | "") {
+        raw_csv(&file, bytes, &limits, score, &mut seen_headers)?
+    } else {
+        return Err(ImportError::UnsupportedFormat { file });
+    };
+    found.ok_or_else(|| ImportError::NoTable {
+        file,
+        what,
+        expected: expected.to_owned(),
+        headers: seen_headers
+            .iter()
+            .map(|h: &String| h.trim().to_owned())
+            .filter(|h| !h.is_empty())
+            .take(30)
+            .collect(),
+    })
+}
+
+/// Adds a row to `table`, counting it against the limits.
+fn keep_row(
+    table: &mut RawTable,
+    kept: &mut usize,
+    row: u64,
+    cells: Vec<String>,
+    limits: &ReadLimits,
+) -> Result<(), ImportError> {
+    if table.rows.len() as u64 >= limits.max_rows {
+        return Err(ImportError::TooManyRows {
+            file: table.source.file.clone(),
+            sheet: table.source.sheet.clone(),
+            limit: limits.max_rows,
+        });
+    }
+    *kept += cells.iter().map(String::len).sum::<usize>();
+    if *kept > RAW_TABLE_CHARS {
+        return Err(ImportError::PartTooLarge {
+            file: table.source.file.clone(),
+            part: table.source.sheet.clone().unwrap_or_default(),
+            limit: size_label(RAW_TABLE_CHARS as u64),
+        });
+    }
+    table.rows.push((row, cells));
+    Ok(())
+}
+
+fn raw_workbook(
+    file: &str,
+    bytes: Vec<u8>,
+    limits: &ReadLimits,
+    score: &dyn Fn(&[String]) -> usize,
+    seen_headers: &mut Vec<String>,
+) -> Result<Option<RawTable>, ImportError> {
+    guard_zip(file, &bytes, limits)?;
+    let mut book: Workbook =
+        calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|e: calamine::XlsxError| {
+            ImportError::CorruptXlsx {
+                file: file.to_owned(),
+                detail: e.to_string(),
+            }
+        })?;
+    let names: Vec<String> = book
+        .sheets_metadata()
+        .iter()
+        .filter(|s| s.typ == SheetType::WorkSheet)
+        .map(|s| s.name.clone())
+        .collect();
+    for name in names {
+        let mut rows = SheetRows::new(&mut book, file, &name, limits)?;
+        let mut table: Option<RawTable> = None;
+        let mut title = Vec::new();
+        let mut kept = 0usize;
+        let mut first = None;
+        while let Some((row, cells)) = rows.next_row()? {
+            match table.as_mut() {
+                Some(table) => keep_row(table, &mut kept, u64::from(row) + 1, cells.to_vec(), limits)?,
+                None => {
+                    let first = *first.get_or_insert(row);
+                    if row >= first + HEADER_SEARCH_ROWS as u32 {
+                        break;
+                    }
+                    if score(cells) >= 2 {
+                        table = Some(RawTable {
+                            source: Source {
+                                file: file.to_owned(),
+                                sheet: Some(name.clone()),
+                            },
+                            title: std::mem::take(&mut title),
+                            headers: cells.to_vec(),
+                            rows: Vec::new(),
+                        });
+                    } else {
+                        if seen_headers.is_empty() {
+                            *seen_headers = cells.to_vec();
+                        }
+                        title.push(cells.iter().map(|c| c.trim()).collect::<Vec<_>>().join(" "));
+                    }
+                }
+            }
+        }
+        if table.is_some() {
+            return Ok(table);
+        }
+    }
+    Ok(None)
+}
+
+fn raw_csv(
+    file: &str,
+    bytes: Vec<u8>,
+    limits: &ReadLimits,
+    score: &dyn Fn(&[String]) -> usize,
+    seen_headers: &mut Vec<String>,
+) -> Result<Option<RawTable>, ImportError> {
+    let text = csv_text(file, bytes)?;
+    check_lines(file, &text, limits)?;
+    let first_line = text.split(|b| *b == b'\n').next().unwrap_or_default();
+    let count = |d: u8| first_line.iter().filter(|b| **b == d).count();
+    let delimiter = if count(b'\t') > count(b',') { b'\t' } else { b',' };
+    let mut reader = csv_reader(&text, delimiter);
+    let mut record = csv::StringRecord::new();
+    let mut table: Option<RawTable> = None;
+    let mut title = Vec::new();
+    let mut kept = 0usize;
+    let mut searched = 0usize;
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                return Err(ImportError::Malformed {
+                    file: file.to_owned(),
+                    detail: e.to_string(),
+                })
+            }
+        }
+        let line = record.position().map(|p| p.line()).unwrap_or(1);
+        check_record(file, &record, line, limits)?;
+        if record.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        let cells: Vec<String> = record.iter().map(str::to_owned).collect();
+        match table.as_mut() {
+            Some(table) => keep_row(table, &mut kept, line, cells, limits)?,
+            None => {
+                searched += 1;
+                if searched > HEADER_SEARCH_ROWS {
+                    break;
+                }
+                if score(&cells) >= 2 {
+                    table = Some(RawTable {
+                        source: Source {
+                            file: file.to_owned(),
+                            sheet: None,
+                        },
+                        title: std::mem::take(&mut title),
+                        headers: cells,
+                        rows: Vec::new(),
+                    });
+                } else {
+                    title.push(cells.iter().map(|c| c.trim()).collect::<Vec<_>>().join(" "));
+                    if seen_headers.is_empty() {
+                        *seen_headers = cells;
+                    }
+                }
+            }
+        }
+    }
+    Ok(table)
 }

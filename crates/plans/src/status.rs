@@ -221,17 +221,13 @@ pub fn assess(task: &Task, state: &State, inputs: &Inputs<'_>, county: Option<&A
             (progress, Rule::Milestone { done })
         }
     };
-    let deadline = match county {
-        Some(c) => state
-            .listings
-            .iter()
-            .find(|l| l.county.as_ref() == Some(c))
-            .map_or_else(
-                || state.deadline(spec.deadline),
-                |l| l.due.max(state.deadline(spec.deadline)),
-            ),
-        None => state.deadline(spec.deadline),
-    };
+    // A listing (挂牌督办) sets its own "by when" for what it lists — the
+    // county's part, or the task as a whole — earlier or later than the plan's.
+    let deadline = state
+        .listings
+        .iter()
+        .find(|l| l.county.as_ref() == county)
+        .map_or_else(|| state.deadline(spec.deadline), |l| l.due);
     let closed = state.is_closed();
     let finished = closed || progress.is_achieved();
     Assessment {

@@ -62,16 +62,41 @@ pub fn build(ledger: &Ledger, projects: &[Project], ctx: &Context<'_>) -> Docume
         )
     };
     let mut opening = vec![
-        t(format!("今年以来，{}围绕《{}》确定的", ctx.issuer, ledger.plan.title)),
+        t(format!(
+            "今年以来，{}围绕《{}》确定的",
+            ctx.issuer, ledger.plan.title
+        )),
         count_fig(counts.tasks, "重点任务数", "计划所列"),
-        t(format!("重点任务，逐项明确牵头单位、责任区县和完成时限，挂图作战、跟踪问效。截至{day}，")),
+        t(format!(
+            "重点任务，逐项明确牵头单位、责任区县和完成时限，挂图作战、跟踪问效。截至{day}，"
+        )),
     ];
     // Only the classes that hold tasks: "0项已销号" is not how a bureau writes.
     let clauses = [
-        (counts.achieved, "已完成目标的任务", "进度状态为“已达成”", "已完成目标"),
-        (counts.on_track, "进度正常的任务", "进度状态为“进度正常”", "进度正常"),
-        (counts.behind, "需加快推进的任务", "进度状态为“需加快”“进展有限”或“退步”", "需加快推进"),
-        (counts.overdue, "逾期任务", "任务或其责任区县已过完成时限而未完成", "逾期未完成"),
+        (
+            counts.achieved,
+            "已完成目标的任务",
+            "进度状态为“已达成”",
+            "已完成目标",
+        ),
+        (
+            counts.on_track,
+            "进度正常的任务",
+            "进度状态为“进度正常”",
+            "进度正常",
+        ),
+        (
+            counts.behind,
+            "需加快推进的任务",
+            "进度状态为“需加快”“进展有限”或“退步”",
+            "需加快推进",
+        ),
+        (
+            counts.overdue,
+            "逾期任务",
+            "任务或其责任区县已过完成时限而未完成",
+            "逾期未完成",
+        ),
         (counts.listed, "挂牌督办任务", "处于挂牌督办中", "实行挂牌督办"),
         (counts.closed, "已销号任务", "经核验后销号", "已核验销号"),
     ];
@@ -98,7 +123,13 @@ pub fn build(ledger: &Ledger, projects: &[Project], ctx: &Context<'_>) -> Docume
         let rows: Vec<&TaskRow> = ledger.rows.iter().filter(|r| r.task.section == section).collect();
         blocks.push(Block::heading(1, strip_number(&section)));
         for row in rows {
-            blocks.push(Block::Paragraph(task_paragraph(row, ledger, ctx, &day, &ledger_source)));
+            blocks.push(Block::Paragraph(task_paragraph(
+                row,
+                ledger,
+                ctx,
+                &day,
+                &ledger_source,
+            )));
         }
     }
 
@@ -121,22 +152,36 @@ pub fn build(ledger: &Ledger, projects: &[Project], ctx: &Context<'_>) -> Docume
                 &format!("{}逾期任务数", (ctx.area_name)(county)),
                 format!(
                     "该区县已过完成时限而未完成的任务：{}",
-                    rows.iter().map(|r| r.task.spec.seq.as_str()).collect::<Vec<_>>().join("、")
+                    rows.iter()
+                        .map(|r| r.task.spec.seq.as_str())
+                        .collect::<Vec<_>>()
+                        .join("、")
                 ),
                 ledger_source.clone(),
             ));
             runs.push(t("逾期（任务"));
-            runs.push(t(rows.iter().map(|r| r.task.spec.seq.clone()).collect::<Vec<_>>().join("、")));
+            runs.push(t(rows
+                .iter()
+                .map(|r| r.task.spec.seq.clone())
+                .collect::<Vec<_>>()
+                .join("、")));
             runs.push(t("）"));
         }
-        runs.push(t("。下一步，对逾期任务逐项下发督办单，实行“蓝、黄、红”三色督查和挂牌督办、销号管理，"));
+        runs.push(t(
+            "。下一步，对逾期任务逐项下发督办单，实行“蓝、黄、红”三色督查和挂牌督办、销号管理，",
+        ));
         runs.push(t("“解决一个、销号一个、巩固一个”，确保全年目标任务如期完成。"));
         blocks.push(Block::Paragraph(runs));
     }
 
     Document {
         // Two lines, words kept whole (GB/T 9704 §7.3.1: 梯形 titles).
-        title: format!("{}关于{}年{}\n重点工作推进情况的报告", ctx.issuer, year, period_words(as_of)),
+        title: format!(
+            "{}关于{}年{}\n重点工作推进情况的报告",
+            ctx.issuer,
+            year,
+            period_words(as_of)
+        ),
         subtitle: None,
         issuer: Some(ctx.issuer.to_owned()),
         date: Some(as_of),
@@ -178,7 +223,10 @@ fn construction(rates: &Rates, projects: &[Project], day: &str) -> Vec<Run> {
         runs.push(fig(
             format!("{}万平方米", number((area / 10_000.0 * 100.0).round() / 100.0)),
             "总建筑面积",
-            format!("计划{year}年开工或竣工项目的建筑面积之和 = {} 平方米", number(area)),
+            format!(
+                "计划{year}年开工或竣工项目的建筑面积之和 = {} 平方米",
+                number(area)
+            ),
             source("计划当年开工或竣工的项目"),
         ));
     }
@@ -186,7 +234,10 @@ fn construction(rates: &Rates, projects: &[Project], day: &str) -> Vec<Run> {
         runs.push(t("，建成后可提供学位约"));
         runs.push(fig(
             if seats >= 10_000 {
-                format!("{}万个", number((seats as f64 / 10_000.0 * 100.0).round() / 100.0))
+                format!(
+                    "{}万个",
+                    number((seats as f64 / 10_000.0 * 100.0).round() / 100.0)
+                )
             } else {
                 format!("{seats}个")
             },
@@ -199,7 +250,10 @@ fn construction(rates: &Rates, projects: &[Project], day: &str) -> Vec<Run> {
     runs.push(fig(
         format!("{}所", rates.started),
         "已开工项目数",
-        format!("计划{year}年开工且实际开工日期不晚于{day}的项目 = {}", rates.started),
+        format!(
+            "计划{year}年开工且实际开工日期不晚于{day}的项目 = {}",
+            rates.started
+        ),
         source("实际开工日期"),
     ));
     runs.push(t("已开工建设"));
@@ -216,7 +270,10 @@ fn construction(rates: &Rates, projects: &[Project], day: &str) -> Vec<Run> {
     runs.push(fig(
         format!("{}所", rates.completed),
         "已完工项目数",
-        format!("计划{year}年竣工且实际竣工日期不晚于{day}的项目 = {}", rates.completed),
+        format!(
+            "计划{year}年竣工且实际竣工日期不晚于{day}的项目 = {}",
+            rates.completed
+        ),
         source("实际竣工日期"),
     ));
     runs.push(t("已经完工"));
@@ -225,7 +282,12 @@ fn construction(rates: &Rates, projects: &[Project], day: &str) -> Vec<Run> {
         runs.push(fig(
             percent(rate),
             "完工率",
-            format!("{} ÷ {} = {}", rates.completed, rates.planned_completions, percent(rate)),
+            format!(
+                "{} ÷ {} = {}",
+                rates.completed,
+                rates.planned_completions,
+                percent(rate)
+            ),
             source(&format!("计划{year}年竣工的{}个项目", rates.planned_completions)),
         ));
     }
@@ -264,7 +326,9 @@ fn strip_number(title: &str) -> String {
     let trimmed = title.trim();
     for sep in ['、', '.', '．'] {
         if let Some((head, rest)) = trimmed.split_once(sep) {
-            let numeral = head.chars().all(|c| "一二三四五六七八九十百0123456789（）()".contains(c));
+            let numeral = head
+                .chars()
+                .all(|c| "一二三四五六七八九十百0123456789（）()".contains(c));
             if numeral && !head.is_empty() && !rest.trim().is_empty() {
                 return rest.trim().to_owned();
             }
@@ -274,7 +338,13 @@ fn strip_number(title: &str) -> String {
 }
 
 /// One task in prose: its wording, then what the records say.
-fn task_paragraph(row: &TaskRow, ledger: &Ledger, ctx: &Context<'_>, day: &str, ledger_source: &str) -> Vec<Run> {
+fn task_paragraph(
+    row: &TaskRow,
+    ledger: &Ledger,
+    ctx: &Context<'_>,
+    day: &str,
+    ledger_source: &str,
+) -> Vec<Run> {
     let task = &row.task.spec;
     let mut text = task.text.trim().trim_end_matches(['。', '；', ';']).to_owned();
     text.push('。');
@@ -282,7 +352,8 @@ fn task_paragraph(row: &TaskRow, ledger: &Ledger, ctx: &Context<'_>, day: &str, 
     let a = &row.whole;
     match (&task.measure, &a.rule) {
         (Measure::Indicator(goal), Rule::Ratio { ratio, unit, .. }) => {
-            let name = indicators::catalogue::find(&goal.indicator).map_or(goal.indicator.as_str(), |i| i.name_zh);
+            let name =
+                indicators::catalogue::find(&goal.indicator).map_or(goal.indicator.as_str(), |i| i.name_zh);
             let source = format!("登记数据：{name}（{}）", (ctx.area_name)(&ledger.plan.city));
             runs.push(t(format!("{name}由{}年的", ratio.base.year)));
             runs.push(fig(
@@ -298,7 +369,11 @@ fn task_paragraph(row: &TaskRow, ledger: &Ledger, ctx: &Context<'_>, day: &str, 
                 format!("{}年值", ratio.current.year),
                 source.clone(),
             ));
-            runs.push(t(format!("（目标{}年{}{unit}），", goal.target_year, number(goal.target))));
+            runs.push(t(format!(
+                "（目标{}年{}{unit}），",
+                goal.target_year,
+                number(goal.target)
+            )));
             match ratio.r {
                 Some(r) => {
                     runs.push(t("按进度测算"));
@@ -317,7 +392,12 @@ fn task_paragraph(row: &TaskRow, ledger: &Ledger, ctx: &Context<'_>, day: &str, 
                 None => runs.push(t(format!("{}。", a.progress.label_zh()))),
             }
         }
-        (Measure::Count(goal), Rule::Pace { pace, unit, counted, .. }) => {
+        (
+            Measure::Count(goal),
+            Rule::Pace {
+                pace, unit, counted, ..
+            },
+        ) => {
             let source = match &goal.counted {
                 Counted::Reported { .. } => format!("审核通过的进展报告，截至{day}"),
                 _ => format!("建设项目台账，截至{day}"),
@@ -326,7 +406,11 @@ fn task_paragraph(row: &TaskRow, ledger: &Ledger, ctx: &Context<'_>, day: &str, 
             runs.push(fig(
                 format!("{}{unit}", number(pace.done)),
                 counted,
-                format!("{counted}（{}年内，截至{day}）= {}", ledger.plan.year, number(pace.done)),
+                format!(
+                    "{counted}（{}年内，截至{day}）= {}",
+                    ledger.plan.year,
+                    number(pace.done)
+                ),
                 source,
             ));
             runs.push(t(format!("，目标{}{unit}", number(pace.target))));
@@ -335,14 +419,23 @@ fn task_paragraph(row: &TaskRow, ledger: &Ledger, ctx: &Context<'_>, day: &str, 
                 runs.push(fig(
                     percent(pace.done / pace.target * 100.0),
                     &format!("{counted}完成比例"),
-                    format!("{} ÷ {} = {}", number(pace.done), number(pace.target), percent(pace.done / pace.target * 100.0)),
+                    format!(
+                        "{} ÷ {} = {}",
+                        number(pace.done),
+                        number(pace.target),
+                        percent(pace.done / pace.target * 100.0)
+                    ),
                     ledger_source.to_owned(),
                 ));
             }
             runs.push(t(format!("，{}。", a.progress.label_zh())));
         }
         (Measure::Milestone, Rule::Milestone { done }) => {
-            runs.push(t(if *done { "已按期完成，佐证材料已审核。" } else { "正在推进。" }));
+            runs.push(t(if *done {
+                "已按期完成，佐证材料已审核。"
+            } else {
+                "正在推进。"
+            }));
         }
         (_, Rule::NoRatio { .. }) => runs.push(t("相关数据尚待下一学年统计。")),
         _ => {}
@@ -362,7 +455,10 @@ fn task_paragraph(row: &TaskRow, ledger: &Ledger, ctx: &Context<'_>, day: &str, 
         runs.push(t(format!("{}进度滞后，已逾期。", late.join("、"))));
     }
     for listing in &row.state.listings {
-        let who = listing.county.as_ref().map_or_else(|| "该任务".to_owned(), |c| (ctx.area_name)(c));
+        let who = listing
+            .county
+            .as_ref()
+            .map_or_else(|| "该任务".to_owned(), |c| (ctx.area_name)(c));
         runs.push(t(format!(
             "对{who}实行挂牌督办（{}），限{}年{}月{}日前办结。",
             listing.reason,
@@ -387,7 +483,10 @@ fn task_table(ledger: &Ledger, ctx: &Context<'_>) -> Attachment {
                 supervision.push(colour.label_zh().to_owned());
             }
             for l in &row.state.listings {
-                let who = l.county.as_ref().map_or_else(|| "任务".to_owned(), |c| (ctx.area_name)(c));
+                let who = l
+                    .county
+                    .as_ref()
+                    .map_or_else(|| "任务".to_owned(), |c| (ctx.area_name)(c));
                 supervision.push(format!("挂牌督办：{who}（限{}）", l.due));
             }
             if a.closed {
@@ -422,5 +521,8 @@ fn task_table(ledger: &Ledger, ctx: &Context<'_>) -> Attachment {
 
 /// Whether a progress counts as behind (for callers that list them).
 pub fn is_behind(p: Progress) -> bool {
-    matches!(p, Progress::AccelerationNeeded | Progress::Limited | Progress::Deterioration)
+    matches!(
+        p,
+        Progress::AccelerationNeeded | Progress::Limited | Progress::Deterioration
+    )
 }

@@ -71,6 +71,12 @@ actions! {
     TransferApprove => "transfer_approve", "同意转学申请", "Transfer approved";
     /// A transfer request refused, with a reason.
     TransferRefuse => "transfer_refuse", "拒绝转学申请", "Transfer refused";
+    /// A work plan (工作要点) saved: its tasks written, each change an
+    /// `Edited` event in the task's history.
+    PlanSaved => "plan_saved", "保存工作要点", "Work plan saved";
+    /// Construction projects saved; those put into use added their seats to
+    /// their schools.
+    ProjectsSaved => "projects_saved", "保存建设项目", "Construction projects saved";
 }
 
 impl AuditAction {

@@ -9,6 +9,7 @@ use registry::{
 };
 
 use crate::accounts::*;
+use crate::plans::{NewDocument, PlanSaved, ProjectsSaved};
 use crate::*;
 
 impl<T: RegistryWrite + ?Sized> RegistryWrite for Box<T> {
@@ -277,5 +278,118 @@ impl<T: AccountStore + ?Sized> AccountStore for Box<T> {
 
     fn audit_log(&self, query: &AuditQuery<'_>) -> Result<AuditPage> {
         (**self).audit_log(query)
+    }
+}
+
+impl<T: PlanStore + ?Sized> PlanStore for Box<T> {
+    fn save_plan(&mut self, plan: &::plans::PlanSpec, actor: &str, at: DateTime<Utc>) -> Result<PlanSaved> {
+        (**self).save_plan(plan, actor, at)
+    }
+
+    fn plans(&self) -> Result<Vec<::plans::PlanHeader>> {
+        (**self).plans()
+    }
+
+    fn plan(&self, id: ::plans::PlanId) -> Result<Option<::plans::Plan>> {
+        (**self).plan(id)
+    }
+
+    fn task(&self, id: ::plans::TaskId) -> Result<Option<::plans::Task>> {
+        (**self).task(id)
+    }
+
+    fn events(&self, task: ::plans::TaskId) -> Result<Vec<::plans::Event>> {
+        (**self).events(task)
+    }
+
+    fn plan_events(&self, plan: ::plans::PlanId) -> Result<Vec<::plans::Event>> {
+        (**self).plan_events(plan)
+    }
+
+    fn append_event(
+        &mut self,
+        event: &::plans::NewEvent,
+        after: Option<::plans::EventId>,
+    ) -> Result<::plans::EventId> {
+        (**self).append_event(event, after)
+    }
+
+    fn file_report(
+        &mut self,
+        report: &::plans::NewReport,
+        documents: &[NewDocument<'_>],
+    ) -> Result<::plans::ReportId> {
+        (**self).file_report(report, documents)
+    }
+
+    fn decide_report(
+        &mut self,
+        id: ::plans::ReportId,
+        decision: &::plans::Decision,
+        reviewer: &str,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        (**self).decide_report(id, decision, reviewer, at)
+    }
+
+    fn report(&self, id: ::plans::ReportId) -> Result<Option<::plans::ProgressReport>> {
+        (**self).report(id)
+    }
+
+    fn reports(&self, task: ::plans::TaskId) -> Result<Vec<::plans::ProgressReport>> {
+        (**self).reports(task)
+    }
+
+    fn plan_reports(&self, plan: ::plans::PlanId) -> Result<Vec<::plans::ProgressReport>> {
+        (**self).plan_reports(plan)
+    }
+
+    fn document_info(&self, id: ::plans::DocumentId) -> Result<Option<::plans::DocumentInfo>> {
+        (**self).document_info(id)
+    }
+
+    fn document(&self, id: ::plans::DocumentId) -> Result<Option<(::plans::DocumentInfo, Vec<u8>)>> {
+        (**self).document(id)
+    }
+
+    fn save_projects(
+        &mut self,
+        projects: &[::plans::ProjectSpec],
+        actor: &str,
+        at: DateTime<Utc>,
+    ) -> Result<ProjectsSaved> {
+        (**self).save_projects(projects, actor, at)
+    }
+
+    fn projects(&self) -> Result<Vec<::plans::Project>> {
+        (**self).projects()
+    }
+
+    fn project(&self, id: ::plans::ProjectId) -> Result<Option<::plans::Project>> {
+        (**self).project(id)
+    }
+
+    fn documents(&self) -> Result<Vec<::plans::DocumentInfo>> {
+        (**self).documents()
+    }
+
+    fn restore_plan(&mut self, plan: &::plans::Plan) -> Result<()> {
+        (**self).restore_plan(plan)
+    }
+
+    fn restore_document(&mut self, info: &::plans::DocumentInfo, bytes: &[u8]) -> Result<()> {
+        (**self).restore_document(info, bytes)
+    }
+
+    fn restore_report(&mut self, report: &::plans::ProgressReport) -> Result<()> {
+        (**self).restore_report(report)
+    }
+
+    fn restore_events(&mut self, events: &[::plans::Event]) -> Result<()> {
+        (**self).restore_events(events)
+    }
+
+    fn restore_projects(&mut self, projects: &[::plans::Project]) -> Result<()> {
+        (**self).restore_projects(projects)
     }
 }

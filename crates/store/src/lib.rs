@@ -4,7 +4,7 @@
 //! path → SQLite, the embedded default; `postgres://…` → PostgreSQL) and
 //! gets a `Box<dyn Store>`; it calls the store through the domain traits
 //! ([`RegistryWrite`], [`RegistryRead`], [`Snapshots`], [`AccountStore`],
-//! [`Maintenance`]) and never names a backend. Each backend lives in its
+//! [`PlanStore`], [`Maintenance`]) and never names a backend. Each backend lives in its
 //! own module (`sqlite/`, `postgres/`) with its own migrations
 //! (`migrations/sqlite/`, `migrations/postgres/`), and both run the same
 //! contract suite (`tests/contract/`).
@@ -69,6 +69,10 @@ pub enum StoreError {
     /// caller reads again and decides on the fresh state.
     #[error("{0}")]
     Conflict(String),
+    /// An evidence document over [`plans::report::MAX_DOCUMENT_BYTES`]:
+    /// refused before anything is written.
+    #[error("佐证材料“{name}”有 {size} 字节，超过上限 20 MB，请压缩或拆分后再上传")]
+    DocumentTooLarge { name: String, size: u64 },
     /// Backup or restore could not run (a missing `pg_dump`, an unwritable file).
     #[error("备份失败：{0}")]
     Backup(String),
@@ -528,6 +532,14 @@ pub(crate) const COPIED_TABLES: &[&str] = &[
     "transfer_request",
     "audit_log",
     "demo_marker",
+    "work_plan",
+    "task",
+    "task_county",
+    "evidence_document",
+    "progress_report",
+    "report_document",
+    "task_event",
+    "construction_project",
 ];
 
 /// What is not a domain: which backend, the schema's version, the rows each
@@ -551,12 +563,18 @@ pub trait Maintenance {
 /// The whole store: every domain's trait, as one connection implements them.
 /// Callers that need one domain take that trait; the web's pool and the
 /// command line hold a `Box<dyn Store>` from [`open`].
-pub trait Store: RegistryWrite + RegistryRead + Snapshots + AccountStore + Maintenance + Send {}
+pub trait Store:
+    RegistryWrite + RegistryRead + Snapshots + AccountStore + PlanStore + Maintenance + Send
+{
+}
 
-impl<T: RegistryWrite + RegistryRead + Snapshots + AccountStore + Maintenance + Send> Store for T {}
+impl<T: RegistryWrite + RegistryRead + Snapshots + AccountStore + PlanStore + Maintenance + Send> Store
+    for T
+{
+}
 
 /// The store's traits, for `use store::prelude::*`: a `dyn Store`'s methods
 /// are called through them.
 pub mod prelude {
-    pub use crate::{AccountStore, Maintenance, RegistryRead, RegistryWrite, Snapshots, Store};
+    pub use crate::{AccountStore, Maintenance, PlanStore, RegistryRead, RegistryWrite, Snapshots, Store};
 }

@@ -1,5 +1,6 @@
 //! `edugov copy`, `compare`, `backup` and the documented restores: a city
-//! with accounts and its audit log goes from one database to another and
+//! with accounts, its audit log and a work plan with its history, reports,
+//! documents and projects goes from one database to another and
 //! comes back the same, rows and indicator values; with `EDUGOV_TEST_PG`
 //! through PostgreSQL too (copy there and back, `pg_dump` and `pg_restore`).
 
@@ -8,7 +9,114 @@ use std::path::{Path, PathBuf};
 use crate::users::add;
 use crate::{edugov, empty_db, pg_database, small_city};
 
-/// The small city with two accounts (one disabled) and their audit lines.
+/// A work plan with a task's history, a report decided with a document,
+/// and a project put into use (its seats added to its school), written
+/// through the store.
+fn with_plans(db: &Path) {
+    use plans::*;
+    use store::prelude::*;
+    let at = chrono::DateTime::parse_from_rfc3339("2026-03-01T08:00:00Z")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let mut store = store::open(&store::DatabaseUrl::Sqlite(db.to_owned())).unwrap();
+    let county = registry::AreaCode::parse("370112").unwrap();
+    let spec = PlanSpec {
+        city: registry::AreaCode::parse("3701").unwrap(),
+        year: 2026,
+        title: "2026年全市教育工作要点".into(),
+        sections: vec![SectionSpec {
+            title: "一、学前教育".into(),
+            tasks: vec![TaskSpec {
+                seq: "1".into(),
+                text: "新建改扩建幼儿园".into(),
+                source: TaskSource::AnnualPriority,
+                leader: "王局长".into(),
+                lead_unit: "基础教育处".into(),
+                co_units: vec!["发展规划处".into()],
+                deadline: chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
+                measure: Measure::Count(CountGoal {
+                    counted: Counted::Reported { unit: "所".into() },
+                    target: 20.0,
+                }),
+                counties: vec![Assignment {
+                    county: county.clone(),
+                    share: Some(12.0),
+                }],
+            }],
+        }],
+    };
+    let plan = store.save_plan(&spec, "admin", at).unwrap().plan;
+    let task = store.plan(plan).unwrap().unwrap().tasks[0].id;
+    let bytes = b"%PDF-1.7 evidence %%EOF".to_vec();
+    let report = NewReport {
+        task,
+        county: Some(county),
+        period: "2026-H1".into(),
+        text: "已建成 6 所".into(),
+        value: Some(6.0),
+        documents: vec![],
+        reporter: "li.county".into(),
+        at,
+    };
+    let document = store::plans::NewDocument {
+        name: "验收.pdf",
+        kind: DocumentKind::Pdf,
+        bytes: &bytes,
+    };
+    let id = store.file_report(&report, &[document]).unwrap();
+    store.decide_report(id, &Decision::Accept, "admin", at).unwrap();
+    let school = store.schools().unwrap().into_iter().next().unwrap();
+    let (stage, _) = school.seats[0];
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 8, 1).unwrap();
+    let project = ProjectSpec {
+        code: "JN-2026-001".into(),
+        name: "扩建工程".into(),
+        kind: ProjectKind::Expand,
+        school: Some(school.code.clone()),
+        planned_school: None,
+        site: None,
+        county: school.county.clone(),
+        stage,
+        seats: 180,
+        floor_area: 3000.0,
+        investment: 1500.0,
+        planned_start: Some(day),
+        actual_start: Some(day),
+        planned_completion: Some(day),
+        actual_completion: Some(day),
+        in_use: Some(day),
+    };
+    assert_eq!(
+        store
+            .save_projects(&[project], "admin", at)
+            .unwrap()
+            .put_in_use
+            .len(),
+        1
+    );
+}
+
+/// Plans, their history, reports, documents and projects, as read back.
+fn plan_records(db: &str) -> String {
+    use store::prelude::*;
+    let store = store::open(&store::DatabaseUrl::parse(db)).unwrap();
+    let mut out = format!("{:?}\n", store.projects().unwrap());
+    for header in store.plans().unwrap() {
+        out.push_str(&format!(
+            "{:?}\n{:?}\n{:?}\n",
+            store.plan(header.id).unwrap(),
+            store.plan_events(header.id).unwrap(),
+            store.plan_reports(header.id).unwrap()
+        ));
+    }
+    for info in store.documents().unwrap() {
+        out.push_str(&format!("{:?}\n", store.document(info.id).unwrap()));
+    }
+    out
+}
+
+/// The small city with two accounts (one disabled) and their audit lines,
+/// and a work plan ([`with_plans`]).
 fn city_with_accounts(name: &str) -> (tempfile::TempDir, PathBuf) {
     let (dir, db) = small_city().copy(name);
     let password = "violet-anchor-drizzle-2024";
@@ -18,6 +126,7 @@ fn city_with_accounts(name: &str) -> (tempfile::TempDir, PathBuf) {
         0
     );
     assert_eq!(edugov(&db, &["user", "disable", "li.county"]).code, 0);
+    with_plans(&db);
     (dir, db)
 }
 
@@ -57,6 +166,14 @@ fn a_copy_carries_the_registry_accounts_and_audit_log_and_checks_them() {
         "app_user",
         "audit_log",
         "demo_marker",
+        "work_plan",
+        "task",
+        "task_county",
+        "task_event",
+        "progress_report",
+        "report_document",
+        "evidence_document",
+        "construction_project",
     ] {
         let row = out
             .stdout
@@ -76,7 +193,44 @@ fn a_copy_carries_the_registry_accounts_and_audit_log_and_checks_them() {
     assert_eq!(users(to), users(from));
     assert!(users(to).contains("停用"));
     assert_eq!(audit_lines(to), audit_lines(from));
-    assert!(audit_lines(from) >= 4, "demo, two users added, one disabled");
+    assert!(
+        audit_lines(from) >= 6,
+        "demo, two users added, one disabled, plan and projects saved"
+    );
+    // Plans with their ids, history, reports, documents and projects; the
+    // project's seats were copied with its school, not added again (the
+    // indicator catalogue, seats included, compared equal above).
+    let records = plan_records(from);
+    assert!(
+        records.contains("JN-2026-001") && records.contains("li.county"),
+        "{records}"
+    );
+    assert_eq!(plan_records(to), records);
+    // The small city holds the demo's own plan too (its year follows the
+    // day the fixture was made): the counts are the source's.
+    let counts = plan_counts(from);
+    assert!(out.stderr.contains(&counts), "{counts}\n{}", out.stderr);
+}
+
+/// What `edugov copy` reports of the plans: 工作要点, 督办记录, 进展报告,
+/// 佐证材料 and 建设项目 of the database, counted through the store.
+fn plan_counts(db: &str) -> String {
+    use store::prelude::*;
+    let store = store::open(&store::DatabaseUrl::parse(db)).unwrap();
+    let headers = store.plans().unwrap();
+    let (mut events, mut reports, mut documents) = (0, 0, std::collections::HashSet::new());
+    for header in &headers {
+        events += store.plan_events(header.id).unwrap().len();
+        let filed = store.plan_reports(header.id).unwrap();
+        reports += filed.len();
+        documents.extend(filed.iter().flat_map(|r| r.report.documents.iter().copied()));
+    }
+    format!(
+        "工作要点 {}，督办记录 {events}，进展报告 {reports}，佐证材料 {}，建设项目 {}",
+        headers.len(),
+        documents.len(),
+        store.projects().unwrap().len()
+    )
 }
 
 #[test]
@@ -176,6 +330,8 @@ fn a_city_copied_to_postgresql_and_back_and_restored_from_pg_dump_is_the_same() 
     let out = copy(&pg.url, back.to_str().unwrap());
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     assert_eq!(users(back.to_str().unwrap()), users(from));
+    assert_eq!(plan_records(&pg.url), plan_records(from));
+    assert_eq!(plan_records(back.to_str().unwrap()), plan_records(from));
 
     // pg_dump while nothing else runs, then the documented restore into a
     // fresh database.

@@ -2,8 +2,9 @@
 //! on a temporary database, as a user would.
 //!
 //! Modules: `cli` (check-id, template, export, summary), `copy` (copy, compare,
-//! backup and restore, on PostgreSQL too with `EDUGOV_TEST_PG`), `indicators`, `import` (bad input
-//! and crash safety), `users` (the `user` command), `serve` (reachable under idle connections). Put new CLI tests in one of them: one test binary keeps
+//! backup and restore, on PostgreSQL too with `EDUGOV_TEST_PG`), `demo_plan` (the demo's work
+//! plan written through `PlanStore`, on both backends), `indicators`, `import` (bad input
+//! and crash safety), `users` (the `user` command), `plan_files` (plan, projects, report summary), `serve` (reachable under idle connections). Put new CLI tests in one of them: one test binary keeps
 //! link time down.
 
 // Test helpers panic on purpose: a failed setup is a failed test.
@@ -11,8 +12,10 @@
 
 mod cli;
 mod copy;
+mod demo_plan;
 mod import;
 mod indicators;
+mod plan_files;
 mod serve;
 mod settings;
 mod users;

@@ -16,5 +16,7 @@ mod files_out;
 mod hostile;
 /// Clean imports, re-imports, GBK, dry runs, multi-sheet workbooks.
 mod imports;
+/// The plan files: 任务分解表, 项目台账 and the 督办台账 workbook.
+mod plan_files;
 /// Files and rows that must be refused, leaving the store as it was.
 mod refusals;

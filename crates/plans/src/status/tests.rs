@@ -268,3 +268,38 @@ fn numbers_drop_needless_decimals() {
     assert_eq!(number(82.5), "82.5");
     assert_eq!(number(84.366), "84.37");
 }
+
+#[test]
+fn a_listing_sets_the_deadline_of_what_it_lists() {
+    let t = task(Measure::Milestone);
+    let listing = |county: Option<AreaCode>, due| Event {
+        id: crate::plan::EventId(1),
+        event: NewEvent {
+            task: t.id,
+            county,
+            kind: EventKind::Listed,
+            actor: "admin".into(),
+            at: DateTime::<Utc>::MIN_UTC,
+            old_value: None,
+            new_value: None,
+            note: "进度滞后".into(),
+            due: Some(due),
+            report: None,
+        },
+    };
+    let city = city();
+    let inputs = Inputs {
+        today: d(2026, 5, 2),
+        plan_year: 2026,
+        city: &city,
+        readings: &Table(vec![]),
+        projects: &[],
+        reports: &[],
+    };
+    // The county must answer by 30 April although the task runs to December.
+    let state = State::of(&[listing(Some(county()), d(2026, 4, 30))]);
+    assert!(assess(&t, &state, &inputs, Some(&county())).is_overdue());
+    assert!(!assess(&t, &state, &inputs, None).is_overdue());
+    let state = State::of(&[listing(None, d(2026, 5, 1))]);
+    assert!(assess(&t, &state, &inputs, None).is_overdue());
+}

@@ -21,6 +21,7 @@
 //! transaction; bulk writes go through `COPY` inside it.
 
 mod accounts;
+mod plans;
 mod read;
 mod snapshot;
 #[cfg(test)]
@@ -42,7 +43,10 @@ use postgres::{Client, Statement};
 use crate::{Backend, Maintenance, Result, StoreError};
 
 /// Versioned migrations, applied in order and recorded in `schema_migrations`.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../../migrations/postgres/0001_schema.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../../migrations/postgres/0001_schema.sql")),
+    (2, include_str!("../../migrations/postgres/0002_plans.sql")),
+];
 
 /// Serialises migrations between processes that open one database at once
 /// (two servers behind a load balancer): `pg_advisory_xact_lock` on this key.

@@ -12,6 +12,7 @@
 //! are retried by the busy timeout.
 
 mod accounts;
+mod plans;
 mod read;
 mod snapshot;
 mod transfer;
@@ -61,6 +62,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     ),
     (7, include_str!("../../migrations/sqlite/0007_transfers.sql")),
     (8, include_str!("../../migrations/sqlite/0008_demo_marker.sql")),
+    (9, include_str!("../../migrations/sqlite/0009_plans.sql")),
 ];
 
 /// How long a statement waits for another connection's lock (every

@@ -30,6 +30,9 @@ mod concurrency;
 /// A registry written through one backend and read through the other gives
 /// the same indicator catalogue.
 mod cross_backend;
+/// Work plans, their append-only history, progress reports with their
+/// documents, construction projects and their seats.
+mod plans;
 /// Reads: areas, summaries, school pages and the student search (masked
 /// names), placements, stored people across years.
 mod registry_read;

@@ -64,7 +64,14 @@ fn qingdao_projects() -> Vec<Project> {
     out
 }
 
-fn task(id: i64, section: &str, text: &str, deadline: NaiveDate, measure: Measure, counties: &[&str]) -> Task {
+fn task(
+    id: i64,
+    section: &str,
+    text: &str,
+    deadline: NaiveDate,
+    measure: Measure,
+    counties: &[&str],
+) -> Task {
     Task {
         id: TaskId(id),
         plan: PlanId(1),
@@ -94,7 +101,16 @@ struct Values;
 impl Readings for Values {
     fn readings(&self, goal: &IndicatorGoal, area: &AreaCode) -> Vec<Point> {
         if goal.indicator == "inclusive_coverage" && area.as_str() == "3702" {
-            vec![Point { year: 2019, value: 80.0 }, Point { year: 2021, value: 84.0 }]
+            vec![
+                Point {
+                    year: 2019,
+                    value: 80.0,
+                },
+                Point {
+                    year: 2021,
+                    value: 84.0,
+                },
+            ]
         } else {
             Vec::new()
         }
@@ -151,7 +167,14 @@ fn ledger() -> Ledger {
             report: None,
         },
     };
-    Ledger::build(&plan, &[listed], &[], &qingdao_projects(), &Values, d(2022, 6, 30))
+    Ledger::build(
+        &plan,
+        &[listed],
+        &[],
+        &qingdao_projects(),
+        &Values,
+        d(2022, 6, 30),
+    )
 }
 
 fn names(code: &AreaCode) -> String {
@@ -209,14 +232,23 @@ fn the_summary_writes_qingdaos_sentence_with_computed_and_traced_figures() {
     assert!(text.contains("有33所已开工建设，开工率达到82.5%"), "{text}");
     assert!(text.contains("有25所已经完工，完工率达到50%"), "{text}");
     assert!(text.contains("R＝1.25"), "{text}");
-    assert!(text.contains("对崂山区实行挂牌督办（逾期未启动），限2022年7月31日前办结"), "{text}");
+    assert!(
+        text.contains("对崂山区实行挂牌督办（逾期未启动），限2022年7月31日前办结"),
+        "{text}"
+    );
     assert!(text.contains("黄岛区"), "the late county is named: {text}");
     let traced = figures(&doc);
-    let start_rate = traced.iter().find(|f| f.trace.label == "开工率").expect("开工率 traced");
+    let start_rate = traced
+        .iter()
+        .find(|f| f.trace.label == "开工率")
+        .expect("开工率 traced");
     assert_eq!(start_rate.text, "82.5%");
     assert_eq!(start_rate.trace.formula, "33 ÷ 40 = 82.5%");
     assert!(start_rate.trace.source.contains("计划2022年开工的40个项目"));
-    let completion = traced.iter().find(|f| f.trace.label == "完工率").expect("完工率 traced");
+    let completion = traced
+        .iter()
+        .find(|f| f.trace.label == "完工率")
+        .expect("完工率 traced");
     assert_eq!(completion.trace.formula, "25 ÷ 50 = 50%");
 }
 
@@ -228,12 +260,22 @@ fn the_generated_docx_opens_in_libreoffice_and_its_pdf_carries_the_figures() {
     };
     let doc = build(&ledger(), &qingdao_projects(), &ctx);
     let bytes = gongwen::to_docx(&doc).expect("docx");
-    let Some(rendered) = office_check::convert(&bytes, "plans-summary").expect("LibreOffice conversion") else {
+    let Some(rendered) = office_check::convert(&bytes, "plans-summary").expect("LibreOffice conversion")
+    else {
         return; // tools missing outside CI: one line printed by convert
     };
     let text = rendered.text.replace(char::is_whitespace, "");
-    for expected in ["重点工作推进情况", "开工率达到82.5%", "完工率达到50%", "数据说明"] {
-        assert!(text.contains(expected), "{expected} missing from the PDF's text:\n{}", rendered.text);
+    for expected in ["重点工作推进情况", "开工率达到82.5%", "完工率达到50%", "数据说明"]
+    {
+        assert!(
+            text.contains(expected),
+            "{expected} missing from the PDF's text:\n{}",
+            rendered.text
+        );
     }
-    assert!(rendered.png.exists(), "first page kept as {}", rendered.png.display());
+    assert!(
+        rendered.png.exists(),
+        "first page kept as {}",
+        rendered.png.display()
+    );
 }
