@@ -393,6 +393,78 @@ impl Principal {
     pub fn can_view_people(&self) -> bool {
         self.role != Role::Public
     }
+
+    // Work plans and supervision (`plans`). A county's part of a task is
+    // named by its county; the lead unit's (a city department's) part by
+    // `None`.
+
+    /// The plan pages — the plan tree, a task's page, the supervision board
+    /// (public within the bureau), the projects: city roles and county
+    /// officers. School officers and the public have no plan pages.
+    pub fn can_view_plans(&self) -> bool {
+        matches!(
+            self.role,
+            Role::CityAdmin | Role::CityAnalyst | Role::CountyOfficer
+        )
+    }
+
+    /// Whether a part's reports (their texts, documents and the steps taken
+    /// on them) may be shown: city roles every part; a county officer its
+    /// own county's only — never another county's, nor the lead unit's.
+    pub fn can_view_part(&self, county: Option<&AreaCode>) -> bool {
+        match (&self.role, &self.scope) {
+            (Role::CityAdmin | Role::CityAnalyst, Scope::City { .. }) => true,
+            (Role::CountyOfficer, Scope::County { county: mine }) => county == Some(mine),
+            _ => false,
+        }
+    }
+
+    /// Filing (or correcting) a progress report for a part of a task whose
+    /// answerable counties are `assigned`: a county officer only for its own
+    /// county, and only on a task assigned to it; the lead unit's report
+    /// (`None`) by a city administrator.
+    pub fn can_report(&self, county: Option<&AreaCode>, assigned: &[AreaCode]) -> bool {
+        match (&self.role, &self.scope, county) {
+            (Role::CityAdmin, Scope::City { .. }, None) => true,
+            (Role::CountyOfficer, Scope::County { county: mine }, Some(county)) => {
+                county == mine && assigned.contains(mine)
+            }
+            _ => false,
+        }
+    }
+
+    /// Accepting or sending back progress reports: a city administrator —
+    /// never on its own report, which `plans::report::check_decision`
+    /// refuses whoever asks.
+    pub fn can_review_reports(&self) -> bool {
+        self.role == Role::CityAdmin
+    }
+
+    /// Supervision steps — escalation (蓝/黄/红), 挂牌督办 and its removal,
+    /// answering extension requests, verification and 销号: a city
+    /// administrator only. A county officer never closes out.
+    pub fn can_supervise(&self) -> bool {
+        self.role == Role::CityAdmin
+    }
+
+    /// Asking for an extension: the answerable county's officer for its
+    /// part (on a task assigned to it), a city administrator for the whole
+    /// task (`None`).
+    pub fn can_request_extension(&self, county: Option<&AreaCode>, assigned: &[AreaCode]) -> bool {
+        self.can_report(county, assigned)
+    }
+
+    /// Importing plans and projects, and generating the bureau's reports
+    /// (the summary, the ledger): a city administrator.
+    pub fn can_import_plans(&self) -> bool {
+        self.role == Role::CityAdmin
+    }
+
+    /// Downloading the generated summary and ledger: the city's roles (an
+    /// analyst reads and downloads, changes nothing).
+    pub fn can_download_plan_reports(&self) -> bool {
+        matches!(self.role, Role::CityAdmin | Role::CityAnalyst)
+    }
 }
 
 #[cfg(test)]
@@ -685,5 +757,78 @@ mod tests {
         // The public and the analyst import nothing.
         let analyst = principal(Role::CityAnalyst, Scope::City { city: code("3701") });
         assert_eq!(analyst.write_scope(), None);
+    }
+
+    #[test]
+    fn plan_pages_are_the_bureaus_and_county_officers_see_only_their_own_parts() {
+        let (city, county, other) = (code("3701"), code("370112"), code("370102"));
+        let admin = principal(Role::CityAdmin, Scope::City { city: city.clone() });
+        let analyst = principal(Role::CityAnalyst, Scope::City { city: city.clone() });
+        let officer = principal(
+            Role::CountyOfficer,
+            Scope::County {
+                county: county.clone(),
+            },
+        );
+        let school = principal(
+            Role::SchoolOfficer,
+            Scope::School {
+                school: SchoolCode::parse("2370112001").unwrap(),
+                county: county.clone(),
+            },
+        );
+        let public = principal(Role::Public, Scope::City { city: city.clone() });
+        for p in [&admin, &analyst, &officer] {
+            assert!(p.can_view_plans(), "{:?}", p.role);
+        }
+        for p in [&school, &public] {
+            assert!(!p.can_view_plans(), "{:?}", p.role);
+            assert!(!p.can_view_part(Some(&county)) && !p.can_view_part(None));
+        }
+        for part in [Some(&county), Some(&other), None] {
+            assert!(admin.can_view_part(part) && analyst.can_view_part(part));
+        }
+        assert!(officer.can_view_part(Some(&county)));
+        assert!(!officer.can_view_part(Some(&other)));
+        assert!(
+            !officer.can_view_part(None),
+            "the lead unit's reports are the city's"
+        );
+    }
+
+    #[test]
+    fn a_county_officer_reports_only_for_its_county_on_its_tasks_and_never_reviews_or_closes_out() {
+        let (city, county, other) = (code("3701"), code("370112"), code("370102"));
+        let admin = principal(Role::CityAdmin, Scope::City { city: city.clone() });
+        let analyst = principal(Role::CityAnalyst, Scope::City { city: city.clone() });
+        let officer = principal(
+            Role::CountyOfficer,
+            Scope::County {
+                county: county.clone(),
+            },
+        );
+        let both = [county.clone(), other.clone()];
+        let theirs = [other.clone()];
+        assert!(officer.can_report(Some(&county), &both));
+        assert!(!officer.can_report(Some(&other), &both), "another county's part");
+        assert!(
+            !officer.can_report(Some(&county), &theirs),
+            "a task not assigned to it"
+        );
+        assert!(!officer.can_report(None, &both), "the lead unit's report");
+        assert!(officer.can_request_extension(Some(&county), &both));
+        assert!(!officer.can_request_extension(None, &both));
+        assert!(!officer.can_review_reports() && !officer.can_supervise());
+        assert!(!officer.can_import_plans() && !officer.can_download_plan_reports());
+        // The city administrator reports for the lead unit, not for a county.
+        assert!(admin.can_report(None, &both));
+        assert!(!admin.can_report(Some(&county), &both));
+        assert!(admin.can_request_extension(None, &both));
+        assert!(admin.can_review_reports() && admin.can_supervise());
+        assert!(admin.can_import_plans() && admin.can_download_plan_reports());
+        // The analyst reads and downloads, and changes nothing.
+        assert!(!analyst.can_report(None, &both) && !analyst.can_report(Some(&county), &both));
+        assert!(!analyst.can_review_reports() && !analyst.can_supervise());
+        assert!(!analyst.can_import_plans() && analyst.can_download_plan_reports());
     }
 }

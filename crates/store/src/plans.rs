@@ -423,6 +423,52 @@ pub(crate) fn task_changes(
     out
 }
 
+/// How a task's or a project's row is written: a new row numbered by the
+/// database, a stored row updated, or a row restored with its id (by
+/// `edugov copy`, into an empty database: an id already taken fails, never
+/// overwrites).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RowWrite<I> {
+    New,
+    Update(I),
+    Restore(I),
+}
+
+impl<I: Copy> RowWrite<I> {
+    pub(crate) fn id(self) -> Option<I> {
+        match self {
+            RowWrite::New => None,
+            RowWrite::Update(id) | RowWrite::Restore(id) => Some(id),
+        }
+    }
+
+    /// The clause that turns the insert into an update of the stored row.
+    pub(crate) fn upsert(self, set: &str) -> String {
+        match self {
+            RowWrite::Update(_) => format!(" ON CONFLICT (id) DO UPDATE SET {set}"),
+            RowWrite::New | RowWrite::Restore(_) => String::new(),
+        }
+    }
+}
+
+/// The columns a task's update sets.
+pub(crate) const TASK_UPDATE: &str = "position = excluded.position, section = excluded.section, \
+     text = excluded.text, source = excluded.source, leader = excluded.leader, \
+     lead_unit = excluded.lead_unit, co_units = excluded.co_units, deadline = excluded.deadline, \
+     measure = excluded.measure, indicator = excluded.indicator, stage = excluded.stage, \
+     baseline_year = excluded.baseline_year, baseline = excluded.baseline, target = excluded.target, \
+     target_year = excluded.target_year, better = excluded.better, counted = excluded.counted, \
+     counted_unit = excluded.counted_unit";
+
+/// The columns a project's update sets.
+pub(crate) const PROJECT_UPDATE: &str = "code = excluded.code, name = excluded.name, kind = excluded.kind, \
+     school = excluded.school, planned_school = excluded.planned_school, site = excluded.site, \
+     county = excluded.county, stage = excluded.stage, seats = excluded.seats, \
+     floor_area = excluded.floor_area, investment = excluded.investment, \
+     planned_start = excluded.planned_start, actual_start = excluded.actual_start, \
+     planned_completion = excluded.planned_completion, actual_completion = excluded.actual_completion, \
+     in_use = excluded.in_use";
+
 /// What saving a plan writes, worked out from its stored tasks.
 #[derive(Debug)]
 pub(crate) enum TaskWrite<'a> {
@@ -738,4 +784,137 @@ pub(crate) fn projects_audit_detail(saved: &ProjectsSaved) -> String {
 /// A date column of SQLite (`YYYY-MM-DD`).
 pub(crate) fn date(text: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| corrupt("日期", text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use plans::{ProjectKind, TaskSource};
+
+    fn spec(seq: &str, measure: Measure) -> TaskSpec {
+        TaskSpec {
+            seq: seq.into(),
+            text: "任务".into(),
+            source: TaskSource::AnnualPriority,
+            leader: "王".into(),
+            lead_unit: "基教处".into(),
+            co_units: vec![],
+            deadline: NaiveDate::from_ymd_opt(2026, 12, 31).expect("date"),
+            measure,
+            counties: vec![],
+        }
+    }
+
+    #[test]
+    fn a_measure_read_back_from_inconsistent_columns_is_corrupt_not_a_panic() {
+        let mut columns = MeasureColumns::of(&Measure::Count(CountGoal {
+            counted: Counted::Reported { unit: "所".into() },
+            target: 3.0,
+        }));
+        assert!(columns.clone().into_measure().is_ok());
+        columns.counted_unit = None;
+        assert!(matches!(columns.into_measure(), Err(StoreError::Corrupt(_))));
+        let unknown = MeasureColumns {
+            kind: "guess".into(),
+            ..MeasureColumns::default()
+        };
+        assert!(matches!(unknown.into_measure(), Err(StoreError::Corrupt(_))));
+        let bad_stage = MeasureColumns {
+            stage: Some("nursery".into()),
+            ..MeasureColumns::of(&Measure::Milestone)
+        };
+        assert!(matches!(bad_stage.into_measure(), Err(StoreError::Corrupt(_))));
+    }
+
+    #[test]
+    fn co_units_round_trip_through_their_column_including_none() {
+        for units in [vec![], vec!["财务处".to_owned()], vec!["a".into(), "b".into()]] {
+            assert_eq!(co_units(&co_units_text(&units)), units);
+        }
+    }
+
+    #[test]
+    fn only_changed_fields_are_edits_and_moving_a_task_is_not_one() {
+        let old = spec("1", Measure::Milestone);
+        assert!(task_changes(&old, "一", &old, "一").is_empty());
+        let mut new = old.clone();
+        new.lead_unit = "发展规划处".into();
+        new.co_units = vec!["财务处".into()];
+        let changes = task_changes(&old, "一", &new, "二");
+        let fields: Vec<&str> = changes.iter().map(|c| c.field).collect();
+        assert_eq!(fields, ["所属部分", "牵头单位", "责任单位"]);
+        assert_eq!(
+            (changes[1].old.as_str(), changes[1].new.as_str()),
+            ("基教处", "发展规划处")
+        );
+    }
+
+    #[test]
+    fn a_seq_twice_in_a_plan_is_refused_before_anything_is_planned() {
+        let plan = PlanSpec {
+            city: AreaCode::parse("3701").expect("city"),
+            year: 2026,
+            title: "要点".into(),
+            sections: vec![plans::SectionSpec {
+                title: "一".into(),
+                tasks: vec![spec("1", Measure::Milestone), spec("1", Measure::Milestone)],
+            }],
+        };
+        assert!(matches!(plan_writes(&plan, &[]), Err(StoreError::Duplicate(_))));
+    }
+
+    #[test]
+    fn a_project_adds_its_seats_only_when_its_in_use_date_is_first_set() {
+        let day = NaiveDate::from_ymd_opt(2026, 9, 1).expect("date");
+        let spec = ProjectSpec {
+            code: "P1".into(),
+            name: "项目".into(),
+            kind: ProjectKind::New,
+            school: None,
+            planned_school: Some("新校".into()),
+            site: None,
+            county: AreaCode::parse("370102").expect("county"),
+            stage: Stage::Primary,
+            seats: 100,
+            floor_area: 1.0,
+            investment: 1.0,
+            planned_start: None,
+            actual_start: None,
+            planned_completion: None,
+            actual_completion: None,
+            in_use: None,
+        };
+        let stored = Project {
+            id: ProjectId(7),
+            spec: spec.clone(),
+        };
+        assert_eq!(
+            project_write(&spec, None).expect("new"),
+            (ProjectWrite::Insert, false)
+        );
+        assert_eq!(
+            project_write(&spec, Some(&stored)).expect("same"),
+            (ProjectWrite::Unchanged, false)
+        );
+        let in_use = ProjectSpec {
+            in_use: Some(day),
+            ..spec.clone()
+        };
+        assert_eq!(
+            project_write(&in_use, Some(&stored)).expect("put in use"),
+            (ProjectWrite::Update(ProjectId(7)), true)
+        );
+        let used = Project {
+            id: ProjectId(7),
+            spec: in_use.clone(),
+        };
+        assert_eq!(
+            project_write(&in_use, Some(&used)).expect("again"),
+            (ProjectWrite::Unchanged, false)
+        );
+        assert!(matches!(
+            project_write(&spec, Some(&used)),
+            Err(StoreError::Conflict(_))
+        ));
+    }
 }

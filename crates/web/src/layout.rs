@@ -41,6 +41,12 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                         a href="/indicators" { (t(lang, Msg::Indicators)) }
                         @if p.can_import() { a href="/import" { (t(lang, Msg::Import)) } }
                         @if p.can_view_transfers() { a href="/transfers" { (t(lang, Msg::Transfers)) } }
+                        @if p.can_view_plans() {
+                            a href="/plans" { (t(lang, Msg::Plans)) }
+                            a href="/supervision" { (t(lang, Msg::Board)) }
+                            a href="/projects" { (t(lang, Msg::Projects)) }
+                        }
+                        @if p.can_view_plans() && matches!(p.scope, access::Scope::County { .. }) { a href="/my-tasks" { (t(lang, Msg::MyTasks)) } }
                         @if p.can_manage_users() { a href="/admin/users" { (t(lang, Msg::Users)) } }
                         @if p.can_read_audit() { a href="/admin/audit" { (t(lang, Msg::Audit)) } }
                     }

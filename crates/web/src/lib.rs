@@ -81,6 +81,18 @@ pub fn router(state: Arc<AppState>) -> Router {
         )
         .route("/admin/users/active", post(pages::admin::set_active))
         .route("/admin/audit", get(pages::admin::audit))
+        .route("/plans", get(pages::plans::latest))
+        .route("/plans/{id}", get(pages::plans::plan))
+        .route("/plans/{id}/summary", get(pages::summary::summary))
+        .route("/plans/{id}/summary.docx", get(pages::summary::docx))
+        .route("/plans/{id}/ledger.xlsx", get(pages::summary::ledger))
+        .route("/tasks/{id}", get(pages::task::task))
+        .route("/tasks/{id}/steps", post(pages::task::step))
+        .route("/reports/{id}/decision", post(pages::task::decide_report))
+        .route("/documents/{id}", get(pages::task::document))
+        .route("/supervision", get(pages::supervision::board))
+        .route("/projects", get(pages::projects::projects))
+        .route("/my-tasks", get(pages::my_tasks::my_tasks))
         .route("/assets/{name}", get(assets::asset))
         .route("/healthz", get(api::healthz))
         .route("/api/openapi.json", get(api::openapi))
@@ -98,6 +110,13 @@ pub fn router(state: Arc<AppState>) -> Router {
             get(pages::import::import_page)
                 .post(pages::import::upload)
                 .layer::<_, Infallible>(DefaultBodyLimit::max(pages::import::MAX_UPLOAD))
+                .layer::<_, Infallible>(timeout(import_timeout)),
+        )
+        // A progress report carries its documents.
+        .route(
+            "/tasks/{id}/reports",
+            post(pages::task::file_report)
+                .layer::<_, Infallible>(DefaultBodyLimit::max(pages::task::MAX_REPORT_UPLOAD))
                 .layer::<_, Infallible>(timeout(import_timeout)),
         )
         .fallback(|| async { error::WebError::NotFound })

@@ -26,8 +26,8 @@ use registry::{AreaCode, SchoolYear};
 use super::write::{begin_write, bump_year};
 use super::PgStore;
 use crate::plans::{
-    self as shared, MeasureColumns, NewDocument, PlanSaved, ProjectWrite, ProjectsSaved, SeatsAdded,
-    TaskWrite,
+    self as shared, MeasureColumns, NewDocument, PlanSaved, ProjectWrite, ProjectsSaved, RowWrite,
+    SeatsAdded, TaskWrite,
 };
 use crate::{AuditAction, PlanStore, Result, StoreError};
 
@@ -46,6 +46,13 @@ const DOCUMENT_COLUMNS: &str = "id, name, kind, size, sha256, uploaded_by, at";
 const PROJECT_COLUMNS: &str = "p.id, p.code, p.name, p.kind, p.school, p.planned_school, p.site, p.county, \
      p.stage, p.seats, p.floor_area, p.investment, p.planned_start, p.actual_start, p.planned_completion, \
      p.actual_completion, p.in_use";
+
+/// A time as stored: to the millisecond, like SQLite's text (and the
+/// accounts' times), so both backends read back the same.
+fn ms(at: DateTime<Utc>) -> DateTime<Utc> {
+    use chrono::SubsecRound;
+    at.trunc_subsecs(3)
+}
 
 fn text(r: &Row, i: usize) -> Result<String> {
     Ok(r.try_get(i)?)
@@ -273,6 +280,17 @@ fn insert_event(tx: &mut Transaction<'_>, event: &NewEvent, id: Option<EventId>)
     if let Some(county) = &event.county {
         check_area(tx, county)?;
     }
+    if let Some(report) = event.report {
+        let known: bool = tx
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM progress_report WHERE id = $1)",
+                &[&report.0],
+            )?
+            .try_get(0)?;
+        if !known {
+            return Err(StoreError::UnknownReference(format!("进展报告 {report}")));
+        }
+    }
     let row = tx.query_one(
         "INSERT INTO task_event (id, task, county, kind, actor, at, old_value, new_value, note, due, report)
          VALUES (coalesce($1, nextval(pg_get_serial_sequence('task_event', 'id'))), $2, $3, $4, $5, $6, $7,
@@ -284,7 +302,7 @@ fn insert_event(tx: &mut Transaction<'_>, event: &NewEvent, id: Option<EventId>)
             &event.county.as_ref().map(AreaCode::as_str),
             &event.kind.code(),
             &event.actor,
-            &event.at,
+            &ms(event.at),
             &event.old_value,
             &event.new_value,
             &event.note,
@@ -302,7 +320,7 @@ fn i32_of(n: u32) -> Result<i32> {
 /// Writes a task's row (inserting with `id` None) and returns its id.
 fn write_task(
     tx: &mut Transaction<'_>,
-    id: Option<TaskId>,
+    write: RowWrite<TaskId>,
     plan: PlanId,
     position: u32,
     section: &str,
@@ -310,21 +328,17 @@ fn write_task(
 ) -> Result<TaskId> {
     let m = MeasureColumns::of(&spec.measure);
     let row = tx.query_one(
-        "INSERT INTO task (id, plan, position, section, seq, text, source, leader, lead_unit, co_units,
+        &format!(
+            "INSERT INTO task (id, plan, position, section, seq, text, source, leader, lead_unit, co_units,
              deadline, measure, indicator, stage, baseline_year, baseline, target, target_year, better,
              counted, counted_unit)
          VALUES (coalesce($1, nextval(pg_get_serial_sequence('task', 'id'))), $2, $3, $4, $5, $6, $7, $8,
              $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
-         ON CONFLICT (id) DO UPDATE SET position = excluded.position, section = excluded.section,
-             text = excluded.text, source = excluded.source, leader = excluded.leader,
-             lead_unit = excluded.lead_unit, co_units = excluded.co_units, deadline = excluded.deadline,
-             measure = excluded.measure, indicator = excluded.indicator, stage = excluded.stage,
-             baseline_year = excluded.baseline_year, baseline = excluded.baseline,
-             target = excluded.target, target_year = excluded.target_year, better = excluded.better,
-             counted = excluded.counted, counted_unit = excluded.counted_unit
-         RETURNING id",
+         {} RETURNING id",
+            write.upsert(shared::TASK_UPDATE)
+        ),
         &[
-            &id.map(|i| i.0),
+            &write.id().map(|i| i.0),
             &plan.0,
             &i32_of(position)?,
             &section,
@@ -383,7 +397,7 @@ fn insert_document(
             &sha256,
             &document.bytes,
             &by,
-            &at,
+            &ms(at),
         ],
     )?;
     Ok(DocumentId(row.try_get(0)?))
@@ -410,23 +424,19 @@ fn link_documents(tx: &mut Transaction<'_>, report: ReportId, documents: &[Docum
     Ok(())
 }
 
-fn write_project(tx: &mut Transaction<'_>, id: Option<ProjectId>, p: &ProjectSpec) -> Result<()> {
+fn write_project(tx: &mut Transaction<'_>, write: RowWrite<ProjectId>, p: &ProjectSpec) -> Result<()> {
     check_area(tx, &p.county)?;
     tx.execute(
-        "INSERT INTO construction_project (id, code, name, kind, school, planned_school, site, county, stage,
+        &format!(
+            "INSERT INTO construction_project (id, code, name, kind, school, planned_school, site, county, stage,
              seats, floor_area, investment, planned_start, actual_start, planned_completion,
              actual_completion, in_use)
          VALUES (coalesce($1, nextval(pg_get_serial_sequence('construction_project', 'id'))), $2, $3, $4,
-             $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-         ON CONFLICT (id) DO UPDATE SET code = excluded.code, name = excluded.name, kind = excluded.kind,
-             school = excluded.school, planned_school = excluded.planned_school, site = excluded.site,
-             county = excluded.county, stage = excluded.stage, seats = excluded.seats,
-             floor_area = excluded.floor_area, investment = excluded.investment,
-             planned_start = excluded.planned_start, actual_start = excluded.actual_start,
-             planned_completion = excluded.planned_completion,
-             actual_completion = excluded.actual_completion, in_use = excluded.in_use",
+             $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17){}",
+            write.upsert(shared::PROJECT_UPDATE)
+        ),
         &[
-            &id.map(|i| i.0),
+            &write.id().map(|i| i.0),
             &p.code,
             &p.name,
             &p.kind.code(),
@@ -503,7 +513,7 @@ impl PlanStore for PgStore {
                     section,
                     spec,
                 } => {
-                    let task = write_task(&mut tx, None, plan_id, position, section, spec)?;
+                    let task = write_task(&mut tx, RowWrite::New, plan_id, position, section, spec)?;
                     write_counties(&mut tx, task, &spec.counties)?;
                     insert_event(&mut tx, &shared::assigned_event(task, spec, actor, at), None)?;
                 }
@@ -515,7 +525,7 @@ impl PlanStore for PgStore {
                     changes,
                     counties,
                 } => {
-                    write_task(&mut tx, Some(id), plan_id, position, section, spec)?;
+                    write_task(&mut tx, RowWrite::Update(id), plan_id, position, section, spec)?;
                     if counties {
                         write_counties(&mut tx, id, &spec.counties)?;
                     }
@@ -645,7 +655,7 @@ impl PlanStore for PgStore {
                         &report.text,
                         &report.value,
                         &report.reporter,
-                        &report.at,
+                        &ms(report.at),
                     ],
                 )?
                 .try_get(0)?,
@@ -655,7 +665,7 @@ impl PlanStore for PgStore {
                     "UPDATE progress_report SET text = $2, value = $3, reporter = $4, filed_at = $5,
                          status = 'submitted', reviewer = NULL, reviewed_at = NULL, reason = NULL
                      WHERE id = $1",
-                    &[&id.0, &report.text, &report.value, &report.reporter, &report.at],
+                    &[&id.0, &report.text, &report.value, &report.reporter, &ms(report.at)],
                 )?;
                 tx.execute("DELETE FROM report_document WHERE report = $1", &[&id.0])?;
                 id
@@ -701,7 +711,7 @@ impl PlanStore for PgStore {
         let decided = tx.execute(
             "UPDATE progress_report SET status = $2, reviewer = $3, reviewed_at = $4, reason = $5
              WHERE id = $1 AND status = 'submitted'",
-            &[&id.0, &status.code(), &reviewer, &at, &reason],
+            &[&id.0, &status.code(), &reviewer, &ms(at), &reason],
         )?;
         // Never reached while the row is locked above; kept so that a
         // decision can only ever change a report awaiting review.
@@ -784,11 +794,11 @@ impl PlanStore for PgStore {
             let (write, put_in_use) = shared::project_write(p, stored.get(&p.code))?;
             match write {
                 ProjectWrite::Insert => {
-                    write_project(&mut tx, None, p)?;
+                    write_project(&mut tx, RowWrite::New, p)?;
                     saved.inserted += 1;
                 }
                 ProjectWrite::Update(id) => {
-                    write_project(&mut tx, Some(id), p)?;
+                    write_project(&mut tx, RowWrite::Update(id), p)?;
                     saved.updated += 1;
                 }
                 ProjectWrite::Unchanged => saved.unchanged += 1,
@@ -849,7 +859,14 @@ impl PlanStore for PgStore {
             &[&h.id.0, &h.city.as_str(), &h.year, &h.title],
         )?;
         for t in &plan.tasks {
-            write_task(&mut tx, Some(t.id), h.id, t.position, &t.section, &t.spec)?;
+            write_task(
+                &mut tx,
+                RowWrite::Restore(t.id),
+                h.id,
+                t.position,
+                &t.section,
+                &t.spec,
+            )?;
             write_counties(&mut tx, t.id, &t.spec.counties)?;
         }
         advance_identity(&mut tx, "work_plan")?;
@@ -877,7 +894,7 @@ impl PlanStore for PgStore {
                 &info.sha256,
                 &bytes,
                 &info.uploaded_by,
-                &info.at,
+                &ms(info.at),
             ],
         )?;
         advance_identity(&mut tx, "evidence_document")?;
@@ -900,10 +917,10 @@ impl PlanStore for PgStore {
                 &r.text,
                 &r.value,
                 &r.reporter,
-                &r.at,
+                &ms(r.at),
                 &report.status.code(),
                 &report.reviewer,
-                &report.reviewed_at,
+                &report.reviewed_at.map(ms),
                 &report.reason,
             ],
         )?;
@@ -926,7 +943,7 @@ impl PlanStore for PgStore {
     fn restore_projects(&mut self, projects: &[Project]) -> Result<()> {
         let mut tx = self.conn.get_mut().transaction()?;
         for p in projects {
-            write_project(&mut tx, Some(p.id), &p.spec)?;
+            write_project(&mut tx, RowWrite::Restore(p.id), &p.spec)?;
         }
         advance_identity(&mut tx, "construction_project")?;
         tx.commit()?;

@@ -19,8 +19,8 @@ use super::accounts::{parse_time, time_text};
 use super::write::{begin_write, bump_year, in_write_turn};
 use super::SqliteStore;
 use crate::plans::{
-    self as shared, MeasureColumns, NewDocument, PlanSaved, ProjectWrite, ProjectsSaved, SeatsAdded,
-    TaskWrite,
+    self as shared, MeasureColumns, NewDocument, PlanSaved, ProjectWrite, ProjectsSaved, RowWrite,
+    SeatsAdded, TaskWrite,
 };
 use crate::{AuditAction, PlanStore, Result, StoreError};
 
@@ -258,6 +258,14 @@ fn insert_event(conn: &Connection, event: &NewEvent, id: Option<EventId>) -> Res
     if let Some(county) = &event.county {
         check_area(conn, county)?;
     }
+    if let Some(report) = event.report {
+        let known: bool = conn
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM progress_report WHERE id = ?1)")?
+            .query_row([report.0], |r| r.get(0))?;
+        if !known {
+            return Err(StoreError::UnknownReference(format!("进展报告 {report}")));
+        }
+    }
     let id: i64 = conn
         .prepare_cached(
             "INSERT INTO task_event (id, task, county, kind, actor, at, old_value, new_value, note, due, report)
@@ -285,7 +293,7 @@ fn insert_event(conn: &Connection, event: &NewEvent, id: Option<EventId>) -> Res
 /// Writes a task's row (inserting with `id` None) and returns its id.
 fn write_task(
     conn: &Connection,
-    id: Option<TaskId>,
+    write: RowWrite<TaskId>,
     plan: PlanId,
     position: u32,
     section: &str,
@@ -293,7 +301,7 @@ fn write_task(
 ) -> Result<TaskId> {
     let m = MeasureColumns::of(&spec.measure);
     let values = params![
-        id.map(|i| i.0),
+        write.id().map(|i| i.0),
         plan.0,
         position,
         section,
@@ -316,21 +324,15 @@ fn write_task(
         m.counted_unit,
     ];
     let id: i64 = conn
-        .prepare_cached(
+        .prepare_cached(&format!(
             "INSERT INTO task (id, plan, position, section, seq, text, source, leader, lead_unit, co_units,
                  deadline, measure, indicator, stage, baseline_year, baseline, target, target_year, better,
                  counted, counted_unit)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
                  ?20, ?21)
-             ON CONFLICT (id) DO UPDATE SET position = excluded.position, section = excluded.section,
-                 text = excluded.text, source = excluded.source, leader = excluded.leader,
-                 lead_unit = excluded.lead_unit, co_units = excluded.co_units, deadline = excluded.deadline,
-                 measure = excluded.measure, indicator = excluded.indicator, stage = excluded.stage,
-                 baseline_year = excluded.baseline_year, baseline = excluded.baseline,
-                 target = excluded.target, target_year = excluded.target_year, better = excluded.better,
-                 counted = excluded.counted, counted_unit = excluded.counted_unit
-             RETURNING id",
-        )?
+             {} RETURNING id",
+            write.upsert(shared::TASK_UPDATE)
+        ))?
         .query_row(values, |r| r.get(0))?;
     Ok(TaskId(id))
 }
@@ -399,23 +401,17 @@ fn link_documents(conn: &Connection, report: ReportId, documents: &[DocumentId])
     Ok(())
 }
 
-fn write_project(conn: &Connection, id: Option<ProjectId>, p: &ProjectSpec) -> Result<()> {
+fn write_project(conn: &Connection, write: RowWrite<ProjectId>, p: &ProjectSpec) -> Result<()> {
     check_area(conn, &p.county)?;
-    conn.prepare_cached(
+    conn.prepare_cached(&format!(
         "INSERT INTO construction_project (id, code, name, kind, school, planned_school, site, county, stage,
              seats, floor_area, investment, planned_start, actual_start, planned_completion,
              actual_completion, in_use)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
-         ON CONFLICT (id) DO UPDATE SET code = excluded.code, name = excluded.name, kind = excluded.kind,
-             school = excluded.school, planned_school = excluded.planned_school, site = excluded.site,
-             county = excluded.county, stage = excluded.stage, seats = excluded.seats,
-             floor_area = excluded.floor_area, investment = excluded.investment,
-             planned_start = excluded.planned_start, actual_start = excluded.actual_start,
-             planned_completion = excluded.planned_completion,
-             actual_completion = excluded.actual_completion, in_use = excluded.in_use",
-    )?
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17){}",
+        write.upsert(shared::PROJECT_UPDATE)
+    ))?
     .execute(params![
-        id.map(|i| i.0),
+        write.id().map(|i| i.0),
         p.code,
         p.name,
         p.kind.code(),
@@ -482,7 +478,7 @@ impl SqliteStore {
                         section,
                         spec,
                     } => {
-                        let task = write_task(&tx, None, plan_id, position, section, spec)?;
+                        let task = write_task(&tx, RowWrite::New, plan_id, position, section, spec)?;
                         write_counties(&tx, task, &spec.counties)?;
                         insert_event(&tx, &shared::assigned_event(task, spec, actor, at), None)?;
                     }
@@ -494,7 +490,7 @@ impl SqliteStore {
                         changes,
                         counties,
                     } => {
-                        write_task(&tx, Some(id), plan_id, position, section, spec)?;
+                        write_task(&tx, RowWrite::Update(id), plan_id, position, section, spec)?;
                         if counties {
                             write_counties(&tx, id, &spec.counties)?;
                         }
@@ -661,11 +657,11 @@ impl SqliteStore {
                 let (write, put_in_use) = shared::project_write(p, stored.get(&p.code))?;
                 match write {
                     ProjectWrite::Insert => {
-                        write_project(&tx, None, p)?;
+                        write_project(&tx, RowWrite::New, p)?;
                         saved.inserted += 1;
                     }
                     ProjectWrite::Update(id) => {
-                        write_project(&tx, Some(id), p)?;
+                        write_project(&tx, RowWrite::Update(id), p)?;
                         saved.updated += 1;
                     }
                     ProjectWrite::Unchanged => saved.unchanged += 1,
@@ -865,7 +861,14 @@ impl PlanStore for SqliteStore {
                 params![h.id.0, h.city.as_str(), h.year, h.title],
             )?;
             for t in &plan.tasks {
-                write_task(&tx, Some(t.id), h.id, t.position, &t.section, &t.spec)?;
+                write_task(
+                    &tx,
+                    RowWrite::Restore(t.id),
+                    h.id,
+                    t.position,
+                    &t.section,
+                    &t.spec,
+                )?;
                 write_counties(&tx, t.id, &t.spec.counties)?;
             }
             tx.commit()?;
@@ -941,7 +944,7 @@ impl PlanStore for SqliteStore {
         in_write_turn(&mut self.conn, |conn| {
             let tx = begin_write(conn)?;
             for p in projects {
-                write_project(&tx, Some(p.id), &p.spec)?;
+                write_project(&tx, RowWrite::Restore(p.id), &p.spec)?;
             }
             tx.commit()?;
             Ok(())

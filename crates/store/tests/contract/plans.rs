@@ -320,6 +320,16 @@ contract!(
         store.append_event(&escalation(id, "lixia", 10), Some(first)).unwrap();
         let unknown = store.append_event(&escalation(plans::TaskId(9_999), "admin", 9), None);
         assert!(matches!(unknown, Err(StoreError::UnknownReference(_))), "{unknown:?}");
+        let last = store.events(id).unwrap().pop().map(|e| e.id);
+        let mut about = escalation(id, "admin", 11);
+        about.report = Some(plans::ReportId(4_040));
+        let unknown = store.append_event(&about, last);
+        assert!(matches!(unknown, Err(StoreError::UnknownReference(_))), "{unknown:?}");
+        about.report = None;
+        about.county = Some(area("379999"));
+        let unknown = store.append_event(&about, last);
+        assert!(matches!(unknown, Err(StoreError::UnknownReference(_))), "{unknown:?}");
+        assert_eq!(store.events(id).unwrap().len(), 3);
     }
 );
 
@@ -780,6 +790,16 @@ contract!(
         let mut spec = the_plan();
         spec.year = 2027;
         store.save_plan(&spec, "admin", at(14)).unwrap();
+        // A restore never overwrites: an id already taken fails, whole.
+        let stored = everything(&*store);
+        let mut renamed = source.projects().unwrap();
+        renamed[1].spec.name = "改写".into();
+        assert!(store.restore_projects(&renamed).is_err());
+        let mut moved = source.plan(source.plans().unwrap()[0].id).unwrap().unwrap();
+        moved.header.id = plans::PlanId(50);
+        moved.header.year = 2030;
+        assert!(store.restore_plan(&moved).is_err());
+        assert_eq!(everything(&*store), stored);
         let (info, bytes) = source.document(source.documents().unwrap()[0].id).unwrap().unwrap();
         let mut wrong = info.clone();
         wrong.id = plans::DocumentId(99);
@@ -913,5 +933,39 @@ contract!(
                 .count();
             assert_eq!(decided, 1, "one decision event for report {id}");
         }
+    }
+);
+
+contract!(
+    fn times_are_kept_to_the_millisecond_on_every_backend(db) {
+        let mut store = db.open();
+        let plan = saved_plan(&mut *store);
+        let task = plan.tasks[0].id;
+        let precise = at(9) + chrono::Duration::milliseconds(345) + chrono::Duration::microseconds(678);
+        let kept = at(9) + chrono::Duration::milliseconds(345);
+        let last = store.events(task).unwrap().pop().map(|e| e.id);
+        let mut event = escalation(task, "admin", 9);
+        event.at = precise;
+        store.append_event(&event, last).unwrap();
+        let mut filed = report(task, None, "lixia", 9);
+        filed.at = precise;
+        let bytes = pdf("x");
+        let id = store
+            .file_report(
+                &filed,
+                &[NewDocument {
+                    name: "x.pdf",
+                    kind: DocumentKind::Pdf,
+                    bytes: &bytes,
+                }],
+            )
+            .unwrap();
+        store.decide_report(id, &Decision::Accept, "admin", precise).unwrap();
+        let stored = store.report(id).unwrap().unwrap();
+        assert_eq!((stored.report.at, stored.reviewed_at), (kept, Some(kept)));
+        let info = store.document_info(stored.report.documents[0]).unwrap().unwrap();
+        assert_eq!(info.at, kept);
+        let events = store.events(task).unwrap();
+        assert!(events[1..].iter().all(|e| e.event.at == kept), "{events:?}");
     }
 );

@@ -7,8 +7,14 @@ pub mod behind;
 pub mod import;
 pub mod indicator;
 pub mod login;
+pub mod my_tasks;
 pub mod overview;
+pub mod plans;
+pub mod projects;
 pub mod school;
+pub mod summary;
+pub mod supervision;
+pub mod task;
 pub mod transfers;
 
 use indicators::report::Row;

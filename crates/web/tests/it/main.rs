@@ -15,7 +15,10 @@
 //! `charts` (units, school years, policy lines, axes and changes in 个百分点),
 //! `school_page` (the school page's summary, sections, pagers, search and
 //! export), `import_page` (a refused file said plainly, the form in place
-//! with htmx, one more pupil in one file).
+//! with htmx, one more pupil in one file), `plan_pages` (work plans:
+//! the plan tree and its filters, a task's rule, reports sent back and
+//! accepted, 挂牌督办 and 销号, scope of a county officer, the projects'
+//! 开工率 and 完工率; `plan_fixture` writes the plan).
 //! One test binary keeps link time down.
 //!
 //! The demo city (scale 0.01) is built once per run, with one extra school
@@ -41,6 +44,8 @@ mod in_runtime;
 mod language;
 mod limits;
 mod matrix;
+mod plan_fixture;
+mod plan_pages;
 mod reachable;
 mod reports;
 mod school_page;
@@ -105,6 +110,8 @@ pub struct Fixture {
     /// A pending transfer request: a pupil of 370102 asked for by the
     /// county officer of 370112, for `own_school`.
     pub pending_transfer: i64,
+    /// The work plan, its reports and the 青岛 projects (`plan_fixture`).
+    pub plan: plan_fixture::PlanFixture,
 }
 
 pub fn fixture() -> &'static Fixture {
@@ -231,6 +238,7 @@ fn build_fixture() -> Fixture {
         })
         .unwrap()[0]
         .id;
+    let plan = plan_fixture::write(&mut *store, &years);
     // Warm the snapshot cache, as `edugov serve` does, so every copy starts warm.
     for year in &years {
         store.year_snapshot(*year).unwrap();
@@ -253,6 +261,7 @@ fn build_fixture() -> Fixture {
         county_schools,
         foreign_schools,
         pending_transfer,
+        plan,
     }
 }
 

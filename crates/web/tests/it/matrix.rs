@@ -89,6 +89,11 @@ pub const MATRIX: &[(&str, &str, [Expect; 5])] = &[
     ("GET", "/areas/3702", [D, D, D, D, D]),
     ("GET", "/areas/{township}", [O, O, O, O, D]),
     ("GET", "/areas/{foreign_township}", [O, O, D, D, D]),
+    // The public: the published total, with a note that the schools are the area's officers'.
+    ("GET", "/areas/370112/schools", [O, O, O, O, O]),
+    ("GET", "/areas/370102/schools", [O, O, D, D, O]),
+    ("GET", "/areas/370112/schools.xlsx", [O, O, O, O, D]),
+    ("GET", "/areas/370102/schools.xlsx", [O, O, D, D, D]),
     ("GET", "/schools/{own}", [O, O, O, O, D]),
     ("GET", "/schools/{sibling}", [O, O, O, D, D]),
     ("GET", "/schools/{foreign}", [O, O, D, D, D]),
@@ -159,6 +164,41 @@ pub const MATRIX: &[(&str, &str, [Expect; 5])] = &[
     ("GET", "/transfers", [O, D, O, O, D]),
     ("POST", "/transfers/{transfer}", [I, D, D, D, F]),
     ("POST", "/transfers/999999999", [D, D, D, D, F]),
+    // Work plans: city roles and county officers; a county officer never
+    // another county's documents, never reviews, supervises or reports for
+    // the lead unit; the school officer and the public have no plan pages.
+    ("GET", "/plans", [O, O, O, D, D]),
+    ("GET", "/plans/{plan}", [O, O, O, D, D]),
+    ("GET", "/plans/999999999", [N, N, N, D, D]),
+    (
+        "GET",
+        "/plans/{plan}?late=1&county=370112&listed=1&progress=on_track",
+        [O, O, O, D, D],
+    ),
+    // The generated summary: the city's roles.
+    ("GET", "/plans/{plan}/summary", [O, O, D, D, D]),
+    ("GET", "/plans/{plan}/summary.docx", [O, O, D, D, D]),
+    ("GET", "/plans/{plan}/ledger.xlsx", [O, O, D, D, D]),
+    ("GET", "/plans/999999999/summary", [N, N, D, D, D]),
+    ("GET", "/tasks/{late_task}", [O, O, O, D, D]),
+    ("GET", "/tasks/{foreign_task}", [O, O, O, D, D]),
+    ("GET", "/tasks/999999999", [N, N, N, D, D]),
+    ("GET", "/documents/{county_document}", [O, O, O, D, D]),
+    ("GET", "/documents/{foreign_document}", [O, O, D, D, D]),
+    ("GET", "/documents/999999999", [D, D, D, D, D]),
+    ("GET", "/supervision", [O, O, O, D, D]),
+    ("GET", "/projects", [O, O, O, D, D]),
+    ("GET", "/my-tasks", [O, D, O, D, D]),
+    // Forms that change nothing: an escalation without a reason (refused by
+    // the domain for who may escalate), a report without text for 370112
+    // (the county officer's own part; the city reports only for the lead
+    // unit), a return without a reason.
+    ("POST", "/tasks/{late_task}/steps", [I, D, D, D, F]),
+    ("POST", "/tasks/999999999/steps", [D, D, D, D, F]),
+    ("POST", "/tasks/{late_task}/reports", [D, D, I, D, F]),
+    ("POST", "/tasks/{foreign_task}/reports", [D, D, D, D, F]),
+    ("POST", "/reports/{county_report}/decision", [I, D, D, D, F]),
+    ("POST", "/reports/999999999/decision", [D, D, D, D, F]),
     // Assets and health.
     ("GET", "/assets/app.css", [O, O, O, O, O]),
     ("GET", "/assets/app.js", [O, O, O, O, O]),
@@ -203,6 +243,12 @@ pub fn fill(route: &str) -> String {
         .replace("{township}", &f.township)
         .replace("{no_report}", &"0a".repeat(32))
         .replace("{transfer}", &f.pending_transfer.to_string())
+        .replace("{plan}", &f.plan.plan.to_string())
+        .replace("{late_task}", &f.plan.late_task.to_string())
+        .replace("{foreign_task}", &f.plan.foreign_task.to_string())
+        .replace("{county_report}", &f.plan.county_report.to_string())
+        .replace("{county_document}", &f.plan.county_document.to_string())
+        .replace("{foreign_document}", &f.plan.foreign_document.to_string())
 }
 
 /// A small CSV for the import cell: one row that fails validation (an
@@ -232,6 +278,34 @@ pub fn request(browser: &Browser, csrf: &str, method: &str, route: &str) -> Resp
         // A refusal without a reason: refused as invalid, nothing decided.
         ("POST", r) if r.starts_with("/transfers/") => {
             browser.post_form(route, &[("csrf", csrf), ("decision", "refuse"), ("reason", "")])
+        }
+        // An escalation without a reason: refused, nothing appended.
+        ("POST", r) if r.ends_with("/steps") => browser.post_form(
+            route,
+            &[
+                ("csrf", csrf),
+                ("step", "escalate"),
+                ("colour", "blue"),
+                ("reason", ""),
+            ],
+        ),
+        // A report without text for 370112: refused, nothing filed.
+        ("POST", r) if r.ends_with("/reports") => {
+            let form = reqwest::multipart::Form::new()
+                .text("csrf", csrf.to_owned())
+                .text("county", crate::COUNTY)
+                .text("period", "2026-H2")
+                .text("text", "");
+            browser.send(
+                browser
+                    .bare_with_cookies()
+                    .post(browser.url(route))
+                    .multipart(form),
+            )
+        }
+        // A return without a reason: refused, nothing decided.
+        ("POST", r) if r.ends_with("/decision") => {
+            browser.post_form(route, &[("csrf", csrf), ("decision", "return"), ("reason", "")])
         }
         // Enabling an account that is already enabled.
         ("POST", "/admin/users/active") => browser.post_form(
@@ -311,6 +385,52 @@ fn every_route_for_every_role() {
         MATRIX.len() * Who::ALL.len(),
         table(&results)
     );
+}
+
+/// Every route `web::router` declares (crates/web/src/lib.rs), with each of
+/// its methods, has at least one row in the matrix: a new route without
+/// its access cells fails here.
+#[test]
+fn the_matrix_covers_every_route_of_the_router() {
+    let source = include_str!("../../src/lib.rs");
+    let mut missing = Vec::new();
+    // Signing in and out are the session's own, tested in `throttle` and
+    // `hostile` (a failed sign-in here would slow every later one).
+    const OWN_TESTS: &[&str] = &["POST /login", "POST /logout"];
+    let chunks: Vec<&str> = source.split(".route(").skip(1).collect();
+    assert!(chunks.len() > 20, "routes not found in lib.rs");
+    for chunk in chunks {
+        let Some(path) = chunk.split('"').nth(1) else {
+            continue;
+        };
+        for method in ["GET", "POST"] {
+            let call = format!("{}(", method.to_lowercase());
+            if !chunk.contains(&call) {
+                continue;
+            }
+            let covered = MATRIX
+                .iter()
+                .any(|(m, route, _)| *m == method && route_matches(path, route));
+            if !covered && !OWN_TESTS.contains(&format!("{method} {path}").as_str()) {
+                missing.push(format!("{method} {path}"));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "routes without a row in the matrix: {missing:?}"
+    );
+}
+
+/// Whether a matrix route (placeholders of the fixture, a query) is an
+/// instance of a router path (`{param}` segments).
+fn route_matches(pattern: &str, route: &str) -> bool {
+    let route = route.split('?').next().unwrap_or(route);
+    let (p, r): (Vec<&str>, Vec<&str>) = (pattern.split('/').collect(), route.split('/').collect());
+    p.len() == r.len()
+        && p.iter()
+            .zip(&r)
+            .all(|(p, r)| (p.starts_with('{') && p.ends_with('}')) || p == r)
 }
 
 /// A refused HTML page should say so in its status too, as the API and the
