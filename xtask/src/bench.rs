@@ -163,19 +163,24 @@ pub fn import(options: &Options) -> anyhow::Result<()> {
 
 /// Installs DuckDB's Python package with pip when it is missing.
 pub fn ensure_duckdb() -> anyhow::Result<()> {
+    ensure_pip("duckdb", "duckdb")
+}
+
+/// Installs a Python package with pip when `import module` fails.
+pub fn ensure_pip(module: &str, package: &str) -> anyhow::Result<()> {
     let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
-    let has_duckdb = Command::new(&python)
-        .args(["-c", "import duckdb"])
+    let present = Command::new(&python)
+        .args(["-c", &format!("import {module}")])
         .stderr(Stdio::null())
         .status()?
         .success();
-    if !has_duckdb {
-        println!("(installing duckdb with pip)");
+    if !present {
+        println!("(installing {package} with pip)");
         let status = Command::new(&python)
-            .args(["-m", "pip", "install", "--quiet", "duckdb"])
+            .args(["-m", "pip", "install", "--quiet", package])
             .status()?;
         if !status.success() {
-            bail!("pip install duckdb failed");
+            bail!("pip install {package} failed");
         }
     }
     Ok(())

@@ -200,24 +200,24 @@ impl Report {
 }
 
 /// A plain text table: the first column left-aligned, the rest right.
-struct Table {
+pub(crate) struct Table {
     header: Vec<String>,
     rows: Vec<Vec<String>>,
 }
 
 impl Table {
-    fn new(header: &[&str]) -> Table {
+    pub(crate) fn new(header: &[&str]) -> Table {
         Table {
             header: header.iter().map(|h| h.to_string()).collect(),
             rows: Vec::new(),
         }
     }
 
-    fn row(&mut self, cells: Vec<String>) {
+    pub(crate) fn row(&mut self, cells: Vec<String>) {
         self.rows.push(cells);
     }
 
-    fn print(&self) {
+    pub(crate) fn print(&self) {
         let width = |s: &str| s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum::<usize>();
         let mut widths: Vec<usize> = self.header.iter().map(|h| width(h)).collect();
         for row in &self.rows {
@@ -1057,7 +1057,7 @@ fn free_bytes(path: &Path) -> anyhow::Result<u64> {
 
 /// A PostgreSQL server, reached with `psql` for what the store does not
 /// do: creating, measuring and dropping databases.
-struct Pg {
+pub(crate) struct Pg {
     /// `postgres://user@host:port`, without a database name.
     base: String,
     /// `?…` of the URL given, kept on every database's URL.
@@ -1065,7 +1065,7 @@ struct Pg {
 }
 
 impl Pg {
-    fn new(url: &str) -> anyhow::Result<Pg> {
+    pub(crate) fn new(url: &str) -> anyhow::Result<Pg> {
         let (url, query) = match url.split_once('?') {
             Some((u, q)) => (u, format!("?{q}")),
             None => (url, String::new()),
@@ -1099,7 +1099,7 @@ impl Pg {
     }
 
     /// One statement on the `postgres` database; its output, unaligned.
-    fn admin(&self, sql: &str) -> anyhow::Result<String> {
+    pub(crate) fn admin(&self, sql: &str) -> anyhow::Result<String> {
         let output = Command::new("psql")
             .arg(self.url("postgres"))
             .args(["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql])
@@ -1112,7 +1112,7 @@ impl Pg {
     }
 
     /// A fresh database `bench_<pid>_<what>`, dropped with the guard.
-    fn create(&self, what: &str) -> anyhow::Result<PgDatabase<'_>> {
+    pub(crate) fn create(&self, what: &str) -> anyhow::Result<PgDatabase<'_>> {
         let name = format!("bench_{}_{what}", std::process::id());
         self.admin(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))?;
         self.admin(&format!("CREATE DATABASE {name}"))?;
@@ -1121,14 +1121,14 @@ impl Pg {
     }
 }
 
-struct PgDatabase<'a> {
+pub(crate) struct PgDatabase<'a> {
     pg: &'a Pg,
     name: String,
     url: String,
 }
 
 impl PgDatabase<'_> {
-    fn url(&self) -> &str {
+    pub(crate) fn url(&self) -> &str {
         &self.url
     }
 

@@ -5,6 +5,8 @@
 //! - `cargo xtask bench web [--scale S] [--duration SECS] [--connections N]`: the web application under wrk.
 //! - `cargo xtask bench store [--scale S] [--pg URL] [--province-scale P | --no-province] [--no-city]`:
 //!   SQLite, PostgreSQL and DuckDB side by side: imports, snapshots, the web on PostgreSQL, a province.
+//! - `cargo xtask bench plans [--tasks N] [--counties N] [--events N] [--projects N] [--pg URL]`: the progress
+//!   method against open-sdg's (Python), the summary .docx against python-docx, the plan store on both backends.
 //! - `cargo xtask probe idle|login-flood --addr HOST:PORT …`: reachability under idle connections and a login flood, against a running server.
 //! - `cargo xtask e2e [--pg URL] [-- PLAYWRIGHT ARGS]`: the end-to-end tests in Debian's Chromium (tests/e2e),
 //!   on SQLite, or with `--pg` the tests tagged `@pg` on a fresh PostgreSQL database.
@@ -14,6 +16,7 @@
 
 mod bench;
 mod bench_indicators;
+mod bench_plans;
 mod bench_store;
 mod bench_web;
 mod e2e;
@@ -33,6 +36,7 @@ fn main() -> anyhow::Result<()> {
         ["bench", "indicators", rest @ ..] => bench_indicators::indicators(&bench::Options::parse(rest)?),
         ["bench", "web", rest @ ..] => bench_web::web(&bench_web::Options::parse(rest)?),
         ["bench", "store", rest @ ..] => bench_store::store(&bench_store::Options::parse(rest)?),
+        ["bench", "plans", rest @ ..] => bench_plans::plans(&bench_plans::Options::parse(rest)?),
         ["e2e", rest @ ..] => e2e::e2e(rest),
         ["probe", rest @ ..] => probe::probe(rest),
         ["fuzz", rest @ ..] => fuzz::fuzz(&fuzz::Options::parse(rest)?),
@@ -47,7 +51,7 @@ fn main() -> anyhow::Result<()> {
                 bail!("{} tidy problem(s)", problems.len())
             }
         }
-        _ => bail!("usage:\n  cargo xtask bench import [--scale S] [--seed N] [--keep]\n  cargo xtask bench indicators [--scale S] [--seed N] [--keep]\n  cargo xtask bench web [--scale S] [--duration SECS] [--connections N]\n  cargo xtask bench store [--scale S] [--seed N] [--pg URL] [--province-scale P | --no-province] [--no-city] [--duration SECS]\n  cargo xtask probe idle --addr HOST:PORT [--connections N] [--samples N]\n  cargo xtask probe login-flood --addr HOST:PORT [--seconds S] [--flooders N] [--spoof]\n  cargo xtask e2e [--pg postgres://USER@HOST:PORT] [-- PLAYWRIGHT ARGS]\n  cargo xtask fuzz [--seconds N] [--seed S] [--runs N] [--replay FILE]\n  cargo xtask tidy"),
+        _ => bail!("usage:\n  cargo xtask bench import [--scale S] [--seed N] [--keep]\n  cargo xtask bench indicators [--scale S] [--seed N] [--keep]\n  cargo xtask bench web [--scale S] [--duration SECS] [--connections N]\n  cargo xtask bench store [--scale S] [--seed N] [--pg URL] [--province-scale P | --no-province] [--no-city] [--duration SECS]\n  cargo xtask bench plans [--tasks N] [--counties N] [--events N] [--projects N] [--reports N] [--cases N] [--seed S] [--pg URL | --no-pg] [--keep]\n  cargo xtask probe idle --addr HOST:PORT [--connections N] [--samples N]\n  cargo xtask probe login-flood --addr HOST:PORT [--seconds S] [--flooders N] [--spoof]\n  cargo xtask e2e [--pg postgres://USER@HOST:PORT] [-- PLAYWRIGHT ARGS]\n  cargo xtask fuzz [--seconds N] [--seed S] [--runs N] [--replay FILE]\n  cargo xtask tidy"),
     }
 }
 

@@ -193,6 +193,8 @@ pub enum NoRatio {
     TargetNotAfterBase,
     #[error("基线值与当前值正负号不同，无法计算年均增长率")]
     SignChange,
+    #[error("基线值与目标值正负号不同，无法计算所需年均增长率")]
+    TargetSignChange,
 }
 
 /// open-sdg's compound annual growth rate.
@@ -210,15 +212,22 @@ pub fn ratio(base: Point, current: Point, target: Point, better: Better) -> Resu
     if target.year <= base.year {
         return Err(NoRatio::TargetNotAfterBase);
     }
-    // open-sdg: a zero base cannot grow by a rate; it is replaced by 0.001
-    // (with a warning, here the `zero_base` flag the page shows).
+    // open-sdg: a zero base or a zero target cannot be reached by a rate;
+    // each is replaced by 0.001 (with a warning, here the `zero_base` flag
+    // the page shows; a zero target — 大班额清零 — is the common case, and
+    // whether it is reached is still judged against zero).
     let zero_base = base.value == 0.0;
     let base_value = if zero_base { 0.001 } else { base.value };
+    let target_value = if target.value == 0.0 { 0.001 } else { target.value };
     if base_value * current.value < 0.0 {
         return Err(NoRatio::SignChange);
     }
+    // The exponential model holds only for values all of one sign.
+    if base_value * target_value < 0.0 {
+        return Err(NoRatio::TargetSignChange);
+    }
     let actual_growth = cagr(current.value, base_value, current.year, base.year);
-    let needed_growth = cagr(target.value, base_value, target.year, base.year);
+    let needed_growth = cagr(target_value, base_value, target.year, base.year);
     let sign = if base_value < 0.0 { -1.0 } else { 1.0 };
     let achieved = better.reached(current.value, target.value);
     let r = (!achieved && needed_growth.is_finite() && needed_growth != 0.0 && actual_growth.is_finite())
@@ -368,11 +377,13 @@ mod tests {
     }
 
     #[test]
-    fn clearing_large_classes_to_zero_needs_minus_100_percent_a_year() {
-        // 120 large classes in 2019, 30 in 2021, target 0 in 2025.
+    fn clearing_large_classes_to_zero_aims_at_open_sdgs_0_001() {
+        // 120 large classes in 2019, 30 in 2021, target 0 in 2025: open-sdg
+        // replaces the zero target by 0.001, so the growth needed is
+        // (0.001/120)^(1/6) − 1 = −0.857 a year, not −100 %.
         let r = r_of(120.0, 30.0, 0.0, Better::Lower);
-        assert!(close(r.needed_growth, -1.0));
-        assert!(close(r.r.expect("r"), 0.5), "{:?}", r.r);
+        assert!(close(r.needed_growth, -0.857_613), "{}", r.needed_growth);
+        assert!(close(r.r.expect("r"), 0.583_013), "{:?}", r.r);
         assert_eq!(r.progress, Progress::Limited);
         assert_eq!(
             r_of(120.0, 0.0, 0.0, Better::Lower).progress,
@@ -400,6 +411,11 @@ mod tests {
         assert_eq!(
             ratio(p(2019, -1.0), p(2021, 2.0), p(2025, 3.0), Better::Higher),
             Err(NoRatio::SignChange)
+        );
+        // A negative series cannot grow by a rate to a positive target.
+        assert_eq!(
+            ratio(p(2019, -5.0), p(2021, -4.0), p(2025, 3.0), Better::Higher),
+            Err(NoRatio::TargetSignChange)
         );
     }
 
