@@ -184,8 +184,10 @@ fn a_task_page_shows_the_open_sdg_rule_and_the_count_rule_beside_the_status() {
         rule.contains("按时间进度：建设项目开工数 33所 / 目标 40所"),
         "{rule}"
     );
-    // An analyst reads and changes nothing: no form but the header's logout.
-    assert!(!html.contains("/steps\"") && !html.contains("/reports\""));
+    // An analyst files the lead unit's report (and may ask for the whole
+    // task's extension), but never supervises: no escalation, no 销号.
+    assert!(html.contains("/reports\""), "the lead unit's report form");
+    assert!(!html.contains("value=\"escalate\"") && !html.contains("value=\"close_out\""));
 }
 
 #[test]
