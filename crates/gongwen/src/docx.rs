@@ -9,8 +9,10 @@
 //! the tests can read the fonts off `word/document.xml`.
 //!
 //! Cost: one pass over the model; time and memory are linear in its text
-//! (docx-rs holds the XML in memory and deflates it once, so the peak is a
-//! few times the text's size plus the output). No input makes it panic.
+//! (docx-rs holds the XML in memory and writes the package's parts stored,
+//! uncompressed; [`repack`] deflates them, so the file is about a 28th of
+//! that — the peak is a few times the text's size plus the output). No
+//! input makes it panic.
 
 use std::collections::HashMap;
 use std::io::Cursor;
@@ -143,6 +145,29 @@ pub fn to_docx_with(doc: &Document, options: &Options) -> Result<Vec<u8>, Gongwe
     let mut out = Cursor::new(Vec::new());
     docx.pack(&mut out)
         .map_err(|e| GongwenError::Pack(e.to_string()))?;
+    repack(&out.into_inner())
+}
+
+/// Deflates every part of a package docx-rs wrote stored (uncompressed):
+/// a summary of a province-sized plan goes from 2.9 MB to about 100 KiB
+/// (docs/plans-benchmark.md). docx-rs has no option for it.
+fn repack(stored: &[u8]) -> Result<Vec<u8>, GongwenError> {
+    use std::io::{Read, Write};
+    use zip::write::SimpleFileOptions;
+    let err = |e: &dyn std::fmt::Display| GongwenError::Pack(e.to_string());
+    let mut archive = zip::ZipArchive::new(Cursor::new(stored)).map_err(|e| err(&e))?;
+    let mut writer = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(stored.len() / 8)));
+    let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let mut buffer = Vec::new();
+    for i in 0..archive.len() {
+        let mut part = archive.by_index(i).map_err(|e| err(&e))?;
+        let name = part.name().map_err(|e| err(&e))?.into_owned();
+        buffer.clear();
+        part.read_to_end(&mut buffer).map_err(|e| err(&e))?;
+        writer.start_file(name, options).map_err(|e| err(&e))?;
+        writer.write_all(&buffer).map_err(|e| err(&e))?;
+    }
+    let out = writer.finish().map_err(|e| err(&e))?;
     Ok(out.into_inner())
 }
 

@@ -316,3 +316,26 @@ fn the_issuer_is_centred_over_the_date_which_stands_four_characters_from_the_edg
     assert!(paragraph_properties(&xml, "2026年12月31日").contains(r#"w:right="1280""#));
     assert!(paragraph_properties(&xml, "教育局").contains(r#"w:right="1920""#));
 }
+
+#[test]
+fn every_part_of_the_package_is_deflated() {
+    let bytes = to_docx(&sample()).expect("docx");
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).expect("zip");
+    let mut xml = 0;
+    for i in 0..archive.len() {
+        let part = archive.by_index(i).expect("part");
+        assert_eq!(
+            part.compression(),
+            zip::CompressionMethod::Deflated,
+            "{:?}",
+            part.name()
+        );
+        xml += part.size();
+    }
+    // The sample's XML is repetitive: deflated, it takes a fraction.
+    assert!(
+        (bytes.len() as u64) * 4 < xml,
+        "{} bytes for {xml} bytes of XML",
+        bytes.len()
+    );
+}
