@@ -17,7 +17,7 @@ use store::plans::SeatsAdded;
 use store::SchoolInfo;
 
 use crate::errors::{ImportError, RowError};
-use crate::tables::{self, cell, ColumnSpec};
+use crate::tables::{self, cell, col, ColumnSpec};
 
 /// Most rows of a 项目台账.
 const MAX_PROJECT_ROWS: u64 = 100_000;
@@ -38,14 +38,6 @@ const ACTUAL_START: usize = 12;
 const PLANNED_COMPLETION: usize = 13;
 const ACTUAL_COMPLETION: usize = 14;
 const IN_USE: usize = 15;
-
-const fn col(header: &'static str, aliases: &'static [&'static str], required: bool) -> ColumnSpec {
-    ColumnSpec {
-        header,
-        aliases,
-        required,
-    }
-}
 
 pub(crate) const COLUMNS: [ColumnSpec; 16] = [
     col("项目编号", &["项目代码", "编号"], true),

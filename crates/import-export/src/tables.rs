@@ -18,6 +18,19 @@ pub(crate) struct ColumnSpec {
     pub required: bool,
 }
 
+/// A column of a file's table, as the modules declare them.
+pub(crate) const fn col(
+    header: &'static str,
+    aliases: &'static [&'static str],
+    required: bool,
+) -> ColumnSpec {
+    ColumnSpec {
+        header,
+        aliases,
+        required,
+    }
+}
+
 /// A header as compared: no blanks, brackets, required marks or line breaks,
 /// so 分管（县）领导, 分管(县)领导 and `*分管县领导` are one.
 pub(crate) fn normalise(text: &str) -> String {

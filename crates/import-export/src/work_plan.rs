@@ -17,7 +17,7 @@ use registry::{Area, AreaCode, Stage};
 use rust_xlsxwriter::{Format, Workbook};
 
 use crate::errors::{ImportError, RowError};
-use crate::tables::{self, cell, ColumnSpec};
+use crate::tables::{self, cell, col, ColumnSpec};
 
 /// The section of tasks a file without headings or 板块 puts them in.
 pub const DEFAULT_SECTION: &str = "年度重点工作";
@@ -44,14 +44,6 @@ const TARGET_YEAR: usize = 15;
 const DIRECTION: usize = 16;
 const COUNTED: usize = 17;
 const UNIT: usize = 18;
-
-const fn col(header: &'static str, aliases: &'static [&'static str], required: bool) -> ColumnSpec {
-    ColumnSpec {
-        header,
-        aliases,
-        required,
-    }
-}
 
 /// The columns in the order edugov writes them; the first six are the
 /// bureau's own.

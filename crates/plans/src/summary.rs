@@ -25,12 +25,14 @@ pub struct Context<'a> {
 }
 
 /// The period a summary covers, in words: 上半年 up to July, 前三季度 up to
-/// October, else 全年.
-pub fn period_words(as_of: NaiveDate) -> &'static str {
+/// October, 全年 from 20 December (the year-end report), and in between the
+/// months completed ("1至11月" on 1 December).
+pub fn period_words(as_of: NaiveDate) -> String {
     match as_of.month() {
-        1..=7 => "上半年",
-        8..=10 => "前三季度",
-        _ => "全年",
+        1..=7 => "上半年".to_owned(),
+        8..=10 => "前三季度".to_owned(),
+        12 if as_of.day() >= 20 => "全年".to_owned(),
+        m => format!("1至{}月", m - 1),
     }
 }
 
@@ -324,6 +326,22 @@ fn sections(ledger: &Ledger) -> Vec<String> {
 /// "一、学前教育" → "学前教育": the renderer numbers headings itself.
 fn strip_number(title: &str) -> String {
     let trimmed = title.trim();
+    let numeral = |text: &str| {
+        !text.is_empty()
+            && text
+                .chars()
+                .all(|c| "一二三四五六七八九十百0123456789".contains(c))
+    };
+    // "（二）义务教育", "(3)队伍建设"
+    for (open, close) in [('（', '）'), ('(', ')')] {
+        if let Some(rest) = trimmed.strip_prefix(open) {
+            if let Some((head, tail)) = rest.split_once(close) {
+                if numeral(head) && !tail.trim().is_empty() {
+                    return tail.trim().to_owned();
+                }
+            }
+        }
+    }
     for sep in ['、', '.', '．'] {
         if let Some((head, rest)) = trimmed.split_once(sep) {
             let numeral = head
@@ -525,4 +543,31 @@ pub fn is_behind(p: Progress) -> bool {
         p,
         Progress::AccelerationNeeded | Progress::Limited | Progress::Deterioration
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, m, day).expect("date")
+    }
+
+    #[test]
+    fn the_period_is_named_as_a_bureau_names_it() {
+        assert_eq!(period_words(d(6, 30)), "上半年");
+        assert_eq!(period_words(d(7, 20)), "上半年");
+        assert_eq!(period_words(d(9, 30)), "前三季度");
+        assert_eq!(period_words(d(11, 15)), "1至10月");
+        assert_eq!(period_words(d(12, 1)), "1至11月");
+        assert_eq!(period_words(d(12, 25)), "全年");
+    }
+
+    #[test]
+    fn section_numbers_are_left_to_the_renderer() {
+        assert_eq!(strip_number("一、学前教育"), "学前教育");
+        assert_eq!(strip_number("（二）义务教育"), "义务教育");
+        assert_eq!(strip_number("3. 队伍建设"), "队伍建设");
+        assert_eq!(strip_number("学前教育、托育"), "学前教育、托育");
+    }
 }
