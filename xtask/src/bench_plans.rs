@@ -1039,8 +1039,6 @@ struct SummaryRun {
     build_seconds: f64,
     docx_seconds: f64,
     docx_bytes: usize,
-    deflate_seconds: f64,
-    deflated_bytes: usize,
     python_seconds: f64,
     python_bytes: u64,
     python_peak_mib: f64,
@@ -1086,15 +1084,6 @@ impl SummaryRun {
             "1.00×".into(),
         ]);
         t.row(vec![
-            "  + deflating again (a check: to_docx already deflates)".into(),
-            ms(self.deflate_seconds),
-            kib(self.deflated_bytes as u64),
-            format!(
-                "{:.2}×",
-                (self.docx_seconds + self.deflate_seconds) / self.docx_seconds
-            ),
-        ]);
-        t.row(vec![
             "python-docx, same text".into(),
             ms(self.python_seconds),
             kib(self.python_bytes),
@@ -1113,8 +1102,6 @@ impl SummaryRun {
             "summary_build_seconds": self.build_seconds,
             "to_docx_seconds": self.docx_seconds,
             "docx_bytes": self.docx_bytes,
-            "deflate_seconds": self.deflate_seconds,
-            "deflated_bytes": self.deflated_bytes,
             "python_docx_seconds": self.python_seconds,
             "python_docx_bytes": self.python_bytes,
             "paragraphs": self.paragraphs,
@@ -1157,11 +1144,6 @@ fn summary(out: &Path, world: &World) -> anyhow::Result<SummaryRun> {
     let docx = gongwen::to_docx(&doc).context("gongwen::to_docx")?;
     let docx_seconds = started.elapsed().as_secs_f64();
     std::fs::write(out.join("summary-edugov.docx"), &docx)?;
-    // `to_docx` deflates the parts docx-rs writes stored; deflating again
-    // checks it (the size must not shrink much).
-    let started = Instant::now();
-    let deflated = deflate(&docx)?;
-    let deflate_seconds = started.elapsed().as_secs_f64();
 
     let exported = export(&doc);
     let json_file = out.join("summary.json");
@@ -1186,8 +1168,6 @@ fn summary(out: &Path, world: &World) -> anyhow::Result<SummaryRun> {
         build_seconds,
         docx_seconds,
         docx_bytes: docx.len(),
-        deflate_seconds,
-        deflated_bytes: deflated.len(),
         python_seconds,
         python_bytes: std::fs::metadata(&python_docx)?.len(),
         python_peak_mib: output.peak_mib,
@@ -1198,28 +1178,6 @@ fn summary(out: &Path, world: &World) -> anyhow::Result<SummaryRun> {
         chars: exported.chars,
         late,
     })
-}
-
-/// The same package with every part deflated (python-docx and Word do).
-fn deflate(docx: &[u8]) -> anyhow::Result<Vec<u8>> {
-    use std::io::{Read, Write};
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(docx))?;
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options =
-        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    let mut bytes = Vec::new();
-    for i in 0..archive.len() {
-        let mut part = archive.by_index(i)?;
-        if part.is_dir() {
-            continue;
-        }
-        bytes.clear();
-        part.read_to_end(&mut bytes)?;
-        let name = part.name()?.into_owned();
-        out.start_file(name, options)?;
-        out.write_all(&bytes)?;
-    }
-    Ok(out.finish()?.into_inner())
 }
 
 struct Exported {

@@ -161,6 +161,9 @@ fn repack(stored: &[u8]) -> Result<Vec<u8>, GongwenError> {
     let mut buffer = Vec::new();
     for i in 0..archive.len() {
         let mut part = archive.by_index(i).map_err(|e| err(&e))?;
+        if part.is_dir() {
+            continue;
+        }
         let name = part.name().map_err(|e| err(&e))?.into_owned();
         buffer.clear();
         part.read_to_end(&mut buffer).map_err(|e| err(&e))?;

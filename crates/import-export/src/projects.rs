@@ -111,16 +111,7 @@ fn header_column(header: &str) -> usize {
 
 /// Reads a 项目台账 (`.xlsx` or `.csv`) within the thread's `ReadLimits`.
 pub fn read_projects(path: &Path, context: &ProjectContext) -> Result<ProjectsRead, ImportError> {
-    let expected = COLUMNS
-        .iter()
-        .filter(|c| c.required)
-        .map(|c| c.header)
-        .collect::<Vec<_>>()
-        .join("、");
-    let table = crate::read::read_raw(path, "项目台账", &expected, MAX_PROJECT_ROWS, &|cells| {
-        tables::score(&COLUMNS, cells)
-    })?;
-    let layout = tables::layout(&COLUMNS, &table, "项目台账")?;
+    let (table, layout) = tables::read(path, "项目台账", &COLUMNS, MAX_PROJECT_ROWS)?;
     let file = table.source.file.as_str();
     let sheet = table.source.sheet.as_deref();
     let mut errors = Vec::new();

@@ -53,6 +53,26 @@ pub(crate) fn score(specs: &[ColumnSpec], cells: &[String]) -> usize {
         .count()
 }
 
+/// Reads the table of `what` (项目台账, 任务分解表) from `path` within the
+/// thread's `ReadLimits` and at most `max_rows` rows: the header row is the
+/// one matching `specs` best, then [`layout`] places the columns.
+pub(crate) fn read(
+    path: &std::path::Path,
+    what: &'static str,
+    specs: &[ColumnSpec],
+    max_rows: u64,
+) -> Result<(RawTable, Vec<Option<usize>>), ImportError> {
+    let expected = specs
+        .iter()
+        .filter(|c| c.required)
+        .map(|c| c.header)
+        .collect::<Vec<_>>()
+        .join("、");
+    let table = crate::read::read_raw(path, what, &expected, max_rows, &|cells| score(specs, cells))?;
+    let layout = layout(specs, &table, what)?;
+    Ok((table, layout))
+}
+
 /// Where each column of `specs` is in the table (`None`: absent); refuses a
 /// column given twice or a required one missing.
 pub(crate) fn layout(

@@ -226,16 +226,7 @@ impl PlanRead {
 
 /// Reads a 任务分解表 (`.xlsx` or `.csv`) within the thread's `ReadLimits`.
 pub fn read_work_plan(path: &Path, context: &PlanContext) -> Result<PlanRead, ImportError> {
-    let expected = COLUMNS
-        .iter()
-        .filter(|c| c.required)
-        .map(|c| c.header)
-        .collect::<Vec<_>>()
-        .join("、");
-    let table = crate::read::read_raw(path, "任务分解表", &expected, MAX_PLAN_ROWS, &|cells| {
-        tables::score(&COLUMNS, cells)
-    })?;
-    let layout = tables::layout(&COLUMNS, &table, "任务分解表")?;
+    let (table, layout) = tables::read(path, "任务分解表", &COLUMNS, MAX_PLAN_ROWS)?;
     let file = table.source.file.as_str();
     let sheet = table.source.sheet.as_deref();
     let bureau_columns_only = layout.iter().skip(SECTION).all(Option::is_none);
