@@ -41,6 +41,8 @@ pub struct TaskRow {
     pub pending_reports: usize,
     /// The latest report's text, for the ledger's 推进情况 column.
     pub latest_report: Option<ProgressReport>,
+    /// The lead unit's latest report's status (a county's is in its part).
+    pub lead_report: Option<ReportStatus>,
 }
 
 impl TaskRow {
@@ -157,6 +159,11 @@ impl Ledger {
                         .filter(|r| r.status == ReportStatus::Submitted)
                         .count(),
                     latest_report: reports.iter().max_by_key(|r| (r.report.at, r.id)).cloned(),
+                    lead_report: reports
+                        .iter()
+                        .filter(|r| r.report.county.is_none())
+                        .max_by_key(|r| (r.report.at, r.id))
+                        .map(|r| r.status),
                     state,
                 }
             })

@@ -94,7 +94,7 @@ fn tasks_table(
                     td { a href={ "/tasks/" (row.task.id) } { (row.task.spec.seq) " " (row.task.spec.text) } }
                     td { (status_badge(lang, a)) }
                     td { (listing_text(lang, part.and_then(|p| p.listing.as_ref()).or_else(|| row.state.listings.iter().find(|l| l.county.is_none())))) }
-                    td { (report_status(lang, match part { Some(p) => p.latest_report, None => row.latest_report.as_ref().filter(|r| r.report.county.is_none()).map(|r| r.status) })) }
+                    td { (report_status(lang, match part { Some(p) => p.latest_report, None => row.lead_report })) }
                 }
             } }
         } }

@@ -185,7 +185,7 @@ async fn plan_page(
             (count_card(t(lang, Msg::CountClosed), counts.closed, "closed", None))
         }
         h2 #late-by-county { (t(lang, Msg::LateByCounty)) }
-        (late_by_county(lang, &ledger))
+        (late_by_county(lang, &ctx.principal, &ledger))
         h2 { (t(lang, Msg::PlanTree)) }
         form.filters #plan-filters method="get" action={ "/plans/" (plan_id) } {
             label { input type="checkbox" name="late" value="1" checked[filter.late]; " " (t(lang, Msg::FilterLate)) }
@@ -368,7 +368,9 @@ fn county_chip(lang: Lang, part: &CountyPart) -> Markup {
 /// Which tasks are late in which counties, and what is being done: the
 /// colour given, the listing (who, why, until when), the deadline in force
 /// and the county's latest report.
-fn late_by_county(lang: Lang, ledger: &Ledger) -> Markup {
+/// A report's status is shown only where its part may be seen
+/// (`access::Principal::can_view_part`): another county's is not.
+fn late_by_county(lang: Lang, principal: &access::Principal, ledger: &Ledger) -> Markup {
     let groups = ledger.late_by_county();
     let whole_late: Vec<&TaskRow> = ledger
         .rows
@@ -396,7 +398,7 @@ fn late_by_county(lang: Lang, ledger: &Ledger) -> Markup {
                                     td { (deadline_cell(lang, &part.assessment)) }
                                     td { @if let Some(c) = row.state.colour { (colour_badge(lang, c)) } @else { span.muted { (t(lang, Msg::NoneYet)) } } }
                                     td { (listing_text(lang, part.listing.as_ref().or_else(|| row.state.listings.iter().find(|l| l.county.is_none())))) }
-                                    td { (report_status(lang, part.latest_report)) }
+                                    td { (report_status(lang, part.latest_report.filter(|_| principal.can_view_part(Some(&part.county))))) }
                                 }
                             }
                         }
@@ -409,7 +411,7 @@ fn late_by_county(lang: Lang, ledger: &Ledger) -> Markup {
                             td { (deadline_cell(lang, &row.whole)) }
                             td { @if let Some(c) = row.state.colour { (colour_badge(lang, c)) } @else { span.muted { (t(lang, Msg::NoneYet)) } } }
                             td { (listing_text(lang, row.state.listings.iter().find(|l| l.county.is_none()))) }
-                            td { (report_status(lang, row.latest_report.as_ref().map(|r| r.status))) }
+                            td { (report_status(lang, row.lead_report.filter(|_| principal.can_view_part(None)))) }
                         }
                     }
                 }

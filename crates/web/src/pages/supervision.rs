@@ -72,7 +72,7 @@ pub async fn board(
                         td { @if let Some(c) = row.state.colour { (colour_badge(lang, c)) } @else { span.muted { (t(lang, Msg::NoneYet)) } } }
                         td { (l.by) br; span.muted { (beijing_time(l.at)) } }
                         td { (l.reason) }
-                        td { (report_status(lang, part.map_or(row.latest_report.as_ref().map(|r| r.status), |p| p.latest_report))) }
+                        td { (report_status(lang, match part { Some(p) => p.latest_report.filter(|_| ctx.principal.can_view_part(Some(&p.county))), None => row.lead_report.filter(|_| ctx.principal.can_view_part(None)) })) }
                     }
                 } }
             } }

@@ -226,7 +226,7 @@ pub async fn task(
                         td { (status_badge(lang, &part.assessment)) br; span.muted.rule { (part.assessment.rule.explain_zh()) } }
                         td { (deadline_cell(lang, &part.assessment)) }
                         td { (listing_text(lang, part.listing.as_ref())) }
-                        td { (report_status(lang, part.latest_report)) }
+                        td { (report_status(lang, part.latest_report.filter(|_| ctx.principal.can_view_part(Some(&part.county))))) }
                     }
                 } }
             } }
@@ -570,6 +570,23 @@ pub async fn step(
     let Some((task, events)) = read_task(&state, task_id).await? else {
         return Err(forbidden(&ctx));
     };
+    let assigned: Vec<AreaCode> = task.spec.counties.iter().map(|a| a.county.clone()).collect();
+    // Who may take this kind of step at all is asked before any field is
+    // read: one who may not gets 403 whatever the form holds (the exact
+    // check, with the county, follows below).
+    let may_at_all = match form.step.as_str() {
+        "extend" => {
+            p.can_request_extension(None, &assigned)
+                || assigned
+                    .iter()
+                    .any(|c| p.can_request_extension(Some(c), &assigned))
+        }
+        "escalate" | "list" | "unlist" | "grant" | "refuse" | "verify" | "close_out" => p.can_supervise(),
+        _ => true,
+    };
+    if !may_at_all {
+        return Err(forbidden(&ctx));
+    }
     let lang = ctx.lang;
     let bad = |msg: Msg| Ok(refused(&ctx, task_id, StatusCode::BAD_REQUEST, t(lang, msg)));
     let Ok(county) = parse_county(&task, &form.county) else {
@@ -581,7 +598,6 @@ pub async fn step(
     {
         return bad(Msg::NoteTooLong);
     }
-    let assigned: Vec<AreaCode> = task.spec.counties.iter().map(|a| a.county.clone()).collect();
     let (step, allowed) = match form.step.as_str() {
         "escalate" => {
             let Some(colour) = Colour::parse(&form.colour) else {
@@ -798,6 +814,20 @@ pub async fn file_report(
     let lang = ctx.lang;
     let task_id = TaskId(id);
     let field_error = |e: axum::extract::multipart::MultipartError| WebError::BadRequest(e.to_string());
+    // Before the body is read (documents are held in memory until filed): a
+    // visitor without a session, or one with no plan pages, sends nothing
+    // the server keeps; uploads share the imports' bound (as pages/import.rs).
+    if ctx.csrf.is_none() {
+        return Err(WebError::Csrf);
+    }
+    if !ctx.principal.can_view_plans() {
+        return Err(forbidden(&ctx));
+    }
+    let Some(_upload) = state.upload_permit() else {
+        return Err(WebError::Store(store::StoreError::Busy(
+            "too many uploads at once".into(),
+        )));
+    };
     while let Some(field) = multipart.next_field().await.map_err(field_error)? {
         match field.name() {
             Some("csrf") => csrf = field.text().await.map_err(field_error)?,

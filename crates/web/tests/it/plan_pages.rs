@@ -509,3 +509,34 @@ fn a_county_asks_an_extension_of_its_part_and_only_the_city_answers_it() {
         "the deadline moved"
     );
 }
+
+/// A county officer sees another county's part of a task, but not the
+/// status of that county's report (only its own, and the city sees all).
+#[test]
+fn a_county_officer_sees_no_other_countys_report_status() {
+    let f = fixture().plan.clone();
+    let server = Server::fresh("plan-report-status");
+    let part_row = |html: &str, county: &str| -> String {
+        html.split(&format!("data-county=\"{county}\""))
+            .nth(1)
+            .expect("the county's row")
+            .split("</tr>")
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    let shows_status = |row: &str| ["待审核", "已通过", "已退回"].iter().any(|s| row.contains(s));
+    let county = Browser::as_role(&server, Who::County).get(&format!("/tasks/{}", f.late_task));
+    assert_eq!(county.status, 200);
+    let html = county.text();
+    assert!(
+        shows_status(&part_row(&html, crate::COUNTY)),
+        "its own report's status"
+    );
+    assert!(
+        !shows_status(&part_row(&html, crate::OTHER_COUNTY)),
+        "370102's report status leaked"
+    );
+    let admin = Browser::as_role(&server, Who::Admin).get(&format!("/tasks/{}", f.late_task));
+    assert!(shows_status(&part_row(&admin.text(), crate::OTHER_COUNTY)));
+}
