@@ -60,7 +60,8 @@ pub fn run(settings: &crate::settings::Settings, args: PlanArgs) -> anyhow::Resu
         PlanCommand::Import(args) => {
             let mut store = crate::open_store(&db)?;
             let city = city(settings, &*store)?;
-            import(&mut *store, city, args)
+            let limits = settings.read_limits()?;
+            import_export::with_read_limits(limits, || import(&mut *store, city, args))
         }
         PlanCommand::Export(args) => {
             let store = crate::open_existing_store(&db)?;

@@ -48,7 +48,8 @@ pub fn run(settings: &crate::settings::Settings, args: ProjectsArgs) -> anyhow::
         ProjectsCommand::Import(args) => {
             let mut store = crate::open_store(&db)?;
             let city = crate::plan_cmd::city(settings, &*store)?;
-            import(&mut *store, city, args)
+            let limits = settings.read_limits()?;
+            import_export::with_read_limits(limits, || import(&mut *store, city, args))
         }
         ProjectsCommand::Export(args) => {
             let store = crate::open_existing_store(&db)?;
@@ -119,7 +120,13 @@ fn export<S: PlanStore + RegistryRead + ?Sized>(
     city: &registry::AreaCode,
     args: ProjectsExportArgs,
 ) -> anyhow::Result<ExitCode> {
-    let projects: Vec<plans::ProjectSpec> = store.projects()?.into_iter().map(|p| p.spec).collect();
+    // This city's projects only: another city's would not import back here.
+    let projects: Vec<plans::ProjectSpec> = store
+        .projects()?
+        .into_iter()
+        .filter(|p| p.spec.county.is_within(city))
+        .map(|p| p.spec)
+        .collect();
     let bytes = import_export::projects_workbook(&projects, &crate::plan_cmd::counties(store, city)?)?;
     std::fs::write(&args.out, bytes).with_context(|| format!("无法写出 {}", args.out.display()))?;
     eprintln!("已导出 {} 个项目到 {}", projects.len(), args.out.display());

@@ -139,7 +139,8 @@ pub(crate) const DATE_FORMS: &str =
 pub(crate) fn parse_date(text: &str, year: Option<i32>) -> Result<NaiveDate, String> {
     let refuse = || format!("无法识别的日期“{text}”；可写作 {DATE_FORMS}");
     let mut t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    for suffix in ["之前", "以前", "前", "完成"] {
+    // "6月底前完成": 完成 is the outer word, so it goes first.
+    for suffix in ["完成", "之前", "以前", "前"] {
         if let Some(rest) = t.strip_suffix(suffix) {
             t = rest.to_owned();
         }
@@ -275,6 +276,9 @@ mod tests {
         assert_eq!(parse_date("9月", y), Ok(d(2026, 9, 30)));
         assert_eq!(parse_date("年底", y), Ok(d(2026, 12, 31)));
         assert_eq!(parse_date("2027年底", y), Ok(d(2027, 12, 31)));
+        // The usual wording of a 完成时限 cell.
+        assert_eq!(parse_date("2026年6月底前完成", None), Ok(d(2026, 6, 30)));
+        assert_eq!(parse_date("年底前完成", y), Ok(d(2026, 12, 31)));
         assert_eq!(parse_date("上半年", y), Ok(d(2026, 6, 30)));
         assert_eq!(parse_date("第三季度", y), Ok(d(2026, 9, 30)));
         // Excel's serial day of 2026-06-30.

@@ -24,10 +24,14 @@ pub struct Context<'a> {
     pub area_name: &'a dyn Fn(&AreaCode) -> String,
 }
 
-/// The period a summary covers, in words: 上半年 up to July, 前三季度 up to
-/// October, 全年 from 20 December (the year-end report), and in between the
-/// months completed ("1至11月" on 1 December).
-pub fn period_words(as_of: NaiveDate) -> String {
+/// The period a summary of the plan year `year` covers, in words: 上半年 up
+/// to July, 前三季度 up to October, 全年 from 20 December (the year-end
+/// report) or any day after the year, and in between the months completed
+/// ("1至11月" on 1 December).
+pub fn period_words(as_of: NaiveDate, year: i32) -> String {
+    if as_of.year() > year {
+        return "全年".to_owned();
+    }
     match as_of.month() {
         1..=7 => "上半年".to_owned(),
         8..=10 => "前三季度".to_owned(),
@@ -182,7 +186,7 @@ pub fn build(ledger: &Ledger, projects: &[Project], ctx: &Context<'_>) -> Docume
             "{}关于{}年{}\n重点工作推进情况的报告",
             ctx.issuer,
             year,
-            period_words(as_of)
+            period_words(as_of, year)
         ),
         subtitle: None,
         issuer: Some(ctx.issuer.to_owned()),
@@ -555,12 +559,14 @@ mod tests {
 
     #[test]
     fn the_period_is_named_as_a_bureau_names_it() {
-        assert_eq!(period_words(d(6, 30)), "上半年");
-        assert_eq!(period_words(d(7, 20)), "上半年");
-        assert_eq!(period_words(d(9, 30)), "前三季度");
-        assert_eq!(period_words(d(11, 15)), "1至10月");
-        assert_eq!(period_words(d(12, 1)), "1至11月");
-        assert_eq!(period_words(d(12, 25)), "全年");
+        assert_eq!(period_words(d(6, 30), 2026), "上半年");
+        assert_eq!(period_words(d(7, 20), 2026), "上半年");
+        assert_eq!(period_words(d(9, 30), 2026), "前三季度");
+        assert_eq!(period_words(d(11, 15), 2026), "1至10月");
+        assert_eq!(period_words(d(12, 1), 2026), "1至11月");
+        assert_eq!(period_words(d(12, 25), 2026), "全年");
+        // A report on last year's plan, written in March.
+        assert_eq!(period_words(d(3, 10), 2025), "全年");
     }
 
     #[test]
