@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 /// Crates that must stay pure (no I/O): their manifests may not name these.
-const PURE_CRATES: [&str; 7] = [
+const PURE_CRATES: [&str; 8] = [
     "registry",
     "demo",
     "indicators",
@@ -14,6 +14,7 @@ const PURE_CRATES: [&str; 7] = [
     "access",
     "plans",
     "gongwen",
+    "forecast",
 ];
 const IMPURE_DEPENDENCIES: [&str; 9] = [
     "rusqlite",
