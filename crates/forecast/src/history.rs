@@ -63,7 +63,15 @@ pub struct PipelineProject {
 impl History {
     /// School years observed in every county's enrolment, ascending.
     pub fn years(&self) -> Vec<i32> {
-        unimplemented!("forecast engine: filled by the engine change")
+        let mut counties = self.counties.iter();
+        let Some(first) = counties.next() else {
+            return Vec::new();
+        };
+        let mut years: Vec<i32> = first.enrolment.keys().copied().collect();
+        for county in counties {
+            years.retain(|y| county.enrolment.contains_key(y));
+        }
+        years
     }
 
     /// The first and last observed school year.
@@ -75,8 +83,26 @@ impl History {
     /// The history as it was known at the end of `base_year`: later school
     /// years and births after `base_year` dropped (the backtest's input).
     pub fn truncated(&self, base_year: i32) -> History {
-        let _ = base_year;
-        unimplemented!("forecast engine")
+        let counties = self
+            .counties
+            .iter()
+            .map(|c| CountyHistory {
+                code: c.code.clone(),
+                name: c.name.clone(),
+                births: c.births.range(..=base_year).map(|(y, b)| (*y, *b)).collect(),
+                population: c.population.range(..=base_year).map(|(y, p)| (*y, *p)).collect(),
+                enrolment: c.enrolment.range(..=base_year).map(|(y, e)| (*y, *e)).collect(),
+                seats: c.seats.range(..=base_year).map(|(y, s)| (*y, *s)).collect(),
+                classes: c.classes.range(..=base_year).map(|(y, s)| (*y, *s)).collect(),
+            })
+            .collect();
+        // A project in use after the base year was still in the pipeline then.
+        let pipeline = self
+            .pipeline
+            .iter()
+            .map(|p| PipelineProject { in_use: p.in_use && p.from_year <= base_year, ..p.clone() })
+            .collect();
+        History { city: self.city.clone(), city_name: self.city_name.clone(), counties, pipeline }
     }
 
     /// Builds the history from year snapshots (any order), the births table
