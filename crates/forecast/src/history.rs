@@ -100,9 +100,17 @@ impl History {
         let pipeline = self
             .pipeline
             .iter()
-            .map(|p| PipelineProject { in_use: p.in_use && p.from_year <= base_year, ..p.clone() })
+            .map(|p| PipelineProject {
+                in_use: p.in_use && p.from_year <= base_year,
+                ..p.clone()
+            })
             .collect();
-        History { city: self.city.clone(), city_name: self.city_name.clone(), counties, pipeline }
+        History {
+            city: self.city.clone(),
+            city_name: self.city_name.clone(),
+            counties,
+            pipeline,
+        }
     }
 
     /// Builds the history from year snapshots (any order), the births table
