@@ -8,7 +8,11 @@ use registry::snapshot::YearSnapshot;
 /// The demo city at `scale` as a forecast history (no construction projects:
 /// the demo's pipeline is its own change).
 pub fn demo_history(scale: f64) -> History {
-    let city = DemoCity::generate(&DemoConfig { scale, ..DemoConfig::default() }).expect("demo city");
+    let city = DemoCity::generate(&DemoConfig {
+        scale,
+        ..DemoConfig::default()
+    })
+    .expect("demo city");
     let mut snapshots = Vec::new();
     let mut births = Vec::new();
     for year in city.school_years() {
@@ -18,5 +22,13 @@ pub fn demo_history(scale: f64) -> History {
     }
     let last = snapshots.last().expect("a year");
     let as_of = chrono::NaiveDate::from_ymd_opt(i32::from(last.school_year.0) + 1, 7, 31).expect("date");
-    History::from_snapshots(last.city.clone(), city.city_name(), &last.counties.clone(), &snapshots, &births, &[], as_of)
+    History::from_snapshots(
+        last.city.clone(),
+        city.city_name(),
+        &last.counties.clone(),
+        &snapshots,
+        &births,
+        &[],
+        as_of,
+    )
 }
