@@ -410,4 +410,8 @@ impl<T: ForecastStore + ?Sized> ForecastStore for Box<T> {
     fn forecast_run(&self, id: ForecastRunId) -> Result<Option<::forecast::Run>> {
         (**self).forecast_run(id)
     }
+
+    fn restore_forecast_run(&mut self, id: ForecastRunId, run: &::forecast::Run) -> Result<()> {
+        (**self).restore_forecast_run(id, run)
+    }
 }

@@ -80,6 +80,10 @@ pub trait ForecastStore {
 
     /// A stored run, as it was saved.
     fn forecast_run(&self, id: ForecastRunId) -> Result<Option<forecast::Run>>;
+
+    /// Writes a run with its id as another database holds it, without an
+    /// audit line (for `edugov copy`: the audit log is copied on its own).
+    fn restore_forecast_run(&mut self, id: ForecastRunId, run: &forecast::Run) -> Result<()>;
 }
 
 // ---------------------------------------------------------------------------

@@ -546,6 +546,7 @@ pub(crate) const COPIED_TABLES: &[&str] = &[
     "report_document",
     "task_event",
     "construction_project",
+    "forecast_run",
 ];
 
 /// What is not a domain: which backend, the schema's version, the rows each

@@ -168,4 +168,28 @@ impl ForecastStore for PgStore {
             None => Ok(None),
         }
     }
+
+    fn restore_forecast_run(&mut self, id: ForecastRunId, run: &forecast::Run) -> Result<()> {
+        let columns = shared::run_columns(run)?;
+        let mut conn = self.conn.borrow_mut();
+        let mut tx = conn.transaction()?;
+        tx.execute(
+            "INSERT INTO forecast_run (id, label, made_at, made_by, base_year, until, scenarios, bytes, body)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            &[
+                &id.0,
+                &columns.label,
+                &shared::micros(columns.made_at),
+                &columns.made_by,
+                &columns.base_year,
+                &columns.until,
+                &columns.scenarios,
+                &(columns.body.len() as i64),
+                &columns.body,
+            ],
+        )?;
+        super::plans::advance_identity(&mut tx, "forecast_run")?;
+        tx.commit()?;
+        Ok(())
+    }
 }

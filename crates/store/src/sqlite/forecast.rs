@@ -180,4 +180,28 @@ impl ForecastStore for SqliteStore {
             .optional()?;
         body.map(|body| shared::run_from_body(id.0, &body)).transpose()
     }
+
+    fn restore_forecast_run(&mut self, id: ForecastRunId, run: &forecast::Run) -> Result<()> {
+        let columns = shared::run_columns(run)?;
+        in_write_turn(&mut self.conn, |conn| {
+            let tx = begin_write(conn)?;
+            tx.prepare_cached(
+                "INSERT INTO forecast_run (id, label, made_at, made_by, base_year, until, scenarios, bytes, body)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?
+            .execute(params![
+                id.0,
+                columns.label,
+                shared::micros(columns.made_at).format(TIME_FORMAT).to_string(),
+                columns.made_by,
+                columns.base_year,
+                columns.until,
+                columns.scenarios,
+                columns.body.len() as i64,
+                columns.body,
+            ])?;
+            tx.commit()?;
+            Ok(())
+        })
+    }
 }

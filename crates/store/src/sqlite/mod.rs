@@ -65,6 +65,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (8, include_str!("../../migrations/sqlite/0008_demo_marker.sql")),
     (9, include_str!("../../migrations/sqlite/0009_plans.sql")),
     (10, include_str!("../../migrations/sqlite/0010_forecast_runs.sql")),
+    (
+        11,
+        include_str!("../../migrations/sqlite/0011_enrolment_forecast_index.sql"),
+    ),
 ];
 
 /// How long a statement waits for another connection's lock (every

@@ -147,7 +147,8 @@ fn a_run(label: &str, made_at: &str) -> Run {
         gap: -179.75,
         classes_needed: 25,
         classes_available: 28,
-        mean_class_size: 40.01,
+        // Numbers no decimal text writes exactly: read back bit for bit.
+        mean_class_size: 1120.25 / 28.0 + 0.1 + 0.2,
     };
     let stages: Vec<StageForecast> = FORECAST_STAGES
         .iter()
@@ -231,5 +232,21 @@ contract!(
         assert!(store.save_forecast_run(&a_run(&long, "2026-12-01 08:00:00"), "analyst").is_err());
         assert_eq!(store.forecast_runs().unwrap().len(), 2);
         assert_eq!(audit_lines(&*store, Some(AuditAction::ForecastSaved)).len(), 2);
+    }
+);
+
+contract!(
+    fn a_restored_run_keeps_its_id_and_writes_no_audit_line(db) {
+        let mut store = db.open();
+        let run = a_run("2025年学位预测", "2025-11-30 09:15:00");
+        store.restore_forecast_run(ForecastRunId(7), &run).unwrap();
+        assert_eq!(store.forecast_run(ForecastRunId(7)).unwrap().as_ref(), Some(&run));
+        assert!(audit_lines(&*store, Some(AuditAction::ForecastSaved)).is_empty());
+        // Later saves go on after the restored id.
+        let next = store
+            .save_forecast_run(&a_run("2026年学位预测", "2026-11-30 09:15:00"), "analyst")
+            .unwrap();
+        assert!(next.0 > 7, "{next}");
+        assert!(store.restore_forecast_run(ForecastRunId(7), &run).is_err(), "an id is never reused");
     }
 );
