@@ -12,7 +12,8 @@
 //! tasks, evidence documents, progress reports, the tasks' append-only
 //! history and construction projects, with their ids, times and statuses
 //! (`PlanStore::restore_*`; a project's seats are already in its school's
-//! copied seats, and none is added again). Areas are seeded by
+//! copied seats, and none is added again), and stored forecast runs with
+//! their ids (`ForecastStore::restore_forecast_run`). Areas are seeded by
 //! each backend's migrations. Not carried: sessions (everyone signs in
 //! again) and failed logins (throttling starts afresh), nor the snapshot
 //! cache (rebuilt on demand).
@@ -77,6 +78,8 @@ pub fn copy(args: CopyArgs) -> anyhow::Result<ExitCode> {
         "  工作要点 {}，督办记录 {}，进展报告 {}，佐证材料 {}，建设项目 {}",
         plans.plans, plans.events, plans.reports, plans.documents, plans.projects
     );
+    let runs = copy_forecast_runs(&*from, &mut *to)?;
+    eprintln!("  学位预测记录 {runs}");
     eprintln!("写入完成：{:.1} 秒；核对中……", started.elapsed().as_secs_f64());
     let same = check(&mut *from, &mut *to, &args.from, &args.to)?;
     eprintln!("共 {:.1} 秒", started.elapsed().as_secs_f64());
@@ -281,6 +284,21 @@ fn copy_plans(from: &dyn Store, to: &mut dyn Store) -> anyhow::Result<PlansCopie
         documents: documents.len(),
         projects: projects.len(),
     })
+}
+
+/// Stored forecast runs with their ids, oldest first, one at a time (each
+/// may be some MB).
+fn copy_forecast_runs(from: &dyn Store, to: &mut dyn Store) -> anyhow::Result<usize> {
+    let mut runs = from.forecast_runs()?;
+    runs.reverse();
+    for summary in &runs {
+        let run = from
+            .forecast_run(summary.id)?
+            .ok_or_else(|| anyhow!("学位预测记录 {} 读取时已不存在", summary.id))?;
+        to.restore_forecast_run(summary.id, &run)
+            .with_context(|| format!("写入学位预测记录 {} 失败", summary.id))?;
+    }
+    Ok(runs.len())
 }
 
 /// Prints the row counts of both databases side by side and whether the

@@ -115,6 +115,20 @@ fn plan_records(db: &str) -> String {
     out
 }
 
+/// Every stored forecast run, whole, with its id.
+fn forecast_runs(db: &str) -> String {
+    use store::prelude::*;
+    let store = store::open(&store::DatabaseUrl::parse(db)).unwrap();
+    let mut out = String::new();
+    for summary in store.forecast_runs().unwrap() {
+        out.push_str(&format!(
+            "{summary:?}\n{:?}\n",
+            store.forecast_run(summary.id).unwrap()
+        ));
+    }
+    out
+}
+
 /// The small city with two accounts (one disabled) and their audit lines,
 /// and a work plan ([`with_plans`]).
 fn city_with_accounts(name: &str) -> (tempfile::TempDir, PathBuf) {
@@ -127,6 +141,8 @@ fn city_with_accounts(name: &str) -> (tempfile::TempDir, PathBuf) {
     );
     assert_eq!(edugov(&db, &["user", "disable", "li.county"]).code, 0);
     with_plans(&db);
+    let saved = edugov(&db, &["forecast", "--save", "复制前的预测", "--until", "2027"]);
+    assert_eq!(saved.code, 0, "{}", saved.stderr);
     (dir, db)
 }
 
@@ -174,6 +190,7 @@ fn a_copy_carries_the_registry_accounts_and_audit_log_and_checks_them() {
         "report_document",
         "evidence_document",
         "construction_project",
+        "forecast_run",
     ] {
         let row = out
             .stdout
@@ -206,6 +223,8 @@ fn a_copy_carries_the_registry_accounts_and_audit_log_and_checks_them() {
         "{records}"
     );
     assert_eq!(plan_records(to), records);
+    assert_eq!(forecast_runs(to), forecast_runs(from));
+    assert!(forecast_runs(from).contains("复制前的预测"));
     // The small city holds the demo's own plan too (its year follows the
     // day the fixture was made): the counts are the source's.
     let counts = plan_counts(from);

@@ -238,7 +238,7 @@ fn project_from_row(r: &Row) -> Result<Project> {
     })
 }
 
-fn projects_where(
+pub(super) fn projects_where(
     conn: &mut impl GenericClient,
     filter: &str,
     params: &[&(dyn ToSql + Sync)],
@@ -476,7 +476,7 @@ fn insert_audit(
 
 /// After rows were written with their ids (a restore), the table's identity
 /// goes on after the largest, so later inserts do not collide with them.
-fn advance_identity(tx: &mut Transaction<'_>, table: &'static str) -> Result<()> {
+pub(super) fn advance_identity(tx: &mut Transaction<'_>, table: &'static str) -> Result<()> {
     tx.execute(
         &format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id)) FROM {table} HAVING max(id) IS NOT NULL"),
         &[],
