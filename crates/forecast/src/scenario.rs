@@ -114,18 +114,55 @@ pub enum ScenarioError {
     Invalid { file: String, message: String },
 }
 
+/// The largest scenario file read (hostile input: bounded memory).
+pub const MAX_FILE_BYTES: usize = 1024 * 1024;
+/// The furthest school year a scenario may project to.
+pub const MAX_UNTIL: i32 = 2060;
+
 impl Scenario {
     /// The baseline: constant births, migration as observed over the last
     /// three years, the life-table default, mean of the last three ratios,
     /// until 2035.
     pub fn baseline() -> Scenario {
-        unimplemented!("forecast engine")
+        Scenario {
+            name: "基准方案（出生持平）".to_owned(),
+            until: 2035,
+            births: BirthAssumption::Constant,
+            migration: MigrationAssumption::History {
+                years: 3,
+                factor: 1.0,
+            },
+            timing: MigrationTiming::EndOfPeriod,
+            survival: crate::population::life_table_default(),
+            averaging: Averaging::Mean,
+            averaging_years: 3,
+            senior_transition: None,
+            // rules.md 班额: kindergarten 30 (幼儿园工作规程 2016: 小班 20–25,
+            // 中班 25–30, 大班 30–35 — the middle), primary 45, junior and
+            // senior 50 (城市普通中小学校校舍建设标准 2002; 办学条件标准).
+            class_size: [30, 45, 50, 50],
+            closures: Vec::new(),
+            extra_projects: Vec::new(),
+        }
     }
 
     /// The five standard scenarios compared side by side (issue 15 point 5):
     /// births −5 %/yr, constant, +2 %/yr; migration high (×1.5) and low (×0.5).
     pub fn standard_set() -> Vec<Scenario> {
-        unimplemented!("forecast engine")
+        let base = Scenario::baseline();
+        let with = |name: &str, births: BirthAssumption, factor: f64| Scenario {
+            name: name.to_owned(),
+            births,
+            migration: MigrationAssumption::History { years: 3, factor },
+            ..base.clone()
+        };
+        vec![
+            with("出生每年下降5%", BirthAssumption::Trend { rate: -0.05 }, 1.0),
+            base.clone(),
+            with("出生每年增长2%", BirthAssumption::Trend { rate: 0.02 }, 1.0),
+            with("迁移偏高（×1.5）", BirthAssumption::Constant, 1.5),
+            with("迁移偏低（×0.5）", BirthAssumption::Constant, 0.5),
+        ]
     }
 
     /// Parses a scenario file; `counties` are the codes the history knows
@@ -137,12 +174,477 @@ impl Scenario {
         counties: &[AreaCode],
         base_year: i32,
     ) -> Result<Scenario, ScenarioError> {
-        let _ = (file, text, counties, base_year);
-        unimplemented!("forecast engine")
+        let fail = |message: String| ScenarioError::Invalid {
+            file: file.to_owned(),
+            message,
+        };
+        if text.len() > MAX_FILE_BYTES {
+            return Err(fail(format!("文件大小 {} 字节，超过上限 1 MB", text.len())));
+        }
+        let raw: RawScenario = toml::from_str(text).map_err(|e| fail(toml_error_zh(&e, text)))?;
+        raw.into_scenario(counties, base_year).map_err(fail)
     }
 
     /// The assumptions in Chinese, as (label, value) rows.
     pub fn describe_zh(&self) -> Vec<(String, String)> {
-        unimplemented!("forecast engine")
+        let mut rows: Vec<(String, String)> = Vec::new();
+        let mut row = |label: &str, value: String| rows.push((label.to_owned(), value));
+        row("方案", self.name.clone());
+        row("预测截止学年", format!("{}学年", self.until));
+        row(
+            "出生人口",
+            match &self.births {
+                BirthAssumption::Constant => "各区县保持最近一年出生数".to_owned(),
+                BirthAssumption::Trend { rate } => format!(
+                    "以最近一年出生数为基数，每年{}{:.1}%",
+                    if *rate < 0.0 { "下降" } else { "增长" },
+                    rate.abs() * 100.0
+                ),
+                BirthAssumption::Series { city, counties } => format!(
+                    "给定序列（全市 {} 年{}）",
+                    city.len(),
+                    if counties.is_empty() {
+                        String::new()
+                    } else {
+                        format!("，{} 个区县单列", counties.len())
+                    }
+                ),
+            },
+        );
+        row(
+            "净迁移",
+            match &self.migration {
+                MigrationAssumption::History { years, factor } => {
+                    format!("按人口登记近 {years} 年分年龄净迁移残差平均 × {factor}")
+                }
+                MigrationAssumption::None => "不计迁移（封闭人口）".to_owned(),
+            },
+        );
+        row(
+            "迁移时点",
+            match self.timing {
+                MigrationTiming::EndOfPeriod => "期末（存活后加入）".to_owned(),
+                MigrationTiming::HalfHalf => "年初年末各半（Preston/联合国 CCMPP）".to_owned(),
+            },
+        );
+        let min = self.survival.by_age.iter().copied().fold(1.0_f64, f64::min);
+        row(
+            "存活率",
+            format!(
+                "出生至0岁 {:.4}；0–17岁最低 {:.4}（{}）",
+                self.survival.first_year, min, self.survival.source
+            ),
+        );
+        row(
+            "升级比与入学率",
+            format!(
+                "{}，近 {} 年",
+                match self.averaging {
+                    Averaging::Mean => "简单平均",
+                    Averaging::Weighted => "加权平均（近年权重大）",
+                    Averaging::Last => "取最近一年",
+                },
+                self.averaging_years
+            ),
+        );
+        row(
+            "普高升学率",
+            match self.senior_transition {
+                Some(r) => format!("{:.1}%（初三到高一）", r * 100.0),
+                None => "按历史初三到高一比率".to_owned(),
+            },
+        );
+        row(
+            "标准班额",
+            format!(
+                "幼儿园 {}、小学 {}、初中 {}、普通高中 {} 人",
+                self.class_size[0], self.class_size[1], self.class_size[2], self.class_size[3]
+            ),
+        );
+        if !self.closures.is_empty() {
+            let seats: u32 = self.closures.iter().map(|c| c.seats).sum();
+            row("关停", format!("{} 处，{} 个学位", self.closures.len(), seats));
+        }
+        if !self.extra_projects.is_empty() {
+            let seats: u32 = self.extra_projects.iter().map(|p| p.seats).sum();
+            row(
+                "方案新增项目",
+                format!("{} 个，{} 个学位", self.extra_projects.len(), seats),
+            );
+        }
+        rows
     }
+}
+
+/// A toml error in Chinese with its line (toml's own text kept in brackets).
+fn toml_error_zh(error: &toml::de::Error, text: &str) -> String {
+    let message = error.message().trim();
+    let line = error
+        .span()
+        .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
+    let what = if let Some(field) = between(message, "unknown field `", "`") {
+        format!("未知字段“{field}”")
+    } else if let Some(field) = between(message, "missing field `", "`") {
+        format!("缺少字段“{field}”")
+    } else if let Some(value) = between(message, "unknown variant `", "`") {
+        format!("取值“{value}”无法识别")
+    } else if message.starts_with("invalid type") {
+        "类型错误".to_owned()
+    } else {
+        "格式错误".to_owned()
+    };
+    match line {
+        Some(line) => format!("第 {line} 行：{what}（{message}）"),
+        None => format!("{what}（{message}）"),
+    }
+}
+
+fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let rest = &text[text.find(start)? + start.len()..];
+    Some(&rest[..rest.find(end)?])
+}
+
+/// The file as written: every field optional except the name.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScenario {
+    name: String,
+    until: Option<i32>,
+    births: Option<RawBirths>,
+    migration: Option<RawMigration>,
+    timing: Option<String>,
+    survival: Option<RawSurvival>,
+    averaging: Option<String>,
+    averaging_years: Option<u32>,
+    senior_transition: Option<f64>,
+    class_size: Option<RawClassSize>,
+    closures: Option<Vec<RawClosure>>,
+    projects: Option<Vec<RawProject>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBirths {
+    kind: String,
+    rate: Option<f64>,
+    city: Option<BTreeMap<String, f64>>,
+    counties: Option<BTreeMap<String, BTreeMap<String, f64>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMigration {
+    kind: String,
+    years: Option<u32>,
+    factor: Option<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSurvival {
+    first_year: Option<f64>,
+    by_age: Option<Vec<f64>>,
+    source: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawClassSize {
+    preschool: Option<u32>,
+    primary: Option<u32>,
+    junior: Option<u32>,
+    senior: Option<u32>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawClosure {
+    county: String,
+    stage: String,
+    seats: u32,
+    from_year: i32,
+    note: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProject {
+    code: Option<String>,
+    name: String,
+    county: String,
+    stage: String,
+    seats: u32,
+    from_year: i32,
+}
+
+impl RawScenario {
+    fn into_scenario(self, counties: &[AreaCode], base_year: i32) -> Result<Scenario, String> {
+        let base = Scenario::baseline();
+        let name = self.name.trim().to_owned();
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err("字段 name（方案名称）应为 1–100 个字".to_owned());
+        }
+        let until = self.until.unwrap_or(base.until);
+        if until < base_year {
+            return Err(format!("字段 until（截止学年）{until} 早于基年 {base_year}"));
+        }
+        if until > MAX_UNTIL {
+            return Err(format!("字段 until（截止学年）{until} 超过 {MAX_UNTIL}"));
+        }
+        let county = |field: &str, code: &str| -> Result<AreaCode, String> {
+            counties
+                .iter()
+                .find(|c| c.as_str() == code.trim())
+                .cloned()
+                .ok_or_else(|| format!("字段 {field}：区县代码“{code}”不在本市登记数据中"))
+        };
+        let births = match self.births {
+            None => base.births.clone(),
+            Some(b) => parse_births(b, base_year, until, &county)?,
+        };
+        let migration = match self.migration {
+            None => base.migration.clone(),
+            Some(m) => match m.kind.trim() {
+                "none" | "无" => MigrationAssumption::None,
+                "history" | "历史" => {
+                    let years = m.years.unwrap_or(3);
+                    let factor = m.factor.unwrap_or(1.0);
+                    if years == 0 {
+                        return Err("字段 migration.years（迁移平均年数）至少为 1".to_owned());
+                    }
+                    if !factor.is_finite() || !(0.0..=10.0).contains(&factor) {
+                        return Err(format!(
+                            "字段 migration.factor（迁移倍数）{factor} 应在 0–10 之间"
+                        ));
+                    }
+                    MigrationAssumption::History { years, factor }
+                }
+                other => {
+                    return Err(format!(
+                        "字段 migration.kind：“{other}”无法识别，可填 history 或 none"
+                    ))
+                }
+            },
+        };
+        let timing = match self.timing.as_deref().map(str::trim) {
+            None => base.timing,
+            Some("end_of_period" | "期末") => MigrationTiming::EndOfPeriod,
+            Some("half_half" | "各半") => MigrationTiming::HalfHalf,
+            Some(other) => {
+                return Err(format!(
+                    "字段 timing：“{other}”无法识别，可填 end_of_period 或 half_half"
+                ))
+            }
+        };
+        let survival = match self.survival {
+            None => base.survival.clone(),
+            Some(s) => {
+                let first_year = s.first_year.unwrap_or(base.survival.first_year);
+                check_rate("survival.first_year", first_year)?;
+                let by_age = match s.by_age {
+                    None => base.survival.by_age.clone(),
+                    Some(v) => {
+                        if v.len() != crate::model::AGES - 1 {
+                            return Err(format!(
+                                "字段 survival.by_age 应有 {} 个数（0–17 岁），现有 {} 个",
+                                crate::model::AGES - 1,
+                                v.len()
+                            ));
+                        }
+                        for (a, r) in v.iter().enumerate() {
+                            check_rate(&format!("survival.by_age[{a}]（{a} 岁）"), *r)?;
+                        }
+                        v
+                    }
+                };
+                Survival {
+                    first_year,
+                    by_age,
+                    source: s.source.unwrap_or_else(|| "方案文件".to_owned()),
+                }
+            }
+        };
+        let averaging = match self.averaging.as_deref().map(str::trim) {
+            None => base.averaging,
+            Some("mean" | "简单平均") => Averaging::Mean,
+            Some("weighted" | "加权平均") => Averaging::Weighted,
+            Some("last" | "最近一年") => Averaging::Last,
+            Some(other) => {
+                return Err(format!(
+                    "字段 averaging：“{other}”无法识别，可填 mean、weighted 或 last"
+                ))
+            }
+        };
+        let averaging_years = self.averaging_years.unwrap_or(base.averaging_years);
+        if averaging_years == 0 || averaging_years > 30 {
+            return Err(format!(
+                "字段 averaging_years（平均年数）{averaging_years} 应在 1–30 之间"
+            ));
+        }
+        if let Some(r) = self.senior_transition {
+            if !r.is_finite() || !(0.0..=2.0).contains(&r) {
+                return Err(format!("字段 senior_transition（普高升学率）{r} 应在 0–2 之间"));
+            }
+        }
+        let mut class_size = base.class_size;
+        if let Some(c) = self.class_size {
+            for (i, (field, value)) in [
+                ("preschool", c.preschool),
+                ("primary", c.primary),
+                ("junior", c.junior),
+                ("senior", c.senior),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                if let Some(v) = value {
+                    if !(1..=100).contains(&v) {
+                        return Err(format!("字段 class_size.{field}（标准班额）{v} 应在 1–100 之间"));
+                    }
+                    class_size[i] = v;
+                }
+            }
+        }
+        let stage = |field: &str, text: &str| -> Result<Stage, String> {
+            let stage = Stage::parse(text).map_err(|e| format!("字段 {field}：{}", e.0))?;
+            if crate::model::stage_index(stage).is_none() {
+                return Err(format!(
+                    "字段 {field}：{} 不在预测学段内（学前、小学、初中、普通高中）",
+                    stage.label_zh()
+                ));
+            }
+            Ok(stage)
+        };
+        let year_in_range = |field: &str, year: i32| -> Result<(), String> {
+            if !(1949..=MAX_UNTIL).contains(&year) {
+                return Err(format!("字段 {field}：学年 {year} 不在 1949–{MAX_UNTIL} 之间"));
+            }
+            Ok(())
+        };
+        let mut closures = Vec::new();
+        for (i, c) in self.closures.unwrap_or_default().into_iter().enumerate() {
+            let field = format!("closures[{}]", i + 1);
+            year_in_range(&format!("{field}.from_year"), c.from_year)?;
+            closures.push(Closure {
+                county: county(&format!("{field}.county"), &c.county)?,
+                stage: stage(&format!("{field}.stage"), &c.stage)?,
+                seats: c.seats,
+                from_year: c.from_year,
+                note: c.note.unwrap_or_default(),
+            });
+        }
+        let mut extra_projects = Vec::new();
+        for (i, p) in self.projects.unwrap_or_default().into_iter().enumerate() {
+            let field = format!("projects[{}]", i + 1);
+            year_in_range(&format!("{field}.from_year"), p.from_year)?;
+            extra_projects.push(crate::PipelineProject {
+                code: p.code.unwrap_or_else(|| format!("scenario-{}", i + 1)),
+                name: p.name,
+                county: county(&format!("{field}.county"), &p.county)?,
+                stage: stage(&format!("{field}.stage"), &p.stage)?,
+                seats: p.seats,
+                from_year: p.from_year,
+                in_use: false,
+            });
+        }
+        Ok(Scenario {
+            name,
+            until,
+            births,
+            migration,
+            timing,
+            survival,
+            averaging,
+            averaging_years,
+            senior_transition: self.senior_transition,
+            class_size,
+            closures,
+            extra_projects,
+        })
+    }
+}
+
+fn check_rate(field: &str, rate: f64) -> Result<(), String> {
+    if !rate.is_finite() || rate <= 0.0 || rate > 1.0 {
+        return Err(format!("字段 {field}（存活率）{rate} 应在 (0, 1] 之内"));
+    }
+    Ok(())
+}
+
+fn parse_births(
+    raw: RawBirths,
+    base_year: i32,
+    until: i32,
+    county: &dyn Fn(&str, &str) -> Result<AreaCode, String>,
+) -> Result<BirthAssumption, String> {
+    match raw.kind.trim() {
+        "constant" | "持平" => Ok(BirthAssumption::Constant),
+        "trend" | "趋势" => {
+            let rate = raw
+                .rate
+                .ok_or("字段 births.rate（出生年变化率）缺失：kind = \"trend\" 时必填")?;
+            if !rate.is_finite() || rate <= -1.0 || rate > 1.0 {
+                return Err(format!(
+                    "字段 births.rate（出生年变化率）{rate} 应大于 −1 且不超过 1"
+                ));
+            }
+            Ok(BirthAssumption::Trend { rate })
+        }
+        "series" | "序列" => {
+            let city = series("births.city", raw.city.unwrap_or_default())?;
+            let mut counties = BTreeMap::new();
+            for (code, values) in raw.counties.unwrap_or_default() {
+                let field = format!("births.counties.\"{code}\"");
+                let code = county("births.counties", &code)?;
+                counties.insert(code, series(&field, values)?);
+            }
+            if city.is_empty() && counties.is_empty() {
+                return Err(
+                    "字段 births：kind = \"series\" 时须给出 city 或 counties 的逐年出生数".to_owned(),
+                );
+            }
+            // Births of base_year + 1 … until − 1 feed the projected age 0.
+            let needed = base_year + 1..until;
+            if !city.is_empty() {
+                if let Some(y) = needed.clone().find(|y| !city.contains_key(y)) {
+                    return Err(format!(
+                        "字段 births.city 缺少 {y} 年出生数（须覆盖 {}–{} 年）",
+                        base_year + 1,
+                        until - 1
+                    ));
+                }
+            }
+            for (code, values) in &counties {
+                if let Some(y) = needed.clone().find(|y| !values.contains_key(y)) {
+                    return Err(format!(
+                        "字段 births.counties.\"{code}\" 缺少 {y} 年出生数（须覆盖 {}–{} 年）",
+                        base_year + 1,
+                        until - 1
+                    ));
+                }
+            }
+            Ok(BirthAssumption::Series { city, counties })
+        }
+        other => Err(format!(
+            "字段 births.kind：“{other}”无法识别，可填 constant、trend 或 series"
+        )),
+    }
+}
+
+fn series(field: &str, values: BTreeMap<String, f64>) -> Result<BTreeMap<i32, f64>, String> {
+    let mut out = BTreeMap::new();
+    for (key, value) in values {
+        let year: i32 = key
+            .trim()
+            .parse()
+            .map_err(|_| format!("字段 {field}：年份“{key}”不是整数"))?;
+        if !(1949..=MAX_UNTIL).contains(&year) {
+            return Err(format!("字段 {field}：年份 {year} 不在 1949–{MAX_UNTIL} 之间"));
+        }
+        if !value.is_finite() || value < 0.0 {
+            return Err(format!("字段 {field}.{year}（出生数）{value} 应为非负数"));
+        }
+        out.insert(year, value);
+    }
+    Ok(out)
 }

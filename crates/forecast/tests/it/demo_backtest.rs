@@ -1,0 +1,131 @@
+//! The engine on the demo city: a forecast per scenario with the observed
+//! years first, the backtest from every base year, a stored forecast's
+//! accuracy equal to the backtest's for the same base year and lead, and a
+//! county officer's cut of a run.
+
+use forecast::backtest::{accuracy_of, backtest};
+use forecast::{project, project_from, Method, Run, Scenario};
+use registry::Stage;
+
+use crate::common::demo_history;
+
+#[test]
+fn the_demo_city_forecasts_and_backtests() {
+    let history = demo_history(0.02);
+    let years = history.years();
+    assert!(years.len() >= 4, "demo years {years:?}");
+    let last = *years.last().unwrap();
+    let scenario = Scenario::baseline();
+
+    let forecast = project(&history, &scenario).unwrap();
+    assert_eq!(forecast.base_year, last);
+    assert_eq!(forecast.areas.len(), history.counties.len() + 1);
+    let city = &forecast.areas[0];
+    for stage in &city.stages {
+        let observed: Vec<i32> = stage
+            .years
+            .iter()
+            .filter(|y| y.observed)
+            .map(|y| y.year)
+            .collect();
+        assert_eq!(observed, years, "{:?}", stage.stage);
+        assert_eq!(stage.years.last().unwrap().year, 2035);
+        assert!(stage
+            .years
+            .iter()
+            .all(|y| y.total().is_finite() && y.total() >= 0.0));
+        // The city is the sum of its counties.
+        let i = forecast::model::stage_index(stage.stage).unwrap();
+        for (k, y) in stage.years.iter().enumerate() {
+            let sum: f64 = forecast.areas[1..]
+                .iter()
+                .map(|a| a.stages[i].years[k].total())
+                .sum();
+            assert!((y.total() - sum).abs() < 1e-6);
+        }
+        assert!(stage.peak.year > last);
+    }
+
+    let bt = backtest(&history, &scenario).unwrap();
+    assert_eq!(bt.base_years, years[1..years.len() - 1].to_vec());
+    let city_code = &city.code;
+    for stage in forecast::FORECAST_STAGES {
+        for method in Method::ALL {
+            let row = bt
+                .rows
+                .iter()
+                .find(|r| {
+                    &r.area == city_code
+                        && r.stage == stage
+                        && r.sector.is_none()
+                        && r.method == method
+                        && r.lead == 1
+                })
+                .unwrap_or_else(|| panic!("no lead-1 row for {stage:?} {method:?}"));
+            assert_eq!(row.pairs as usize, bt.base_years.len());
+            assert!(row.mape_pct.is_finite() && row.mape_pct >= row.bias_pct.abs() - 1e-9);
+        }
+    }
+    // Public and private rows and every county are there.
+    assert!(bt
+        .rows
+        .iter()
+        .any(|r| r.sector == Some(registry::Ownership::Private)));
+    for county in &history.counties {
+        assert!(bt.rows.iter().any(|r| r.area == county.code));
+    }
+
+    // A stored forecast from the first base year, measured against the
+    // history observed since, matches the backtest's single pair at the
+    // longest lead (only that base year reaches it).
+    let base = bt.base_years[0];
+    let lead = (last - base) as u32;
+    let stored = project_from(&history, base, 2035, &scenario).unwrap();
+    let measured = accuracy_of(&stored, &history);
+    for stage in [Stage::Primary, Stage::Junior] {
+        let pick = |rows: &[forecast::Accuracy]| {
+            rows.iter()
+                .find(|r| {
+                    &r.area == city_code
+                        && r.stage == stage
+                        && r.sector.is_none()
+                        && r.method == Method::Cohort
+                        && r.lead == lead
+                })
+                .cloned()
+                .unwrap()
+        };
+        let (a, b) = (pick(&measured), pick(&bt.rows));
+        assert_eq!(a.pairs, 1);
+        assert!((a.mape_pct - b.mape_pct).abs() < 1e-9 && (a.bias_pct - b.bias_pct).abs() < 1e-9);
+    }
+}
+
+#[test]
+fn a_run_cut_to_one_county_shows_that_county_only() {
+    let history = demo_history(0.02);
+    let county = history.counties[1].code.clone();
+    let run = Run::make(
+        "2024年学位预测",
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 1)
+            .unwrap()
+            .and_hms_opt(8, 0, 0)
+            .unwrap(),
+        "planner",
+        history,
+        Scenario::standard_set(),
+    )
+    .unwrap();
+    assert_eq!(run.forecasts.len(), 5);
+    assert!(run.backtest.is_some());
+    // Births −5 %/yr project fewer kindergarten children in 2035 than +2 %/yr.
+    let kg = |f: &forecast::Forecast| f.areas[0].stages[0].years.last().unwrap().total();
+    assert!(kg(&run.forecasts[0]) < kg(&run.forecasts[2]));
+    let cut = run.for_county(&county);
+    assert_eq!(cut.history.counties.len(), 1);
+    for f in &cut.forecasts {
+        assert_eq!(f.areas.len(), 1);
+        assert_eq!(f.areas[0].code, county);
+    }
+    assert!(cut.backtest.unwrap().rows.iter().all(|r| r.area == county));
+}
