@@ -11,6 +11,7 @@
 //! `Run::for_county`, never the city aggregate) and renders it. Who may see
 //! and save is `access`'s; today's date is read here, at the edge.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use access::ForecastScope;
@@ -29,7 +30,7 @@ use crate::i18n::{t, tf, Lang, Msg};
 use crate::layout::{chart, forbidden, page};
 use crate::pages::plans::today;
 use crate::pages::{beijing_time, stage_name};
-use crate::state::AppState;
+use crate::state::{AppState, CurrentForecast};
 
 /// `?scenario=` (the index of a scenario in the run) on every forecast page.
 #[derive(serde::Deserialize, Default)]
@@ -62,10 +63,10 @@ fn scope_of(ctx: &Ctx) -> Result<ForecastScope, WebError> {
 
 /// What the principal may see of `run`: the whole run for the city's
 /// roles, the county's cut for a county officer.
-fn scoped(run: &Run, scope: &ForecastScope) -> Run {
+fn scoped<'a>(run: &'a Run, scope: &ForecastScope) -> Cow<'a, Run> {
     match scope {
-        ForecastScope::City(_) => run.clone(),
-        ForecastScope::County(county) => run.for_county(county),
+        ForecastScope::City(_) => Cow::Borrowed(run),
+        ForecastScope::County(county) => Cow::Owned(run.for_county(county)),
     }
 }
 
@@ -95,13 +96,16 @@ fn chosen_scenario(run: &Run, asked: Option<usize>) -> usize {
     })
 }
 
-/// The current forecast as the principal may see it, or the page that says
+/// The current forecast and the principal's scope, or the page that says
 /// why there is none.
-async fn current(state: &Arc<AppState>, ctx: &Ctx) -> Result<Result<(Run, ForecastScope), Markup>, WebError> {
+async fn current(
+    state: &Arc<AppState>,
+    ctx: &Ctx,
+) -> Result<Result<(Arc<CurrentForecast>, ForecastScope), Markup>, WebError> {
     let scope = scope_of(ctx)?;
     let current = state.forecast(ctx.revision, today()).await?;
     match &current.run {
-        Ok(run) => Ok(Ok((scoped(run, &scope), scope))),
+        Ok(_) => Ok(Ok((current, scope))),
         Err(error) => {
             let lang = ctx.lang;
             let body = html! {
@@ -113,16 +117,25 @@ async fn current(state: &Arc<AppState>, ctx: &Ctx) -> Result<Result<(Run, Foreca
     }
 }
 
+/// The run of a [`CurrentForecast`] that [`current`] found made.
+fn made(current: &CurrentForecast) -> Result<&Run, WebError> {
+    current
+        .run
+        .as_ref()
+        .map_err(|e| WebError::BadRequest(e.to_string()))
+}
+
 /// `GET /forecast`: the city's forecast (a county officer: its county's).
 pub async fn forecast_page(
     State(state): State<Arc<AppState>>,
     ctx: Ctx,
     Query(params): Query<ForecastParams>,
 ) -> Result<Markup, WebError> {
-    let (run, scope) = match current(&state, &ctx).await? {
+    let (current, scope) = match current(&state, &ctx).await? {
         Ok(found) => found,
         Err(unavailable) => return Ok(unavailable),
     };
+    let run = scoped(made(&current)?, &scope);
     let area = home_area(&run, &scope).ok_or(WebError::NotFound)?;
     let runs = saved_runs(&state, &ctx).await?;
     Ok(render(&ctx, &run, &area, params.scenario, "/forecast", Some(runs), None))
@@ -142,14 +155,12 @@ pub async fn county_page(
     if !ctx.principal.can_view_forecast_of(&county) {
         return Err(WebError::NotFound);
     }
-    let (run, _) = match current(&state, &ctx).await? {
+    let (current, _) = match current(&state, &ctx).await? {
         Ok(found) => found,
         Err(unavailable) => return Ok(unavailable),
     };
-    let run = match scope {
-        ForecastScope::City(_) => run.for_county(&county),
-        ForecastScope::County(_) => run,
-    };
+    // Whoever asks, the county's cut: its page shows nothing else.
+    let run = made(&current)?.for_county(&county);
     if !run.forecasts.iter().any(|f| f.area(&county).is_some()) {
         return Err(WebError::NotFound);
     }
@@ -173,11 +184,7 @@ pub async fn export(
 ) -> Result<Response, WebError> {
     let scope = scope_of(&ctx)?;
     let current = state.forecast(ctx.revision, today()).await?;
-    let run = current
-        .run
-        .as_ref()
-        .map_err(|e| WebError::BadRequest(e.to_string()))?;
-    workbook(&ctx, run, &scope, params.county.as_deref(), None).await
+    workbook(&ctx, made(&current)?, &scope, params.county.as_deref(), None).await
 }
 
 /// `GET /forecast/runs/{id}.xlsx`: a saved run's workbook.
@@ -219,6 +226,10 @@ async fn workbook(
         Some(c) => (run.for_county(c), c.clone()),
         None => (run.clone(), home_area(run, scope).ok_or(WebError::NotFound)?),
     };
+    // Nothing of the county in the run (an unknown code): as another's.
+    if county.is_some() && run.forecasts.iter().all(|f| f.areas.is_empty()) {
+        return Err(WebError::NotFound);
+    }
     let base = run.forecasts.first().map(|f| f.base_year).unwrap_or_default();
     let bytes = tokio::task::spawn_blocking(move || {
         import_export::forecast_workbook::write_forecast_xlsx(&run, county.as_ref())
@@ -251,11 +262,7 @@ pub async fn save(
         return Err(WebError::BadRequest(t(ctx.lang, Msg::BadRunLabel).to_owned()));
     }
     let current = state.forecast(ctx.revision, today()).await?;
-    let mut run = current
-        .run
-        .as_ref()
-        .map_err(|e| WebError::BadRequest(e.to_string()))?
-        .clone();
+    let mut run = made(&current)?.clone();
     run.label = label;
     run.made_at = (chrono::Utc::now() + chrono::Duration::hours(8)).naive_utc();
     run.made_by = ctx.principal.username.clone();
