@@ -77,6 +77,9 @@ actions! {
     /// Construction projects saved; those put into use added their seats to
     /// their schools.
     ProjectsSaved => "projects_saved", "保存建设项目", "Construction projects saved";
+    /// A school-place forecast run stored whole (its inputs, scenarios,
+    /// results and backtest), so later years' accuracy is computed from it.
+    ForecastSaved => "forecast_saved", "保存学位预测", "School-place forecast saved";
 }
 
 impl AuditAction {

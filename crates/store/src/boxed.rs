@@ -393,3 +393,21 @@ impl<T: PlanStore + ?Sized> PlanStore for Box<T> {
         (**self).restore_projects(projects)
     }
 }
+
+impl<T: ForecastStore + ?Sized> ForecastStore for Box<T> {
+    fn forecast_history(&self, as_of: chrono::NaiveDate) -> Result<::forecast::History> {
+        (**self).forecast_history(as_of)
+    }
+
+    fn save_forecast_run(&mut self, run: &::forecast::Run, actor: &str) -> Result<ForecastRunId> {
+        (**self).save_forecast_run(run, actor)
+    }
+
+    fn forecast_runs(&self) -> Result<Vec<ForecastRunSummary>> {
+        (**self).forecast_runs()
+    }
+
+    fn forecast_run(&self, id: ForecastRunId) -> Result<Option<::forecast::Run>> {
+        (**self).forecast_run(id)
+    }
+}

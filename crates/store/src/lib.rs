@@ -30,6 +30,7 @@ mod assembly;
 pub mod audit;
 mod boxed;
 mod decision;
+pub mod forecast;
 pub mod plans;
 mod postgres;
 pub mod search;
@@ -38,6 +39,7 @@ mod summary;
 
 pub use accounts::AccountStore;
 pub use audit::{AuditAction, AuditLine};
+pub use forecast::{ForecastRunId, ForecastRunSummary, ForecastStore};
 pub use plans::PlanStore;
 pub use search::StudentSearch;
 
@@ -76,6 +78,10 @@ pub enum StoreError {
     /// Backup or restore could not run (a missing `pg_dump`, an unwritable file).
     #[error("备份失败：{0}")]
     Backup(String),
+    /// A forecast run that may not be stored (no label, a body over
+    /// [`forecast::MAX_RUN_BYTES`]): refused before anything is written.
+    #[error("学位预测记录无法保存：{0}")]
+    InvalidForecastRun(String),
 }
 
 impl StoreError {
@@ -564,17 +570,27 @@ pub trait Maintenance {
 /// Callers that need one domain take that trait; the web's pool and the
 /// command line hold a `Box<dyn Store>` from [`open`].
 pub trait Store:
-    RegistryWrite + RegistryRead + Snapshots + AccountStore + PlanStore + Maintenance + Send
+    RegistryWrite + RegistryRead + Snapshots + AccountStore + PlanStore + ForecastStore + Maintenance + Send
 {
 }
 
-impl<T: RegistryWrite + RegistryRead + Snapshots + AccountStore + PlanStore + Maintenance + Send> Store
-    for T
+impl<
+        T: RegistryWrite
+            + RegistryRead
+            + Snapshots
+            + AccountStore
+            + PlanStore
+            + ForecastStore
+            + Maintenance
+            + Send,
+    > Store for T
 {
 }
 
 /// The store's traits, for `use store::prelude::*`: a `dyn Store`'s methods
 /// are called through them.
 pub mod prelude {
-    pub use crate::{AccountStore, Maintenance, PlanStore, RegistryRead, RegistryWrite, Snapshots, Store};
+    pub use crate::{
+        AccountStore, ForecastStore, Maintenance, PlanStore, RegistryRead, RegistryWrite, Snapshots, Store,
+    };
 }

@@ -21,6 +21,7 @@
 //! transaction; bulk writes go through `COPY` inside it.
 
 mod accounts;
+mod forecast;
 mod plans;
 mod read;
 mod snapshot;
@@ -46,6 +47,10 @@ use crate::{Backend, Maintenance, Result, StoreError};
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/postgres/0001_schema.sql")),
     (2, include_str!("../../migrations/postgres/0002_plans.sql")),
+    (
+        3,
+        include_str!("../../migrations/postgres/0003_forecast_runs.sql"),
+    ),
 ];
 
 /// Serialises migrations between processes that open one database at once

@@ -238,7 +238,7 @@ fn project_from_row(r: &Row) -> Result<Project> {
     })
 }
 
-fn projects_where(
+pub(super) fn projects_where(
     conn: &mut impl GenericClient,
     filter: &str,
     params: &[&(dyn ToSql + Sync)],

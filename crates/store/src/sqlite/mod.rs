@@ -12,6 +12,7 @@
 //! are retried by the busy timeout.
 
 mod accounts;
+mod forecast;
 mod plans;
 mod read;
 mod snapshot;
@@ -63,6 +64,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (7, include_str!("../../migrations/sqlite/0007_transfers.sql")),
     (8, include_str!("../../migrations/sqlite/0008_demo_marker.sql")),
     (9, include_str!("../../migrations/sqlite/0009_plans.sql")),
+    (10, include_str!("../../migrations/sqlite/0010_forecast_runs.sql")),
 ];
 
 /// How long a statement waits for another connection's lock (every

@@ -30,6 +30,8 @@ mod concurrency;
 /// A registry written through one backend and read through the other gives
 /// the same indicator catalogue.
 mod cross_backend;
+/// The forecast's history aggregated in SQL, and stored forecast runs.
+mod forecast;
 /// Work plans, their append-only history, progress reports with their
 /// documents, construction projects and their seats.
 mod plans;
