@@ -150,7 +150,7 @@ pub async fn county_page(
     Path(code): Path<String>,
     Query(params): Query<ForecastParams>,
 ) -> Result<Markup, WebError> {
-    let scope = scope_of(&ctx)?;
+    scope_of(&ctx)?;
     let county = AreaCode::parse(&code).map_err(|_| WebError::NotFound)?;
     if !ctx.principal.can_view_forecast_of(&county) {
         return Err(WebError::NotFound);
@@ -232,10 +232,11 @@ async fn workbook(
     }
     let base = run.forecasts.first().map(|f| f.base_year).unwrap_or_default();
     let bytes = tokio::task::spawn_blocking(move || {
-        import_export::forecast_workbook::write_forecast_xlsx(&run, county.as_ref())
+        import_export::write_forecast_xlsx(&run, county.as_ref())
     })
     .await
-    .map_err(|e| WebError::Internal(e.to_string()))?;
+    .map_err(|e| WebError::Internal(e.to_string()))?
+    .map_err(|e| WebError::Internal(format!("预测表：{e}")))?;
     let saved_zh = saved.map(|id| format!("-{id}号")).unwrap_or_default();
     let saved_ascii = saved.map(|id| format!("-run{id}")).unwrap_or_default();
     Ok(crate::download::xlsx(
