@@ -534,8 +534,9 @@ fn stage_chart(lang: Lang, stage: &StageForecast, pipeline: &[&PipelineProject],
     json!({
         "animation": false,
         "tooltip": { "trigger": "axis" },
-        "legend": { "bottom": 0 },
-        "grid": { "left": 60, "right": 20, "bottom": 50, "top": 30 },
+        // The legend above the plot: below, its two rows would cover the years.
+        "legend": { "top": 0, "itemWidth": 18, "textStyle": { "fontSize": 11 } },
+        "grid": { "left": 60, "right": 20, "bottom": 30, "top": 60 },
         "xAxis": { "type": "category", "data": years, "boundaryGap": false },
         "yAxis": { "type": "value", "min": 0 },
         "series": [
@@ -649,7 +650,7 @@ fn accuracy_table(lang: Lang, run: &Run, area: &AreaCode) -> Markup {
         .collect();
     html! {
         p.muted { (tf(lang, Msg::AccuracyNote, &[&backtest.base_years.len()])) }
-        table #accuracy {
+        div.table-wrap { table #accuracy {
             thead { tr {
                 th { (t(lang, Msg::Stage)) } th { (t(lang, Msg::Lead)) }
                 @for m in Method::ALL { th { (method_label(lang, m)) } }
@@ -664,7 +665,7 @@ fn accuracy_table(lang: Lang, run: &Run, area: &AreaCode) -> Markup {
                     }
                 }
             } } }
-        }
+        } }
         @if !shortfalls.is_empty() {
             details { summary { (t(lang, Msg::Shortfalls)) } ul { @for s in &shortfalls { li { (s) } } } }
         }
