@@ -1,6 +1,6 @@
 //! `edugov`: the command line. It parses arguments, opens the store and calls
 //! the crates that do the work (`demo`, `import_export`, `indicators`, `registry`,
-//! `plans`, `gongwen`); it owns
+//! `plans`, `gongwen`, `forecast`); it owns
 //! no domain logic of its own.
 
 mod backup_cmd;
@@ -9,6 +9,7 @@ mod copy_cmd;
 mod demo_cmd;
 mod demo_plan;
 mod files;
+mod forecast_cmd;
 mod indicators_cmd;
 mod plan_cmd;
 mod progress;
@@ -79,6 +80,8 @@ enum Command {
     Projects(projects_cmd::ProjectsArgs),
     /// Generated reports: `report summary --year Y --out 台账.xlsx|总结.docx`
     Report(report_cmd::ReportArgs),
+    /// School-place forecast (学位预测): demand against seats by stage and county to 2035, scenarios, backtest
+    Forecast(forecast_cmd::ForecastArgs),
 }
 
 fn main() -> ExitCode {
@@ -124,6 +127,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Plan(args) => plan_cmd::run(&settings, args),
         Command::Projects(args) => projects_cmd::run(&settings, args),
         Command::Report(args) => report_cmd::run(&settings, args),
+        Command::Forecast(args) => forecast_cmd::run(&db, args),
     }
 }
 

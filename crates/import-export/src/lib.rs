@@ -24,6 +24,7 @@ mod entities;
 mod entity;
 mod errors;
 mod export;
+pub mod forecast_workbook;
 mod import;
 mod indicator_workbook;
 mod ledger;
@@ -40,6 +41,7 @@ pub use cells::csv_safe;
 pub use entity::{Column, Entity, Field, FieldSpec, Kind, MissingColumn};
 pub use errors::{errors_text, write_errors, ImportError, RowError};
 pub use export::{export, Format, PersonalData};
+pub use forecast_workbook::write_forecast_xlsx;
 pub use import::{
     import, ImportOptions, ImportOutcome, ImportProgress, Phase, TableSummary, TransferLimits, WriteScope,
     UPDATE_CLASS_SIZES_LABEL,

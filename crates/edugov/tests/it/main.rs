@@ -3,7 +3,7 @@
 //!
 //! Modules: `cli` (check-id, template, export, summary), `copy` (copy, compare,
 //! backup and restore, on PostgreSQL too with `EDUGOV_TEST_PG`), `demo_plan` (the demo's work
-//! plan written through `PlanStore`, on both backends), `indicators`, `import` (bad input
+//! plan written through `PlanStore`, on both backends), `indicators`, `forecast` (the school-place forecast), `import` (bad input
 //! and crash safety), `users` (the `user` command), `plan_files` (plan, projects, report summary), `serve` (reachable under idle connections). Put new CLI tests in one of them: one test binary keeps
 //! link time down.
 
@@ -13,6 +13,7 @@
 mod cli;
 mod copy;
 mod demo_plan;
+mod forecast;
 mod import;
 mod indicators;
 mod plan_files;
