@@ -19,7 +19,9 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use forecast::backtest::accuracy_of;
-use forecast::{Accuracy, AreaForecast, Forecast, Method, PipelineProject, Run, StageForecast, FORECAST_STAGES};
+use forecast::{
+    Accuracy, AreaForecast, Forecast, Method, PipelineProject, Run, StageForecast, FORECAST_STAGES,
+};
 use maud::{html, Markup};
 use registry::{AreaCode, Stage};
 use serde_json::{json, Value};
@@ -78,7 +80,12 @@ fn home_area(run: &Run, scope: &ForecastScope) -> Option<AreaCode> {
             .history
             .city
             .clone()
-            .or_else(|| run.forecasts.first().and_then(|f| f.areas.first()).map(|a| a.code.clone()))
+            .or_else(|| {
+                run.forecasts
+                    .first()
+                    .and_then(|f| f.areas.first())
+                    .map(|a| a.code.clone())
+            })
             .or_else(|| Some(city.clone())),
         ForecastScope::County(county) => Some(county.clone()),
     }
@@ -138,7 +145,15 @@ pub async fn forecast_page(
     let run = scoped(made(&current)?, &scope);
     let area = home_area(&run, &scope).ok_or(WebError::NotFound)?;
     let runs = saved_runs(&state, &ctx).await?;
-    Ok(render(&ctx, &run, &area, params.scenario, "/forecast", Some(runs), None))
+    Ok(render(
+        &ctx,
+        &run,
+        &area,
+        params.scenario,
+        "/forecast",
+        Some(runs),
+        None,
+    ))
 }
 
 /// `GET /forecast/county/{code}`: one county. A county officer may open
@@ -231,12 +246,11 @@ async fn workbook(
         return Err(WebError::NotFound);
     }
     let base = run.forecasts.first().map(|f| f.base_year).unwrap_or_default();
-    let bytes = tokio::task::spawn_blocking(move || {
-        import_export::write_forecast_xlsx(&run, county.as_ref())
-    })
-    .await
-    .map_err(|e| WebError::Internal(e.to_string()))?
-    .map_err(|e| WebError::Internal(format!("预测表：{e}")))?;
+    let bytes =
+        tokio::task::spawn_blocking(move || import_export::write_forecast_xlsx(&run, county.as_ref()))
+            .await
+            .map_err(|e| WebError::Internal(e.to_string()))?
+            .map_err(|e| WebError::Internal(format!("预测表：{e}")))?;
     let saved_zh = saved.map(|id| format!("-{id}号")).unwrap_or_default();
     let saved_ascii = saved.map(|id| format!("-run{id}")).unwrap_or_default();
     Ok(crate::download::xlsx(
@@ -373,14 +387,26 @@ fn render(
     let lang = ctx.lang;
     let chosen = chosen_scenario(run, scenario);
     let Some(forecast) = run.forecasts.get(chosen) else {
-        return page(ctx, t(lang, Msg::Forecast), html! { h1 { (t(lang, Msg::Forecast)) } });
+        return page(
+            ctx,
+            t(lang, Msg::Forecast),
+            html! { h1 { (t(lang, Msg::Forecast)) } },
+        );
     };
     let Some(shown) = forecast.area(area) else {
-        return page(ctx, t(lang, Msg::Forecast), html! { h1 { (t(lang, Msg::Forecast)) } });
+        return page(
+            ctx,
+            t(lang, Msg::Forecast),
+            html! { h1 { (t(lang, Msg::Forecast)) } },
+        );
     };
     let title = match &saved {
         Some(_) => tf(lang, Msg::SavedRun, &[&run.label]),
-        None => tf(lang, Msg::ForecastOf, &[&shown.name, &forecast.base_year, &forecast.until]),
+        None => tf(
+            lang,
+            Msg::ForecastOf,
+            &[&shown.name, &forecast.base_year, &forecast.until],
+        ),
     };
     let pipeline: Vec<&PipelineProject> = run
         .history
@@ -388,7 +414,11 @@ fn render(
         .iter()
         .filter(|p| p.county.is_within(area) && !p.in_use)
         .collect();
-    let counties: Vec<&AreaForecast> = forecast.areas.iter().filter(|a| &a.code != area && a.code.is_within(area)).collect();
+    let counties: Vec<&AreaForecast> = forecast
+        .areas
+        .iter()
+        .filter(|a| &a.code != area && a.code.is_within(area))
+        .collect();
     let download = match &saved {
         Some((id, _)) => format!("/forecast/runs/{id}.xlsx"),
         None if path == "/forecast" => "/forecast.xlsx".to_owned(),
@@ -494,7 +524,13 @@ fn stage_chart(lang: Lang, stage: &StageForecast, pipeline: &[&PipelineProject],
     let observed: Vec<Value> = stage
         .years
         .iter()
-        .map(|y| if y.observed { json!(whole(y.total())) } else { Value::Null })
+        .map(|y| {
+            if y.observed {
+                json!(whole(y.total()))
+            } else {
+                Value::Null
+            }
+        })
         .collect();
     let projected: Vec<Value> = stage
         .years
@@ -587,7 +623,17 @@ fn county_table(lang: Lang, counties: &[&AreaForecast], scenario: usize) -> Mark
                     .iter()
                     .filter(|y| !y.observed && y.gap < -0.5)
                     .min_by(|x, y| x.gap.total_cmp(&y.gap))
-                    .map(|y| (y.year, -y.gap, if y.capacity > 0.0 { -y.gap / y.capacity } else { 0.0 }))
+                    .map(|y| {
+                        (
+                            y.year,
+                            -y.gap,
+                            if y.capacity > 0.0 {
+                                -y.gap / y.capacity
+                            } else {
+                                0.0
+                            },
+                        )
+                    })
             });
             Row {
                 area: a,
@@ -598,12 +644,17 @@ fn county_table(lang: Lang, counties: &[&AreaForecast], scenario: usize) -> Mark
             }
         })
         .collect();
-    let short = |r: &Row| {
-        r.primary.map_or(0.0, |p| p.1.gap) + r.junior.map_or(0.0, |j| j.1.gap)
-    };
-    rows.sort_by(|a, b| short(b).total_cmp(&short(a)).then_with(|| a.area.code.cmp(&b.area.code)));
+    let short = |r: &Row| r.primary.map_or(0.0, |p| p.1.gap) + r.junior.map_or(0.0, |j| j.1.gap);
+    rows.sort_by(|a, b| {
+        short(b)
+            .total_cmp(&short(a))
+            .then_with(|| a.area.code.cmp(&b.area.code))
+    });
     let cell = |s: Option<(i32, forecast::YearGap)>| match s {
-        Some((first, worst)) => format!("{first} / {}", tf(lang, Msg::GapIn, &[&worst.year, &whole(worst.gap)])),
+        Some((first, worst)) => format!(
+            "{first} / {}",
+            tf(lang, Msg::GapIn, &[&worst.year, &whole(worst.gap)])
+        ),
         None => t(lang, Msg::NoShortage).to_owned(),
     };
     html! {
@@ -681,9 +732,15 @@ fn method_label(lang: Lang, method: Method) -> &'static str {
     }
 }
 
-fn accuracy_cell(cell: Option<&Accuracy>) -> String {
-    cell.map(|c| format!("{:.1}% ({:+.1}%)", c.mape_pct, c.bias_pct))
-        .unwrap_or_else(|| "—".to_owned())
+/// MAPE, and under it the signed bias (small): two short lines keep the
+/// table within the column beside the charts.
+fn accuracy_cell(cell: Option<&Accuracy>) -> Markup {
+    match cell {
+        Some(c) => {
+            html! { (format!("{:.1}%", c.mape_pct)) br; small.muted { (format!("{:+.1}%", c.bias_pct)) } }
+        }
+        None => html! { "—" },
+    }
 }
 
 /// A saved run's accuracy against the years registered since (all

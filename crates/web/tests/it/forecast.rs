@@ -13,7 +13,11 @@ use crate::{is_refusal, shared, Browser, Server, Who, COUNTY, OTHER_COUNTY};
 fn charted_stages(html: &str) -> Vec<String> {
     html.split("<section class=\"stage-forecast\" data-stage=\"")
         .skip(1)
-        .filter(|rest| rest.split("</section>").next().is_some_and(|s| s.contains("data-chart=")))
+        .filter(|rest| {
+            rest.split("</section>")
+                .next()
+                .is_some_and(|s| s.contains("data-chart="))
+        })
         .filter_map(|rest| rest.split('"').next().map(str::to_owned))
         .collect()
 }
@@ -52,7 +56,10 @@ fn city_roles_see_every_stage_charted_with_the_assumptions_the_counties_and_the_
             ["preschool", "primary", "junior", "senior"],
             "one chart per forecast stage, in order ({who:?})"
         );
-        assert!(html.contains("id=\"assumptions\""), "assumptions beside the charts");
+        assert!(
+            html.contains("id=\"assumptions\""),
+            "assumptions beside the charts"
+        );
         assert!(html.contains("id=\"accuracy\""), "the backtest beside them");
         assert!(html.contains("县区边界数据未随软件提供，以表格显示"));
         for county in [COUNTY, OTHER_COUNTY] {
@@ -84,12 +91,24 @@ fn a_county_officer_sees_its_county_alone_and_another_county_is_not_found() {
     let html = page.text();
     assert!(!is_refusal(&html));
     assert_eq!(charted_stages(&html).len(), 4);
-    let title = html.split("id=\"forecast-title\">").nth(1).unwrap().split('<').next().unwrap();
+    let title = html
+        .split("id=\"forecast-title\">")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap();
     assert!(title.contains(&name_of(COUNTY)), "its county's forecast: {title}");
     assert!(!html.contains("id=\"county-gaps\""), "no other county beside it");
     assert!(!html.contains(&format!("data-county=\"{OTHER_COUNTY}\"")));
-    assert!(!html.contains(&name_of(OTHER_COUNTY)), "another county's name nowhere");
-    assert!(!html.contains("id=\"save-run\""), "a county officer does not save runs");
+    assert!(
+        !html.contains(&name_of(OTHER_COUNTY)),
+        "another county's name nowhere"
+    );
+    assert!(
+        !html.contains("id=\"save-run\""),
+        "a county officer does not save runs"
+    );
     assert_eq!(browser.get(&format!("/forecast/county/{COUNTY}")).status, 200);
     for path in [
         format!("/forecast/county/{OTHER_COUNTY}"),
@@ -99,26 +118,39 @@ fn a_county_officer_sees_its_county_alone_and_another_county_is_not_found() {
     ] {
         let resp = browser.get(&path);
         assert_eq!(resp.status, 404, "{path}");
-        assert!(!is_refusal(&resp.text()), "{path}: not found, as if there were none");
+        assert!(
+            !is_refusal(&resp.text()),
+            "{path}: not found, as if there were none"
+        );
     }
     // Its workbook holds its county and nothing of another or of the city.
     let book = browser.get("/forecast.xlsx");
     assert_eq!(book.status, 200);
     let (_, text) = workbook_text(&book.bytes);
     assert!(text.contains(&name_of(COUNTY)));
-    assert!(!text.contains(&name_of(OTHER_COUNTY)), "another county in its workbook");
+    assert!(
+        !text.contains(&name_of(OTHER_COUNTY)),
+        "another county in its workbook"
+    );
 }
 
 #[test]
 fn school_officers_and_the_public_have_no_forecast() {
     for who in [Who::School, Who::Public] {
         let browser = Browser::as_role(shared(), who);
-        for path in ["/forecast", "/forecast.xlsx", &format!("/forecast/county/{COUNTY}")] {
+        for path in [
+            "/forecast",
+            "/forecast.xlsx",
+            &format!("/forecast/county/{COUNTY}"),
+        ] {
             let resp = browser.get(path);
             assert_eq!(resp.status, 403, "{who:?} {path}");
             assert!(is_refusal(&resp.text()), "{who:?} {path}");
         }
-        assert!(!browser.get("/").text().contains("href=\"/forecast\""), "no menu entry");
+        assert!(
+            !browser.get("/").text().contains("href=\"/forecast\""),
+            "no menu entry"
+        );
     }
 }
 
@@ -147,13 +179,31 @@ fn a_saved_run_is_stored_whole_listed_and_shown_within_scope() {
     assert_eq!(analyst.get("/forecast").status, 200);
     let csrf = analyst.csrf();
     // A label that is empty or too long saves nothing.
-    assert_eq!(analyst.post_form("/forecast/runs", &[("csrf", &csrf), ("label", " ")]).status, 400);
+    assert_eq!(
+        analyst
+            .post_form("/forecast/runs", &[("csrf", &csrf), ("label", " ")])
+            .status,
+        400
+    );
     let long = "长".repeat(101);
-    assert_eq!(analyst.post_form("/forecast/runs", &[("csrf", &csrf), ("label", &long)]).status, 400);
-    assert_eq!(analyst.post_form("/forecast/runs", &[("csrf", "forged"), ("label", "x")]).status, 403);
+    assert_eq!(
+        analyst
+            .post_form("/forecast/runs", &[("csrf", &csrf), ("label", &long)])
+            .status,
+        400
+    );
+    assert_eq!(
+        analyst
+            .post_form("/forecast/runs", &[("csrf", "forged"), ("label", "x")])
+            .status,
+        403
+    );
     assert!(server.store().forecast_runs().unwrap().is_empty());
 
-    let saved = analyst.post_form("/forecast/runs", &[("csrf", &csrf), ("label", "2026年秋季学位预测")]);
+    let saved = analyst.post_form(
+        "/forecast/runs",
+        &[("csrf", &csrf), ("label", "2026年秋季学位预测")],
+    );
     assert_eq!(saved.status, 303);
     let location = saved.location().unwrap();
     let id: i64 = location.strip_prefix("/forecast/runs/").unwrap().parse().unwrap();
@@ -163,7 +213,11 @@ fn a_saved_run_is_stored_whole_listed_and_shown_within_scope() {
     assert_eq!(runs.len(), 1);
     assert_eq!(runs[0].label, "2026年秋季学位预测");
     assert_eq!(runs[0].made_by, "demo-analyst");
-    let stored = server.store().forecast_run(store::ForecastRunId(id)).unwrap().unwrap();
+    let stored = server
+        .store()
+        .forecast_run(store::ForecastRunId(id))
+        .unwrap()
+        .unwrap();
     assert_eq!(stored.label, "2026年秋季学位预测");
     assert_eq!(stored.forecasts.len(), forecast::Scenario::standard_set().len());
     assert!(stored.backtest.is_some());
@@ -175,8 +229,14 @@ fn a_saved_run_is_stored_whole_listed_and_shown_within_scope() {
     let html = page.text();
     assert!(html.contains("2026年秋季学位预测"));
     assert_eq!(charted_stages(&html).len(), 4);
-    assert!(html.contains("id=\"accuracy-since\""), "its accuracy against the years since");
-    assert!(analyst.get("/forecast").text().contains(&format!("href=\"/forecast/runs/{id}\"")));
+    assert!(
+        html.contains("id=\"accuracy-since\""),
+        "its accuracy against the years since"
+    );
+    assert!(analyst
+        .get("/forecast")
+        .text()
+        .contains(&format!("href=\"/forecast/runs/{id}\"")));
     let book = analyst.get(&format!("{location}.xlsx"));
     assert_eq!(book.status, 200);
     assert_eq!(&book.bytes[..2], b"PK");
