@@ -5,6 +5,8 @@
 //! - `cargo xtask bench web [--scale S] [--duration SECS] [--connections N]`: the web application under wrk.
 //! - `cargo xtask bench store [--scale S] [--pg URL] [--province-scale P | --no-province] [--no-city]`:
 //!   SQLite, PostgreSQL and DuckDB side by side: imports, snapshots, the web on PostgreSQL, a province.
+//! - `cargo xtask bench forecast [--scale S] [--counties N] [--smoke]`: the school-place forecast, its
+//!   backtest on the demo city and a numpy peer (issue 15).
 //! - `cargo xtask bench plans [--tasks N] [--counties N] [--events N] [--projects N] [--pg URL]`: the progress
 //!   method against open-sdg's (Python), the summary .docx against python-docx, the plan store on both backends.
 //! - `cargo xtask probe idle|login-flood --addr HOST:PORT …`: reachability under idle connections and a login flood, against a running server.
@@ -15,6 +17,7 @@
 //! - `cargo xtask tidy`: the repository checks (also run by `cargo test`).
 
 mod bench;
+mod bench_forecast;
 mod bench_indicators;
 mod bench_plans;
 mod bench_store;
@@ -37,6 +40,7 @@ fn main() -> anyhow::Result<()> {
         ["bench", "web", rest @ ..] => bench_web::web(&bench_web::Options::parse(rest)?),
         ["bench", "store", rest @ ..] => bench_store::store(&bench_store::Options::parse(rest)?),
         ["bench", "plans", rest @ ..] => bench_plans::plans(&bench_plans::Options::parse(rest)?),
+        ["bench", "forecast", rest @ ..] => bench_forecast::forecast(&bench_forecast::Options::parse(rest)?),
         ["e2e", rest @ ..] => e2e::e2e(rest),
         ["probe", rest @ ..] => probe::probe(rest),
         ["fuzz", rest @ ..] => fuzz::fuzz(&fuzz::Options::parse(rest)?),
@@ -51,7 +55,7 @@ fn main() -> anyhow::Result<()> {
                 bail!("{} tidy problem(s)", problems.len())
             }
         }
-        _ => bail!("usage:\n  cargo xtask bench import [--scale S] [--seed N] [--keep]\n  cargo xtask bench indicators [--scale S] [--seed N] [--keep]\n  cargo xtask bench web [--scale S] [--duration SECS] [--connections N]\n  cargo xtask bench store [--scale S] [--seed N] [--pg URL] [--province-scale P | --no-province] [--no-city] [--duration SECS]\n  cargo xtask bench plans [--tasks N] [--counties N] [--events N] [--projects N] [--reports N] [--cases N] [--seed S] [--pg URL | --no-pg] [--keep]\n  cargo xtask probe idle --addr HOST:PORT [--connections N] [--samples N]\n  cargo xtask probe login-flood --addr HOST:PORT [--seconds S] [--flooders N] [--spoof]\n  cargo xtask e2e [--pg postgres://USER@HOST:PORT] [-- PLAYWRIGHT ARGS]\n  cargo xtask fuzz [--seconds N] [--seed S] [--runs N] [--replay FILE]\n  cargo xtask tidy"),
+        _ => bail!("usage:\n  cargo xtask bench import [--scale S] [--seed N] [--keep]\n  cargo xtask bench indicators [--scale S] [--seed N] [--keep]\n  cargo xtask bench web [--scale S] [--duration SECS] [--connections N]\n  cargo xtask bench store [--scale S] [--seed N] [--pg URL] [--province-scale P | --no-province] [--no-city] [--duration SECS]\n  cargo xtask bench plans [--tasks N] [--counties N] [--events N] [--projects N] [--reports N] [--cases N] [--seed S] [--pg URL | --no-pg] [--keep]\n  cargo xtask bench forecast [--scale S] [--counties N] [--seed N] [--repeats N] [--no-python] [--no-demo] [--smoke]\n  cargo xtask probe idle --addr HOST:PORT [--connections N] [--samples N]\n  cargo xtask probe login-flood --addr HOST:PORT [--seconds S] [--flooders N] [--spoof]\n  cargo xtask e2e [--pg postgres://USER@HOST:PORT] [-- PLAYWRIGHT ARGS]\n  cargo xtask fuzz [--seconds N] [--seed S] [--runs N] [--replay FILE]\n  cargo xtask tidy"),
     }
 }
 

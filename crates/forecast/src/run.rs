@@ -460,10 +460,18 @@ impl Run {
         let forecasts = self
             .forecasts
             .iter()
-            .map(|f| Forecast {
-                scenario: scenario_for_county(&f.scenario, county),
-                areas: f.areas.iter().filter(|a| &a.code == county).cloned().collect(),
-                ..f.clone()
+            .map(|f| {
+                let scenario = scenario_for_county(&f.scenario, county);
+                // Described again: the whole scenario's rows count other
+                // counties' closures and projects.
+                let mut assumptions: Vec<(String, String)> = f.assumptions.iter().take(1).cloned().collect();
+                assumptions.extend(scenario.describe_zh());
+                Forecast {
+                    scenario,
+                    areas: f.areas.iter().filter(|a| &a.code == county).cloned().collect(),
+                    assumptions,
+                    ..f.clone()
+                }
             })
             .collect();
         let backtest = self.backtest.as_ref().map(|b| {

@@ -281,7 +281,8 @@ fn toml_error_zh(error: &toml::de::Error, text: &str) -> String {
     let message = error.message().trim();
     let line = error
         .span()
-        .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
+        .and_then(|span| text.get(..span.start))
+        .map(|before| before.matches('\n').count() + 1);
     let what = if let Some(field) = between(message, "unknown field `", "`") {
         format!("未知字段“{field}”")
     } else if let Some(field) = between(message, "missing field `", "`") {

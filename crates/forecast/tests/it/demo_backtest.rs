@@ -4,7 +4,7 @@
 //! county officer's cut of a run.
 
 use forecast::backtest::{accuracy_of, backtest};
-use forecast::{project, project_from, Method, Run, Scenario};
+use forecast::{project, project_from, ForecastError, Method, Run, Scenario};
 use registry::Stage;
 
 use crate::common::demo_history;
@@ -128,4 +128,29 @@ fn a_run_cut_to_one_county_shows_that_county_only() {
         assert_eq!(f.areas[0].code, county);
     }
     assert!(cut.backtest.unwrap().rows.iter().all(|r| r.area == county));
+}
+
+#[test]
+fn too_little_history_or_a_horizon_before_the_base_is_an_error() {
+    let history = demo_history(0.02);
+    let first = history.years()[0];
+    let scenario = Scenario::baseline();
+    // One observed year leaves no transition for the ratios.
+    assert_eq!(
+        project_from(&history, first, 2035, &scenario).unwrap_err(),
+        ForecastError::TooLittleHistory { needed: 2, found: 1 }
+    );
+    let last = *history.years().last().unwrap();
+    assert_eq!(
+        project_from(&history, last, last - 1, &scenario).unwrap_err(),
+        ForecastError::UntilBeforeBase {
+            until: last - 1,
+            base: last
+        }
+    );
+    // Two years give a forecast but nothing after a base year to compare.
+    assert!(forecast::backtest::backtest(&history.truncated(first + 1), &scenario).is_err());
+    assert!(ForecastError::TooLittleHistory { needed: 2, found: 1 }
+        .to_string()
+        .contains("登记数据不足"));
 }
