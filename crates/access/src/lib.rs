@@ -254,6 +254,15 @@ impl WriteScope {
     }
 }
 
+/// Which part of the forecast a principal sees ([`Principal::forecast_scope`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ForecastScope {
+    /// The city aggregate and every county.
+    City(AreaCode),
+    /// One county alone (`forecast::Run::for_county`).
+    County(AreaCode),
+}
+
 /// The signed-in user (or the anonymous public).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -467,6 +476,52 @@ impl Principal {
     /// analyst reads and downloads, changes nothing).
     pub fn can_download_plan_reports(&self) -> bool {
         matches!(self.role, Role::CityAdmin | Role::CityAnalyst)
+    }
+
+    // The school-place forecast (`forecast`). It projects the whole city
+    // county by county, so its figures are the bureau's planning, not
+    // published statistics: no public page, no school officer's.
+
+    /// The forecast pages at all (the city's or a county's): city roles and
+    /// county officers. School officers and the public get none, as with
+    /// the plan pages.
+    pub fn can_view_forecasts(&self) -> bool {
+        self.forecast_scope().is_some()
+    }
+
+    /// Whose forecast the principal sees: the city's whole (city roles, as
+    /// `Forecast` holds it: the city and every county), or one county's
+    /// alone (a county officer — never the city aggregate, which sums the
+    /// other counties, nor another county). `None`: no forecast at all.
+    pub fn forecast_scope(&self) -> Option<ForecastScope> {
+        match (&self.role, &self.scope) {
+            (Role::CityAdmin | Role::CityAnalyst, Scope::City { city }) => {
+                Some(ForecastScope::City(city.clone()))
+            }
+            (Role::CountyOfficer, Scope::County { county }) => Some(ForecastScope::County(county.clone())),
+            _ => None,
+        }
+    }
+
+    /// Whether one area's forecast (the city or a county) may be shown: the
+    /// city roles any area within their city, a county officer its own
+    /// county only.
+    pub fn can_view_forecast_of(&self, area: &AreaCode) -> bool {
+        match self.forecast_scope() {
+            Some(ForecastScope::City(city)) => area.is_within(&city),
+            Some(ForecastScope::County(county)) => area == &county,
+            None => false,
+        }
+    }
+
+    /// Making a run and saving it (the stored runs are the inputs next
+    /// year's accuracy is computed from): the city's planners, an
+    /// administrator or analyst. A county officer reads its county's part.
+    pub fn can_save_forecast(&self) -> bool {
+        matches!(
+            (&self.role, &self.scope),
+            (Role::CityAdmin | Role::CityAnalyst, Scope::City { .. })
+        )
     }
 }
 
@@ -834,5 +889,59 @@ mod tests {
         assert!(analyst.can_report(None, &both) && !analyst.can_report(Some(&county), &both));
         assert!(!analyst.can_review_reports() && !analyst.can_supervise());
         assert!(!analyst.can_import_plans() && analyst.can_download_plan_reports());
+    }
+
+    #[test]
+    fn forecasts_are_seen_by_the_city_whole_by_a_county_officer_for_its_county_and_saved_by_city_planners() {
+        let (city, county, other) = (code("3701"), code("370112"), code("370102"));
+        let admin = principal(Role::CityAdmin, Scope::City { city: city.clone() });
+        let analyst = principal(Role::CityAnalyst, Scope::City { city: city.clone() });
+        let officer = principal(
+            Role::CountyOfficer,
+            Scope::County {
+                county: county.clone(),
+            },
+        );
+        let school = principal(
+            Role::SchoolOfficer,
+            Scope::School {
+                school: SchoolCode::parse("2370112001").unwrap(),
+                county: county.clone(),
+            },
+        );
+        let public = principal(Role::Public, Scope::City { city: city.clone() });
+        for p in [&admin, &analyst] {
+            assert!(p.can_view_forecasts() && p.can_save_forecast(), "{:?}", p.role);
+            assert_eq!(p.forecast_scope(), Some(ForecastScope::City(city.clone())));
+            for area in [&city, &county, &other] {
+                assert!(p.can_view_forecast_of(area), "{area}");
+            }
+            assert!(
+                !p.can_view_forecast_of(&code("3702")),
+                "another city's forecast is not this city's planners'"
+            );
+        }
+        assert!(officer.can_view_forecasts());
+        assert!(
+            !officer.can_save_forecast(),
+            "a county officer reads, the city saves"
+        );
+        assert_eq!(
+            officer.forecast_scope(),
+            Some(ForecastScope::County(county.clone()))
+        );
+        assert!(officer.can_view_forecast_of(&county));
+        assert!(!officer.can_view_forecast_of(&other), "another county");
+        assert!(
+            !officer.can_view_forecast_of(&city),
+            "the city aggregate sums the other counties"
+        );
+        for p in [&school, &public] {
+            assert!(!p.can_view_forecasts() && !p.can_save_forecast(), "{:?}", p.role);
+            assert_eq!(p.forecast_scope(), None);
+            for area in [&city, &county] {
+                assert!(!p.can_view_forecast_of(area), "{:?} {area}", p.role);
+            }
+        }
     }
 }

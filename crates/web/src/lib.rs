@@ -93,6 +93,12 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/supervision", get(pages::supervision::board))
         .route("/projects", get(pages::projects::projects))
         .route("/my-tasks", get(pages::my_tasks::my_tasks))
+        .route("/forecast", get(pages::forecast::forecast_page))
+        .route("/forecast.xlsx", get(pages::forecast::export))
+        .route("/forecast/county/{code}", get(pages::forecast::county_page))
+        .route("/forecast/runs", post(pages::forecast::save))
+        // `{id}` or `{id}.xlsx`: a path segment is captured whole.
+        .route("/forecast/runs/{id}", get(pages::forecast::saved_run))
         .route("/assets/{name}", get(assets::asset))
         .route("/healthz", get(api::healthz))
         .route("/api/openapi.json", get(api::openapi))

@@ -194,6 +194,22 @@ pub struct AppState {
     /// The policy numbers, and the publication rule
     /// (`min_published_schools`), indicators are computed and shown with.
     rules: Rules,
+    /// The current forecast ([`AppState::forecast`]), kept while the
+    /// registry, the projects and the date are the same.
+    forecast: Mutex<Option<Arc<CurrentForecast>>>,
+}
+
+/// The forecast of the city as the registry stands today: every standard
+/// scenario and the backtest (`forecast::Run::make`), or why none could be
+/// made (too little history). Made once per registry revision, set of
+/// construction projects and date, as the indicators are per revision.
+pub struct CurrentForecast {
+    pub revision: i64,
+    pub today: chrono::NaiveDate,
+    /// A fingerprint of the construction projects (the pipeline): saving
+    /// projects does not move the registry's revision.
+    pub projects: u64,
+    pub run: Result<forecast::Run, forecast::ForecastError>,
 }
 
 /// Every school year's snapshot and the catalogue computed from them.
@@ -265,6 +281,15 @@ pub enum StateError {
     Task(String),
 }
 
+/// A fingerprint of the construction projects as stored (their every
+/// field), to tell whether the forecast's pipeline is still current.
+fn projects_fingerprint(projects: &[plans::Project]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    format!("{projects:?}").hash(&mut hasher);
+    hasher.finish()
+}
+
 impl AppState {
     /// With the default [`ServerConfig`].
     pub fn open(db: DatabaseUrl, city: AreaCode, secure_cookies: bool) -> Result<AppState, StateError> {
@@ -307,6 +332,7 @@ impl AppState {
             demo: Default::default(),
             reports: Default::default(),
             rules: Rules::default(),
+            forecast: Mutex::new(None),
         })
     }
 
@@ -450,6 +476,51 @@ impl AppState {
             })
             .await?;
         let fresh = Arc::new(fresh);
+        *cached = Some(fresh.clone());
+        Ok(fresh)
+    }
+
+    /// The current forecast of the city ([`CurrentForecast`]), fresh:
+    /// remade (once, whoever asks first; others wait for it) when the
+    /// registry's revision, the projects or `today` moved. The history is
+    /// aggregated by the store (`forecast_history`, about a second at full
+    /// scale); the scenarios and the backtest run on a blocking thread
+    /// without holding a connection.
+    pub async fn forecast(
+        &self,
+        known_revision: Option<i64>,
+        today: chrono::NaiveDate,
+    ) -> Result<Arc<CurrentForecast>, StateError> {
+        let (revision, projects) = self
+            .with_store(move |s| {
+                let revision = match known_revision {
+                    Some(revision) => revision,
+                    None => s.registry_revision()?,
+                };
+                Ok((revision, projects_fingerprint(&s.projects()?)))
+            })
+            .await?;
+        let mut cached = self.forecast.lock().await;
+        if let Some(current) = cached
+            .as_ref()
+            .filter(|c| c.revision == revision && c.projects == projects && c.today == today)
+        {
+            return Ok(current.clone());
+        }
+        let history = self.with_store(move |s| s.forecast_history(today)).await?;
+        let made_at = (chrono::Utc::now() + chrono::Duration::hours(8)).naive_utc();
+        let label = format!("{}年学位预测", chrono::Datelike::year(&today));
+        let run = tokio::task::spawn_blocking(move || {
+            forecast::Run::make(&label, made_at, "", history, forecast::Scenario::standard_set())
+        })
+        .await
+        .map_err(|e| StateError::Task(e.to_string()))?;
+        let fresh = Arc::new(CurrentForecast {
+            revision,
+            today,
+            projects,
+            run,
+        });
         *cached = Some(fresh.clone());
         Ok(fresh)
     }

@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod areas;
 pub mod behind;
+pub mod forecast;
 pub mod import;
 pub mod indicator;
 pub mod login;

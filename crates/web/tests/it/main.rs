@@ -18,7 +18,8 @@
 //! with htmx, one more pupil in one file), `plan_pages` (work plans:
 //! the plan tree and its filters, a task's rule, reports sent back and
 //! accepted, 挂牌督办 and 销号, scope of a county officer, the projects'
-//! 开工率 and 完工率; `plan_fixture` writes the plan).
+//! 开工率 and 完工率; `plan_fixture` writes the plan), `forecast` (学位预测:
+//! the stage charts, a county officer's county alone, saved runs, the workbook).
 //! One test binary keeps link time down.
 //!
 //! The demo city (scale 0.01) is built once per run, with one extra school
@@ -37,6 +38,7 @@ mod behind;
 mod charts;
 mod db;
 mod disclosure;
+mod forecast;
 mod freshness;
 mod hostile;
 mod import_page;

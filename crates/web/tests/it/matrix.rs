@@ -189,6 +189,18 @@ pub const MATRIX: &[(&str, &str, [Expect; 5])] = &[
     ("GET", "/supervision", [O, O, O, D, D]),
     ("GET", "/projects", [O, O, O, D, D]),
     ("GET", "/my-tasks", [O, O, O, D, D]),
+    // 学位预测: the city's roles the city and every county, a county officer
+    // its own county alone (another is not found); the city's planners save
+    // (an empty label: refused as invalid, nothing saved).
+    ("GET", "/forecast", [O, O, O, D, D]),
+    ("GET", "/forecast?scenario=0", [O, O, O, D, D]),
+    ("GET", "/forecast.xlsx", [O, O, O, D, D]),
+    ("GET", "/forecast.xlsx?county=370102", [O, O, N, D, D]),
+    ("GET", "/forecast/county/370112", [O, O, O, D, D]),
+    ("GET", "/forecast/county/370102", [O, O, N, D, D]),
+    ("GET", "/forecast/county/370199", [N, N, N, D, D]),
+    ("POST", "/forecast/runs", [I, I, D, D, F]),
+    ("GET", "/forecast/runs/999999999", [N, N, N, D, D]),
     // Forms that change nothing: an escalation without a reason (refused by
     // the domain for who may escalate), a report without text for 370112
     // (the county officer's own part; the city reports only for the lead
@@ -312,6 +324,8 @@ pub fn request(browser: &Browser, csrf: &str, method: &str, route: &str) -> Resp
             route,
             &[("csrf", csrf), ("username", "demo-analyst"), ("active", "true")],
         ),
+        // Saving a forecast without a label: refused, nothing saved.
+        ("POST", "/forecast/runs") => browser.post_form(route, &[("csrf", csrf), ("label", "")]),
         _ => panic!("no request for {method} {route}"),
     }
 }
