@@ -289,7 +289,7 @@ fn stage_table(area: &str, stage: &StageForecast) -> String {
         "新建项目",
         "缺口(+)/富余(−)",
         "需班数",
-        "平均班额",
+        "平均班额(按学位)",
         "",
     ]);
     for y in &stage.years {

@@ -98,7 +98,11 @@ pub struct StageYear {
     pub classes_needed: u32,
     /// ⌊capacity ÷ standard class size⌋ (the classes the seats hold).
     pub classes_available: u32,
-    /// Demand ÷ classes available: ≥ 56 flags 大班额 risk (B4).
+    /// The registry's classes that year (observed years only).
+    #[serde(default)]
+    pub classes_in_use: Option<u32>,
+    /// Demand ÷ classes available, every year alike: ≥ 56 flags 大班额
+    /// risk (B4).
     pub mean_class_size: f64,
 }
 

@@ -46,9 +46,11 @@ pub struct Seats {
     pub closed: f64,
 }
 
-/// One year of one stage. `classes` are the observed classes (observed
-/// years); projected years have the classes the seats hold at the standard
-/// size.
+/// One year of one stage. `classes` are the registry's classes (observed
+/// years only), kept beside the figures; the mean class size is always
+/// demand over the classes the seats hold at the standard size, observed
+/// and projected years alike, so the series has no break at the base year
+/// (the registry's own mean class size is the indicators' business).
 pub fn stage_year(
     year: i32,
     observed: bool,
@@ -64,10 +66,7 @@ pub fn stage_year(
     } = seats;
     let size = f64::from(class_size.max(1));
     let total = demand[0] + demand[1];
-    let classes_available = match classes {
-        Some(c) if c > 0.0 => c.round() as u32,
-        _ => (capacity.max(0.0) / size).floor() as u32,
-    };
+    let classes_available = (capacity.max(0.0) / size).floor() as u32;
     StageYear {
         year,
         observed,
@@ -78,6 +77,7 @@ pub fn stage_year(
         gap: total - capacity,
         classes_needed: (total.max(0.0) / size).ceil() as u32,
         classes_available,
+        classes_in_use: classes.filter(|c| *c > 0.0).map(|c| c.round() as u32),
         mean_class_size: if classes_available > 0 {
             total / f64::from(classes_available)
         } else {
@@ -147,6 +147,7 @@ pub fn aggregate(stage: Stage, class_size: u32, counties: &[&StageForecast]) -> 
             let mut sum = StageYear {
                 classes_needed: 0,
                 classes_available: 0,
+                classes_in_use: None,
                 mean_class_size: 0.0,
                 ..y.clone()
             };
@@ -165,6 +166,9 @@ pub fn aggregate(stage: Stage, class_size: u32, counties: &[&StageForecast]) -> 
                 sum.gap += cy.gap;
                 sum.classes_needed += cy.classes_needed;
                 sum.classes_available += cy.classes_available;
+                if let Some(c) = cy.classes_in_use {
+                    sum.classes_in_use = Some(sum.classes_in_use.unwrap_or(0) + c);
+                }
             }
             if sum.classes_available > 0 {
                 sum.mean_class_size = sum.total() / f64::from(sum.classes_available);

@@ -30,7 +30,7 @@ pub const SCENARIO_HEADERS: [(&str, f64); 15] = [
     ("缺口(+)/富余(−)", 14.0),
     ("需班数", 8.0),
     ("可容班数", 9.0),
-    ("平均班额", 9.0),
+    ("平均班额(按学位)", 11.0),
     ("入学高峰", 9.0),
 ];
 
@@ -181,7 +181,7 @@ pub fn write_forecast_xlsx(run: &Run, scope: Option<&AreaCode>) -> Result<Vec<u8
         ("预测至", until.map(school_year).unwrap_or_default()),
         (
             "口径",
-            "需求为在校生数（公办、民办分列）；学位为当年有该学段在校生的学校核定学位，含已投用及计划投用的新建项目，扣除关停；缺口 = 需求 − 学位，正数为缺口、负数为富余；需班数按标准班额计（小学 45 人，初中、高中 50 人，幼儿园按方案）；平均班额 ≥ 56 人为大班额风险。".to_owned(),
+            "需求为在校生数（公办、民办分列）；学位为当年有该学段在校生的学校核定学位，含已投用及计划投用的新建项目，扣除关停；缺口 = 需求 − 学位，正数为缺口、负数为富余；需班数按标准班额计（小学 45 人，初中、高中 50 人，幼儿园按方案）；平均班额(按学位) = 需求 ÷ 学位可容班数（学位 ÷ 标准班额，历年同一口径），≥ 56 人为大班额风险；实际班额见指标。".to_owned(),
         ),
     ] {
         sheet.write_string_with_format(r, 0, label, &bold)?;
@@ -458,6 +458,7 @@ mod tests {
                     gap: demand - capacity,
                     classes_needed: (demand / 45.0).ceil() as u32,
                     classes_available: (capacity / 45.0).floor() as u32,
+                    classes_in_use: (y == 2024).then_some(20),
                     mean_class_size: demand / (capacity / 45.0).floor(),
                 }
             })

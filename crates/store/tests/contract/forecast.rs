@@ -147,6 +147,7 @@ fn a_run(label: &str, made_at: &str) -> Run {
         gap: -179.75,
         classes_needed: 25,
         classes_available: 28,
+        classes_in_use: observed.then_some(27),
         // Numbers no decimal text writes exactly: read back bit for bit.
         mean_class_size: 1120.25 / 28.0 + 0.1 + 0.2,
     };
