@@ -22,6 +22,7 @@
 mod classes;
 mod cohorts;
 mod facilities;
+mod moves;
 mod names;
 mod places;
 pub mod plan;
@@ -37,6 +38,7 @@ mod tests;
 
 use registry::{ChangeSet, SchoolYear};
 
+pub use moves::MoveCounts;
 pub use summary::{StageSummary, Summary, YearSummary};
 
 /// What to generate. `Default` is the full city, seed 42, school years 2019–2024.
@@ -192,7 +194,7 @@ impl DemoCity {
                 .sum::<usize>()
         });
         let mut changes = ChangeSet {
-            schools: self.plans.iter().map(|p| p.record.clone()).collect(),
+            schools: self.plans.iter().map(|p| self.school_record(p)).collect(),
             facilities: facilities::facility_rows(&self.plans, &self.cohorts, first, year.0),
             classes: Vec::with_capacity(expected / 30 + 16),
             students: Vec::with_capacity(expected),
@@ -209,7 +211,6 @@ impl DemoCity {
                 &self.cohorts.townships,
                 year.0,
                 self.config.scale,
-                self.config.seed,
             ),
             births: Vec::new(),
         };
@@ -218,6 +219,25 @@ impl DemoCity {
             changes.births = population::births_records(&self.places, first, last, self.config.scale);
         }
         changes
+    }
+
+    /// A school's registry record: a school opened from a project in the
+    /// generated years has no seats of its own — the project's
+    /// 投入使用 adds them (`DemoCity::opening_projects`).
+    fn school_record(&self, plan: &schools::SchoolPlan) -> registry::School {
+        let mut record = plan.record.clone();
+        if self.opened_in_generated_years(plan) {
+            for (_, seats) in &mut record.seats {
+                *seats = 0;
+            }
+        }
+        record
+    }
+
+    /// How many children arrived, left, died, moved, repeated, left school
+    /// early or were never enrolled in the generated years after the first.
+    pub fn moves(&self) -> &MoveCounts {
+        &self.cohorts.moves
     }
 
     /// Counts by school year and stage (schools, classes, 大班额, students,

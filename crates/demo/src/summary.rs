@@ -88,7 +88,7 @@ pub(crate) fn summarise(city: &DemoCity) -> Summary {
                     continue;
                 };
                 summary.schools += 1;
-                let Some(roster) = city.cohorts.roster(index, *stage) else {
+                let Some(roster) = city.cohorts.roster(index, *stage, year.0) else {
                     continue;
                 };
                 for grade in grades(*stage) {
