@@ -108,9 +108,9 @@ fn mortality(age: i32) -> f64 {
 /// entering grade 9), and those from other provinces more.
 fn departure(migrant: bool, other_province: bool, age: i32) -> f64 {
     let base = match (migrant, other_province) {
-        (false, _) => 0.003,
-        (true, false) => 0.022,
-        (true, true) => 0.032,
+        (false, _) => 0.002,
+        (true, false) => 0.018,
+        (true, true) => 0.026,
     };
     base * if migrant && age == 14 { 2.5 } else { 1.0 }
 }
@@ -118,10 +118,10 @@ fn departure(migrant: bool, other_province: bool, age: i32) -> f64 {
 /// Share of migrant children who arrive after birth, by the county's kind.
 fn late_arrival_share(kind: CountyKind) -> f64 {
     match kind {
-        CountyKind::Growing => 0.6,
-        CountyKind::Inner => 0.45,
-        CountyKind::Outer => 0.35,
-        CountyKind::Rural => 0.25,
+        CountyKind::Growing => 0.8,
+        CountyKind::Inner => 0.7,
+        CountyKind::Outer => 0.5,
+        CountyKind::Rural => 0.35,
     }
 }
 

@@ -750,19 +750,18 @@ fn choose_crowded(plans: &mut [SchoolPlan], rng: &mut ChaCha8Rng) {
     }
 }
 
-/// One in sixty of the city's crowded primary and junior schools (at least
-/// one) is slow to relieve — no land to build on — so a handful of large
-/// classes remain in 2024 while the city has cleared the rest.
+/// One of the city's crowded primary and junior schools is slow to relieve
+/// — no land to build on — so a handful of large classes remain in 2024
+/// while the city has cleared the rest.
 fn choose_slow_relief(plans: &mut [SchoolPlan], rng: &mut ChaCha8Rng) {
     let mut crowded: Vec<usize> = (0..plans.len())
         .filter(|i| plans[*i].crowding.is_some() && plans[*i].kind != SchoolKind::Senior)
         .collect();
     crowded.shuffle(rng);
-    let slow = 1 + crowded.len() / 60;
-    for index in crowded.into_iter().take(slow) {
+    for index in crowded.into_iter().take(1) {
         plans[index].crowding = Some(Crowding {
-            excess: between(rng, 18.0, 22.0),
-            relief: between(rng, 0.45, 0.55),
+            excess: between(rng, 22.0, 24.0),
+            relief: between(rng, 0.40, 0.45),
         });
     }
 }
