@@ -194,7 +194,7 @@ impl DemoCity {
                 .sum::<usize>()
         });
         let mut changes = ChangeSet {
-            schools: self.plans.iter().map(|p| self.school_record(p)).collect(),
+            schools: self.plans.iter().map(|p| p.record.clone()).collect(),
             facilities: facilities::facility_rows(&self.plans, &self.cohorts, first, year.0),
             classes: Vec::with_capacity(expected / 30 + 16),
             students: Vec::with_capacity(expected),
@@ -221,17 +221,18 @@ impl DemoCity {
         changes
     }
 
-    /// A school's registry record: a school opened from a project in the
-    /// generated years has no seats of its own — the project's
-    /// 投入使用 adds them (`DemoCity::opening_projects`).
-    fn school_record(&self, plan: &schools::SchoolPlan) -> registry::School {
-        let mut record = plan.record.clone();
-        if self.opened_in_generated_years(plan) {
-            for (_, seats) in &mut record.seats {
-                *seats = 0;
-            }
-        }
-        record
+    /// The records of the schools opened from construction projects in the
+    /// generated years, with their seats. Putting a project into use adds
+    /// its seats to its school, and these schools' seats are already all
+    /// their projects': `edugov demo` writes these records again after the
+    /// work plan, so each seat counts once whether the projects were just
+    /// put into use or kept from an earlier run.
+    pub fn opened_schools(&self) -> Vec<registry::School> {
+        self.plans
+            .iter()
+            .filter(|p| self.opened_in_generated_years(p))
+            .map(|p| p.record.clone())
+            .collect()
     }
 
     /// How many children arrived, left, died, moved, repeated, left school

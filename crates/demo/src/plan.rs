@@ -702,10 +702,9 @@ impl DemoCity {
     /// generated years after the first (`SchoolPlan::opens`): one 新建
     /// project per school and stage, started in the autumn two years
     /// before, completed in July and put into use on 25 August of the
-    /// opening year, with all the stage's seats. The registry carries no
-    /// seats for these stages (`DemoCity::school_year`): putting the
-    /// project into use adds them, as for any project. Codes
-    /// `DEMO-<year>-N001`, numbered per opening year.
+    /// opening year, with all the stage's seats (so the school's seats are
+    /// its projects'; see `DemoCity::opened_schools` for how they are
+    /// counted once). Codes `DEMO-<year>-N001`, numbered per opening year.
     pub fn opening_projects(&self) -> Vec<ProjectSpec> {
         let mut out = Vec::new();
         let mut per_year: std::collections::HashMap<u16, usize> = std::collections::HashMap::new();
