@@ -28,7 +28,7 @@ fn main() {
         projects.len(),
         projects.iter().map(|p| u64::from(p.seats)).sum::<u64>()
     );
-    let mut previous: Option<(HashMap<(String, i8), usize>, usize)> = None;
+    let mut previous: Option<HashMap<(String, i8), usize>> = None;
     let counties: HashMap<String, String> = registry::divisions::counties_of("3701")
         .into_iter()
         .map(|a| (a.code.as_str().to_owned(), a.name))
@@ -77,7 +77,7 @@ fn main() {
             enrolled_6_14,
             i64::from(living_6_14) - enrolled_6_14 as i64
         );
-        if let Some((before, _)) = &previous {
+        if let Some(before) = &previous {
             let mut line = String::from("progression ratios (primary; junior):");
             let mut codes: Vec<&String> = counties.keys().collect();
             codes.sort();
@@ -99,7 +99,7 @@ fn main() {
             }
             println!("{line}");
         }
-        previous = Some((grades, 0));
+        previous = Some(grades);
 
         // Preschool shares and gross enrolment ratio.
         let (mut public, mut inclusive, mut all) = (0usize, 0usize, 0usize);

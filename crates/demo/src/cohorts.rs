@@ -184,7 +184,8 @@ impl StageChoosers {
     }
 
     /// A school of `stage` open in `year` (clamped): in `township` if it has
-    /// one and `u` falls in the local share, else in `county`.
+    /// one and the first draw falls in the local share, else in `county`;
+    /// the second draw picks the school.
     pub fn pick(
         &self,
         stage: Stage,
@@ -192,8 +193,7 @@ impl StageChoosers {
         county: usize,
         township: usize,
         local: f64,
-        u: f64,
-        v: f64,
+        (u, v): (f64, f64),
     ) -> u32 {
         let Some(choosers) = self.get(stage, year) else {
             return NONE;

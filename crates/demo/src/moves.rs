@@ -311,7 +311,7 @@ impl World<'_> {
                     counts.within_county += 1;
                 }
             }
-            let grade = year - 1 - cohort + 1 - i32::from(year - 1 >= path.repeat);
+            let grade = year - 1 - cohort + 1 - i32::from(year > path.repeat);
             if path.repeat == i32::MAX && path.stop == i32::MAX && draws.next() < repeat(grade) {
                 path.repeat = year;
                 counts.repeaters += 1;
@@ -330,7 +330,7 @@ impl World<'_> {
         let h = hash(self.seed, &[stream::MOVE_SCHOOL, index as u64, 99]);
         let school = self
             .choosers
-            .pick(Stage::Primary, year, county, usize::MAX, 0.0, 0.0, unit(h));
+            .pick(Stage::Primary, year, county, usize::MAX, 0.0, (0.0, unit(h)));
         let township = self
             .plans
             .get(school as usize)
@@ -374,8 +374,7 @@ impl World<'_> {
                     path.county,
                     path.township,
                     local,
-                    unit(h),
-                    unit(mix64(h)),
+                    (unit(h), unit(mix64(h))),
                 );
                 if school != baseline {
                     break;
@@ -401,8 +400,7 @@ impl World<'_> {
                 plan.county,
                 plan.township,
                 0.9,
-                unit(h),
-                unit(mix64(h)),
+                (unit(h), unit(mix64(h))),
             );
         }
         school
