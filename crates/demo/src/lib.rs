@@ -2,8 +2,11 @@
 //! edugov without real data. Pure: no I/O, no clock, no database.
 //!
 //! [`DemoCity::generate`] builds the city's structure once — its real
-//! counties and townships, schools, every child of every cohort at school
-//! in the configured years, and the teachers' careers — from the seed.
+//! counties and townships, schools (some opening from construction
+//! projects, kindergartens closing as births fall), every child of every
+//! cohort at school in the configured years and what happens to it from
+//! year to year (arrivals, departures, deaths, moves, transfers, repeating,
+//! leaving early: `moves.rs`), and the teachers' careers — from the seed.
 //! [`DemoCity::school_year`] then turns one school year into a
 //! [`registry::ChangeSet`]; it only reads the city, so years can be made in
 //! any order, on any thread, while another year is written.

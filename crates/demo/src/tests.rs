@@ -886,6 +886,17 @@ fn kindergartens_close_from_2021_and_schools_open_from_their_projects() {
     // The projects are in the work plan's list, kept apart from the plan year's.
     let plan = city.work_plan(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap());
     assert!(projects.iter().all(|p| plan.projects.contains(p)));
+    // The pipeline: the plan year's 新建 projects open after the generated
+    // years, so they name a planned school and no registered one.
+    let pipeline: Vec<_> = plan
+        .projects
+        .iter()
+        .filter(|p| p.kind == plans::ProjectKind::New && !projects.contains(p))
+        .collect();
+    assert!(!pipeline.is_empty());
+    assert!(pipeline
+        .iter()
+        .all(|p| p.school.is_none() && p.planned_school.is_some()));
 }
 
 #[test]
