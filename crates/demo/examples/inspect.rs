@@ -21,6 +21,14 @@ fn main() {
         eprintln!("bad config");
         return;
     };
+    println!("moves after the first year: {:?}", city.moves());
+    let projects = city.opening_projects();
+    println!(
+        "schools opened from projects: {} projects, {} seats",
+        projects.len(),
+        projects.iter().map(|p| u64::from(p.seats)).sum::<u64>()
+    );
+    let mut previous: Option<HashMap<(String, i8), usize>> = None;
     let counties: HashMap<String, String> = registry::divisions::counties_of("3701")
         .into_iter()
         .map(|a| (a.code.as_str().to_owned(), a.name))
@@ -30,6 +38,68 @@ fn main() {
         let schools: HashMap<&str, &registry::School> =
             changes.schools.iter().map(|s| (s.code.as_str(), s)).collect();
         println!("== {}", year.label_zh());
+
+        // Grade progression ratios by county (grades 1–5 to 2–6, 7–8 to 8–9),
+        // kindergartens open, and school-age children enrolled nowhere.
+        let county_of: HashMap<&str, &str> = changes
+            .schools
+            .iter()
+            .map(|s| (s.code.as_str(), s.county.as_str()))
+            .collect();
+        let mut grades: HashMap<(String, i8), usize> = HashMap::new();
+        for (_, e) in &changes.students {
+            *grades
+                .entry((county_of[e.school.as_str()].to_owned(), e.grade.0))
+                .or_default() += 1;
+        }
+        let open_kindergartens: std::collections::HashSet<&str> = changes
+            .students
+            .iter()
+            .filter(|(_, e)| e.stage == Stage::Preschool)
+            .map(|(_, e)| e.school.as_str())
+            .collect();
+        let august = chrono::NaiveDate::from_ymd_opt(i32::from(year.0), 8, 31).unwrap_or_default();
+        let enrolled_6_14 = changes
+            .students
+            .iter()
+            .filter(|(s, _)| (6..=14).contains(&august.years_since(s.birth_date).unwrap_or(0)))
+            .count();
+        let living_6_14: u32 = changes
+            .population
+            .iter()
+            .filter(|p| (6..=14).contains(&p.age))
+            .map(|p| p.children)
+            .sum();
+        println!(
+            "kindergartens with children {}; aged 6–14 living {} enrolled {} (not enrolled {})",
+            open_kindergartens.len(),
+            living_6_14,
+            enrolled_6_14,
+            i64::from(living_6_14) - enrolled_6_14 as i64
+        );
+        if let Some(before) = &previous {
+            let mut line = String::from("progression ratios (primary; junior):");
+            let mut codes: Vec<&String> = counties.keys().collect();
+            codes.sort();
+            for code in codes {
+                let ratio = |from: std::ops::RangeInclusive<i8>| {
+                    let (mut a, mut b) = (0usize, 0usize);
+                    for g in from {
+                        a += grades.get(&(code.clone(), g + 1)).copied().unwrap_or(0);
+                        b += before.get(&(code.clone(), g)).copied().unwrap_or(0);
+                    }
+                    a as f64 / b.max(1) as f64
+                };
+                line.push_str(&format!(
+                    " {} {:.3};{:.3}",
+                    &counties[code.as_str()],
+                    ratio(1..=5),
+                    ratio(7..=8)
+                ));
+            }
+            println!("{line}");
+        }
+        previous = Some(grades);
 
         // Preschool shares and gross enrolment ratio.
         let (mut public, mut inclusive, mut all) = (0usize, 0usize, 0usize);

@@ -39,6 +39,8 @@ pub(crate) struct Person {
     pub surname: u8,
     pub male: bool,
     pub migrant: bool,
+    /// Home township (global index) at birth or arrival: its primary school's.
+    pub township: u16,
     /// Latent myopia propensity: lower means myopic earlier.
     pub myopia: u16,
     /// Latent boarding propensity.
@@ -61,7 +63,7 @@ impl Roster {
         }
     }
 
-    fn push(&mut self, cohort: i32, person: u32) {
+    pub(crate) fn push(&mut self, cohort: i32, person: u32) {
         let index = self.members.len() as u32;
         self.members.push(person);
         match self.cohorts.last_mut() {
@@ -71,23 +73,31 @@ impl Roster {
     }
 }
 
-/// Everyone who is a student in some generated year, and the rosters.
+/// Every child of the cohorts at school in some generated year, and each
+/// year's rosters.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Cohorts {
     pub persons: Vec<Person>,
-    /// rosters[school * 4 + stage_index]
-    pub rosters: Vec<Roster>,
+    pub first_year: u16,
+    /// years[year − first_year][school * 4 + stage_index]: the students of
+    /// that year, keyed by `year − grade + 1` (a repeater is keyed with the
+    /// grade it is in, not its birth cohort).
+    pub years: Vec<Vec<Roster>>,
     pub townships: TownshipCohorts,
+    /// What the year-to-year moves did (for tests and the docs' figures).
+    pub moves: crate::moves::MoveCounts,
 }
 
 impl Cohorts {
-    pub fn roster(&self, school: usize, stage: Stage) -> Option<&Roster> {
-        self.rosters.get(school * 4 + stage_index(stage))
+    pub fn roster(&self, school: usize, stage: Stage, year: u16) -> Option<&Roster> {
+        self.years
+            .get(usize::from(year.checked_sub(self.first_year)?))?
+            .get(school * 4 + stage_index(stage))
     }
 
     /// Students of a school and stage in a school year.
     pub fn enrolled(&self, school: usize, stage: Stage, year: u16) -> usize {
-        let Some(roster) = self.roster(school, stage) else {
+        let Some(roster) = self.roster(school, stage, year) else {
             return 0;
         };
         grades(stage)
@@ -137,8 +147,75 @@ impl Choosers {
     }
 }
 
+/// Choosers per stage and generated year (`first..=last`), shared by the
+/// first assignment and the year-to-year moves.
+pub(crate) struct StageChoosers {
+    first: i32,
+    last: i32,
+    by_stage: Vec<Vec<Choosers>>,
+}
+
+impl StageChoosers {
+    fn build(
+        plans: &[SchoolPlan],
+        counties: usize,
+        townships: usize,
+        first: i32,
+        last: i32,
+    ) -> StageChoosers {
+        StageChoosers {
+            first,
+            last,
+            by_stage: STAGES
+                .iter()
+                .map(|stage| {
+                    (first..=last)
+                        .map(|y| Choosers::build(plans, counties, townships, *stage, y))
+                        .collect()
+                })
+                .collect(),
+        }
+    }
+
+    fn get(&self, stage: Stage, year: i32) -> Option<&Choosers> {
+        self.by_stage
+            .get(stage_index(stage))?
+            .get(usize::try_from(year.clamp(self.first, self.last) - self.first).ok()?)
+    }
+
+    /// A school of `stage` open in `year` (clamped): in `township` if it has
+    /// one and the first draw falls in the local share, else in `county`;
+    /// the second draw picks the school.
+    pub fn pick(
+        &self,
+        stage: Stage,
+        year: i32,
+        county: usize,
+        township: usize,
+        local: f64,
+        (u, v): (f64, f64),
+    ) -> u32 {
+        let Some(choosers) = self.get(stage, year) else {
+            return NONE;
+        };
+        if let Some(picker) = choosers.township.get(township).filter(|p| !p.is_empty()) {
+            if u < local {
+                return picker.pick(v).unwrap_or(NONE);
+            }
+        }
+        choosers
+            .county
+            .get(county)
+            .and_then(|p| p.pick(v))
+            .unwrap_or(NONE)
+    }
+}
+
 /// Makes every cohort that is at school in `first..=last` (from grade 12 in
-/// the first year to 小班 in the last), county by county.
+/// the first year to 小班 in the last), county by county: each child with
+/// the school it would attend at each stage if nothing happened; then
+/// `moves::simulate` walks the years (arrivals, departures, deaths,
+/// transfers, repeaters, early leavers, closures) into each year's rosters.
 pub(crate) fn build(
     places: &Places,
     plans: &[SchoolPlan],
@@ -151,26 +228,10 @@ pub(crate) fn build(
     let (first, last) = (i32::from(first), i32::from(last));
     let first_cohort = first - 11;
     let last_cohort = last + 3;
-    let clamp = |year: i32| year.clamp(first, last);
     let counties = places.counties.len();
     let townships = places.township_count();
-
-    // Choosers per stage and clamped intake year.
-    let years: Vec<i32> = (first..=last).collect();
-    let choosers: Vec<Vec<Choosers>> = STAGES
-        .iter()
-        .map(|stage| {
-            years
-                .iter()
-                .map(|y| Choosers::build(plans, counties, townships, *stage, *y))
-                .collect()
-        })
-        .collect();
-    let chooser = |stage: Stage, year: i32| -> Option<&Choosers> {
-        choosers
-            .get(stage_index(stage))?
-            .get(usize::try_from(clamp(year) - first).ok()?)
-    };
+    let choosers = StageChoosers::build(plans, counties, townships, first, last);
+    let chooser = |stage: Stage, year: i32| choosers.get(stage, year);
     // Township of each global township index, and the other city townships for movers.
     let mut township_area = Vec::with_capacity(townships);
     let mut county_of = Vec::with_capacity(townships);
@@ -188,13 +249,8 @@ pub(crate) fn build(
         .collect();
     let origins = Picker::new(places.migrant_origins.iter().map(|(a, w)| (u32::from(*a), *w)));
 
-    let span = (last_cohort - first_cohort + 1) as usize;
-    let mut counts = vec![vec![0u32; span]; townships];
     let mut persons = Vec::new();
-    let mut rosters = vec![Roster::default(); plans.len() * 4];
-    let in_window = |stage: Stage, cohort: i32| {
-        grades(stage).any(|g| (first..=last).contains(&(cohort + i32::from(g) - 1)))
-    };
+    let mut base: Vec<[u32; 4]> = Vec::new();
 
     for (county_index, county) in places.counties.iter().enumerate() {
         let profile = county.profile;
@@ -213,6 +269,9 @@ pub(crate) fn build(
             let n = (cohort_size(places, county_index, cohort) * scale).round() as usize;
             let (window_start, window_end) = cohort_birth_window(cohort);
             let days = (window_end - window_start).num_days().max(0) as u64 + 1;
+            // 学前三年毛入园率 rises over the years (docs/demo-city.md): the
+            // cohort entering 小班 in year e attends a little more than the one before.
+            let rising = (1.0 + PRESCHOOL_RISE * f64::from(cohort - 3 - 2021)).max(0.5);
             for _ in 0..n {
                 let male = rng.random::<f64>() < 0.515;
                 let birth = window_start
@@ -239,12 +298,13 @@ pub(crate) fn build(
                     )
                 };
 
+                // Every stage's school is chosen, in or out of the window: a
+                // repeater or a mover may reach a stage the cohort does not.
                 let mut schools = [NONE; 4];
-                if in_window(Stage::Primary, cohort) {
-                    schools[1] = primary;
-                }
-                let attendance = profile.preschool_attendance * if migrant { 0.93 } else { 1.0 };
-                if in_window(Stage::Preschool, cohort) && rng.random::<f64>() < attendance {
+                schools[1] = primary;
+                let attendance =
+                    (profile.preschool_attendance * rising).min(0.995) * if migrant { 0.95 } else { 1.0 };
+                if rng.random::<f64>() < attendance {
                     schools[0] = chooser(Stage::Preschool, cohort - 3)
                         .map(|c| c.choose(&mut rng, county_index, township, 0.85, 3))
                         .unwrap_or(NONE);
@@ -256,12 +316,10 @@ pub(crate) fn build(
                         .map(|c| c.choose(&mut rng, county_index, township, 0.75, 1))
                         .unwrap_or(NONE)
                 };
-                if in_window(Stage::Junior, cohort) {
-                    schools[2] = junior;
-                }
+                schools[2] = junior;
                 // Fewer migrant children stay for 普通高中 (中考 rules on 户籍 and 学籍).
                 let entry = profile.senior_entry * if migrant { 0.55 } else { 1.0 };
-                if in_window(Stage::Senior, cohort) && rng.random::<f64>() < entry {
+                if rng.random::<f64>() < entry {
                     let own = plans
                         .get(junior as usize)
                         .is_some_and(|p| p.kind == SchoolKind::FullSecondary);
@@ -274,7 +332,7 @@ pub(crate) fn build(
                     };
                 }
                 let (surname, given) = names.draw(&mut rng);
-                let person = Person {
+                persons.push(Person {
                     birth,
                     seq: 0,
                     id_area,
@@ -283,22 +341,11 @@ pub(crate) fn build(
                     surname,
                     male,
                     migrant,
+                    township: township as u16,
                     myopia: rng.random(),
                     boarding: rng.random(),
-                };
-                let index = persons.len() as u32;
-                for (stage_slot, school) in schools.iter().enumerate() {
-                    if let Some(roster) = rosters.get_mut(*school as usize * 4 + stage_slot) {
-                        roster.push(cohort, index);
-                    }
-                }
-                if let Some(slot) = counts
-                    .get_mut(township)
-                    .and_then(|row| row.get_mut((cohort - first_cohort) as usize))
-                {
-                    *slot += 1;
-                }
-                persons.push(person);
+                });
+                base.push(schools);
             }
         }
     }
@@ -324,16 +371,38 @@ pub(crate) fn build(
         *share = if total > 0.0 { *share / total } else { 0.0 };
     }
 
+    let simulated = crate::moves::simulate(&crate::moves::World {
+        places,
+        plans,
+        choosers: &choosers,
+        county_of: &county_of,
+        persons: &persons,
+        base: &base,
+        first,
+        last,
+        first_cohort,
+        last_cohort,
+        seed,
+    });
+
     Cohorts {
         persons,
-        rosters,
+        first_year: first as u16,
+        years: simulated.rosters,
         townships: TownshipCohorts {
             first_cohort,
-            counts,
+            first_year: first,
+            counts: simulated.counts,
             shares,
         },
+        moves: simulated.counts_of_moves,
     }
 }
+
+/// Relative rise a year in kindergarten attendance, per cohort entering
+/// 小班 (0 for the cohort entering in 2021): puts 学前三年毛入园率 from about
+/// 90 % in 2019 to about 95 % in 2024.
+const PRESCHOOL_RISE: f64 = 0.008;
 
 /// Numbers of the identity numbers: per (area, birth date) boys take odd
 /// sequences 1, 3, …, 999 and girls even ones 2, 4, …, 998. When a day is

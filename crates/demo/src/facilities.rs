@@ -25,7 +25,8 @@ const PER_SEAT: [(f64, f64, f64); 4] = [
     (8.0, 12.5, 4_200.0), // senior
 ];
 
-/// The facility rows of a school year, one per school.
+/// The facility rows of a school year, one per school open that year (a
+/// school not yet opened or closed reports none).
 pub(crate) fn facility_rows(
     plans: &[SchoolPlan],
     cohorts: &Cohorts,
@@ -36,6 +37,7 @@ pub(crate) fn facility_rows(
     plans
         .iter()
         .enumerate()
+        .filter(|(_, plan)| plan.operating(i32::from(year)))
         .map(|(index, plan)| {
             let (mut floor, mut sports, mut equipment) = (0.0, 0.0, 0.0);
             let mut classes = 0usize;
@@ -68,7 +70,7 @@ pub(crate) fn facility_rows(
 }
 
 fn classes_in(plan: &SchoolPlan, index: usize, stage: Stage, cohorts: &Cohorts, year: u16) -> usize {
-    let Some(roster) = cohorts.roster(index, stage) else {
+    let Some(roster) = cohorts.roster(index, stage, year) else {
         return 0;
     };
     grades(stage)

@@ -2,8 +2,11 @@
 //! edugov without real data. Pure: no I/O, no clock, no database.
 //!
 //! [`DemoCity::generate`] builds the city's structure once — its real
-//! counties and townships, schools, every child of every cohort at school
-//! in the configured years, and the teachers' careers — from the seed.
+//! counties and townships, schools (some opening from construction
+//! projects, kindergartens closing as births fall), every child of every
+//! cohort at school in the configured years and what happens to it from
+//! year to year (arrivals, departures, deaths, moves, transfers, repeating,
+//! leaving early: `moves.rs`), and the teachers' careers — from the seed.
 //! [`DemoCity::school_year`] then turns one school year into a
 //! [`registry::ChangeSet`]; it only reads the city, so years can be made in
 //! any order, on any thread, while another year is written.
@@ -22,6 +25,7 @@
 mod classes;
 mod cohorts;
 mod facilities;
+mod moves;
 mod names;
 mod places;
 pub mod plan;
@@ -37,6 +41,7 @@ mod tests;
 
 use registry::{ChangeSet, SchoolYear};
 
+pub use moves::MoveCounts;
 pub use summary::{StageSummary, Summary, YearSummary};
 
 /// What to generate. `Default` is the full city, seed 42, school years 2019–2024.
@@ -209,7 +214,6 @@ impl DemoCity {
                 &self.cohorts.townships,
                 year.0,
                 self.config.scale,
-                self.config.seed,
             ),
             births: Vec::new(),
         };
@@ -218,6 +222,26 @@ impl DemoCity {
             changes.births = population::births_records(&self.places, first, last, self.config.scale);
         }
         changes
+    }
+
+    /// The records of the schools opened from construction projects in the
+    /// generated years, with their seats. Putting a project into use adds
+    /// its seats to its school, and these schools' seats are already all
+    /// their projects': `edugov demo` writes these records again after the
+    /// work plan, so each seat counts once whether the projects were just
+    /// put into use or kept from an earlier run.
+    pub fn opened_schools(&self) -> Vec<registry::School> {
+        self.plans
+            .iter()
+            .filter(|p| self.opened_in_generated_years(p))
+            .map(|p| p.record.clone())
+            .collect()
+    }
+
+    /// How many children arrived, left, died, moved, repeated, left school
+    /// early or were never enrolled in the generated years after the first.
+    pub fn moves(&self) -> &MoveCounts {
+        &self.cohorts.moves
     }
 
     /// Counts by school year and stage (schools, classes, 大班额, students,

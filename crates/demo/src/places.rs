@@ -185,6 +185,44 @@ const MIGRANT_ORIGINS: [(&str, f64); 14] = [
     ("3710", 0.01), // 威海
 ];
 
+/// Counties of other provinces that 济南's migrant children come from, with
+/// weights relative to `MIGRANT_ORIGINS` (which sum to about 1): about a
+/// quarter of migrant children come from outside 山东, most from the
+/// neighbouring 河南, 河北, 安徽 and 江苏 (docs/demo-city.md). Real county codes,
+/// each checked against `registry::id_area_codes` when the places load.
+const OTHER_PROVINCE_ORIGINS: [(&str, f64); 30] = [
+    ("411402", 0.012), // 河南 商丘 梁园区
+    ("411403", 0.012), // 睢阳区
+    ("411421", 0.010), // 民权县
+    ("411425", 0.012), // 虞城县
+    ("411426", 0.012), // 夏邑县
+    ("411481", 0.012), // 永城市
+    ("411602", 0.010), // 河南 周口 川汇区
+    ("411623", 0.010), // 商水县
+    ("411625", 0.010), // 郸城县
+    ("411628", 0.010), // 鹿邑县
+    ("131102", 0.012), // 河北 衡水 桃城区
+    ("131126", 0.012), // 故城县
+    ("131127", 0.012), // 景县
+    ("131182", 0.010), // 深州市
+    ("130534", 0.012), // 河北 邢台 清河县
+    ("130535", 0.012), // 临西县
+    ("130533", 0.010), // 威县
+    ("341202", 0.012), // 安徽 阜阳 颍州区
+    ("341221", 0.012), // 临泉县
+    ("341222", 0.012), // 太和县
+    ("341302", 0.010), // 安徽 宿州 埇桥区
+    ("341321", 0.010), // 砀山县
+    ("341322", 0.010), // 萧县
+    ("320321", 0.010), // 江苏 徐州 丰县
+    ("320322", 0.010), // 沛县
+    ("320382", 0.010), // 邳州市
+    ("230103", 0.006), // 黑龙江 哈尔滨 南岗区
+    ("220102", 0.006), // 吉林 长春 南关区
+    ("140105", 0.006), // 山西 太原 小店区
+    ("150102", 0.006), // 内蒙古 呼和浩特 新城区
+];
+
 #[derive(Debug, Clone)]
 pub(crate) struct Township {
     pub code: AreaCode,
@@ -239,7 +277,8 @@ pub(crate) struct Places {
     /// Every area code a student or teacher may carry: the city's counties
     /// and townships and the other 山东 counties. Persons hold indices.
     pub areas: Vec<AreaCode>,
-    /// Other 山东 counties migrant children come from, with weights (indices into `areas`).
+    /// Other 山东 counties and counties of other provinces migrant children
+    /// come from, with weights (indices into `areas`).
     pub migrant_origins: Vec<(u16, f64)>,
     /// Every regular county of 山东 outside the city (teachers' birthplaces).
     pub other_counties: Vec<u16>,
@@ -364,6 +403,15 @@ impl Places {
                 let index = push_area(&county.code, &mut areas);
                 migrant_origins.push((index, each));
                 other_counties.push(index);
+            }
+        }
+        for (code, weight) in OTHER_PROVINCE_ORIGINS {
+            // Only codes an identity number may carry (GB 11643 area check).
+            if let Ok(code) = AreaCode::parse(code) {
+                if registry::id_area_codes::is_issuing_area(code.as_str()) {
+                    let index = push_area(&code, &mut areas);
+                    migrant_origins.push((index, weight));
+                }
             }
         }
         Ok(Places {

@@ -11,7 +11,6 @@ use chrono::NaiveDate;
 use registry::{Births, Population, SchoolYear};
 
 use crate::places::Places;
-use crate::rng::{hash, stream, unit};
 
 /// Assumed births in the whole city (incl. 莱芜 and 钢城, merged in 2019),
 /// full scale. Shape: the 2014 单独二孩 and 2016 全面二孩 rises, a peak in
@@ -43,10 +42,6 @@ const CITY_BIRTHS: [(u16, f64); 25] = [
     (2023, 55_000.0),
     (2024, 57_000.0),
 ];
-
-/// Children counted in the population but enrolled nowhere in the city's
-/// registry (special schools, schooling elsewhere, not yet registered).
-const UNREGISTERED_SHARE: f64 = 0.015;
 
 /// Births in the whole city in a calendar year, full scale. Outside the
 /// table the series is held flat before 2000 and eases down after 2024.
@@ -122,34 +117,42 @@ pub(crate) fn births_records(places: &Places, first: u16, last: u16, scale: f64)
     records
 }
 
-/// Children per township and cohort, as counted by the generator: the
-/// registered persons where there are any, otherwise the county cohort
-/// spread by the townships' shares.
+/// Children per school year, township and cohort, as counted by the
+/// generator: the persons living there that year (after arrivals,
+/// departures, deaths and moves) where the cohort has persons, otherwise
+/// the county cohort spread by the townships' shares.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct TownshipCohorts {
-    /// First cohort with registered persons.
+    /// First cohort with persons.
     pub first_cohort: i32,
-    /// counts[township][cohort − first_cohort]
-    pub counts: Vec<Vec<u32>>,
+    /// First generated school year.
+    pub first_year: i32,
+    /// counts[year − first_year][township][cohort − first_cohort]
+    pub counts: Vec<Vec<Vec<u32>>>,
     /// Each township's share of its county's children (index: global township).
     pub shares: Vec<f64>,
 }
 
 impl TownshipCohorts {
-    fn count(&self, township: usize, cohort: i32) -> Option<u32> {
-        let row = self.counts.get(township)?;
+    fn count(&self, year: u16, township: usize, cohort: i32) -> Option<u32> {
+        let row = self
+            .counts
+            .get(usize::try_from(i32::from(year) - self.first_year).ok()?)?
+            .get(township)?;
         let index = usize::try_from(cohort - self.first_cohort).ok()?;
         row.get(index).copied()
     }
 }
 
-/// Children aged 0–17 per township at the start of `year` (Population records).
+/// Children aged 0–17 per township at the start of `year` (Population
+/// records): everyone living there, enrolled or not — so the register
+/// holds children no school has (not in kindergarten, not in senior high,
+/// early leavers, never enrolled) and moves with migration and deaths.
 pub(crate) fn population_records(
     places: &Places,
     cohorts: &TownshipCohorts,
     year: u16,
     scale: f64,
-    seed: u64,
 ) -> Vec<Population> {
     let mut records = Vec::with_capacity(places.township_count() * 18);
     let mut global = 0usize;
@@ -157,7 +160,7 @@ pub(crate) fn population_records(
         for township in &county.townships {
             for age in 0u8..=17 {
                 let cohort = i32::from(year) - i32::from(age) + 6;
-                let registered = match cohorts.count(global, cohort) {
+                let living = match cohorts.count(year, global, cohort) {
                     Some(n) => f64::from(n),
                     None => {
                         cohort_size(places, county_index, cohort)
@@ -165,14 +168,11 @@ pub(crate) fn population_records(
                             * cohorts.shares.get(global).copied().unwrap_or(0.0)
                     }
                 };
-                // A few children more than the registry holds, stable per cohort.
-                let jitter = unit(hash(seed, &[stream::POPULATION, global as u64, cohort as u64]));
-                let extra = registered * UNREGISTERED_SHARE * (0.5 + jitter);
                 records.push(Population {
                     school_year: SchoolYear(year),
                     township: township.code.clone(),
                     age,
-                    children: (registered + extra).round() as u32,
+                    children: living.round() as u32,
                 });
             }
             global += 1;

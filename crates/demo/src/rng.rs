@@ -19,7 +19,11 @@ pub(crate) mod stream {
     pub const TEACHERS: u64 = 6;
     pub const GROUPS: u64 = 7;
     pub const SCREENING: u64 = 8;
-    pub const POPULATION: u64 = 9;
+    // 9 was the population register's jitter, gone since the register counts the children living there.
+    pub const OPENINGS: u64 = 10;
+    pub const CLOSURES: u64 = 11;
+    pub const MOVES: u64 = 12;
+    pub const MOVE_SCHOOL: u64 = 13;
 }
 
 /// SplitMix64's finaliser: a cheap, well-mixed 64-bit permutation.

@@ -8,7 +8,7 @@
 //! for every thousand schools of a county, so `2370112001` is 历城区's
 //! first school and `3370112001` its thousand-and-first.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use rand::seq::SliceRandom;
 use rand::Rng;
@@ -115,6 +115,12 @@ pub(crate) struct SchoolPlan {
     /// Chance of key teachers relative to the norm.
     pub quality: f64,
     pub facilities: FacilityFactors,
+    /// First school year with students, for a school opened from a
+    /// construction project during the generated years.
+    pub opens: Option<u16>,
+    /// First school year without students, for a kindergarten that closed
+    /// (its children merged into others nearby).
+    pub closes: Option<u16>,
 }
 
 impl SchoolPlan {
@@ -126,9 +132,18 @@ impl SchoolPlan {
         self.record.ownership == Ownership::Public
     }
 
-    /// Intake weight in `year` (clamped to the generated years by the caller).
+    /// Intake weight in `year` (clamped to the generated years by the
+    /// caller); none while the school is not open.
     pub fn weight_in(&self, year: i32) -> f64 {
+        if !self.operating(year) {
+            return 0.0;
+        }
         self.weight * self.growth.powi(year - 2019)
+    }
+
+    /// Whether the school has students in `year`: opened and not closed.
+    pub fn operating(&self, year: i32) -> bool {
+        self.opens.is_none_or(|o| year >= i32::from(o)) && self.closes.is_none_or(|c| year < i32::from(c))
     }
 }
 
@@ -310,7 +325,164 @@ pub(crate) fn plan_schools(places: &Places, config: &DemoConfig) -> Result<Vec<S
         form_groups(&mut plans, county_index, config.seed);
     }
     choose_slow_relief(&mut plans, &mut rng_for(config.seed, &[stream::SCHOOLS, 0]));
+    schedule_openings(&mut plans, places, config);
+    schedule_closures(&mut plans, config);
     Ok(plans)
+}
+
+/// Relative weight of each school year for openings and closures.
+fn year_weight(year: u16, weights: &[(u16, f64)]) -> f64 {
+    weights.iter().find(|(y, _)| *y == year).map_or(1.0, |(_, w)| *w)
+}
+
+/// Picks `max(1, round(Σ chance))` schools among the candidates, the lowest
+/// draw ÷ chance first (as `choose_crowded`), and gives each a year of
+/// `years` drawn by `weights`.
+fn schedule(
+    candidates: &[(usize, f64)],
+    years: &[u16],
+    weights: &[(u16, f64)],
+    rng: &mut ChaCha8Rng,
+) -> Vec<(usize, u16)> {
+    if years.is_empty() || candidates.is_empty() {
+        return Vec::new();
+    }
+    let expected: f64 = candidates.iter().map(|(_, c)| c).sum();
+    let count = (expected.round() as usize).max(1);
+    let mut keyed: Vec<(f64, usize)> = candidates
+        .iter()
+        .map(|(i, chance)| (rng.random::<f64>() / chance.max(1e-9), *i))
+        .collect();
+    keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let year_weights: Vec<f64> = years.iter().map(|y| year_weight(*y, weights)).collect();
+    keyed
+        .into_iter()
+        .take(count)
+        .map(|(_, i)| (i, years[pick_weighted(rng, &year_weights)]))
+        .collect()
+}
+
+/// New public primary, junior and 九年一贯制 schools open where demand grows
+/// (历城, 高新 and the growing townships of other counties) in the generated
+/// years after the first, more of them late as the 2016–2017 births reach
+/// primary school; a few 配套幼儿园 open early in new housing. Each opens
+/// from a construction project (`plan.rs`, `history_projects`).
+fn schedule_openings(plans: &mut [SchoolPlan], places: &Places, config: &DemoConfig) {
+    let mut rng = rng_for(config.seed, &[stream::OPENINGS]);
+    let years: Vec<u16> = (config.first_year.0 + 1..=config.last_year.0).collect();
+    let growing = |plan: &SchoolPlan| {
+        let county = places.counties.get(plan.county);
+        let suburb = county.is_some_and(|c| c.profile.kind == CountyKind::Growing);
+        (suburb, plan.growth > 1.02)
+    };
+    let mut schools = Vec::new();
+    let mut kindergartens = Vec::new();
+    // A county keeps schools of every stage open in every year: only
+    // counties with at least three schools of a stage get a new one.
+    let serving = |county: usize, stage: Stage| {
+        plans
+            .iter()
+            .filter(|p| p.county == county && p.kind.serves(stage))
+            .count()
+    };
+    for (i, plan) in plans.iter().enumerate() {
+        if !plan.is_public() || plan.crowding.is_some() || plan.location() == Location::Rural {
+            continue;
+        }
+        if plan.kind.stages().iter().any(|s| serving(plan.county, *s) < 3) {
+            continue;
+        }
+        let (suburb, township) = growing(plan);
+        match plan.kind {
+            SchoolKind::Primary | SchoolKind::Junior | SchoolKind::NineYear => {
+                let chance = if suburb {
+                    0.16
+                } else if township {
+                    0.10
+                } else {
+                    0.0
+                };
+                if chance > 0.0 {
+                    schools.push((i, chance));
+                }
+            }
+            SchoolKind::Kindergarten if suburb || township => kindergartens.push((i, 0.04)),
+            _ => {}
+        }
+    }
+    let late = [(2020, 0.6), (2021, 0.8), (2022, 1.0), (2023, 1.4), (2024, 1.6)];
+    let early = [(2020, 1.0), (2021, 1.0), (2022, 0.3), (2023, 0.1), (2024, 0.1)];
+    for (i, year) in schedule(&schools, &years, &late, &mut rng)
+        .into_iter()
+        .chain(schedule(&kindergartens, &years, &early, &mut rng))
+    {
+        if let Some(plan) = plans.get_mut(i) {
+            plan.opens = Some(year);
+        }
+    }
+}
+
+/// Kindergartens close as births fall, from 2021 (or the second generated
+/// year, if later): small private and village ones first, never one that
+/// opened in the generated years, and the township (or, in a small city,
+/// the county) keeps one. Their
+/// children move to kindergartens nearby (a merge, `cohorts.rs`).
+fn schedule_closures(plans: &mut [SchoolPlan], config: &DemoConfig) {
+    let mut rng = rng_for(config.seed, &[stream::CLOSURES]);
+    let years: Vec<u16> = (config.first_year.0.max(2020) + 1..=config.last_year.0).collect();
+    let mut per_township: HashMap<usize, usize> = HashMap::new();
+    let mut per_county: HashMap<usize, usize> = HashMap::new();
+    for plan in plans.iter().filter(|p| p.kind == SchoolKind::Kindergarten) {
+        *per_township.entry(plan.township).or_default() += 1;
+        *per_county.entry(plan.county).or_default() += 1;
+    }
+    // A township keeps a kindergarten; in a small city, where townships
+    // have one at most, the county keeps two.
+    let may_close = |township: usize,
+                     county: usize,
+                     per_township: &HashMap<usize, usize>,
+                     per_county: &HashMap<usize, usize>| {
+        per_township.get(&township).copied().unwrap_or(0) >= 2
+            || per_county.get(&county).copied().unwrap_or(0) >= 3
+    };
+    // Median weight: the smaller half is likelier to close.
+    let mut weights: Vec<f64> = plans
+        .iter()
+        .filter(|p| p.kind == SchoolKind::Kindergarten)
+        .map(|p| p.weight)
+        .collect();
+    weights.sort_by(f64::total_cmp);
+    let median = weights.get(weights.len() / 2).copied().unwrap_or(0.0);
+    let candidates: Vec<(usize, f64)> = plans
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.kind == SchoolKind::Kindergarten && p.opens.is_none())
+        .filter(|(_, p)| may_close(p.township, p.county, &per_township, &per_county))
+        .map(|(i, p)| {
+            let base = match (p.is_public(), p.record.inclusive, p.location()) {
+                (false, false, _) => 0.30,
+                (false, true, _) => 0.12,
+                (true, _, Location::Rural) => 0.10,
+                (true, _, _) => 0.015,
+            };
+            (i, base * if p.weight < median { 1.5 } else { 0.5 })
+        })
+        .collect();
+    let weights = [(2021, 1.0), (2022, 1.5), (2023, 2.0), (2024, 2.5)];
+    let mut closing = schedule(&candidates, &years, &weights, &mut rng);
+    closing.sort_by_key(|(i, y)| (*y, *i));
+    for (i, year) in closing {
+        let Some((township, county)) = plans.get(i).map(|p| (p.township, p.county)) else {
+            continue;
+        };
+        if may_close(township, county, &per_township, &per_county) {
+            *per_township.entry(township).or_default() -= 1;
+            *per_county.entry(county).or_default() -= 1;
+            if let Some(plan) = plans.get_mut(i) {
+                plan.closes = Some(year);
+            }
+        }
+    }
 }
 
 /// `2` + county + serial, the leading digit counting thousands.
@@ -427,9 +599,9 @@ fn plan_school(
     if kindergarten {
         // Families move to public and inclusive kindergartens; private ones lose children.
         growth *= match (public, inclusive) {
-            (true, _) => 1.02,
-            (false, true) => 0.995,
-            (false, false) => 0.97,
+            (true, _) => 1.04,
+            (false, true) => 1.0,
+            (false, false) => 0.94,
         };
     }
 
@@ -543,6 +715,8 @@ fn plan_school(
         pe_arts,
         quality,
         facilities,
+        opens: None,
+        closes: None,
     }
 }
 
@@ -565,9 +739,9 @@ fn choose_crowded(plans: &mut [SchoolPlan], rng: &mut ChaCha8Rng) {
     for index in order.into_iter().take(count) {
         let plan = &mut plans[index];
         let (excess, relief) = if plan.kind == SchoolKind::Senior {
-            (between(rng, 7.0, 15.0), between(rng, 0.4, 1.2))
+            (between(rng, 7.0, 15.0), between(rng, 0.9, 1.3))
         } else {
-            (between(rng, 13.0, 27.0), between(rng, 0.45, 1.2))
+            (between(rng, 13.0, 27.0), between(rng, 0.95, 1.3))
         };
         plan.crowding = Some(Crowding { excess, relief });
         plan.weight *= 1.5; // crowded because popular
@@ -576,19 +750,18 @@ fn choose_crowded(plans: &mut [SchoolPlan], rng: &mut ChaCha8Rng) {
     }
 }
 
-/// A quarter of the city's crowded primary and junior schools (at least
-/// one) are slow to relieve — no land to build on — so some large classes
-/// remain in 2024 while the city clears the rest.
+/// One of the city's crowded primary and junior schools is slow to relieve
+/// — no land to build on — so a handful of large classes remain in 2024
+/// while the city has cleared the rest.
 fn choose_slow_relief(plans: &mut [SchoolPlan], rng: &mut ChaCha8Rng) {
     let mut crowded: Vec<usize> = (0..plans.len())
         .filter(|i| plans[*i].crowding.is_some() && plans[*i].kind != SchoolKind::Senior)
         .collect();
     crowded.shuffle(rng);
-    let slow = ((crowded.len() as f64 * 0.25).round() as usize).max(1);
-    for index in crowded.into_iter().take(slow) {
+    for index in crowded.into_iter().take(1) {
         plans[index].crowding = Some(Crowding {
-            excess: between(rng, 20.0, 26.0),
-            relief: between(rng, 0.3, 0.45),
+            excess: between(rng, 22.0, 24.0),
+            relief: between(rng, 0.40, 0.45),
         });
     }
 }

@@ -29,7 +29,7 @@ pub struct YearSummary {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StageSummary {
     pub stage: Stage,
-    /// Schools serving the stage.
+    /// Schools serving the stage and open that year.
     pub schools: usize,
     pub classes: usize,
     /// Classes of 56 or more (大班额) and of 66 or more (超大班额).
@@ -81,14 +81,15 @@ pub(crate) fn summarise(city: &DemoCity) -> Summary {
             .collect();
         for (index, plan) in city.plans.iter().enumerate() {
             for (slot, stage) in STAGES.iter().enumerate() {
-                if !plan.kind.serves(*stage) {
+                // Schools open that year (not yet opened or closed ones have no students).
+                if !plan.kind.serves(*stage) || !plan.operating(i32::from(year.0)) {
                     continue;
                 }
                 let Some(summary) = stages.get_mut(slot) else {
                     continue;
                 };
                 summary.schools += 1;
-                let Some(roster) = city.cohorts.roster(index, *stage) else {
+                let Some(roster) = city.cohorts.roster(index, *stage, year.0) else {
                     continue;
                 };
                 for grade in grades(*stage) {

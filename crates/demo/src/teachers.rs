@@ -91,7 +91,7 @@ fn per_class(stage: Stage) -> f64 {
 
 /// Teachers a school needs for a stage in a year.
 pub(crate) fn need(plan: &SchoolPlan, school: usize, stage: Stage, cohorts: &Cohorts, year: u16) -> usize {
-    let Some(roster) = cohorts.roster(school, stage) else {
+    let Some(roster) = cohorts.roster(school, stage, year) else {
         return 0;
     };
     let mut students = 0usize;

@@ -174,7 +174,7 @@ fn identity_numbers_are_valid_and_unique_across_the_city_and_the_years() {
 }
 
 #[test]
-fn a_student_in_grade_3_in_2019_is_in_grade_4_in_2020_and_moves_up_a_stage_after_grade_6() {
+fn a_student_in_grade_3_in_2019_is_mostly_in_grade_4_in_2020_and_moves_up_a_stage_after_grade_6() {
     let (_, years) = small();
     let (y2019, y2020) = (year(years, 2019), year(years, 2020));
     let next: HashMap<&str, &registry::Enrolment> = y2020
@@ -182,32 +182,46 @@ fn a_student_in_grade_3_in_2019_is_in_grade_4_in_2020_and_moves_up_a_stage_after
         .iter()
         .map(|(s, e)| (s.id_number.as_str(), e))
         .collect();
-    let mut checked = 0;
+    let (mut checked, mut up, mut repeated, mut gone, mut changed) = (0, 0, 0, 0, 0);
     for (student, e) in &y2019.students {
         let Some(later) = next.get(student.id_number.as_str()) else {
-            // Only graduates (and 普通高中 drop-outs to 中职) leave.
-            assert!(
-                matches!(e.grade.0, 9 | 12),
-                "{} left in grade {}",
-                student.name,
-                e.grade.0
-            );
+            // Graduates, and a few who left the city, died or left school.
+            gone += usize::from(!matches!(e.grade.0, 9 | 12));
             continue;
         };
-        assert_eq!(later.grade.0, e.grade.0 + 1);
-        match e.grade.0 {
-            0 => assert_eq!(later.stage, Stage::Primary),
-            6 => assert_eq!(later.stage, Stage::Junior),
-            9 => assert_eq!(later.stage, Stage::Senior),
-            g if (1..=5).contains(&g) || (7..=8).contains(&g) || (10..=11).contains(&g) => {
-                assert_eq!(later.stage, e.stage);
-                assert_eq!(later.school, e.school, "no transfers within a stage");
+        // One grade up, or the same grade for a repeater — never down, never skipped.
+        assert!(
+            later.grade.0 == e.grade.0 + 1 || later.grade.0 == e.grade.0,
+            "{} from grade {} to {}",
+            student.name,
+            e.grade.0,
+            later.grade.0
+        );
+        repeated += usize::from(later.grade.0 == e.grade.0);
+        if later.grade.0 == e.grade.0 + 1 {
+            up += 1;
+            match e.grade.0 {
+                0 => assert_eq!(later.stage, Stage::Primary),
+                6 => assert_eq!(later.stage, Stage::Junior),
+                9 => assert_eq!(later.stage, Stage::Senior),
+                g if (1..=5).contains(&g) || (7..=8).contains(&g) || (10..=11).contains(&g) => {
+                    assert_eq!(later.stage, e.stage);
+                    changed += usize::from(later.school != e.school);
+                }
+                _ => {}
             }
-            _ => {}
         }
         checked += usize::from(e.grade.0 == 3);
     }
     assert!(checked > 100, "{checked}");
+    let stayed = up + repeated;
+    // Almost everyone moves up; a few repeat, change school or leave (docs: rates of 0.2–1.5 %).
+    assert!(share(up, stayed) > 0.99, "{up} of {stayed}");
+    assert!(
+        repeated > 0 && changed > 0 && gone > 0,
+        "{repeated} {changed} {gone}"
+    );
+    assert!(share(changed, stayed) < 0.04, "{changed} of {stayed}");
 }
 
 #[test]
@@ -216,16 +230,19 @@ fn birth_dates_fit_the_grade_and_new_cohorts_enter_kindergarten() {
     for changes in years {
         let school_year = changes.facilities[0].school_year.0;
         let august = NaiveDate::from_ymd_opt(i32::from(school_year), 8, 31).unwrap();
+        let mut older = 0;
         for (student, e) in &changes.students {
             let age = august.years_since(student.birth_date).unwrap() as i32;
-            assert_eq!(
-                age,
-                i32::from(e.grade.0) + 5,
+            // A repeater is a year older than its grade.
+            assert!(
+                age == i32::from(e.grade.0) + 5 || age == i32::from(e.grade.0) + 6,
                 "{} grade {}",
                 student.birth_date,
                 e.grade.0
             );
+            older += usize::from(age == i32::from(e.grade.0) + 6);
         }
+        assert!(share(older, changes.students.len()) < 0.01, "{older}");
     }
     let first: HashSet<&str> = year(years, 2019)
         .students
@@ -297,7 +314,7 @@ fn large_classes_fall_over_the_years_but_remain_in_2024_in_urban_schools_and_gro
         let (mut large, mut classes) = (0, 0);
         for (index, plan) in city.plans.iter().enumerate() {
             for stage in [Stage::Primary, Stage::Junior] {
-                let Some(roster) = city.cohorts.roster(index, stage) else {
+                let Some(roster) = city.cohorts.roster(index, stage, year.0) else {
                     continue;
                 };
                 if !plan.kind.serves(stage) {
@@ -348,14 +365,14 @@ fn public_kindergartens_hold_half_to_two_thirds_of_the_children() {
         }
         let public_share = share(public, all);
         let coverage = share(public + inclusive, all);
-        assert!((0.50..=0.65).contains(&public_share), "{year:?} {public_share}");
-        assert!((0.85..=0.93).contains(&coverage), "{year:?} {coverage}");
+        // 济南's 2020 targets > 50 % and > 85 %; 济宁 2024: 65.2 % and 93.1 %.
+        assert!((0.50..=0.70).contains(&public_share), "{year:?} {public_share}");
+        assert!((0.85..=0.96).contains(&coverage), "{year:?} {coverage}");
         let population = crate::population::population_records(
             &city.places,
             &city.cohorts.townships,
             year.0,
             city.config.scale,
-            city.config.seed,
         );
         let children: u32 = population
             .iter()
@@ -407,12 +424,14 @@ fn myopia_rises_with_grade_and_some_students_are_not_screened() {
     for g in 2..=12 {
         assert!(grade(&early, g) > grade(&early, g - 2), "grade {g}: {early:?}");
     }
+    // 2019 was a low year of the national series (50.2 %), 2024 about as
+    // low again after the 2020 rise: the two stay within two points.
     let mean = |r: &[f64; 15]| r[3..].iter().sum::<f64>() / 12.0;
-    assert!(mean(&late) < mean(&early));
+    assert!((mean(&late) - mean(&early)).abs() < 0.02, "{early:?} {late:?}");
 }
 
 #[test]
-fn migrant_children_come_from_elsewhere_in_shandong_and_cluster_in_the_suburbs() {
+fn migrant_children_come_from_elsewhere_in_shandong_and_other_provinces_and_cluster_in_the_suburbs() {
     let (_, _, y2024) = medium();
     let county_of: HashMap<&str, &str> = y2024
         .schools
@@ -420,10 +439,16 @@ fn migrant_children_come_from_elsewhere_in_shandong_and_cluster_in_the_suburbs()
         .map(|s| (s.code.as_str(), s.county.as_str()))
         .collect();
     let mut by_county: HashMap<&str, (usize, usize)> = HashMap::new();
+    let (mut migrants, mut other_province) = (0, 0);
     for (student, e) in &y2024.students {
         let household = student.household_area.as_str();
         assert_eq!(e.migrant_child, !household.starts_with("3701"), "{household}");
-        assert!(household.starts_with("37"));
+        if !household.starts_with("37") {
+            // From another province: a real county that issues identity numbers.
+            assert!(registry::id_area_codes::is_issuing_area(household), "{household}");
+            other_province += 1;
+        }
+        migrants += usize::from(e.migrant_child);
         // A development zone's code (fifth digit 7) is statistical, never
         // on an identity number: its residents carry 历城区's.
         let issued_by = if household.as_bytes()[4] == b'7' {
@@ -436,6 +461,9 @@ fn migrant_children_come_from_elsewhere_in_shandong_and_cluster_in_the_suburbs()
         entry.0 += usize::from(e.migrant_child);
         entry.1 += 1;
     }
+    // About a quarter of migrant children come from other provinces.
+    let outside = share(other_province, migrants);
+    assert!((0.12..=0.35).contains(&outside), "{outside}");
     let rate = |county: &str| share(by_county[county].0, by_county[county].1);
     for suburb in ["370112", "370105", "370104", "370176"] {
         for countryside in ["370124", "370126", "370117"] {
@@ -617,7 +645,11 @@ fn population_covers_every_township_and_age_each_year() {
             .map(|p| p.children)
             .sum();
         let grade_one = changes.students.iter().filter(|(_, e)| e.grade.0 == 1).count() as u32;
-        assert!(six >= grade_one && six < grade_one * 11 / 10, "{six} {grade_one}");
+        // Grade 1 holds the six-year-olds and a few repeaters; a few are enrolled nowhere.
+        assert!(
+            six * 98 < grade_one * 100 && grade_one * 98 < six * 100,
+            "{six} {grade_one}"
+        );
     }
 }
 
@@ -628,4 +660,253 @@ fn scale_one_hundredth_is_a_small_city_and_full_scale_is_counted_in_millions() {
     assert!((10_000..=16_000).contains(&students), "{students}");
     assert!(city.summary().schools < 100);
     assert!(city.summary().to_string().contains("非官方统计"));
+}
+
+/// Students per (county, grade) in a year's rows.
+fn by_county_and_grade(changes: &ChangeSet) -> HashMap<(String, i8), usize> {
+    let county: HashMap<&str, &str> = changes
+        .schools
+        .iter()
+        .map(|s| (s.code.as_str(), s.county.as_str()))
+        .collect();
+    let mut out: HashMap<(String, i8), usize> = HashMap::new();
+    for (_, e) in &changes.students {
+        *out.entry((county[e.school.as_str()].to_owned(), e.grade.0))
+            .or_default() += 1;
+    }
+    out
+}
+
+#[test]
+fn cohorts_are_not_closed_suburbs_gain_and_rural_counties_lose_pupils() {
+    // Issue 15: grade g in year y is not grade g + 1 in y + 1, for a school
+    // and for a county; progression ratios exceed 1 where families move in
+    // (历城, 高新) and stay under 1 where they move out (商河, 平阴).
+    let (_, years) = small();
+    let mut ratios: HashMap<String, (usize, usize)> = HashMap::new();
+    let mut open_counties = 0;
+    for y in 2019..2024 {
+        let (now, next) = (
+            by_county_and_grade(year(years, y)),
+            by_county_and_grade(year(years, y + 1)),
+        );
+        for ((county, grade), n) in &now {
+            if !(1..=5).contains(grade) {
+                continue;
+            }
+            let later = next.get(&(county.clone(), grade + 1)).copied().unwrap_or(0);
+            open_counties += usize::from(later != *n);
+            let entry = ratios.entry(county.clone()).or_default();
+            entry.0 += later;
+            entry.1 += n;
+        }
+    }
+    assert!(open_counties > 20, "{open_counties}");
+    let ratio = |county: &str| share(ratios[county].0, ratios[county].1);
+    for growing in ["370112", "370176"] {
+        assert!(ratio(growing) > 1.0, "{growing} {}", ratio(growing));
+    }
+    for rural in ["370126", "370124"] {
+        assert!(ratio(rural) < 1.0, "{rural} {}", ratio(rural));
+    }
+
+    // And for a school: some primary school's grade 3 of 2020 is not its grade 2 of 2019.
+    let per_school = |changes: &ChangeSet, grade: i8| {
+        let mut out: HashMap<String, usize> = HashMap::new();
+        for (_, e) in changes.students.iter().filter(|(_, e)| e.grade.0 == grade) {
+            *out.entry(e.school.as_str().to_owned()).or_default() += 1;
+        }
+        out
+    };
+    let (g2, g3) = (per_school(year(years, 2019), 2), per_school(year(years, 2020), 3));
+    assert!(g2
+        .iter()
+        .any(|(school, n)| g3.get(school).is_some_and(|m| m != n)));
+}
+
+#[test]
+fn children_change_school_within_and_between_counties_keeping_their_identity_numbers() {
+    let (_, years) = small();
+    let county_of = |changes: &ChangeSet| -> HashMap<String, String> {
+        changes
+            .schools
+            .iter()
+            .map(|s| (s.code.as_str().to_owned(), s.county.as_str().to_owned()))
+            .collect()
+    };
+    let (mut within, mut between, mut rural_to_urban) = (0, 0, 0);
+    for y in 2019..2024 {
+        let (now, next) = (year(years, y), year(years, y + 1));
+        let counties = county_of(now);
+        let later: HashMap<&str, (&registry::Student, &registry::Enrolment)> = next
+            .students
+            .iter()
+            .map(|(s, e)| (s.id_number.as_str(), (s, e)))
+            .collect();
+        for (student, e) in &now.students {
+            let Some((s2, e2)) = later.get(student.id_number.as_str()) else {
+                continue;
+            };
+            // The same child: the same name, birth date and household.
+            assert_eq!((&s2.name, s2.birth_date), (&student.name, student.birth_date));
+            if e2.stage != e.stage || e2.school == e.school {
+                continue;
+            }
+            let (from, to) = (&counties[e.school.as_str()], &counties[e2.school.as_str()]);
+            if from == to {
+                within += 1;
+            } else {
+                between += 1;
+                rural_to_urban += usize::from(
+                    ["370124", "370126", "370115"].contains(&from.as_str())
+                        && ["370112", "370176", "370102", "370103", "370104", "370105"]
+                            .contains(&to.as_str()),
+                );
+            }
+        }
+    }
+    assert!(
+        within > 20 && between > 5 && rural_to_urban > 0,
+        "{within} {between} {rural_to_urban}"
+    );
+}
+
+#[test]
+fn some_repeat_some_leave_early_and_some_school_age_children_are_enrolled_nowhere() {
+    let (city, years) = small();
+    let moves = city.moves();
+    assert!(moves.repeaters > 0 && moves.early_leavers > 0, "{moves:?}");
+    assert!(
+        moves.arrivals > 0 && moves.arrivals_other_province > 0 && moves.departures > 0,
+        "{moves:?}"
+    );
+    // Repeaters are a fraction of a percent of the students.
+    let students: usize = years.iter().map(|c| c.students.len()).sum();
+    assert!(share(moves.repeaters as usize, students) < 0.005, "{moves:?}");
+    // The population register holds school-age children no school has.
+    let last = year(years, 2024);
+    let august = NaiveDate::from_ymd_opt(2024, 8, 31).unwrap();
+    let enrolled = last
+        .students
+        .iter()
+        .filter(|(s, _)| (7..=14).contains(&(august.years_since(s.birth_date).unwrap_or(0) as u8)))
+        .count();
+    let living: u32 = last
+        .population
+        .iter()
+        .filter(|p| (7..=14).contains(&p.age))
+        .map(|p| p.children)
+        .sum();
+    let missing = living as usize - enrolled.min(living as usize);
+    assert!(missing > 0, "{living} {enrolled}");
+    // 控辍保学 raw material, not a mass: well under 1 % of the age group.
+    assert!(share(missing, living as usize) < 0.01, "{missing} of {living}");
+}
+
+#[test]
+fn the_population_register_moves_with_births_migration_and_deaths() {
+    // Aged a in year y is not aged a + 3 in y + 3 (the issue's 0 in 2021 vs 3 in 2024).
+    let (_, years) = small();
+    let by_age = |changes: &ChangeSet, age: u8| -> u32 {
+        changes
+            .population
+            .iter()
+            .filter(|p| p.age == age)
+            .map(|p| p.children)
+            .sum()
+    };
+    let (y2021, y2024) = (year(years, 2021), year(years, 2024));
+    assert_ne!(by_age(y2021, 0), by_age(y2024, 3));
+    let differing = (0..=14)
+        .filter(|a| by_age(y2021, *a) != by_age(y2024, a + 3))
+        .count();
+    assert!(differing >= 12, "{differing}");
+}
+
+#[test]
+fn kindergartens_close_from_2021_and_schools_open_from_their_projects() {
+    let (city, years) = small();
+    let closed: Vec<_> = city.plans.iter().filter(|p| p.closes.is_some()).collect();
+    assert!(!closed.is_empty());
+    for plan in &closed {
+        let year_closed = plan.closes.unwrap();
+        assert!(plan.kind == crate::schools::SchoolKind::Kindergarten && year_closed >= 2021);
+        for changes in years {
+            let y = changes.facilities[0].school_year.0;
+            let n = changes
+                .students
+                .iter()
+                .filter(|(_, e)| e.school == plan.record.code)
+                .count();
+            if y >= year_closed {
+                assert_eq!(n, 0, "{} still has children in {y}", plan.record.name);
+            }
+        }
+    }
+    // A closed kindergarten's children are somewhere else the next year (a merge).
+    assert!(city.moves().merged > 0, "{:?}", city.moves());
+
+    let opened: Vec<_> = city.plans.iter().filter(|p| p.opens.is_some()).collect();
+    assert!(!opened.is_empty());
+    let projects = city.opening_projects();
+    for plan in &opened {
+        let year_opened = plan.opens.unwrap();
+        for changes in years {
+            let y = changes.facilities[0].school_year.0;
+            let n = changes
+                .students
+                .iter()
+                .filter(|(_, e)| e.school == plan.record.code)
+                .count();
+            assert_eq!(
+                n == 0,
+                y < year_opened,
+                "{} in {y}, opened {year_opened}",
+                plan.record.name
+            );
+            // Its seats are its projects' (written again after the plan, `opened_schools`).
+            let record = changes
+                .schools
+                .iter()
+                .find(|s| s.code == plan.record.code)
+                .unwrap();
+            assert!(record.seats.iter().all(|(_, s)| *s > 0));
+        }
+        for stage in plan.kind.stages() {
+            let project = projects
+                .iter()
+                .find(|p| p.school.as_ref() == Some(&plan.record.code) && p.stage == *stage)
+                .unwrap_or_else(|| panic!("no project for {}", plan.record.name));
+            project.check().unwrap();
+            assert_eq!(project.in_use.map(|d| d.year()), Some(i32::from(year_opened)));
+            assert!(project.seats > 0 && project.seats == plan.record.seats_for(*stage));
+        }
+    }
+    assert_eq!(city.opened_schools().len(), opened.len());
+    // The projects are in the work plan's list, kept apart from the plan year's.
+    let plan = city.work_plan(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap());
+    assert!(projects.iter().all(|p| plan.projects.contains(p)));
+    // The pipeline: the plan year's 新建 projects open after the generated
+    // years, so they name a planned school and no registered one.
+    let pipeline: Vec<_> = plan
+        .projects
+        .iter()
+        .filter(|p| p.kind == plans::ProjectKind::New && !projects.contains(p))
+        .collect();
+    assert!(!pipeline.is_empty());
+    assert!(pipeline
+        .iter()
+        .all(|p| p.school.is_none() && p.planned_school.is_some()));
+}
+
+#[test]
+fn the_moves_are_the_same_for_a_seed_and_differ_for_another() {
+    let a = DemoCity::generate(&small_config(7)).unwrap();
+    let b = DemoCity::generate(&small_config(7)).unwrap();
+    let c = DemoCity::generate(&small_config(8)).unwrap();
+    assert_eq!(a.moves(), b.moves());
+    assert_ne!(a.moves(), c.moves());
+    let (ya, yb) = (a.school_year(SchoolYear(2023)), b.school_year(SchoolYear(2023)));
+    assert_eq!((&ya.students, &ya.population), (&yb.students, &yb.population));
+    assert_eq!(a.opening_projects(), b.opening_projects());
 }

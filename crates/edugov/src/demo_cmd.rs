@@ -115,6 +115,19 @@ pub fn run(db: &store::DatabaseUrl, args: DemoArgs) -> anyhow::Result<ExitCode> 
             plan.spec.title
         ),
     }
+    // The schools opened from projects in 2020–2024: putting their projects
+    // into use added their seats once more (or, when the projects were kept
+    // from an earlier run, not at all); writing their records again makes
+    // their seats the generator's, each seat counted once.
+    let opened = ChangeSet {
+        schools: city.opened_schools(),
+        ..ChangeSet::default()
+    };
+    if !opened.schools.is_empty() {
+        store
+            .apply(&opened, ApplyOptions::default(), &mut |_, _| {})
+            .context("写入新开办学校的学位失败")?;
+    }
     eprintln!("完成：{:.1} 秒", started.elapsed().as_secs_f64());
     if let Some(latest) = years.last() {
         crate::summary::print_summary(&store, *latest)?;

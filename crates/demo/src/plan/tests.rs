@@ -472,7 +472,7 @@ fn check_mix(today: NaiveDate) {
     assert_eq!(progress(seq::KEY_TEACHERS), Progress::Deterioration);
     assert_eq!(progress(seq::PUBLIC_SHARE), Progress::TargetAchieved);
     assert_eq!(progress(seq::MYOPIA), Progress::OnTrack);
-    assert_eq!(progress(seq::GROSS_ENROLMENT), Progress::Limited);
+    assert_eq!(progress(seq::GROSS_ENROLMENT), Progress::OnTrack);
 }
 
 #[test]

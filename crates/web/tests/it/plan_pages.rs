@@ -133,7 +133,7 @@ fn a_task_page_shows_the_open_sdg_rule_and_the_count_rule_beside_the_status() {
         rule.contains(&format!("基线 {}年80%（计划所定）", f.baseline_year)),
         "{rule}"
     );
-    assert!(rule.contains(&format!("目标 {}年90%", f.target_year)), "{rule}");
+    assert!(rule.contains(&format!("目标 {}年97%", f.target_year)), "{rule}");
     // R from the registry's latest city value, computed here apart from the server.
     let store = fixture().base_store();
     let snapshots: Vec<_> = store
@@ -148,7 +148,7 @@ fn a_task_page_shows_the_open_sdg_rule_and_the_count_rule_beside_the_status() {
         stage: None,
         baseline_year: f.baseline_year,
         baseline: Some(80.0),
-        target: 90.0,
+        target: 97.0,
         target_year: f.target_year,
         better: plans::Better::Higher,
     };
@@ -161,7 +161,7 @@ fn a_task_page_shows_the_open_sdg_rule_and_the_count_rule_beside_the_status() {
     let ratio = plans::progress::ratio(
         point(f.baseline_year, 80.0),
         current,
-        point(f.target_year, 90.0),
+        point(f.target_year, 97.0),
         plans::Better::Higher,
     )
     .unwrap();
