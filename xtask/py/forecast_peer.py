@@ -4,7 +4,7 @@ with numpy (vectorised over counties), on the same province-sized input.
 
 Input (JSON file, argv[1]): years, base, until, birth_years, births [C][nb],
 population [C][Y][19], enrolment [C][Y][2][15], survival [18], first_year,
-averaging_years, scenarios [{rate: float or null, factor: float,
+averaging ("mean", "weighted" or "last"), averaging_years, scenarios [{rate: float or null, factor: float,
 migration_years: int}]. The engine's rules, as in crates/forecast:
 
 - age 0 on 31 August of Y = s_b * ((4/12) B(Y-1) + (8/12) B(Y)) + M(0);
@@ -14,8 +14,10 @@ migration_years: int}]. The engine's rules, as in crates/forecast:
 - future births: the last observed, or it times (1 + rate)^k;
 - entry rates (小班 at 3, grade 1 at 6, grade 7 at 12) = students / population,
   GPR_g = E(g+1,t+1)/E(g,t), transition = grade 10 (t+1) / both sectors'
-  grade 9 (t): each the mean of the last n valid values (denominator > 0),
-  per sector.
+  grade 9 (t): each averaged over the last n valid values (denominator > 0),
+  plain, weighted 1..n (latest heaviest) or the last, per sector;
+- migration ×factor also scales each progression ratio's distance from 1:
+  GPR' = 1 + factor (GPR - 1) (entry grades and the transition untouched).
 
 Prints one JSON line: {"seconds": best compute time of the five scenarios,
 "load_seconds": reading the input, "demand": [S][C][T][4][2]}.
@@ -33,13 +35,21 @@ JUNIOR_LAST = 11
 STAGES = [(0, 3), (3, 9), (9, 12), (12, 15)]
 
 
-def last_n_mean(values, valid, n):
-    """Mean of the last n valid values along the last axis (0 when none)."""
+def last_n_mean(values, valid, n, averaging="mean"):
+    """Average of the last n valid values along the last axis (0 when none):
+    plain, weighted 1..k (latest heaviest, k the values taken) or the last."""
+    if averaging == "last":
+        n = 1
     rank = np.cumsum(valid[..., ::-1], axis=-1)[..., ::-1]
     chosen = valid & (rank <= n)
-    count = chosen.sum(axis=-1)
-    total = np.where(chosen, values, 0.0).sum(axis=-1)
-    return np.where(count > 0, total / np.maximum(count, 1), 0.0)
+    count = chosen.sum(axis=-1, keepdims=True)
+    if averaging == "weighted":
+        weight = np.where(chosen, count - rank + 1, 0).astype(float)
+    else:
+        weight = chosen.astype(float)
+    total = np.where(chosen, weight * np.where(chosen, values, 0.0), 0.0).sum(axis=-1)
+    weights = weight.sum(axis=-1)
+    return np.where(weights > 0, total / np.maximum(weights, 1e-300), 0.0)
 
 
 def project(data, arrays, scenario):
@@ -48,6 +58,7 @@ def project(data, arrays, scenario):
     base, until = data["base"], data["until"]
     birth_years = data["birth_years"]
     n = data["averaging_years"]
+    av = data.get("averaging", "mean")
     counties = pop.shape[0]
 
     # Births: observed, then the scenario's.
@@ -88,18 +99,23 @@ def project(data, arrays, scenario):
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = nxt[..., 1:] / prev[..., :-1]
         valid = prev[..., :-1] > 0.0
-        gpr[..., 1:] = last_n_mean(np.moveaxis(ratio, 1, -1), np.moveaxis(valid, 1, -1), n)
+        gpr[..., 1:] = last_n_mean(np.moveaxis(ratio, 1, -1), np.moveaxis(valid, 1, -1), n, av)
         entry = np.zeros((counties, 2, 3))
         for k, (index, age) in enumerate(AGE_ENTRIES):
             p = pop[:, :, age][:, :, None]  # [C][Y][1]
             v = enrol[:, :, :, index] / p
-            entry[:, :, k] = last_n_mean(np.moveaxis(v, 1, -1), np.moveaxis(np.broadcast_to(p > 0.0, v.shape), 1, -1), n)
+            entry[:, :, k] = last_n_mean(
+                np.moveaxis(v, 1, -1), np.moveaxis(np.broadcast_to(p > 0.0, v.shape), 1, -1), n, av
+            )
         nine = (prev[:, :, 0, JUNIOR_LAST] + prev[:, :, 1, JUNIOR_LAST])[:, :, None]
         tr_v = nxt[:, :, :, SENIOR_ENTRY] / nine
         transition = last_n_mean(
-            np.moveaxis(tr_v, 1, -1), np.moveaxis(np.broadcast_to(nine > 0.0, tr_v.shape), 1, -1), n
+            np.moveaxis(tr_v, 1, -1), np.moveaxis(np.broadcast_to(nine > 0.0, tr_v.shape), 1, -1), n, av
         )
     gpr = np.nan_to_num(gpr)
+    # The scenario's migration factor on the ratios' distance from 1.
+    factor = scenario["factor"]
+    gpr = np.where(gpr > 0.0, np.maximum(1.0 + factor * (gpr - 1.0), 0.0), gpr)
     entry = np.nan_to_num(entry)
     transition = np.nan_to_num(transition)
 

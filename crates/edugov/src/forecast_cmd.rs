@@ -293,7 +293,7 @@ fn stage_table(area: &str, stage: &StageForecast) -> String {
         "",
     ]);
     for y in &stage.years {
-        let peak = !y.observed && y.year == stage.peak.year;
+        let peak = y.year == stage.peak.year;
         table.add_row(vec![
             format!("{}—{}", y.year, y.year + 1),
             if y.observed { "实际" } else { "预测" }.to_owned(),
@@ -312,7 +312,9 @@ fn stage_table(area: &str, stage: &StageForecast) -> String {
             } else {
                 "—".to_owned()
             },
-            if peak {
+            if peak && stage.peak_passed {
+                "▲高峰（已过）".to_owned()
+            } else if peak {
                 "▲高峰".to_owned()
             } else {
                 String::new()
@@ -325,12 +327,17 @@ fn stage_table(area: &str, stage: &StageForecast) -> String {
         }
     }
     let mut head = format!(
-        "\n{area} · {}（标准班额 {} 人）：入学高峰 {}—{}学年 {} 人",
+        "\n{area} · {}（标准班额 {} 人）：入学高峰 {}—{}学年 {} 人{}",
         stage.stage.label_zh(),
         stage.class_size,
         stage.peak.year,
         stage.peak.year + 1,
-        count(stage.peak.demand)
+        count(stage.peak.demand),
+        if stage.peak_passed {
+            "（已过，此后需求下降）"
+        } else {
+            ""
+        }
     );
     match stage.worst_gap {
         Some(g) if g.gap > 0.0 => head.push_str(&format!(

@@ -84,6 +84,22 @@ pub struct SectorRates {
     pub transition: f64,
 }
 
+/// Scales the migration in the grade progression ratios by `factor` (the
+/// scenario's 迁移偏高/偏低): a ratio's distance from 1 is what children
+/// arriving or leaving (and the few repeating or leaving school) did to a
+/// cohort, so `1 + factor·(GPR − 1)`. Entry grades come from the population,
+/// whose migration the scenario scales already; the senior transition is
+/// policy, not migration, and is left alone.
+pub fn scale_migration(rates: &mut [SectorRates; 2], factor: f64) {
+    for sector in rates.iter_mut() {
+        for (index, gpr) in sector.gpr.iter_mut().enumerate() {
+            if !is_entry(index) && *gpr > 0.0 {
+                *gpr = (1.0 + factor * (*gpr - 1.0)).max(0.0);
+            }
+        }
+    }
+}
+
 /// Estimates each sector's rates from the county's history up to
 /// `base_year`: the last `n` transitions or years, averaged.
 pub fn estimate(county: &CountyHistory, base_year: i32, averaging: Averaging, n: usize) -> [SectorRates; 2] {

@@ -67,9 +67,13 @@ pub struct StageForecast {
     /// 50 junior and senior; kindergarten from the scenario).
     pub class_size: u32,
     pub years: Vec<StageYear>,
-    /// 入学高峰: the year of highest demand (earliest on ties) among the
-    /// projected years, and that demand.
+    /// 入学高峰: the year of highest demand (earliest on ties) over the
+    /// observed and projected years, and that demand.
     pub peak: Peak,
+    /// The peak is an observed year: demand is below it in every projected
+    /// year (高峰已过).
+    #[serde(default)]
+    pub peak_passed: bool,
     /// The year with the largest shortage (positive gap), if any.
     pub worst_gap: Option<YearGap>,
     /// The year with the largest surplus (negative gap), if any.

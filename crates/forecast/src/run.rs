@@ -84,18 +84,17 @@ pub(crate) fn project_county(
     city_share: f64,
     mode: Mode,
 ) -> Result<CountyProjection, ForecastError> {
-    let Some((&start_year, start)) = county.population.range(..=base).next_back() else {
-        return Err(ForecastError::TooLittleHistory {
-            needed: MIN_YEARS,
-            found: 0,
-        });
-    };
-    let Some(base_enrolment) = county.enrolment.get(&base) else {
-        return Err(ForecastError::TooLittleHistory {
-            needed: MIN_YEARS,
-            found: county.enrolment.len(),
-        });
-    };
+    // A county with no register or no pupils at the base year (a district
+    // whose first schools open later) projects from zero rather than failing
+    // the whole city's forecast and backtest: nothing is known of it yet.
+    const NOBODY: ByAge = [0.0; crate::AGES];
+    const NO_PUPILS: [ByGrade; 2] = [[0.0; crate::GRADES]; 2];
+    let (start_year, start) = county
+        .population
+        .range(..=base)
+        .next_back()
+        .map_or((base, &NOBODY), |(y, p)| (*y, p));
+    let base_enrolment = county.enrolment.get(&base).unwrap_or(&NO_PUPILS);
     let births = population::future_births(county, base, until, &scenario.births, city_share);
     let migration = match mode {
         Mode::Cohort => population::migration_from_history(
@@ -133,6 +132,14 @@ pub(crate) fn project_county(
             );
             if let Some(total) = scenario.senior_transition {
                 enrolment::set_transition(&mut rates, total);
+            }
+            match scenario.migration {
+                MigrationAssumption::History { factor, .. } if factor != 1.0 => {
+                    enrolment::scale_migration(&mut rates, factor);
+                }
+                // A closed population: no migration inside the cohorts either.
+                MigrationAssumption::None => enrolment::scale_migration(&mut rates, 0.0),
+                MigrationAssumption::History { .. } => {}
             }
             rates
         }
@@ -395,7 +402,10 @@ pub struct Run {
     pub scenarios: Vec<Scenario>,
     /// One forecast per scenario, same order.
     pub forecasts: Vec<Forecast>,
-    /// The backtest of the first scenario's method on this history.
+    /// The backtest of the method on this history, with the first scenario
+    /// whose births are held constant (else the first): the backtest
+    /// measures the method, and a birth trend chosen for the future would
+    /// colour it.
     pub backtest: Option<Backtest>,
 }
 
@@ -413,7 +423,11 @@ impl Run {
             .map(|s| project(&history, s))
             .collect::<Result<Vec<_>, _>>()?;
         // Too short a history for any base year leaves no backtest, not an error.
-        let backtest = match scenarios.first() {
+        let measured = scenarios
+            .iter()
+            .find(|s| matches!(s.births, crate::scenario::BirthAssumption::Constant))
+            .or(scenarios.first());
+        let backtest = match measured {
             Some(first) => match crate::backtest::backtest(&history, first) {
                 Ok(b) if !b.base_years.is_empty() => Some(b),
                 _ => None,

@@ -136,9 +136,10 @@ impl Scenario {
             survival: crate::population::life_table_default(),
             // Weighted (1, 2, 3): on the moving demo city it beat the plain
             // mean where ratios drift (学前 attendance rising, migration
-            // weakening after 2021) — city MAPE 学前 1 year 0.26 % against
-            // 0.32 %, 24 shortfalls against 31 (docs/forecast-benchmark.md);
-            // NCES smooths its ratios exponentially for the same reason.
+            // weakening after 2021): city MAPE 学前 one year 0.26 % against
+            // 0.32 % with the mean, 25 shortfalls against 31 (measured with
+            // `cargo xtask bench forecast`, 1 December 2026). NCES smooths
+            // its ratios exponentially for the same reason.
             averaging: Averaging::Weighted,
             averaging_years: 3,
             senior_transition: None,

@@ -86,8 +86,10 @@ pub fn stage_year(
     }
 }
 
-/// The stage over its years, with the peak, the worst gap and the largest
-/// surplus among the projected years (the observed ones when none is).
+/// The stage over its years: the peak (入学高峰) over every year, observed
+/// and projected — a stage whose demand only falls from now on has its peak
+/// behind it, and saying "next year" would be false —, the worst gap and the
+/// largest surplus among the projected years (the observed ones when none is).
 pub fn summarize(stage: Stage, class_size: u32, years: Vec<StageYear>) -> StageForecast {
     let projected: Vec<&StageYear> = {
         let p: Vec<&StageYear> = years.iter().filter(|y| !y.observed).collect();
@@ -98,19 +100,23 @@ pub fn summarize(stage: Stage, class_size: u32, years: Vec<StageYear>) -> StageF
         }
     };
     let mut peak = Peak {
-        year: projected.first().map_or(0, |y| y.year),
+        year: years.first().map_or(0, |y| y.year),
         demand: f64::NEG_INFINITY,
     };
-    let mut worst_gap: Option<YearGap> = None;
-    let mut largest_surplus: Option<YearGap> = None;
-    for y in &projected {
+    let mut peak_observed = false;
+    for y in &years {
         // Strictly greater: the earliest year wins a tie.
         if y.total() > peak.demand {
             peak = Peak {
                 year: y.year,
                 demand: y.total(),
             };
+            peak_observed = y.observed;
         }
+    }
+    let mut worst_gap: Option<YearGap> = None;
+    let mut largest_surplus: Option<YearGap> = None;
+    for y in &projected {
         if y.gap > 0.0 && worst_gap.is_none_or(|w| y.gap > w.gap) {
             worst_gap = Some(YearGap {
                 year: y.year,
@@ -127,11 +133,13 @@ pub fn summarize(stage: Stage, class_size: u32, years: Vec<StageYear>) -> StageF
     if !peak.demand.is_finite() {
         peak.demand = 0.0;
     }
+    let peak_passed = peak_observed && projected.iter().any(|y| !y.observed);
     StageForecast {
         stage,
         class_size,
         years,
         peak,
+        peak_passed,
         worst_gap,
         largest_surplus,
     }

@@ -289,8 +289,13 @@ pub fn write_forecast_xlsx(run: &Run, scope: Option<&AreaCode>) -> Result<Vec<u8
                     if year.classes_available > 0 {
                         sheet.write_number_with_format(r, 13, year.mean_class_size, &mean)?;
                     }
-                    if !year.observed && stage.peak.year == year.year {
-                        sheet.write_string_with_format(r, 14, "▲高峰", &bold)?;
+                    if stage.peak.year == year.year {
+                        let mark = if stage.peak_passed {
+                            "▲高峰（已过）"
+                        } else {
+                            "▲高峰"
+                        };
+                        sheet.write_string_with_format(r, 14, mark, &bold)?;
                     }
                     r += 1;
                 }
@@ -343,9 +348,10 @@ pub fn write_forecast_xlsx(run: &Run, scope: Option<&AreaCode>) -> Result<Vec<u8
                     r,
                     9,
                     format!(
-                        "{}（{:.0} 人）",
+                        "{}（{:.0} 人）{}",
                         school_year(primary.peak.year),
-                        primary.peak.demand
+                        primary.peak.demand,
+                        if primary.peak_passed { "，已过" } else { "" }
                     ),
                 )?;
             }
@@ -486,6 +492,7 @@ mod tests {
                 year: peak.year,
                 demand: peak.total(),
             },
+            peak_passed: false,
             worst_gap: gaps
                 .iter()
                 .copied()
@@ -662,8 +669,8 @@ mod tests {
                     assert_eq!(number(row.get(10)), year.gap);
                     assert_eq!(number(row.get(11)), f64::from(year.classes_needed));
                     assert_eq!(number(row.get(13)), year.mean_class_size);
-                    let peak = !year.observed && stage.peak.year == year.year;
-                    assert_eq!(text(row.get(14)) == "▲高峰", peak);
+                    let peak = stage.peak.year == year.year;
+                    assert_eq!(text(row.get(14)).starts_with("▲高峰"), peak);
                     i += 1;
                 }
             }

@@ -418,7 +418,8 @@ messages! {
     SeatsCapacity => "学位（含新建项目）", "Seats (with pipeline)";
     PipelineOpening => "新建项目投用", "Pipeline project opens";
     PeakMark => "入学高峰", "Peak";
-    StageSummary => "高峰 {} 年 {} 人；最大缺口 {}；最大富余 {}；新建项目新增学位 {} 个", "Peak {}: {}; largest shortage {}; largest surplus {}; pipeline seats {}";
+    StageSummary => "高峰 {} 年 {} 人{}；最大缺口 {}；最大富余 {}；新建项目新增学位 {} 个", "Peak {}: {}{}; largest shortage {}; largest surplus {}; pipeline seats {}";
+    PeakPassed => "（已过，此后需求下降）", " (passed: demand falls from here on)";
     GapIn => "{} 年 {} 个", "{}: {} seats";
     CountyGaps => "各区县学位缺口", "Seat gaps by county";
     CountyGapsNote => "红：小学或初中将出现学位缺口；黄：幼儿园将有两成以上学位空置；绿：均无。缺口 = 在校生 − 学位（含新建项目）。", "Red: primary or junior seats run short; yellow: a fifth or more of kindergarten seats stand empty; green: neither. Gap = students − seats (with the pipeline).";

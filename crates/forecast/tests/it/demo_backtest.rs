@@ -43,7 +43,11 @@ fn the_demo_city_forecasts_and_backtests() {
                 .sum();
             assert!((y.total() - sum).abs() < 1e-6);
         }
-        assert!(stage.peak.year > last);
+        // The peak is the highest demand of every year, observed or not;
+        // it is "passed" exactly when it lies in the observed years.
+        let max = stage.years.iter().map(|y| y.total()).fold(f64::MIN, f64::max);
+        assert_eq!(stage.peak.demand, max, "{:?}", stage.stage);
+        assert_eq!(stage.peak_passed, stage.peak.year <= last, "{:?}", stage.stage);
     }
 
     let bt = backtest(&history, &scenario).unwrap();
@@ -153,4 +157,67 @@ fn too_little_history_or_a_horizon_before_the_base_is_an_error() {
     assert!(ForecastError::TooLittleHistory { needed: 2, found: 1 }
         .to_string()
         .contains("登记数据不足"));
+}
+
+#[test]
+fn a_county_with_no_pupils_yet_forecasts_from_zero_and_does_not_stop_the_city() {
+    // A new district whose first schools open after the base year: no
+    // register, no pupils. It used to fail the whole forecast and backtest.
+    let mut history = demo_history(0.02);
+    let mut empty = history.counties[0].clone();
+    empty.code = registry::AreaCode::parse("370199").unwrap();
+    empty.name = "新区".to_owned();
+    empty.population.clear();
+    empty.enrolment.clear();
+    empty.seats.clear();
+    empty.classes.clear();
+    history.counties.push(empty);
+    let scenario = Scenario::baseline();
+    let forecast = project(&history, &scenario).unwrap();
+    let new = forecast
+        .area(&registry::AreaCode::parse("370199").unwrap())
+        .unwrap();
+    assert!(new
+        .stages
+        .iter()
+        .all(|s| s.years.iter().all(|y| y.total() == 0.0)));
+    let bt = backtest(&history, &scenario).unwrap();
+    assert!(!bt.base_years.is_empty());
+    assert!(Run::make(
+        "t",
+        chrono::NaiveDateTime::default(),
+        "u",
+        history,
+        vec![scenario]
+    )
+    .unwrap()
+    .backtest
+    .is_some());
+}
+
+#[test]
+fn high_and_low_migration_move_every_grade_not_only_the_entry_grades() {
+    // In the first projected year 普通高中 holds grade 10 (the transition
+    // from last year's observed grade 9, no migration in it) and grades
+    // 11–12 moved up by progression ratios. So only the ratios can make ×1.5
+    // and ×0.5 migration differ there from the baseline — and they must, in
+    // opposite directions, since a ratio's distance from 1 is scaled.
+    let history = demo_history(0.05);
+    let licheng = registry::AreaCode::parse("370112").unwrap();
+    let with = |factor: f64| {
+        let mut s = Scenario::baseline();
+        s.migration = forecast::scenario::MigrationAssumption::History { years: 3, factor };
+        project(&history, &s).unwrap()
+    };
+    let (base, high, low) = (with(1.0), with(1.5), with(0.5));
+    let last = *history.years().last().unwrap();
+    let senior = |f: &forecast::Forecast| {
+        let area = f.area(&licheng).unwrap();
+        let stage = area.stages.iter().find(|s| s.stage == Stage::Senior).unwrap();
+        stage.years.iter().find(|y| y.year == last + 1).unwrap().total()
+    };
+    let (up, down) = (senior(&high) - senior(&base), senior(&low) - senior(&base));
+    assert!(up.abs() > 1e-6 && down.abs() > 1e-6, "{up} {down}");
+    assert!(up * down < 0.0, "{up} {down}");
+    assert!((up + down).abs() < 1e-6 * senior(&base), "symmetric: {up} {down}");
 }

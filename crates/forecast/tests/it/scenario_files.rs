@@ -26,55 +26,21 @@ fn refused(text: &str, needles: &[&str]) {
 }
 
 /// The example of docs/forecast.md.
-const EXAMPLE: &str = r#"
-name = "出生回落、迁入减半"
-until = 2030
-timing = "half_half"
-averaging = "weighted"
-averaging_years = 4
-senior_transition = 0.62
-
-[births]
-kind = "series"
-[births.city]
-2025 = 70000
-2026 = 66000
-2027 = 63000
-2028 = 61000
-2029 = 60000
-[births.counties."370102"]
-2025 = 9000
-2026 = 8600
-2027 = 8300
-2028 = 8100
-2029 = 8000
-
-[migration]
-kind = "history"
-years = 3
-factor = 0.5
-
-[class_size]
-preschool = 30
-
-[[closures]]
-county = "370103"
-stage = "学前"
-seats = 360
-from_year = 2026
-note = "两所小规模幼儿园撤并"
-
-[[projects]]
-name = "新建第二实验小学"
-county = "370102"
-stage = "小学"
-seats = 1080
-from_year = 2027
-"#;
+/// The example of docs/forecast.md, read from the page itself so the two
+/// cannot drift apart: its first ```toml block.
+fn documented_example() -> &'static str {
+    const PAGE: &str = include_str!("../../../../docs/forecast.md");
+    let start = PAGE
+        .find("```toml\n")
+        .expect("docs/forecast.md has a ```toml block")
+        + "```toml\n".len();
+    let len = PAGE[start..].find("```").expect("the block ends");
+    &PAGE[start..start + len]
+}
 
 #[test]
 fn the_documented_example_parses() {
-    let s = parse(EXAMPLE).unwrap();
+    let s = parse(documented_example()).unwrap();
     assert_eq!(s.name, "出生回落、迁入减半");
     assert_eq!(s.until, 2030);
     assert_eq!(s.timing, MigrationTiming::HalfHalf);

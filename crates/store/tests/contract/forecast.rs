@@ -161,6 +161,7 @@ fn a_run(label: &str, made_at: &str) -> Run {
                 year: 2025,
                 demand: 1120.25,
             },
+            peak_passed: false,
             worst_gap: None,
             largest_surplus: Some(forecast::YearGap {
                 year: 2025,

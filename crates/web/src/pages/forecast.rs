@@ -508,6 +508,11 @@ fn stage_summary(lang: Lang, stage: &StageForecast) -> String {
         &[
             &stage.peak.year,
             &whole(stage.peak.demand),
+            &if stage.peak_passed {
+                t(lang, Msg::PeakPassed)
+            } else {
+                ""
+            },
             &gap(stage.worst_gap, 1.0),
             &gap(stage.largest_surplus, -1.0),
             &pipeline,
