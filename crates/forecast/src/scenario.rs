@@ -118,6 +118,13 @@ pub enum ScenarioError {
 pub const MAX_FILE_BYTES: usize = 1024 * 1024;
 /// The furthest school year a scenario may project to.
 pub const MAX_UNTIL: i32 = 2060;
+/// The most births a year a series may give for the city or a county: all
+/// of China had about 9 million in 2023; a larger figure is a typing error,
+/// and 1e300 would overflow the engine's sums (hostile input).
+pub const MAX_BIRTHS: f64 = 10_000_000.0;
+/// The most seats one closure or project may carry: the largest schools hold
+/// a few thousand; a bound keeps the sums of seats finite and exact.
+pub const MAX_SEATS: u32 = 100_000;
 
 impl Scenario {
     /// The baseline: constant births, migration as observed over the last
@@ -267,11 +274,12 @@ impl Scenario {
             ),
         );
         if !self.closures.is_empty() {
-            let seats: u32 = self.closures.iter().map(|c| c.seats).sum();
+            // u64: a scenario built in code is not bounded by MAX_SEATS.
+            let seats: u64 = self.closures.iter().map(|c| u64::from(c.seats)).sum();
             row("关停", format!("{} 处，{} 个学位", self.closures.len(), seats));
         }
         if !self.extra_projects.is_empty() {
-            let seats: u32 = self.extra_projects.iter().map(|p| p.seats).sum();
+            let seats: u64 = self.extra_projects.iter().map(|p| u64::from(p.seats)).sum();
             row(
                 "方案新增项目",
                 format!("{} 个，{} 个学位", self.extra_projects.len(), seats),
@@ -390,6 +398,7 @@ impl RawScenario {
         if name.is_empty() || name.chars().count() > 100 {
             return Err("字段 name（方案名称）应为 1–100 个字".to_owned());
         }
+        plain_text("name（方案名称）", &name)?;
         let until = self.until.unwrap_or(base.until);
         if until < base_year {
             return Err(format!("字段 until（截止学年）{until} 早于基年 {base_year}"));
@@ -531,18 +540,26 @@ impl RawScenario {
         for (i, c) in self.closures.unwrap_or_default().into_iter().enumerate() {
             let field = format!("closures[{}]", i + 1);
             year_in_range(&format!("{field}.from_year"), c.from_year)?;
+            seats_in_range(&format!("{field}.seats"), c.seats)?;
+            let note = c.note.unwrap_or_default();
+            plain_text(&format!("{field}.note（说明）"), &note)?;
             closures.push(Closure {
                 county: county(&format!("{field}.county"), &c.county)?,
                 stage: stage(&format!("{field}.stage"), &c.stage)?,
                 seats: c.seats,
                 from_year: c.from_year,
-                note: c.note.unwrap_or_default(),
+                note,
             });
         }
         let mut extra_projects = Vec::new();
         for (i, p) in self.projects.unwrap_or_default().into_iter().enumerate() {
             let field = format!("projects[{}]", i + 1);
             year_in_range(&format!("{field}.from_year"), p.from_year)?;
+            seats_in_range(&format!("{field}.seats"), p.seats)?;
+            plain_text(&format!("{field}.name（项目名称）"), &p.name)?;
+            if let Some(code) = &p.code {
+                plain_text(&format!("{field}.code（项目代码）"), code)?;
+            }
             extra_projects.push(crate::PipelineProject {
                 code: p.code.unwrap_or_else(|| format!("scenario-{}", i + 1)),
                 name: p.name,
@@ -568,6 +585,32 @@ impl RawScenario {
             extra_projects,
         })
     }
+}
+
+/// Seats of one closure or project within [`MAX_SEATS`].
+fn seats_in_range(field: &str, seats: u32) -> Result<(), String> {
+    if seats > MAX_SEATS {
+        return Err(format!("字段 {field}（学位数）{seats} 超过上限 {MAX_SEATS}"));
+    }
+    Ok(())
+}
+
+/// Text shown on pages, in workbooks and terminals: no control characters
+/// (an escape sequence or a NUL, which PostgreSQL refuses) and no bidi
+/// overrides (a name that reads backwards).
+fn plain_text(field: &str, text: &str) -> Result<(), String> {
+    if let Some(c) = text.chars().find(|c| c.is_control() || is_bidi_control(*c)) {
+        return Err(format!(
+            "字段 {field} 含控制字符 U+{:04X}，只能填写可见文字",
+            u32::from(c)
+        ));
+    }
+    Ok(())
+}
+
+/// Unicode's explicit bidirectional formatting characters.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
 }
 
 fn check_rate(field: &str, rate: f64) -> Result<(), String> {
@@ -649,6 +692,11 @@ fn series(field: &str, values: BTreeMap<String, f64>) -> Result<BTreeMap<i32, f6
         }
         if !value.is_finite() || value < 0.0 {
             return Err(format!("字段 {field}.{year}（出生数）{value} 应为非负数"));
+        }
+        if value > MAX_BIRTHS {
+            return Err(format!(
+                "字段 {field}.{year}（出生数）{value} 超过上限 {MAX_BIRTHS}（一千万）"
+            ));
         }
         out.insert(year, value);
     }
