@@ -611,7 +611,10 @@ mod tests {
             .iter()
             .map(|w| sheet_name(w, &mut used))
             .collect();
-        assert!(names.iter().all(|n| !n.eq_ignore_ascii_case("history")), "{names:?}");
+        assert!(
+            names.iter().all(|n| !n.eq_ignore_ascii_case("history")),
+            "{names:?}"
+        );
         assert_eq!(names[0], "History(2)");
         assert_eq!(names[1], "history(3)");
         assert_eq!(names[2], "a_b_c___x_");

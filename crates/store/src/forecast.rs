@@ -337,7 +337,8 @@ pub(crate) fn run_columns(run: &forecast::Run) -> Result<RunColumns> {
 /// A character a run's label may not hold: a control character or one of
 /// Unicode's explicit bidirectional formatting characters.
 pub fn label_refuses(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+    c.is_control()
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
 }
 
 /// The audit line of a saved run (no personal data: a label and figures).
@@ -389,7 +390,13 @@ mod tests {
     /// runs' list, the audit log and the workbook as it was.
     #[test]
     fn labels_with_control_or_bidi_characters_are_refused() {
-        for label in ["a\u{1b}[31mb", "a\u{0}b", "abc\u{202e}exe.txt", "a\r\nb", "a\u{7f}"] {
+        for label in [
+            "a\u{1b}[31mb",
+            "a\u{0}b",
+            "abc\u{202e}exe.txt",
+            "a\r\nb",
+            "a\u{7f}",
+        ] {
             let refused = run_columns(&run(label)).err().map(|e| e.to_string());
             assert!(
                 refused.as_deref().is_some_and(|e| e.contains("控制字符")),
