@@ -429,7 +429,8 @@ impl RawScenario {
                     }
                     if !factor.is_finite() || !(0.0..=10.0).contains(&factor) {
                         return Err(format!(
-                            "字段 migration.factor（迁移倍数）{factor} 应在 0–10 之间"
+                            "字段 migration.factor（迁移倍数）{} 应在 0–10 之间",
+                            shown(factor)
                         ));
                     }
                     MigrationAssumption::History { years, factor }
@@ -498,7 +499,10 @@ impl RawScenario {
         }
         if let Some(r) = self.senior_transition {
             if !r.is_finite() || !(0.0..=2.0).contains(&r) {
-                return Err(format!("字段 senior_transition（普高升学率）{r} 应在 0–2 之间"));
+                return Err(format!(
+                    "字段 senior_transition（普高升学率）{} 应在 0–2 之间",
+                    shown(r)
+                ));
             }
         }
         let mut class_size = base.class_size;
@@ -613,9 +617,18 @@ fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
 }
 
+/// A number as an error shows it: 1e300 in exponent form, not 301 digits.
+fn shown(x: f64) -> String {
+    if x.is_finite() && x.abs() >= 1e15 {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
 fn check_rate(field: &str, rate: f64) -> Result<(), String> {
     if !rate.is_finite() || rate <= 0.0 || rate > 1.0 {
-        return Err(format!("字段 {field}（存活率）{rate} 应在 (0, 1] 之内"));
+        return Err(format!("字段 {field}（存活率）{} 应在 (0, 1] 之内", shown(rate)));
     }
     Ok(())
 }
@@ -634,7 +647,8 @@ fn parse_births(
                 .ok_or("字段 births.rate（出生年变化率）缺失：kind = \"trend\" 时必填")?;
             if !rate.is_finite() || rate <= -1.0 || rate > 1.0 {
                 return Err(format!(
-                    "字段 births.rate（出生年变化率）{rate} 应大于 −1 且不超过 1"
+                    "字段 births.rate（出生年变化率）{} 应大于 −1 且不超过 1",
+                    shown(rate)
                 ));
             }
             Ok(BirthAssumption::Trend { rate })
@@ -691,11 +705,15 @@ fn series(field: &str, values: BTreeMap<String, f64>) -> Result<BTreeMap<i32, f6
             return Err(format!("字段 {field}：年份 {year} 不在 1949–{MAX_UNTIL} 之间"));
         }
         if !value.is_finite() || value < 0.0 {
-            return Err(format!("字段 {field}.{year}（出生数）{value} 应为非负数"));
+            return Err(format!(
+                "字段 {field}.{year}（出生数）{} 应为非负数",
+                shown(value)
+            ));
         }
         if value > MAX_BIRTHS {
             return Err(format!(
-                "字段 {field}.{year}（出生数）{value} 超过上限 {MAX_BIRTHS}（一千万）"
+                "字段 {field}.{year}（出生数）{} 超过上限 {MAX_BIRTHS}（一千万）",
+                shown(value)
             ));
         }
         out.insert(year, value);

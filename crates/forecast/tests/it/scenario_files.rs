@@ -188,8 +188,11 @@ fn bad_files_get_clear_errors() {
 fn hostile_numbers_and_text_are_refused() {
     refused(
         "name = \"x\"\nuntil = 2026\n[births]\nkind = \"series\"\n[births.city]\n2025 = 1e300\n",
-        &["births.city.2025", "超过上限"],
+        &["births.city.2025", "超过上限", "1e300"],
     );
+    // Shown in exponent form: the refusal is a line, not 301 digits.
+    let error = parse("name = \"x\"\n[migration]\nkind = \"history\"\nfactor = 1e300\n").unwrap_err();
+    assert!(error.contains("1e300") && error.chars().count() < 80, "{error}");
     refused(
         "name = \"x\"\nuntil = 2026\n[births]\nkind = \"series\"\n[births.counties.\"370102\"]\n2025 = 20000000\n",
         &["births.counties", "370102", "2025", "超过上限"],
