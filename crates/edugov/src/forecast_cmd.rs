@@ -57,6 +57,10 @@ pub fn run(db: &store::DatabaseUrl, args: ForecastArgs) -> anyhow::Result<ExitCo
     if args.format == OutputFormat::Xlsx && args.out.is_none() {
         bail!("--format xlsx 需要 --out 文件名（如 --out 学位预测.xlsx）");
     }
+    if let Some(out) = args.out.as_deref().filter(|o| o.is_dir()) {
+        // Before the work and before --save: the answer would have nowhere to go.
+        bail!("无法写入 {}：这是一个目录，请给出文件名", out.display());
+    }
     let mut store = crate::open_existing_store(db)?;
     let now = chrono::Local::now().naive_local();
     let as_of = args.as_of.unwrap_or(now.date());
@@ -189,15 +193,31 @@ fn read_scenarios(files: &[PathBuf], history: &History, base: i32) -> anyhow::Re
 fn write_out(path: Option<&Path>, bytes: &[u8]) -> anyhow::Result<()> {
     match path {
         Some(path) => {
-            // Written beside and renamed: never a half-written file under the name.
-            let partial = path.with_extension("partial");
-            std::fs::write(&partial, bytes).with_context(|| format!("无法写入 {}", partial.display()))?;
-            std::fs::rename(&partial, path).with_context(|| format!("无法写入 {}", path.display()))?;
+            if path.is_dir() {
+                bail!("无法写入 {}：这是一个目录，请给出文件名", path.display());
+            }
+            // Written beside and renamed: never a half-written file under the
+            // name. The whole name gets the suffix (`学位预测.xlsx.partial`):
+            // `with_extension` turned `/tmp` into `/tmp.partial` and
+            // `a.json` and `a.xlsx` into the same `a.partial`.
+            let mut partial = path.as_os_str().to_owned();
+            partial.push(".partial");
+            let partial = PathBuf::from(partial);
+            let written = std::fs::write(&partial, bytes).and_then(|()| std::fs::rename(&partial, path));
+            if let Err(error) = written {
+                // Nothing left behind: the partial file is ours to remove.
+                let _ = std::fs::remove_file(&partial);
+                return Err(error).with_context(|| format!("无法写入 {}", path.display()));
+            }
         }
         None => {
             let mut out = std::io::stdout().lock();
-            out.write_all(bytes)?;
-            out.flush()?;
+            match out.write_all(bytes).and_then(|()| out.flush()) {
+                // The reader stopped (`| head`): what it took is the answer,
+                // not an error.
+                Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => {}
+                other => other?,
+            }
         }
     }
     Ok(())

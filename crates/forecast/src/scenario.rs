@@ -118,6 +118,13 @@ pub enum ScenarioError {
 pub const MAX_FILE_BYTES: usize = 1024 * 1024;
 /// The furthest school year a scenario may project to.
 pub const MAX_UNTIL: i32 = 2060;
+/// The most births a year a series may give for the city or a county: all
+/// of China had about 9 million in 2023; a larger figure is a typing error,
+/// and 1e300 would overflow the engine's sums (hostile input).
+pub const MAX_BIRTHS: f64 = 10_000_000.0;
+/// The most seats one closure or project may carry: the largest schools hold
+/// a few thousand; a bound keeps the sums of seats finite and exact.
+pub const MAX_SEATS: u32 = 100_000;
 
 impl Scenario {
     /// The baseline: constant births, migration as observed over the last
@@ -268,11 +275,12 @@ impl Scenario {
             ),
         );
         if !self.closures.is_empty() {
-            let seats: u32 = self.closures.iter().map(|c| c.seats).sum();
+            // u64: a scenario built in code is not bounded by MAX_SEATS.
+            let seats: u64 = self.closures.iter().map(|c| u64::from(c.seats)).sum();
             row("关停", format!("{} 处，{} 个学位", self.closures.len(), seats));
         }
         if !self.extra_projects.is_empty() {
-            let seats: u32 = self.extra_projects.iter().map(|p| p.seats).sum();
+            let seats: u64 = self.extra_projects.iter().map(|p| u64::from(p.seats)).sum();
             row(
                 "方案新增项目",
                 format!("{} 个，{} 个学位", self.extra_projects.len(), seats),
@@ -391,6 +399,7 @@ impl RawScenario {
         if name.is_empty() || name.chars().count() > 100 {
             return Err("字段 name（方案名称）应为 1–100 个字".to_owned());
         }
+        plain_text("name（方案名称）", &name)?;
         let until = self.until.unwrap_or(base.until);
         if until < base_year {
             return Err(format!("字段 until（截止学年）{until} 早于基年 {base_year}"));
@@ -421,7 +430,8 @@ impl RawScenario {
                     }
                     if !factor.is_finite() || !(0.0..=10.0).contains(&factor) {
                         return Err(format!(
-                            "字段 migration.factor（迁移倍数）{factor} 应在 0–10 之间"
+                            "字段 migration.factor（迁移倍数）{} 应在 0–10 之间",
+                            shown(factor)
                         ));
                     }
                     MigrationAssumption::History { years, factor }
@@ -490,7 +500,10 @@ impl RawScenario {
         }
         if let Some(r) = self.senior_transition {
             if !r.is_finite() || !(0.0..=2.0).contains(&r) {
-                return Err(format!("字段 senior_transition（普高升学率）{r} 应在 0–2 之间"));
+                return Err(format!(
+                    "字段 senior_transition（普高升学率）{} 应在 0–2 之间",
+                    shown(r)
+                ));
             }
         }
         let mut class_size = base.class_size;
@@ -532,18 +545,26 @@ impl RawScenario {
         for (i, c) in self.closures.unwrap_or_default().into_iter().enumerate() {
             let field = format!("closures[{}]", i + 1);
             year_in_range(&format!("{field}.from_year"), c.from_year)?;
+            seats_in_range(&format!("{field}.seats"), c.seats)?;
+            let note = c.note.unwrap_or_default();
+            plain_text(&format!("{field}.note（说明）"), &note)?;
             closures.push(Closure {
                 county: county(&format!("{field}.county"), &c.county)?,
                 stage: stage(&format!("{field}.stage"), &c.stage)?,
                 seats: c.seats,
                 from_year: c.from_year,
-                note: c.note.unwrap_or_default(),
+                note,
             });
         }
         let mut extra_projects = Vec::new();
         for (i, p) in self.projects.unwrap_or_default().into_iter().enumerate() {
             let field = format!("projects[{}]", i + 1);
             year_in_range(&format!("{field}.from_year"), p.from_year)?;
+            seats_in_range(&format!("{field}.seats"), p.seats)?;
+            plain_text(&format!("{field}.name（项目名称）"), &p.name)?;
+            if let Some(code) = &p.code {
+                plain_text(&format!("{field}.code（项目代码）"), code)?;
+            }
             extra_projects.push(crate::PipelineProject {
                 code: p.code.unwrap_or_else(|| format!("scenario-{}", i + 1)),
                 name: p.name,
@@ -571,9 +592,44 @@ impl RawScenario {
     }
 }
 
+/// Seats of one closure or project within [`MAX_SEATS`].
+fn seats_in_range(field: &str, seats: u32) -> Result<(), String> {
+    if seats > MAX_SEATS {
+        return Err(format!("字段 {field}（学位数）{seats} 超过上限 {MAX_SEATS}"));
+    }
+    Ok(())
+}
+
+/// Text shown on pages, in workbooks and terminals: no control characters
+/// (an escape sequence or a NUL, which PostgreSQL refuses) and no bidi
+/// overrides (a name that reads backwards).
+fn plain_text(field: &str, text: &str) -> Result<(), String> {
+    if let Some(c) = text.chars().find(|c| c.is_control() || is_bidi_control(*c)) {
+        return Err(format!(
+            "字段 {field} 含控制字符 U+{:04X}，只能填写可见文字",
+            u32::from(c)
+        ));
+    }
+    Ok(())
+}
+
+/// Unicode's explicit bidirectional formatting characters.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
+/// A number as an error shows it: 1e300 in exponent form, not 301 digits.
+fn shown(x: f64) -> String {
+    if x.is_finite() && x.abs() >= 1e15 {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
 fn check_rate(field: &str, rate: f64) -> Result<(), String> {
     if !rate.is_finite() || rate <= 0.0 || rate > 1.0 {
-        return Err(format!("字段 {field}（存活率）{rate} 应在 (0, 1] 之内"));
+        return Err(format!("字段 {field}（存活率）{} 应在 (0, 1] 之内", shown(rate)));
     }
     Ok(())
 }
@@ -592,7 +648,8 @@ fn parse_births(
                 .ok_or("字段 births.rate（出生年变化率）缺失：kind = \"trend\" 时必填")?;
             if !rate.is_finite() || rate <= -1.0 || rate > 1.0 {
                 return Err(format!(
-                    "字段 births.rate（出生年变化率）{rate} 应大于 −1 且不超过 1"
+                    "字段 births.rate（出生年变化率）{} 应大于 −1 且不超过 1",
+                    shown(rate)
                 ));
             }
             Ok(BirthAssumption::Trend { rate })
@@ -649,7 +706,16 @@ fn series(field: &str, values: BTreeMap<String, f64>) -> Result<BTreeMap<i32, f6
             return Err(format!("字段 {field}：年份 {year} 不在 1949–{MAX_UNTIL} 之间"));
         }
         if !value.is_finite() || value < 0.0 {
-            return Err(format!("字段 {field}.{year}（出生数）{value} 应为非负数"));
+            return Err(format!(
+                "字段 {field}.{year}（出生数）{} 应为非负数",
+                shown(value)
+            ));
+        }
+        if value > MAX_BIRTHS {
+            return Err(format!(
+                "字段 {field}.{year}（出生数）{} 超过上限 {MAX_BIRTHS}（一千万）",
+                shown(value)
+            ));
         }
         out.insert(year, value);
     }

@@ -172,10 +172,13 @@ pub fn aggregate(stage: Stage, class_size: u32, counties: &[&StageForecast]) -> 
                 sum.pipeline_seats += cy.pipeline_seats;
                 sum.closed_seats += cy.closed_seats;
                 sum.gap += cy.gap;
-                sum.classes_needed += cy.classes_needed;
-                sum.classes_available += cy.classes_available;
+                // Saturating: a steep trend to 2060 can leave a county's
+                // classes at u32::MAX (the f64 → u32 cast saturates); the
+                // city's sum must not overflow.
+                sum.classes_needed = sum.classes_needed.saturating_add(cy.classes_needed);
+                sum.classes_available = sum.classes_available.saturating_add(cy.classes_available);
                 if let Some(c) = cy.classes_in_use {
-                    sum.classes_in_use = Some(sum.classes_in_use.unwrap_or(0) + c);
+                    sum.classes_in_use = Some(sum.classes_in_use.unwrap_or(0).saturating_add(c));
                 }
             }
             if sum.classes_available > 0 {

@@ -86,7 +86,8 @@ fn school_year(year: i32) -> String {
 }
 
 /// A sheet name Excel accepts: no `[]:*?/\`, at most 31 characters,
-/// distinct from the names already used.
+/// distinct from the names already used, and not `History` (in any case),
+/// which Excel reserves: a workbook with it opens only after a repair.
 fn sheet_name(wanted: &str, used: &mut Vec<String>) -> String {
     let clean: String = wanted
         .chars()
@@ -101,6 +102,7 @@ fn sheet_name(wanted: &str, used: &mut Vec<String>) -> String {
         let name: String = base.chars().take(keep).collect::<String>() + &suffix;
         if !used.iter().any(|u| u.eq_ignore_ascii_case(&name))
             && !["说明", "县区汇总", "回测精度"].contains(&name.as_str())
+            && !name.eq_ignore_ascii_case("history")
         {
             used.push(name.clone());
             return name;
@@ -605,6 +607,25 @@ mod tests {
             Some(Data::Int(i)) => *i as f64,
             other => panic!("not a number: {other:?}"),
         }
+    }
+
+    /// A scenario named `History` (Excel's reserved sheet name) made a
+    /// workbook Excel opens only after a repair; every other rule kept.
+    #[test]
+    fn sheet_names_avoid_excels_reserved_history() {
+        let mut used = Vec::new();
+        let names: Vec<String> = ["History", "history", "a/b:c*?[x]", "说明"]
+            .iter()
+            .map(|w| sheet_name(w, &mut used))
+            .collect();
+        assert!(
+            names.iter().all(|n| !n.eq_ignore_ascii_case("history")),
+            "{names:?}"
+        );
+        assert_eq!(names[0], "History(2)");
+        assert_eq!(names[1], "history(3)");
+        assert_eq!(names[2], "a_b_c___x_");
+        assert_eq!(names[3], "说明(2)");
     }
 
     #[test]

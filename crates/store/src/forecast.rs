@@ -289,6 +289,15 @@ pub(crate) fn run_columns(run: &forecast::Run) -> Result<RunColumns> {
             "名称超过 {MAX_LABEL_CHARS} 个字"
         )));
     }
+    // Shown on pages, in workbooks, the audit log and terminals: no control
+    // characters (escape sequences; NUL, which PostgreSQL refuses) and no
+    // bidi overrides (a label that reads backwards).
+    if let Some(c) = label.chars().find(|c| label_refuses(*c)) {
+        return Err(StoreError::InvalidForecastRun(format!(
+            "名称含控制字符 U+{:04X}",
+            u32::from(c)
+        )));
+    }
     let body = serde_json::to_string(run).map_err(|e| StoreError::InvalidForecastRun(e.to_string()))?;
     if body.len() > MAX_RUN_BYTES {
         return Err(StoreError::InvalidForecastRun(format!(
@@ -325,6 +334,13 @@ pub(crate) fn run_columns(run: &forecast::Run) -> Result<RunColumns> {
     })
 }
 
+/// A character a run's label may not hold: a control character or one of
+/// Unicode's explicit bidirectional formatting characters.
+pub fn label_refuses(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
 /// The audit line of a saved run (no personal data: a label and figures).
 pub(crate) fn run_audit_detail(id: ForecastRunId, columns: &RunColumns) -> String {
     format!(
@@ -349,4 +365,44 @@ pub(crate) fn scenario_names(text: &str) -> Vec<String> {
 pub(crate) fn micros(at: NaiveDateTime) -> NaiveDateTime {
     use chrono::SubsecRound;
     at.trunc_subsecs(6)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(label: &str) -> forecast::Run {
+        forecast::Run {
+            label: label.to_owned(),
+            made_at: NaiveDate::from_ymd_opt(2026, 12, 1)
+                .and_then(|d| d.and_hms_opt(8, 0, 0))
+                .unwrap_or_default(),
+            made_by: "test".to_owned(),
+            history: History::empty(None, "", &[]),
+            scenarios: Vec::new(),
+            forecasts: Vec::new(),
+            backtest: None,
+        }
+    }
+
+    /// A label with an escape sequence, a NUL (PostgreSQL refuses it: a
+    /// server error instead of a refusal) or a bidi override reached the
+    /// runs' list, the audit log and the workbook as it was.
+    #[test]
+    fn labels_with_control_or_bidi_characters_are_refused() {
+        for label in [
+            "a\u{1b}[31mb",
+            "a\u{0}b",
+            "abc\u{202e}exe.txt",
+            "a\r\nb",
+            "a\u{7f}",
+        ] {
+            let refused = run_columns(&run(label)).err().map(|e| e.to_string());
+            assert!(
+                refused.as_deref().is_some_and(|e| e.contains("控制字符")),
+                "{label:?}: {refused:?}"
+            );
+        }
+        assert!(run_columns(&run(" 2026年学位预测（含新城区） ")).is_ok());
+    }
 }

@@ -7,7 +7,7 @@ use calamine::Reader;
 use serde_json::Value as Json;
 use store::prelude::*;
 
-use crate::{edugov, small_city};
+use crate::{command, edugov, small_city};
 
 #[test]
 fn the_table_shows_each_stages_peak_and_the_backtest() {
@@ -146,4 +146,77 @@ fn an_unknown_county_is_an_error() {
         "the choices are listed: {}",
         run.stderr
     );
+}
+
+/// `--out` naming a directory, or a file in a directory that does not
+/// exist: an error naming the path, nothing left behind. (The partial file
+/// was `with_extension("partial")`: `--out DIR` wrote `DIR.partial` beside
+/// the directory and left it there.)
+#[test]
+fn an_unwritable_out_is_an_error_and_leaves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("目录");
+    std::fs::create_dir(&target).unwrap();
+    let run = edugov(
+        &small_city().db,
+        &["forecast", "--format", "json", "--out", target.to_str().unwrap()],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("目录"), "{}", run.stderr);
+    assert!(run.stdout.is_empty());
+    let missing = dir.path().join("无此目录").join("a.json");
+    let run = edugov(
+        &small_city().db,
+        &["forecast", "--format", "json", "--out", missing.to_str().unwrap()],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("a.json"),
+        "the path asked for: {}",
+        run.stderr
+    );
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left, vec![std::ffi::OsString::from("目录")], "nothing beside");
+    // A good file is written whole, and only it.
+    let good = dir.path().join("a.json");
+    let run = edugov(
+        &small_city().db,
+        &[
+            "forecast",
+            "--format",
+            "json",
+            "--until",
+            "2026",
+            "--out",
+            good.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = std::fs::read_to_string(&good).unwrap();
+    assert!(serde_json::from_str::<Json>(&text).is_ok());
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+}
+
+/// Output piped to a reader that stops early (`| head`): the command ends
+/// quietly and successfully, as `head` expects, not with “错误：Broken pipe”.
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    use std::io::Read;
+    let mut child = command(&small_city().db, &["forecast", "--format", "json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // The pipe is closed here (the stdout handle dropped); the run's JSON
+    // is megabytes, far past what the pipe buffers.
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("Broken pipe"), "{stderr}");
+    assert!(first.starts_with(b"{"));
 }

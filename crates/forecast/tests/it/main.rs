@@ -7,5 +7,6 @@
 mod common;
 mod conservation;
 mod demo_backtest;
+mod extremes;
 mod oracles;
 mod scenario_files;

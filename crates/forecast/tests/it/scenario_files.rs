@@ -146,6 +146,49 @@ fn bad_files_get_clear_errors() {
     refused(&huge, &["超过上限 1 MB"]);
 }
 
+/// Numbers past any real city's and text that is not text: 1e300 births
+/// overflowed the engine's sums, four billion seats its u32 sums, and a
+/// name with an escape sequence or a bidi override reached pages,
+/// workbooks and terminals as it was.
+#[test]
+fn hostile_numbers_and_text_are_refused() {
+    refused(
+        "name = \"x\"\nuntil = 2026\n[births]\nkind = \"series\"\n[births.city]\n2025 = 1e300\n",
+        &["births.city.2025", "超过上限", "1e300"],
+    );
+    // Shown in exponent form: the refusal is a line, not 301 digits.
+    let error = parse("name = \"x\"\n[migration]\nkind = \"history\"\nfactor = 1e300\n").unwrap_err();
+    assert!(error.contains("1e300") && error.chars().count() < 80, "{error}");
+    refused(
+        "name = \"x\"\nuntil = 2026\n[births]\nkind = \"series\"\n[births.counties.\"370102\"]\n2025 = 20000000\n",
+        &["births.counties", "370102", "2025", "超过上限"],
+    );
+    refused(
+        "name = \"x\"\n[[closures]]\ncounty = \"370102\"\nstage = \"学前\"\nseats = 4000000000\nfrom_year = 2026\n",
+        &["closures[1].seats", "超过上限"],
+    );
+    refused(
+        "name = \"x\"\n[[projects]]\nname = \"p\"\ncounty = \"370102\"\nstage = \"小学\"\nseats = 4294967295\nfrom_year = 2026\n",
+        &["projects[1].seats", "超过上限"],
+    );
+    refused("name = \"a\\u001b[31mb\"\n", &["name", "控制字符", "U+001B"]);
+    refused("name = \"a\\u0000b\"\n", &["name", "U+0000"]);
+    refused("name = \"abc\\u202Eexe.txt\"\n", &["name", "U+202E"]);
+    refused(
+        "name = \"x\"\n[[closures]]\ncounty = \"370102\"\nstage = \"学前\"\nseats = 1\nfrom_year = 2026\nnote = \"a\\u0007\"\n",
+        &["closures[1].note", "U+0007"],
+    );
+    refused(
+        "name = \"x\"\n[[projects]]\nname = \"p\\r\\nq\"\ncounty = \"370102\"\nstage = \"小学\"\nseats = 1\nfrom_year = 2026\n",
+        &["projects[1].name", "U+000D"],
+    );
+    // The bounds themselves pass: a big city's births, a big school.
+    let ok = parse(
+        "name = \"大城市\"\nuntil = 2026\n[births]\nkind = \"series\"\n[births.city]\n2025 = 10000000\n[[projects]]\nname = \"新校\"\ncounty = \"370102\"\nstage = \"小学\"\nseats = 100000\nfrom_year = 2026\n",
+    );
+    assert!(ok.is_ok(), "{ok:?}");
+}
+
 #[test]
 fn the_standard_set_has_five_named_scenarios() {
     let set = Scenario::standard_set();

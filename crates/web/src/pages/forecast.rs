@@ -273,7 +273,10 @@ pub async fn save(
         return Err(forbidden(&ctx));
     }
     let label = form.label.trim().to_owned();
-    if label.is_empty() || label.chars().count() > MAX_LABEL {
+    if label.is_empty()
+        || label.chars().count() > MAX_LABEL
+        || label.chars().any(store::forecast::label_refuses)
+    {
         return Err(WebError::BadRequest(t(ctx.lang, Msg::BadRunLabel).to_owned()));
     }
     let current = state.forecast(ctx.revision, today()).await?;
@@ -560,7 +563,8 @@ fn stage_chart(lang: Lang, stage: &StageForecast, pipeline: &[&PipelineProject],
         if opening.is_empty() {
             continue;
         }
-        let seats: u32 = opening.iter().map(|p| p.seats).sum();
+        // u64: registered projects' seats are u32 each, their sum need not be.
+        let seats: u64 = opening.iter().map(|p| u64::from(p.seats)).sum();
         let names: Vec<&str> = opening.iter().map(|p| p.name.as_str()).collect();
         openings.push(json!({
             "value": [y.year.to_string(), whole(y.capacity)],

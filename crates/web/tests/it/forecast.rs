@@ -192,6 +192,17 @@ fn a_saved_run_is_stored_whole_listed_and_shown_within_scope() {
             .status,
         400
     );
+    // Control and bidi characters (an escape sequence, a NUL PostgreSQL
+    // refuses, a label that reads backwards) save nothing either.
+    for label in ["a\u{1b}[31mb", "a\u{0}b", "abc\u{202e}exe.txt"] {
+        assert_eq!(
+            analyst
+                .post_form("/forecast/runs", &[("csrf", &csrf), ("label", label)])
+                .status,
+            400,
+            "{label:?}"
+        );
+    }
     assert_eq!(
         analyst
             .post_form("/forecast/runs", &[("csrf", "forged"), ("label", "x")])
