@@ -450,7 +450,10 @@ messages! {
     AccuracySinceNote => "该预测与保存后新登记学年的对照（在校生合计）。", "This forecast against the school years registered since it was saved (all students).";
     NoYearsSince => "保存后尚无新登记的学年，暂不能对照。", "No school year has been registered since; nothing to compare yet.";
     CurrentForecast => "当前预测", "Current forecast";
-    BadRunLabel => "名称须为 1 至 100 个字符", "The label must be 1 to 100 characters";
+    BadRunLabel => "名称须为 1 至 100 个字符，且不含控制字符", "The label must be 1 to 100 characters, without control characters";
+    BadScenario => "方案参数须为方案序号（0、1、2 …）", "The scenario must be a scenario's number (0, 1, 2 …)";
+    CityBureau => "市教育局", "City bureau";
+    RunsShown => "共 {} 次，列出最近 {} 次", "{} runs; the latest {} listed";
 }
 
 /// A message with its `{}` filled in order by `args`.

@@ -37,9 +37,26 @@ use crate::state::{AppState, CurrentForecast};
 /// `?scenario=` (the index of a scenario in the run) on every forecast page.
 #[derive(serde::Deserialize, Default)]
 pub struct ForecastParams {
-    pub scenario: Option<usize>,
+    /// Read as text so a bad value is our Chinese 400, not the extractor's
+    /// English one ([`ForecastParams::scenario`]).
+    #[serde(rename = "scenario")]
+    pub scenario_text: Option<String>,
     /// The workbook of one county (`/forecast.xlsx?county=`).
     pub county: Option<String>,
+}
+
+impl ForecastParams {
+    /// The scenario asked for: none, or an index (one past the run's
+    /// scenarios falls back to the baseline, as before).
+    fn scenario(&self, lang: Lang) -> Result<Option<usize>, WebError> {
+        match self.scenario_text.as_deref().map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(text) => text
+                .parse::<usize>()
+                .map(Some)
+                .map_err(|_| WebError::BadRequest(t(lang, Msg::BadScenario).to_owned())),
+        }
+    }
 }
 
 /// The save form.
@@ -149,7 +166,7 @@ pub async fn forecast_page(
         &ctx,
         &run,
         &area,
-        params.scenario,
+        params.scenario(ctx.lang)?,
         "/forecast",
         Some(runs),
         None,
@@ -183,7 +200,7 @@ pub async fn county_page(
         &ctx,
         &run,
         &county,
-        params.scenario,
+        params.scenario(ctx.lang)?,
         &format!("/forecast/county/{}", county.as_str()),
         None,
         None,
@@ -237,10 +254,11 @@ async fn workbook(
             ForecastScope::City(_) => None,
         },
     };
-    let (run, area) = match &county {
+    let (mut run, area) = match &county {
         Some(c) => (run.for_county(c), c.clone()),
         None => (run.clone(), home_area(run, scope).ok_or(WebError::NotFound)?),
     };
+    run.made_by = made_by(ctx, &run.made_by);
     // Nothing of the county in the run (an unknown code): as another's.
     if county.is_some() && run.forecasts.iter().all(|f| f.areas.is_empty()) {
         return Err(WebError::NotFound);
@@ -308,7 +326,7 @@ pub async fn saved_run(
     let area = home_area(&run, &scope).ok_or(WebError::NotFound)?;
     // The registry now: the years observed since the run was made.
     let current = state.forecast(ctx.revision, today()).await?;
-    let scenario = chosen_scenario(&run, params.scenario);
+    let scenario = chosen_scenario(&run, params.scenario(ctx.lang)?);
     let since = match (&current.run, run.forecasts.get(scenario)) {
         (Ok(now), Some(forecast)) => {
             let now = scoped(now, &scope);
@@ -319,7 +337,7 @@ pub async fn saved_run(
     let lang = ctx.lang;
     let head = html! {
         p.lead #saved-run-lead {
-            (tf(lang, Msg::SavedRunLead, &[&run.made_at.format("%Y-%m-%d %H:%M"), &run.made_by,
+            (tf(lang, Msg::SavedRunLead, &[&run.made_at.format("%Y-%m-%d %H:%M"), &made_by(&ctx, &run.made_by),
                 &run.forecasts.first().map(|f| f.base_year).unwrap_or_default(),
                 &run.forecasts.first().map(|f| f.until).unwrap_or_default()]))
         }
@@ -330,7 +348,7 @@ pub async fn saved_run(
         &ctx,
         &run,
         &area,
-        params.scenario,
+        params.scenario(ctx.lang)?,
         &format!("/forecast/runs/{id}"),
         None,
         Some((id.as_str(), head)),
@@ -347,25 +365,43 @@ async fn load_run(state: &Arc<AppState>, id: &str) -> Result<Run, WebError> {
         .ok_or(WebError::NotFound)
 }
 
+/// Saved runs listed on the forecast page, newest first (the rest stay
+/// reachable by their address).
+const RUNS_LISTED: usize = 20;
+
+/// Who made a run, as the viewer may see it: the bureau's staff names only
+/// for the city's own roles, "市教育局" for a county officer.
+fn made_by(ctx: &Ctx, user: &str) -> String {
+    if ctx.principal.can_save_forecast() {
+        user.to_owned()
+    } else {
+        t(ctx.lang, Msg::CityBureau).to_owned()
+    }
+}
+
 /// The saved runs' list, for the forecast page.
 async fn saved_runs(state: &Arc<AppState>, ctx: &Ctx) -> Result<Markup, WebError> {
     let lang = ctx.lang;
     let runs = state.with_store(|s| s.forecast_runs()).await?;
+    let total = runs.len();
     Ok(html! {
         h2 { (t(lang, Msg::SavedRuns)) }
         @if runs.is_empty() {
             p.muted #no-saved-runs { (t(lang, Msg::NoSavedRuns)) }
         } @else {
+            @if total > RUNS_LISTED {
+                p.muted #runs-shown { (tf(lang, Msg::RunsShown, &[&total, &RUNS_LISTED])) }
+            }
             div.table-wrap { table #saved-runs {
                 thead { tr {
                     th { (t(lang, Msg::RunLabel)) } th { (t(lang, Msg::MadeAt)) } th { (t(lang, Msg::MadeBy)) }
                     th { (t(lang, Msg::BaseYear)) }
                 } }
-                tbody { @for r in &runs {
+                tbody { @for r in runs.iter().take(RUNS_LISTED) {
                     tr data-run=(r.id) {
                         td { a href={ "/forecast/runs/" (r.id) } { (r.label) } }
                         td { (r.made_at.format("%Y-%m-%d %H:%M")) }
-                        td { (r.made_by) }
+                        td { (made_by(ctx, &r.made_by)) }
                         td { (r.base_year) }
                     }
                 } }

@@ -258,8 +258,40 @@ fn a_saved_run_is_stored_whole_listed_and_shown_within_scope() {
     assert!(!is_refusal(&html));
     assert!(!html.contains(&name_of(OTHER_COUNTY)));
     assert!(!html.contains("id=\"county-gaps\""));
+    // The bureau's staff names stay in the bureau: not on the county
+    // officer's run page, list or workbook.
+    assert!(
+        !html.contains("demo-analyst"),
+        "staff name on a county's run page"
+    );
+    assert!(!officer.get("/forecast").text().contains("demo-analyst"));
+    let book = officer.get(&format!("{location}.xlsx"));
+    assert_eq!(book.status, 200);
+    assert!(!xlsx_text(&book.bytes).contains("demo-analyst"));
+    assert!(analyst.get(&location).text().contains("demo-analyst"));
+    // A scenario that is no number is our 400, in Chinese.
+    let bad = analyst.get("/forecast?scenario=-1");
+    assert_eq!(bad.status, 400);
+    assert!(bad.text().contains("方案参数"), "{}", bad.text());
     // Unknown and malformed ids are not found; school officers are refused.
     assert_eq!(analyst.get("/forecast/runs/999999999").status, 404);
     assert_eq!(analyst.get("/forecast/runs/abc").status, 404);
     assert_eq!(Browser::as_role(&server, Who::School).get(&location).status, 403);
+}
+
+/// Every cell of every sheet of a workbook, as text.
+fn xlsx_text(bytes: &[u8]) -> String {
+    use calamine::{Reader, Xlsx};
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let mut out = String::new();
+    for name in book.sheet_names() {
+        let range = book.worksheet_range(&name).unwrap();
+        for row in range.rows() {
+            for cell in row {
+                out.push_str(&cell.to_string());
+                out.push('\t');
+            }
+        }
+    }
+    out
 }
