@@ -305,3 +305,70 @@ fn f6_mape_and_bias() {
     ));
     assert_eq!(mape(&[1.0], &[0.0]), None);
 }
+
+/// F2 again, through the engine's own path (`enrolment::estimate` on a
+/// county's history, then `project_enrolment`), not the helper above: the
+/// vignette's K, 1, 2 become grades 1, 2, 3 (grade 1 is an entry grade here,
+/// taken from the population aged 6, set equal to the entries so the entry
+/// rate is exactly 1). Mean of the last 3 ratios: 2→ 0.925, 3→ 0.9678363;
+/// 2024: 125, 111.00, 95.81579; 2025: 130, 115.625, 107.42982; 2026: 128,
+/// 120.25, 111.90607.
+#[test]
+fn f2_through_the_engine_estimate_and_projection() {
+    use forecast::enrolment::{estimate, project_enrolment};
+    use forecast::model::grade_index;
+    use std::collections::BTreeMap;
+    let mut enrolment = BTreeMap::new();
+    for (year, grades) in [
+        (2021, [100.0, 90.0, 80.0]),
+        (2022, [110.0, 95.0, 88.0]),
+        (2023, [120.0, 99.0, 91.0]),
+    ] {
+        let mut public = [0.0; forecast::GRADES];
+        for (k, n) in grades.iter().enumerate() {
+            public[grade_index(k as i8 + 1)] = *n;
+        }
+        enrolment.insert(year, [public, [0.0; forecast::GRADES]]);
+    }
+    let mut population = BTreeMap::new();
+    for (year, six) in [
+        (2021, 100.0),
+        (2022, 110.0),
+        (2023, 120.0),
+        (2024, 125.0),
+        (2025, 130.0),
+        (2026, 128.0),
+    ] {
+        let mut p = [0.0; forecast::AGES];
+        p[6] = six;
+        population.insert(year, p);
+    }
+    let county = forecast::CountyHistory {
+        code: registry::AreaCode::parse("370102").unwrap(),
+        name: "历下区".to_owned(),
+        births: BTreeMap::new(),
+        population: population.clone(),
+        enrolment: enrolment.clone(),
+        seats: BTreeMap::new(),
+        classes: BTreeMap::new(),
+    };
+    let rates = estimate(&county, 2023, Averaging::Mean, 3);
+    assert!(close(rates[0].gpr[grade_index(2)], 0.925, 1e-12));
+    assert!(close(rates[0].gpr[grade_index(3)], 0.9678363, 1e-7));
+    assert!(close(rates[0].entry_rate[1], 1.0, 1e-12));
+    let projected: BTreeMap<i32, [forecast::ByGrade; 2]> =
+        project_enrolment(2023, &enrolment[&2023], &population, &rates)
+            .into_iter()
+            .collect();
+    let expect = [
+        (2024, [125.0, 111.00, 95.81579]),
+        (2025, [130.0, 115.625, 107.42982]),
+        (2026, [128.0, 120.25, 111.90607]),
+    ];
+    for (year, grades) in expect {
+        for (k, want) in grades.iter().enumerate() {
+            let got = projected[&year][0][grade_index(k as i8 + 1)];
+            assert!(close(got, *want, 1e-5), "{year} grade {}: {got} vs {want}", k + 1);
+        }
+    }
+}
