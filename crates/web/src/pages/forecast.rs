@@ -532,21 +532,29 @@ fn whole(x: f64) -> i64 {
     x.round() as i64
 }
 
+/// A whole count for text, thousands grouped (323,286).
+fn grouped(x: f64) -> String {
+    indicators::report::format_number(x.round(), 0)
+}
+
 /// The stage's figures under its chart: peak, largest shortage and surplus,
 /// the pipeline's seats by the horizon.
 fn stage_summary(lang: Lang, stage: &StageForecast) -> String {
     let gap = |g: Option<forecast::YearGap>, sign: f64| {
         g.filter(|g| g.gap * sign > 0.5)
-            .map(|g| tf(lang, Msg::GapIn, &[&g.year, &whole(g.gap.abs())]))
+            .map(|g| tf(lang, Msg::GapIn, &[&g.year, &grouped(g.gap.abs())]))
             .unwrap_or_else(|| t(lang, Msg::NoShortage).to_owned())
     };
-    let pipeline = stage.years.last().map_or(0, |y| whole(y.pipeline_seats));
+    let pipeline = stage
+        .years
+        .last()
+        .map_or_else(|| grouped(0.0), |y| grouped(y.pipeline_seats));
     tf(
         lang,
         Msg::StageSummary,
         &[
             &stage.peak.year,
-            &whole(stage.peak.demand),
+            &grouped(stage.peak.demand),
             &if stage.peak_passed {
                 t(lang, Msg::PeakPassed)
             } else {
@@ -698,7 +706,7 @@ fn county_table(lang: Lang, counties: &[&AreaForecast], scenario: usize) -> Mark
     let cell = |s: Option<(i32, forecast::YearGap)>| match s {
         Some((first, worst)) => format!(
             "{first} / {}",
-            tf(lang, Msg::GapIn, &[&worst.year, &whole(worst.gap)])
+            tf(lang, Msg::GapIn, &[&worst.year, &grouped(worst.gap)])
         ),
         None => t(lang, Msg::NoShortage).to_owned(),
     };
@@ -716,9 +724,9 @@ fn county_table(lang: Lang, counties: &[&AreaForecast], scenario: usize) -> Mark
                     th { a href={ "/forecast/county/" (r.area.code.as_str()) "?scenario=" (scenario) } { (r.area.name) } }
                     td.primary { (cell(r.primary)) }
                     td.junior { (cell(r.junior)) }
-                    td { (r.pipeline) }
+                    td { (grouped(r.pipeline as f64)) }
                     td { @match r.empty {
-                        Some((year, seats, share)) => { (tf(lang, Msg::GapIn, &[&year, &whole(seats)])) " (" (format!("{:.0}%", share * 100.0)) ")" }
+                        Some((year, seats, share)) => { (tf(lang, Msg::GapIn, &[&year, &grouped(seats)])) " (" (format!("{:.0}%", share * 100.0)) ")" }
                         None => { "—" }
                     } }
                 }
