@@ -409,15 +409,9 @@ fn demo_backtest(o: &Options) -> anyhow::Result<()> {
     for stage in FORECAST_STAGES {
         for lead in [1, 3] {
             let cell = |method: Method| {
-                bt.rows
-                    .iter()
-                    .find(|r| {
-                        Some(&r.area) == city_code.as_ref()
-                            && r.stage == stage
-                            && r.sector.is_none()
-                            && r.method == method
-                            && r.lead == lead
-                    })
+                city_code
+                    .as_ref()
+                    .and_then(|c| bt.row(c, stage, None, method, lead))
                     .map_or("—".to_owned(), |r| {
                         format!("{:+.2} / {:.2} ({})", r.bias_pct, r.mape_pct, r.pairs)
                     })
@@ -455,15 +449,9 @@ fn demo_backtest(o: &Options) -> anyhow::Result<()> {
                 .collect();
             mapes.sort_by(f64::total_cmp);
             let sector = |sector: registry::Ownership| {
-                bt.rows
-                    .iter()
-                    .find(|r| {
-                        Some(&r.area) == city_code.as_ref()
-                            && r.stage == stage
-                            && r.sector == Some(sector)
-                            && r.method == Method::Cohort
-                            && r.lead == lead
-                    })
+                city_code
+                    .as_ref()
+                    .and_then(|c| bt.row(c, stage, Some(sector), Method::Cohort, lead))
                     .map_or("—".to_owned(), |r| format!("{:.2}", r.mape_pct))
             };
             line.push_str(&format!(

@@ -398,13 +398,8 @@ fn accuracy_table(run: &Run, county: Option<&AreaCode>) -> String {
     for stage in forecast::FORECAST_STAGES {
         for lead in 1..=5 {
             let cell = |method: Method| {
-                backtest.rows.iter().find(|a| {
-                    Some(&a.area) == area.as_ref()
-                        && a.stage == stage
-                        && a.sector.is_none()
-                        && a.method == method
-                        && a.lead == lead
-                })
+                area.as_ref()
+                    .and_then(|a| backtest.row(a, stage, None, method, lead))
             };
             let Some(cohort) = cell(Method::Cohort) else {
                 continue;

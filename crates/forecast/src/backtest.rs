@@ -70,6 +70,23 @@ pub struct Backtest {
     pub shortfalls: Vec<String>,
 }
 
+impl Backtest {
+    /// The cell of `area`, `stage`, `sector` (`None` = both together),
+    /// `method` and `lead`, if the backtest had a pair for it.
+    pub fn row(
+        &self,
+        area: &AreaCode,
+        stage: Stage,
+        sector: Option<Ownership>,
+        method: Method,
+        lead: u32,
+    ) -> Option<&Accuracy> {
+        self.rows.iter().find(|r| {
+            &r.area == area && r.stage == stage && r.sector == sector && r.method == method && r.lead == lead
+        })
+    }
+}
+
 /// Mean absolute percentage error of forecasts against actuals, in per cent
 /// (F6). Pairs with a zero actual are skipped; `None` when none remain.
 pub fn mape(forecast: &[f64], actual: &[f64]) -> Option<f64> {

@@ -212,13 +212,8 @@ pub fn write_forecast_xlsx(run: &Run, scope: Option<&AreaCode>) -> Result<Vec<u8
             for stage in forecast::FORECAST_STAGES {
                 for lead in [1, 3] {
                     let cell = |method: Method| {
-                        backtest.rows.iter().find(|a| {
-                            Some(&a.area) == area.as_ref()
-                                && a.stage == stage
-                                && a.sector.is_none()
-                                && a.method == method
-                                && a.lead == lead
-                        })
+                        area.as_ref()
+                            .and_then(|a| backtest.row(a, stage, None, method, lead))
                     };
                     let Some(cohort) = cell(Method::Cohort) else {
                         continue;

@@ -742,11 +742,7 @@ fn accuracy_table(lang: Lang, run: &Run, area: &AreaCode) -> Markup {
     let Some(backtest) = &run.backtest else {
         return html! { p.muted { (t(lang, Msg::NoBacktest)) } };
     };
-    let find = |stage: Stage, lead: u32, method: Method| {
-        backtest.rows.iter().find(|r| {
-            &r.area == area && r.stage == stage && r.sector.is_none() && r.lead == lead && r.method == method
-        })
-    };
+    let find = |stage: Stage, lead: u32, method: Method| backtest.row(area, stage, None, method, lead);
     let shortfalls: Vec<&String> = backtest
         .shortfalls
         .iter()
