@@ -101,21 +101,7 @@ impl ForecastStore for PgStore {
         let columns = shared::run_columns(run)?;
         let mut conn = self.conn.borrow_mut();
         let mut tx = conn.transaction()?;
-        let row = tx.query_one(
-            "INSERT INTO forecast_run (label, made_at, made_by, base_year, until, scenarios, bytes, body)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-            &[
-                &columns.label,
-                &shared::micros(columns.made_at),
-                &columns.made_by,
-                &columns.base_year,
-                &columns.until,
-                &columns.scenarios,
-                &(columns.body.len() as i64),
-                &columns.body,
-            ],
-        )?;
-        let id = ForecastRunId(row.try_get(0)?);
+        let id = ForecastRunId(insert_run(&mut tx, None, &columns)?);
         tx.execute(
             "INSERT INTO audit_log (actor, action, detail) VALUES ($1, $2, $3)",
             &[
@@ -173,23 +159,35 @@ impl ForecastStore for PgStore {
         let columns = shared::run_columns(run)?;
         let mut conn = self.conn.borrow_mut();
         let mut tx = conn.transaction()?;
-        tx.execute(
-            "INSERT INTO forecast_run (id, label, made_at, made_by, base_year, until, scenarios, bytes, body)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            &[
-                &id.0,
-                &columns.label,
-                &shared::micros(columns.made_at),
-                &columns.made_by,
-                &columns.base_year,
-                &columns.until,
-                &columns.scenarios,
-                &(columns.body.len() as i64),
-                &columns.body,
-            ],
-        )?;
+        insert_run(&mut tx, Some(id.0), &columns)?;
         super::plans::advance_identity(&mut tx, "forecast_run")?;
         tx.commit()?;
         Ok(())
     }
+}
+
+/// One run's row: its id given (a restore) or the identity's next (a save).
+/// Returns the id.
+fn insert_run(
+    tx: &mut postgres::Transaction<'_>,
+    id: Option<i64>,
+    columns: &shared::RunColumns,
+) -> Result<i64> {
+    let row = tx.query_one(
+        "INSERT INTO forecast_run (id, label, made_at, made_by, base_year, until, scenarios, bytes, body)
+         VALUES (COALESCE($1, nextval(pg_get_serial_sequence('forecast_run', 'id'))), $2, $3, $4, $5, $6, $7, $8, $9)
+         RETURNING id",
+        &[
+            &id,
+            &columns.label,
+            &shared::micros(columns.made_at),
+            &columns.made_by,
+            &columns.base_year,
+            &columns.until,
+            &columns.scenarios,
+            &(columns.body.len() as i64),
+            &columns.body,
+        ],
+    )?;
+    Ok(row.try_get(0)?)
 }

@@ -111,21 +111,7 @@ impl ForecastStore for SqliteStore {
         let columns = shared::run_columns(run)?;
         in_write_turn(&mut self.conn, |conn| {
             let tx = begin_write(conn)?;
-            tx.prepare_cached(
-                "INSERT INTO forecast_run (label, made_at, made_by, base_year, until, scenarios, bytes, body)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )?
-            .execute(params![
-                columns.label,
-                shared::micros(columns.made_at).format(TIME_FORMAT).to_string(),
-                columns.made_by,
-                columns.base_year,
-                columns.until,
-                columns.scenarios,
-                columns.body.len() as i64,
-                columns.body,
-            ])?;
-            let id = ForecastRunId(tx.last_insert_rowid());
+            let id = ForecastRunId(insert_run(&tx, None, &columns)?);
             tx.prepare_cached("INSERT INTO audit_log (actor, action, detail) VALUES (?1, ?2, ?3)")?
                 .execute(params![
                     actor,
@@ -185,23 +171,30 @@ impl ForecastStore for SqliteStore {
         let columns = shared::run_columns(run)?;
         in_write_turn(&mut self.conn, |conn| {
             let tx = begin_write(conn)?;
-            tx.prepare_cached(
-                "INSERT INTO forecast_run (id, label, made_at, made_by, base_year, until, scenarios, bytes, body)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )?
-            .execute(params![
-                id.0,
-                columns.label,
-                shared::micros(columns.made_at).format(TIME_FORMAT).to_string(),
-                columns.made_by,
-                columns.base_year,
-                columns.until,
-                columns.scenarios,
-                columns.body.len() as i64,
-                columns.body,
-            ])?;
+            insert_run(&tx, Some(id.0), &columns)?;
             tx.commit()?;
             Ok(())
         })
     }
+}
+
+/// One run's row: its id given (a restore) or the next one (a save, NULL
+/// into the INTEGER PRIMARY KEY). Returns the id.
+fn insert_run(tx: &rusqlite::Transaction<'_>, id: Option<i64>, columns: &shared::RunColumns) -> Result<i64> {
+    tx.prepare_cached(
+        "INSERT INTO forecast_run (id, label, made_at, made_by, base_year, until, scenarios, bytes, body)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        id,
+        columns.label,
+        shared::micros(columns.made_at).format(TIME_FORMAT).to_string(),
+        columns.made_by,
+        columns.base_year,
+        columns.until,
+        columns.scenarios,
+        columns.body.len() as i64,
+        columns.body,
+    ])?;
+    Ok(tx.last_insert_rowid())
 }
