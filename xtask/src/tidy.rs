@@ -6,8 +6,9 @@
 use std::path::{Path, PathBuf};
 
 /// Crates that must stay pure (no I/O): their manifests may not name these.
-const PURE_CRATES: [&str; 8] = [
+const PURE_CRATES: [&str; 9] = [
     "registry",
+    "admission",
     "demo",
     "indicators",
     "indicator-expr",

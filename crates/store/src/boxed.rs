@@ -415,3 +415,63 @@ impl<T: ForecastStore + ?Sized> ForecastStore for Box<T> {
         (**self).restore_forecast_run(id, run)
     }
 }
+
+impl<T: AdmissionStore + ?Sized> AdmissionStore for Box<T> {
+    fn save_admission_inputs(
+        &mut self,
+        inputs: &::admission::Inputs,
+        label: &str,
+        previous: Option<AdmissionInputsId>,
+        actor: &str,
+        at: chrono::NaiveDateTime,
+    ) -> Result<AdmissionInputsId> {
+        (**self).save_admission_inputs(inputs, label, previous, actor, at)
+    }
+
+    fn admission_inputs_list(&self) -> Result<Vec<crate::admission::AdmissionInputsSummary>> {
+        (**self).admission_inputs_list()
+    }
+
+    fn admission_inputs(&self, id: AdmissionInputsId) -> Result<Option<::admission::Inputs>> {
+        (**self).admission_inputs(id)
+    }
+
+    fn sign_off_admission(
+        &mut self,
+        inputs: AdmissionInputsId,
+        school: &registry::SchoolCode,
+        note: &str,
+        actor: &str,
+        at: chrono::NaiveDateTime,
+    ) -> Result<()> {
+        (**self).sign_off_admission(inputs, school, note, actor, at)
+    }
+
+    fn admission_sign_offs(
+        &self,
+        inputs: AdmissionInputsId,
+    ) -> Result<Vec<crate::admission::AdmissionSignOff>> {
+        (**self).admission_sign_offs(inputs)
+    }
+
+    fn save_admission_run(
+        &mut self,
+        inputs: AdmissionInputsId,
+        label: &str,
+        previous: Option<AdmissionRunId>,
+        policy: &::admission::Policy,
+        outcome: &::admission::Outcome,
+        actor: &str,
+        at: chrono::NaiveDateTime,
+    ) -> Result<AdmissionRunId> {
+        (**self).save_admission_run(inputs, label, previous, policy, outcome, actor, at)
+    }
+
+    fn admission_runs(&self) -> Result<Vec<crate::admission::AdmissionRunSummary>> {
+        (**self).admission_runs()
+    }
+
+    fn admission_run(&self, id: AdmissionRunId) -> Result<Option<crate::admission::AdmissionRun>> {
+        (**self).admission_run(id)
+    }
+}

@@ -25,6 +25,7 @@ use registry::{
 };
 
 pub mod accounts;
+pub mod admission;
 mod applying;
 mod assembly;
 pub mod audit;
@@ -38,6 +39,7 @@ mod sqlite;
 mod summary;
 
 pub use accounts::AccountStore;
+pub use admission::{AdmissionInputsId, AdmissionRunId, AdmissionStore};
 pub use audit::{AuditAction, AuditLine};
 pub use forecast::{ForecastRunId, ForecastRunSummary, ForecastStore};
 pub use plans::PlanStore;
@@ -571,7 +573,15 @@ pub trait Maintenance {
 /// Callers that need one domain take that trait; the web's pool and the
 /// command line hold a `Box<dyn Store>` from [`open`].
 pub trait Store:
-    RegistryWrite + RegistryRead + Snapshots + AccountStore + PlanStore + ForecastStore + Maintenance + Send
+    RegistryWrite
+    + RegistryRead
+    + Snapshots
+    + AccountStore
+    + PlanStore
+    + ForecastStore
+    + AdmissionStore
+    + Maintenance
+    + Send
 {
 }
 
@@ -582,6 +592,7 @@ impl<
             + AccountStore
             + PlanStore
             + ForecastStore
+            + AdmissionStore
             + Maintenance
             + Send,
     > Store for T
@@ -592,6 +603,7 @@ impl<
 /// are called through them.
 pub mod prelude {
     pub use crate::{
-        AccountStore, ForecastStore, Maintenance, PlanStore, RegistryRead, RegistryWrite, Snapshots, Store,
+        AccountStore, AdmissionStore, ForecastStore, Maintenance, PlanStore, RegistryRead, RegistryWrite,
+        Snapshots, Store,
     };
 }

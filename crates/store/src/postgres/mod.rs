@@ -21,6 +21,7 @@
 //! transaction; bulk writes go through `COPY` inside it.
 
 mod accounts;
+mod admission;
 mod forecast;
 mod plans;
 mod read;

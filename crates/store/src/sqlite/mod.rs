@@ -12,6 +12,7 @@
 //! are retried by the busy timeout.
 
 mod accounts;
+mod admission;
 mod forecast;
 mod plans;
 mod read;
