@@ -26,14 +26,17 @@ use crate::AdmissionError;
 
 /// "No index": an unknown code, an unplaced candidate.
 pub(crate) const NONE: u32 = u32::MAX;
+/// A school named again on the same list (read once).
+pub(crate) const REPEAT: u32 = u32::MAX - 1;
 
 /// Runs the admission. Refuses inputs with errors ([`crate::check`]).
 pub fn run(inputs: &Inputs, policy: &Policy) -> Result<Outcome, AdmissionError> {
-    let report = crate::check::check(inputs, policy);
+    let index = Index::new(inputs);
+    let report = crate::check::check_indexed(inputs, policy, &index);
     if !report.is_ok() {
         return Err(AdmissionError::Invalid(report.errors));
     }
-    let prepared = Prepared::new(inputs, policy);
+    let prepared = Prepared::with_index(inputs, policy, index);
     Ok(prepared.run(None))
 }
 
@@ -186,7 +189,13 @@ impl Keys {
             }
         }
         let widths: Vec<u32> = (0..nf)
-            .map(|i| if n == 0 { 0 } else { 64 - ((highs[i] - lows[i]) as u64).leading_zeros() })
+            .map(|i| {
+                if n == 0 {
+                    0
+                } else {
+                    64 - ((highs[i] - lows[i]) as u64).leading_zeros()
+                }
+            })
             .collect();
         let lottery_bits = if seed.is_some() { 64 } else { 0 };
         let total_bits: u32 = widths.iter().sum::<u32>() + lottery_bits;
@@ -218,7 +227,8 @@ impl Keys {
                     end += 1;
                 }
                 if end - start > 1 {
-                    packed[start..end].sort_unstable_by(|a, b| cands[a.1 as usize].id.cmp(&cands[b.1 as usize].id));
+                    packed[start..end]
+                        .sort_unstable_by(|a, b| cands[a.1 as usize].id.cmp(&cands[b.1 as usize].id));
                 }
                 start = end;
             }
@@ -282,7 +292,8 @@ impl ChainEqual {
 }
 
 /// Lists flattened: candidate `c`'s entries are `school[off[c]..off[c+1]]`
-/// in the order given, [`NONE`] for an unknown code or a repeat (read once).
+/// in the order given, [`NONE`] for an unknown code, [`REPEAT`] for a
+/// school named again (read once).
 pub(crate) struct Lists {
     pub off: Vec<u32>,
     pub school: Vec<u32>,
@@ -292,21 +303,62 @@ impl Lists {
     fn new<'a>(
         cands: &'a [Candidate],
         list: impl Fn(&'a Candidate) -> &'a [registry::SchoolCode],
-        index: &FxHashMap<&str, u32>,
+        index: &CodeMap,
+        schools: usize,
     ) -> Lists {
+        // Two passes: first every code read into a flat array (a plain
+        // loop whose loads overlap — the strings are scattered over the
+        // heap), then the lookups, on data in cache.
         let mut off = Vec::with_capacity(cands.len() + 1);
-        let mut school = Vec::with_capacity(cands.len() * 8);
-        off.push(0);
+        off.push(0u32);
+        let total: usize = cands
+            .iter()
+            .map(|c| list(c).len().min(crate::model::limits::MAX_LIST + 1))
+            .sum();
+        let mut keys: Vec<u64> = Vec::with_capacity(total);
         for c in cands {
-            let start = school.len();
-            for code in list(c) {
-                let x = index.get(code.as_str()).copied().unwrap_or(NONE);
-                let repeat = x != NONE && school[start..].contains(&x);
-                school.push(if repeat { NONE } else { x });
+            let codes = list(c);
+            // An overlong list is the check's error; never read it.
+            if codes.len() <= crate::model::limits::MAX_LIST {
+                keys.extend(
+                    codes
+                        .iter()
+                        .map(|code| CodeMap::numeric_key(code.as_str()).unwrap_or(u64::MAX)),
+                );
             }
-            off.push(school.len() as u32);
+            off.push(keys.len() as u32);
+        }
+        let mut school = Vec::with_capacity(keys.len());
+        // The last candidate (plus one) who named each school: a repeat is
+        // one comparison.
+        let mut seen_by = vec![0u32; schools];
+        for (c, cand) in cands.iter().enumerate() {
+            let (a, b) = (off[c] as usize, off[c + 1] as usize);
+            for (k, &key) in keys[a..b].iter().enumerate() {
+                let x = match key {
+                    u64::MAX => list(cand)
+                        .get(k)
+                        .and_then(|code| index.text.get(code.as_str()).copied()),
+                    _ => index.numeric.get(&key).copied(),
+                }
+                .unwrap_or(NONE);
+                let entry = match seen_by.get_mut(x as usize) {
+                    Some(seen) if *seen == c as u32 + 1 => REPEAT,
+                    Some(seen) => {
+                        *seen = c as u32 + 1;
+                        x
+                    }
+                    None => NONE,
+                };
+                school.push(entry);
+            }
         }
         Lists { off, school }
+    }
+
+    /// Every entry of `c` as stored (with [`NONE`] and [`REPEAT`]).
+    pub fn raw(&self, c: usize) -> &[u32] {
+        &self.school[self.off[c] as usize..self.off[c + 1] as usize]
     }
 
     /// (1-based position, school) of the known entries of `c`.
@@ -315,8 +367,102 @@ impl Lists {
         self.school[a..b]
             .iter()
             .enumerate()
-            .filter(|&(_, &x)| x != NONE)
+            .filter(|&(_, &x)| x < REPEAT)
             .map(|(k, &x)| ((k + 1).min(255) as u8, x))
+    }
+}
+
+/// School codes to row indices (the first row with the code). Codes of
+/// digits only (学校标识码 always) are looked up as numbers: no string
+/// hashing or comparison in the hot loops.
+#[derive(Default)]
+pub(crate) struct CodeMap<'a> {
+    numeric: FxHashMap<u64, u32>,
+    text: FxHashMap<&'a str, u32>,
+}
+
+impl<'a> CodeMap<'a> {
+    /// Up to 17 digits, with the length folded in ("012" ≠ "12").
+    fn numeric_key(code: &str) -> Option<u64> {
+        let bytes = code.as_bytes();
+        if bytes.is_empty() || bytes.len() > 17 {
+            return None;
+        }
+        let (mut value, mut bad) = (0u64, false);
+        for &b in bytes {
+            let digit = b.wrapping_sub(b'0');
+            bad |= digit > 9;
+            value = value.wrapping_mul(10).wrapping_add(u64::from(digit));
+        }
+        (!bad).then_some(value | ((bytes.len() as u64) << 59))
+    }
+
+    fn build(codes: impl Iterator<Item = &'a str>) -> CodeMap<'a> {
+        let mut map = CodeMap::default();
+        for (i, code) in codes.enumerate() {
+            match CodeMap::numeric_key(code) {
+                Some(key) => {
+                    map.numeric.entry(key).or_insert(i as u32);
+                }
+                None => {
+                    map.text.entry(code).or_insert(i as u32);
+                }
+            }
+        }
+        map
+    }
+
+    pub fn get(&self, code: &str) -> Option<u32> {
+        match CodeMap::numeric_key(code) {
+            Some(key) => self.numeric.get(&key).copied(),
+            None => self.text.get(code).copied(),
+        }
+    }
+}
+
+/// The inputs' codes interned to indices, shared by the check and the run.
+pub(crate) struct Index<'a> {
+    /// Code → first row with it.
+    pub senior: CodeMap<'a>,
+    pub junior: CodeMap<'a>,
+    /// Each candidate's junior school, [`NONE`] when unknown.
+    pub cand_junior: Vec<u32>,
+    pub open: Lists,
+    pub quota: Lists,
+}
+
+impl<'a> Index<'a> {
+    pub fn new(inputs: &'a Inputs) -> Index<'a> {
+        let senior = CodeMap::build(inputs.senior_schools.iter().map(|s| s.code.as_str()));
+        let junior = CodeMap::build(inputs.junior_schools.iter().map(|j| j.code.as_str()));
+        // Keys first, lookups after (see `Lists::new`).
+        let junior_keys: Vec<Option<u64>> = inputs
+            .candidates
+            .iter()
+            .map(|c| CodeMap::numeric_key(c.junior_school.as_str()))
+            .collect();
+        let cand_junior = inputs
+            .candidates
+            .iter()
+            .zip(&junior_keys)
+            .map(|(c, key)| {
+                match key {
+                    Some(key) => junior.numeric.get(key).copied(),
+                    None => junior.text.get(c.junior_school.as_str()).copied(),
+                }
+                .unwrap_or(NONE)
+            })
+            .collect();
+        let m = inputs.senior_schools.len();
+        let open = Lists::new(&inputs.candidates, |c| &c.open_list, &senior, m);
+        let quota = Lists::new(&inputs.candidates, |c| &c.quota_list, &senior, m);
+        Index {
+            senior,
+            junior,
+            cand_junior,
+            open,
+            quota,
+        }
     }
 }
 
@@ -330,59 +476,64 @@ pub(crate) struct Prepared<'a> {
     pub open: Lists,
     pub quota: Lists,
     pub quotas: Vec<QuotaAllocation>,
+    /// Per candidate: 录取资格 and the city's line met.
+    admissible: Vec<bool>,
+    /// Per senior school: the quota minimum, if any.
+    quota_min: Vec<Option<Score>>,
 }
 
 impl<'a> Prepared<'a> {
     pub fn new(inputs: &'a Inputs, policy: &'a Policy) -> Prepared<'a> {
-        let senior: FxHashMap<&str, u32> = inputs
-            .senior_schools
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.code.as_str(), i as u32))
-            .collect();
-        let junior: FxHashMap<&str, u32> = inputs
-            .junior_schools
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.code.as_str(), i as u32))
-            .collect();
-        let cand_junior = inputs
+        Prepared::with_index(inputs, policy, Index::new(inputs))
+    }
+
+    pub fn with_index(inputs: &'a Inputs, policy: &'a Policy, index: Index<'a>) -> Prepared<'a> {
+        let admissible = inputs
             .candidates
             .iter()
-            .map(|c| junior.get(c.junior_school.as_str()).copied().unwrap_or(NONE))
+            .map(|c| c.eligible && policy.min_total.is_none_or(|min| c.total() >= min))
+            .collect();
+        let quota_min = inputs
+            .senior_schools
+            .iter()
+            .map(|s| match &policy.quota.minimum {
+                QuotaMinimum::None => None,
+                QuotaMinimum::Absolute { score } => Some(*score),
+                QuotaMinimum::BelowPreviousCutoff { below, cutoffs } => {
+                    cutoffs.get(&s.code).map(|cut| Score((cut.0 - below.0).max(0)))
+                }
+            })
             .collect();
         Prepared {
             inputs,
             policy,
             keys: Keys::new(inputs, policy),
-            cand_junior,
-            open: Lists::new(&inputs.candidates, |c| &c.open_list, &senior),
-            quota: Lists::new(&inputs.candidates, |c| &c.quota_list, &senior),
+            cand_junior: index.cand_junior,
+            open: index.open,
+            quota: index.quota,
             quotas: allocate_quotas(inputs, policy),
+            admissible,
+            quota_min,
         }
     }
 
     /// Admissible at all: 录取资格 and the city's line.
     pub fn admissible(&self, c: u32) -> bool {
-        let cand = &self.inputs.candidates[c as usize];
-        cand.eligible && self.policy.min_total.is_none_or(|min| cand.total() >= min)
+        self.admissible[c as usize]
     }
 
     /// May be admitted at `x` in the open round.
     pub fn open_eligible(&self, c: u32, x: u32) -> bool {
         let cand = &self.inputs.candidates[c as usize];
-        self.admissible(c) && self.inputs.senior_schools[x as usize].min_score.is_none_or(|min| cand.total() >= min)
+        self.admissible(c)
+            && self.inputs.senior_schools[x as usize]
+                .min_score
+                .is_none_or(|min| cand.total() >= min)
     }
 
     /// The quota minimum at `x`, if any.
     pub fn quota_minimum(&self, x: u32) -> Option<Score> {
-        match &self.policy.quota.minimum {
-            QuotaMinimum::None => None,
-            QuotaMinimum::Absolute { score } => Some(*score),
-            QuotaMinimum::BelowPreviousCutoff { below, cutoffs } => cutoffs
-                .get(&self.inputs.senior_schools[x as usize].code)
-                .map(|cut| Score((cut.0 - below.0).max(0))),
-        }
+        self.quota_min[x as usize]
     }
 
     /// May be admitted at `x` in the quota round.
@@ -400,7 +551,11 @@ impl<'a> Prepared<'a> {
         matches!(self.policy.tie_break.last, LastTie::SchoolLottery { .. })
             || matches!(self.policy.quota.form, QuotaForm::CallOrder { .. })
             || (self.policy.school_priorities
-                && self.inputs.senior_schools.iter().any(|s| !s.priority_counties.is_empty()))
+                && self
+                    .inputs
+                    .senior_schools
+                    .iter()
+                    .any(|s| !s.priority_counties.is_empty()))
     }
 
     /// Below the school's own priority group (`SeniorSchool::priority_counties`).
@@ -408,7 +563,9 @@ impl<'a> Prepared<'a> {
         let school = &self.inputs.senior_schools[x as usize];
         self.policy.school_priorities
             && !school.priority_counties.is_empty()
-            && !school.priority_counties.contains(&self.inputs.candidates[c as usize].residence)
+            && !school
+                .priority_counties
+                .contains(&self.inputs.candidates[c as usize].residence)
     }
 
     /// A candidate's priority at a school in deferred acceptance (smaller
@@ -539,7 +696,8 @@ impl<'a> Prepared<'a> {
             quota_admitted[x] += slot_admitted[v];
             let last = slot_last[v];
             if last != NONE
-                && (quota_last[x] == NONE || self.keys.rank[last as usize] > self.keys.rank[quota_last[x] as usize])
+                && (quota_last[x] == NONE
+                    || self.keys.rank[last as usize] > self.keys.rank[quota_last[x] as usize])
             {
                 quota_last[x] = last;
             }
@@ -813,7 +971,11 @@ impl Market {
 /// student-optimal stable matching; strategy-proof for students. Entries
 /// naming no school (`≥ capacities.len()`) or lacking a priority are
 /// ignored.
-pub fn deferred_acceptance(prefs: &[Vec<u32>], priorities: &[Vec<u32>], capacities: &[u32]) -> Vec<Option<u32>> {
+pub fn deferred_acceptance(
+    prefs: &[Vec<u32>],
+    priorities: &[Vec<u32>],
+    capacities: &[u32],
+) -> Vec<Option<u32>> {
     let mut market = Market::with_capacity(prefs.len());
     for (s, list) in prefs.iter().enumerate() {
         for (k, &x) in list.iter().enumerate() {
