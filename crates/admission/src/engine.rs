@@ -179,11 +179,16 @@ impl Keys {
         let nf = chain.fields.len();
         // Each field's range decides its bit width; packed into one u128
         // with the lottery when they fit (always for ≤ 4 subject fields).
+        // One pass over the candidates: every value read once.
+        let values: Vec<i64> = cands
+            .iter()
+            .flat_map(|c| (0..nf).map(move |i| (c, i)))
+            .map(|(c, i)| chain.sort_value(c, i))
+            .collect();
         let mut lows = vec![i64::MAX; nf];
         let mut highs = vec![i64::MIN; nf];
-        for c in cands {
-            for i in 0..nf {
-                let v = chain.sort_value(c, i);
+        for row in values.chunks_exact(nf.max(1)) {
+            for (i, &v) in row.iter().enumerate().take(nf) {
                 lows[i] = lows[i].min(v);
                 highs[i] = highs[i].max(v);
             }
@@ -209,7 +214,7 @@ impl Keys {
                 .map(|(idx, c)| {
                     let mut key: u128 = 0;
                     for i in 0..nf {
-                        key = (key << widths[i]) | (chain.sort_value(c, i) - lows[i]) as u128;
+                        key = (key << widths[i]) | (values[idx * nf + i] - lows[i]) as u128;
                     }
                     if let Some(seed) = seed {
                         key = (key << 64) | u128::from(lottery_number(seed, "", &c.id.0));
@@ -243,10 +248,6 @@ impl Keys {
             };
             chain_equal = ChainEqual::Packed(keys);
         } else {
-            let values: Vec<i64> = cands
-                .iter()
-                .flat_map(|c| (0..nf).map(|i| chain.sort_value(c, i)).collect::<Vec<_>>())
-                .collect();
             let lottery: Vec<u64> = cands
                 .iter()
                 .map(|c| seed.map_or(0, |seed| lottery_number(seed, "", &c.id.0)))
@@ -306,51 +307,60 @@ impl Lists {
         index: &CodeMap,
         schools: usize,
     ) -> Lists {
-        // Two passes: first every code read into a flat array (a plain
-        // loop whose loads overlap — the strings are scattered over the
-        // heap), then the lookups, on data in cache.
+        // In chunks of candidates, two passes: first every code of the
+        // chunk read into a small buffer (a plain loop whose loads overlap —
+        // the strings are scattered over the heap), then the lookups on
+        // data in cache.
+        const CHUNK: usize = 512;
+        let max_list = crate::model::limits::MAX_LIST;
         let mut off = Vec::with_capacity(cands.len() + 1);
         off.push(0u32);
-        let total: usize = cands
-            .iter()
-            .map(|c| list(c).len().min(crate::model::limits::MAX_LIST + 1))
-            .sum();
-        let mut keys: Vec<u64> = Vec::with_capacity(total);
-        for c in cands {
-            let codes = list(c);
-            // An overlong list is the check's error; never read it.
-            if codes.len() <= crate::model::limits::MAX_LIST {
-                keys.extend(
-                    codes
-                        .iter()
-                        .map(|code| CodeMap::numeric_key(code.as_str()).unwrap_or(u64::MAX)),
-                );
-            }
-            off.push(keys.len() as u32);
-        }
-        let mut school = Vec::with_capacity(keys.len());
+        let total: usize = cands.iter().map(|c| list(c).len().min(max_list + 1)).sum();
+        let mut school = Vec::with_capacity(total);
+        let mut keys: Vec<u64> = Vec::with_capacity(CHUNK * 8);
+        let mut ends: Vec<usize> = Vec::with_capacity(CHUNK);
         // The last candidate (plus one) who named each school: a repeat is
         // one comparison.
         let mut seen_by = vec![0u32; schools];
-        for (c, cand) in cands.iter().enumerate() {
-            let (a, b) = (off[c] as usize, off[c + 1] as usize);
-            for (k, &key) in keys[a..b].iter().enumerate() {
-                let x = match key {
-                    u64::MAX => list(cand)
-                        .get(k)
-                        .and_then(|code| index.text.get(code.as_str()).copied()),
-                    _ => index.numeric.get(&key).copied(),
+        for (chunk_no, chunk) in cands.chunks(CHUNK).enumerate() {
+            keys.clear();
+            ends.clear();
+            for c in chunk {
+                let codes = list(c);
+                // An overlong list is the check's error; never read it.
+                if codes.len() <= max_list {
+                    keys.extend(
+                        codes
+                            .iter()
+                            .map(|code| CodeMap::numeric_key(code.as_str()).unwrap_or(u64::MAX)),
+                    );
                 }
-                .unwrap_or(NONE);
-                let entry = match seen_by.get_mut(x as usize) {
-                    Some(seen) if *seen == c as u32 + 1 => REPEAT,
-                    Some(seen) => {
-                        *seen = c as u32 + 1;
-                        x
+                ends.push(keys.len());
+            }
+            let mut a = 0;
+            for (i, cand) in chunk.iter().enumerate() {
+                let stamp = (chunk_no * CHUNK + i) as u32 + 1;
+                let b = ends[i];
+                for (k, &key) in keys[a..b].iter().enumerate() {
+                    let x = match key {
+                        u64::MAX => list(cand)
+                            .get(k)
+                            .and_then(|code| index.text.get(code.as_str()).copied()),
+                        _ => index.numeric.get(&key).copied(),
                     }
-                    None => NONE,
-                };
-                school.push(entry);
+                    .unwrap_or(NONE);
+                    let entry = match seen_by.get_mut(x as usize) {
+                        Some(seen) if *seen == stamp => REPEAT,
+                        Some(seen) => {
+                            *seen = stamp;
+                            x
+                        }
+                        None => NONE,
+                    };
+                    school.push(entry);
+                }
+                a = b;
+                off.push(school.len() as u32);
             }
         }
         Lists { off, school }
@@ -377,8 +387,63 @@ impl Lists {
 /// hashing or comparison in the hot loops.
 #[derive(Default)]
 pub(crate) struct CodeMap<'a> {
-    numeric: FxHashMap<u64, u32>,
+    numeric: NumericTable,
     text: FxHashMap<&'a str, u32>,
+}
+
+/// Open addressing over numeric keys (never 0: the length is folded in),
+/// at most a quarter full: a lookup is a multiply and a probe or two.
+#[derive(Default)]
+struct NumericTable {
+    slots: Vec<(u64, u32)>,
+    shift: u32,
+}
+
+impl NumericTable {
+    fn with_keys(keys: &[(u64, u32)]) -> NumericTable {
+        let size = (keys.len() * 4).next_power_of_two().max(8);
+        let mut table = NumericTable {
+            slots: vec![(0, 0); size],
+            shift: 64 - size.trailing_zeros(),
+        };
+        for &(key, value) in keys {
+            let mut slot = table.home(key);
+            loop {
+                match table.slots[slot] {
+                    (0, _) => {
+                        table.slots[slot] = (key, value);
+                        break;
+                    }
+                    // The first row with a code keeps it.
+                    (k, _) if k == key => break,
+                    _ => slot = (slot + 1) & (size - 1),
+                }
+            }
+        }
+        table
+    }
+
+    fn home(&self, key: u64) -> usize {
+        (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize
+    }
+
+    fn get(&self, key: &u64) -> Option<&u32> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let mut slot = self.home(*key);
+        loop {
+            let (k, ref v) = self.slots[slot];
+            if k == *key {
+                return Some(v);
+            }
+            if k == 0 {
+                return None;
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
 }
 
 impl<'a> CodeMap<'a> {
@@ -399,16 +464,16 @@ impl<'a> CodeMap<'a> {
 
     fn build(codes: impl Iterator<Item = &'a str>) -> CodeMap<'a> {
         let mut map = CodeMap::default();
+        let mut numeric = Vec::new();
         for (i, code) in codes.enumerate() {
             match CodeMap::numeric_key(code) {
-                Some(key) => {
-                    map.numeric.entry(key).or_insert(i as u32);
-                }
+                Some(key) => numeric.push((key, i as u32)),
                 None => {
                     map.text.entry(code).or_insert(i as u32);
                 }
             }
         }
+        map.numeric = NumericTable::with_keys(&numeric);
         map
     }
 
@@ -478,6 +543,11 @@ pub(crate) struct Prepared<'a> {
     pub quotas: Vec<QuotaAllocation>,
     /// Per candidate: 录取资格 and the city's line met.
     admissible: Vec<bool>,
+    /// Per candidate: admissible and 指标生资格.
+    quota_ok: Vec<bool>,
+    /// Per candidate: the total, kept compact for the rounds' random
+    /// access in key order.
+    total: Vec<Score>,
     /// Per senior school: the quota minimum, if any.
     quota_min: Vec<Option<Score>>,
 }
@@ -488,10 +558,18 @@ impl<'a> Prepared<'a> {
     }
 
     pub fn with_index(inputs: &'a Inputs, policy: &'a Policy, index: Index<'a>) -> Prepared<'a> {
-        let admissible = inputs
+        let total: Vec<Score> = inputs.candidates.iter().map(Candidate::total).collect();
+        let admissible: Vec<bool> = inputs
             .candidates
             .iter()
-            .map(|c| c.eligible && policy.min_total.is_none_or(|min| c.total() >= min))
+            .zip(&total)
+            .map(|(c, &t)| c.eligible && policy.min_total.is_none_or(|min| t >= min))
+            .collect();
+        let quota_ok = inputs
+            .candidates
+            .iter()
+            .zip(&admissible)
+            .map(|(c, &a)| a && c.quota_eligible)
             .collect();
         let quota_min = inputs
             .senior_schools
@@ -513,6 +591,8 @@ impl<'a> Prepared<'a> {
             quota: index.quota,
             quotas: allocate_quotas(inputs, policy),
             admissible,
+            quota_ok,
+            total,
             quota_min,
         }
     }
@@ -524,11 +604,10 @@ impl<'a> Prepared<'a> {
 
     /// May be admitted at `x` in the open round.
     pub fn open_eligible(&self, c: u32, x: u32) -> bool {
-        let cand = &self.inputs.candidates[c as usize];
-        self.admissible(c)
+        self.admissible[c as usize]
             && self.inputs.senior_schools[x as usize]
                 .min_score
-                .is_none_or(|min| cand.total() >= min)
+                .is_none_or(|min| self.total[c as usize] >= min)
     }
 
     /// The quota minimum at `x`, if any.
@@ -538,11 +617,9 @@ impl<'a> Prepared<'a> {
 
     /// May be admitted at `x` in the quota round.
     pub fn quota_eligible(&self, c: u32, x: u32) -> bool {
-        let cand = &self.inputs.candidates[c as usize];
-        self.admissible(c)
-            && cand.quota_eligible
+        self.quota_ok[c as usize]
             && self.inputs.senior_schools[x as usize].quota_school
-            && self.quota_minimum(x).is_none_or(|min| cand.total() >= min)
+            && self.quota_min[x as usize].is_none_or(|min| self.total[c as usize] >= min)
     }
 
     /// The open round runs as deferred acceptance rather than serial
