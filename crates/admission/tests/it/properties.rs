@@ -170,30 +170,39 @@ fn open_round_has_no_justified_envy_and_no_waste() {
 #[test]
 fn open_round_is_strategy_proof_by_brute_force() {
     let lists = crate::oracles::all_lists(4, 4);
-    for seed in 0..60 {
-        let inp = random_instance(1000 + seed, 12, 4);
-        let policy = with_maths(open_only());
-        let truth = run(&inp, &policy).unwrap();
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        for _ in 0..3 {
-            let c = rng.random_range(0..inp.candidates.len());
-            let value = |school: Option<u32>| {
-                school
-                    .and_then(|x| open_pos(&inp, c, x as usize))
-                    .unwrap_or(usize::MAX)
-            };
-            let honest = value(truth.placements[c].school);
-            for list in &lists {
-                if list.iter().any(|&x| x as usize >= inp.senior_schools.len()) {
-                    continue;
+    let mut priority = with_maths(open_only());
+    priority.school_priorities = true;
+    let mut mtb = with_maths(open_only());
+    mtb.tie_break.last = LastTie::SchoolLottery { seed: 11 };
+    // Serial dictatorship, then deferred acceptance with a priority county
+    // and with per-school lotteries.
+    for policy in [with_maths(open_only()), priority, mtb] {
+        for seed in 0..40 {
+            let mut inp = random_instance(1000 + seed, 12, 4);
+            inp.senior_schools[0].priority_counties = vec![county(1)];
+            let truth = run(&inp, &policy).unwrap();
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            for _ in 0..3 {
+                let c = rng.random_range(0..inp.candidates.len());
+                let value = |school: Option<u32>| {
+                    school
+                        .and_then(|x| open_pos(&inp, c, x as usize))
+                        .unwrap_or(usize::MAX)
+                };
+                let honest = value(truth.placements[c].school);
+                for list in &lists {
+                    if list.iter().any(|&x| x as usize >= inp.senior_schools.len()) {
+                        continue;
+                    }
+                    let mut lie = inp.clone();
+                    lie.candidates[c].open_list = list.iter().map(|&x| senior_code(x as usize)).collect();
+                    let got = run(&lie, &policy).unwrap();
+                    assert!(
+                        value(got.placements[c].school) >= honest,
+                        "seed {seed} candidate {c} gains with {list:?} ({:?})",
+                        policy.tie_break.last
+                    );
                 }
-                let mut lie = inp.clone();
-                lie.candidates[c].open_list = list.iter().map(|&x| senior_code(x as usize)).collect();
-                let got = run(&lie, &policy).unwrap();
-                assert!(
-                    value(got.placements[c].school) >= honest,
-                    "seed {seed} candidate {c} gains with {list:?}"
-                );
             }
         }
     }
