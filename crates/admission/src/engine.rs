@@ -202,13 +202,19 @@ impl Keys {
                 }
             })
             .collect();
-        let lottery_bits = if seed.is_some() { 64 } else { 0 };
-        let total_bits: u32 = widths.iter().sum::<u32>() + lottery_bits;
+        // One u128 per candidate: the chain, the lottery's top bits (all 64
+        // when there is room, at least 24) and the row index in the low
+        // bits, so the sort moves 16 bytes per candidate.
+        let idx_bits = 64 - (n as u64).leading_zeros();
+        let chain_bits: u32 = widths.iter().sum();
+        let room = 128u32.saturating_sub(chain_bits + idx_bits);
+        let lottery_bits = if seed.is_some() { room.min(64) } else { 0 };
         let mut order: Vec<u32> = (0..n as u32).collect();
         // Whether two candidates tie on the whole chain.
         let chain_equal: ChainEqual;
-        if total_bits <= 128 {
-            let mut packed: Vec<(u128, u32)> = cands
+        if chain_bits + idx_bits <= 128 && (seed.is_none() || lottery_bits >= 24) {
+            let low_bits = lottery_bits + idx_bits;
+            let mut packed: Vec<u128> = cands
                 .iter()
                 .enumerate()
                 .map(|(idx, c)| {
@@ -217,35 +223,35 @@ impl Keys {
                         key = (key << widths[i]) | (values[idx * nf + i] - lows[i]) as u128;
                     }
                     if let Some(seed) = seed {
-                        key = (key << 64) | u128::from(lottery_number(seed, "", &c.id.0));
+                        let draw = lottery_number(seed, "", &c.id.0) >> (64 - lottery_bits);
+                        key = (key << lottery_bits) | u128::from(draw);
                     }
-                    (key, idx as u32)
+                    (key << idx_bits) | idx as u128
                 })
                 .collect();
             packed.sort_unstable();
-            // Equal packed keys (a real tie, or a lottery collision): by
+            let row_of = |key: u128| (key & ((1u128 << idx_bits) - 1)) as usize;
+            // Equal chain and lottery (a real tie, or equal draws): by
             // examination number, never by input order.
             let mut start = 0;
             while start < packed.len() {
                 let mut end = start + 1;
-                while end < packed.len() && packed[end].0 == packed[start].0 {
+                while end < packed.len() && packed[end] >> idx_bits == packed[start] >> idx_bits {
                     end += 1;
                 }
                 if end - start > 1 {
                     packed[start..end]
-                        .sort_unstable_by(|a, b| cands[a.1 as usize].id.cmp(&cands[b.1 as usize].id));
+                        .sort_unstable_by(|&a, &b| cands[row_of(a)].id.cmp(&cands[row_of(b)].id));
                 }
                 start = end;
             }
-            order = packed.iter().map(|&(_, idx)| idx).collect();
-            let chain_shift = lottery_bits;
-            let keys: Vec<u128> = {
-                let mut keys = vec![0u128; n];
-                for &(key, idx) in &packed {
-                    keys[idx as usize] = if chain_shift == 64 { key >> 64 } else { key };
+            order = packed.iter().map(|&key| row_of(key) as u32).collect();
+            let mut keys = vec![0u128; if seed.is_none() { n } else { 0 }];
+            if seed.is_none() {
+                for &key in &packed {
+                    keys[row_of(key)] = key >> low_bits;
                 }
-                keys
-            };
+            }
             chain_equal = ChainEqual::Packed(keys);
         } else {
             let lottery: Vec<u64> = cands
