@@ -42,8 +42,10 @@ pub fn run(inputs: &Inputs, policy: &Policy) -> Result<Outcome, AdmissionError> 
 
 /// The candidates' indices best first: the chain field by field (each in
 /// its direction), then the last-tie rule (one lottery number per
-/// candidate; under `AdmitAll` and `SchoolLottery` equal chains stay
-/// together, ordered by examination number only to be deterministic).
+/// candidate — its top bits, at least 24, when the chain leaves less than
+/// 64 bits of room in the packed key; under `AdmitAll` and `SchoolLottery`
+/// equal chains stay together), then the examination number, only to be
+/// deterministic.
 /// Fields the inputs lack count as 0 (the run refuses such a policy).
 pub fn key_order(inputs: &Inputs, policy: &Policy) -> Vec<u32> {
     Keys::new(inputs, policy).order
