@@ -249,18 +249,7 @@ pub(crate) fn check_indexed(inputs: &Inputs, policy: &Policy, index: &Index) -> 
     let mut graduates_seen = vec![0u32; inputs.junior_schools.len()];
     for (i, c) in inputs.candidates.iter().enumerate() {
         let sheet = Sheet::Candidates;
-        let id = c.id.0.as_str();
         // `len()` first: the text itself is only read when it could be long.
-        if id.trim().is_empty()
-            || (id.len() > limits::MAX_TEXT_CHARS && id.chars().count() > limits::MAX_TEXT_CHARS)
-        {
-            out.error(
-                sheet,
-                Some(i),
-                "准考证号",
-                format!("应为 1–{} 个字符", limits::MAX_TEXT_CHARS),
-            );
-        }
         if c.name.len() > limits::MAX_TEXT_CHARS && c.name.chars().count() > limits::MAX_TEXT_CHARS {
             out.error(
                 sheet,
@@ -401,20 +390,29 @@ pub(crate) fn check_indexed(inputs: &Inputs, policy: &Policy, index: &Index) -> 
     out.finish()
 }
 
-/// Examination numbers given twice: sorted by hash rather than put in a
-/// hash map (700,000 inserts at random places cost more than one sort).
+/// Examination numbers empty, too long or given twice (one read of each):
+/// sorted by hash rather than put in a hash map (700,000 inserts at random
+/// places cost more than one sort).
 fn duplicate_ids(inputs: &Inputs, out: &mut Collector) {
     use std::hash::Hasher;
     let cands = &inputs.candidates;
-    let mut hashed: Vec<(u64, u32)> = cands
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let mut hasher = rustc_hash::FxHasher::default();
-            hasher.write(c.id.0.as_bytes());
-            (hasher.finish(), i as u32)
-        })
-        .collect();
+    let mut hashed: Vec<(u64, u32)> = Vec::with_capacity(cands.len());
+    for (i, c) in cands.iter().enumerate() {
+        let id = c.id.0.as_str();
+        if id.trim().is_empty()
+            || (id.len() > limits::MAX_TEXT_CHARS && id.chars().count() > limits::MAX_TEXT_CHARS)
+        {
+            out.error(
+                Sheet::Candidates,
+                Some(i),
+                "准考证号",
+                format!("应为 1–{} 个字符", limits::MAX_TEXT_CHARS),
+            );
+        }
+        let mut hasher = rustc_hash::FxHasher::default();
+        hasher.write(id.as_bytes());
+        hashed.push((hasher.finish(), i as u32));
+    }
     hashed.sort_unstable();
     let mut dupes: Vec<(usize, usize)> = Vec::new();
     let mut start = 0;
