@@ -184,7 +184,7 @@ impl<'a> Columns<'a> {
     }
 }
 
-fn cell<'c>(cells: &'c [String], index: Option<usize>) -> &'c str {
+fn cell(cells: &[String], index: Option<usize>) -> &str {
     index
         .and_then(|i| cells.get(i))
         .map(|c| c.trim())
@@ -923,11 +923,11 @@ fn shown_name(c: &Candidate, masked: bool) -> String {
     }
 }
 
-fn senior<'a>(inputs: &'a Inputs, index: u32) -> Option<&'a SeniorSchool> {
+fn senior(inputs: &Inputs, index: u32) -> Option<&SeniorSchool> {
     inputs.senior_schools.get(index as usize)
 }
 
-fn junior<'a>(inputs: &'a Inputs, index: u32) -> Option<&'a JuniorSchool> {
+fn junior(inputs: &Inputs, index: u32) -> Option<&JuniorSchool> {
     inputs.junior_schools.get(index as usize)
 }
 
