@@ -805,28 +805,29 @@ impl RawQuota {
     }
 
     fn into_quota(self) -> Result<QuotaPolicy, PolicyError> {
-        let form =
-            match self.form.as_deref().map(str::trim) {
-                None | Some("reserved") => QuotaForm::Reserved,
-                Some("none") => QuotaForm::None,
-                Some("call_order") => {
-                    let raw = self.min_rural.as_ref().ok_or_else(|| {
-                        field_error(
-                            "quota.min_rural（农村考生最低比例）",
-                            "录取顺序方式（call_order）必须给出",
-                        )
-                    })?;
-                    QuotaForm::CallOrder {
-                        min_rural: share_value("quota.min_rural（农村考生最低比例）", raw)?,
-                    }
+        let form = match self.form.as_deref().map(str::trim) {
+            None | Some("reserved") => QuotaForm::Reserved,
+            Some("none") => QuotaForm::None,
+            Some("call_order") => {
+                let raw = self.min_rural.as_ref().ok_or_else(|| {
+                    field_error(
+                        "quota.min_rural（农村考生最低比例）",
+                        "录取顺序方式（call_order）必须给出",
+                    )
+                })?;
+                QuotaForm::CallOrder {
+                    min_rural: share_value("quota.min_rural（农村考生最低比例）", raw)?,
                 }
-                Some(other) => return Err(field_error(
+            }
+            Some(other) => {
+                return Err(field_error(
                     "quota.form（指标方式）",
                     format!(
                         "“{other}”无法识别，应为 reserved（指标到校）、call_order（录取顺序最低比例）或 none"
                     ),
-                )),
-            };
+                ))
+            }
+        };
         if self.min_rural.is_some() && !matches!(form, QuotaForm::CallOrder { .. }) {
             return Err(field_error(
                 "quota.min_rural（农村考生最低比例）",

@@ -675,9 +675,23 @@ fn read_candidates(
         }
         let mut lists = [Vec::new(), Vec::new()];
         for (list, columns) in lists.iter_mut().zip([&quota_columns, &open_columns]) {
+            // Filled from 1 without gaps, so that the n-th school listed is
+            // the column numbered n (the check's messages name it so).
+            let mut blank: Option<usize> = None;
             for (_, index) in columns {
                 let value = cell(cells, Some(*index));
                 if value.is_empty() {
+                    blank = blank.or(Some(*index));
+                    continue;
+                }
+                if let Some(gap) = blank {
+                    r.error(
+                        row,
+                        &header_of(*index),
+                        value,
+                        format!("{}为空而此列有学校：志愿须从第 1 个起连续填写", header_of(gap)),
+                    );
+                    ok = false;
                     continue;
                 }
                 match r.school(row, &header_of(*index), value) {
@@ -740,9 +754,25 @@ pub fn check_problems(read: &AdmissionRead, report: &CheckReport, policy_file: &
                 admission::Severity::Error => p.message.clone(),
                 admission::Severity::Warning => format!("提示：{}", p.message),
             };
-            RowError::new(file, sheet_name, row, Some(&p.field), "", message)
+            RowError::new(file, sheet_name, row, Some(&column_of(p)), "", message)
         })
         .collect()
+}
+
+/// The file's column a problem names: the check's own words for a
+/// candidate's columns (毕业学校, 统招志愿N) are this file's headers
+/// (初中学校标识码, 平行志愿N).
+fn column_of(p: &admission::Problem) -> String {
+    if p.sheet != admission::check::Sheet::Candidates {
+        return p.field.clone();
+    }
+    if p.field == "毕业学校" {
+        return JUNIOR.to_owned();
+    }
+    match p.field.strip_prefix("统招志愿") {
+        Some(n) => format!("{OPEN_LIST}{n}"),
+        None => p.field.clone(),
+    }
 }
 
 // ---------------------------------------------------------------------------

@@ -364,3 +364,30 @@ fn the_checks_problems_point_at_the_files_rows() {
         ]
     );
 }
+
+#[test]
+fn a_list_with_a_gap_is_refused_naming_the_column() {
+    let dir = tempfile::tempdir().unwrap();
+    csv(
+        dir.path(),
+        "初中学校.csv",
+        "学校标识码,学校名称,区县代码,农村学校,薄弱学校,应届毕业生数\n3701020001,第一初级中学,370102,否,否,420\n",
+    );
+    csv(
+        dir.path(),
+        "高中学校.csv",
+        "学校标识码,学校名称,区县代码,招生计划,指标校\n3701020101,省实验中学,370102,600,是\n",
+    );
+    csv(
+        dir.path(),
+        "考生.csv",
+        "准考证号,姓名,初中学校标识码,指标生资格,录取资格,总分,平行志愿1,平行志愿2\n\
+         250102000001,王小明,3701020001,是,是,612,,3701020101\n",
+    );
+    let read = read_admission_inputs(dir.path(), 2025).unwrap();
+    let lines: Vec<String> = read.errors.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        lines,
+        ["考生.csv 第 2 行【平行志愿2】平行志愿1为空而此列有学校：志愿须从第 1 个起连续填写"]
+    );
+}
