@@ -241,7 +241,7 @@ fn run_admission(db: &DatabaseUrl, args: RunArgs) -> anyhow::Result<ExitCode> {
             prev.summary.label,
             changes.len()
         );
-        print!("{}", changes_table(&changes, !args.unmasked));
+        print!("{}", changes_table(&inputs, prev_inputs, &changes, !args.unmasked));
     }
 
     if args.unmasked {
@@ -257,7 +257,7 @@ fn run_admission(db: &DatabaseUrl, args: RunArgs) -> anyhow::Result<ExitCode> {
     }
     let bytes = workbook::write_admission_result_xlsx(&inputs, &policy, &outcome, !args.unmasked)
         .context("无法生成录取结果工作簿")?;
-    std::fs::write(&args.out, bytes).with_context(|| format!("无法写入 {}", args.out.display()))?;
+    write_file(&args.out, &bytes)?;
     eprintln!(
         "已写出 {}{}",
         args.out.display(),
@@ -407,10 +407,27 @@ fn compare(db: &DatabaseUrl, args: &CompareArgs) -> anyhow::Result<ExitCode> {
         }
         let bytes = workbook::write_admission_comparison_xlsx(&inputs, (pa, pb), &comparison, !args.unmasked)
             .context("无法生成对比工作簿")?;
-        std::fs::write(out, bytes).with_context(|| format!("无法写入 {}", out.display()))?;
+        write_file(out, &bytes)?;
         eprintln!("已写出 {}", out.display());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Written beside (`…xlsx.partial`) and renamed: never a half-written
+/// workbook under the name asked for.
+fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    if path.is_dir() {
+        bail!("无法写入 {}：这是一个目录，请给出文件名", path.display());
+    }
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = PathBuf::from(partial);
+    let written = std::fs::write(&partial, bytes).and_then(|()| std::fs::rename(&partial, path));
+    if let Err(error) = written {
+        let _ = std::fs::remove_file(&partial);
+        return Err(error).with_context(|| format!("无法写入 {}", path.display()));
+    }
+    Ok(())
 }
 
 fn runs(db: &DatabaseUrl) -> anyhow::Result<ExitCode> {
@@ -529,13 +546,22 @@ fn cutoff_table(inputs: &Inputs, outcome: &Outcome) -> String {
 
 /// Who moved between two runs (examination numbers masked unless asked);
 /// the first 200 rows, then a count.
-fn changes_table(changes: &[Change], masked: bool) -> String {
+fn changes_table(inputs: &Inputs, before: &Inputs, changes: &[Change], masked: bool) -> String {
     const SHOWN: usize = 200;
     let mut table = Table::new();
     table.load_preset(UTF8_FULL_CONDENSED);
     table.set_header(vec!["准考证号", "原录取", "现录取"]);
+    // The school's name as the newer inputs (or else the older) call it.
+    let name = |code: &registry::SchoolCode| {
+        inputs
+            .senior_schools
+            .iter()
+            .chain(&before.senior_schools)
+            .find(|s| &s.code == code)
+            .map_or_else(|| code.to_string(), |s| s.name.clone())
+    };
     let placed = |p: &Option<(registry::SchoolCode, admission::Round)>| match p {
-        Some((code, round)) => format!("{code}（{}）", round.label_zh()),
+        Some((code, round)) => format!("{}（{}）", name(code), round.label_zh()),
         None => "未录取".to_owned(),
     };
     for c in changes.iter().take(SHOWN) {
