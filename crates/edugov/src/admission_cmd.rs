@@ -241,7 +241,10 @@ fn run_admission(db: &DatabaseUrl, args: RunArgs) -> anyhow::Result<ExitCode> {
             prev.summary.label,
             changes.len()
         );
-        print!("{}", changes_table(&inputs, prev_inputs, &changes, !args.unmasked));
+        print!(
+            "{}",
+            changes_table(&inputs, prev_inputs, &changes, !args.unmasked)
+        );
     }
 
     if args.unmasked {

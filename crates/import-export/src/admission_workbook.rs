@@ -925,6 +925,125 @@ pub fn write_admission_inputs_xlsx(inputs: &Inputs) -> Result<Vec<u8>, XlsxError
     book.save_to_buffer()
 }
 
+/// A year's inputs workbook to fill, from the registry's snapshot of the
+/// school year the candidates finish junior school in: 初中学校 with each
+/// school's graduates (its grade-9 students), 高中学校 with each school's
+/// 普通高中 seats (指标校 written 否: the bureau marks its quality schools),
+/// and one 考生 row per grade-9 student with a generated 准考证号
+/// (`{year}` and six digits, in school order), the junior school, the
+/// school's county as residence and both eligibility flags 是 — name,
+/// scores and lists left to fill (the snapshot carries no names). Read
+/// back as it is, every empty required cell is named.
+pub fn admission_template_xlsx(
+    snapshot: &registry::snapshot::YearSnapshot,
+    year: i32,
+) -> Result<Vec<u8>, XlsxError> {
+    use registry::Stage;
+    let county = |index: u32| {
+        snapshot
+            .counties
+            .get(index as usize)
+            .map(|c| c.code.as_str().to_owned())
+            .unwrap_or_default()
+    };
+    let mut graduates = vec![0u32; snapshot.schools.len()];
+    for s in &snapshot.students {
+        if s.stage == Stage::Junior && s.grade.0 == 9 {
+            if let Some(n) = graduates.get_mut(s.school as usize) {
+                *n += 1;
+            }
+        }
+    }
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name(CANDIDATES_SHEET)?;
+    headers(
+        sheet,
+        &[
+            (ID, 14.0),
+            (NAME, 10.0),
+            (JUNIOR, 14.0),
+            (RESIDENCE, 12.0),
+            (QUOTA_ELIGIBLE, 9.0),
+            (ELIGIBLE, 9.0),
+            (TOTAL_FIELD, 8.0),
+            ("语文", 8.0),
+            ("数学", 8.0),
+            ("外语", 8.0),
+            ("指标志愿1", 13.0),
+            ("平行志愿1", 13.0),
+            ("平行志愿2", 13.0),
+            ("平行志愿3", 13.0),
+        ],
+    )?;
+    let mut r = 1u32;
+    for (index, school) in snapshot.schools.iter().enumerate() {
+        for _ in 0..graduates[index] {
+            sheet.write_string(r, 0, format!("{year}{r:06}"))?;
+            sheet.write_string(r, 2, school.code.as_str())?;
+            sheet.write_string(r, 3, county(school.county))?;
+            sheet.write_string(r, 4, flag_label(true))?;
+            sheet.write_string(r, 5, flag_label(true))?;
+            r += 1;
+        }
+    }
+    let sheet = book.add_worksheet();
+    sheet.set_name(SENIOR_SHEET)?;
+    headers(
+        sheet,
+        &[
+            (CODE, 14.0),
+            (SCHOOL_NAME, 24.0),
+            (COUNTY, 10.0),
+            (SEATS, 9.0),
+            (QUOTA_SCHOOL, 8.0),
+            (MIN_SCORE, 10.0),
+            (PRIORITY, 20.0),
+        ],
+    )?;
+    let senior = Stage::Senior.index();
+    for (i, school) in snapshot
+        .schools
+        .iter()
+        .filter(|s| s.serves[senior] && s.seats[senior] > 0)
+        .enumerate()
+    {
+        let r = row_of(i + 1);
+        sheet.write_string(r, 0, school.code.as_str())?;
+        sheet.write_string(r, 1, &school.name)?;
+        sheet.write_string(r, 2, county(school.county))?;
+        sheet.write_number(r, 3, f64::from(school.seats[senior]))?;
+        sheet.write_string(r, 4, flag_label(false))?;
+    }
+    let sheet = book.add_worksheet();
+    sheet.set_name(JUNIOR_SHEET)?;
+    headers(
+        sheet,
+        &[
+            (CODE, 14.0),
+            (SCHOOL_NAME, 24.0),
+            (COUNTY, 10.0),
+            (RURAL, 9.0),
+            (WEAK, 9.0),
+            (GRADUATES, 12.0),
+        ],
+    )?;
+    let mut r = 1u32;
+    for (index, school) in snapshot.schools.iter().enumerate() {
+        if graduates[index] == 0 {
+            continue;
+        }
+        sheet.write_string(r, 0, school.code.as_str())?;
+        sheet.write_string(r, 1, &school.name)?;
+        sheet.write_string(r, 2, county(school.county))?;
+        sheet.write_string(r, 3, flag_label(school.location == registry::Location::Rural))?;
+        sheet.write_string(r, 4, flag_label(false))?;
+        sheet.write_number(r, 5, f64::from(graduates[index]))?;
+        r += 1;
+    }
+    book.save_to_buffer()
+}
+
 /// `2025****03`: an examination number with its middle hidden (the first
 /// four and last two characters kept; eight or fewer: all hidden).
 pub fn mask_candidate_id(id: &str) -> String {

@@ -431,7 +431,6 @@ pub(crate) fn unsigned(n: i64) -> u32 {
     u32::try_from(n.max(0)).unwrap_or(u32::MAX)
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -444,16 +443,27 @@ mod tests {
         let value = vec!["考生"; 10];
         let exact = serde_json::to_string(&value).map(|b| b.len()).unwrap_or(0);
         assert!(body_within(&value, "录取数据", exact).is_ok());
-        let refused = body_within(&value, "录取数据", exact - 1).err().map(|e| e.to_string());
+        let refused = body_within(&value, "录取数据", exact - 1)
+            .err()
+            .map(|e| e.to_string());
         assert_eq!(
             refused.as_deref(),
-            Some(format!("录取数据无法保存：录取数据有 {exact} 字节，超过上限 {} 字节", exact - 1).as_str())
+            Some(
+                format!(
+                    "录取数据无法保存：录取数据有 {exact} 字节，超过上限 {} 字节",
+                    exact - 1
+                )
+                .as_str()
+            )
         );
     }
 
     #[test]
     fn notes_keep_line_breaks_and_refuse_other_control_characters() {
-        assert_eq!(note(" 名单无误\n共 2 人 ").ok().as_deref(), Some("名单无误\n共 2 人"));
+        assert_eq!(
+            note(" 名单无误\n共 2 人 ").ok().as_deref(),
+            Some("名单无误\n共 2 人")
+        );
         assert!(note("a\u{1b}[31m").is_err());
         assert!(note(&"意".repeat(MAX_LABEL_CHARS + 1)).is_err());
         assert!(label("  ", "录取数据").is_err());

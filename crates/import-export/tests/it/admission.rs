@@ -391,3 +391,133 @@ fn a_list_with_a_gap_is_refused_naming_the_column() {
         ["考生.csv 第 2 行【平行志愿2】平行志愿1为空而此列有学校：志愿须从第 1 个起连续填写"]
     );
 }
+
+/// A school year of the registry: a rural junior school with three grade-9
+/// students (and one grade-8), an urban one with one, a senior school with
+/// 普通高中 seats and a primary school that is neither.
+fn registry_year() -> registry::snapshot::YearSnapshot {
+    use registry::snapshot::*;
+    use registry::{Grade, Location, Ownership, QualityRating, SchoolYear, Sex, Stage};
+    let school =
+        |code: &str, name: &str, county: u32, location: Location, stage: Stage, seats: u32| SchoolRow {
+            code: SchoolCode::parse(code).unwrap(),
+            name: name.into(),
+            county,
+            township: NONE,
+            school_group: NONE,
+            ownership: Ownership::Public,
+            inclusive: false,
+            quality_rating: QualityRating::Unrated,
+            location,
+            serves: std::array::from_fn(|i| i == stage.index()),
+            seats: std::array::from_fn(|i| if i == stage.index() { seats } else { 0 }),
+            facility: None,
+        };
+    let student = |school: u32, stage: Stage, grade: i8| StudentRow {
+        school,
+        class: NONE,
+        stage,
+        grade: Grade(grade),
+        sex: Sex::Female,
+        migrant_child: false,
+        boarder: false,
+        myopic: None,
+    };
+    YearSnapshot {
+        school_year: SchoolYear(2024),
+        city: Some(area("3701")),
+        counties: vec![
+            AreaRef {
+                code: area("370102"),
+                name: "历下区".into(),
+            },
+            AreaRef {
+                code: area("370124"),
+                name: "平阴县".into(),
+            },
+        ],
+        townships: vec![],
+        school_groups: vec![],
+        schools: vec![
+            school(
+                "3701240002",
+                "孔村镇初级中学",
+                1,
+                Location::Rural,
+                Stage::Junior,
+                600,
+            ),
+            school(
+                "3701020001",
+                "第一初级中学",
+                0,
+                Location::Urban,
+                Stage::Junior,
+                900,
+            ),
+            school(
+                "3701020101",
+                "省实验中学",
+                0,
+                Location::Urban,
+                Stage::Senior,
+                1200,
+            ),
+            school(
+                "3701020201",
+                "第一实验小学",
+                0,
+                Location::Urban,
+                Stage::Primary,
+                2000,
+            ),
+        ],
+        classes: vec![],
+        students: vec![
+            student(0, Stage::Junior, 9),
+            student(0, Stage::Junior, 9),
+            student(0, Stage::Junior, 8),
+            student(1, Stage::Junior, 9),
+            student(0, Stage::Junior, 9),
+            student(3, Stage::Primary, 6),
+        ],
+        teachers: vec![],
+        population: vec![],
+    }
+}
+
+#[test]
+fn a_template_from_the_registry_lists_its_graduates_and_asks_for_what_it_cannot_know() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("录取数据模板.xlsx");
+    let bytes = import_export::admission_workbook::admission_template_xlsx(&registry_year(), 2025).unwrap();
+    std::fs::write(&path, bytes).unwrap();
+    let read = read_admission_inputs(&path, 2025).unwrap();
+    let juniors: Vec<(&str, bool, u32)> = read
+        .inputs
+        .junior_schools
+        .iter()
+        .map(|j| (j.code.as_str(), j.rural, j.graduates))
+        .collect();
+    assert_eq!(juniors, [("3701240002", true, 3), ("3701020001", false, 1)]);
+    let seniors: Vec<(&str, u32, bool)> = read
+        .inputs
+        .senior_schools
+        .iter()
+        .map(|s| (s.code.as_str(), s.seats, s.quota_school))
+        .collect();
+    assert_eq!(seniors, [("3701020101", 1200, false)]);
+    // Four candidate rows (the grade-9 students), each lacking its name
+    // and its four scores (总分, 语文, 数学, 外语): twenty errors, on rows 2–5.
+    assert_eq!(read.error_count, 20, "{:?}", read.errors);
+    assert!(read.errors.iter().all(|e| (2..=5).contains(&e.row)));
+    assert!(read
+        .errors
+        .iter()
+        .any(|e| e.row == 5 && e.column.as_deref() == Some("姓名")));
+    assert!(read
+        .errors
+        .iter()
+        .any(|e| e.row == 2 && e.column.as_deref() == Some("总分")));
+    assert!(read.inputs.candidates.is_empty());
+}

@@ -581,7 +581,9 @@ fn city_year() -> Inputs {
         .collect();
     Inputs {
         year: 2025,
-        fields: ["总分", "语文", "数学", "外语", "语数合计"].map(String::from).to_vec(),
+        fields: ["总分", "语文", "数学", "外语", "语数合计"]
+            .map(String::from)
+            .to_vec(),
         junior_schools: juniors,
         senior_schools: seniors,
         candidates,
