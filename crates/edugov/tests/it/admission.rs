@@ -420,3 +420,42 @@ fn compare_prints_both_policies_and_writes_the_workbook() {
         "{changes:?}"
     );
 }
+
+#[test]
+fn a_template_from_the_registry_lists_the_small_citys_graduates() {
+    let (dir, db) = crate::small_city().copy("admission-template");
+    let out = dir.path().join("模板.xlsx");
+    // The small city's last school year is 2024—2025: the 2025 中考.
+    let made = edugov(
+        &db,
+        &[
+            "admission",
+            "template",
+            "--year",
+            "2025",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(made.code, 0, "{}", made.stderr);
+    let candidates = sheet(&out, "考生");
+    let juniors = sheet(&out, "初中学校");
+    let graduates: f64 = juniors.iter().skip(1).map(|r| r[5].parse::<f64>().unwrap()).sum();
+    assert!(graduates > 10.0, "{juniors:?}");
+    assert_eq!(candidates.len() - 1, graduates as usize, "one row per graduate");
+    assert!(sheet(&out, "高中学校").len() > 1);
+    // A year the registry does not hold is refused, naming it.
+    let missing = edugov(
+        &db,
+        &[
+            "admission",
+            "template",
+            "--year",
+            "2031",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_ne!(missing.code, 0);
+    assert!(missing.stderr.contains("2030—2031"), "{}", missing.stderr);
+}
