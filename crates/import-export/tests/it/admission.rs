@@ -521,3 +521,62 @@ fn a_template_from_the_registry_lists_its_graduates_and_asks_for_what_it_cannot_
         .any(|e| e.row == 2 && e.column.as_deref() == Some("总分")));
     assert!(read.inputs.candidates.is_empty());
 }
+
+#[test]
+fn hostile_files_are_refused_within_the_importers_limits() {
+    let dir = tempfile::tempdir().unwrap();
+    csv(
+        dir.path(),
+        "初中学校.csv",
+        "学校标识码,学校名称,区县代码,农村学校,薄弱学校,应届毕业生数\n3701020001,第一初级中学,370102,否,否,420\n",
+    );
+    csv(
+        dir.path(),
+        "高中学校.csv",
+        "学校标识码,学校名称,区县代码,招生计划,指标校\n3701020101,省实验中学,370102,600,是\n",
+    );
+    let row = "250102000001,王小明,3701020001,是,是,612,3701020101\n";
+    csv(
+        dir.path(),
+        "考生.csv",
+        &format!(
+            "准考证号,姓名,初中学校标识码,指标生资格,录取资格,总分,平行志愿1\n{}",
+            row.repeat(3)
+        ),
+    );
+    // More rows than the limit: refused whole, naming the file.
+    let limits = import_export::ReadLimits {
+        max_rows: 2,
+        ..import_export::ReadLimits::default()
+    };
+    let refused =
+        import_export::with_read_limits(limits, || read_admission_inputs(dir.path(), 2025)).unwrap_err();
+    assert!(matches!(refused, ImportError::TooManyRows { .. }), "{refused}");
+    assert!(refused.to_string().contains("考生.csv"), "{refused}");
+
+    // A column given twice, and more list columns than a list may hold.
+    csv(
+        dir.path(),
+        "考生.csv",
+        "准考证号,姓名,初中学校标识码,指标生资格,录取资格,总分,总分\n1,张三,3701020001,是,是,600,600\n",
+    );
+    let twice = read_admission_inputs(dir.path(), 2025).unwrap_err();
+    assert!(matches!(twice, ImportError::DuplicateColumns { .. }), "{twice}");
+    let lists: Vec<String> = (1..=31).map(|n| format!("平行志愿{n}")).collect();
+    csv(
+        dir.path(),
+        "考生.csv",
+        &format!(
+            "准考证号,姓名,初中学校标识码,指标生资格,录取资格,总分,{}\n",
+            lists.join(",")
+        ),
+    );
+    let long = read_admission_inputs(dir.path(), 2025).unwrap_err().to_string();
+    assert!(long.contains("平行志愿有 31 列，至多 30 列"), "{long}");
+
+    // A workbook that is not one.
+    let fake = dir.path().join("录取数据.xlsx");
+    std::fs::write(&fake, b"PK\x03\x04 not really a zip").unwrap();
+    let corrupt = read_admission_inputs(&fake, 2025).unwrap_err();
+    assert!(matches!(corrupt, ImportError::CorruptXlsx { .. }), "{corrupt}");
+}
