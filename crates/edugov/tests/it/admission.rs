@@ -459,3 +459,50 @@ fn a_template_from_the_registry_lists_the_small_citys_graduates() {
     assert_ne!(missing.code, 0);
     assert!(missing.stderr.contains("2030—2031"), "{}", missing.stderr);
 }
+
+#[test]
+fn an_unmasked_result_names_candidates_and_is_audited_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("edugov.db");
+    let out = dir.path().join("录取结果.xlsx");
+    let run = edugov(
+        &db,
+        &[
+            "admission",
+            "run",
+            SAMPLE,
+            "--policy",
+            POLICY_50,
+            "--year",
+            "2025",
+            "--out",
+            out.to_str().unwrap(),
+            "--unmasked",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let placed = sheet(&out, "录取结果");
+    assert!(
+        placed.iter().any(|r| r[0] == "2025000001" && r[1] == "赵一"),
+        "{placed:?}"
+    );
+    use store::prelude::*;
+    let store = store::open(&store::DatabaseUrl::Sqlite(db)).unwrap();
+    let audit = store
+        .audit_log(&store::accounts::AuditQuery {
+            action: Some(store::AuditAction::ExportUnmasked),
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(audit.entries.len(), 1);
+    assert!(
+        audit.entries[0].detail.contains("录取结果.xlsx"),
+        "{:?}",
+        audit.entries[0]
+    );
+    assert!(
+        store.admission_runs().unwrap().is_empty(),
+        "not saved without --save"
+    );
+}
