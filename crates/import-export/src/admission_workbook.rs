@@ -89,6 +89,21 @@ const SUBJECTS: [&str; 20] = [
     "理化合计",
 ];
 
+/// Columns a 考生 sheet often carries that are never scores, even when
+/// every cell is a small number (序号 1, 2, 3 …): left out by name.
+const NOT_SCORES: [&str; 10] = [
+    "序号",
+    "编号",
+    "性别",
+    "备注",
+    "身份证号",
+    "联系电话",
+    "班级",
+    "出生日期",
+    "民族",
+    "家庭住址",
+];
+
 /// One sheet's origin: the file (and sheet) and each record's row number
 /// as Excel (or the CSV line) shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -583,6 +598,8 @@ fn read_candidates(
             score_columns.insert(0, (key, index));
         } else if is_known(&key) {
             continue;
+        } else if NOT_SCORES.contains(&key.as_str()) {
+            ignored.push(header.trim().to_owned());
         } else if SUBJECTS.contains(&key.as_str())
             || key.ends_with("合计")
             || key.ends_with("成绩")

@@ -146,15 +146,15 @@ fn a_folder_of_csv_files_reads_in_any_column_order() {
          3701020101,省实验中学,370102,600,是,550.5,\"370102、370124\"\n\
          3701240102,平阴一中,370124,450,否,,\n",
     );
-    // 备注 is neither known nor a score: left out and said so. 居住区县代码
+    // 序号 and 备注 are neither known nor scores: left out and said so. 居住区县代码
     // is blank for one: the junior school's county.
     csv(
         dir.path(),
         "考生.csv",
-        "姓名,准考证号,备注,总分,数学,语文,语数合计,初中学校标识码,居住区县代码,指标生资格,录取资格,平行志愿2,平行志愿1,指标志愿1\n\
-         王小明,250102000001,,612.5,117,108.5,225.5,3701020001,370102,是,是,3701240102,3701020101,3701020101\n\
-         李四,250124000002,转学,548,101.5,99,200.5,3701240002,,否,是,,3701240102,\n\
-         欧阳小红,250124000003,,700,120,120,240,3701240002,370102,是,否,,,3701020101\n",
+        "序号,姓名,准考证号,备注,总分,数学,语文,语数合计,初中学校标识码,居住区县代码,指标生资格,录取资格,平行志愿2,平行志愿1,指标志愿1\n\
+         1,王小明,250102000001,,612.5,117,108.5,225.5,3701020001,370102,是,是,3701240102,3701020101,3701020101\n\
+         2,李四,250124000002,转学,548,101.5,99,200.5,3701240002,,否,是,,3701240102,\n\
+         3,欧阳小红,250124000003,,700,120,120,240,3701240002,370102,是,否,,,3701020101\n",
     );
     let read = read_admission_inputs(dir.path(), 2025).unwrap();
     assert!(read.is_clean(), "{:?}", read.errors);
@@ -170,7 +170,8 @@ fn a_folder_of_csv_files_reads_in_any_column_order() {
         c.scores.swap(1, 2);
     }
     assert_eq!(read.inputs, expected);
-    assert_eq!(read.ignored_columns, ["备注"]);
+    // 序号 is all small numbers but never a score; 备注 is text.
+    assert_eq!(read.ignored_columns, ["序号", "备注"]);
     assert_eq!(read.candidates.file, "考生.csv");
 }
 
