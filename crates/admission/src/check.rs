@@ -103,43 +103,20 @@ pub fn check(inputs: &Inputs, policy: &Policy) -> CheckReport {
     let mut out = Collector::default();
     let nf = inputs.fields.len();
     if inputs.fields.first().map(String::as_str) != Some(TOTAL_FIELD) {
-        out.error(
-            Sheet::Candidates,
-            None,
-            "成绩字段",
-            format!("第一个成绩字段应为“{TOTAL_FIELD}”"),
-        );
+        out.error(Sheet::Candidates, None, "成绩字段", format!("第一个成绩字段应为“{TOTAL_FIELD}”"));
     }
     if nf > limits::MAX_FIELDS {
-        out.error(
-            Sheet::Candidates,
-            None,
-            "成绩字段",
-            format!("成绩字段 {nf} 个，超过上限 {}", limits::MAX_FIELDS),
-        );
+        out.error(Sheet::Candidates, None, "成绩字段", format!("成绩字段 {nf} 个，超过上限 {}", limits::MAX_FIELDS));
     }
     for (i, field) in inputs.fields.iter().enumerate() {
         if field.trim().is_empty() || field.contains('+') || inputs.fields[..i].contains(field) {
-            out.error(
-                Sheet::Candidates,
-                None,
-                "成绩字段",
-                format!("第 {} 个成绩字段名为空、含“+”或重复", i + 1),
-            );
+            out.error(Sheet::Candidates, None, "成绩字段", format!("第 {} 个成绩字段名为空、含“+”或重复", i + 1));
         }
     }
     let sizes = [
         (Sheet::Candidates, inputs.candidates.len(), limits::MAX_CANDIDATES),
-        (
-            Sheet::SeniorSchools,
-            inputs.senior_schools.len(),
-            limits::MAX_SENIOR_SCHOOLS,
-        ),
-        (
-            Sheet::JuniorSchools,
-            inputs.junior_schools.len(),
-            limits::MAX_JUNIOR_SCHOOLS,
-        ),
+        (Sheet::SeniorSchools, inputs.senior_schools.len(), limits::MAX_SENIOR_SCHOOLS),
+        (Sheet::JuniorSchools, inputs.junior_schools.len(), limits::MAX_JUNIOR_SCHOOLS),
     ];
     for (sheet, len, max) in sizes {
         if len > max {
@@ -163,28 +140,13 @@ pub fn check(inputs: &Inputs, policy: &Policy) -> CheckReport {
             senior.insert(s.code.as_str(), first);
         }
         if s.name.trim().is_empty() || s.name.chars().count() > limits::MAX_TEXT_CHARS {
-            out.error(
-                sheet,
-                Some(i),
-                "学校名称",
-                format!("应为 1–{} 个字", limits::MAX_TEXT_CHARS),
-            );
+            out.error(sheet, Some(i), "学校名称", format!("应为 1–{} 个字", limits::MAX_TEXT_CHARS));
         }
         if s.seats == 0 {
-            out.warning(
-                sheet,
-                Some(i),
-                "招生计划",
-                "招生计划为 0，该校不录取任何考生".to_owned(),
-            );
+            out.warning(sheet, Some(i), "招生计划", "招生计划为 0，该校不录取任何考生".to_owned());
         }
         if s.seats > 100_000 {
-            out.error(
-                sheet,
-                Some(i),
-                "招生计划",
-                format!("{} 人超过上限 100000", s.seats),
-            );
+            out.error(sheet, Some(i), "招生计划", format!("{} 人超过上限 100000", s.seats));
         }
         if s.min_score.is_some_and(|m| m > Score::MAX || m.0 < 0) {
             out.error(sheet, Some(i), "最低录取线", "应为 0–1000 分".to_owned());
@@ -213,31 +175,13 @@ pub fn check(inputs: &Inputs, policy: &Policy) -> CheckReport {
             junior.insert(j.code.as_str(), first);
         }
         if j.name.trim().is_empty() || j.name.chars().count() > limits::MAX_TEXT_CHARS {
-            out.error(
-                sheet,
-                Some(i),
-                "学校名称",
-                format!("应为 1–{} 个字", limits::MAX_TEXT_CHARS),
-            );
+            out.error(sheet, Some(i), "学校名称", format!("应为 1–{} 个字", limits::MAX_TEXT_CHARS));
         }
         if j.graduates > 100_000 {
-            out.error(
-                sheet,
-                Some(i),
-                "应届毕业生数",
-                format!("{} 人超过上限 100000", j.graduates),
-            );
+            out.error(sheet, Some(i), "应届毕业生数", format!("{} 人超过上限 100000", j.graduates));
         }
-        if j.graduates == 0
-            && policy.quota.form == QuotaForm::Reserved
-            && policy.quota.basis == QuotaBasis::Graduates
-        {
-            out.warning(
-                sheet,
-                Some(i),
-                "应届毕业生数",
-                "毕业生数为 0，该校分不到指标名额".to_owned(),
-            );
+        if j.graduates == 0 && policy.quota.form == QuotaForm::Reserved && policy.quota.basis == QuotaBasis::Graduates {
+            out.warning(sheet, Some(i), "应届毕业生数", "毕业生数为 0，该校分不到指标名额".to_owned());
         }
     }
     // Candidates.
@@ -248,36 +192,21 @@ pub fn check(inputs: &Inputs, policy: &Policy) -> CheckReport {
         let sheet = Sheet::Candidates;
         let id = c.id.0.as_str();
         if id.trim().is_empty() || id.chars().count() > limits::MAX_TEXT_CHARS {
-            out.error(
-                sheet,
-                Some(i),
-                "准考证号",
-                format!("应为 1–{} 个字符", limits::MAX_TEXT_CHARS),
-            );
+            out.error(sheet, Some(i), "准考证号", format!("应为 1–{} 个字符", limits::MAX_TEXT_CHARS));
         }
         if let Some(first) = ids.insert(id, i) {
             out.error(sheet, Some(i), "准考证号", format!("与第 {} 行重复", first + 2));
             ids.insert(id, first);
         }
         if c.name.chars().count() > limits::MAX_TEXT_CHARS {
-            out.error(
-                sheet,
-                Some(i),
-                "姓名",
-                format!("超过 {} 个字", limits::MAX_TEXT_CHARS),
-            );
+            out.error(sheet, Some(i), "姓名", format!("超过 {} 个字", limits::MAX_TEXT_CHARS));
         }
         match junior.get(c.junior_school.as_str()) {
             Some(&j) => graduates_seen[j] = graduates_seen[j].saturating_add(1),
             None => out.error(sheet, Some(i), "毕业学校", "不在初中学校表中".to_owned()),
         }
         if c.scores.len() != nf {
-            out.error(
-                sheet,
-                Some(i),
-                "成绩",
-                format!("有 {} 项成绩，应为 {nf} 项", c.scores.len()),
-            );
+            out.error(sheet, Some(i), "成绩", format!("有 {} 项成绩，应为 {nf} 项", c.scores.len()));
         }
         for (k, score) in c.scores.iter().enumerate() {
             if score.0 < 0 || *score > Score::MAX {
@@ -300,12 +229,9 @@ pub fn check(inputs: &Inputs, policy: &Policy) -> CheckReport {
                 let field = format!("{label}{}", k + 1);
                 match senior.get(code.as_str()) {
                     None => out.error(sheet, Some(i), &field, "不在高中学校表中".to_owned()),
-                    Some(&x) if round == 0 && !inputs.senior_schools[x].quota_school => out.error(
-                        sheet,
-                        Some(i),
-                        &field,
-                        "不是指标到校学校，不能填指标志愿".to_owned(),
-                    ),
+                    Some(&x) if round == 0 && !inputs.senior_schools[x].quota_school => {
+                        out.error(sheet, Some(i), &field, "不是指标到校学校，不能填指标志愿".to_owned())
+                    }
                     Some(_) if seen.contains(&code.as_str()) => {
                         out.warning(sheet, Some(i), &field, "同一学校重复填报，按第一次计".to_owned())
                     }
@@ -315,12 +241,7 @@ pub fn check(inputs: &Inputs, policy: &Policy) -> CheckReport {
             }
         }
         if !c.quota_list.is_empty() && policy.quota.form != QuotaForm::Reserved {
-            out.warning(
-                sheet,
-                Some(i),
-                "指标志愿1",
-                "本政策不设指标生批次，指标志愿不起作用".to_owned(),
-            );
+            out.warning(sheet, Some(i), "指标志愿1", "本政策不设指标生批次，指标志愿不起作用".to_owned());
         }
     }
     for (j, school) in inputs.junior_schools.iter().enumerate() {
@@ -329,27 +250,16 @@ pub fn check(inputs: &Inputs, policy: &Policy) -> CheckReport {
                 Sheet::JuniorSchools,
                 Some(j),
                 "应届毕业生数",
-                format!(
-                    "考生表中有 {} 名该校考生，多于毕业生数 {}",
-                    graduates_seen[j], school.graduates
-                ),
+                format!("考生表中有 {} 名该校考生，多于毕业生数 {}", graduates_seen[j], school.graduates),
             );
         }
     }
     // The policy against the inputs.
     if let Err(field) = Chain::resolve(inputs, policy) {
-        out.error(
-            Sheet::Policy,
-            None,
-            "tie_break.chain（排位顺序）",
-            format!("成绩字段“{field}”不在考生表中"),
-        );
+        out.error(Sheet::Policy, None, "tie_break.chain（排位顺序）", format!("成绩字段“{field}”不在考生表中"));
     }
     for code in policy.quota.school_shares.keys() {
-        if !senior
-            .get(code.as_str())
-            .is_some_and(|&x| inputs.senior_schools[x].quota_school)
-        {
+        if !senior.get(code.as_str()).is_some_and(|&x| inputs.senior_schools[x].quota_school) {
             out.error(
                 Sheet::Policy,
                 None,
@@ -360,10 +270,7 @@ pub fn check(inputs: &Inputs, policy: &Policy) -> CheckReport {
     }
     if let QuotaMinimum::BelowPreviousCutoff { cutoffs, .. } = &policy.quota.minimum {
         for code in cutoffs.keys() {
-            if !senior
-                .get(code.as_str())
-                .is_some_and(|&x| inputs.senior_schools[x].quota_school)
-            {
+            if !senior.get(code.as_str()).is_some_and(|&x| inputs.senior_schools[x].quota_school) {
                 out.error(
                     Sheet::Policy,
                     None,
@@ -384,12 +291,7 @@ pub fn check(inputs: &Inputs, policy: &Policy) -> CheckReport {
         }
     }
     if policy.quota.form == QuotaForm::Reserved && !inputs.senior_schools.iter().any(|s| s.quota_school) {
-        out.warning(
-            Sheet::Policy,
-            None,
-            "quota.form（指标方式）",
-            "高中学校表中没有指标到校学校".to_owned(),
-        );
+        out.warning(Sheet::Policy, None, "quota.form（指标方式）", "高中学校表中没有指标到校学校".to_owned());
     }
     out.finish()
 }
@@ -408,16 +310,14 @@ impl Collector {
     fn error(&mut self, sheet: Sheet, index: Option<usize>, field: &str, message: String) {
         self.errors += 1;
         if self.kept_errors.len() < CheckReport::MAX_PROBLEMS {
-            self.kept_errors
-                .push(problem(Severity::Error, sheet, index, field, message));
+            self.kept_errors.push(problem(Severity::Error, sheet, index, field, message));
         }
     }
 
     fn warning(&mut self, sheet: Sheet, index: Option<usize>, field: &str, message: String) {
         self.warnings += 1;
         if self.kept_warnings.len() < CheckReport::MAX_PROBLEMS {
-            self.kept_warnings
-                .push(problem(Severity::Warning, sheet, index, field, message));
+            self.kept_warnings.push(problem(Severity::Warning, sheet, index, field, message));
         }
     }
 
@@ -497,8 +397,7 @@ pub fn sign_off_list(inputs: &Inputs, policy: &Policy, school: &SchoolCode) -> O
             QuotaMinimum::Absolute { score } => under(*score),
             QuotaMinimum::BelowPreviousCutoff { below, cutoffs } => {
                 // A junior school's candidate: below at every listed school.
-                let at =
-                    |code: &SchoolCode| cutoffs.get(code).is_some_and(|cut| under(Score(cut.0 - below.0)));
+                let at = |code: &SchoolCode| cutoffs.get(code).is_some_and(|cut| under(Score(cut.0 - below.0)));
                 match x {
                     Some(x) => at(&inputs.senior_schools[x].code),
                     None => !c.quota_list.is_empty() && c.quota_list.iter().all(at),
@@ -539,9 +438,7 @@ pub fn sign_off_list(inputs: &Inputs, policy: &Policy, school: &SchoolCode) -> O
         (Some(x), _) => {
             let alloc = quotas.iter().find(|a| a.senior as usize == x);
             (
-                alloc.map_or_else(Vec::new, |a| {
-                    a.shares.iter().map(|s| (s.junior, s.seats)).collect()
-                }),
+                alloc.map_or_else(Vec::new, |a| a.shares.iter().map(|s| (s.junior, s.seats)).collect()),
                 inputs.senior_schools[x].seats,
                 alloc.map_or(0, |a| a.seats),
             )
@@ -549,12 +446,7 @@ pub fn sign_off_list(inputs: &Inputs, policy: &Policy, school: &SchoolCode) -> O
         (None, Some(j)) => (
             quotas
                 .iter()
-                .filter_map(|a| {
-                    a.shares
-                        .iter()
-                        .find(|s| s.junior as usize == j)
-                        .map(|s| (a.senior, s.seats))
-                })
+                .filter_map(|a| a.shares.iter().find(|s| s.junior as usize == j).map(|s| (a.senior, s.seats)))
                 .collect(),
             0,
             0,
