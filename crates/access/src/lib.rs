@@ -1141,11 +1141,8 @@ mod tests {
         let own = (&junior, &county);
         let sib = (&sibling, &county);
         let far = (&foreign_junior, &other);
-        let cases: [(
-            (&SchoolCode, &AreaCode),
-            Option<(&SchoolCode, &AreaCode)>,
-            [bool; 6],
-        ); 5] = [
+        type At<'a> = (&'a SchoolCode, &'a AreaCode);
+        let cases: [(At, Option<At>, [bool; 6]); 5] = [
             // admin, analyst, county officer, junior's officer, senior's officer, public
             (own, None, [true, true, true, true, false, false]),
             (
