@@ -13,7 +13,9 @@
 //! history and construction projects, with their ids, times and statuses
 //! (`PlanStore::restore_*`; a project's seats are already in its school's
 //! copied seats, and none is added again), and stored forecast runs with
-//! their ids (`ForecastStore::restore_forecast_run`). Areas are seeded by
+//! their ids (`ForecastStore::restore_forecast_run`), and admission inputs
+//! versions, their sign-offs and runs with their ids
+//! (`AdmissionStore::restore_admission_*`). Areas are seeded by
 //! each backend's migrations. Not carried: sessions (everyone signs in
 //! again) and failed logins (throttling starts afresh), nor the snapshot
 //! cache (rebuilt on demand).
@@ -80,6 +82,11 @@ pub fn copy(args: CopyArgs) -> anyhow::Result<ExitCode> {
     );
     let runs = copy_forecast_runs(&*from, &mut *to)?;
     eprintln!("  学位预测记录 {runs}");
+    let admission = copy_admission(&*from, &mut *to)?;
+    eprintln!(
+        "  招生录取数据 {} 版，学校确认 {}，录取结果 {}",
+        admission.0, admission.1, admission.2
+    );
     eprintln!("写入完成：{:.1} 秒；核对中……", started.elapsed().as_secs_f64());
     let same = check(&mut *from, &mut *to, &args.from, &args.to)?;
     eprintln!("共 {:.1} 秒", started.elapsed().as_secs_f64());
@@ -299,6 +306,39 @@ fn copy_forecast_runs(from: &dyn Store, to: &mut dyn Store) -> anyhow::Result<us
             .with_context(|| format!("写入学位预测记录 {} 失败", summary.id))?;
     }
     Ok(runs.len())
+}
+
+/// Admission inputs versions (each with its sign-offs) and runs with their
+/// ids, oldest first, one body at a time (a province's is some 100 MB); a
+/// version before the one that corrects it, a run after its inputs and the
+/// run it re-does. Returns (versions, sign-offs, runs).
+fn copy_admission(from: &dyn Store, to: &mut dyn Store) -> anyhow::Result<(usize, usize, usize)> {
+    let mut versions = from.admission_inputs_list()?;
+    versions.sort_by_key(|v| v.id);
+    let mut sign_offs = 0;
+    for version in &versions {
+        let inputs = from
+            .admission_inputs(version.id)?
+            .ok_or_else(|| anyhow!("招生录取数据 {} 读取时已不存在", version.id))?;
+        to.restore_admission_inputs(version, &inputs)
+            .with_context(|| format!("写入招生录取数据 {} 失败", version.id))?;
+        for sign_off in from.admission_sign_offs(version.id)? {
+            to.restore_admission_sign_off(&sign_off).with_context(|| {
+                format!("写入学校 {} 对录取数据 {} 的确认失败", sign_off.school, version.id)
+            })?;
+            sign_offs += 1;
+        }
+    }
+    let mut runs = from.admission_runs()?;
+    runs.sort_by_key(|r| r.id);
+    for summary in &runs {
+        let run = from
+            .admission_run(summary.id)?
+            .ok_or_else(|| anyhow!("录取结果 {} 读取时已不存在", summary.id))?;
+        to.restore_admission_run(&run)
+            .with_context(|| format!("写入录取结果 {} 失败", summary.id))?;
+    }
+    Ok((versions.len(), sign_offs, runs.len()))
 }
 
 /// Prints the row counts of both databases side by side and whether the

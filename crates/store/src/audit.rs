@@ -80,6 +80,12 @@ actions! {
     /// A school-place forecast run stored whole (its inputs, scenarios,
     /// results and backtest), so later years' accuracy is computed from it.
     ForecastSaved => "forecast_saved", "保存学位预测", "School-place forecast saved";
+    /// A version of a year's admission inputs (candidates, schools) stored.
+    AdmissionInputsSaved => "admission_inputs_saved", "保存招生录取数据", "Admission inputs saved";
+    /// A school signed off its list in an admission inputs version.
+    AdmissionSignedOff => "admission_signed_off", "学校确认录取名单", "Admission list signed off";
+    /// An admission run (policy and outcome) stored on an inputs version.
+    AdmissionRunSaved => "admission_run_saved", "保存录取结果", "Admission run saved";
 }
 
 impl AuditAction {

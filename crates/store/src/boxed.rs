@@ -474,4 +474,20 @@ impl<T: AdmissionStore + ?Sized> AdmissionStore for Box<T> {
     fn admission_run(&self, id: AdmissionRunId) -> Result<Option<crate::admission::AdmissionRun>> {
         (**self).admission_run(id)
     }
+
+    fn restore_admission_inputs(
+        &mut self,
+        summary: &crate::admission::AdmissionInputsSummary,
+        inputs: &::admission::Inputs,
+    ) -> Result<()> {
+        (**self).restore_admission_inputs(summary, inputs)
+    }
+
+    fn restore_admission_sign_off(&mut self, sign_off: &crate::admission::AdmissionSignOff) -> Result<()> {
+        (**self).restore_admission_sign_off(sign_off)
+    }
+
+    fn restore_admission_run(&mut self, run: &crate::admission::AdmissionRun) -> Result<()> {
+        (**self).restore_admission_run(run)
+    }
 }

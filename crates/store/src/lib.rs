@@ -84,6 +84,11 @@ pub enum StoreError {
     /// [`forecast::MAX_RUN_BYTES`]): refused before anything is written.
     #[error("学位预测记录无法保存：{0}")]
     InvalidForecastRun(String),
+    /// Admission inputs, a run or a sign-off that may not be stored (a label
+    /// empty or too long, a body over [`admission::MAX_BODY_BYTES`], a run
+    /// that does not fit its inputs): refused before anything is written.
+    #[error("录取数据无法保存：{0}")]
+    InvalidAdmission(String),
 }
 
 impl StoreError {
@@ -549,6 +554,9 @@ pub(crate) const COPIED_TABLES: &[&str] = &[
     "task_event",
     "construction_project",
     "forecast_run",
+    "admission_inputs",
+    "admission_sign_off",
+    "admission_run",
 ];
 
 /// What is not a domain: which backend, the schema's version, the rows each

@@ -52,6 +52,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         3,
         include_str!("../../migrations/postgres/0003_forecast_runs.sql"),
     ),
+    (4, include_str!("../../migrations/postgres/0004_admission.sql")),
 ];
 
 /// Serialises migrations between processes that open one database at once

@@ -70,6 +70,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         11,
         include_str!("../../migrations/sqlite/0011_enrolment_forecast_index.sql"),
     ),
+    (12, include_str!("../../migrations/sqlite/0012_admission.sql")),
 ];
 
 /// How long a statement waits for another connection's lock (every

@@ -25,6 +25,9 @@ mod support;
 
 /// Accounts, sessions, login throttling and the audit log.
 mod accounts;
+/// Admission inputs versions, sign-offs and runs: whole, immutable,
+/// audited, bounded, copied with their ids.
+mod admission;
 /// Two writers at once, and a writer killed (`kill -9`) mid-write.
 mod concurrency;
 /// A registry written through one backend and read through the other gives
