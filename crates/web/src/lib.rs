@@ -116,7 +116,10 @@ pub fn router(state: Arc<AppState>) -> Router {
             "/admission/runs/{id}",
             get(pages::admission::run_page).post(pages::admission::export_unmasked),
         )
-        .route("/admission/runs/{id}/schools/{code}", get(pages::admission::run_school))
+        .route(
+            "/admission/runs/{id}/schools/{code}",
+            get(pages::admission::run_school),
+        )
         .route(
             "/admission/runs/{id}/candidates",
             get(pages::admission::candidates).post(pages::admission::candidates_unmasked),

@@ -586,7 +586,10 @@ impl AppState {
     /// An admission run with its inputs and summary ([`LoadedRun`]), from
     /// the cache or the store; `None` when there is no such run (or its
     /// inputs version is gone, which the store does not allow).
-    pub async fn admission_run(&self, id: store::AdmissionRunId) -> Result<Option<Arc<LoadedRun>>, StateError> {
+    pub async fn admission_run(
+        &self,
+        id: store::AdmissionRunId,
+    ) -> Result<Option<Arc<LoadedRun>>, StateError> {
         if let Some(found) = self.admission_runs.get(&id.0) {
             return Ok(Some(found));
         }

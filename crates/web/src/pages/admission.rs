@@ -70,7 +70,9 @@ fn guard(ctx: &Ctx) -> Result<(), WebError> {
 }
 
 fn inputs_id(text: &str) -> Result<AdmissionInputsId, WebError> {
-    text.parse().map(AdmissionInputsId).map_err(|_| WebError::NotFound)
+    text.parse()
+        .map(AdmissionInputsId)
+        .map_err(|_| WebError::NotFound)
 }
 
 fn run_id(text: &str) -> Result<AdmissionRunId, WebError> {
@@ -211,10 +213,7 @@ pub async fn index(State(state): State<Arc<AppState>>, ctx: Ctx) -> Result<Marku
     let mut rows = Vec::new();
     for v in &versions {
         let id = v.id;
-        let signed = state
-            .with_store(move |s| s.admission_sign_offs(id))
-            .await?
-            .len();
+        let signed = state.with_store(move |s| s.admission_sign_offs(id)).await?.len();
         let check = check_of(&state, id, &runs).await?;
         rows.push((v, signed, check));
     }
@@ -324,7 +323,11 @@ fn compare_form(ctx: &Ctx, runs: &[AdmissionRunSummary], chosen: Option<(i64, i6
 
 /// The run form: an inputs version, a policy (a preset or TOML), a label.
 /// `rerun`: the runs whose policy a corrected version may be re-run with.
-fn run_form(ctx: &Ctx, versions: &[(AdmissionInputsId, String, i32)], chosen: Option<AdmissionInputsId>) -> Markup {
+fn run_form(
+    ctx: &Ctx,
+    versions: &[(AdmissionInputsId, String, i32)],
+    chosen: Option<AdmissionInputsId>,
+) -> Markup {
     let lang = ctx.lang;
     html! {
         h2 { (t(lang, Msg::AdmNewRun)) }
@@ -397,7 +400,11 @@ pub async fn run(
     let (policy, previous) = match form.policy.as_str() {
         "toml" => {
             if form.toml.len() > MAX_POLICY_TEXT {
-                return Err(WebError::BadRequest(tf(lang, Msg::AdmPolicyTooLong, &[&MAX_POLICY_TEXT])));
+                return Err(WebError::BadRequest(tf(
+                    lang,
+                    Msg::AdmPolicyTooLong,
+                    &[&MAX_POLICY_TEXT],
+                )));
             }
             let policy = Policy::parse_toml(&form.toml).map_err(|e| WebError::BadRequest(e.to_string()))?;
             (policy, None)
@@ -442,7 +449,15 @@ pub async fn run(
     let actor = ctx.principal.username.clone();
     let id = state
         .with_store(move |s| {
-            s.save_admission_run(inputs_id, &label, previous, &policy, &outcome, &actor, now_beijing())
+            s.save_admission_run(
+                inputs_id,
+                &label,
+                previous,
+                &policy,
+                &outcome,
+                &actor,
+                now_beijing(),
+            )
         })
         .await?;
     // The version's check follows the newest run's policy.
@@ -544,7 +559,9 @@ pub async fn inputs_page(
                     hidden += 1;
                     None
                 }
-                Some(c) if !c.id.0.is_empty() => Some((problem, problem.to_string().replace(&c.id.0, &viewer.id(&c.id)))),
+                Some(c) if !c.id.0.is_empty() => {
+                    Some((problem, problem.to_string().replace(&c.id.0, &viewer.id(&c.id))))
+                }
                 _ => Some((problem, problem.to_string())),
             }
         })
@@ -672,12 +689,21 @@ pub struct SignOffForm {
 /// Looks up a school of a version for its list: a junior or senior school
 /// (its county), or 404; and whether the viewer may open its list — the
 /// school's signers (`can_sign_off_admission`) and the city's roles.
-fn list_school<'a>(ctx: &Ctx, inputs: &'a Inputs, code: &str) -> Result<(&'a SchoolCode, &'a str, &'a AreaCode), WebError> {
+fn list_school<'a>(
+    ctx: &Ctx,
+    inputs: &'a Inputs,
+    code: &str,
+) -> Result<(&'a SchoolCode, &'a str, &'a AreaCode), WebError> {
     let found = inputs
         .junior_schools
         .iter()
         .map(|j| (&j.code, j.name.as_str(), &j.county))
-        .chain(inputs.senior_schools.iter().map(|s| (&s.code, s.name.as_str(), &s.county)))
+        .chain(
+            inputs
+                .senior_schools
+                .iter()
+                .map(|s| (&s.code, s.name.as_str(), &s.county)),
+        )
         .find(|(c, _, _)| c.as_str() == code);
     match found {
         Some(found)
@@ -836,7 +862,12 @@ fn correct_form(ctx: &Ctx, id: AdmissionInputsId, inputs: &Inputs, error: Option
         .fields
         .iter()
         .map(String::as_str)
-        .chain([FIELD_QUOTA_ELIGIBLE, FIELD_ELIGIBLE, FIELD_QUOTA_LIST, FIELD_OPEN_LIST])
+        .chain([
+            FIELD_QUOTA_ELIGIBLE,
+            FIELD_ELIGIBLE,
+            FIELD_QUOTA_LIST,
+            FIELD_OPEN_LIST,
+        ])
         .collect();
     page(
         ctx,
@@ -879,7 +910,10 @@ pub struct CorrectForm {
 fn apply_correction(inputs: &mut Inputs, form: &CorrectForm) -> Result<(), String> {
     let id = form.candidate.trim();
     let Some(c) = inputs.candidates.iter_mut().find(|c| c.id.0 == id) else {
-        return Err(format!("准考证号“{}”不在这一版数据中", access::mask_examination_number(id)));
+        return Err(format!(
+            "准考证号“{}”不在这一版数据中",
+            access::mask_examination_number(id)
+        ));
     };
     let field = form.field.trim();
     let value = form.value.trim();
@@ -898,7 +932,9 @@ fn apply_correction(inputs: &mut Inputs, form: &CorrectForm) -> Result<(), Strin
         }
         codes
             .iter()
-            .map(|code| SchoolCode::parse(code).map_err(|_| format!("“{field}”中“{code}”不是学校标识码（10 位数字）")))
+            .map(|code| {
+                SchoolCode::parse(code).map_err(|_| format!("“{field}”中“{code}”不是学校标识码（10 位数字）"))
+            })
             .collect()
     };
     match field {
@@ -910,7 +946,8 @@ fn apply_correction(inputs: &mut Inputs, form: &CorrectForm) -> Result<(), Strin
             let Some(i) = inputs.fields.iter().position(|f| f == field) else {
                 return Err(format!("没有“{field}”这一项"));
             };
-            let score = Score::parse(value).ok_or_else(|| format!("“{field}”应为 0 到 1000 的分数（至多一位小数），而不是“{value}”"))?;
+            let score = Score::parse(value)
+                .ok_or_else(|| format!("“{field}”应为 0 到 1000 的分数（至多一位小数），而不是“{value}”"))?;
             let slot = c
                 .scores
                 .get_mut(i)
@@ -943,16 +980,36 @@ fn corrections_between(prev: &Inputs, new: &Inputs) -> Vec<(usize, String, Strin
             }
         }
         if b.quota_eligible != c.quota_eligible {
-            out.push((i, FIELD_QUOTA_ELIGIBLE.to_owned(), yes_no_zh(b.quota_eligible), yes_no_zh(c.quota_eligible)));
+            out.push((
+                i,
+                FIELD_QUOTA_ELIGIBLE.to_owned(),
+                yes_no_zh(b.quota_eligible),
+                yes_no_zh(c.quota_eligible),
+            ));
         }
         if b.eligible != c.eligible {
-            out.push((i, FIELD_ELIGIBLE.to_owned(), yes_no_zh(b.eligible), yes_no_zh(c.eligible)));
+            out.push((
+                i,
+                FIELD_ELIGIBLE.to_owned(),
+                yes_no_zh(b.eligible),
+                yes_no_zh(c.eligible),
+            ));
         }
         if b.quota_list != c.quota_list {
-            out.push((i, FIELD_QUOTA_LIST.to_owned(), codes_text(&b.quota_list), codes_text(&c.quota_list)));
+            out.push((
+                i,
+                FIELD_QUOTA_LIST.to_owned(),
+                codes_text(&b.quota_list),
+                codes_text(&c.quota_list),
+            ));
         }
         if b.open_list != c.open_list {
-            out.push((i, FIELD_OPEN_LIST.to_owned(), codes_text(&b.open_list), codes_text(&c.open_list)));
+            out.push((
+                i,
+                FIELD_OPEN_LIST.to_owned(),
+                codes_text(&b.open_list),
+                codes_text(&c.open_list),
+            ));
         }
         if out.len() >= CORRECTIONS_SHOWN {
             break;
@@ -1176,7 +1233,12 @@ pub async fn run_school(
         .map(|c| (c.junior, c))
         .collect();
     let lang = ctx.lang;
-    let title = format!("{}（{}）· {}", school.name, school.code.as_str(), t(lang, Msg::AdmQuotaSplit));
+    let title = format!(
+        "{}（{}）· {}",
+        school.name,
+        school.code.as_str(),
+        t(lang, Msg::AdmQuotaSplit)
+    );
     let body = html! {
         h1 { (title) }
         @if let Some(r) = result {
@@ -1291,7 +1353,10 @@ pub async fn candidates_unmasked(
     let (markup, page_no, rows) = candidate_list(&ctx, id, &loaded, q, true);
     let actor = ctx.principal.username.clone();
     // What was seen, never who.
-    let detail = format!("中考录取 第 {id} 次录取，考生名单第 {} 页（{rows} 人）", page_no + 1);
+    let detail = format!(
+        "中考录取 第 {id} 次录取，考生名单第 {} 页（{rows} 人）",
+        page_no + 1
+    );
     state
         .with_store(move |s| s.audit(&actor, store::AuditAction::ViewUnmasked, &detail))
         .await?;
@@ -1319,12 +1384,19 @@ fn candidate_list(
         .filter(|&i| viewer.sees(i, outcome.placements.get(i)))
         .collect();
     // Junior schools with a visible candidate, for the chooser.
-    let mut juniors: Vec<&SchoolCode> = visible.iter().map(|&i| &inputs.candidates[i].junior_school).collect();
+    let mut juniors: Vec<&SchoolCode> = visible
+        .iter()
+        .map(|&i| &inputs.candidates[i].junior_school)
+        .collect();
     juniors.sort();
     juniors.dedup();
     let mut rows: Vec<usize> = visible
         .into_iter()
-        .filter(|&i| junior.as_deref().is_none_or(|j| inputs.candidates[i].junior_school.as_str() == j))
+        .filter(|&i| {
+            junior
+                .as_deref()
+                .is_none_or(|j| inputs.candidates[i].junior_school.as_str() == j)
+        })
         .collect();
     // By total, highest first, then by examination number: the order a
     // bureau reads a list in.
@@ -1341,7 +1413,12 @@ fn candidate_list(
         .take(PAGE_SIZE as usize)
         .collect();
     let junior_q = junior.as_deref().map(urlencode).unwrap_or_default();
-    let title = format!("{} #{} · {}", t(lang, Msg::AdmRun), id, t(lang, Msg::AdmCandidateList));
+    let title = format!(
+        "{} #{} · {}",
+        t(lang, Msg::AdmRun),
+        id,
+        t(lang, Msg::AdmCandidateList)
+    );
     let body = html! {
         h1 { (title) }
         p.lead #candidate-count { (tf(lang, Msg::AdmCandidatesShown, &[&count(rows.len())])) }
@@ -1433,8 +1510,13 @@ pub async fn explain(
     let inputs = &loaded.inputs;
     let outcome = &loaded.run.outcome;
     let viewer = Viewer::new(&ctx, inputs, false);
-    let index = match (q.row.as_deref().map(str::trim), q.candidate.as_deref().map(str::trim)) {
-        (Some(row), _) if !row.is_empty() => row.parse::<usize>().ok().filter(|i| *i < inputs.candidates.len()),
+    let index = match (
+        q.row.as_deref().map(str::trim),
+        q.candidate.as_deref().map(str::trim),
+    ) {
+        (Some(row), _) if !row.is_empty() => {
+            row.parse::<usize>().ok().filter(|i| *i < inputs.candidates.len())
+        }
         (_, Some(number)) if !number.is_empty() => loaded.candidate(number).map(|i| i as usize),
         _ => None,
     };
@@ -1458,11 +1540,15 @@ pub async fn explain(
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(str::to_owned)
-        .or_else(|| c.open_list.first().or(c.quota_list.first()).map(|s| s.as_str().to_owned()));
-    let answer = match &school {
-        Some(school) => Some(admission::explain(inputs, &loaded.run.policy, outcome, &c.id.0, school)),
-        None => None,
-    };
+        .or_else(|| {
+            c.open_list
+                .first()
+                .or(c.quota_list.first())
+                .map(|s| s.as_str().to_owned())
+        });
+    let answer = school
+        .as_ref()
+        .map(|school| admission::explain(inputs, &loaded.run.policy, outcome, &c.id.0, school));
     // Every school the candidate listed, to ask about another.
     let mut listed: Vec<&SchoolCode> = c.quota_list.iter().chain(&c.open_list).collect();
     listed.dedup();
@@ -1743,23 +1829,21 @@ pub async fn export_unmasked(
 
 /// The run's workbook, cut to the candidates the viewer may see, masked
 /// unless `unmasked` (then audited).
-async fn export(state: &AppState, ctx: &Ctx, id: AdmissionRunId, unmasked: bool) -> Result<Response, WebError> {
+async fn export(
+    state: &AppState,
+    ctx: &Ctx,
+    id: AdmissionRunId,
+    unmasked: bool,
+) -> Result<Response, WebError> {
     let loaded = load_run(state, id).await?;
     let (inputs, outcome) = scoped_run(ctx, &loaded);
     let policy = loaded.run.policy.clone();
     let unmasked = unmasked && ctx.principal.can_view_unmasked();
     let rows = inputs.candidates.len();
-    let bytes = tokio::task::spawn_blocking(move || {
-        let masking = if unmasked {
-            import_export::PersonalData::Clear
-        } else {
-            import_export::PersonalData::Masked
-        };
-        import_export::write_admission_result_xlsx(&inputs, &policy, &outcome, masking)
-    })
-    .await
-    .map_err(|e| WebError::Internal(e.to_string()))?
-    .map_err(|e| WebError::Internal(format!("录取结果表：{e}")))?;
+    let bytes = tokio::task::spawn_blocking(move || result_workbook(&inputs, &policy, &outcome, unmasked))
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?
+        .map_err(|e| WebError::Internal(format!("录取结果表：{e}")))?;
     if unmasked {
         let actor = ctx.principal.username.clone();
         let detail = format!("中考录取 第 {id} 次录取结果表（{rows} 名考生）");
@@ -1824,4 +1908,139 @@ fn scoped_run(ctx: &Ctx, loaded: &LoadedRun) -> (Inputs, Outcome) {
         repoint(&mut j.cutoff);
     }
     (cut, out)
+}
+
+/// The result workbook: 录取结果 (one row per candidate: number, name —
+/// masked unless `unmasked` —, junior school, total, placement, round,
+/// choice), 各校 (seats and cutoffs per senior school), 指标分配 (the quota
+/// split and cutoff per junior school) and 录取政策 (the policy in words).
+fn result_workbook(
+    inputs: &Inputs,
+    policy: &Policy,
+    outcome: &Outcome,
+    unmasked: bool,
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let bold = Format::new().set_bold();
+    let mut book = Workbook::new();
+    let header =
+        |sheet: &mut rust_xlsxwriter::Worksheet, titles: &[&str]| -> Result<(), rust_xlsxwriter::XlsxError> {
+            for (c, title) in titles.iter().enumerate() {
+                sheet.write_string_with_format(0, c as u16, *title, &bold)?;
+            }
+            Ok(())
+        };
+    let sheet = book.add_worksheet().set_name("录取结果")?;
+    header(
+        sheet,
+        &[
+            "准考证号",
+            "姓名",
+            "初中学校",
+            "初中学校标识码",
+            "总分",
+            "录取学校",
+            "录取学校标识码",
+            "批次",
+            "志愿序号",
+        ],
+    )?;
+    for (i, c) in inputs.candidates.iter().enumerate() {
+        let r = i as u32 + 1;
+        let p = outcome.placements.get(i).copied().unwrap_or(Placement::NONE);
+        let school = p.school.and_then(|s| inputs.senior_schools.get(s as usize));
+        let (id, name) = if unmasked {
+            (c.id.0.clone(), c.name.clone())
+        } else {
+            (
+                access::mask_examination_number(&c.id.0),
+                registry::mask::name(&c.name),
+            )
+        };
+        sheet.write_string(r, 0, id)?;
+        sheet.write_string(r, 1, name)?;
+        sheet.write_string(r, 2, junior_name(inputs, &c.junior_school))?;
+        sheet.write_string(r, 3, c.junior_school.as_str())?;
+        sheet.write_number(r, 4, f64::from(c.total().0) / 10.0)?;
+        sheet.write_string(r, 5, school.map_or("未录取", |s| s.name.as_str()))?;
+        sheet.write_string(r, 6, school.map_or("", |s| s.code.as_str()))?;
+        sheet.write_string(r, 7, p.round.map_or("", Round::label_zh))?;
+        if let Some(choice) = p.choice {
+            sheet.write_number(r, 8, f64::from(choice))?;
+        }
+    }
+    let sheet = book.add_worksheet().set_name("各校")?;
+    header(
+        sheet,
+        &[
+            "高中学校",
+            "学校标识码",
+            "招生计划",
+            "指标名额",
+            "指标生录取",
+            "转统招",
+            "统招名额",
+            "统招录取",
+            "剩余",
+            "指标生分数线",
+            "统招分数线",
+        ],
+    )?;
+    for (i, r) in outcome.schools.iter().enumerate() {
+        let Some(school) = inputs.senior_schools.get(r.school as usize) else {
+            continue;
+        };
+        let row = i as u32 + 1;
+        sheet.write_string(row, 0, &school.name)?;
+        sheet.write_string(row, 1, school.code.as_str())?;
+        for (c, n) in [
+            r.seats,
+            r.quota_seats,
+            r.quota_admitted,
+            r.quota_returned,
+            r.open_seats,
+            r.open_admitted,
+            r.seats_left,
+        ]
+        .iter()
+        .enumerate()
+        {
+            sheet.write_number(row, c as u16 + 2, f64::from(*n))?;
+        }
+        for (c, cut) in [&r.quota_cutoff, &r.open_cutoff].iter().enumerate() {
+            if let Some(cut) = cut {
+                sheet.write_number(row, c as u16 + 9, f64::from(cut.score.0) / 10.0)?;
+            }
+        }
+    }
+    let sheet = book.add_worksheet().set_name("指标分配")?;
+    header(
+        sheet,
+        &[
+            "高中学校",
+            "初中学校",
+            "初中学校标识码",
+            "指标名额",
+            "指标生录取",
+            "指标生分数线",
+        ],
+    )?;
+    for (i, j) in outcome.junior_cutoffs.iter().enumerate() {
+        let row = i as u32 + 1;
+        sheet.write_string(row, 0, senior_name(inputs, Some(j.senior)))?;
+        let junior = inputs.junior_schools.get(j.junior as usize);
+        sheet.write_string(row, 1, junior.map_or("", |x| x.name.as_str()))?;
+        sheet.write_string(row, 2, junior.map_or("", |x| x.code.as_str()))?;
+        sheet.write_number(row, 3, f64::from(j.seats))?;
+        sheet.write_number(row, 4, f64::from(j.admitted))?;
+        if let Some(cut) = &j.cutoff {
+            sheet.write_number(row, 5, f64::from(cut.score.0) / 10.0)?;
+        }
+    }
+    let sheet = book.add_worksheet().set_name("录取政策")?;
+    sheet.write_string_with_format(0, 0, &policy.name, &bold)?;
+    for (i, line) in policy.describe_zh().iter().enumerate() {
+        sheet.write_string(i as u32 + 1, 0, line)?;
+    }
+    book.save_to_buffer()
 }
