@@ -1651,7 +1651,7 @@ fn changes_table(ctx: &Ctx, run: &LoadedRun, rows: &[(admission::Change, Option<
                 th { (t(lang, Msg::AdmBefore)) } th { (t(lang, Msg::AdmAfter)) } } }
             tbody { @for (change, index) in rows {
                 @let c = index.and_then(|i| inputs.candidates.get(i));
-                tr.change {
+                tr.change data-row=[index] {
                     td.exam-number { (viewer.id(&change.candidate)) }
                     td { (c.map(|c| viewer.name(&c.name)).unwrap_or_default()) }
                     td { (c.map(|c| junior_name(inputs, &c.junior_school).to_owned()).unwrap_or_default()) }
