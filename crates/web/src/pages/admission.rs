@@ -1445,17 +1445,20 @@ fn candidate_list(
         }
         div.table-wrap { table #candidates {
             thead { tr {
-                th { (t(lang, Msg::AdmExamNumber)) } th { (t(lang, Msg::Name)) } th { (t(lang, Msg::AdmJuniorSchool)) }
+                th { (t(lang, Msg::AdmExamNumber)) } th { (t(lang, Msg::Name)) } th { (t(lang, Msg::AdmJuniorSchool)) } th { (t(lang, Msg::County)) }
                 th { (t(lang, Msg::AdmTotal)) } th { (t(lang, Msg::AdmPlacement)) } th { (t(lang, Msg::AdmExplain)) }
             } }
             tbody { @for &i in &shown {
                 @let c = &inputs.candidates[i];
                 @let p = outcome.placements.get(i).copied().unwrap_or(Placement::NONE);
                 @let first = c.open_list.first().or(c.quota_list.first());
-                tr data-row=(i) {
+                @let junior_county = viewer.juniors.get(c.junior_school.as_str()).map(|a| a.as_str()).unwrap_or_default();
+                @let admitted_county = p.school.and_then(|x| inputs.senior_schools.get(x as usize)).map(|x| x.county.as_str()).unwrap_or_default();
+                tr data-row=(i) data-junior-county=(junior_county) data-admitted-county=(admitted_county) {
                     td.exam-number { (viewer.id(&c.id)) }
                     td.name { (viewer.name(&c.name)) }
                     td { (junior_name(inputs, &c.junior_school)) }
+                    td { (viewer.juniors.get(c.junior_school.as_str()).map(|a| area_name(a)).unwrap_or_default()) }
                     td.num { (c.total()) }
                     td { (placement_text(ctx, inputs, &p)) }
                     td { @if let Some(first) = first {
