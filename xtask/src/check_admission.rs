@@ -217,16 +217,18 @@ pub fn open_round_instance(
         .enumerate()
         .map(|(i, s)| (&s.code, i))
         .collect();
-    let chain: Vec<(usize, bool)> = policy
+    // Each chain field is one column or a sum of columns (语文+数学).
+    let chain: Vec<(Vec<usize>, bool)> = policy
         .tie_break
         .chain
         .iter()
         .filter_map(|f| {
-            inputs
-                .fields
-                .iter()
-                .position(|x| *x == f.field)
-                .map(|i| (i, f.higher_first))
+            let columns: Option<Vec<usize>> = f
+                .field
+                .split('+')
+                .map(|part| inputs.fields.iter().position(|x| x == part.trim()))
+                .collect();
+            columns.map(|c| (c, f.higher_first))
         })
         .collect();
     let in_open = |c: usize| {
@@ -272,8 +274,11 @@ pub fn open_round_instance(
             id.clone(),
             json!(chain
                 .iter()
-                .map(|(i, higher)| {
-                    let v = candidate.scores.get(*i).map_or(0, |s| s.0);
+                .map(|(columns, higher)| {
+                    let v: i32 = columns
+                        .iter()
+                        .map(|i| candidate.scores.get(*i).map_or(0, |s| s.0))
+                        .sum();
                     if *higher {
                         v
                     } else {

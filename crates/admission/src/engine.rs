@@ -186,7 +186,13 @@ impl Keys {
             }
         }
         let widths: Vec<u32> = (0..nf)
-            .map(|i| if n == 0 { 0 } else { 64 - ((highs[i] - lows[i]) as u64).leading_zeros() })
+            .map(|i| {
+                if n == 0 {
+                    0
+                } else {
+                    64 - ((highs[i] - lows[i]) as u64).leading_zeros()
+                }
+            })
             .collect();
         let lottery_bits = if seed.is_some() { 64 } else { 0 };
         let total_bits: u32 = widths.iter().sum::<u32>() + lottery_bits;
@@ -218,7 +224,8 @@ impl Keys {
                     end += 1;
                 }
                 if end - start > 1 {
-                    packed[start..end].sort_unstable_by(|a, b| cands[a.1 as usize].id.cmp(&cands[b.1 as usize].id));
+                    packed[start..end]
+                        .sort_unstable_by(|a, b| cands[a.1 as usize].id.cmp(&cands[b.1 as usize].id));
                 }
                 start = end;
             }
@@ -371,7 +378,10 @@ impl<'a> Prepared<'a> {
     /// May be admitted at `x` in the open round.
     pub fn open_eligible(&self, c: u32, x: u32) -> bool {
         let cand = &self.inputs.candidates[c as usize];
-        self.admissible(c) && self.inputs.senior_schools[x as usize].min_score.is_none_or(|min| cand.total() >= min)
+        self.admissible(c)
+            && self.inputs.senior_schools[x as usize]
+                .min_score
+                .is_none_or(|min| cand.total() >= min)
     }
 
     /// The quota minimum at `x`, if any.
@@ -400,7 +410,11 @@ impl<'a> Prepared<'a> {
         matches!(self.policy.tie_break.last, LastTie::SchoolLottery { .. })
             || matches!(self.policy.quota.form, QuotaForm::CallOrder { .. })
             || (self.policy.school_priorities
-                && self.inputs.senior_schools.iter().any(|s| !s.priority_counties.is_empty()))
+                && self
+                    .inputs
+                    .senior_schools
+                    .iter()
+                    .any(|s| !s.priority_counties.is_empty()))
     }
 
     /// Below the school's own priority group (`SeniorSchool::priority_counties`).
@@ -408,7 +422,9 @@ impl<'a> Prepared<'a> {
         let school = &self.inputs.senior_schools[x as usize];
         self.policy.school_priorities
             && !school.priority_counties.is_empty()
-            && !school.priority_counties.contains(&self.inputs.candidates[c as usize].residence)
+            && !school
+                .priority_counties
+                .contains(&self.inputs.candidates[c as usize].residence)
     }
 
     /// A candidate's priority at a school in deferred acceptance (smaller
@@ -539,7 +555,8 @@ impl<'a> Prepared<'a> {
             quota_admitted[x] += slot_admitted[v];
             let last = slot_last[v];
             if last != NONE
-                && (quota_last[x] == NONE || self.keys.rank[last as usize] > self.keys.rank[quota_last[x] as usize])
+                && (quota_last[x] == NONE
+                    || self.keys.rank[last as usize] > self.keys.rank[quota_last[x] as usize])
             {
                 quota_last[x] = last;
             }
@@ -813,7 +830,11 @@ impl Market {
 /// student-optimal stable matching; strategy-proof for students. Entries
 /// naming no school (`≥ capacities.len()`) or lacking a priority are
 /// ignored.
-pub fn deferred_acceptance(prefs: &[Vec<u32>], priorities: &[Vec<u32>], capacities: &[u32]) -> Vec<Option<u32>> {
+pub fn deferred_acceptance(
+    prefs: &[Vec<u32>],
+    priorities: &[Vec<u32>],
+    capacities: &[u32],
+) -> Vec<Option<u32>> {
     let mut market = Market::with_capacity(prefs.len());
     for (s, list) in prefs.iter().enumerate() {
         for (k, &x) in list.iter().enumerate() {

@@ -30,9 +30,9 @@ use crate::rng::{normal, rng_for, stream};
 use crate::schools::SchoolPlan;
 use crate::DemoCity;
 
-/// The score fields, total first, with their maxima in points; 语数合计
-/// (语文 + 数学) is the demo policy's second tie-break field.
-pub const FIELDS: [&str; 10] = [
+/// The score fields, total first (the demo policy's chain names 总分,
+/// 语文+数学, 数学, 语文, 外语).
+pub const FIELDS: [&str; 9] = [
     "总分",
     "语文",
     "数学",
@@ -42,7 +42,6 @@ pub const FIELDS: [&str; 10] = [
     "道德与法治",
     "历史",
     "体育",
-    "语数合计",
 ];
 
 /// The subjects: name, maximum (points), mean and spread as a share of the
@@ -254,12 +253,9 @@ fn build(city: &DemoCity) -> Inputs {
                 })
                 .collect();
             let total: i32 = subjects.iter().sum();
-            let chinese_maths =
-                subjects.first().copied().unwrap_or(0) + subjects.get(1).copied().unwrap_or(0);
             let mut scores = Vec::with_capacity(FIELDS.len());
             scores.push(Score(total));
             scores.extend(subjects.iter().map(|s| Score(*s)));
-            scores.push(Score(chinese_maths));
 
             let seq = sequence.entry(county_code).or_insert(0);
             *seq += 1;
@@ -614,7 +610,6 @@ mod tests {
             assert_eq!(c.scores.len(), FIELDS.len());
             let subjects: i32 = c.scores[1..=SUBJECTS.len()].iter().map(|s| s.0).sum();
             assert_eq!(c.total().0, subjects);
-            assert_eq!(c.scores[SUBJECTS.len() + 1].0, c.scores[1].0 + c.scores[2].0);
             assert!((0..=TOTAL_MAX * 10).contains(&c.total().0));
             for (s, (_, max, ..)) in c.scores[1..].iter().zip(SUBJECTS) {
                 assert!((0..=max * 10).contains(&s.0));

@@ -386,10 +386,7 @@ pub(crate) fn check_previous_year(previous: AdmissionInputsId, previous_year: i3
 /// The audit line of a saved inputs version: a label and counts, no
 /// personal data.
 pub(crate) fn inputs_audit_detail(id: AdmissionInputsId, c: &InputsColumns) -> String {
-    let corrects = c
-        .previous
-        .map(|p| format!("，更正编号 {p}"))
-        .unwrap_or_default();
+    let corrects = c.previous.map(|p| format!("，更正编号 {p}")).unwrap_or_default();
     format!(
         "录取数据“{}”（编号 {id}，{} 年，考生 {} 人，高中 {} 所，初中 {} 所{corrects}）",
         c.label, c.year, c.candidates, c.senior_schools, c.junior_schools
@@ -402,10 +399,7 @@ pub(crate) fn sign_off_audit_detail(inputs: AdmissionInputsId, school: &SchoolCo
 }
 
 pub(crate) fn run_audit_detail(id: AdmissionRunId, c: &RunColumns) -> String {
-    let redo = c
-        .previous
-        .map(|p| format!("，重做结果 {p}"))
-        .unwrap_or_default();
+    let redo = c.previous.map(|p| format!("，重做结果 {p}")).unwrap_or_default();
     format!(
         "录取结果“{}”（编号 {id}，录取数据 {}，政策“{}”，录取 {}/{} 人{redo}）",
         c.label, c.inputs, c.policy_name, c.placed, c.candidates

@@ -397,7 +397,10 @@ fn raw(db: &TestDb, sql: &str) -> Result<(), String> {
         DatabaseUrl::Postgres(url) => postgres::Client::connect(url, postgres::NoTls)
             .and_then(|mut c| c.batch_execute(sql))
             // The server's message, not the client's "db error".
-            .map_err(|e| e.as_db_error().map_or_else(|| e.to_string(), |d| d.message().to_owned())),
+            .map_err(|e| {
+                e.as_db_error()
+                    .map_or_else(|| e.to_string(), |d| d.message().to_owned())
+            }),
     }
 }
 
@@ -455,8 +458,14 @@ fn assert_same_admission(a: &dyn Store, b: &dyn Store) {
     let versions = a.admission_inputs_list().unwrap();
     assert_eq!(b.admission_inputs_list().unwrap(), versions);
     for v in &versions {
-        assert_eq!(b.admission_inputs(v.id).unwrap(), a.admission_inputs(v.id).unwrap());
-        assert_eq!(b.admission_sign_offs(v.id).unwrap(), a.admission_sign_offs(v.id).unwrap());
+        assert_eq!(
+            b.admission_inputs(v.id).unwrap(),
+            a.admission_inputs(v.id).unwrap()
+        );
+        assert_eq!(
+            b.admission_sign_offs(v.id).unwrap(),
+            a.admission_sign_offs(v.id).unwrap()
+        );
     }
     let runs = a.admission_runs().unwrap();
     assert_eq!(b.admission_runs().unwrap(), runs);
