@@ -1843,7 +1843,17 @@ async fn export(
     let policy = loaded.run.policy.clone();
     let unmasked = unmasked && ctx.principal.can_view_unmasked();
     let rows = inputs.candidates.len();
-    let bytes = tokio::task::spawn_blocking(move || result_workbook(&inputs, &policy, &outcome, unmasked))
+    let whole = ctx.principal.sees_every_candidate();
+    let bytes = tokio::task::spawn_blocking(move || {
+        if whole {
+            import_export::write_admission_result_xlsx(&inputs, &policy, &outcome, !unmasked)
+        } else {
+            // A cut of the city: the shared workbook would rank the cutoffs
+            // (位次) among the candidates kept, a wrong figure; this one
+            // prints only what the cut keeps true.
+            result_workbook(&inputs, &policy, &outcome, unmasked)
+        }
+    })
         .await
         .map_err(|e| WebError::Internal(e.to_string()))?
         .map_err(|e| WebError::Internal(format!("录取结果表：{e}")))?;
