@@ -1854,9 +1854,9 @@ async fn export(
             result_workbook(&inputs, &policy, &outcome, unmasked)
         }
     })
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))?
-        .map_err(|e| WebError::Internal(format!("录取结果表：{e}")))?;
+    .await
+    .map_err(|e| WebError::Internal(e.to_string()))?
+    .map_err(|e| WebError::Internal(format!("录取结果表：{e}")))?;
     if unmasked {
         let actor = ctx.principal.username.clone();
         let detail = format!("中考录取 第 {id} 次录取结果表（{rows} 名考生）");

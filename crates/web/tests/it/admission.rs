@@ -243,11 +243,19 @@ fn a_county_officer_sees_only_its_candidates_in_the_list_an_explanation_the_chan
     let listed = all_rows(&county, &format!("/admission/runs/{}/candidates", s.run50));
     assert_eq!(listed, expected, "the county officer's list is its county's");
     let far_junior = inputs.candidates[far].junior_school.as_str().to_owned();
-    assert!(all_rows(
+    // Filtered by the far candidate's junior school: only those of its
+    // graduates the county admitted, never the far candidate.
+    let of_far_school = all_rows(
         &county,
-        &format!("/admission/runs/{}/candidates?junior={far_junior}", s.run50)
-    )
-    .is_empty());
+        &format!("/admission/runs/{}/candidates?junior={far_junior}", s.run50),
+    );
+    assert!(!of_far_school.contains(&far));
+    let expected_there: BTreeSet<usize> = expected
+        .iter()
+        .copied()
+        .filter(|&i| inputs.candidates[i].junior_school.as_str() == far_junior)
+        .collect();
+    assert_eq!(of_far_school, expected_there);
 
     // An explanation: the far candidate is answered as an unknown one.
     let explain =
