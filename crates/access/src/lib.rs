@@ -598,20 +598,6 @@ impl Principal {
     }
 }
 
-/// A candidate's examination number (准考证号) as masked pages show it:
-/// the first four and the last two characters kept (`2025******12`), enough
-/// to tell rows apart, not to name a candidate; a number of six characters
-/// or fewer is hidden whole.
-pub fn mask_examination_number(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    if chars.len() <= 6 {
-        return "*".repeat(chars.len().max(1));
-    }
-    let head: String = chars.iter().take(4).collect();
-    let tail: String = chars.iter().skip(chars.len() - 2).collect();
-    format!("{head}{}{tail}", "*".repeat(chars.len() - 6))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1192,15 +1178,5 @@ mod tests {
         // Another city's candidate: not the city's roles' either.
         let elsewhere = SchoolCode::parse("2370202001").unwrap();
         assert!(!admin.can_view_candidate((&elsewhere, &code("370202")), None));
-    }
-
-    #[test]
-    fn examination_numbers_are_masked_keeping_their_ends() {
-        assert_eq!(mask_examination_number("250112001234"), "2501******34");
-        assert_eq!(mask_examination_number("2501234"), "2501*34");
-        assert_eq!(mask_examination_number("123456"), "******");
-        assert_eq!(mask_examination_number(""), "*");
-        // Characters, not bytes.
-        assert_eq!(mask_examination_number("考生甲乙丙丁戊"), "考生甲乙*丁戊");
     }
 }

@@ -587,6 +587,12 @@ messages! {
     AdmChangesLead => "与第 {} 次录取相比，录取结果变化的考生 {} 名。", "Against run {}, {} candidates' placements changed.";
     AdmSpreadBySchool => "各优质高中的初中间分数线差距（分）", "Spread of junior-school cutoffs per quota school (points)";
     AdmMoved => "录取结果不同的考生", "Candidates placed differently";
+    AdmUploadInputs => "导入录取数据", "Import admission inputs";
+    AdmUploadButton => "导入", "Import";
+    AdmUploadHint => "一个 .xlsx 工作簿，含“考生”“高中学校”“初中学校”三张工作表（列见 docs/admission.md）；全部行无误才保存为新版本。", "One .xlsx workbook with the sheets 考生, 高中学校 and 初中学校 (columns in docs/admission.md); stored as a new version only when every row reads.";
+    AdmBadYear => "年份应为 2000 到 2100 之间的整数", "The year must be a whole number from 2000 to 2100";
+    AdmOnlyXlsx => "“{}”不是 .xlsx 工作簿", "“{}” is not an .xlsx workbook";
+    AdmUploadErrors => "共 {} 处错误，未保存：", "{} errors; nothing stored:";
     AdmMovedLead => "两次录取结果不同的考生 {} 名。", "{} candidates placed differently.";
 }
 

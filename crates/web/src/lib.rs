@@ -145,6 +145,13 @@ pub fn router(state: Arc<AppState>) -> Router {
                 .layer::<_, Infallible>(DefaultBodyLimit::max(pages::import::MAX_UPLOAD))
                 .layer::<_, Infallible>(timeout(import_timeout)),
         )
+        // A year's admission inputs: a workbook of a city's candidates.
+        .route(
+            "/admission/inputs",
+            post(pages::admission::upload_inputs)
+                .layer::<_, Infallible>(DefaultBodyLimit::max(pages::import::MAX_UPLOAD))
+                .layer::<_, Infallible>(timeout(import_timeout)),
+        )
         // A progress report carries its documents.
         .route(
             "/tasks/{id}/reports",

@@ -153,7 +153,7 @@ impl<'a> Viewer<'a> {
         if self.unmasked {
             id.0.clone()
         } else {
-            access::mask_examination_number(&id.0)
+            import_export::admission_workbook::mask_candidate_id(&id.0)
         }
     }
 
@@ -255,6 +255,9 @@ pub async fn index(State(state): State<Arc<AppState>>, ctx: Ctx) -> Result<Marku
             @if runs.len() >= 2 {
                 (compare_form(&ctx, &runs, None))
             }
+        }
+        @if p.can_run_admission() {
+            (upload_form(&ctx))
         }
         @if p.can_run_admission() && !versions.is_empty() {
             (run_form(&ctx, &versions.iter().map(|v| (v.id, v.label.clone(), v.year)).collect::<Vec<_>>(), None))
@@ -463,6 +466,145 @@ pub async fn run(
     // The version's check follows the newest run's policy.
     state.forget_admission_check(inputs_id);
     Ok(Redirect::to(&format!("/admission/runs/{id}")).into_response())
+}
+
+// ---------------------------------------------------------------------------
+// Upload of a year's inputs
+
+/// Row errors of a refused upload shown at most.
+const UPLOAD_ERRORS_SHOWN: usize = 100;
+
+/// The upload form on the index (city administrator): a workbook with the
+/// sheets 考生, 高中学校, 初中学校 (`import_export::read_admission_inputs`).
+fn upload_form(ctx: &Ctx) -> Markup {
+    let lang = ctx.lang;
+    let next_year = chrono::Datelike::year(&crate::pages::plans::today()) + 1;
+    html! {
+        h2 { (t(lang, Msg::AdmUploadInputs)) }
+        form.admission-upload #upload-form method="post" action="/admission/inputs" enctype="multipart/form-data" {
+            input type="hidden" name="csrf" value=(ctx.csrf.clone().unwrap_or_default());
+            label { (t(lang, Msg::AdmYear)) " " input type="number" name="year" min="2000" max="2100" value=(next_year - 1) required; }
+            " " label { (t(lang, Msg::RunLabel)) " " input type="text" name="label" maxlength=(MAX_LABEL_CHARS) required; }
+            " " input type="file" name="file" accept=".xlsx" required;
+            " " button.primary type="submit" { (t(lang, Msg::AdmUploadButton)) }
+            p.muted { (t(lang, Msg::AdmUploadHint)) }
+        }
+    }
+}
+
+/// `POST /admission/inputs`: a year's inputs from an uploaded workbook,
+/// stored as a new version when every row reads cleanly (audited by the
+/// store); otherwise 400 with the rows named, nothing stored. Read on the
+/// imports' own queue, within the server's read limits.
+pub async fn upload_inputs(
+    State(state): State<Arc<AppState>>,
+    ctx: Ctx,
+    mut multipart: axum::extract::Multipart,
+) -> Result<Response, WebError> {
+    if !ctx.principal.can_run_admission() {
+        return Err(forbidden(&ctx));
+    }
+    let lang = ctx.lang;
+    let Some(_upload) = state.upload_permit() else {
+        let waiting = state.config.import_queue + state.config.import_slots;
+        return Err(WebError::BadRequest(tf(lang, Msg::ImportQueueFull, &[&waiting])));
+    };
+    let (mut csrf, mut year, mut label, mut file) = (String::new(), String::new(), String::new(), None);
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| WebError::BadRequest(e.to_string()))?
+    {
+        let name = field.name().unwrap_or_default().to_owned();
+        let bad = |e: axum::extract::multipart::MultipartError| WebError::BadRequest(e.to_string());
+        match name.as_str() {
+            "csrf" => csrf = field.text().await.map_err(bad)?,
+            "year" => year = field.text().await.map_err(bad)?,
+            "label" => label = field.text().await.map_err(bad)?,
+            "file" => {
+                let file_name = field.file_name().unwrap_or("upload.xlsx").to_owned();
+                file = Some((file_name, field.bytes().await.map_err(bad)?));
+            }
+            _ => {}
+        }
+    }
+    ctx.check_csrf(&csrf)?;
+    let year: i32 = year
+        .trim()
+        .parse()
+        .ok()
+        .filter(|y| (2000..=2100).contains(y))
+        .ok_or_else(|| WebError::BadRequest(t(lang, Msg::AdmBadYear).to_owned()))?;
+    let label = label.trim().to_owned();
+    if label.is_empty() || label.chars().count() > MAX_LABEL_CHARS || label.chars().any(char::is_control) {
+        return Err(WebError::BadRequest(t(lang, Msg::BadRunLabel).to_owned()));
+    }
+    let Some((name, bytes)) = file else {
+        return Err(WebError::BadRequest(t(lang, Msg::NoFile).to_owned()));
+    };
+    // The base name only; the reader knows a workbook by its extension.
+    let base: String = std::path::Path::new(&name)
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("upload.xlsx")
+        .chars()
+        .filter(|c| !matches!(c, '/' | '\\' | '\0') && !c.is_control())
+        .collect();
+    if !base.to_lowercase().ends_with(".xlsx") {
+        return Err(WebError::BadRequest(tf(lang, Msg::AdmOnlyXlsx, &[&base])));
+    }
+    let (actor, read_limits) = (ctx.principal.username.clone(), state.config.read_limits);
+    let queued = state
+        .import(move |s| {
+            let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+            let path = dir.path().join(&base);
+            std::fs::write(&path, &bytes).map_err(|e| e.to_string())?;
+            let read = import_export::with_read_limits(read_limits, || {
+                import_export::read_admission_inputs(&path, year)
+            })
+            .map_err(|e| e.to_string())?;
+            if !read.is_clean() {
+                let shown: Vec<String> = read
+                    .errors
+                    .iter()
+                    .take(UPLOAD_ERRORS_SHOWN)
+                    .map(ToString::to_string)
+                    .collect();
+                return Ok(Err((read.error_count, shown)));
+            }
+            s.save_admission_inputs(&read.inputs, &label, None, &actor, now_beijing())
+                .map(Ok)
+                .map_err(|e| e.to_string())
+        })
+        .await?;
+    let refused = |detail: Markup| -> Response {
+        let body = html! {
+            h1 { (t(lang, Msg::AdmUploadInputs)) }
+            div.error #upload-refused { p { strong { (t(lang, Msg::ImportNotWritten)) } } (detail) }
+            p { a href="/admission" { (t(lang, Msg::Admission)) } }
+        };
+        (
+            StatusCode::BAD_REQUEST,
+            page(&ctx, t(lang, Msg::AdmUploadInputs), body),
+        )
+            .into_response()
+    };
+    match queued {
+        Err(crate::state::Busy::QueueFull(n)) => {
+            Err(WebError::BadRequest(tf(lang, Msg::ImportQueueFull, &[&n])))
+        }
+        Err(crate::state::Busy::TimedOut) => Err(WebError::BadRequest(tf(
+            lang,
+            Msg::ImportQueueFull,
+            &[&state.config.import_queue],
+        ))),
+        Ok((Err(message), _)) => Ok(refused(html! { p { (message) } })),
+        Ok((Ok(Err((count, shown))), _)) => Ok(refused(html! {
+            p #upload-error-count { (tf(lang, Msg::AdmUploadErrors, &[&count])) }
+            ul #upload-errors { @for e in &shown { li { (e) } } }
+        })),
+        Ok((Ok(Ok(id)), _)) => Ok(Redirect::to(&format!("/admission/inputs/{id}")).into_response()),
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -912,7 +1054,7 @@ fn apply_correction(inputs: &mut Inputs, form: &CorrectForm) -> Result<(), Strin
     let Some(c) = inputs.candidates.iter_mut().find(|c| c.id.0 == id) else {
         return Err(format!(
             "准考证号“{}”不在这一版数据中",
-            access::mask_examination_number(id)
+            import_export::admission_workbook::mask_candidate_id(id)
         ));
     };
     let field = form.field.trim();
@@ -1966,7 +2108,7 @@ fn result_workbook(
             (c.id.0.clone(), c.name.clone())
         } else {
             (
-                access::mask_examination_number(&c.id.0),
+                import_export::admission_workbook::mask_candidate_id(&c.id.0),
                 registry::mask::name(&c.name),
             )
         };

@@ -317,7 +317,7 @@ fn numbers_and_names_are_masked_and_each_view_in_full_is_audited() {
     let first = *shown.iter().next().unwrap();
     let c = &inputs.candidates[first];
     assert!(!page.contains(&c.id.0), "the number masked");
-    assert!(page.contains(&access::mask_examination_number(&c.id.0)));
+    assert!(page.contains(&import_export::admission_workbook::mask_candidate_id(&c.id.0)));
     assert!(
         page.contains("id=\"unmask\""),
         "the administrator is offered the full view"
@@ -556,4 +556,70 @@ fn the_pages_of_a_run_show_cutoffs_per_school_and_per_junior_school_and_compare_
     let candidates = inputs.candidates.len();
     let grouped = indicators::report::format_number(candidates as f64, 0);
     assert!(run.contains(&grouped));
+}
+
+/// An upload as the index's form sends it.
+fn upload(browser: &Browser, csrf: &str, year: &str, name: &str, bytes: Vec<u8>) -> Resp {
+    let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned());
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", csrf.to_owned())
+        .text("year", year.to_owned())
+        .text("label", "导入的录取数据")
+        .part("file", part);
+    browser.send(
+        browser
+            .bare_with_cookies()
+            .post(browser.url("/admission/inputs"))
+            .multipart(form),
+    )
+}
+
+#[test]
+fn the_administrator_imports_a_years_inputs_from_a_workbook_and_a_broken_one_stores_nothing() {
+    let server = Server::fresh("admission-upload");
+    let inputs = demo_inputs();
+    let book = import_export::write_admission_inputs_xlsx(inputs).unwrap();
+    let year = inputs.year.to_string();
+    let admin = Browser::as_role(&server, Who::Admin);
+    assert!(admin.get("/admission").text().contains("id=\"upload-form\""));
+    let csrf = admin.csrf();
+
+    // Not a workbook: refused, named, nothing stored.
+    let resp = upload(&admin, &csrf, &year, "录取数据.xlsx", b"not a workbook".to_vec());
+    assert_eq!(resp.status, 400, "{}", resp.text());
+    assert!(resp.text().contains("id=\"upload-refused\""));
+    let resp = upload(&admin, &csrf, &year, "录取数据.csv", book.clone());
+    assert_eq!(resp.status, 400);
+    assert!(server.store().admission_inputs_list().unwrap().is_empty());
+    // Forged: refused.
+    assert_eq!(
+        upload(&admin, "forged", &year, "录取数据.xlsx", book.clone()).status,
+        403
+    );
+
+    let resp = upload(&admin, &csrf, &year, "录取数据.xlsx", book.clone());
+    assert_eq!(resp.status, 303, "{}", resp.text());
+    let versions = server.store().admission_inputs_list().unwrap();
+    assert_eq!(versions.len(), 1);
+    assert_eq!(versions[0].candidates as usize, inputs.candidates.len());
+    assert_eq!(
+        resp.location().unwrap(),
+        format!("/admission/inputs/{}", versions[0].id)
+    );
+    let page = admin.get(&resp.location().unwrap());
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("id=\"check-summary\""));
+
+    // Nobody else imports.
+    for who in [Who::Analyst, Who::County, Who::School] {
+        let browser = Browser::as_role(&server, who);
+        assert!(
+            !browser.get("/admission").text().contains("id=\"upload-form\""),
+            "{who:?}"
+        );
+        let csrf = browser.csrf();
+        let resp = upload(&browser, &csrf, &year, "录取数据.xlsx", book.clone());
+        assert!(is_refusal(&resp.text()), "{who:?}");
+    }
+    assert_eq!(server.store().admission_inputs_list().unwrap().len(), 1);
 }

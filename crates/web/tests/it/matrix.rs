@@ -210,6 +210,8 @@ pub const MATRIX: &[(&str, &str, [Expect; 5])] = &[
         "/admission/compare?a=999999999&b=999999998",
         [N, N, N, N, D],
     ),
+    // An upload without a file: refused as invalid; only the administrator's.
+    ("POST", "/admission/inputs", [I, D, D, D, D]),
     ("GET", "/admission/inputs/999999999", [N, N, N, N, D]),
     ("GET", "/admission/inputs/999999999/correct", [N, D, D, D, D]),
     ("POST", "/admission/inputs/999999999/correct", [N, D, D, D, F]),
@@ -302,6 +304,12 @@ const DRY_RUN_CSV: &str = "学年,学校标识码,学段,年级,班级名称,班
 pub fn request(browser: &Browser, csrf: &str, method: &str, route: &str) -> Resp {
     match (method, route) {
         ("GET", _) => browser.get(route),
+        ("POST", "/admission/inputs") => browser.send(
+            browser
+                .bare_with_cookies()
+                .post(browser.url(route))
+                .multipart(reqwest::multipart::Form::new().text("csrf", csrf.to_owned())),
+        ),
         // Admission forms on nothing: refused or not found, nothing written.
         ("POST", r) if r.starts_with("/admission/") => browser.post_form(route, &[("csrf", csrf)]),
         ("POST", "/import") => browser.post_upload(Some(csrf), "classes.csv", DRY_RUN_CSV, false),
