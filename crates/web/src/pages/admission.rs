@@ -20,7 +20,9 @@
 //! its admitting school in scope), masked unless `can_view_unmasked`, and
 //! each unmasked view is audited. A candidate outside the viewer's scope is
 //! answered exactly as one that does not exist. Seats and cutoffs are the
-//! bureau's figures and shown to every signed-in role.
+//! bureau's figures and shown to every signed-in role. A school's sign-off
+//! list is the one exception: its signers (the school, its county, the city
+//! administrator) see the applicants they sign for, masked.
 //!
 //! The inputs and runs are cached by `AppState` (they never change once
 //! stored); the engine runs on a blocking thread.
