@@ -593,6 +593,10 @@ messages! {
     AdmBadYear => "年份应为 2000 到 2100 之间的整数", "The year must be a whole number from 2000 to 2100";
     AdmOnlyXlsx => "“{}”不是 .xlsx 工作簿", "“{}” is not an .xlsx workbook";
     AdmUploadErrors => "共 {} 处错误，未保存：", "{} errors; nothing stored:";
+    AdmMadeAt => "时间", "When";
+    AdmMadeBy => "操作人", "By";
+    AdmName => "姓名", "Name";
+    AdmOldValue => "原值", "Before";
     AdmMovedLead => "两次录取结果不同的考生 {} 名。", "{} candidates placed differently.";
 }
 

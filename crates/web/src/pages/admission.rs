@@ -232,7 +232,7 @@ pub async fn index(State(state): State<Arc<AppState>>, ctx: Ctx) -> Result<Marku
                     th { (t(lang, Msg::AdmVersion)) } th { (t(lang, Msg::AdmYear)) } th { (t(lang, Msg::RunLabel)) }
                     th { (t(lang, Msg::AdmCandidates)) } th { (t(lang, Msg::AdmSignOffProgress)) }
                     th { (t(lang, Msg::AdmCheckErrors)) } th { (t(lang, Msg::AdmCheckWarnings)) }
-                    th { (t(lang, Msg::MadeAt)) } th { (t(lang, Msg::MadeBy)) }
+                    th { (t(lang, Msg::AdmMadeAt)) } th { (t(lang, Msg::AdmMadeBy)) }
                 } }
                 tbody { @for (v, signed, check) in &rows {
                     tr data-inputs=(v.id) {
@@ -285,7 +285,7 @@ fn runs_table(ctx: &Ctx, runs: &[AdmissionRunSummary]) -> Markup {
             thead { tr {
                 th { (t(lang, Msg::AdmRun)) } th { (t(lang, Msg::RunLabel)) } th { (t(lang, Msg::AdmPolicy)) }
                 th { (t(lang, Msg::AdmVersion)) } th { (t(lang, Msg::AdmPlaced)) } th { (t(lang, Msg::AdmUnplaced)) }
-                th { (t(lang, Msg::MadeAt)) } th { (t(lang, Msg::MadeBy)) }
+                th { (t(lang, Msg::AdmMadeAt)) } th { (t(lang, Msg::AdmMadeBy)) }
             } }
             tbody { @for r in runs {
                 tr data-run=(r.id) {
@@ -703,10 +703,11 @@ pub async fn inputs_page(
                     hidden += 1;
                     None
                 }
+                // The sheet, row and field have their own columns.
                 Some(c) if !c.id.0.is_empty() => {
-                    Some((problem, problem.to_string().replace(&c.id.0, &viewer.id(&c.id))))
+                    Some((problem, problem.message.replace(&c.id.0, &viewer.id(&c.id))))
                 }
-                _ => Some((problem, problem.to_string())),
+                _ => Some((problem, problem.message.clone())),
             }
         })
         .collect();
@@ -749,7 +750,7 @@ pub async fn inputs_page(
         @if !corrections.is_empty() {
             h2 { (t(lang, Msg::AdmCorrections)) }
             div.table-wrap { table #corrections {
-                thead { tr { th { (t(lang, Msg::AdmExamNumber)) } th { (t(lang, Msg::AdmJuniorSchool)) } th { (t(lang, Msg::AdmField)) } th { (t(lang, Msg::AdmBefore)) } th { (t(lang, Msg::AdmAfter)) } } }
+                thead { tr { th { (t(lang, Msg::AdmExamNumber)) } th { (t(lang, Msg::AdmJuniorSchool)) } th { (t(lang, Msg::AdmField)) } th { (t(lang, Msg::AdmOldValue)) } th { (t(lang, Msg::AdmNewValue)) } } }
                 tbody { @for (i, field, before, after) in &corrections {
                     @let c = &inputs.candidates[*i];
                     tr { td { (viewer.id(&c.id)) } td { (junior_name(&inputs, &c.junior_school)) } td { (field) } td { (before) } td { (after) } }
@@ -1260,7 +1261,7 @@ pub async fn run_page(
             " " a href={ "/admission/inputs/" (r.inputs) } { (t(lang, Msg::AdmInputsVersion)) " #" (r.inputs) }
             @if let Some(prev) = r.previous { " · " a href={ "/admission/runs/" (prev) } { (tf(lang, Msg::AdmRerunOf, &[&prev])) } }
         }
-        nav.actions {
+        div.exports {
             a.button #candidates-link href={ "/admission/runs/" (id) "/candidates" } { (t(lang, Msg::AdmCandidateList)) }
             @if r.previous.is_some() { " " a.button #changes-link href={ "/admission/runs/" (id) "/changes" } { (t(lang, Msg::AdmChanges)) } }
             " " a.button #run-download href={ "/admission/runs/" (id) ".xlsx" } { (t(lang, Msg::AdmDownload)) }
@@ -1589,7 +1590,7 @@ fn candidate_list(
         }
         div.table-wrap { table #candidates {
             thead { tr {
-                th { (t(lang, Msg::AdmExamNumber)) } th { (t(lang, Msg::Name)) } th { (t(lang, Msg::AdmJuniorSchool)) } th { (t(lang, Msg::County)) }
+                th { (t(lang, Msg::AdmExamNumber)) } th { (t(lang, Msg::AdmName)) } th { (t(lang, Msg::AdmJuniorSchool)) } th { (t(lang, Msg::County)) }
                 th { (t(lang, Msg::AdmTotal)) } th { (t(lang, Msg::AdmPlacement)) } th { (t(lang, Msg::AdmExplain)) }
             } }
             tbody { @for &i in &shown {
@@ -1697,13 +1698,17 @@ pub async fn explain(
         .as_ref()
         .map(|school| admission::explain(inputs, &loaded.run.policy, outcome, &c.id.0, school));
     // Every school the candidate listed, to ask about another.
-    let mut listed: Vec<&SchoolCode> = c.quota_list.iter().chain(&c.open_list).collect();
-    listed.dedup();
+    let mut listed: Vec<&SchoolCode> = Vec::new();
+    for code in c.quota_list.iter().chain(&c.open_list) {
+        if !listed.contains(&code) {
+            listed.push(code);
+        }
+    }
     let body = html! {
         h1 { (title) }
         table #candidate { tbody {
             tr { th { (t(lang, Msg::AdmExamNumber)) } td { (viewer.id(&c.id)) } }
-            tr { th { (t(lang, Msg::Name)) } td { (viewer.name(&c.name)) } }
+            tr { th { (t(lang, Msg::AdmName)) } td { (viewer.name(&c.name)) } }
             tr { th { (t(lang, Msg::AdmJuniorSchool)) } td { (junior_name(inputs, &c.junior_school)) } }
             tr { th { (t(lang, Msg::AdmTotal)) } td { (c.total()) } }
             tr { th { (t(lang, Msg::AdmQuotaList)) } td { (names_of(inputs, &c.quota_list)) } }
@@ -1784,7 +1789,14 @@ fn scoped_changes<'a>(
     (total, seen)
 }
 
-fn changes_table(ctx: &Ctx, run: &LoadedRun, rows: &[(admission::Change, Option<usize>)]) -> Markup {
+/// The changed placements; `heads`: the two columns' headings (before and
+/// after, or the two runs compared).
+fn changes_table(
+    ctx: &Ctx,
+    run: &LoadedRun,
+    rows: &[(admission::Change, Option<usize>)],
+    heads: (&str, &str),
+) -> Markup {
     let lang = ctx.lang;
     let inputs = &run.inputs;
     let viewer = Viewer::new(ctx, inputs, false);
@@ -1794,8 +1806,8 @@ fn changes_table(ctx: &Ctx, run: &LoadedRun, rows: &[(admission::Change, Option<
     };
     html! {
         div.table-wrap { table #changes {
-            thead { tr { th { (t(lang, Msg::AdmExamNumber)) } th { (t(lang, Msg::Name)) } th { (t(lang, Msg::AdmJuniorSchool)) }
-                th { (t(lang, Msg::AdmBefore)) } th { (t(lang, Msg::AdmAfter)) } } }
+            thead { tr { th { (t(lang, Msg::AdmExamNumber)) } th { (t(lang, Msg::AdmName)) } th { (t(lang, Msg::AdmJuniorSchool)) }
+                th { (heads.0) } th { (heads.1) } } }
             tbody { @for (change, index) in rows {
                 @let c = index.and_then(|i| inputs.candidates.get(i));
                 tr.change data-row=[index] {
@@ -1843,7 +1855,7 @@ pub async fn changes(
             (tf(lang, Msg::AdmChangesLead, &[&prev, &count(rows.len())]))
             @if ctx.principal.sees_every_candidate() && total != rows.len() { " (" (count(total)) ")" }
         }
-        (changes_table(&ctx, &after, &shown))
+        (changes_table(&ctx, &after, &shown, (t(lang, Msg::AdmBefore), t(lang, Msg::AdmAfter))))
         (pager(lang, page_no, pages, |n| format!("/admission/runs/{id}/changes?page={n}")))
         p { a href={ "/admission/runs/" (id) } { (t(lang, Msg::AdmBackToRun)) } }
     };
@@ -1944,7 +1956,7 @@ pub async fn compare(
             (tf(lang, Msg::AdmMovedLead, &[&count(rows.len())]))
             @if ctx.principal.sees_every_candidate() && total != rows.len() { " (" (count(total)) ")" }
         }
-        (changes_table(&ctx, &rb, &shown))
+        (changes_table(&ctx, &rb, &shown, (&format!("#{a} {}", ra.run.policy.name), &format!("#{b} {}", rb.run.policy.name))))
         (pager(lang, page_no, pages, |n| format!("/admission/compare?a={a}&b={b}&page={n}")))
         p { a href="/admission" { (t(lang, Msg::Admission)) } }
     };
