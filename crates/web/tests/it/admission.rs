@@ -623,3 +623,59 @@ fn the_administrator_imports_a_years_inputs_from_a_workbook_and_a_broken_one_sto
     }
     assert_eq!(server.store().admission_inputs_list().unwrap().len(), 1);
 }
+
+#[test]
+fn a_correction_that_does_not_read_is_refused_naming_the_field_and_stores_nothing() {
+    let s = setup("admission-correct");
+    let inputs = demo_inputs();
+    let id = inputs.candidates[0].id.0.clone();
+    let admin = Browser::as_role(&s.server, Who::Admin);
+    let csrf = admin.csrf();
+    let path = format!("/admission/inputs/{}/correct", s.inputs);
+    for (candidate, field, value, says) in [
+        (id.as_str(), "总分", "1200", "“总分”应为 0 到 1000 的分数"),
+        (id.as_str(), "录取资格", "也许", "“录取资格”应填“是”或“否”"),
+        (
+            id.as_str(),
+            "统招志愿",
+            "2370112001 abc",
+            "“统招志愿”中“abc”不是学校标识码",
+        ),
+        (id.as_str(), "身高", "170", "没有“身高”这一项"),
+        ("00000000000000", "总分", "600", "不在这一版数据中"),
+    ] {
+        let resp = admin.post_form(
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("candidate", candidate),
+                ("field", field),
+                ("value", value),
+            ],
+        );
+        assert_eq!(resp.status, 400, "{field} {value}");
+        let text = resp.text();
+        assert!(text.contains(says), "{field} {value}: {text}");
+        assert!(text.contains("id=\"correct-form\""), "the form again");
+        // The refusal never echoes the full examination number.
+        assert!(!text.contains(&format!("“{candidate}”")) || candidate.starts_with("000"));
+    }
+    assert_eq!(s.server.store().admission_inputs_list().unwrap().len(), 1);
+    // Others may not correct.
+    for who in [Who::Analyst, Who::County, Who::School] {
+        let browser = Browser::as_role(&s.server, who);
+        assert!(is_refusal(&browser.get(&path).text()), "{who:?}");
+        let csrf = browser.csrf();
+        let resp = browser.post_form(
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("candidate", &id),
+                ("field", "总分"),
+                ("value", "600"),
+            ],
+        );
+        assert!(is_refusal(&resp.text()), "{who:?}");
+    }
+    assert_eq!(s.server.store().admission_inputs_list().unwrap().len(), 1);
+}
