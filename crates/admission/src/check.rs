@@ -5,9 +5,7 @@
 use registry::SchoolCode;
 use serde::{Deserialize, Serialize};
 
-use rustc_hash::FxHashMap;
-
-use crate::engine::{key_order, Chain};
+use crate::engine::{key_order, Chain, Index, NONE, REPEAT};
 use crate::model::{limits, CandidateId, Inputs, Score, TOTAL_FIELD};
 use crate::policy::{Policy, QuotaBasis, QuotaForm, QuotaMinimum};
 use crate::quota::allocate_quotas;
@@ -100,6 +98,11 @@ impl CheckReport {
 /// seats and graduates positive where they must be, the policy's
 /// per-school shares and previous cutoffs naming known quota schools.
 pub fn check(inputs: &Inputs, policy: &Policy) -> CheckReport {
+    check_indexed(inputs, policy, &Index::new(inputs))
+}
+
+/// [`check`] with the codes already interned (the run shares them).
+pub(crate) fn check_indexed(inputs: &Inputs, policy: &Policy, index: &Index) -> CheckReport {
     let mut out = Collector::default();
     let nf = inputs.fields.len();
     if inputs.fields.first().map(String::as_str) != Some(TOTAL_FIELD) {
@@ -152,15 +155,14 @@ pub fn check(inputs: &Inputs, policy: &Policy) -> CheckReport {
     }
 
     // Senior schools.
-    let mut senior: FxHashMap<&str, usize> = FxHashMap::default();
+    let senior = &index.senior;
     for (i, s) in inputs.senior_schools.iter().enumerate() {
         let sheet = Sheet::SeniorSchools;
         if registry::SchoolCode::parse(s.code.as_str()).is_err() {
             out.error(sheet, Some(i), "学校标识码", "应为 10 位数字".to_owned());
         }
-        if let Some(first) = senior.insert(s.code.as_str(), i) {
+        if let Some(first) = senior.get(s.code.as_str()).filter(|&first| first as usize != i) {
             out.error(sheet, Some(i), "学校标识码", format!("与第 {} 行重复", first + 2));
-            senior.insert(s.code.as_str(), first);
         }
         if s.name.trim().is_empty() || s.name.chars().count() > limits::MAX_TEXT_CHARS {
             out.error(
@@ -202,15 +204,17 @@ pub fn check(inputs: &Inputs, policy: &Policy) -> CheckReport {
         }
     }
     // Junior schools.
-    let mut junior: FxHashMap<&str, usize> = FxHashMap::default();
     for (i, j) in inputs.junior_schools.iter().enumerate() {
         let sheet = Sheet::JuniorSchools;
         if registry::SchoolCode::parse(j.code.as_str()).is_err() {
             out.error(sheet, Some(i), "学校标识码", "应为 10 位数字".to_owned());
         }
-        if let Some(first) = junior.insert(j.code.as_str(), i) {
+        if let Some(first) = index
+            .junior
+            .get(j.code.as_str())
+            .filter(|&first| first as usize != i)
+        {
             out.error(sheet, Some(i), "学校标识码", format!("与第 {} 行重复", first + 2));
-            junior.insert(j.code.as_str(), first);
         }
         if j.name.trim().is_empty() || j.name.chars().count() > limits::MAX_TEXT_CHARS {
             out.error(
@@ -241,25 +245,12 @@ pub fn check(inputs: &Inputs, policy: &Policy) -> CheckReport {
         }
     }
     // Candidates.
-    let mut ids: FxHashMap<&str, usize> = FxHashMap::default();
-    let mut seen: Vec<&str> = Vec::with_capacity(limits::MAX_LIST);
+    duplicate_ids(inputs, &mut out);
     let mut graduates_seen = vec![0u32; inputs.junior_schools.len()];
     for (i, c) in inputs.candidates.iter().enumerate() {
         let sheet = Sheet::Candidates;
-        let id = c.id.0.as_str();
-        if id.trim().is_empty() || id.chars().count() > limits::MAX_TEXT_CHARS {
-            out.error(
-                sheet,
-                Some(i),
-                "准考证号",
-                format!("应为 1–{} 个字符", limits::MAX_TEXT_CHARS),
-            );
-        }
-        if let Some(first) = ids.insert(id, i) {
-            out.error(sheet, Some(i), "准考证号", format!("与第 {} 行重复", first + 2));
-            ids.insert(id, first);
-        }
-        if c.name.chars().count() > limits::MAX_TEXT_CHARS {
+        // `len()` first: the text itself is only read when it could be long.
+        if c.name.len() > limits::MAX_TEXT_CHARS && c.name.chars().count() > limits::MAX_TEXT_CHARS {
             out.error(
                 sheet,
                 Some(i),
@@ -267,9 +258,9 @@ pub fn check(inputs: &Inputs, policy: &Policy) -> CheckReport {
                 format!("超过 {} 个字", limits::MAX_TEXT_CHARS),
             );
         }
-        match junior.get(c.junior_school.as_str()) {
-            Some(&j) => graduates_seen[j] = graduates_seen[j].saturating_add(1),
-            None => out.error(sheet, Some(i), "毕业学校", "不在初中学校表中".to_owned()),
+        match index.cand_junior[i] {
+            NONE => out.error(sheet, Some(i), "毕业学校", "不在初中学校表中".to_owned()),
+            j => graduates_seen[j as usize] = graduates_seen[j as usize].saturating_add(1),
         }
         if c.scores.len() != nf {
             out.error(
@@ -285,7 +276,10 @@ pub fn check(inputs: &Inputs, policy: &Policy) -> CheckReport {
                 out.error(sheet, Some(i), field, "应为 0–1000 分".to_owned());
             }
         }
-        for (round, list, label) in [(0, &c.quota_list, "指标志愿"), (1, &c.open_list, "统招志愿")] {
+        for (round, list, lists, label) in [
+            (0, &c.quota_list, &index.quota, "指标志愿"),
+            (1, &c.open_list, &index.open, "统招志愿"),
+        ] {
             if list.len() > limits::MAX_LIST {
                 out.error(
                     sheet,
@@ -295,23 +289,25 @@ pub fn check(inputs: &Inputs, policy: &Policy) -> CheckReport {
                 );
                 continue;
             }
-            seen.clear();
-            for (k, code) in list.iter().enumerate() {
-                let field = format!("{label}{}", k + 1);
-                match senior.get(code.as_str()) {
-                    None => out.error(sheet, Some(i), &field, "不在高中学校表中".to_owned()),
-                    Some(&x) if round == 0 && !inputs.senior_schools[x].quota_school => out.error(
+            for (k, &x) in lists.raw(i).iter().enumerate() {
+                // The field's name is only built for a problem.
+                let field = || format!("{label}{}", k + 1);
+                match x {
+                    NONE => out.error(sheet, Some(i), &field(), "不在高中学校表中".to_owned()),
+                    REPEAT => out.warning(
                         sheet,
                         Some(i),
-                        &field,
+                        &field(),
+                        "同一学校重复填报，按第一次计".to_owned(),
+                    ),
+                    x if round == 0 && !inputs.senior_schools[x as usize].quota_school => out.error(
+                        sheet,
+                        Some(i),
+                        &field(),
                         "不是指标到校学校，不能填指标志愿".to_owned(),
                     ),
-                    Some(_) if seen.contains(&code.as_str()) => {
-                        out.warning(sheet, Some(i), &field, "同一学校重复填报，按第一次计".to_owned())
-                    }
-                    Some(_) => {}
+                    _ => {}
                 }
-                seen.push(code.as_str());
             }
         }
         if !c.quota_list.is_empty() && policy.quota.form != QuotaForm::Reserved {
@@ -348,7 +344,7 @@ pub fn check(inputs: &Inputs, policy: &Policy) -> CheckReport {
     for code in policy.quota.school_shares.keys() {
         if !senior
             .get(code.as_str())
-            .is_some_and(|&x| inputs.senior_schools[x].quota_school)
+            .is_some_and(|x| inputs.senior_schools[x as usize].quota_school)
         {
             out.error(
                 Sheet::Policy,
@@ -362,7 +358,7 @@ pub fn check(inputs: &Inputs, policy: &Policy) -> CheckReport {
         for code in cutoffs.keys() {
             if !senior
                 .get(code.as_str())
-                .is_some_and(|&x| inputs.senior_schools[x].quota_school)
+                .is_some_and(|x| inputs.senior_schools[x as usize].quota_school)
             {
                 out.error(
                     Sheet::Policy,
@@ -392,6 +388,61 @@ pub fn check(inputs: &Inputs, policy: &Policy) -> CheckReport {
         );
     }
     out.finish()
+}
+
+/// Examination numbers empty, too long or given twice (one read of each):
+/// sorted by hash rather than put in a hash map (700,000 inserts at random
+/// places cost more than one sort).
+fn duplicate_ids(inputs: &Inputs, out: &mut Collector) {
+    use std::hash::Hasher;
+    let cands = &inputs.candidates;
+    let mut hashed: Vec<(u64, u32)> = Vec::with_capacity(cands.len());
+    for (i, c) in cands.iter().enumerate() {
+        let id = c.id.0.as_str();
+        if id.trim().is_empty()
+            || (id.len() > limits::MAX_TEXT_CHARS && id.chars().count() > limits::MAX_TEXT_CHARS)
+        {
+            out.error(
+                Sheet::Candidates,
+                Some(i),
+                "准考证号",
+                format!("应为 1–{} 个字符", limits::MAX_TEXT_CHARS),
+            );
+        }
+        let mut hasher = rustc_hash::FxHasher::default();
+        hasher.write(id.as_bytes());
+        hashed.push((hasher.finish(), i as u32));
+    }
+    hashed.sort_unstable();
+    let mut dupes: Vec<(usize, usize)> = Vec::new();
+    let mut start = 0;
+    while start < hashed.len() {
+        let mut end = start + 1;
+        while end < hashed.len() && hashed[end].0 == hashed[start].0 {
+            end += 1;
+        }
+        // Equal hashes: compare the numbers themselves, first row wins.
+        for k in start + 1..end {
+            let row = hashed[k].1 as usize;
+            if let Some(first) = hashed[start..k]
+                .iter()
+                .map(|&(_, r)| r as usize)
+                .find(|&r| cands[r].id == cands[row].id)
+            {
+                dupes.push((row, first));
+            }
+        }
+        start = end;
+    }
+    dupes.sort_unstable();
+    for (row, first) in dupes {
+        out.error(
+            Sheet::Candidates,
+            Some(row),
+            "准考证号",
+            format!("与第 {} 行重复", first + 2),
+        );
+    }
 }
 
 /// Problems gathered with exact counts, at most `MAX_PROBLEMS` kept

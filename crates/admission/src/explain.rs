@@ -78,7 +78,20 @@ pub fn explain(
         .position(|s| s.code.as_str() == school.trim())
         .ok_or_else(|| AdmissionError::NotFound(format!("没有学校标识码为“{}”的高中学校", school.trim())))?
         as u32;
-    if outcome.placements.len() != inputs.candidates.len()
+    let n = inputs.candidates.len() as u32;
+    let cutoffs_fit = outcome
+        .schools
+        .iter()
+        .flat_map(|s| [&s.quota_cutoff, &s.open_cutoff])
+        .chain(outcome.junior_cutoffs.iter().map(|j| &j.cutoff))
+        .all(|cut| cut.as_ref().is_none_or(|cut| cut.candidate < n));
+    let m = inputs.senior_schools.len() as u32;
+    let schools_fit = outcome.placements.iter().all(|p| p.school.is_none_or(|x| x < m))
+        && outcome.junior_cutoffs.iter().all(|j| j.senior < m);
+    // An outcome stored for other inputs answers nothing.
+    if !cutoffs_fit
+        || !schools_fit
+        || outcome.placements.len() != inputs.candidates.len()
         || outcome.schools.len() != inputs.senior_schools.len()
     {
         return Err(AdmissionError::NotFound("录取结果与录取数据不对应".to_owned()));

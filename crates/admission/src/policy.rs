@@ -138,11 +138,38 @@ fn gcd(mut a: u64, mut b: u64) -> u64 {
     a.max(1)
 }
 
-pub(crate) fn gcd_u128(mut a: u128, mut b: u128) -> u128 {
-    while b != 0 {
-        (a, b) = (b, a % b);
+/// Stein's binary gcd: no 128-bit division (the quota allocation reduces
+/// one fraction per junior school and quota school); gcd(0, 0) = 1.
+pub(crate) fn gcd_u128(a: u128, b: u128) -> u128 {
+    if a == 0 || b == 0 {
+        return (a | b).max(1);
     }
-    a.max(1)
+    if let (Ok(a), Ok(b)) = (u64::try_from(a), u64::try_from(b)) {
+        return u128::from(binary_gcd_u64(a, b));
+    }
+    let shift = (a | b).trailing_zeros();
+    let (mut a, mut b) = (a >> a.trailing_zeros(), b);
+    while b != 0 {
+        b >>= b.trailing_zeros();
+        if a > b {
+            std::mem::swap(&mut a, &mut b);
+        }
+        b -= a;
+    }
+    a << shift
+}
+
+fn binary_gcd_u64(a: u64, b: u64) -> u64 {
+    let shift = (a | b).trailing_zeros();
+    let (mut a, mut b) = (a >> a.trailing_zeros(), b);
+    while b != 0 {
+        b >>= b.trailing_zeros();
+        if a > b {
+            std::mem::swap(&mut a, &mut b);
+        }
+        b -= a;
+    }
+    a << shift
 }
 
 /// At most 12 ASCII digits.
@@ -805,28 +832,29 @@ impl RawQuota {
     }
 
     fn into_quota(self) -> Result<QuotaPolicy, PolicyError> {
-        let form =
-            match self.form.as_deref().map(str::trim) {
-                None | Some("reserved") => QuotaForm::Reserved,
-                Some("none") => QuotaForm::None,
-                Some("call_order") => {
-                    let raw = self.min_rural.as_ref().ok_or_else(|| {
-                        field_error(
-                            "quota.min_rural（农村考生最低比例）",
-                            "录取顺序方式（call_order）必须给出",
-                        )
-                    })?;
-                    QuotaForm::CallOrder {
-                        min_rural: share_value("quota.min_rural（农村考生最低比例）", raw)?,
-                    }
+        let form = match self.form.as_deref().map(str::trim) {
+            None | Some("reserved") => QuotaForm::Reserved,
+            Some("none") => QuotaForm::None,
+            Some("call_order") => {
+                let raw = self.min_rural.as_ref().ok_or_else(|| {
+                    field_error(
+                        "quota.min_rural（农村考生最低比例）",
+                        "录取顺序方式（call_order）必须给出",
+                    )
+                })?;
+                QuotaForm::CallOrder {
+                    min_rural: share_value("quota.min_rural（农村考生最低比例）", raw)?,
                 }
-                Some(other) => return Err(field_error(
+            }
+            Some(other) => {
+                return Err(field_error(
                     "quota.form（指标方式）",
                     format!(
                         "“{other}”无法识别，应为 reserved（指标到校）、call_order（录取顺序最低比例）或 none"
                     ),
-                )),
-            };
+                ))
+            }
+        };
         if self.min_rural.is_some() && !matches!(form, QuotaForm::CallOrder { .. }) {
             return Err(field_error(
                 "quota.min_rural（农村考生最低比例）",

@@ -94,15 +94,23 @@ fn largest_remainder(seats: u32, weights: &[u128], codes: &[&str]) -> Vec<u32> {
     let mut result: Vec<u32> = weights.iter().map(|&w| (q * w / total) as u32).collect();
     let given: u128 = result.iter().map(|&s| u128::from(s)).sum();
     let leftover = (q - given) as usize;
-    let mut by_remainder: Vec<usize> = (0..weights.len()).filter(|&i| weights[i] > 0).collect();
-    by_remainder.sort_unstable_by(|&a, &b| {
-        let ra = q * weights[a] % total;
-        let rb = q * weights[b] % total;
-        rb.cmp(&ra)
-            .then(weights[b].cmp(&weights[a]))
-            .then(codes.get(a).cmp(&codes.get(b)))
-    });
-    for &i in by_remainder.iter().take(leftover) {
+    if leftover == 0 {
+        return result;
+    }
+    // (remainder, weight, index): one division each, not one per comparison.
+    let mut by_remainder: Vec<(u128, u128, usize)> = (0..weights.len())
+        .filter(|&i| weights[i] > 0)
+        .map(|i| (q * weights[i] - u128::from(result[i]) * total, weights[i], i))
+        .collect();
+    let order = |a: &(u128, u128, usize), b: &(u128, u128, usize)| {
+        b.0.cmp(&a.0)
+            .then(b.1.cmp(&a.1))
+            .then(codes.get(a.2).cmp(&codes.get(b.2)))
+    };
+    if leftover < by_remainder.len() {
+        by_remainder.select_nth_unstable_by(leftover - 1, order);
+    }
+    for &(_, _, i) in by_remainder.iter().take(leftover) {
         result[i] += 1;
     }
     result
