@@ -40,6 +40,18 @@ enum AdmissionCommand {
     Compare(CompareArgs),
     /// List the stored admission runs (newest first)
     Runs,
+    /// An inputs workbook to fill, from the registry (--db): junior schools with their grade-9 students, senior seats
+    Template(TemplateArgs),
+}
+
+#[derive(clap::Args)]
+struct TemplateArgs {
+    /// The admission year; the registry's school year before it gives the graduates (2025: school year 2024—2025)
+    #[arg(long)]
+    year: i32,
+    /// The workbook to write
+    #[arg(long, short, value_name = "FILE.xlsx")]
+    out: PathBuf,
 }
 
 #[derive(clap::Args)]
@@ -119,6 +131,7 @@ pub fn run(db: &DatabaseUrl, args: AdmissionArgs) -> anyhow::Result<ExitCode> {
         AdmissionCommand::Explain(args) => explain(db, &args),
         AdmissionCommand::Compare(args) => compare(db, &args),
         AdmissionCommand::Runs => runs(db),
+        AdmissionCommand::Template(args) => template(db, &args),
     }
 }
 
@@ -153,7 +166,14 @@ fn load(input: &Path, year: i32, policies: &[&Path]) -> anyhow::Result<(Inputs, 
         );
     }
     if !read.is_clean() {
-        eprint!("{}", import_export::errors_text(&read.errors, 50));
+        // The first 50 on screen; the count is of all, not only those kept.
+        eprint!(
+            "{}",
+            import_export::errors_text(&read.errors[..read.errors.len().min(50)], 50)
+        );
+        if read.error_count > 50 {
+            eprintln!("…… 另有 {} 处错误", read.error_count - 50);
+        }
         bail!(
             "录取数据 {} 有 {} 处错误，请更正后再试",
             input.display(),
@@ -241,7 +261,10 @@ fn run_admission(db: &DatabaseUrl, args: RunArgs) -> anyhow::Result<ExitCode> {
             prev.summary.label,
             changes.len()
         );
-        print!("{}", changes_table(&changes, !args.unmasked));
+        print!(
+            "{}",
+            changes_table(&inputs, prev_inputs, &changes, !args.unmasked)
+        );
     }
 
     if args.unmasked {
@@ -257,7 +280,7 @@ fn run_admission(db: &DatabaseUrl, args: RunArgs) -> anyhow::Result<ExitCode> {
     }
     let bytes = workbook::write_admission_result_xlsx(&inputs, &policy, &outcome, !args.unmasked)
         .context("无法生成录取结果工作簿")?;
-    std::fs::write(&args.out, bytes).with_context(|| format!("无法写入 {}", args.out.display()))?;
+    write_file(&args.out, &bytes)?;
     eprintln!(
         "已写出 {}{}",
         args.out.display(),
@@ -407,10 +430,54 @@ fn compare(db: &DatabaseUrl, args: &CompareArgs) -> anyhow::Result<ExitCode> {
         }
         let bytes = workbook::write_admission_comparison_xlsx(&inputs, (pa, pb), &comparison, !args.unmasked)
             .context("无法生成对比工作簿")?;
-        std::fs::write(out, bytes).with_context(|| format!("无法写入 {}", out.display()))?;
+        write_file(out, &bytes)?;
         eprintln!("已写出 {}", out.display());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn template(db: &DatabaseUrl, args: &TemplateArgs) -> anyhow::Result<ExitCode> {
+    let store = crate::open_existing_store(db)?;
+    let school_year = u16::try_from(args.year - 1)
+        .ok()
+        .filter(|y| (1990..=2100).contains(y))
+        .map(registry::SchoolYear)
+        .ok_or_else(|| anyhow!("年份 {} 不合理", args.year))?;
+    if !store.school_years()?.contains(&school_year) {
+        bail!(
+            "数据库 {db} 中没有 {}—{} 学年的登记数据，无法列出 {} 年的初中毕业生",
+            school_year.0,
+            school_year.0 + 1,
+            args.year
+        );
+    }
+    let snapshot = store.year_snapshot(school_year)?;
+    let bytes = workbook::admission_template_xlsx(&snapshot, args.year).context("无法生成录取数据模板")?;
+    write_file(&args.out, &bytes)?;
+    println!(
+        "已写出 {}：按 {}—{} 学年登记数据列出初中毕业生与高中学位；请填写考生姓名、成绩、志愿，并标出指标校",
+        args.out.display(),
+        school_year.0,
+        school_year.0 + 1
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Written beside (`…xlsx.partial`) and renamed: never a half-written
+/// workbook under the name asked for.
+fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    if path.is_dir() {
+        bail!("无法写入 {}：这是一个目录，请给出文件名", path.display());
+    }
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = PathBuf::from(partial);
+    let written = std::fs::write(&partial, bytes).and_then(|()| std::fs::rename(&partial, path));
+    if let Err(error) = written {
+        let _ = std::fs::remove_file(&partial);
+        return Err(error).with_context(|| format!("无法写入 {}", path.display()));
+    }
+    Ok(())
 }
 
 fn runs(db: &DatabaseUrl) -> anyhow::Result<ExitCode> {
@@ -529,13 +596,22 @@ fn cutoff_table(inputs: &Inputs, outcome: &Outcome) -> String {
 
 /// Who moved between two runs (examination numbers masked unless asked);
 /// the first 200 rows, then a count.
-fn changes_table(changes: &[Change], masked: bool) -> String {
+fn changes_table(inputs: &Inputs, before: &Inputs, changes: &[Change], masked: bool) -> String {
     const SHOWN: usize = 200;
     let mut table = Table::new();
     table.load_preset(UTF8_FULL_CONDENSED);
     table.set_header(vec!["准考证号", "原录取", "现录取"]);
+    // The school's name as the newer inputs (or else the older) call it.
+    let name = |code: &registry::SchoolCode| {
+        inputs
+            .senior_schools
+            .iter()
+            .chain(&before.senior_schools)
+            .find(|s| &s.code == code)
+            .map_or_else(|| code.to_string(), |s| s.name.clone())
+    };
     let placed = |p: &Option<(registry::SchoolCode, admission::Round)>| match p {
-        Some((code, round)) => format!("{code}（{}）", round.label_zh()),
+        Some((code, round)) => format!("{}（{}）", name(code), round.label_zh()),
         None => "未录取".to_owned(),
     };
     for c in changes.iter().take(SHOWN) {

@@ -89,6 +89,21 @@ const SUBJECTS: [&str; 20] = [
     "理化合计",
 ];
 
+/// Columns a 考生 sheet often carries that are never scores, even when
+/// every cell is a small number (序号 1, 2, 3 …): left out by name.
+const NOT_SCORES: [&str; 10] = [
+    "序号",
+    "编号",
+    "性别",
+    "备注",
+    "身份证号",
+    "联系电话",
+    "班级",
+    "出生日期",
+    "民族",
+    "家庭住址",
+];
+
 /// One sheet's origin: the file (and sheet) and each record's row number
 /// as Excel (or the CSV line) shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -583,6 +598,8 @@ fn read_candidates(
             score_columns.insert(0, (key, index));
         } else if is_known(&key) {
             continue;
+        } else if NOT_SCORES.contains(&key.as_str()) {
+            ignored.push(header.trim().to_owned());
         } else if SUBJECTS.contains(&key.as_str())
             || key.ends_with("合计")
             || key.ends_with("成绩")
@@ -675,9 +692,23 @@ fn read_candidates(
         }
         let mut lists = [Vec::new(), Vec::new()];
         for (list, columns) in lists.iter_mut().zip([&quota_columns, &open_columns]) {
+            // Filled from 1 without gaps, so that the n-th school listed is
+            // the column numbered n (the check's messages name it so).
+            let mut blank: Option<usize> = None;
             for (_, index) in columns {
                 let value = cell(cells, Some(*index));
                 if value.is_empty() {
+                    blank = blank.or(Some(*index));
+                    continue;
+                }
+                if let Some(gap) = blank {
+                    r.error(
+                        row,
+                        &header_of(*index),
+                        value,
+                        format!("{}为空而此列有学校：志愿须从第 1 个起连续填写", header_of(gap)),
+                    );
+                    ok = false;
                     continue;
                 }
                 match r.school(row, &header_of(*index), value) {
@@ -740,9 +771,25 @@ pub fn check_problems(read: &AdmissionRead, report: &CheckReport, policy_file: &
                 admission::Severity::Error => p.message.clone(),
                 admission::Severity::Warning => format!("提示：{}", p.message),
             };
-            RowError::new(file, sheet_name, row, Some(&p.field), "", message)
+            RowError::new(file, sheet_name, row, Some(&column_of(p)), "", message)
         })
         .collect()
+}
+
+/// The file's column a problem names: the check's own words for a
+/// candidate's columns (毕业学校, 统招志愿N) are this file's headers
+/// (初中学校标识码, 平行志愿N).
+fn column_of(p: &admission::Problem) -> String {
+    if p.sheet != admission::check::Sheet::Candidates {
+        return p.field.clone();
+    }
+    if p.field == "毕业学校" {
+        return JUNIOR.to_owned();
+    }
+    match p.field.strip_prefix("统招志愿") {
+        Some(n) => format!("{OPEN_LIST}{n}"),
+        None => p.field.clone(),
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -891,6 +938,125 @@ pub fn write_admission_inputs_xlsx(inputs: &Inputs) -> Result<Vec<u8>, XlsxError
         sheet.write_string(r, 3, flag_label(j.rural))?;
         sheet.write_string(r, 4, flag_label(j.weak))?;
         sheet.write_number(r, 5, f64::from(j.graduates))?;
+    }
+    book.save_to_buffer()
+}
+
+/// A year's inputs workbook to fill, from the registry's snapshot of the
+/// school year the candidates finish junior school in: 初中学校 with each
+/// school's graduates (its grade-9 students), 高中学校 with each school's
+/// 普通高中 seats (指标校 written 否: the bureau marks its quality schools),
+/// and one 考生 row per grade-9 student with a generated 准考证号
+/// (`{year}` and six digits, in school order), the junior school, the
+/// school's county as residence and both eligibility flags 是 — name,
+/// scores and lists left to fill (the snapshot carries no names). Read
+/// back as it is, every empty required cell is named.
+pub fn admission_template_xlsx(
+    snapshot: &registry::snapshot::YearSnapshot,
+    year: i32,
+) -> Result<Vec<u8>, XlsxError> {
+    use registry::Stage;
+    let county = |index: u32| {
+        snapshot
+            .counties
+            .get(index as usize)
+            .map(|c| c.code.as_str().to_owned())
+            .unwrap_or_default()
+    };
+    let mut graduates = vec![0u32; snapshot.schools.len()];
+    for s in &snapshot.students {
+        if s.stage == Stage::Junior && s.grade.0 == 9 {
+            if let Some(n) = graduates.get_mut(s.school as usize) {
+                *n += 1;
+            }
+        }
+    }
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name(CANDIDATES_SHEET)?;
+    headers(
+        sheet,
+        &[
+            (ID, 14.0),
+            (NAME, 10.0),
+            (JUNIOR, 14.0),
+            (RESIDENCE, 12.0),
+            (QUOTA_ELIGIBLE, 9.0),
+            (ELIGIBLE, 9.0),
+            (TOTAL_FIELD, 8.0),
+            ("语文", 8.0),
+            ("数学", 8.0),
+            ("外语", 8.0),
+            ("指标志愿1", 13.0),
+            ("平行志愿1", 13.0),
+            ("平行志愿2", 13.0),
+            ("平行志愿3", 13.0),
+        ],
+    )?;
+    let mut r = 1u32;
+    for (index, school) in snapshot.schools.iter().enumerate() {
+        for _ in 0..graduates[index] {
+            sheet.write_string(r, 0, format!("{year}{r:06}"))?;
+            sheet.write_string(r, 2, school.code.as_str())?;
+            sheet.write_string(r, 3, county(school.county))?;
+            sheet.write_string(r, 4, flag_label(true))?;
+            sheet.write_string(r, 5, flag_label(true))?;
+            r += 1;
+        }
+    }
+    let sheet = book.add_worksheet();
+    sheet.set_name(SENIOR_SHEET)?;
+    headers(
+        sheet,
+        &[
+            (CODE, 14.0),
+            (SCHOOL_NAME, 24.0),
+            (COUNTY, 10.0),
+            (SEATS, 9.0),
+            (QUOTA_SCHOOL, 8.0),
+            (MIN_SCORE, 10.0),
+            (PRIORITY, 20.0),
+        ],
+    )?;
+    let senior = Stage::Senior.index();
+    for (i, school) in snapshot
+        .schools
+        .iter()
+        .filter(|s| s.serves[senior] && s.seats[senior] > 0)
+        .enumerate()
+    {
+        let r = row_of(i + 1);
+        sheet.write_string(r, 0, school.code.as_str())?;
+        sheet.write_string(r, 1, &school.name)?;
+        sheet.write_string(r, 2, county(school.county))?;
+        sheet.write_number(r, 3, f64::from(school.seats[senior]))?;
+        sheet.write_string(r, 4, flag_label(false))?;
+    }
+    let sheet = book.add_worksheet();
+    sheet.set_name(JUNIOR_SHEET)?;
+    headers(
+        sheet,
+        &[
+            (CODE, 14.0),
+            (SCHOOL_NAME, 24.0),
+            (COUNTY, 10.0),
+            (RURAL, 9.0),
+            (WEAK, 9.0),
+            (GRADUATES, 12.0),
+        ],
+    )?;
+    let mut r = 1u32;
+    for (index, school) in snapshot.schools.iter().enumerate() {
+        if graduates[index] == 0 {
+            continue;
+        }
+        sheet.write_string(r, 0, school.code.as_str())?;
+        sheet.write_string(r, 1, &school.name)?;
+        sheet.write_string(r, 2, county(school.county))?;
+        sheet.write_string(r, 3, flag_label(school.location == registry::Location::Rural))?;
+        sheet.write_string(r, 4, flag_label(false))?;
+        sheet.write_number(r, 5, f64::from(graduates[index]))?;
+        r += 1;
     }
     book.save_to_buffer()
 }

@@ -146,15 +146,15 @@ fn a_folder_of_csv_files_reads_in_any_column_order() {
          3701020101,省实验中学,370102,600,是,550.5,\"370102、370124\"\n\
          3701240102,平阴一中,370124,450,否,,\n",
     );
-    // 备注 is neither known nor a score: left out and said so. 居住区县代码
+    // 序号 and 备注 are neither known nor scores: left out and said so. 居住区县代码
     // is blank for one: the junior school's county.
     csv(
         dir.path(),
         "考生.csv",
-        "姓名,准考证号,备注,总分,数学,语文,语数合计,初中学校标识码,居住区县代码,指标生资格,录取资格,平行志愿2,平行志愿1,指标志愿1\n\
-         王小明,250102000001,,612.5,117,108.5,225.5,3701020001,370102,是,是,3701240102,3701020101,3701020101\n\
-         李四,250124000002,转学,548,101.5,99,200.5,3701240002,,否,是,,3701240102,\n\
-         欧阳小红,250124000003,,700,120,120,240,3701240002,370102,是,否,,,3701020101\n",
+        "序号,姓名,准考证号,备注,总分,数学,语文,语数合计,初中学校标识码,居住区县代码,指标生资格,录取资格,平行志愿2,平行志愿1,指标志愿1\n\
+         1,王小明,250102000001,,612.5,117,108.5,225.5,3701020001,370102,是,是,3701240102,3701020101,3701020101\n\
+         2,李四,250124000002,转学,548,101.5,99,200.5,3701240002,,否,是,,3701240102,\n\
+         3,欧阳小红,250124000003,,700,120,120,240,3701240002,370102,是,否,,,3701020101\n",
     );
     let read = read_admission_inputs(dir.path(), 2025).unwrap();
     assert!(read.is_clean(), "{:?}", read.errors);
@@ -170,7 +170,8 @@ fn a_folder_of_csv_files_reads_in_any_column_order() {
         c.scores.swap(1, 2);
     }
     assert_eq!(read.inputs, expected);
-    assert_eq!(read.ignored_columns, ["备注"]);
+    // 序号 is all small numbers but never a score; 备注 is text.
+    assert_eq!(read.ignored_columns, ["序号", "备注"]);
     assert_eq!(read.candidates.file, "考生.csv");
 }
 
@@ -363,4 +364,220 @@ fn the_checks_problems_point_at_the_files_rows() {
             "policy.toml【指标到校比例】提示：低于 50%",
         ]
     );
+}
+
+#[test]
+fn a_list_with_a_gap_is_refused_naming_the_column() {
+    let dir = tempfile::tempdir().unwrap();
+    csv(
+        dir.path(),
+        "初中学校.csv",
+        "学校标识码,学校名称,区县代码,农村学校,薄弱学校,应届毕业生数\n3701020001,第一初级中学,370102,否,否,420\n",
+    );
+    csv(
+        dir.path(),
+        "高中学校.csv",
+        "学校标识码,学校名称,区县代码,招生计划,指标校\n3701020101,省实验中学,370102,600,是\n",
+    );
+    csv(
+        dir.path(),
+        "考生.csv",
+        "准考证号,姓名,初中学校标识码,指标生资格,录取资格,总分,平行志愿1,平行志愿2\n\
+         250102000001,王小明,3701020001,是,是,612,,3701020101\n",
+    );
+    let read = read_admission_inputs(dir.path(), 2025).unwrap();
+    let lines: Vec<String> = read.errors.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        lines,
+        ["考生.csv 第 2 行【平行志愿2】平行志愿1为空而此列有学校：志愿须从第 1 个起连续填写"]
+    );
+}
+
+/// A school year of the registry: a rural junior school with three grade-9
+/// students (and one grade-8), an urban one with one, a senior school with
+/// 普通高中 seats and a primary school that is neither.
+fn registry_year() -> registry::snapshot::YearSnapshot {
+    use registry::snapshot::*;
+    use registry::{Grade, Location, Ownership, QualityRating, SchoolYear, Sex, Stage};
+    let school =
+        |code: &str, name: &str, county: u32, location: Location, stage: Stage, seats: u32| SchoolRow {
+            code: SchoolCode::parse(code).unwrap(),
+            name: name.into(),
+            county,
+            township: NONE,
+            school_group: NONE,
+            ownership: Ownership::Public,
+            inclusive: false,
+            quality_rating: QualityRating::Unrated,
+            location,
+            serves: std::array::from_fn(|i| i == stage.index()),
+            seats: std::array::from_fn(|i| if i == stage.index() { seats } else { 0 }),
+            facility: None,
+        };
+    let student = |school: u32, stage: Stage, grade: i8| StudentRow {
+        school,
+        class: NONE,
+        stage,
+        grade: Grade(grade),
+        sex: Sex::Female,
+        migrant_child: false,
+        boarder: false,
+        myopic: None,
+    };
+    YearSnapshot {
+        school_year: SchoolYear(2024),
+        city: Some(area("3701")),
+        counties: vec![
+            AreaRef {
+                code: area("370102"),
+                name: "历下区".into(),
+            },
+            AreaRef {
+                code: area("370124"),
+                name: "平阴县".into(),
+            },
+        ],
+        townships: vec![],
+        school_groups: vec![],
+        schools: vec![
+            school(
+                "3701240002",
+                "孔村镇初级中学",
+                1,
+                Location::Rural,
+                Stage::Junior,
+                600,
+            ),
+            school(
+                "3701020001",
+                "第一初级中学",
+                0,
+                Location::Urban,
+                Stage::Junior,
+                900,
+            ),
+            school(
+                "3701020101",
+                "省实验中学",
+                0,
+                Location::Urban,
+                Stage::Senior,
+                1200,
+            ),
+            school(
+                "3701020201",
+                "第一实验小学",
+                0,
+                Location::Urban,
+                Stage::Primary,
+                2000,
+            ),
+        ],
+        classes: vec![],
+        students: vec![
+            student(0, Stage::Junior, 9),
+            student(0, Stage::Junior, 9),
+            student(0, Stage::Junior, 8),
+            student(1, Stage::Junior, 9),
+            student(0, Stage::Junior, 9),
+            student(3, Stage::Primary, 6),
+        ],
+        teachers: vec![],
+        population: vec![],
+    }
+}
+
+#[test]
+fn a_template_from_the_registry_lists_its_graduates_and_asks_for_what_it_cannot_know() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("录取数据模板.xlsx");
+    let bytes = import_export::admission_workbook::admission_template_xlsx(&registry_year(), 2025).unwrap();
+    std::fs::write(&path, bytes).unwrap();
+    let read = read_admission_inputs(&path, 2025).unwrap();
+    let juniors: Vec<(&str, bool, u32)> = read
+        .inputs
+        .junior_schools
+        .iter()
+        .map(|j| (j.code.as_str(), j.rural, j.graduates))
+        .collect();
+    assert_eq!(juniors, [("3701240002", true, 3), ("3701020001", false, 1)]);
+    let seniors: Vec<(&str, u32, bool)> = read
+        .inputs
+        .senior_schools
+        .iter()
+        .map(|s| (s.code.as_str(), s.seats, s.quota_school))
+        .collect();
+    assert_eq!(seniors, [("3701020101", 1200, false)]);
+    // Four candidate rows (the grade-9 students), each lacking its name
+    // and its four scores (总分, 语文, 数学, 外语): twenty errors, on rows 2–5.
+    assert_eq!(read.error_count, 20, "{:?}", read.errors);
+    assert!(read.errors.iter().all(|e| (2..=5).contains(&e.row)));
+    assert!(read
+        .errors
+        .iter()
+        .any(|e| e.row == 5 && e.column.as_deref() == Some("姓名")));
+    assert!(read
+        .errors
+        .iter()
+        .any(|e| e.row == 2 && e.column.as_deref() == Some("总分")));
+    assert!(read.inputs.candidates.is_empty());
+}
+
+#[test]
+fn hostile_files_are_refused_within_the_importers_limits() {
+    let dir = tempfile::tempdir().unwrap();
+    csv(
+        dir.path(),
+        "初中学校.csv",
+        "学校标识码,学校名称,区县代码,农村学校,薄弱学校,应届毕业生数\n3701020001,第一初级中学,370102,否,否,420\n",
+    );
+    csv(
+        dir.path(),
+        "高中学校.csv",
+        "学校标识码,学校名称,区县代码,招生计划,指标校\n3701020101,省实验中学,370102,600,是\n",
+    );
+    let row = "250102000001,王小明,3701020001,是,是,612,3701020101\n";
+    csv(
+        dir.path(),
+        "考生.csv",
+        &format!(
+            "准考证号,姓名,初中学校标识码,指标生资格,录取资格,总分,平行志愿1\n{}",
+            row.repeat(3)
+        ),
+    );
+    // More rows than the limit: refused whole, naming the file.
+    let limits = import_export::ReadLimits {
+        max_rows: 2,
+        ..import_export::ReadLimits::default()
+    };
+    let refused =
+        import_export::with_read_limits(limits, || read_admission_inputs(dir.path(), 2025)).unwrap_err();
+    assert!(matches!(refused, ImportError::TooManyRows { .. }), "{refused}");
+    assert!(refused.to_string().contains("考生.csv"), "{refused}");
+
+    // A column given twice, and more list columns than a list may hold.
+    csv(
+        dir.path(),
+        "考生.csv",
+        "准考证号,姓名,初中学校标识码,指标生资格,录取资格,总分,总分\n1,张三,3701020001,是,是,600,600\n",
+    );
+    let twice = read_admission_inputs(dir.path(), 2025).unwrap_err();
+    assert!(matches!(twice, ImportError::DuplicateColumns { .. }), "{twice}");
+    let lists: Vec<String> = (1..=31).map(|n| format!("平行志愿{n}")).collect();
+    csv(
+        dir.path(),
+        "考生.csv",
+        &format!(
+            "准考证号,姓名,初中学校标识码,指标生资格,录取资格,总分,{}\n",
+            lists.join(",")
+        ),
+    );
+    let long = read_admission_inputs(dir.path(), 2025).unwrap_err().to_string();
+    assert!(long.contains("平行志愿有 31 列，至多 30 列"), "{long}");
+
+    // A workbook that is not one.
+    let fake = dir.path().join("录取数据.xlsx");
+    std::fs::write(&fake, b"PK\x03\x04 not really a zip").unwrap();
+    let corrupt = read_admission_inputs(&fake, 2025).unwrap_err();
+    assert!(matches!(corrupt, ImportError::CorruptXlsx { .. }), "{corrupt}");
 }
