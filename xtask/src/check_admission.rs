@@ -334,8 +334,16 @@ fn ties_at_last_seat(inputs: &Inputs, outcome: &Outcome) -> usize {
         let Some(code) = inputs.senior_schools.get(r.school as usize).map(|s| &s.code) else {
             continue;
         };
+        // Someone with the same total who ranked the school above where they went.
         let lost = inputs.candidates.iter().zip(&outcome.placements).any(|(c, p)| {
-            c.total() == cut.score && c.open_list.contains(code) && p.school != Some(r.school)
+            let Some(here) = c.open_list.iter().position(|x| x == code) else {
+                return false;
+            };
+            let went = p
+                .school
+                .and_then(|x| inputs.senior_schools.get(x as usize))
+                .and_then(|s| c.open_list.iter().position(|x| *x == s.code));
+            c.eligible && c.total() == cut.score && went.is_none_or(|w| w > here)
         });
         count += usize::from(lost);
     }
