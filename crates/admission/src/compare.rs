@@ -2,12 +2,16 @@
 //! schools, the spread of cutoffs between junior schools, first choices,
 //! the quota cost of O8) and who moved between two runs.
 
+use std::collections::BTreeMap;
+
 use registry::SchoolCode;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
+use crate::engine::Prepared;
 use crate::model::{CandidateId, Inputs};
 use crate::outcome::{Outcome, Round};
-use crate::policy::Policy;
+use crate::policy::{Policy, QuotaForm, UnfilledQuota};
 
 /// One run's figures.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -64,24 +68,295 @@ pub struct Comparison {
     pub spread_by_school: Vec<(u32, Option<i32>, Option<i32>)>,
 }
 
+/// One run's figures (the quota cost by [`quota_cost`]).
 pub fn summarize(inputs: &Inputs, policy: &Policy, outcome: &Outcome) -> Summary {
-    unimplemented!("{} {} {}", inputs.year, policy.name, outcome.placements.len())
+    let mut summary = Summary {
+        candidates: inputs.candidates.len() as u32,
+        placed: 0,
+        placed_quota: 0,
+        placed_open: 0,
+        unplaced: 0,
+        first_choice: 0,
+        rural_candidates: 0,
+        rural_in_quality: 0,
+        in_quality: 0,
+        junior_cutoff_spread_mean: None,
+        junior_cutoff_spread_max: None,
+        quota_cost: quota_cost(inputs, policy, outcome).len() as u32,
+    };
+    let rural: FxHashMap<&str, bool> =
+        inputs.junior_schools.iter().map(|j| (j.code.as_str(), j.rural)).collect();
+    for (cand, placement) in inputs.candidates.iter().zip(&outcome.placements) {
+        let is_rural = rural.get(cand.junior_school.as_str()).copied().unwrap_or(false);
+        summary.rural_candidates += u32::from(is_rural);
+        match placement.round {
+            Some(Round::Quota) => summary.placed_quota += 1,
+            Some(Round::Open) => summary.placed_open += 1,
+            None => {}
+        }
+        let Some(x) = placement.school else {
+            summary.unplaced += 1;
+            continue;
+        };
+        summary.placed += 1;
+        summary.first_choice += u32::from(placement.choice == Some(1));
+        if inputs.senior_schools.get(x as usize).is_some_and(|s| s.quota_school) {
+            summary.in_quality += 1;
+            summary.rural_in_quality += u32::from(is_rural);
+        }
+    }
+    let spreads: Vec<i32> = spreads(inputs, outcome).into_iter().filter_map(|(_, s)| s).collect();
+    if !spreads.is_empty() {
+        summary.junior_cutoff_spread_mean =
+            Some(spreads.iter().map(|&s| f64::from(s)).sum::<f64>() / spreads.len() as f64);
+        summary.junior_cutoff_spread_max = spreads.iter().copied().max();
+    }
+    summary
+}
+
+/// Per quota school: the highest minus the lowest junior-school quota
+/// cutoff (tenths of a point) among junior schools that admitted anyone.
+fn spreads(inputs: &Inputs, outcome: &Outcome) -> Vec<(u32, Option<i32>)> {
+    let mut range: BTreeMap<u32, (i32, i32)> = BTreeMap::new();
+    for jc in &outcome.junior_cutoffs {
+        if let Some(cut) = &jc.cutoff {
+            let entry = range.entry(jc.senior).or_insert((cut.score.0, cut.score.0));
+            entry.0 = entry.0.min(cut.score.0);
+            entry.1 = entry.1.max(cut.score.0);
+        }
+    }
+    inputs
+        .senior_schools
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.quota_school)
+        .map(|(x, _)| (x as u32, range.get(&(x as u32)).map(|(lo, hi)| hi - lo)))
+        .collect()
 }
 
 /// The candidates the quota round cost a better school (O8), by the rule of
-/// A3, exact for one deviation.
+/// A3, exact for one deviation: a candidate admitted in the quota round at
+/// `Q`, with `Q` on their open list, is hurt when some school above `Q` on
+/// that list had, in the actual run, fewer open admits ranked above them
+/// than open seats (in serial dictatorship those never depend on lower
+/// keys). When the freed quota seat ends up unfilled and flows back to the
+/// open round, the extra seat is followed along its vacancy chain among the
+/// higher-ranked candidates. Open rounds run as deferred acceptance are
+/// re-run once per quota admit instead. A quota school not on the open
+/// list gives no comparison and counts as no cost.
 pub fn quota_cost(inputs: &Inputs, policy: &Policy, outcome: &Outcome) -> Vec<QuotaCost> {
-    unimplemented!("{} {} {}", inputs.year, policy.name, outcome.placements.len())
+    if policy.quota.form != QuotaForm::Reserved
+        || outcome.placements.len() != inputs.candidates.len()
+        || outcome.schools.len() != inputs.senior_schools.len()
+    {
+        return Vec::new();
+    }
+    let p = Prepared::new(inputs, policy);
+    let quota_placed: Vec<(u32, u32)> = (0..inputs.candidates.len() as u32)
+        .filter_map(|c| {
+            let pl = outcome.placements[c as usize];
+            (pl.round == Some(Round::Quota)).then_some((c, pl.school?))
+        })
+        .collect();
+    let above = |c: u32, q: u32| -> Option<Vec<u32>> {
+        let mut schools = Vec::new();
+        for (_, y) in p.open.of(c) {
+            if y == q {
+                return Some(schools);
+            }
+            schools.push(y);
+        }
+        None
+    };
+    if p.open_is_da() {
+        return quota_placed
+            .into_iter()
+            .filter_map(|(c, q)| {
+                let higher = above(c, q)?;
+                let again = p.run(Some(c));
+                let got = again.placements[c as usize].school?;
+                higher.contains(&got).then_some(QuotaCost {
+                    candidate: c,
+                    quota_school: q,
+                    would_get: got,
+                })
+            })
+            .collect();
+    }
+    let rank = &p.keys.rank;
+    let m = inputs.senior_schools.len();
+    // Open admits per school by rank.
+    let mut admits: Vec<Vec<u32>> = vec![Vec::new(); m];
+    for (c, pl) in outcome.placements.iter().enumerate() {
+        if let (Some(x), Some(Round::Open)) = (pl.school, pl.round) {
+            admits[x as usize].push(rank[c]);
+        }
+    }
+    admits.iter_mut().for_each(|a| a.sort_unstable());
+    let mut chains: Option<VacancyChains> = None;
+    let mut costs = Vec::new();
+    for (c, q) in quota_placed {
+        let Some(higher) = above(c, q) else { continue };
+        if higher.is_empty() {
+            continue;
+        }
+        let rc = rank[c as usize];
+        let extra = if policy.unfilled_quota == UnfilledQuota::OpenRound {
+            quota_round_without(&p, outcome, c).and_then(|start| {
+                let chains = chains.get_or_insert_with(|| VacancyChains::new(&p, outcome));
+                chains.follow(&p, outcome, start, rc)
+            })
+        } else {
+            None
+        };
+        let would_get = higher.into_iter().find(|&y| {
+            p.open_eligible(c, y)
+                && (Some(y) == extra
+                    || (admits[y as usize].partition_point(|&r| r < rc) as u32) < outcome.schools[y as usize].open_seats)
+        });
+        if let Some(would_get) = would_get {
+            costs.push(QuotaCost {
+                candidate: c,
+                quota_school: q,
+                would_get,
+            });
+        }
+    }
+    costs
+}
+
+/// The junior school's quota round again without `c`'s quota list: the
+/// school whose quota seat is left unfilled by it (and flows back), if any.
+fn quota_round_without(p: &Prepared, outcome: &Outcome, c: u32) -> Option<u32> {
+    let j = p.cand_junior[c as usize];
+    let slots: Vec<(u32, u32, u32)> = outcome
+        .junior_cutoffs
+        .iter()
+        .filter(|jc| jc.junior == j)
+        .map(|jc| (jc.senior, jc.seats, jc.admitted))
+        .collect();
+    let mut left: Vec<u32> = slots.iter().map(|&(_, seats, _)| seats).collect();
+    let mut admitted = vec![0u32; slots.len()];
+    for &d in &p.keys.order {
+        if d == c || p.cand_junior[d as usize] != j || !p.inputs.candidates[d as usize].quota_eligible {
+            continue;
+        }
+        for (_, x) in p.quota.of(d) {
+            if !p.quota_eligible(d, x) {
+                continue;
+            }
+            if let Some(k) = slots.iter().position(|&(s, _, _)| s == x) {
+                if left[k] > 0 {
+                    left[k] -= 1;
+                    admitted[k] += 1;
+                    break;
+                }
+            }
+        }
+    }
+    slots
+        .iter()
+        .zip(&admitted)
+        .find(|&(&(_, seats, before), &after)| after < before.min(seats))
+        .map(|(&(x, _, _), _)| x)
+}
+
+/// For each school, the ranks of the open-round candidates who wanted it
+/// more than what they got (eligible, listed above their school or
+/// unplaced): where an extra seat there goes first.
+struct VacancyChains {
+    blocked: Vec<Vec<u32>>,
+}
+
+impl VacancyChains {
+    fn new(p: &Prepared, outcome: &Outcome) -> VacancyChains {
+        let mut blocked = vec![Vec::new(); p.inputs.senior_schools.len()];
+        for &d in &p.keys.order {
+            let pl = outcome.placements[d as usize];
+            if pl.round == Some(Round::Quota) || !p.admissible(d) {
+                continue;
+            }
+            for (pos, x) in p.open.of(d) {
+                if pl.choice.is_some_and(|choice| pos >= choice) {
+                    break;
+                }
+                if p.open_eligible(d, x) {
+                    blocked[x as usize].push(p.keys.rank[d as usize]);
+                }
+            }
+        }
+        VacancyChains { blocked }
+    }
+
+    /// An extra open seat at `school`: each time it goes to the first
+    /// ranked candidate who wanted it, whose own seat becomes the extra
+    /// one. Returns where the extra seat is when the candidate of rank
+    /// `until` comes (`None`: it went to someone who had no seat).
+    fn follow(&self, p: &Prepared, outcome: &Outcome, mut school: u32, until: u32) -> Option<u32> {
+        let mut after: Option<u32> = None;
+        loop {
+            let list = &self.blocked[school as usize];
+            let start = after.map_or(0, |r| list.partition_point(|&x| x <= r));
+            match list.get(start) {
+                Some(&r) if r < until => {
+                    let d = p.keys.order[r as usize];
+                    school = outcome.placements[d as usize].school?;
+                    after = Some(r);
+                }
+                _ => return Some(school),
+            }
+        }
+    }
 }
 
 /// Every candidate whose placement changed between two runs, matched by
 /// examination number (a candidate only in one run counts as changed from
 /// or to nothing), in examination-number order.
 pub fn changes(before: (&Inputs, &Outcome), after: (&Inputs, &Outcome)) -> Vec<Change> {
-    unimplemented!("{} {}", before.0.year, after.0.year)
+    fn placed<'a>((inputs, outcome): (&'a Inputs, &Outcome)) -> BTreeMap<&'a str, Option<(SchoolCode, Round)>> {
+        inputs
+            .candidates
+            .iter()
+            .zip(&outcome.placements)
+            .map(|(c, pl)| {
+                let at = match (pl.school, pl.round) {
+                    (Some(x), Some(round)) => inputs.senior_schools.get(x as usize).map(|s| (s.code.clone(), round)),
+                    _ => None,
+                };
+                (c.id.0.as_str(), at)
+            })
+            .collect()
+    }
+    let a = placed(before);
+    let b = placed(after);
+    let mut ids: Vec<&str> = a.keys().chain(b.keys()).copied().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids.into_iter()
+        .filter_map(|id| {
+            let was = a.get(id).cloned().flatten();
+            let now = b.get(id).cloned().flatten();
+            (was != now || a.contains_key(id) != b.contains_key(id)).then(|| Change {
+                candidate: CandidateId(id.to_owned()),
+                before: was,
+                after: now,
+            })
+        })
+        .collect()
 }
 
 /// Two runs on the same inputs under two policies.
 pub fn compare(inputs: &Inputs, a: (&Policy, &Outcome), b: (&Policy, &Outcome)) -> Comparison {
-    unimplemented!("{} {} {}", inputs.year, a.0.name, b.0.name)
+    let spread_a = spreads(inputs, a.1);
+    let spread_b = spreads(inputs, b.1);
+    Comparison {
+        a: summarize(inputs, a.0, a.1),
+        b: summarize(inputs, b.0, b.1),
+        changes: changes((inputs, a.1), (inputs, b.1)),
+        spread_by_school: spread_a
+            .into_iter()
+            .zip(spread_b)
+            .map(|((x, sa), (_, sb))| (x, sa, sb))
+            .collect(),
+    }
 }

@@ -34,14 +34,15 @@ pub mod outcome;
 pub mod policy;
 pub mod quota;
 
-pub use check::{check, sign_off_list, CheckReport, Problem, Severity, SignOffList};
+pub use check::{check, sign_off_list, CheckReport, Problem, Severity, Sheet, SignOffList, SignOffRow};
 pub use compare::{changes, compare, quota_cost, summarize, Change, Comparison, QuotaCost, Summary};
-pub use engine::run;
+pub use engine::{deferred_acceptance, key_order, run};
 pub use explain::{explain, Explanation, Verdict};
 pub use model::*;
 pub use outcome::{Cutoff, JuniorCutoff, Outcome, Placement, Round, SchoolResult};
 pub use policy::{
-    LastTie, Policy, PolicyError, QuotaBasis, QuotaForm, QuotaMinimum, Ratio, TieField, UnfilledQuota,
+    LastTie, Policy, PolicyError, QuotaBasis, QuotaForm, QuotaMinimum, QuotaPolicy, Ratio, TieBreak, TieField,
+    UnfilledQuota,
 };
 pub use quota::{allocate_quotas, apportion, QuotaAllocation, QuotaShare};
 
