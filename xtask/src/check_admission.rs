@@ -88,13 +88,24 @@ fn run(o: &Options, out: &Path) -> anyhow::Result<()> {
         let outcome = admission::run(&inputs, &policy).map_err(|e| anyhow::anyhow!("instance {i}: {e}"))?;
         let order = engine_order(&inputs, &policy);
         tied += ties_at_last_seat(&inputs, &outcome);
-        instances.push(open_round_instance(&format!("random-{i}"), &inputs, &policy, &outcome, &order));
+        instances.push(open_round_instance(
+            &format!("random-{i}"),
+            &inputs,
+            &policy,
+            &outcome,
+            &order,
+        ));
     }
     println!(
         "random instances: {} (seed {}), {} with a tie on the total at some school's last seat",
         o.instances, o.seed, tied
     );
-    if !python("admission_checker.py", &json!({ "instances": instances }), out, "random.json")? {
+    if !python(
+        "admission_checker.py",
+        &json!({ "instances": instances }),
+        out,
+        "random.json",
+    )? {
         failed.push("random instances vs matching");
     }
 
@@ -111,7 +122,8 @@ fn run(o: &Options, out: &Path) -> anyhow::Result<()> {
             num: percent,
             den: 100,
         });
-        let outcome = admission::run(&inputs, &policy).map_err(|e| anyhow::anyhow!("demo {percent}%: {e}"))?;
+        let outcome =
+            admission::run(&inputs, &policy).map_err(|e| anyhow::anyhow!("demo {percent}%: {e}"))?;
         let order = engine_order(&inputs, &policy);
         let quota_placed = outcome
             .placements
@@ -149,7 +161,12 @@ fn run(o: &Options, out: &Path) -> anyhow::Result<()> {
         let (inputs, policy) = random_quota_instance(&mut rng, i)?;
         quota_cases.push(quota_case(&format!("quota-{i}"), &inputs, &policy));
     }
-    if !python("admission_quota.py", &json!({ "cases": quota_cases }), out, "quota.json")? {
+    if !python(
+        "admission_quota.py",
+        &json!({ "cases": quota_cases }),
+        out,
+        "quota.json",
+    )? {
         failed.push("quota allocation vs admission_quota.py");
     }
 
@@ -186,8 +203,13 @@ pub fn python(script: &str, data: &Value, out: &Path, file: &str) -> anyhow::Res
             String::from_utf8_lossy(&output.stderr)
         );
     };
-    let report: Value = serde_json::from_str(line).with_context(|| format!("{}: {line}", script.display()))?;
-    println!("  {}: {}", script.file_name().and_then(|f| f.to_str()).unwrap_or(""), report);
+    let report: Value =
+        serde_json::from_str(line).with_context(|| format!("{}: {line}", script.display()))?;
+    println!(
+        "  {}: {}",
+        script.file_name().and_then(|f| f.to_str()).unwrap_or(""),
+        report
+    );
     Ok(output.status.success())
 }
 
@@ -334,8 +356,16 @@ fn ties_at_last_seat(inputs: &Inputs, outcome: &Outcome) -> usize {
         let Some(code) = inputs.senior_schools.get(r.school as usize).map(|s| &s.code) else {
             continue;
         };
+        // Someone with the same total who ranked the school above where they went.
         let lost = inputs.candidates.iter().zip(&outcome.placements).any(|(c, p)| {
-            c.total() == cut.score && c.open_list.contains(code) && p.school != Some(r.school)
+            let Some(here) = c.open_list.iter().position(|x| x == code) else {
+                return false;
+            };
+            let went = p
+                .school
+                .and_then(|x| inputs.senior_schools.get(x as usize))
+                .and_then(|s| c.open_list.iter().position(|x| *x == s.code));
+            c.eligible && c.total() == cut.score && went.is_none_or(|w| w > here)
         });
         count += usize::from(lost);
     }
@@ -404,7 +434,9 @@ fn random_open_instance(rng: &mut ChaCha8Rng, i: usize) -> anyhow::Result<(Input
                 county: county.clone(),
                 seats: rng.random_range(1..=(n * 12 / 10 / m).max(2)) as u32,
                 quota_school: false,
-                min_score: rng.random_bool(0.2).then(|| Score(rng.random_range(40..=60) * 100)),
+                min_score: rng
+                    .random_bool(0.2)
+                    .then(|| Score(rng.random_range(40..=60) * 100)),
                 priority_counties: Vec::new(),
             })
         })
@@ -522,7 +554,10 @@ fn random_quota_instance(rng: &mut ChaCha8Rng, i: usize) -> anyhow::Result<(Inpu
     policy.quota.weak_factor = [Ratio::ONE, ratio(rng, 105, 130)][usize::from(rng.random_bool(0.5))];
     for s in &seniors {
         if s.quota_school && rng.random_bool(0.2) {
-            policy.quota.school_shares.insert(s.code.clone(), ratio(rng, 30, 100));
+            policy
+                .quota
+                .school_shares
+                .insert(s.code.clone(), ratio(rng, 30, 100));
         }
     }
     let inputs = Inputs {

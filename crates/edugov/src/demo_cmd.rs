@@ -156,9 +156,18 @@ fn write_admission(store: &mut dyn store::Store, city: &demo::DemoCity, actor: &
             num: percent,
             den: 100,
         });
-        let outcome = admission::run(&inputs, &policy).with_context(|| format!("演示录取（{}）失败", policy.name))?;
+        let outcome =
+            admission::run(&inputs, &policy).with_context(|| format!("演示录取（{}）失败", policy.name))?;
         store
-            .save_admission_run(id, &format!("{label} {}", policy.name), None, &policy, &outcome, actor, at)
+            .save_admission_run(
+                id,
+                &format!("{label} {}", policy.name),
+                None,
+                &policy,
+                &outcome,
+                actor,
+                at,
+            )
             .with_context(|| format!("保存演示录取结果（{}）失败", policy.name))?;
         let summary = admission::summarize(&inputs, &policy, &outcome);
         placed.push(format!(
