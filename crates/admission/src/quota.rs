@@ -71,7 +71,13 @@ fn integer_weights(weights: &[Ratio]) -> Vec<u128> {
         let max = weights.iter().map(as_f64).fold(0.0, f64::max);
         weights
             .iter()
-            .map(|w| if max > 0.0 { (as_f64(w) / max * (1u64 << 52) as f64) as u128 } else { 0 })
+            .map(|w| {
+                if max > 0.0 {
+                    (as_f64(w) / max * (1u64 << 52) as f64) as u128
+                } else {
+                    0
+                }
+            })
             .collect()
     })
 }
@@ -130,7 +136,11 @@ pub fn allocate_quotas(inputs: &Inputs, policy: &Policy) -> Vec<QuotaAllocation>
                 .map(|(i, j)| (j.code.as_str(), i))
                 .collect();
             let mut counts = vec![0u32; inputs.junior_schools.len()];
-            for c in inputs.candidates.iter().filter(|c| c.quota_eligible && c.eligible) {
+            for c in inputs
+                .candidates
+                .iter()
+                .filter(|c| c.quota_eligible && c.eligible)
+            {
                 if let Some(&j) = index.get(c.junior_school.as_str()) {
                     counts[j] += 1;
                 }
@@ -143,7 +153,10 @@ pub fn allocate_quotas(inputs: &Inputs, policy: &Policy) -> Vec<QuotaAllocation>
         .iter()
         .zip(&basis)
         .map(|(j, &b)| {
-            let mut w = Ratio { num: u64::from(b), den: 1 };
+            let mut w = Ratio {
+                num: u64::from(b),
+                den: 1,
+            };
             if j.rural {
                 w = w.checked_mul(q.rural_factor).unwrap_or(Ratio::ZERO);
             }
@@ -155,7 +168,10 @@ pub fn allocate_quotas(inputs: &Inputs, policy: &Policy) -> Vec<QuotaAllocation>
         .collect();
     let positive: Vec<usize> = (0..weights.len()).filter(|&j| weights[j].num > 0).collect();
     let ratios: Vec<Ratio> = positive.iter().map(|&j| weights[j]).collect();
-    let codes: Vec<&str> = positive.iter().map(|&j| inputs.junior_schools[j].code.as_str()).collect();
+    let codes: Vec<&str> = positive
+        .iter()
+        .map(|&j| inputs.junior_schools[j].code.as_str())
+        .collect();
     let ints = integer_weights(&ratios);
     let total: u128 = ints.iter().sum();
     inputs
