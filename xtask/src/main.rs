@@ -9,6 +9,10 @@
 //!   backtest on the demo city and a numpy peer (issue 15).
 //! - `cargo xtask bench plans [--tasks N] [--counties N] [--events N] [--projects N] [--pg URL]`: the progress
 //!   method against open-sdg's (Python), the summary .docx against python-docx, the plan store on both backends.
+//! - `cargo xtask bench admission [--smoke] [--matching-budget SECS]`: the admission engine at city and
+//!   province size, and against Python `matching` at equal size (issue 16).
+//! - `cargo xtask check admission [--instances N] [--demo-scale S]`: the independent checker of the
+//!   admission engine — `matching` on the open round, a Fraction re-implementation of the quotas.
 //! - `cargo xtask probe idle|login-flood --addr HOST:PORT …`: reachability under idle connections and a login flood, against a running server.
 //! - `cargo xtask e2e [--pg URL] [-- PLAYWRIGHT ARGS]`: the end-to-end tests in Debian's Chromium (tests/e2e),
 //!   on SQLite, or with `--pg` the tests tagged `@pg` on a fresh PostgreSQL database.
@@ -17,11 +21,13 @@
 //! - `cargo xtask tidy`: the repository checks (also run by `cargo test`).
 
 mod bench;
+mod bench_admission;
 mod bench_forecast;
 mod bench_indicators;
 mod bench_plans;
 mod bench_store;
 mod bench_web;
+mod check_admission;
 mod e2e;
 mod fuzz;
 mod probe;
@@ -41,6 +47,8 @@ fn main() -> anyhow::Result<()> {
         ["bench", "store", rest @ ..] => bench_store::store(&bench_store::Options::parse(rest)?),
         ["bench", "plans", rest @ ..] => bench_plans::plans(&bench_plans::Options::parse(rest)?),
         ["bench", "forecast", rest @ ..] => bench_forecast::forecast(&bench_forecast::Options::parse(rest)?),
+        ["bench", "admission", rest @ ..] => bench_admission::admission(&bench_admission::Options::parse(rest)?),
+        ["check", "admission", rest @ ..] => check_admission::check(&check_admission::Options::parse(rest)?),
         ["e2e", rest @ ..] => e2e::e2e(rest),
         ["probe", rest @ ..] => probe::probe(rest),
         ["fuzz", rest @ ..] => fuzz::fuzz(&fuzz::Options::parse(rest)?),
@@ -55,7 +63,7 @@ fn main() -> anyhow::Result<()> {
                 bail!("{} tidy problem(s)", problems.len())
             }
         }
-        _ => bail!("usage:\n  cargo xtask bench import [--scale S] [--seed N] [--keep]\n  cargo xtask bench indicators [--scale S] [--seed N] [--keep]\n  cargo xtask bench web [--scale S] [--duration SECS] [--connections N]\n  cargo xtask bench store [--scale S] [--seed N] [--pg URL] [--province-scale P | --no-province] [--no-city] [--duration SECS]\n  cargo xtask bench plans [--tasks N] [--counties N] [--events N] [--projects N] [--reports N] [--cases N] [--seed S] [--pg URL | --no-pg] [--keep]\n  cargo xtask bench forecast [--scale S] [--counties N] [--seed N] [--repeats N] [--no-python] [--no-demo] [--smoke]\n  cargo xtask probe idle --addr HOST:PORT [--connections N] [--samples N]\n  cargo xtask probe login-flood --addr HOST:PORT [--seconds S] [--flooders N] [--spoof]\n  cargo xtask e2e [--pg postgres://USER@HOST:PORT] [-- PLAYWRIGHT ARGS]\n  cargo xtask fuzz [--seconds N] [--seed S] [--runs N] [--replay FILE]\n  cargo xtask tidy"),
+        _ => bail!("usage:\n  cargo xtask bench import [--scale S] [--seed N] [--keep]\n  cargo xtask bench indicators [--scale S] [--seed N] [--keep]\n  cargo xtask bench web [--scale S] [--duration SECS] [--connections N]\n  cargo xtask bench store [--scale S] [--seed N] [--pg URL] [--province-scale P | --no-province] [--no-city] [--duration SECS]\n  cargo xtask bench plans [--tasks N] [--counties N] [--events N] [--projects N] [--reports N] [--cases N] [--seed S] [--pg URL | --no-pg] [--keep]\n  cargo xtask bench forecast [--scale S] [--counties N] [--seed N] [--repeats N] [--no-python] [--no-demo] [--smoke]\n  cargo xtask bench admission [--smoke] [--matching-budget SECS] [--seed N]\n  cargo xtask check admission [--instances N] [--demo-scale S] [--seed N]\n  cargo xtask probe idle --addr HOST:PORT [--connections N] [--samples N]\n  cargo xtask probe login-flood --addr HOST:PORT [--seconds S] [--flooders N] [--spoof]\n  cargo xtask e2e [--pg postgres://USER@HOST:PORT] [-- PLAYWRIGHT ARGS]\n  cargo xtask fuzz [--seconds N] [--seed S] [--runs N] [--replay FILE]\n  cargo xtask tidy"),
     }
 }
 

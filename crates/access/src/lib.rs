@@ -523,6 +523,79 @@ impl Principal {
             (Role::CityAdmin | Role::CityAnalyst, Scope::City { .. })
         )
     }
+
+    // High-school admission (`admission`, 中考招生). Cutoffs and seats are
+    // the bureau's published figures; candidates are personal data, seen
+    // row by row only within scope ([`Principal::can_view_candidate`]) and
+    // masked unless [`Principal::can_view_unmasked`].
+
+    /// The admission pages at all (inputs, runs, cutoffs): every signed-in
+    /// role — a school checks and signs off its own list there — never the
+    /// public.
+    pub fn can_view_admission(&self) -> bool {
+        self.role != Role::Public
+    }
+
+    /// Running an admission (choosing inputs and policy) and importing a
+    /// year's inputs: the city administrator, whose run is the city's
+    /// decision.
+    pub fn can_run_admission(&self) -> bool {
+        self.role == Role::CityAdmin
+    }
+
+    /// Correcting an input (a score, an eligibility flag, a list) into a
+    /// new inputs version: the city administrator.
+    pub fn can_correct_admission_inputs(&self) -> bool {
+        self.role == Role::CityAdmin
+    }
+
+    /// Signing off a school's list in an inputs version: that school's
+    /// officer, its county's officer, or the city administrator (for a
+    /// school whose officer cannot). The analyst reads, signs nothing.
+    pub fn can_sign_off_admission(&self, school: &SchoolCode, county: &AreaCode) -> bool {
+        match (&self.role, &self.scope) {
+            (Role::CityAdmin, Scope::City { city }) => county.is_within(city),
+            (Role::CountyOfficer, Scope::County { county: mine }) => county == mine,
+            (Role::SchoolOfficer, Scope::School { school: mine, .. }) => school == mine,
+            _ => false,
+        }
+    }
+
+    /// Whether one candidate's row (their number, name, scores, lists,
+    /// placement, explanation) may be shown. `junior` is the candidate's
+    /// junior school and its county; `admitted` the senior school (and its
+    /// county) that admitted them in the run looked at, if any.
+    ///
+    /// City roles see every candidate of the city. A county officer sees
+    /// the candidates of its county's junior schools, and those admitted to
+    /// its county's senior schools (the county enrols them; it must know
+    /// whom). A school officer sees its own graduates (its school is the
+    /// junior school) or its own admits (its school is the admitting senior
+    /// school). The public none.
+    pub fn can_view_candidate(
+        &self,
+        junior: (&SchoolCode, &AreaCode),
+        admitted: Option<(&SchoolCode, &AreaCode)>,
+    ) -> bool {
+        let sees = |school: &SchoolCode, county: &AreaCode| match (&self.role, &self.scope) {
+            (Role::Public, _) => false,
+            (Role::CityAdmin | Role::CityAnalyst, Scope::City { city }) => county.is_within(city),
+            (Role::CountyOfficer, Scope::County { county: mine }) => county == mine,
+            (Role::SchoolOfficer, Scope::School { school: mine, .. }) => school == mine,
+            _ => false,
+        };
+        sees(junior.0, junior.1) || admitted.is_some_and(|(school, county)| sees(school, county))
+    }
+
+    /// Whether every candidate of the city is in scope (city roles): a
+    /// list then needs no filtering and the city-wide figures that count
+    /// candidates (first choices, the quota cost) may be shown.
+    pub fn sees_every_candidate(&self) -> bool {
+        matches!(
+            (&self.role, &self.scope),
+            (Role::CityAdmin | Role::CityAnalyst, Scope::City { .. })
+        )
+    }
 }
 
 #[cfg(test)]
@@ -943,5 +1016,167 @@ mod tests {
                 assert!(!p.can_view_forecast_of(area), "{:?} {area}", p.role);
             }
         }
+    }
+
+    #[test]
+    fn admission_pages_are_every_signed_in_roles_and_the_city_administrator_runs_and_corrects() {
+        let (city, county) = (code("3701"), code("370112"));
+        let school_code = SchoolCode::parse("2370112001").unwrap();
+        let admin = principal(Role::CityAdmin, Scope::City { city: city.clone() });
+        let analyst = principal(Role::CityAnalyst, Scope::City { city: city.clone() });
+        let officer = principal(
+            Role::CountyOfficer,
+            Scope::County {
+                county: county.clone(),
+            },
+        );
+        let school = principal(
+            Role::SchoolOfficer,
+            Scope::School {
+                school: school_code,
+                county,
+            },
+        );
+        let public = principal(Role::Public, Scope::City { city });
+        for p in [&admin, &analyst, &officer, &school] {
+            assert!(p.can_view_admission(), "{:?}", p.role);
+        }
+        assert!(!public.can_view_admission());
+        assert!(admin.can_run_admission() && admin.can_correct_admission_inputs());
+        for p in [&analyst, &officer, &school, &public] {
+            assert!(!p.can_run_admission(), "{:?}", p.role);
+            assert!(!p.can_correct_admission_inputs(), "{:?}", p.role);
+        }
+        assert!(admin.sees_every_candidate() && analyst.sees_every_candidate());
+        for p in [&officer, &school, &public] {
+            assert!(!p.sees_every_candidate(), "{:?}", p.role);
+        }
+    }
+
+    #[test]
+    fn a_list_is_signed_off_by_its_school_its_county_or_the_city_administrator() {
+        let (city, county, other) = (code("3701"), code("370112"), code("370102"));
+        let mine = SchoolCode::parse("2370112001").unwrap();
+        let sibling = SchoolCode::parse("2370112002").unwrap();
+        let foreign = SchoolCode::parse("2370102001").unwrap();
+        let admin = principal(Role::CityAdmin, Scope::City { city: city.clone() });
+        let analyst = principal(Role::CityAnalyst, Scope::City { city: city.clone() });
+        let officer = principal(
+            Role::CountyOfficer,
+            Scope::County {
+                county: county.clone(),
+            },
+        );
+        let school = principal(
+            Role::SchoolOfficer,
+            Scope::School {
+                school: mine.clone(),
+                county: county.clone(),
+            },
+        );
+        let public = principal(Role::Public, Scope::City { city });
+        for (p, own, sib, far) in [
+            (&admin, true, true, true),
+            (&analyst, false, false, false),
+            (&officer, true, true, false),
+            (&school, true, false, false),
+            (&public, false, false, false),
+        ] {
+            assert_eq!(p.can_sign_off_admission(&mine, &county), own, "{:?}", p.role);
+            assert_eq!(p.can_sign_off_admission(&sibling, &county), sib, "{:?}", p.role);
+            assert_eq!(p.can_sign_off_admission(&foreign, &other), far, "{:?}", p.role);
+        }
+        assert!(
+            !admin.can_sign_off_admission(&SchoolCode::parse("2370202001").unwrap(), &code("370202")),
+            "another city's school"
+        );
+    }
+
+    #[test]
+    fn a_candidate_is_seen_by_the_city_and_by_the_county_and_school_that_sent_or_admitted_them() {
+        let (city, county, other) = (code("3701"), code("370112"), code("370102"));
+        let junior = SchoolCode::parse("2370112001").unwrap();
+        let sibling = SchoolCode::parse("2370112002").unwrap();
+        let foreign_junior = SchoolCode::parse("2370102001").unwrap();
+        let foreign_senior = SchoolCode::parse("2370102009").unwrap();
+        let senior = SchoolCode::parse("2370112009").unwrap();
+        let admin = principal(Role::CityAdmin, Scope::City { city: city.clone() });
+        let analyst = principal(Role::CityAnalyst, Scope::City { city: city.clone() });
+        let officer = principal(
+            Role::CountyOfficer,
+            Scope::County {
+                county: county.clone(),
+            },
+        );
+        let junior_officer = principal(
+            Role::SchoolOfficer,
+            Scope::School {
+                school: junior.clone(),
+                county: county.clone(),
+            },
+        );
+        let senior_officer = principal(
+            Role::SchoolOfficer,
+            Scope::School {
+                school: senior.clone(),
+                county: county.clone(),
+            },
+        );
+        let public = principal(Role::Public, Scope::City { city });
+        // (junior school, admitted at), who sees the row.
+        let own = (&junior, &county);
+        let sib = (&sibling, &county);
+        let far = (&foreign_junior, &other);
+        type At<'a> = (&'a SchoolCode, &'a AreaCode);
+        let cases: [(At, Option<At>, [bool; 6]); 5] = [
+            // admin, analyst, county officer, junior's officer, senior's officer, public
+            (own, None, [true, true, true, true, false, false]),
+            (
+                own,
+                Some((&foreign_senior, &other)),
+                [true, true, true, true, false, false],
+            ),
+            (
+                sib,
+                Some((&senior, &county)),
+                [true, true, true, false, true, false],
+            ),
+            // Another county's graduate admitted here: the county enrols them.
+            (
+                far,
+                Some((&senior, &county)),
+                [true, true, true, false, true, false],
+            ),
+            // Another county's graduate admitted there: nobody of 370112.
+            (
+                far,
+                Some((&foreign_senior, &other)),
+                [true, true, false, false, false, false],
+            ),
+        ];
+        for (junior_at, admitted, expected) in cases {
+            for (p, sees) in [
+                &admin,
+                &analyst,
+                &officer,
+                &junior_officer,
+                &senior_officer,
+                &public,
+            ]
+            .into_iter()
+            .zip(expected)
+            {
+                assert_eq!(
+                    p.can_view_candidate(junior_at, admitted),
+                    sees,
+                    "{:?} {:?} {junior_at:?} {admitted:?}",
+                    p.role,
+                    p.scope
+                );
+            }
+        }
+        // Another city's candidate: not the city's roles' either.
+        let elsewhere = SchoolCode::parse("2370202001").unwrap();
+        assert!(!admin.can_view_candidate((&elsewhere, &code("370202")), None));
     }
 }

@@ -22,6 +22,7 @@
 //! }
 //! ```
 
+mod admission;
 mod classes;
 mod cohorts;
 mod facilities;
@@ -41,6 +42,9 @@ mod tests;
 
 use registry::{ChangeSet, SchoolYear};
 
+pub use crate::admission::{
+    FIELDS as ADMISSION_FIELDS, OPEN_LIST_MAX, QUOTA_LIST_MAX, TOTAL_MAX as ADMISSION_TOTAL_MAX,
+};
 pub use moves::MoveCounts;
 pub use summary::{StageSummary, Summary, YearSummary};
 

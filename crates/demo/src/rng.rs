@@ -24,6 +24,8 @@ pub(crate) mod stream {
     pub const CLOSURES: u64 = 11;
     pub const MOVES: u64 = 12;
     pub const MOVE_SCHOOL: u64 = 13;
+    pub const ADMISSION: u64 = 14;
+    pub const ADMISSION_LISTS: u64 = 15;
 }
 
 /// SplitMix64's finaliser: a cheap, well-mixed 64-bit permutation.

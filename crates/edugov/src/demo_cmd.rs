@@ -1,6 +1,8 @@
 //! `edugov demo`: fills the database with the synthetic demo city. The next
 //! school year is generated on a second thread while the current one is
-//! written, so the two cores both work.
+//! written, so the two cores both work. Last, the next year's 中考 admission:
+//! its inputs and two runs (指标到校 50 % and 60 %), so a run is one click and
+//! the comparison is ready.
 
 use std::process::ExitCode;
 use std::sync::mpsc;
@@ -128,9 +130,58 @@ pub fn run(db: &store::DatabaseUrl, args: DemoArgs) -> anyhow::Result<ExitCode> 
             .apply(&opened, ApplyOptions::default(), &mut |_, _| {})
             .context("写入新开办学校的学位失败")?;
     }
+    write_admission(&mut *store, &city, &actor)?;
     eprintln!("完成：{:.1} 秒", started.elapsed().as_secs_f64());
     if let Some(latest) = years.last() {
         crate::summary::print_summary(&store, *latest)?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The demo's admission: the inputs version of the year after the last
+/// school year and two runs on it, under the demo policy at 50 % and 60 %.
+/// Inputs and runs are immutable versions: a second `edugov demo` adds new
+/// ones beside the old.
+fn write_admission(store: &mut dyn store::Store, city: &demo::DemoCity, actor: &str) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let inputs = city.admission_inputs();
+    let at = chrono::Utc::now().naive_utc();
+    let label = format!("{}年中考录取（演示）", inputs.year);
+    let id = store
+        .save_admission_inputs(&inputs, &label, None, actor, at)
+        .context("保存演示录取数据失败")?;
+    let mut placed = Vec::new();
+    for percent in [50u64, 60] {
+        let policy = admission::Policy::demo(admission::Ratio {
+            num: percent,
+            den: 100,
+        });
+        let outcome =
+            admission::run(&inputs, &policy).with_context(|| format!("演示录取（{}）失败", policy.name))?;
+        store
+            .save_admission_run(
+                id,
+                &format!("{label} {}", policy.name),
+                None,
+                &policy,
+                &outcome,
+                actor,
+                at,
+            )
+            .with_context(|| format!("保存演示录取结果（{}）失败", policy.name))?;
+        let summary = admission::summarize(&inputs, &policy, &outcome);
+        placed.push(format!(
+            "{}：录取 {}（指标生 {}），农村考生进优质高中 {}",
+            policy.name, summary.placed, summary.placed_quota, summary.rural_in_quality
+        ));
+    }
+    eprintln!(
+        "  中考录取：考生 {}，高中 {}，初中 {}；{}（{:.1} 秒）",
+        inputs.candidates.len(),
+        inputs.senior_schools.len(),
+        inputs.junior_schools.len(),
+        placed.join("；"),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }

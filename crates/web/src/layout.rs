@@ -47,6 +47,7 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                             a href="/projects" { (t(lang, Msg::Projects)) }
                         }
                         @if p.can_view_forecasts() { a #nav-forecast href="/forecast" { (t(lang, Msg::Forecast)) } }
+                        @if p.can_view_admission() { a #nav-admission href="/admission" { (t(lang, Msg::Admission)) } }
                         @if p.can_view_plans() && matches!(p.scope, access::Scope::County { .. }) { a href="/my-tasks" { (t(lang, Msg::MyTasks)) } }
                         @if p.can_manage_users() { a href="/admin/users" { (t(lang, Msg::Users)) } }
                         @if p.can_read_audit() { a href="/admin/audit" { (t(lang, Msg::Audit)) } }

@@ -99,6 +99,33 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/forecast/runs", post(pages::forecast::save))
         // `{id}` or `{id}.xlsx`: a path segment is captured whole.
         .route("/forecast/runs/{id}", get(pages::forecast::saved_run))
+        .route("/admission", get(pages::admission::index))
+        .route("/admission/runs", post(pages::admission::run))
+        .route("/admission/compare", get(pages::admission::compare))
+        .route("/admission/inputs/{id}", get(pages::admission::inputs_page))
+        .route(
+            "/admission/inputs/{id}/correct",
+            get(pages::admission::correct_page).post(pages::admission::correct),
+        )
+        .route(
+            "/admission/inputs/{id}/schools/{code}",
+            get(pages::admission::school_list).post(pages::admission::sign_off),
+        )
+        // `{id}` or `{id}.xlsx` (POST: the workbook in full, audited).
+        .route(
+            "/admission/runs/{id}",
+            get(pages::admission::run_page).post(pages::admission::export_unmasked),
+        )
+        .route(
+            "/admission/runs/{id}/schools/{code}",
+            get(pages::admission::run_school),
+        )
+        .route(
+            "/admission/runs/{id}/candidates",
+            get(pages::admission::candidates).post(pages::admission::candidates_unmasked),
+        )
+        .route("/admission/runs/{id}/explain", get(pages::admission::explain))
+        .route("/admission/runs/{id}/changes", get(pages::admission::changes))
         .route("/assets/{name}", get(assets::asset))
         .route("/healthz", get(api::healthz))
         .route("/api/openapi.json", get(api::openapi))
@@ -115,6 +142,13 @@ pub fn router(state: Arc<AppState>) -> Router {
             "/import",
             get(pages::import::import_page)
                 .post(pages::import::upload)
+                .layer::<_, Infallible>(DefaultBodyLimit::max(pages::import::MAX_UPLOAD))
+                .layer::<_, Infallible>(timeout(import_timeout)),
+        )
+        // A year's admission inputs: a workbook of a city's candidates.
+        .route(
+            "/admission/inputs",
+            post(pages::admission::upload_inputs)
                 .layer::<_, Infallible>(DefaultBodyLimit::max(pages::import::MAX_UPLOAD))
                 .layer::<_, Infallible>(timeout(import_timeout)),
         )

@@ -197,7 +197,45 @@ pub struct AppState {
     /// The current forecast ([`AppState::forecast`]), kept while the
     /// registry, the projects and the date are the same.
     forecast: Mutex<Option<Arc<CurrentForecast>>>,
+    /// Admission inputs versions and runs as loaded ([`AppState::admission_inputs`],
+    /// [`AppState::admission_run`]): stored once and never changed, so kept
+    /// by id while there is room (a city's run is megabytes of JSON to read
+    /// and parse; a page of its candidates should not read it again).
+    admission_inputs: quick_cache::sync::Cache<i64, Arc<admission::Inputs>>,
+    admission_runs: quick_cache::sync::Cache<i64, Arc<LoadedRun>>,
+    /// Each inputs version's check report and the policy it was checked with.
+    admission_checks: quick_cache::sync::Cache<i64, AdmissionCheck>,
 }
+
+/// A version's check: the policy used and the report.
+pub type AdmissionCheck = (Arc<admission::Policy>, Arc<admission::CheckReport>);
+
+/// Check reports kept (each at most `CheckReport::MAX_PROBLEMS` rows).
+const CACHED_ADMISSION_CHECKS: usize = 64;
+
+/// A stored admission run with what every page of it needs, made once when
+/// it is loaded: its inputs, the city-wide summary (`admission::summarize`,
+/// the quota cost with it) and the candidates by examination number.
+pub struct LoadedRun {
+    pub run: store::admission::AdmissionRun,
+    pub inputs: Arc<admission::Inputs>,
+    pub summary: admission::Summary,
+    /// Examination number → index into `inputs.candidates`.
+    pub by_id: HashMap<String, u32>,
+}
+
+impl LoadedRun {
+    /// A candidate's index by examination number.
+    pub fn candidate(&self, id: &str) -> Option<u32> {
+        self.by_id.get(id).copied()
+    }
+}
+
+/// Admission inputs versions a server keeps at once (a province's is some
+/// 150 MB parsed; a city's a few).
+const CACHED_ADMISSION_INPUTS: usize = 4;
+/// Runs kept at once (each holds its inputs too, shared with the above).
+const CACHED_ADMISSION_RUNS: usize = 8;
 
 /// The forecast of the city as the registry stands today: every standard
 /// scenario and the backtest (`forecast::Run::make`), or why none could be
@@ -333,6 +371,9 @@ impl AppState {
             reports: Default::default(),
             rules: Rules::default(),
             forecast: Mutex::new(None),
+            admission_inputs: quick_cache::sync::Cache::new(CACHED_ADMISSION_INPUTS),
+            admission_runs: quick_cache::sync::Cache::new(CACHED_ADMISSION_RUNS),
+            admission_checks: quick_cache::sync::Cache::new(CACHED_ADMISSION_CHECKS),
         })
     }
 
@@ -523,5 +564,76 @@ impl AppState {
         });
         *cached = Some(fresh.clone());
         Ok(fresh)
+    }
+
+    /// An admission inputs version, from the cache or the store; `None`
+    /// when there is no such version.
+    pub async fn admission_inputs(
+        &self,
+        id: store::AdmissionInputsId,
+    ) -> Result<Option<Arc<admission::Inputs>>, StateError> {
+        if let Some(found) = self.admission_inputs.get(&id.0) {
+            return Ok(Some(found));
+        }
+        let Some(inputs) = self.with_store(move |s| s.admission_inputs(id)).await? else {
+            return Ok(None);
+        };
+        let inputs = Arc::new(inputs);
+        self.admission_inputs.insert(id.0, inputs.clone());
+        Ok(Some(inputs))
+    }
+
+    /// An admission run with its inputs and summary ([`LoadedRun`]), from
+    /// the cache or the store; `None` when there is no such run (or its
+    /// inputs version is gone, which the store does not allow).
+    pub async fn admission_run(
+        &self,
+        id: store::AdmissionRunId,
+    ) -> Result<Option<Arc<LoadedRun>>, StateError> {
+        if let Some(found) = self.admission_runs.get(&id.0) {
+            return Ok(Some(found));
+        }
+        let Some(run) = self.with_store(move |s| s.admission_run(id)).await? else {
+            return Ok(None);
+        };
+        let Some(inputs) = self.admission_inputs(run.summary.inputs).await? else {
+            return Ok(None);
+        };
+        let loaded = tokio::task::spawn_blocking(move || {
+            let summary = admission::summarize(&inputs, &run.policy, &run.outcome);
+            let by_id = inputs
+                .candidates
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.id.0.clone(), i as u32))
+                .collect();
+            LoadedRun {
+                run,
+                inputs,
+                summary,
+                by_id,
+            }
+        })
+        .await
+        .map_err(|e| StateError::Task(e.to_string()))?;
+        let loaded = Arc::new(loaded);
+        self.admission_runs.insert(id.0, loaded.clone());
+        Ok(Some(loaded))
+    }
+
+    /// A version's check as last made ([`AppState::keep_admission_check`]).
+    pub fn admission_check(&self, id: store::AdmissionInputsId) -> Option<AdmissionCheck> {
+        self.admission_checks.get(&id.0)
+    }
+
+    /// Keeps a version's check: its inputs never change; the policy it was
+    /// checked with is the newest run's on it, so a new run drops it.
+    pub fn keep_admission_check(&self, id: store::AdmissionInputsId, check: AdmissionCheck) {
+        self.admission_checks.insert(id.0, check);
+    }
+
+    /// Forgets a version's check (a run on it may bring another policy).
+    pub fn forget_admission_check(&self, id: store::AdmissionInputsId) {
+        self.admission_checks.remove(&id.0);
     }
 }

@@ -2,6 +2,7 @@
 //! engines, checks scope with `access`, and renders with `layout`.
 
 pub mod admin;
+pub mod admission;
 pub mod areas;
 pub mod behind;
 pub mod forecast;

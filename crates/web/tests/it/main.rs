@@ -19,7 +19,9 @@
 //! the plan tree and its filters, a task's rule, reports sent back and
 //! accepted, 挂牌督办 and 销号, scope of a county officer, the projects'
 //! 开工率 and 完工率; `plan_fixture` writes the plan), `forecast` (学位预测:
-//! the stage charts, a county officer's county alone, saved runs, the workbook).
+//! the stage charts, a county officer's county alone, saved runs, the workbook),
+//! `admission` (中考招生: scope, masking and audit, the run form, sign-off once,
+//! corrections and re-runs).
 //! One test binary keeps link time down.
 //!
 //! The demo city (scale 0.01) is built once per run, with one extra school
@@ -33,6 +35,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod admin;
+mod admission;
 mod api;
 mod behind;
 mod charts;

@@ -201,6 +201,38 @@ pub const MATRIX: &[(&str, &str, [Expect; 5])] = &[
     ("GET", "/forecast/county/370199", [N, N, N, D, D]),
     ("POST", "/forecast/runs", [I, I, D, D, F]),
     ("GET", "/forecast/runs/999999999", [N, N, N, D, D]),
+    // 中考招生: no inputs or runs in the shared database; a run without
+    // inputs is refused as invalid.
+    ("GET", "/admission", [O, O, O, O, D]),
+    ("POST", "/admission/runs", [I, D, D, D, F]),
+    (
+        "GET",
+        "/admission/compare?a=999999999&b=999999998",
+        [N, N, N, N, D],
+    ),
+    // An upload without a file: refused as invalid; only the administrator's.
+    ("POST", "/admission/inputs", [I, D, D, D, D]),
+    ("GET", "/admission/inputs/999999999", [N, N, N, N, D]),
+    ("GET", "/admission/inputs/999999999/correct", [N, D, D, D, D]),
+    ("POST", "/admission/inputs/999999999/correct", [N, D, D, D, F]),
+    (
+        "GET",
+        "/admission/inputs/999999999/schools/{own}",
+        [N, N, N, N, D],
+    ),
+    (
+        "POST",
+        "/admission/inputs/999999999/schools/{own}",
+        [N, N, N, N, F],
+    ),
+    ("GET", "/admission/runs/999999999", [N, N, N, N, D]),
+    ("GET", "/admission/runs/999999999.xlsx", [N, N, N, N, D]),
+    ("POST", "/admission/runs/999999999.xlsx", [N, D, D, D, F]),
+    ("GET", "/admission/runs/999999999/schools/{own}", [N, N, N, N, D]),
+    ("GET", "/admission/runs/999999999/candidates", [N, N, N, N, D]),
+    ("POST", "/admission/runs/999999999/candidates", [N, D, D, D, F]),
+    ("GET", "/admission/runs/999999999/explain", [N, N, N, N, D]),
+    ("GET", "/admission/runs/999999999/changes", [N, N, N, N, D]),
     // Forms that change nothing: an escalation without a reason (refused by
     // the domain for who may escalate), a report without text for 370112
     // (the county officer's own part; the city reports only for the lead
@@ -272,6 +304,14 @@ const DRY_RUN_CSV: &str = "学年,学校标识码,学段,年级,班级名称,班
 pub fn request(browser: &Browser, csrf: &str, method: &str, route: &str) -> Resp {
     match (method, route) {
         ("GET", _) => browser.get(route),
+        ("POST", "/admission/inputs") => browser.send(
+            browser
+                .bare_with_cookies()
+                .post(browser.url(route))
+                .multipart(reqwest::multipart::Form::new().text("csrf", csrf.to_owned())),
+        ),
+        // Admission forms on nothing: refused or not found, nothing written.
+        ("POST", r) if r.starts_with("/admission/") => browser.post_form(route, &[("csrf", csrf)]),
         ("POST", "/import") => browser.post_upload(Some(csrf), "classes.csv", DRY_RUN_CSV, false),
         // An invalid username: the form is handled (and refused) without adding anyone.
         ("POST", "/admin/users") => browser.post_form(
