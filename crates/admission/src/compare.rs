@@ -37,6 +37,11 @@ pub struct Summary {
     pub junior_cutoff_spread_max: Option<i32>,
     /// Candidates worse off for having listed a quota school (O8).
     pub quota_cost: u32,
+    /// `false` when an open round run as deferred acceptance was too large
+    /// to re-run per quota admit and the serial-dictatorship rule stood in
+    /// ([`QUOTA_COST_RERUN_BUDGET`]): the figure is then approximate.
+    #[serde(default = "exact_by_default")]
+    pub quota_cost_exact: bool,
 }
 
 /// A candidate worse off for having listed a quota school: without the
@@ -69,6 +74,10 @@ pub struct Comparison {
 }
 
 /// One run's figures (the quota cost by [`quota_cost`]).
+fn exact_by_default() -> bool {
+    true
+}
+
 pub fn summarize(inputs: &Inputs, policy: &Policy, outcome: &Outcome) -> Summary {
     let mut summary = Summary {
         candidates: inputs.candidates.len() as u32,
@@ -82,8 +91,12 @@ pub fn summarize(inputs: &Inputs, policy: &Policy, outcome: &Outcome) -> Summary
         in_quality: 0,
         junior_cutoff_spread_mean: None,
         junior_cutoff_spread_max: None,
-        quota_cost: quota_cost(inputs, policy, outcome).len() as u32,
+        quota_cost: 0,
+        quota_cost_exact: true,
     };
+    let (costs, exact) = quota_cost_within(inputs, policy, outcome, QUOTA_COST_RERUN_BUDGET);
+    summary.quota_cost = costs.len() as u32;
+    summary.quota_cost_exact = exact;
     let rural: FxHashMap<&str, bool> = inputs
         .junior_schools
         .iter()
@@ -155,11 +168,25 @@ fn spreads(inputs: &Inputs, outcome: &Outcome) -> Vec<(u32, Option<i32>)> {
 /// re-run once per quota admit instead. A quota school not on the open
 /// list gives no comparison and counts as no cost.
 pub fn quota_cost(inputs: &Inputs, policy: &Policy, outcome: &Outcome) -> Vec<QuotaCost> {
+    quota_cost_within(inputs, policy, outcome, QUOTA_COST_RERUN_BUDGET).0
+}
+
+/// Work the deferred-acceptance form of [`quota_cost`] may spend: re-runs
+/// × candidates. One re-run per quota admit is exact but quadratic; past
+/// this budget (about 50 re-runs of a 100,000-candidate city, a few
+/// seconds) the serial-dictatorship rule stands in and the figure is
+/// marked approximate, so a page or a command never stalls on it.
+pub const QUOTA_COST_RERUN_BUDGET: u64 = 5_000_000;
+
+/// [`quota_cost`] with a budget for deferred-acceptance re-runs; the flag
+/// says whether the result is exact (always, when the open round is serial
+/// dictatorship).
+pub fn quota_cost_within(inputs: &Inputs, policy: &Policy, outcome: &Outcome, budget: u64) -> (Vec<QuotaCost>, bool) {
     if policy.quota.form != QuotaForm::Reserved
         || outcome.placements.len() != inputs.candidates.len()
         || outcome.schools.len() != inputs.senior_schools.len()
     {
-        return Vec::new();
+        return (Vec::new(), true);
     }
     let p = Prepared::new(inputs, policy);
     let quota_placed: Vec<(u32, u32)> = (0..inputs.candidates.len() as u32)
@@ -178,11 +205,20 @@ pub fn quota_cost(inputs: &Inputs, policy: &Policy, outcome: &Outcome) -> Vec<Qu
         }
         None
     };
-    if p.open_is_da() {
-        return quota_placed
+    // Only a candidate with a school above their quota school can be hurt.
+    let contenders = quota_placed
+        .iter()
+        .filter(|&&(c, q)| above(c, q).is_some_and(|h| !h.is_empty()))
+        .count() as u64;
+    let exact = !p.open_is_da() || contenders.saturating_mul(inputs.candidates.len() as u64) <= budget;
+    if p.open_is_da() && exact {
+        let costs = quota_placed
             .into_iter()
             .filter_map(|(c, q)| {
                 let higher = above(c, q)?;
+                if higher.is_empty() {
+                    return None;
+                }
                 let again = p.run(Some(c));
                 let got = again.placements[c as usize].school?;
                 higher.contains(&got).then_some(QuotaCost {
@@ -192,6 +228,7 @@ pub fn quota_cost(inputs: &Inputs, policy: &Policy, outcome: &Outcome) -> Vec<Qu
                 })
             })
             .collect();
+        return (costs, true);
     }
     let rank = &p.keys.rank;
     let m = inputs.senior_schools.len();
@@ -204,6 +241,18 @@ pub fn quota_cost(inputs: &Inputs, policy: &Policy, outcome: &Outcome) -> Vec<Qu
     }
     admits.iter_mut().for_each(|a| a.sort_unstable());
     let mut chains: Option<VacancyChains> = None;
+    // Each junior school's quota-eligible candidates in key order, once:
+    // re-doing one junior school's quota round then reads only its own.
+    let mut by_junior: Vec<Vec<u32>> = vec![Vec::new(); inputs.junior_schools.len()];
+    if policy.unfilled_quota == UnfilledQuota::OpenRound {
+        for &d in &p.keys.order {
+            if p.inputs.candidates[d as usize].quota_eligible {
+                if let Some(list) = by_junior.get_mut(p.cand_junior[d as usize] as usize) {
+                    list.push(d);
+                }
+            }
+        }
+    }
     let mut costs = Vec::new();
     for (c, q) in quota_placed {
         let Some(higher) = above(c, q) else { continue };
@@ -212,7 +261,7 @@ pub fn quota_cost(inputs: &Inputs, policy: &Policy, outcome: &Outcome) -> Vec<Qu
         }
         let rc = rank[c as usize];
         let extra = if policy.unfilled_quota == UnfilledQuota::OpenRound {
-            quota_round_without(&p, outcome, c).and_then(|start| {
+            quota_round_without(&p, outcome, &by_junior, c).and_then(|start| {
                 let chains = chains.get_or_insert_with(|| VacancyChains::new(&p, outcome));
                 chains.follow(&p, outcome, start, rc)
             })
@@ -233,12 +282,12 @@ pub fn quota_cost(inputs: &Inputs, policy: &Policy, outcome: &Outcome) -> Vec<Qu
             });
         }
     }
-    costs
+    (costs, exact)
 }
 
 /// The junior school's quota round again without `c`'s quota list: the
 /// school whose quota seat is left unfilled by it (and flows back), if any.
-fn quota_round_without(p: &Prepared, outcome: &Outcome, c: u32) -> Option<u32> {
+fn quota_round_without(p: &Prepared, outcome: &Outcome, by_junior: &[Vec<u32>], c: u32) -> Option<u32> {
     let j = p.cand_junior[c as usize];
     let slots: Vec<(u32, u32, u32)> = outcome
         .junior_cutoffs
@@ -248,8 +297,8 @@ fn quota_round_without(p: &Prepared, outcome: &Outcome, c: u32) -> Option<u32> {
         .collect();
     let mut left: Vec<u32> = slots.iter().map(|&(_, seats, _)| seats).collect();
     let mut admitted = vec![0u32; slots.len()];
-    for &d in &p.keys.order {
-        if d == c || p.cand_junior[d as usize] != j || !p.inputs.candidates[d as usize].quota_eligible {
+    for &d in by_junior.get(j as usize).map_or(&[][..], |v| v.as_slice()) {
+        if d == c {
             continue;
         }
         for (_, x) in p.quota.of(d) {

@@ -35,7 +35,10 @@ pub mod policy;
 pub mod quota;
 
 pub use check::{check, sign_off_list, CheckReport, Problem, Severity, Sheet, SignOffList, SignOffRow};
-pub use compare::{changes, compare, quota_cost, summarize, Change, Comparison, QuotaCost, Summary};
+pub use compare::{
+    changes, compare, quota_cost, quota_cost_within, summarize, Change, Comparison, QuotaCost, Summary,
+    QUOTA_COST_RERUN_BUDGET,
+};
 pub use engine::{deferred_acceptance, key_order, run};
 pub use explain::{explain, Explanation, Verdict};
 pub use model::*;

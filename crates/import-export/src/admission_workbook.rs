@@ -1345,8 +1345,8 @@ pub fn comparison_rows(c: &Comparison) -> Vec<(&'static str, String, String)> {
         ),
         (
             "指标代价（因填报指标校反而吃亏）",
-            a.quota_cost.to_string(),
-            b.quota_cost.to_string(),
+            quota_cost_text(a),
+            quota_cost_text(b),
         ),
         ("录取结果变化的考生", String::new(), c.changes.len().to_string()),
     ]
@@ -1469,5 +1469,15 @@ mod tests {
         assert_eq!(list_number("平行志愿", OPEN_LIST), None);
         assert_eq!(list_number("平行志愿一", OPEN_LIST), None);
         assert_eq!(list_number("平行志愿1234", OPEN_LIST), None);
+    }
+}
+
+/// The quota cost, "约" before it when it is the approximate rule
+/// (`admission::QUOTA_COST_RERUN_BUDGET`).
+fn quota_cost_text(s: &admission::Summary) -> String {
+    if s.quota_cost_exact {
+        s.quota_cost.to_string()
+    } else {
+        format!("约 {}", s.quota_cost)
     }
 }

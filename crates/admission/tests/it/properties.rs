@@ -5,7 +5,7 @@
 
 use admission::engine::{deferred_acceptance, key_order};
 use admission::{
-    allocate_quotas, apportion, explain, quota_cost, run, Inputs, LastTie, Outcome, Policy, Ratio, Round,
+    allocate_quotas, apportion, explain, quota_cost, quota_cost_within, run, Inputs, LastTie, Outcome, Policy, Ratio, Round,
     TieField, Verdict,
 };
 use rand::seq::SliceRandom;
@@ -433,6 +433,34 @@ fn quota_cost_agrees_with_a_rerun_without_the_quota_list() {
         }
     }
     assert!(checked > 500 && costly > 20, "{checked} {costly}");
+}
+
+#[test]
+fn the_quota_cost_past_its_rerun_budget_says_it_is_approximate() {
+    // A deferred-acceptance open round is re-run per quota admit only within
+    // the budget; past it the figure is flagged, never silently exact.
+    let mut flagged = 0;
+    let mut per_school_lottery = with_maths(reserved(Ratio { num: 1, den: 2 }));
+    per_school_lottery.tie_break.last = LastTie::SchoolLottery { seed: 7 };
+    let mut all = policies();
+    all.push(per_school_lottery);
+    for seed in 0..40 {
+        let inp = random_instance(seed, 30, 6);
+        for policy in all.iter().skip(1) {
+            let policy = policy.clone();
+            let out = run(&inp, &policy).unwrap();
+            let (within, exact) = quota_cost_within(&inp, &policy, &out, u64::MAX);
+            assert!(exact, "seed {seed} {}", policy.name);
+            assert_eq!(within, quota_cost(&inp, &policy, &out), "seed {seed} {}", policy.name);
+            let (_, exact_at_zero) = quota_cost_within(&inp, &policy, &out, 0);
+            let contenders = out.placements.iter().any(|p| p.round == Some(Round::Quota));
+            if !exact_at_zero {
+                flagged += 1;
+                assert!(contenders, "seed {seed} {}", policy.name);
+            }
+        }
+    }
+    assert!(flagged > 0, "no deferred-acceptance instance exceeded a zero budget");
 }
 
 #[test]
