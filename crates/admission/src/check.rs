@@ -5,9 +5,7 @@
 use registry::SchoolCode;
 use serde::{Deserialize, Serialize};
 
-use rustc_hash::FxHashMap;
-
-use crate::engine::{key_order, Chain};
+use crate::engine::{key_order, Chain, Index, NONE, REPEAT};
 use crate::model::{limits, CandidateId, Inputs, Score, TOTAL_FIELD};
 use crate::policy::{Policy, QuotaBasis, QuotaForm, QuotaMinimum};
 use crate::quota::allocate_quotas;
@@ -100,23 +98,51 @@ impl CheckReport {
 /// seats and graduates positive where they must be, the policy's
 /// per-school shares and previous cutoffs naming known quota schools.
 pub fn check(inputs: &Inputs, policy: &Policy) -> CheckReport {
+    check_indexed(inputs, policy, &Index::new(inputs))
+}
+
+/// [`check`] with the codes already interned (the run shares them).
+pub(crate) fn check_indexed(inputs: &Inputs, policy: &Policy, index: &Index) -> CheckReport {
     let mut out = Collector::default();
     let nf = inputs.fields.len();
     if inputs.fields.first().map(String::as_str) != Some(TOTAL_FIELD) {
-        out.error(Sheet::Candidates, None, "成绩字段", format!("第一个成绩字段应为“{TOTAL_FIELD}”"));
+        out.error(
+            Sheet::Candidates,
+            None,
+            "成绩字段",
+            format!("第一个成绩字段应为“{TOTAL_FIELD}”"),
+        );
     }
     if nf > limits::MAX_FIELDS {
-        out.error(Sheet::Candidates, None, "成绩字段", format!("成绩字段 {nf} 个，超过上限 {}", limits::MAX_FIELDS));
+        out.error(
+            Sheet::Candidates,
+            None,
+            "成绩字段",
+            format!("成绩字段 {nf} 个，超过上限 {}", limits::MAX_FIELDS),
+        );
     }
     for (i, field) in inputs.fields.iter().enumerate() {
         if field.trim().is_empty() || field.contains('+') || inputs.fields[..i].contains(field) {
-            out.error(Sheet::Candidates, None, "成绩字段", format!("第 {} 个成绩字段名为空、含“+”或重复", i + 1));
+            out.error(
+                Sheet::Candidates,
+                None,
+                "成绩字段",
+                format!("第 {} 个成绩字段名为空、含“+”或重复", i + 1),
+            );
         }
     }
     let sizes = [
         (Sheet::Candidates, inputs.candidates.len(), limits::MAX_CANDIDATES),
-        (Sheet::SeniorSchools, inputs.senior_schools.len(), limits::MAX_SENIOR_SCHOOLS),
-        (Sheet::JuniorSchools, inputs.junior_schools.len(), limits::MAX_JUNIOR_SCHOOLS),
+        (
+            Sheet::SeniorSchools,
+            inputs.senior_schools.len(),
+            limits::MAX_SENIOR_SCHOOLS,
+        ),
+        (
+            Sheet::JuniorSchools,
+            inputs.junior_schools.len(),
+            limits::MAX_JUNIOR_SCHOOLS,
+        ),
     ];
     for (sheet, len, max) in sizes {
         if len > max {
@@ -129,24 +155,38 @@ pub fn check(inputs: &Inputs, policy: &Policy) -> CheckReport {
     }
 
     // Senior schools.
-    let mut senior: FxHashMap<&str, usize> = FxHashMap::default();
+    let senior = &index.senior;
     for (i, s) in inputs.senior_schools.iter().enumerate() {
         let sheet = Sheet::SeniorSchools;
         if registry::SchoolCode::parse(s.code.as_str()).is_err() {
             out.error(sheet, Some(i), "学校标识码", "应为 10 位数字".to_owned());
         }
-        if let Some(first) = senior.insert(s.code.as_str(), i) {
+        if let Some(first) = senior.get(s.code.as_str()).filter(|&first| first as usize != i) {
             out.error(sheet, Some(i), "学校标识码", format!("与第 {} 行重复", first + 2));
-            senior.insert(s.code.as_str(), first);
         }
         if s.name.trim().is_empty() || s.name.chars().count() > limits::MAX_TEXT_CHARS {
-            out.error(sheet, Some(i), "学校名称", format!("应为 1–{} 个字", limits::MAX_TEXT_CHARS));
+            out.error(
+                sheet,
+                Some(i),
+                "学校名称",
+                format!("应为 1–{} 个字", limits::MAX_TEXT_CHARS),
+            );
         }
         if s.seats == 0 {
-            out.warning(sheet, Some(i), "招生计划", "招生计划为 0，该校不录取任何考生".to_owned());
+            out.warning(
+                sheet,
+                Some(i),
+                "招生计划",
+                "招生计划为 0，该校不录取任何考生".to_owned(),
+            );
         }
         if s.seats > 100_000 {
-            out.error(sheet, Some(i), "招生计划", format!("{} 人超过上限 100000", s.seats));
+            out.error(
+                sheet,
+                Some(i),
+                "招生计划",
+                format!("{} 人超过上限 100000", s.seats),
+            );
         }
         if s.min_score.is_some_and(|m| m > Score::MAX || m.0 < 0) {
             out.error(sheet, Some(i), "最低录取线", "应为 0–1000 分".to_owned());
@@ -164,49 +204,71 @@ pub fn check(inputs: &Inputs, policy: &Policy) -> CheckReport {
         }
     }
     // Junior schools.
-    let mut junior: FxHashMap<&str, usize> = FxHashMap::default();
     for (i, j) in inputs.junior_schools.iter().enumerate() {
         let sheet = Sheet::JuniorSchools;
         if registry::SchoolCode::parse(j.code.as_str()).is_err() {
             out.error(sheet, Some(i), "学校标识码", "应为 10 位数字".to_owned());
         }
-        if let Some(first) = junior.insert(j.code.as_str(), i) {
+        if let Some(first) = index
+            .junior
+            .get(j.code.as_str())
+            .filter(|&first| first as usize != i)
+        {
             out.error(sheet, Some(i), "学校标识码", format!("与第 {} 行重复", first + 2));
-            junior.insert(j.code.as_str(), first);
         }
         if j.name.trim().is_empty() || j.name.chars().count() > limits::MAX_TEXT_CHARS {
-            out.error(sheet, Some(i), "学校名称", format!("应为 1–{} 个字", limits::MAX_TEXT_CHARS));
+            out.error(
+                sheet,
+                Some(i),
+                "学校名称",
+                format!("应为 1–{} 个字", limits::MAX_TEXT_CHARS),
+            );
         }
         if j.graduates > 100_000 {
-            out.error(sheet, Some(i), "应届毕业生数", format!("{} 人超过上限 100000", j.graduates));
+            out.error(
+                sheet,
+                Some(i),
+                "应届毕业生数",
+                format!("{} 人超过上限 100000", j.graduates),
+            );
         }
-        if j.graduates == 0 && policy.quota.form == QuotaForm::Reserved && policy.quota.basis == QuotaBasis::Graduates {
-            out.warning(sheet, Some(i), "应届毕业生数", "毕业生数为 0，该校分不到指标名额".to_owned());
+        if j.graduates == 0
+            && policy.quota.form == QuotaForm::Reserved
+            && policy.quota.basis == QuotaBasis::Graduates
+        {
+            out.warning(
+                sheet,
+                Some(i),
+                "应届毕业生数",
+                "毕业生数为 0，该校分不到指标名额".to_owned(),
+            );
         }
     }
     // Candidates.
-    let mut ids: FxHashMap<&str, usize> = FxHashMap::default();
-    let mut seen: Vec<&str> = Vec::with_capacity(limits::MAX_LIST);
+    duplicate_ids(inputs, &mut out);
     let mut graduates_seen = vec![0u32; inputs.junior_schools.len()];
     for (i, c) in inputs.candidates.iter().enumerate() {
         let sheet = Sheet::Candidates;
-        let id = c.id.0.as_str();
-        if id.trim().is_empty() || id.chars().count() > limits::MAX_TEXT_CHARS {
-            out.error(sheet, Some(i), "准考证号", format!("应为 1–{} 个字符", limits::MAX_TEXT_CHARS));
+        // `len()` first: the text itself is only read when it could be long.
+        if c.name.len() > limits::MAX_TEXT_CHARS && c.name.chars().count() > limits::MAX_TEXT_CHARS {
+            out.error(
+                sheet,
+                Some(i),
+                "姓名",
+                format!("超过 {} 个字", limits::MAX_TEXT_CHARS),
+            );
         }
-        if let Some(first) = ids.insert(id, i) {
-            out.error(sheet, Some(i), "准考证号", format!("与第 {} 行重复", first + 2));
-            ids.insert(id, first);
-        }
-        if c.name.chars().count() > limits::MAX_TEXT_CHARS {
-            out.error(sheet, Some(i), "姓名", format!("超过 {} 个字", limits::MAX_TEXT_CHARS));
-        }
-        match junior.get(c.junior_school.as_str()) {
-            Some(&j) => graduates_seen[j] = graduates_seen[j].saturating_add(1),
-            None => out.error(sheet, Some(i), "毕业学校", "不在初中学校表中".to_owned()),
+        match index.cand_junior[i] {
+            NONE => out.error(sheet, Some(i), "毕业学校", "不在初中学校表中".to_owned()),
+            j => graduates_seen[j as usize] = graduates_seen[j as usize].saturating_add(1),
         }
         if c.scores.len() != nf {
-            out.error(sheet, Some(i), "成绩", format!("有 {} 项成绩，应为 {nf} 项", c.scores.len()));
+            out.error(
+                sheet,
+                Some(i),
+                "成绩",
+                format!("有 {} 项成绩，应为 {nf} 项", c.scores.len()),
+            );
         }
         for (k, score) in c.scores.iter().enumerate() {
             if score.0 < 0 || *score > Score::MAX {
@@ -214,7 +276,10 @@ pub fn check(inputs: &Inputs, policy: &Policy) -> CheckReport {
                 out.error(sheet, Some(i), field, "应为 0–1000 分".to_owned());
             }
         }
-        for (round, list, label) in [(0, &c.quota_list, "指标志愿"), (1, &c.open_list, "统招志愿")] {
+        for (round, list, lists, label) in [
+            (0, &c.quota_list, &index.quota, "指标志愿"),
+            (1, &c.open_list, &index.open, "统招志愿"),
+        ] {
             if list.len() > limits::MAX_LIST {
                 out.error(
                     sheet,
@@ -224,24 +289,34 @@ pub fn check(inputs: &Inputs, policy: &Policy) -> CheckReport {
                 );
                 continue;
             }
-            seen.clear();
-            for (k, code) in list.iter().enumerate() {
-                let field = format!("{label}{}", k + 1);
-                match senior.get(code.as_str()) {
-                    None => out.error(sheet, Some(i), &field, "不在高中学校表中".to_owned()),
-                    Some(&x) if round == 0 && !inputs.senior_schools[x].quota_school => {
-                        out.error(sheet, Some(i), &field, "不是指标到校学校，不能填指标志愿".to_owned())
-                    }
-                    Some(_) if seen.contains(&code.as_str()) => {
-                        out.warning(sheet, Some(i), &field, "同一学校重复填报，按第一次计".to_owned())
-                    }
-                    Some(_) => {}
+            for (k, &x) in lists.raw(i).iter().enumerate() {
+                // The field's name is only built for a problem.
+                let field = || format!("{label}{}", k + 1);
+                match x {
+                    NONE => out.error(sheet, Some(i), &field(), "不在高中学校表中".to_owned()),
+                    REPEAT => out.warning(
+                        sheet,
+                        Some(i),
+                        &field(),
+                        "同一学校重复填报，按第一次计".to_owned(),
+                    ),
+                    x if round == 0 && !inputs.senior_schools[x as usize].quota_school => out.error(
+                        sheet,
+                        Some(i),
+                        &field(),
+                        "不是指标到校学校，不能填指标志愿".to_owned(),
+                    ),
+                    _ => {}
                 }
-                seen.push(code.as_str());
             }
         }
         if !c.quota_list.is_empty() && policy.quota.form != QuotaForm::Reserved {
-            out.warning(sheet, Some(i), "指标志愿1", "本政策不设指标生批次，指标志愿不起作用".to_owned());
+            out.warning(
+                sheet,
+                Some(i),
+                "指标志愿1",
+                "本政策不设指标生批次，指标志愿不起作用".to_owned(),
+            );
         }
     }
     for (j, school) in inputs.junior_schools.iter().enumerate() {
@@ -250,16 +325,27 @@ pub fn check(inputs: &Inputs, policy: &Policy) -> CheckReport {
                 Sheet::JuniorSchools,
                 Some(j),
                 "应届毕业生数",
-                format!("考生表中有 {} 名该校考生，多于毕业生数 {}", graduates_seen[j], school.graduates),
+                format!(
+                    "考生表中有 {} 名该校考生，多于毕业生数 {}",
+                    graduates_seen[j], school.graduates
+                ),
             );
         }
     }
     // The policy against the inputs.
     if let Err(field) = Chain::resolve(inputs, policy) {
-        out.error(Sheet::Policy, None, "tie_break.chain（排位顺序）", format!("成绩字段“{field}”不在考生表中"));
+        out.error(
+            Sheet::Policy,
+            None,
+            "tie_break.chain（排位顺序）",
+            format!("成绩字段“{field}”不在考生表中"),
+        );
     }
     for code in policy.quota.school_shares.keys() {
-        if !senior.get(code.as_str()).is_some_and(|&x| inputs.senior_schools[x].quota_school) {
+        if !senior
+            .get(code.as_str())
+            .is_some_and(|x| inputs.senior_schools[x as usize].quota_school)
+        {
             out.error(
                 Sheet::Policy,
                 None,
@@ -270,7 +356,10 @@ pub fn check(inputs: &Inputs, policy: &Policy) -> CheckReport {
     }
     if let QuotaMinimum::BelowPreviousCutoff { cutoffs, .. } = &policy.quota.minimum {
         for code in cutoffs.keys() {
-            if !senior.get(code.as_str()).is_some_and(|&x| inputs.senior_schools[x].quota_school) {
+            if !senior
+                .get(code.as_str())
+                .is_some_and(|x| inputs.senior_schools[x as usize].quota_school)
+            {
                 out.error(
                     Sheet::Policy,
                     None,
@@ -291,9 +380,69 @@ pub fn check(inputs: &Inputs, policy: &Policy) -> CheckReport {
         }
     }
     if policy.quota.form == QuotaForm::Reserved && !inputs.senior_schools.iter().any(|s| s.quota_school) {
-        out.warning(Sheet::Policy, None, "quota.form（指标方式）", "高中学校表中没有指标到校学校".to_owned());
+        out.warning(
+            Sheet::Policy,
+            None,
+            "quota.form（指标方式）",
+            "高中学校表中没有指标到校学校".to_owned(),
+        );
     }
     out.finish()
+}
+
+/// Examination numbers empty, too long or given twice (one read of each):
+/// sorted by hash rather than put in a hash map (700,000 inserts at random
+/// places cost more than one sort).
+fn duplicate_ids(inputs: &Inputs, out: &mut Collector) {
+    use std::hash::Hasher;
+    let cands = &inputs.candidates;
+    let mut hashed: Vec<(u64, u32)> = Vec::with_capacity(cands.len());
+    for (i, c) in cands.iter().enumerate() {
+        let id = c.id.0.as_str();
+        if id.trim().is_empty()
+            || (id.len() > limits::MAX_TEXT_CHARS && id.chars().count() > limits::MAX_TEXT_CHARS)
+        {
+            out.error(
+                Sheet::Candidates,
+                Some(i),
+                "准考证号",
+                format!("应为 1–{} 个字符", limits::MAX_TEXT_CHARS),
+            );
+        }
+        let mut hasher = rustc_hash::FxHasher::default();
+        hasher.write(id.as_bytes());
+        hashed.push((hasher.finish(), i as u32));
+    }
+    hashed.sort_unstable();
+    let mut dupes: Vec<(usize, usize)> = Vec::new();
+    let mut start = 0;
+    while start < hashed.len() {
+        let mut end = start + 1;
+        while end < hashed.len() && hashed[end].0 == hashed[start].0 {
+            end += 1;
+        }
+        // Equal hashes: compare the numbers themselves, first row wins.
+        for k in start + 1..end {
+            let row = hashed[k].1 as usize;
+            if let Some(first) = hashed[start..k]
+                .iter()
+                .map(|&(_, r)| r as usize)
+                .find(|&r| cands[r].id == cands[row].id)
+            {
+                dupes.push((row, first));
+            }
+        }
+        start = end;
+    }
+    dupes.sort_unstable();
+    for (row, first) in dupes {
+        out.error(
+            Sheet::Candidates,
+            Some(row),
+            "准考证号",
+            format!("与第 {} 行重复", first + 2),
+        );
+    }
 }
 
 /// Problems gathered with exact counts, at most `MAX_PROBLEMS` kept
@@ -310,14 +459,16 @@ impl Collector {
     fn error(&mut self, sheet: Sheet, index: Option<usize>, field: &str, message: String) {
         self.errors += 1;
         if self.kept_errors.len() < CheckReport::MAX_PROBLEMS {
-            self.kept_errors.push(problem(Severity::Error, sheet, index, field, message));
+            self.kept_errors
+                .push(problem(Severity::Error, sheet, index, field, message));
         }
     }
 
     fn warning(&mut self, sheet: Sheet, index: Option<usize>, field: &str, message: String) {
         self.warnings += 1;
         if self.kept_warnings.len() < CheckReport::MAX_PROBLEMS {
-            self.kept_warnings.push(problem(Severity::Warning, sheet, index, field, message));
+            self.kept_warnings
+                .push(problem(Severity::Warning, sheet, index, field, message));
         }
     }
 
@@ -397,7 +548,8 @@ pub fn sign_off_list(inputs: &Inputs, policy: &Policy, school: &SchoolCode) -> O
             QuotaMinimum::Absolute { score } => under(*score),
             QuotaMinimum::BelowPreviousCutoff { below, cutoffs } => {
                 // A junior school's candidate: below at every listed school.
-                let at = |code: &SchoolCode| cutoffs.get(code).is_some_and(|cut| under(Score(cut.0 - below.0)));
+                let at =
+                    |code: &SchoolCode| cutoffs.get(code).is_some_and(|cut| under(Score(cut.0 - below.0)));
                 match x {
                     Some(x) => at(&inputs.senior_schools[x].code),
                     None => !c.quota_list.is_empty() && c.quota_list.iter().all(at),
@@ -438,7 +590,9 @@ pub fn sign_off_list(inputs: &Inputs, policy: &Policy, school: &SchoolCode) -> O
         (Some(x), _) => {
             let alloc = quotas.iter().find(|a| a.senior as usize == x);
             (
-                alloc.map_or_else(Vec::new, |a| a.shares.iter().map(|s| (s.junior, s.seats)).collect()),
+                alloc.map_or_else(Vec::new, |a| {
+                    a.shares.iter().map(|s| (s.junior, s.seats)).collect()
+                }),
                 inputs.senior_schools[x].seats,
                 alloc.map_or(0, |a| a.seats),
             )
@@ -446,7 +600,12 @@ pub fn sign_off_list(inputs: &Inputs, policy: &Policy, school: &SchoolCode) -> O
         (None, Some(j)) => (
             quotas
                 .iter()
-                .filter_map(|a| a.shares.iter().find(|s| s.junior as usize == j).map(|s| (a.senior, s.seats)))
+                .filter_map(|a| {
+                    a.shares
+                        .iter()
+                        .find(|s| s.junior as usize == j)
+                        .map(|s| (a.senior, s.seats))
+                })
                 .collect(),
             0,
             0,

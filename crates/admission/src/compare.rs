@@ -84,8 +84,11 @@ pub fn summarize(inputs: &Inputs, policy: &Policy, outcome: &Outcome) -> Summary
         junior_cutoff_spread_max: None,
         quota_cost: quota_cost(inputs, policy, outcome).len() as u32,
     };
-    let rural: FxHashMap<&str, bool> =
-        inputs.junior_schools.iter().map(|j| (j.code.as_str(), j.rural)).collect();
+    let rural: FxHashMap<&str, bool> = inputs
+        .junior_schools
+        .iter()
+        .map(|j| (j.code.as_str(), j.rural))
+        .collect();
     for (cand, placement) in inputs.candidates.iter().zip(&outcome.placements) {
         let is_rural = rural.get(cand.junior_school.as_str()).copied().unwrap_or(false);
         summary.rural_candidates += u32::from(is_rural);
@@ -100,12 +103,19 @@ pub fn summarize(inputs: &Inputs, policy: &Policy, outcome: &Outcome) -> Summary
         };
         summary.placed += 1;
         summary.first_choice += u32::from(placement.choice == Some(1));
-        if inputs.senior_schools.get(x as usize).is_some_and(|s| s.quota_school) {
+        if inputs
+            .senior_schools
+            .get(x as usize)
+            .is_some_and(|s| s.quota_school)
+        {
             summary.in_quality += 1;
             summary.rural_in_quality += u32::from(is_rural);
         }
     }
-    let spreads: Vec<i32> = spreads(inputs, outcome).into_iter().filter_map(|(_, s)| s).collect();
+    let spreads: Vec<i32> = spreads(inputs, outcome)
+        .into_iter()
+        .filter_map(|(_, s)| s)
+        .collect();
     if !spreads.is_empty() {
         summary.junior_cutoff_spread_mean =
             Some(spreads.iter().map(|&s| f64::from(s)).sum::<f64>() / spreads.len() as f64);
@@ -212,7 +222,8 @@ pub fn quota_cost(inputs: &Inputs, policy: &Policy, outcome: &Outcome) -> Vec<Qu
         let would_get = higher.into_iter().find(|&y| {
             p.open_eligible(c, y)
                 && (Some(y) == extra
-                    || (admits[y as usize].partition_point(|&r| r < rc) as u32) < outcome.schools[y as usize].open_seats)
+                    || (admits[y as usize].partition_point(|&r| r < rc) as u32)
+                        < outcome.schools[y as usize].open_seats)
         });
         if let Some(would_get) = would_get {
             costs.push(QuotaCost {
@@ -313,14 +324,19 @@ impl VacancyChains {
 /// examination number (a candidate only in one run counts as changed from
 /// or to nothing), in examination-number order.
 pub fn changes(before: (&Inputs, &Outcome), after: (&Inputs, &Outcome)) -> Vec<Change> {
-    fn placed<'a>((inputs, outcome): (&'a Inputs, &Outcome)) -> BTreeMap<&'a str, Option<(SchoolCode, Round)>> {
+    fn placed<'a>(
+        (inputs, outcome): (&'a Inputs, &Outcome),
+    ) -> BTreeMap<&'a str, Option<(SchoolCode, Round)>> {
         inputs
             .candidates
             .iter()
             .zip(&outcome.placements)
             .map(|(c, pl)| {
                 let at = match (pl.school, pl.round) {
-                    (Some(x), Some(round)) => inputs.senior_schools.get(x as usize).map(|s| (s.code.clone(), round)),
+                    (Some(x), Some(round)) => inputs
+                        .senior_schools
+                        .get(x as usize)
+                        .map(|s| (s.code.clone(), round)),
                     _ => None,
                 };
                 (c.id.0.as_str(), at)

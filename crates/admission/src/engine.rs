@@ -26,21 +26,26 @@ use crate::AdmissionError;
 
 /// "No index": an unknown code, an unplaced candidate.
 pub(crate) const NONE: u32 = u32::MAX;
+/// A school named again on the same list (read once).
+pub(crate) const REPEAT: u32 = u32::MAX - 1;
 
 /// Runs the admission. Refuses inputs with errors ([`crate::check`]).
 pub fn run(inputs: &Inputs, policy: &Policy) -> Result<Outcome, AdmissionError> {
-    let report = crate::check::check(inputs, policy);
+    let index = Index::new(inputs);
+    let report = crate::check::check_indexed(inputs, policy, &index);
     if !report.is_ok() {
         return Err(AdmissionError::Invalid(report.errors));
     }
-    let prepared = Prepared::new(inputs, policy);
+    let prepared = Prepared::with_index(inputs, policy, index);
     Ok(prepared.run(None))
 }
 
 /// The candidates' indices best first: the chain field by field (each in
 /// its direction), then the last-tie rule (one lottery number per
-/// candidate; under `AdmitAll` and `SchoolLottery` equal chains stay
-/// together, ordered by examination number only to be deterministic).
+/// candidate — its top bits, at least 24, when the chain leaves less than
+/// 64 bits of room in the packed key; under `AdmitAll` and `SchoolLottery`
+/// equal chains stay together), then the examination number, only to be
+/// deterministic.
 /// Fields the inputs lack count as 0 (the run refuses such a policy).
 pub fn key_order(inputs: &Inputs, policy: &Policy) -> Vec<u32> {
     Keys::new(inputs, policy).order
@@ -176,67 +181,81 @@ impl Keys {
         let nf = chain.fields.len();
         // Each field's range decides its bit width; packed into one u128
         // with the lottery when they fit (always for ≤ 4 subject fields).
+        // One pass over the candidates: every value read once.
+        let values: Vec<i64> = cands
+            .iter()
+            .flat_map(|c| (0..nf).map(move |i| (c, i)))
+            .map(|(c, i)| chain.sort_value(c, i))
+            .collect();
         let mut lows = vec![i64::MAX; nf];
         let mut highs = vec![i64::MIN; nf];
-        for c in cands {
-            for i in 0..nf {
-                let v = chain.sort_value(c, i);
+        for row in values.chunks_exact(nf.max(1)) {
+            for (i, &v) in row.iter().enumerate().take(nf) {
                 lows[i] = lows[i].min(v);
                 highs[i] = highs[i].max(v);
             }
         }
         let widths: Vec<u32> = (0..nf)
-            .map(|i| if n == 0 { 0 } else { 64 - ((highs[i] - lows[i]) as u64).leading_zeros() })
+            .map(|i| {
+                if n == 0 {
+                    0
+                } else {
+                    64 - ((highs[i] - lows[i]) as u64).leading_zeros()
+                }
+            })
             .collect();
-        let lottery_bits = if seed.is_some() { 64 } else { 0 };
-        let total_bits: u32 = widths.iter().sum::<u32>() + lottery_bits;
+        // One u128 per candidate: the chain, the lottery's top bits (all 64
+        // when there is room, at least 24) and the row index in the low
+        // bits, so the sort moves 16 bytes per candidate.
+        let idx_bits = 64 - (n as u64).leading_zeros();
+        let chain_bits: u32 = widths.iter().sum();
+        let room = 128u32.saturating_sub(chain_bits + idx_bits);
+        let lottery_bits = if seed.is_some() { room.min(64) } else { 0 };
         let mut order: Vec<u32> = (0..n as u32).collect();
         // Whether two candidates tie on the whole chain.
         let chain_equal: ChainEqual;
-        if total_bits <= 128 {
-            let mut packed: Vec<(u128, u32)> = cands
+        if chain_bits + idx_bits <= 128 && (seed.is_none() || lottery_bits >= 24) {
+            let low_bits = lottery_bits + idx_bits;
+            let mut packed: Vec<u128> = cands
                 .iter()
                 .enumerate()
                 .map(|(idx, c)| {
                     let mut key: u128 = 0;
                     for i in 0..nf {
-                        key = (key << widths[i]) | (chain.sort_value(c, i) - lows[i]) as u128;
+                        key = (key << widths[i]) | (values[idx * nf + i] - lows[i]) as u128;
                     }
                     if let Some(seed) = seed {
-                        key = (key << 64) | u128::from(lottery_number(seed, "", &c.id.0));
+                        let draw = lottery_number(seed, "", &c.id.0) >> (64 - lottery_bits);
+                        key = (key << lottery_bits) | u128::from(draw);
                     }
-                    (key, idx as u32)
+                    (key << idx_bits) | idx as u128
                 })
                 .collect();
             packed.sort_unstable();
-            // Equal packed keys (a real tie, or a lottery collision): by
+            let row_of = |key: u128| (key & ((1u128 << idx_bits) - 1)) as usize;
+            // Equal chain and lottery (a real tie, or equal draws): by
             // examination number, never by input order.
             let mut start = 0;
             while start < packed.len() {
                 let mut end = start + 1;
-                while end < packed.len() && packed[end].0 == packed[start].0 {
+                while end < packed.len() && packed[end] >> idx_bits == packed[start] >> idx_bits {
                     end += 1;
                 }
                 if end - start > 1 {
-                    packed[start..end].sort_unstable_by(|a, b| cands[a.1 as usize].id.cmp(&cands[b.1 as usize].id));
+                    packed[start..end]
+                        .sort_unstable_by(|&a, &b| cands[row_of(a)].id.cmp(&cands[row_of(b)].id));
                 }
                 start = end;
             }
-            order = packed.iter().map(|&(_, idx)| idx).collect();
-            let chain_shift = lottery_bits;
-            let keys: Vec<u128> = {
-                let mut keys = vec![0u128; n];
-                for &(key, idx) in &packed {
-                    keys[idx as usize] = if chain_shift == 64 { key >> 64 } else { key };
+            order = packed.iter().map(|&key| row_of(key) as u32).collect();
+            let mut keys = vec![0u128; if seed.is_none() { n } else { 0 }];
+            if seed.is_none() {
+                for &key in &packed {
+                    keys[row_of(key)] = key >> low_bits;
                 }
-                keys
-            };
+            }
             chain_equal = ChainEqual::Packed(keys);
         } else {
-            let values: Vec<i64> = cands
-                .iter()
-                .flat_map(|c| (0..nf).map(|i| chain.sort_value(c, i)).collect::<Vec<_>>())
-                .collect();
             let lottery: Vec<u64> = cands
                 .iter()
                 .map(|c| seed.map_or(0, |seed| lottery_number(seed, "", &c.id.0)))
@@ -282,7 +301,8 @@ impl ChainEqual {
 }
 
 /// Lists flattened: candidate `c`'s entries are `school[off[c]..off[c+1]]`
-/// in the order given, [`NONE`] for an unknown code or a repeat (read once).
+/// in the order given, [`NONE`] for an unknown code, [`REPEAT`] for a
+/// school named again (read once).
 pub(crate) struct Lists {
     pub off: Vec<u32>,
     pub school: Vec<u32>,
@@ -292,21 +312,71 @@ impl Lists {
     fn new<'a>(
         cands: &'a [Candidate],
         list: impl Fn(&'a Candidate) -> &'a [registry::SchoolCode],
-        index: &FxHashMap<&str, u32>,
+        index: &CodeMap,
+        schools: usize,
     ) -> Lists {
+        // In chunks of candidates, two passes: first every code of the
+        // chunk read into a small buffer (a plain loop whose loads overlap —
+        // the strings are scattered over the heap), then the lookups on
+        // data in cache.
+        const CHUNK: usize = 512;
+        let max_list = crate::model::limits::MAX_LIST;
         let mut off = Vec::with_capacity(cands.len() + 1);
-        let mut school = Vec::with_capacity(cands.len() * 8);
-        off.push(0);
-        for c in cands {
-            let start = school.len();
-            for code in list(c) {
-                let x = index.get(code.as_str()).copied().unwrap_or(NONE);
-                let repeat = x != NONE && school[start..].contains(&x);
-                school.push(if repeat { NONE } else { x });
+        off.push(0u32);
+        let total: usize = cands.iter().map(|c| list(c).len().min(max_list + 1)).sum();
+        let mut school = Vec::with_capacity(total);
+        let mut keys: Vec<u64> = Vec::with_capacity(CHUNK * 8);
+        let mut ends: Vec<usize> = Vec::with_capacity(CHUNK);
+        // The last candidate (plus one) who named each school: a repeat is
+        // one comparison.
+        let mut seen_by = vec![0u32; schools];
+        for (chunk_no, chunk) in cands.chunks(CHUNK).enumerate() {
+            keys.clear();
+            ends.clear();
+            for c in chunk {
+                let codes = list(c);
+                // An overlong list is the check's error; never read it.
+                if codes.len() <= max_list {
+                    keys.extend(
+                        codes
+                            .iter()
+                            .map(|code| CodeMap::numeric_key(code.as_str()).unwrap_or(u64::MAX)),
+                    );
+                }
+                ends.push(keys.len());
             }
-            off.push(school.len() as u32);
+            let mut a = 0;
+            for (i, cand) in chunk.iter().enumerate() {
+                let stamp = (chunk_no * CHUNK + i) as u32 + 1;
+                let b = ends[i];
+                for (k, &key) in keys[a..b].iter().enumerate() {
+                    let x = match key {
+                        u64::MAX => list(cand)
+                            .get(k)
+                            .and_then(|code| index.text.get(code.as_str()).copied()),
+                        _ => index.numeric.get(&key).copied(),
+                    }
+                    .unwrap_or(NONE);
+                    let entry = match seen_by.get_mut(x as usize) {
+                        Some(seen) if *seen == stamp => REPEAT,
+                        Some(seen) => {
+                            *seen = stamp;
+                            x
+                        }
+                        None => NONE,
+                    };
+                    school.push(entry);
+                }
+                a = b;
+                off.push(school.len() as u32);
+            }
         }
         Lists { off, school }
+    }
+
+    /// Every entry of `c` as stored (with [`NONE`] and [`REPEAT`]).
+    pub fn raw(&self, c: usize) -> &[u32] {
+        &self.school[self.off[c] as usize..self.off[c + 1] as usize]
     }
 
     /// (1-based position, school) of the known entries of `c`.
@@ -315,8 +385,157 @@ impl Lists {
         self.school[a..b]
             .iter()
             .enumerate()
-            .filter(|&(_, &x)| x != NONE)
+            .filter(|&(_, &x)| x < REPEAT)
             .map(|(k, &x)| ((k + 1).min(255) as u8, x))
+    }
+}
+
+/// School codes to row indices (the first row with the code). Codes of
+/// digits only (学校标识码 always) are looked up as numbers: no string
+/// hashing or comparison in the hot loops.
+#[derive(Default)]
+pub(crate) struct CodeMap<'a> {
+    numeric: NumericTable,
+    text: FxHashMap<&'a str, u32>,
+}
+
+/// Open addressing over numeric keys (never 0: the length is folded in),
+/// at most a quarter full: a lookup is a multiply and a probe or two.
+#[derive(Default)]
+struct NumericTable {
+    slots: Vec<(u64, u32)>,
+    shift: u32,
+}
+
+impl NumericTable {
+    fn with_keys(keys: &[(u64, u32)]) -> NumericTable {
+        let size = (keys.len() * 4).next_power_of_two().max(8);
+        let mut table = NumericTable {
+            slots: vec![(0, 0); size],
+            shift: 64 - size.trailing_zeros(),
+        };
+        for &(key, value) in keys {
+            let mut slot = table.home(key);
+            loop {
+                match table.slots[slot] {
+                    (0, _) => {
+                        table.slots[slot] = (key, value);
+                        break;
+                    }
+                    // The first row with a code keeps it.
+                    (k, _) if k == key => break,
+                    _ => slot = (slot + 1) & (size - 1),
+                }
+            }
+        }
+        table
+    }
+
+    fn home(&self, key: u64) -> usize {
+        (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize
+    }
+
+    fn get(&self, key: &u64) -> Option<&u32> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let mut slot = self.home(*key);
+        loop {
+            let (k, ref v) = self.slots[slot];
+            if k == *key {
+                return Some(v);
+            }
+            if k == 0 {
+                return None;
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+}
+
+impl<'a> CodeMap<'a> {
+    /// Up to 17 digits, with the length folded in ("012" ≠ "12").
+    fn numeric_key(code: &str) -> Option<u64> {
+        let bytes = code.as_bytes();
+        if bytes.is_empty() || bytes.len() > 17 {
+            return None;
+        }
+        let (mut value, mut bad) = (0u64, false);
+        for &b in bytes {
+            let digit = b.wrapping_sub(b'0');
+            bad |= digit > 9;
+            value = value.wrapping_mul(10).wrapping_add(u64::from(digit));
+        }
+        (!bad).then_some(value | ((bytes.len() as u64) << 59))
+    }
+
+    fn build(codes: impl Iterator<Item = &'a str>) -> CodeMap<'a> {
+        let mut map = CodeMap::default();
+        let mut numeric = Vec::new();
+        for (i, code) in codes.enumerate() {
+            match CodeMap::numeric_key(code) {
+                Some(key) => numeric.push((key, i as u32)),
+                None => {
+                    map.text.entry(code).or_insert(i as u32);
+                }
+            }
+        }
+        map.numeric = NumericTable::with_keys(&numeric);
+        map
+    }
+
+    pub fn get(&self, code: &str) -> Option<u32> {
+        match CodeMap::numeric_key(code) {
+            Some(key) => self.numeric.get(&key).copied(),
+            None => self.text.get(code).copied(),
+        }
+    }
+}
+
+/// The inputs' codes interned to indices, shared by the check and the run.
+pub(crate) struct Index<'a> {
+    /// Code → first row with it.
+    pub senior: CodeMap<'a>,
+    pub junior: CodeMap<'a>,
+    /// Each candidate's junior school, [`NONE`] when unknown.
+    pub cand_junior: Vec<u32>,
+    pub open: Lists,
+    pub quota: Lists,
+}
+
+impl<'a> Index<'a> {
+    pub fn new(inputs: &'a Inputs) -> Index<'a> {
+        let senior = CodeMap::build(inputs.senior_schools.iter().map(|s| s.code.as_str()));
+        let junior = CodeMap::build(inputs.junior_schools.iter().map(|j| j.code.as_str()));
+        // Keys first, lookups after (see `Lists::new`).
+        let junior_keys: Vec<Option<u64>> = inputs
+            .candidates
+            .iter()
+            .map(|c| CodeMap::numeric_key(c.junior_school.as_str()))
+            .collect();
+        let cand_junior = inputs
+            .candidates
+            .iter()
+            .zip(&junior_keys)
+            .map(|(c, key)| {
+                match key {
+                    Some(key) => junior.numeric.get(key).copied(),
+                    None => junior.text.get(c.junior_school.as_str()).copied(),
+                }
+                .unwrap_or(NONE)
+            })
+            .collect();
+        let m = inputs.senior_schools.len();
+        let open = Lists::new(&inputs.candidates, |c| &c.open_list, &senior, m);
+        let quota = Lists::new(&inputs.candidates, |c| &c.quota_list, &senior, m);
+        Index {
+            senior,
+            junior,
+            cand_junior,
+            open,
+            quota,
+        }
     }
 }
 
@@ -330,68 +549,85 @@ pub(crate) struct Prepared<'a> {
     pub open: Lists,
     pub quota: Lists,
     pub quotas: Vec<QuotaAllocation>,
+    /// Per candidate: 录取资格 and the city's line met.
+    admissible: Vec<bool>,
+    /// Per candidate: admissible and 指标生资格.
+    quota_ok: Vec<bool>,
+    /// Per candidate: the total, kept compact for the rounds' random
+    /// access in key order.
+    total: Vec<Score>,
+    /// Per senior school: the quota minimum, if any.
+    quota_min: Vec<Option<Score>>,
 }
 
 impl<'a> Prepared<'a> {
     pub fn new(inputs: &'a Inputs, policy: &'a Policy) -> Prepared<'a> {
-        let senior: FxHashMap<&str, u32> = inputs
-            .senior_schools
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.code.as_str(), i as u32))
-            .collect();
-        let junior: FxHashMap<&str, u32> = inputs
-            .junior_schools
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.code.as_str(), i as u32))
-            .collect();
-        let cand_junior = inputs
+        Prepared::with_index(inputs, policy, Index::new(inputs))
+    }
+
+    pub fn with_index(inputs: &'a Inputs, policy: &'a Policy, index: Index<'a>) -> Prepared<'a> {
+        let total: Vec<Score> = inputs.candidates.iter().map(Candidate::total).collect();
+        let admissible: Vec<bool> = inputs
             .candidates
             .iter()
-            .map(|c| junior.get(c.junior_school.as_str()).copied().unwrap_or(NONE))
+            .zip(&total)
+            .map(|(c, &t)| c.eligible && policy.min_total.is_none_or(|min| t >= min))
+            .collect();
+        let quota_ok = inputs
+            .candidates
+            .iter()
+            .zip(&admissible)
+            .map(|(c, &a)| a && c.quota_eligible)
+            .collect();
+        let quota_min = inputs
+            .senior_schools
+            .iter()
+            .map(|s| match &policy.quota.minimum {
+                QuotaMinimum::None => None,
+                QuotaMinimum::Absolute { score } => Some(*score),
+                QuotaMinimum::BelowPreviousCutoff { below, cutoffs } => {
+                    cutoffs.get(&s.code).map(|cut| Score((cut.0 - below.0).max(0)))
+                }
+            })
             .collect();
         Prepared {
             inputs,
             policy,
             keys: Keys::new(inputs, policy),
-            cand_junior,
-            open: Lists::new(&inputs.candidates, |c| &c.open_list, &senior),
-            quota: Lists::new(&inputs.candidates, |c| &c.quota_list, &senior),
+            cand_junior: index.cand_junior,
+            open: index.open,
+            quota: index.quota,
             quotas: allocate_quotas(inputs, policy),
+            admissible,
+            quota_ok,
+            total,
+            quota_min,
         }
     }
 
     /// Admissible at all: 录取资格 and the city's line.
     pub fn admissible(&self, c: u32) -> bool {
-        let cand = &self.inputs.candidates[c as usize];
-        cand.eligible && self.policy.min_total.is_none_or(|min| cand.total() >= min)
+        self.admissible[c as usize]
     }
 
     /// May be admitted at `x` in the open round.
     pub fn open_eligible(&self, c: u32, x: u32) -> bool {
-        let cand = &self.inputs.candidates[c as usize];
-        self.admissible(c) && self.inputs.senior_schools[x as usize].min_score.is_none_or(|min| cand.total() >= min)
+        self.admissible[c as usize]
+            && self.inputs.senior_schools[x as usize]
+                .min_score
+                .is_none_or(|min| self.total[c as usize] >= min)
     }
 
     /// The quota minimum at `x`, if any.
     pub fn quota_minimum(&self, x: u32) -> Option<Score> {
-        match &self.policy.quota.minimum {
-            QuotaMinimum::None => None,
-            QuotaMinimum::Absolute { score } => Some(*score),
-            QuotaMinimum::BelowPreviousCutoff { below, cutoffs } => cutoffs
-                .get(&self.inputs.senior_schools[x as usize].code)
-                .map(|cut| Score((cut.0 - below.0).max(0))),
-        }
+        self.quota_min[x as usize]
     }
 
     /// May be admitted at `x` in the quota round.
     pub fn quota_eligible(&self, c: u32, x: u32) -> bool {
-        let cand = &self.inputs.candidates[c as usize];
-        self.admissible(c)
-            && cand.quota_eligible
+        self.quota_ok[c as usize]
             && self.inputs.senior_schools[x as usize].quota_school
-            && self.quota_minimum(x).is_none_or(|min| cand.total() >= min)
+            && self.quota_min[x as usize].is_none_or(|min| self.total[c as usize] >= min)
     }
 
     /// The open round runs as deferred acceptance rather than serial
@@ -400,7 +636,11 @@ impl<'a> Prepared<'a> {
         matches!(self.policy.tie_break.last, LastTie::SchoolLottery { .. })
             || matches!(self.policy.quota.form, QuotaForm::CallOrder { .. })
             || (self.policy.school_priorities
-                && self.inputs.senior_schools.iter().any(|s| !s.priority_counties.is_empty()))
+                && self
+                    .inputs
+                    .senior_schools
+                    .iter()
+                    .any(|s| !s.priority_counties.is_empty()))
     }
 
     /// Below the school's own priority group (`SeniorSchool::priority_counties`).
@@ -408,7 +648,9 @@ impl<'a> Prepared<'a> {
         let school = &self.inputs.senior_schools[x as usize];
         self.policy.school_priorities
             && !school.priority_counties.is_empty()
-            && !school.priority_counties.contains(&self.inputs.candidates[c as usize].residence)
+            && !school
+                .priority_counties
+                .contains(&self.inputs.candidates[c as usize].residence)
     }
 
     /// A candidate's priority at a school in deferred acceptance (smaller
@@ -539,7 +781,8 @@ impl<'a> Prepared<'a> {
             quota_admitted[x] += slot_admitted[v];
             let last = slot_last[v];
             if last != NONE
-                && (quota_last[x] == NONE || self.keys.rank[last as usize] > self.keys.rank[quota_last[x] as usize])
+                && (quota_last[x] == NONE
+                    || self.keys.rank[last as usize] > self.keys.rank[quota_last[x] as usize])
             {
                 quota_last[x] = last;
             }
@@ -813,7 +1056,11 @@ impl Market {
 /// student-optimal stable matching; strategy-proof for students. Entries
 /// naming no school (`≥ capacities.len()`) or lacking a priority are
 /// ignored.
-pub fn deferred_acceptance(prefs: &[Vec<u32>], priorities: &[Vec<u32>], capacities: &[u32]) -> Vec<Option<u32>> {
+pub fn deferred_acceptance(
+    prefs: &[Vec<u32>],
+    priorities: &[Vec<u32>],
+    capacities: &[u32],
+) -> Vec<Option<u32>> {
     let mut market = Market::with_capacity(prefs.len());
     for (s, list) in prefs.iter().enumerate() {
         for (k, &x) in list.iter().enumerate() {

@@ -78,7 +78,22 @@ pub fn explain(
         .position(|s| s.code.as_str() == school.trim())
         .ok_or_else(|| AdmissionError::NotFound(format!("没有学校标识码为“{}”的高中学校", school.trim())))?
         as u32;
-    if outcome.placements.len() != inputs.candidates.len() || outcome.schools.len() != inputs.senior_schools.len() {
+    let n = inputs.candidates.len() as u32;
+    let cutoffs_fit = outcome
+        .schools
+        .iter()
+        .flat_map(|s| [&s.quota_cutoff, &s.open_cutoff])
+        .chain(outcome.junior_cutoffs.iter().map(|j| &j.cutoff))
+        .all(|cut| cut.as_ref().is_none_or(|cut| cut.candidate < n));
+    let m = inputs.senior_schools.len() as u32;
+    let schools_fit = outcome.placements.iter().all(|p| p.school.is_none_or(|x| x < m))
+        && outcome.junior_cutoffs.iter().all(|j| j.senior < m);
+    // An outcome stored for other inputs answers nothing.
+    if !cutoffs_fit
+        || !schools_fit
+        || outcome.placements.len() != inputs.candidates.len()
+        || outcome.schools.len() != inputs.senior_schools.len()
+    {
         return Err(AdmissionError::NotFound("录取结果与录取数据不对应".to_owned()));
     }
     let prepared = Prepared::new(inputs, policy);
@@ -137,7 +152,9 @@ impl Context<'_> {
             return Some("该生没有录取资格（录取资格为“否”）".to_owned());
         }
         match self.p.policy.min_total {
-            Some(min) if cand.total() < min => Some(format!("总分 {} 低于最低录取控制线 {min}", cand.total())),
+            Some(min) if cand.total() < min => {
+                Some(format!("总分 {} 低于最低录取控制线 {min}", cand.total()))
+            }
             _ => None,
         }
     }
@@ -147,7 +164,10 @@ impl Context<'_> {
         let (c, x) = (self.c, self.x);
         let pos = self.p.quota.of(c).find(|&(_, s)| s == x).map(|(pos, _)| pos)?;
         if self.p.policy.quota.form != QuotaForm::Reserved {
-            sentences.push(format!("指标生：本政策不设指标生批次，第 {pos} 指标志愿{}不起作用。", self.name(x)));
+            sentences.push(format!(
+                "指标生：本政策不设指标生批次，第 {pos} 指标志愿{}不起作用。",
+                self.name(x)
+            ));
             return Some(Verdict::NotEligible {
                 reason: "本政策不设指标生批次".to_owned(),
             });
@@ -161,7 +181,10 @@ impl Context<'_> {
             }
             if let (Some(school), Some(choice)) = (placement.school, placement.choice) {
                 if choice < pos {
-                    sentences.push(format!("{head}该生已被第 {choice} 指标志愿{}录取。", self.name(school)));
+                    sentences.push(format!(
+                        "{head}该生已被第 {choice} 指标志愿{}录取。",
+                        self.name(school)
+                    ));
                     return Some(Verdict::PlacedHigher {
                         school,
                         round: Round::Quota,
@@ -175,7 +198,9 @@ impl Context<'_> {
                 return Some("该生没有指标生资格".to_owned());
             }
             match self.p.quota_minimum(x) {
-                Some(min) if cand.total() < min => Some(format!("总分 {} 低于该校指标生最低分 {min}", cand.total())),
+                Some(min) if cand.total() < min => {
+                    Some(format!("总分 {} 低于该校指标生最低分 {min}", cand.total()))
+                }
                 _ => None,
             }
         });
@@ -189,7 +214,11 @@ impl Context<'_> {
             sentences.push(format!("{head}{reason}。"));
             return Some(Verdict::NotEligible { reason });
         };
-        let slot = self.outcome.junior_cutoffs.iter().find(|jc| jc.senior == x && jc.junior == j);
+        let slot = self
+            .outcome
+            .junior_cutoffs
+            .iter()
+            .find(|jc| jc.senior == x && jc.junior == j);
         let Some(slot) = slot.filter(|s| s.seats > 0) else {
             let reason = format!("{junior}在{}没有分到指标名额", self.name(x));
             sentences.push(format!("{head}{reason}。"));
@@ -241,14 +270,20 @@ impl Context<'_> {
                 return Some(Verdict::Admitted { round: Round::Open });
             }
             (Some(school), Some(Round::Quota), _) => {
-                sentences.push(format!("{head}该生已在指标生批次被{}录取，不再参加统招。", self.name(school)));
+                sentences.push(format!(
+                    "{head}该生已在指标生批次被{}录取，不再参加统招。",
+                    self.name(school)
+                ));
                 return Some(Verdict::PlacedHigher {
                     school,
                     round: Round::Quota,
                 });
             }
             (Some(school), Some(Round::Open), Some(choice)) if choice < pos => {
-                sentences.push(format!("{head}该生已被第 {choice} 志愿{}录取。", self.name(school)));
+                sentences.push(format!(
+                    "{head}该生已被第 {choice} 志愿{}录取。",
+                    self.name(school)
+                ));
                 return Some(Verdict::PlacedHigher {
                     school,
                     round: Round::Open,
@@ -257,10 +292,14 @@ impl Context<'_> {
             _ => {}
         }
         let cand = self.cand(c);
-        let reason = self.not_admissible().or_else(|| match self.p.inputs.senior_schools[x as usize].min_score {
-            Some(min) if cand.total() < min => Some(format!("总分 {} 低于该校最低录取线 {min}", cand.total())),
-            _ => None,
-        });
+        let reason =
+            self.not_admissible()
+                .or_else(|| match self.p.inputs.senior_schools[x as usize].min_score {
+                    Some(min) if cand.total() < min => {
+                        Some(format!("总分 {} 低于该校最低录取线 {min}", cand.total()))
+                    }
+                    _ => None,
+                });
         if let Some(reason) = reason {
             sentences.push(format!("{head}{reason}。"));
             return Some(Verdict::NotEligible { reason });
@@ -311,8 +350,23 @@ impl Context<'_> {
         match chain.first_difference(cand, last) {
             Some((i, _)) if gap == 0 || i > 0 => {
                 let field = &chain.fields[i];
-                let prefix = if i == 0 { String::new() } else { format!("{}相同，", chain.fields[..i].iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join("、")) };
-                let direction = if field.higher_first { "" } else { "（低者优先）" };
+                let prefix = if i == 0 {
+                    String::new()
+                } else {
+                    format!(
+                        "{}相同，",
+                        chain.fields[..i]
+                            .iter()
+                            .map(|f| f.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join("、")
+                    )
+                };
+                let direction = if field.higher_first {
+                    ""
+                } else {
+                    "（低者优先）"
+                };
                 out.push_str(&format!(
                     "{prefix}{}{direction}：该生 {}，最后录取者 {}。",
                     field.name,

@@ -64,7 +64,8 @@ impl Ratio {
             let (num, den) = parse_decimal(text)?;
             Ratio::new(num, den)?
         };
-        (ratio.den <= Ratio::MAX_DEN && ratio.num / ratio.den <= Ratio::MAX_WHOLE
+        (ratio.den <= Ratio::MAX_DEN
+            && ratio.num / ratio.den <= Ratio::MAX_WHOLE
             && !(ratio.num / ratio.den == Ratio::MAX_WHOLE && ratio.num % ratio.den != 0))
             .then_some(ratio)
     }
@@ -137,11 +138,38 @@ fn gcd(mut a: u64, mut b: u64) -> u64 {
     a.max(1)
 }
 
-pub(crate) fn gcd_u128(mut a: u128, mut b: u128) -> u128 {
-    while b != 0 {
-        (a, b) = (b, a % b);
+/// Stein's binary gcd: no 128-bit division (the quota allocation reduces
+/// one fraction per junior school and quota school); gcd(0, 0) = 1.
+pub(crate) fn gcd_u128(a: u128, b: u128) -> u128 {
+    if a == 0 || b == 0 {
+        return (a | b).max(1);
     }
-    a.max(1)
+    if let (Ok(a), Ok(b)) = (u64::try_from(a), u64::try_from(b)) {
+        return u128::from(binary_gcd_u64(a, b));
+    }
+    let shift = (a | b).trailing_zeros();
+    let (mut a, mut b) = (a >> a.trailing_zeros(), b);
+    while b != 0 {
+        b >>= b.trailing_zeros();
+        if a > b {
+            std::mem::swap(&mut a, &mut b);
+        }
+        b -= a;
+    }
+    a << shift
+}
+
+fn binary_gcd_u64(a: u64, b: u64) -> u64 {
+    let shift = (a | b).trailing_zeros();
+    let (mut a, mut b) = (a >> a.trailing_zeros(), b);
+    while b != 0 {
+        b >>= b.trailing_zeros();
+        if a > b {
+            std::mem::swap(&mut a, &mut b);
+        }
+        b -= a;
+    }
+    a << shift
 }
 
 /// At most 12 ASCII digits.
@@ -159,7 +187,11 @@ fn parse_decimal(text: &str) -> Option<(u64, u64)> {
         Some(_) => return None,
         None => (text, ""),
     };
-    let whole = if whole.is_empty() && !frac.is_empty() { 0 } else { parse_digits(whole)? };
+    let whole = if whole.is_empty() && !frac.is_empty() {
+        0
+    } else {
+        parse_digits(whole)?
+    };
     let frac_value = if frac.is_empty() { 0 } else { parse_digits(frac)? };
     let den = 10u64.pow(frac.len() as u32);
     Some((whole.checked_mul(den)?.checked_add(frac_value)?, den))
@@ -172,7 +204,12 @@ fn decimal(num: u128, den: u128, places: u32) -> String {
     if places == 0 {
         format!("{scaled}")
     } else {
-        format!("{}.{:0width$}", scaled / unit, scaled % unit, width = places as usize)
+        format!(
+            "{}.{:0width$}",
+            scaled / unit,
+            scaled % unit,
+            width = places as usize
+        )
     }
 }
 
@@ -323,7 +360,8 @@ impl Policy {
         if text.len() > MAX_POLICY_BYTES {
             return Err(PolicyError::TooLarge(text.len(), MAX_POLICY_BYTES));
         }
-        let raw: RawPolicy = toml::from_str(text).map_err(|e| PolicyError::Syntax(toml_error_zh(&e, text)))?;
+        let raw: RawPolicy =
+            toml::from_str(text).map_err(|e| PolicyError::Syntax(toml_error_zh(&e, text)))?;
         raw.into_policy()
     }
 
@@ -370,12 +408,24 @@ impl Policy {
                 QuotaBasis::EligibleCandidates => "eligible_candidates",
             }),
         );
-        line(&mut out, "rural_factor", toml_string(&q.rural_factor.to_decimal_string()));
-        line(&mut out, "weak_factor", toml_string(&q.weak_factor.to_decimal_string()));
+        line(
+            &mut out,
+            "rural_factor",
+            toml_string(&q.rural_factor.to_decimal_string()),
+        );
+        line(
+            &mut out,
+            "weak_factor",
+            toml_string(&q.weak_factor.to_decimal_string()),
+        );
         if !q.school_shares.is_empty() {
             out.push_str("\n[quota.school_shares]\n");
             for (code, share) in &q.school_shares {
-                line(&mut out, &toml_string(code.as_str()), toml_string(&share.to_decimal_string()));
+                line(
+                    &mut out,
+                    &toml_string(code.as_str()),
+                    toml_string(&share.to_decimal_string()),
+                );
             }
         }
         out.push_str("\n[quota.minimum]\n");
@@ -390,7 +440,11 @@ impl Policy {
                 line(&mut out, "below", toml_string(&below.to_string()));
                 out.push_str("\n[quota.minimum.cutoffs]\n");
                 for (code, score) in cutoffs {
-                    line(&mut out, &toml_string(code.as_str()), toml_string(&score.to_string()));
+                    line(
+                        &mut out,
+                        &toml_string(code.as_str()),
+                        toml_string(&score.to_string()),
+                    );
                 }
             }
         }
@@ -439,7 +493,11 @@ impl Policy {
         if q.weak_factor != Ratio::ONE {
             weights.push(format!("薄弱学校权重 {}", q.weak_factor.to_decimal_string()));
         }
-        let weights = if weights.is_empty() { String::new() } else { format!("，{}", weights.join("，")) };
+        let weights = if weights.is_empty() {
+            String::new()
+        } else {
+            format!("，{}", weights.join("，"))
+        };
         match &q.form {
             QuotaForm::None => lines.push("不设指标到校：全部名额统招（平行志愿）".to_owned()),
             QuotaForm::Reserved => {
@@ -450,7 +508,10 @@ impl Policy {
                     weights
                 ));
                 for (code, share) in &q.school_shares {
-                    lines.push(format!("学校 {code} 的指标到校比例为 {}", share.to_percent_string()));
+                    lines.push(format!(
+                        "学校 {code} 的指标到校比例为 {}",
+                        share.to_percent_string()
+                    ));
                 }
                 lines.push(match &q.minimum {
                     QuotaMinimum::None => "指标生不设限制性分数线".to_owned(),
@@ -477,7 +538,13 @@ impl Policy {
             .tie_break
             .chain
             .iter()
-            .map(|f| if f.higher_first { f.field.clone() } else { format!("{}（低者优先）", f.field) })
+            .map(|f| {
+                if f.higher_first {
+                    f.field.clone()
+                } else {
+                    format!("{}（低者优先）", f.field)
+                }
+            })
             .collect();
         lines.push(format!("排位顺序：{}", chain.join(" → ")));
         lines.push(match self.tie_break.last {
@@ -669,8 +736,12 @@ fn field_error(field: &str, message: impl Into<String>) -> PolicyError {
 /// A share: a ratio from 0 to 1.
 fn share_value(field: &str, raw: &RawNumber) -> Result<Ratio, PolicyError> {
     let text = raw.text();
-    let ratio = Ratio::parse(&text)
-        .ok_or_else(|| field_error(field, format!("“{text}”不是有效比例，应写成 0.5、50% 或 1/2，最多 6 位小数")))?;
+    let ratio = Ratio::parse(&text).ok_or_else(|| {
+        field_error(
+            field,
+            format!("“{text}”不是有效比例，应写成 0.5、50% 或 1/2，最多 6 位小数"),
+        )
+    })?;
     if ratio > Ratio::ONE {
         return Err(field_error(field, format!("比例 {text} 超过 100%")));
     }
@@ -680,8 +751,12 @@ fn share_value(field: &str, raw: &RawNumber) -> Result<Ratio, PolicyError> {
 /// A weighting factor: from 0 to 10.
 fn factor_value(field: &str, raw: &RawNumber) -> Result<Ratio, PolicyError> {
     let text = raw.text();
-    let ratio = Ratio::parse(&text)
-        .ok_or_else(|| field_error(field, format!("“{text}”不是有效权重，应写成 1.2 之类的非负数，最多 6 位小数")))?;
+    let ratio = Ratio::parse(&text).ok_or_else(|| {
+        field_error(
+            field,
+            format!("“{text}”不是有效权重，应写成 1.2 之类的非负数，最多 6 位小数"),
+        )
+    })?;
     if ratio > (Ratio { num: 10, den: 1 }) {
         return Err(field_error(field, format!("权重 {text} 超过上限 10")));
     }
@@ -690,7 +765,8 @@ fn factor_value(field: &str, raw: &RawNumber) -> Result<Ratio, PolicyError> {
 
 fn score_value(field: &str, raw: &RawNumber) -> Result<Score, PolicyError> {
     let text = raw.text();
-    Score::parse(&text).ok_or_else(|| field_error(field, format!("“{text}”不是有效分数，应为 0–1000，最多 1 位小数")))
+    Score::parse(&text)
+        .ok_or_else(|| field_error(field, format!("“{text}”不是有效分数，应为 0–1000，最多 1 位小数")))
 }
 
 fn school_key(field: &str, code: &str) -> Result<SchoolCode, PolicyError> {
@@ -724,7 +800,11 @@ impl RawPolicy {
         };
         let tie_break = match self.tie_break {
             Some(raw) => raw.into_tie_break()?,
-            None => RawTieBreak { chain: None, last: None }.into_tie_break()?,
+            None => RawTieBreak {
+                chain: None,
+                last: None,
+            }
+            .into_tie_break()?,
         };
         Ok(Policy {
             name,
@@ -756,10 +836,12 @@ impl RawQuota {
             None | Some("reserved") => QuotaForm::Reserved,
             Some("none") => QuotaForm::None,
             Some("call_order") => {
-                let raw = self
-                    .min_rural
-                    .as_ref()
-                    .ok_or_else(|| field_error("quota.min_rural（农村考生最低比例）", "录取顺序方式（call_order）必须给出"))?;
+                let raw = self.min_rural.as_ref().ok_or_else(|| {
+                    field_error(
+                        "quota.min_rural（农村考生最低比例）",
+                        "录取顺序方式（call_order）必须给出",
+                    )
+                })?;
                 QuotaForm::CallOrder {
                     min_rural: share_value("quota.min_rural（农村考生最低比例）", raw)?,
                 }
@@ -767,7 +849,9 @@ impl RawQuota {
             Some(other) => {
                 return Err(field_error(
                     "quota.form（指标方式）",
-                    format!("“{other}”无法识别，应为 reserved（指标到校）、call_order（录取顺序最低比例）或 none"),
+                    format!(
+                        "“{other}”无法识别，应为 reserved（指标到校）、call_order（录取顺序最低比例）或 none"
+                    ),
                 ))
             }
         };
@@ -780,14 +864,20 @@ impl RawQuota {
         let share = match &self.share {
             Some(raw) => share_value("quota.share（指标到校比例）", raw)?,
             None if form == QuotaForm::Reserved => {
-                return Err(field_error("quota.share（指标到校比例）", "指标到校方式必须给出比例，如 \"50%\""))
+                return Err(field_error(
+                    "quota.share（指标到校比例）",
+                    "指标到校方式必须给出比例，如 \"50%\"",
+                ))
             }
             None => Ratio::ZERO,
         };
         let mut school_shares = BTreeMap::new();
         let raw_shares = self.school_shares.unwrap_or_default();
         if raw_shares.len() > MAX_SCHOOL_ENTRIES {
-            return Err(field_error("quota.school_shares（分校指标比例）", format!("超过 {MAX_SCHOOL_ENTRIES} 所学校")));
+            return Err(field_error(
+                "quota.school_shares（分校指标比例）",
+                format!("超过 {MAX_SCHOOL_ENTRIES} 所学校"),
+            ));
         }
         for (code, raw) in &raw_shares {
             let field = format!("quota.school_shares.{code}（分校指标比例）");
@@ -831,7 +921,10 @@ impl RawMinimum {
     fn into_minimum(self) -> Result<QuotaMinimum, PolicyError> {
         let unused = |name: &str, present: bool| {
             if present {
-                Err(field_error(&format!("quota.minimum.{name}"), format!("与 kind = \"{}\" 不符", self.kind.trim())))
+                Err(field_error(
+                    &format!("quota.minimum.{name}"),
+                    format!("与 kind = \"{}\" 不符", self.kind.trim()),
+                ))
             } else {
                 Ok(())
             }
@@ -847,7 +940,10 @@ impl RawMinimum {
                 unused("below", self.below.is_some())?;
                 unused("cutoffs", self.cutoffs.is_some())?;
                 let field = "quota.minimum.score（指标生最低分数）";
-                let raw = self.score.as_ref().ok_or_else(|| field_error(field, "kind = \"absolute\" 时必须给出"))?;
+                let raw = self
+                    .score
+                    .as_ref()
+                    .ok_or_else(|| field_error(field, "kind = \"absolute\" 时必须给出"))?;
                 Ok(QuotaMinimum::Absolute {
                     score: score_value(field, raw)?,
                 })
@@ -926,8 +1022,12 @@ impl RawTieBreak {
                         None => Ok(0),
                         Some(value) => {
                             let text = value.text();
-                            text.parse::<u64>()
-                                .map_err(|_| field_error("tie_break.last.seed（随机种子）", format!("“{text}”应为非负整数")))
+                            text.parse::<u64>().map_err(|_| {
+                                field_error(
+                                    "tie_break.last.seed（随机种子）",
+                                    format!("“{text}”应为非负整数"),
+                                )
+                            })
                         }
                     }
                 };

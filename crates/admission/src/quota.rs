@@ -71,7 +71,13 @@ fn integer_weights(weights: &[Ratio]) -> Vec<u128> {
         let max = weights.iter().map(as_f64).fold(0.0, f64::max);
         weights
             .iter()
-            .map(|w| if max > 0.0 { (as_f64(w) / max * (1u64 << 52) as f64) as u128 } else { 0 })
+            .map(|w| {
+                if max > 0.0 {
+                    (as_f64(w) / max * (1u64 << 52) as f64) as u128
+                } else {
+                    0
+                }
+            })
             .collect()
     })
 }
@@ -88,15 +94,23 @@ fn largest_remainder(seats: u32, weights: &[u128], codes: &[&str]) -> Vec<u32> {
     let mut result: Vec<u32> = weights.iter().map(|&w| (q * w / total) as u32).collect();
     let given: u128 = result.iter().map(|&s| u128::from(s)).sum();
     let leftover = (q - given) as usize;
-    let mut by_remainder: Vec<usize> = (0..weights.len()).filter(|&i| weights[i] > 0).collect();
-    by_remainder.sort_unstable_by(|&a, &b| {
-        let ra = q * weights[a] % total;
-        let rb = q * weights[b] % total;
-        rb.cmp(&ra)
-            .then(weights[b].cmp(&weights[a]))
-            .then(codes.get(a).cmp(&codes.get(b)))
-    });
-    for &i in by_remainder.iter().take(leftover) {
+    if leftover == 0 {
+        return result;
+    }
+    // (remainder, weight, index): one division each, not one per comparison.
+    let mut by_remainder: Vec<(u128, u128, usize)> = (0..weights.len())
+        .filter(|&i| weights[i] > 0)
+        .map(|i| (q * weights[i] - u128::from(result[i]) * total, weights[i], i))
+        .collect();
+    let order = |a: &(u128, u128, usize), b: &(u128, u128, usize)| {
+        b.0.cmp(&a.0)
+            .then(b.1.cmp(&a.1))
+            .then(codes.get(a.2).cmp(&codes.get(b.2)))
+    };
+    if leftover < by_remainder.len() {
+        by_remainder.select_nth_unstable_by(leftover - 1, order);
+    }
+    for &(_, _, i) in by_remainder.iter().take(leftover) {
         result[i] += 1;
     }
     result
@@ -122,7 +136,11 @@ pub fn allocate_quotas(inputs: &Inputs, policy: &Policy) -> Vec<QuotaAllocation>
                 .map(|(i, j)| (j.code.as_str(), i))
                 .collect();
             let mut counts = vec![0u32; inputs.junior_schools.len()];
-            for c in inputs.candidates.iter().filter(|c| c.quota_eligible && c.eligible) {
+            for c in inputs
+                .candidates
+                .iter()
+                .filter(|c| c.quota_eligible && c.eligible)
+            {
                 if let Some(&j) = index.get(c.junior_school.as_str()) {
                     counts[j] += 1;
                 }
@@ -135,7 +153,10 @@ pub fn allocate_quotas(inputs: &Inputs, policy: &Policy) -> Vec<QuotaAllocation>
         .iter()
         .zip(&basis)
         .map(|(j, &b)| {
-            let mut w = Ratio { num: u64::from(b), den: 1 };
+            let mut w = Ratio {
+                num: u64::from(b),
+                den: 1,
+            };
             if j.rural {
                 w = w.checked_mul(q.rural_factor).unwrap_or(Ratio::ZERO);
             }
@@ -147,7 +168,10 @@ pub fn allocate_quotas(inputs: &Inputs, policy: &Policy) -> Vec<QuotaAllocation>
         .collect();
     let positive: Vec<usize> = (0..weights.len()).filter(|&j| weights[j].num > 0).collect();
     let ratios: Vec<Ratio> = positive.iter().map(|&j| weights[j]).collect();
-    let codes: Vec<&str> = positive.iter().map(|&j| inputs.junior_schools[j].code.as_str()).collect();
+    let codes: Vec<&str> = positive
+        .iter()
+        .map(|&j| inputs.junior_schools[j].code.as_str())
+        .collect();
     let ints = integer_weights(&ratios);
     let total: u128 = ints.iter().sum();
     inputs

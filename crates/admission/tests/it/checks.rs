@@ -22,7 +22,11 @@ fn errors_at(inp: &admission::Inputs, policy: &admission::Policy) -> Vec<(Sheet,
     let report = check(inp, policy);
     for p in &report.problems {
         for c in &inp.candidates {
-            assert!(c.name.is_empty() || !p.message.contains(&c.name), "a name in {}", p.message);
+            assert!(
+                c.name.is_empty() || !p.message.contains(&c.name),
+                "a name in {}",
+                p.message
+            );
         }
     }
     report
@@ -45,20 +49,88 @@ fn sound_inputs_pass_and_run() {
 #[test]
 fn each_kind_of_broken_input_is_caught() {
     let policy = reserved(Ratio { num: 1, den: 2 });
-    let cases: Vec<(&str, Box<dyn Fn(&mut admission::Inputs)>, Sheet, &str)> = vec![
-        ("duplicate number", Box::new(|i| i.candidates[1].id = i.candidates[0].id.clone()), Sheet::Candidates, "准考证号"),
-        ("unknown junior", Box::new(|i| i.candidates[0].junior_school = junior_code(9)), Sheet::Candidates, "毕业学校"),
-        ("unknown school", Box::new(|i| i.candidates[0].open_list.push(senior_code(9))), Sheet::Candidates, "统招志愿3"),
-        ("quota list names open school", Box::new(|i| i.candidates[0].quota_list.push(senior_code(1))), Sheet::Candidates, "指标志愿2"),
-        ("missing score", Box::new(|i| { i.candidates[2].scores.pop(); }), Sheet::Candidates, "成绩"),
-        ("score out of range", Box::new(|i| i.candidates[2].scores[1] = Score(20_000)), Sheet::Candidates, "数学"),
-        ("list too long", Box::new(|i| i.candidates[0].open_list = vec![senior_code(1); 31]), Sheet::Candidates, "统招志愿"),
-        ("duplicate senior", Box::new(|i| i.senior_schools[1].code = senior_code(0)), Sheet::SeniorSchools, "学校标识码"),
-        ("duplicate junior", Box::new(|i| i.junior_schools[1].code = junior_code(0)), Sheet::JuniorSchools, "学校标识码"),
-        ("empty school name", Box::new(|i| i.senior_schools[0].name = " ".to_owned()), Sheet::SeniorSchools, "学校名称"),
-        ("huge plan", Box::new(|i| i.senior_schools[0].seats = 1_000_000), Sheet::SeniorSchools, "招生计划"),
-        ("first field not total", Box::new(|i| i.fields[0] = "语文".to_owned()), Sheet::Candidates, "成绩字段"),
-        ("chain names unknown field", Box::new(|i| i.fields[1] = "物理".to_owned()), Sheet::Policy, "tie_break.chain（排位顺序）"),
+    type Breaker = Box<dyn Fn(&mut admission::Inputs)>;
+    let cases: Vec<(&str, Breaker, Sheet, &str)> = vec![
+        (
+            "duplicate number",
+            Box::new(|i| i.candidates[1].id = i.candidates[0].id.clone()),
+            Sheet::Candidates,
+            "准考证号",
+        ),
+        (
+            "unknown junior",
+            Box::new(|i| i.candidates[0].junior_school = junior_code(9)),
+            Sheet::Candidates,
+            "毕业学校",
+        ),
+        (
+            "unknown school",
+            Box::new(|i| i.candidates[0].open_list.push(senior_code(9))),
+            Sheet::Candidates,
+            "统招志愿3",
+        ),
+        (
+            "quota list names open school",
+            Box::new(|i| i.candidates[0].quota_list.push(senior_code(1))),
+            Sheet::Candidates,
+            "指标志愿2",
+        ),
+        (
+            "missing score",
+            Box::new(|i| {
+                i.candidates[2].scores.pop();
+            }),
+            Sheet::Candidates,
+            "成绩",
+        ),
+        (
+            "score out of range",
+            Box::new(|i| i.candidates[2].scores[1] = Score(20_000)),
+            Sheet::Candidates,
+            "数学",
+        ),
+        (
+            "list too long",
+            Box::new(|i| i.candidates[0].open_list = vec![senior_code(1); 31]),
+            Sheet::Candidates,
+            "统招志愿",
+        ),
+        (
+            "duplicate senior",
+            Box::new(|i| i.senior_schools[1].code = senior_code(0)),
+            Sheet::SeniorSchools,
+            "学校标识码",
+        ),
+        (
+            "duplicate junior",
+            Box::new(|i| i.junior_schools[1].code = junior_code(0)),
+            Sheet::JuniorSchools,
+            "学校标识码",
+        ),
+        (
+            "empty school name",
+            Box::new(|i| i.senior_schools[0].name = " ".to_owned()),
+            Sheet::SeniorSchools,
+            "学校名称",
+        ),
+        (
+            "huge plan",
+            Box::new(|i| i.senior_schools[0].seats = 1_000_000),
+            Sheet::SeniorSchools,
+            "招生计划",
+        ),
+        (
+            "first field not total",
+            Box::new(|i| i.fields[0] = "语文".to_owned()),
+            Sheet::Candidates,
+            "成绩字段",
+        ),
+        (
+            "chain names unknown field",
+            Box::new(|i| i.fields[1] = "物理".to_owned()),
+            Sheet::Policy,
+            "tie_break.chain（排位顺序）",
+        ),
     ];
     for (what, breaker, sheet, field) in cases {
         let mut inp = sound();
@@ -73,7 +145,11 @@ fn each_kind_of_broken_input_is_caught() {
             errors.iter().any(|(s, _, f)| *s == sheet && f == field),
             "{what}: {errors:?}"
         );
-        assert_eq!(run(&inp, &policy), Err(AdmissionError::Invalid(check(&inp, &policy).errors)), "{what}");
+        assert_eq!(
+            run(&inp, &policy),
+            Err(AdmissionError::Invalid(check(&inp, &policy).errors)),
+            "{what}"
+        );
     }
 }
 
@@ -83,14 +159,18 @@ fn policy_entries_must_name_known_quota_schools() {
     let mut policy = reserved(Ratio { num: 1, den: 2 });
     policy.quota.school_shares.insert(senior_code(1), Ratio::ONE);
     let errors = errors_at(&inp, &policy);
-    assert!(errors.iter().any(|(s, _, f)| *s == Sheet::Policy && f.starts_with("quota.school_shares")));
+    assert!(errors
+        .iter()
+        .any(|(s, _, f)| *s == Sheet::Policy && f.starts_with("quota.school_shares")));
     let mut policy = reserved(Ratio { num: 1, den: 2 });
     policy.quota.minimum = admission::QuotaMinimum::BelowPreviousCutoff {
         below: Score(100),
         cutoffs: [(senior_code(7), Score(6000))].into_iter().collect(),
     };
     let errors = errors_at(&inp, &policy);
-    assert!(errors.iter().any(|(s, _, f)| *s == Sheet::Policy && f.starts_with("quota.minimum.cutoffs")));
+    assert!(errors
+        .iter()
+        .any(|(s, _, f)| *s == Sheet::Policy && f.starts_with("quota.minimum.cutoffs")));
 }
 
 #[test]
@@ -101,7 +181,10 @@ fn a_school_twice_on_a_list_is_a_warning_read_once() {
     let report = check(&inp, &policy);
     assert!(report.is_ok());
     assert_eq!(report.warnings, 1);
-    assert_eq!(report.problems[0].to_string(), "考生 第 4 行“统招志愿2”：同一学校重复填报，按第一次计");
+    assert_eq!(
+        report.problems[0].to_string(),
+        "考生 第 4 行“统招志愿2”：同一学校重复填报，按第一次计"
+    );
     let out = run(&inp, &policy).unwrap();
     assert_eq!(out.placements[2].choice, Some(1));
 }

@@ -146,8 +146,11 @@ pub fn random_instance(seed: u64, n: usize, m: usize) -> Inputs {
     inp
 }
 
-/// The senior-school index each candidate got, by examination number.
-pub fn placed_by_id(inputs: &Inputs, outcome: &admission::Outcome) -> Vec<(String, Option<(String, String, u8)>)> {
+/// A placement by school code, round and choice.
+pub type Where = (String, String, u8);
+
+/// The school each candidate got, by examination number.
+pub fn placed_by_id(inputs: &Inputs, outcome: &admission::Outcome) -> Vec<(String, Option<Where>)> {
     let mut rows: Vec<_> = inputs
         .candidates
         .iter()

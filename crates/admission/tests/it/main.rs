@@ -4,13 +4,13 @@
 //! check, and hostile sizes.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+/// The input check and the sign-off lists; bounded reports.
+mod checks;
 /// Builders for small instances and the seeded random generator.
 mod common;
 /// O1–O8, each with the figures the design note recomputed.
 mod oracles;
-/// A3's properties on random instances (n ≤ 30, m ≤ 6).
-mod properties;
 /// Policy files: defaults, round trips, errors naming the field, the doc's example.
 mod policy_files;
-/// The input check and the sign-off lists; bounded reports.
-mod checks;
+/// A3's properties on random instances (n ≤ 30, m ≤ 6).
+mod properties;

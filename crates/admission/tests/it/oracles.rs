@@ -16,14 +16,21 @@ fn priorities(prefs: &[Vec<u32>], school_lists: &[Vec<u32>]) -> Vec<Vec<u32>> {
         .enumerate()
         .map(|(s, list)| {
             list.iter()
-                .map(|&x| school_lists[x as usize].iter().position(|&t| t == s as u32).unwrap() as u32)
+                .map(|&x| {
+                    school_lists[x as usize]
+                        .iter()
+                        .position(|&t| t == s as u32)
+                        .unwrap() as u32
+                })
                 .collect()
         })
         .collect()
 }
 
 fn members(result: &[Option<u32>], school: u32) -> Vec<u32> {
-    (0..result.len() as u32).filter(|&s| result[s as usize] == Some(school)).collect()
+    (0..result.len() as u32)
+        .filter(|&s| result[s as usize] == Some(school))
+        .collect()
 }
 
 #[test]
@@ -88,8 +95,15 @@ fn o3_parallel_preferences_and_why_not_a() {
     let policy = open_only();
     let out = run(&inp, &policy).unwrap();
     let school: Vec<Option<u32>> = out.placements.iter().map(|p| p.school).collect();
-    assert_eq!(school, vec![Some(0), Some(0), Some(1), Some(1), None, Some(2), None]);
-    let cutoffs: Vec<i32> = out.schools.iter().map(|s| s.open_cutoff.as_ref().unwrap().score.0).collect();
+    assert_eq!(
+        school,
+        vec![Some(0), Some(0), Some(1), Some(1), None, Some(2), None]
+    );
+    let cutoffs: Vec<i32> = out
+        .schools
+        .iter()
+        .map(|s| s.open_cutoff.as_ref().unwrap().score.0)
+        .collect();
     assert_eq!(cutoffs, vec![6900, 6800, 6700]);
     assert_eq!(out.placements[2].choice, Some(2));
 
@@ -140,7 +154,10 @@ fn o3_the_deciding_field_when_totals_tie() {
     let out = run(&inp, &policy).unwrap();
     let why = explain(&inp, &policy, &out, "s3", inp.senior_schools[0].code.as_str()).unwrap();
     let text = why.sentences.join("");
-    assert!(text.contains("总分相同，数学：该生 110，最后录取者 118"), "{text}");
+    assert!(
+        text.contains("总分相同，数学：该生 110，最后录取者 118"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -155,12 +172,18 @@ fn o4_deferred_acceptance_not_boston_not_ttc() {
     let lists = all_lists(3, 3);
     for s in 0..3 {
         let truth = &prefs[s];
-        let value = |x: Option<u32>| x.and_then(|x| truth.iter().position(|&t| t == x)).unwrap_or(usize::MAX);
+        let value = |x: Option<u32>| {
+            x.and_then(|x| truth.iter().position(|&t| t == x))
+                .unwrap_or(usize::MAX)
+        };
         for list in &lists {
             let mut lie = prefs.clone();
             lie[s] = list.clone();
             let got = deferred_acceptance(&lie, &priorities(&lie, &schools), &[1, 1, 1]);
-            assert!(value(got[s]) >= value(result[s]), "student {s} gains with {list:?}");
+            assert!(
+                value(got[s]) >= value(result[s]),
+                "student {s} gains with {list:?}"
+            );
         }
     }
 }
@@ -228,10 +251,19 @@ fn o6_pat_a1080_ties_admitted_together() {
     });
     policy.tie_break.last = LastTie::AdmitAll;
     let out = run(&inp, &policy).unwrap();
-    let per_school: Vec<Vec<u32>> = (0..6).map(|x| members(&out.placements.iter().map(|p| p.school).collect::<Vec<_>>(), x)).collect();
+    let per_school: Vec<Vec<u32>> = (0..6)
+        .map(|x| members(&out.placements.iter().map(|p| p.school).collect::<Vec<_>>(), x))
+        .collect();
     assert_eq!(
         per_school,
-        vec![vec![0, 10], vec![3], vec![5, 6, 7], vec![2, 8], vec![], vec![1, 4]]
+        vec![
+            vec![0, 10],
+            vec![3],
+            vec![5, 6, 7],
+            vec![2, 8],
+            vec![],
+            vec![1, 4]
+        ]
     );
     // School 2 (2 seats) took three: shown as admitted over its seats.
     assert_eq!(out.schools[2].open_admitted, 3);
@@ -242,7 +274,11 @@ fn o6_pat_a1080_ties_admitted_together() {
 fn o7_apportionment_and_the_alabama_paradox() {
     let w = |n: u64| Ratio { num: n, den: 1 };
     let codes = ["J1", "J2", "J3", "J4"];
-    let plain: Vec<(Ratio, &str)> = [300, 200, 100, 50].iter().zip(codes).map(|(&n, c)| (w(n), c)).collect();
+    let plain: Vec<(Ratio, &str)> = [300, 200, 100, 50]
+        .iter()
+        .zip(codes)
+        .map(|(&n, c)| (w(n), c))
+        .collect();
     assert_eq!(apportion(10, &plain), vec![5, 3, 1, 1]);
     // Rural ×1.2 on J2, J3: weights 300, 240, 120, 50.
     let six_fifths = Ratio { num: 6, den: 5 };
@@ -259,7 +295,10 @@ fn o7_apportionment_and_the_alabama_paradox() {
     assert_eq!(apportion(11, &alabama), vec![5, 5, 1]);
     // Ties on the remainder: the larger weight, then the smaller code.
     assert_eq!(apportion(1, &[(w(1), "B"), (w(1), "A")]), vec![0, 1]);
-    assert_eq!(apportion(2, &[(w(1), "C"), (w(2), "B"), (w(1), "A")]), vec![0, 1, 1]);
+    assert_eq!(
+        apportion(2, &[(w(1), "C"), (w(2), "B"), (w(1), "A")]),
+        vec![0, 1, 1]
+    );
     assert_eq!(apportion(2, &[(w(1), "A"), (w(3), "B")]), vec![0, 2]);
     assert_eq!(apportion(5, &[(w(0), "A"), (w(0), "B")]), vec![0, 0]);
 }
@@ -307,18 +346,30 @@ fn o8_the_quota_cost() {
     let got: Vec<(Option<u32>, Option<Round>)> = out.placements.iter().map(|p| (p.school, p.round)).collect();
     assert_eq!(
         got,
-        vec![(Some(0), Some(Round::Quota)), (Some(1), Some(Round::Open)), (Some(0), Some(Round::Open))]
+        vec![
+            (Some(0), Some(Round::Quota)),
+            (Some(1), Some(Round::Open)),
+            (Some(0), Some(Round::Open))
+        ]
     );
     let (inp2, _) = o8(false);
     let out2 = run(&inp2, &policy).unwrap();
-    let got2: Vec<(Option<u32>, Option<Round>)> = out2.placements.iter().map(|p| (p.school, p.round)).collect();
+    let got2: Vec<(Option<u32>, Option<Round>)> =
+        out2.placements.iter().map(|p| (p.school, p.round)).collect();
     assert_eq!(
         got2,
-        vec![(Some(1), Some(Round::Open)), (Some(0), Some(Round::Open)), (Some(0), Some(Round::Quota))]
+        vec![
+            (Some(1), Some(Round::Open)),
+            (Some(0), Some(Round::Open)),
+            (Some(0), Some(Round::Quota))
+        ]
     );
     let cost = quota_cost(&inp, &policy, &out);
     assert_eq!(cost.len(), 1);
-    assert_eq!((cost[0].candidate, cost[0].quota_school, cost[0].would_get), (0, 0, 1));
+    assert_eq!(
+        (cost[0].candidate, cost[0].quota_school, cost[0].would_get),
+        (0, 0, 1)
+    );
     assert!(quota_cost(&inp2, &policy, &out2).is_empty());
     let summary = admission::summarize(&inp, &policy, &out);
     assert_eq!(summary.quota_cost, 1);

@@ -2,7 +2,9 @@
 //! that name the field, the size bound, and the example in
 //! `docs/admission.md` parsing as documented.
 
-use admission::{LastTie, Policy, PolicyError, QuotaBasis, QuotaForm, QuotaMinimum, Ratio, Score, UnfilledQuota};
+use admission::{
+    LastTie, Policy, PolicyError, QuotaBasis, QuotaForm, QuotaMinimum, Ratio, Score, UnfilledQuota,
+};
 
 #[test]
 fn ratios_parse_exactly_and_write_back() {
@@ -11,8 +13,23 @@ fn ratios_parse_exactly_and_write_back() {
     assert_eq!(Ratio::parse("1.2"), Some(Ratio { num: 6, den: 5 }));
     assert_eq!(Ratio::parse("3/5"), Some(Ratio { num: 3, den: 5 }));
     assert_eq!(Ratio::parse(" 12.5% "), Some(Ratio { num: 1, den: 8 }));
-    assert_eq!(Ratio::parse("0.123456"), Some(Ratio::new(123_456, 1_000_000).unwrap()));
-    for bad in ["", "-0.5", "0.1234567", "1/0", "abc", "1e3", "5000000", "99999999999999999999", "%", "1..2", "."] {
+    assert_eq!(
+        Ratio::parse("0.123456"),
+        Some(Ratio::new(123_456, 1_000_000).unwrap())
+    );
+    for bad in [
+        "",
+        "-0.5",
+        "0.1234567",
+        "1/0",
+        "abc",
+        "1e3",
+        "5000000",
+        "99999999999999999999",
+        "%",
+        "1..2",
+        ".",
+    ] {
         assert_eq!(Ratio::parse(bad), None, "{bad}");
     }
     for text in ["0.5", "1.2", "3", "0", "0.000001"] {
@@ -43,17 +60,25 @@ fn a_minimal_file_takes_the_documented_defaults() {
 
 #[test]
 fn every_policy_round_trips_through_toml() {
-    let mut policies = vec![Policy::demo(Ratio::parse("50%").unwrap()), Policy::demo(Ratio::parse("60%").unwrap())];
+    let mut policies = vec![
+        Policy::demo(Ratio::parse("50%").unwrap()),
+        Policy::demo(Ratio::parse("60%").unwrap()),
+    ];
     let mut full = Policy::demo(Ratio::new(2, 3).unwrap());
     full.name = "带\"引号\"的\\名称".to_owned();
     full.min_total = Some(Score(4005));
     full.unfilled_quota = UnfilledQuota::Lapse;
     full.quota.basis = QuotaBasis::EligibleCandidates;
     full.quota.weak_factor = Ratio::parse("1.15").unwrap();
-    full.quota.school_shares.insert(registry::SchoolCode::parse("3701100000").unwrap(), Ratio::parse("0.7").unwrap());
+    full.quota.school_shares.insert(
+        registry::SchoolCode::parse("3701100000").unwrap(),
+        Ratio::parse("0.7").unwrap(),
+    );
     full.quota.minimum = QuotaMinimum::BelowPreviousCutoff {
         below: Score(300),
-        cutoffs: [(registry::SchoolCode::parse("3701100000").unwrap(), Score(6125))].into_iter().collect(),
+        cutoffs: [(registry::SchoolCode::parse("3701100000").unwrap(), Score(6125))]
+            .into_iter()
+            .collect(),
     };
     full.tie_break.chain[2].higher_first = false;
     full.tie_break.last = LastTie::SchoolLottery { seed: u64::MAX };
@@ -98,43 +123,78 @@ fn errors_name_the_field() {
     assert!(field_of(&format!("{base}[quota]\nshare = \"150%\"\n")).starts_with("quota.share"));
     assert!(field_of(&format!("{base}[quota]\nshare = \"-5%\"\n")).starts_with("quota.share"));
     assert!(field_of(&format!("{base}[quota]\nform = \"reserved\"\n")).starts_with("quota.share"));
-    assert!(field_of(&format!("{base}[quota]\nshare = 0.5\nrural_factor = 11\n")).starts_with("quota.rural_factor"));
+    assert!(
+        field_of(&format!("{base}[quota]\nshare = 0.5\nrural_factor = 11\n"))
+            .starts_with("quota.rural_factor")
+    );
     assert!(field_of(&format!("{base}[quota]\nshare = 0.5\nform = \"lottery\"\n")).starts_with("quota.form"));
-    assert!(field_of(&format!("{base}[quota]\nshare = 0.5\nbasis = \"people\"\n")).starts_with("quota.basis"));
+    assert!(
+        field_of(&format!("{base}[quota]\nshare = 0.5\nbasis = \"people\"\n")).starts_with("quota.basis")
+    );
     assert!(field_of(&format!("{base}[quota]\nform = \"call_order\"\n")).starts_with("quota.min_rural"));
-    assert!(field_of(&format!("{base}[quota]\nshare = 0.5\n[quota.school_shares]\n\"12\" = 0.5\n"))
-        .starts_with("quota.school_shares"));
-    assert!(field_of(&format!("{base}[quota]\nshare = 0.5\n[quota.minimum]\nkind = \"absolute\"\n"))
-        .starts_with("quota.minimum.score"));
-    assert!(field_of(&format!("{base}[quota]\nshare = 0.5\n[quota.minimum]\nkind = \"absolute\"\nscore = 1200\n"))
-        .starts_with("quota.minimum.score"));
+    assert!(field_of(&format!(
+        "{base}[quota]\nshare = 0.5\n[quota.school_shares]\n\"12\" = 0.5\n"
+    ))
+    .starts_with("quota.school_shares"));
+    assert!(field_of(&format!(
+        "{base}[quota]\nshare = 0.5\n[quota.minimum]\nkind = \"absolute\"\n"
+    ))
+    .starts_with("quota.minimum.score"));
+    assert!(field_of(&format!(
+        "{base}[quota]\nshare = 0.5\n[quota.minimum]\nkind = \"absolute\"\nscore = 1200\n"
+    ))
+    .starts_with("quota.minimum.score"));
     assert!(field_of(&format!("{base}min_total = \"abc\"\n[quota]\nshare = 0.5\n")).starts_with("min_total"));
-    assert!(field_of(&format!("{base}unfilled_quota = \"keep\"\n[quota]\nshare = 0.5\n")).starts_with("unfilled_quota"));
-    assert!(field_of(&format!("{base}[quota]\nshare = 0.5\n[tie_break]\nchain = []\n")).starts_with("tie_break.chain"));
-    assert!(field_of(&format!("{base}[quota]\nshare = 0.5\n[tie_break]\nchain = [\"总分\", \"总分\"]\n"))
-        .starts_with("tie_break.chain"));
-    assert!(field_of(&format!("{base}[quota]\nshare = 0.5\n[tie_break.last]\nkind = \"coin\"\n"))
-        .starts_with("tie_break.last.kind"));
-    assert!(field_of(&format!("{base}[quota]\nshare = 0.5\n[tie_break.last]\nkind = \"lottery\"\nseed = -1\n"))
-        .starts_with("tie_break.last.seed"));
+    assert!(field_of(&format!(
+        "{base}unfilled_quota = \"keep\"\n[quota]\nshare = 0.5\n"
+    ))
+    .starts_with("unfilled_quota"));
+    assert!(
+        field_of(&format!("{base}[quota]\nshare = 0.5\n[tie_break]\nchain = []\n"))
+            .starts_with("tie_break.chain")
+    );
+    assert!(field_of(&format!(
+        "{base}[quota]\nshare = 0.5\n[tie_break]\nchain = [\"总分\", \"总分\"]\n"
+    ))
+    .starts_with("tie_break.chain"));
+    assert!(field_of(&format!(
+        "{base}[quota]\nshare = 0.5\n[tie_break.last]\nkind = \"coin\"\n"
+    ))
+    .starts_with("tie_break.last.kind"));
+    assert!(field_of(&format!(
+        "{base}[quota]\nshare = 0.5\n[tie_break.last]\nkind = \"lottery\"\nseed = -1\n"
+    ))
+    .starts_with("tie_break.last.seed"));
     assert!(field_of("name = \"  \"\n").starts_with("name"));
     // Unknown keys and broken syntax: a Chinese message with the line.
     match Policy::parse_toml("name = \"x\"\nshare = 0.5\n") {
-        Err(PolicyError::Syntax(message)) => assert!(message.contains("未知字段“share”") && message.contains("第 2 行"), "{message}"),
+        Err(PolicyError::Syntax(message)) => assert!(
+            message.contains("未知字段“share”") && message.contains("第 2 行"),
+            "{message}"
+        ),
         other => panic!("{other:?}"),
     }
-    assert!(matches!(Policy::parse_toml("name = "), Err(PolicyError::Syntax(_))));
+    assert!(matches!(
+        Policy::parse_toml("name = "),
+        Err(PolicyError::Syntax(_))
+    ));
     assert!(matches!(Policy::parse_toml(""), Err(PolicyError::Syntax(_))));
 }
 
 #[test]
 fn hostile_sizes_are_refused_before_parsing() {
     let huge = format!("name = \"x\"\n# {}\n", "a".repeat(70_000));
-    assert!(matches!(Policy::parse_toml(&huge), Err(PolicyError::TooLarge(_, 65_536))));
+    assert!(matches!(
+        Policy::parse_toml(&huge),
+        Err(PolicyError::TooLarge(_, 65_536))
+    ));
     let deep = format!("name = {}1{}", "[".repeat(20_000), "]".repeat(20_000));
     assert!(Policy::parse_toml(&deep).is_err());
     let chain: Vec<String> = (0..30).map(|i| format!("\"f{i}\"")).collect();
-    let long_chain = format!("name = \"x\"\n[quota]\nshare = 0.5\n[tie_break]\nchain = [{}]\n", chain.join(","));
+    let long_chain = format!(
+        "name = \"x\"\n[quota]\nshare = 0.5\n[tie_break]\nchain = [{}]\n",
+        chain.join(",")
+    );
     assert!(field_of(&long_chain).starts_with("tie_break.chain"));
 }
 
@@ -149,5 +209,8 @@ fn the_example_in_the_docs_parses_as_documented() {
     assert_eq!(policy.tie_break.chain.len(), 5);
     assert_eq!(policy.tie_break.last, LastTie::Lottery { seed: 20250701 });
     assert_eq!(policy.min_total, Some(Score(4000)));
-    assert!(matches!(policy.quota.minimum, QuotaMinimum::BelowPreviousCutoff { .. }));
+    assert!(matches!(
+        policy.quota.minimum,
+        QuotaMinimum::BelowPreviousCutoff { .. }
+    ));
 }

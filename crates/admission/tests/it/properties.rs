@@ -5,8 +5,8 @@
 
 use admission::engine::{deferred_acceptance, key_order};
 use admission::{
-    allocate_quotas, apportion, explain, quota_cost, run, Inputs, LastTie, Outcome, Policy, Ratio, Round, TieField,
-    Verdict,
+    allocate_quotas, apportion, explain, quota_cost, run, Inputs, LastTie, Outcome, Policy, Ratio, Round,
+    TieField, Verdict,
 };
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -33,7 +33,13 @@ fn policies() -> Vec<Policy> {
     lapse.unfilled_quota = admission::UnfilledQuota::Lapse;
     let mut minimum = with_maths(reserved(half));
     minimum.min_total = Some(admission::Score(620));
-    vec![with_maths(open_only()), with_maths(reserved(half)), admit_all, lapse, minimum]
+    vec![
+        with_maths(open_only()),
+        with_maths(reserved(half)),
+        admit_all,
+        lapse,
+        minimum,
+    ]
 }
 
 fn rank_of(inputs: &Inputs, policy: &Policy) -> Vec<u32> {
@@ -49,12 +55,17 @@ fn open_eligible(inputs: &Inputs, policy: &Policy, c: usize, x: usize) -> bool {
     let cand = &inputs.candidates[c];
     cand.eligible
         && policy.min_total.is_none_or(|m| cand.total() >= m)
-        && inputs.senior_schools[x].min_score.is_none_or(|m| cand.total() >= m)
+        && inputs.senior_schools[x]
+            .min_score
+            .is_none_or(|m| cand.total() >= m)
 }
 
 /// Position of `x` on the open list (first occurrence).
 fn open_pos(inputs: &Inputs, c: usize, x: usize) -> Option<usize> {
-    inputs.candidates[c].open_list.iter().position(|s| *s == inputs.senior_schools[x].code)
+    inputs.candidates[c]
+        .open_list
+        .iter()
+        .position(|s| *s == inputs.senior_schools[x].code)
 }
 
 #[test]
@@ -73,14 +84,26 @@ fn every_seat_used_at_most_once() {
             for (x, s) in out.schools.iter().enumerate() {
                 assert_eq!(counted[x], s.quota_admitted + s.open_admitted, "seed {seed}");
                 if !admit_all {
-                    assert_eq!(s.quota_returned + s.quota_lapsed + s.quota_admitted, s.quota_seats, "seed {seed}");
+                    assert_eq!(
+                        s.quota_returned + s.quota_lapsed + s.quota_admitted,
+                        s.quota_seats,
+                        "seed {seed}"
+                    );
                 }
-                assert_eq!(s.open_seats, s.seats - s.quota_seats + s.quota_returned, "seed {seed}");
+                assert_eq!(
+                    s.open_seats,
+                    s.seats - s.quota_seats + s.quota_returned,
+                    "seed {seed}"
+                );
                 if !admit_all {
                     assert!(s.quota_admitted <= s.quota_seats, "seed {seed}");
                     assert!(s.open_admitted <= s.open_seats, "seed {seed}");
                     assert!(s.quota_admitted + s.open_admitted <= s.seats, "seed {seed}");
-                    assert_eq!(s.seats_left, s.seats - s.quota_admitted - s.open_admitted, "seed {seed}");
+                    assert_eq!(
+                        s.seats_left,
+                        s.seats - s.quota_admitted - s.open_admitted,
+                        "seed {seed}"
+                    );
                 }
             }
             for jc in &out.junior_cutoffs {
@@ -147,30 +170,39 @@ fn open_round_has_no_justified_envy_and_no_waste() {
 #[test]
 fn open_round_is_strategy_proof_by_brute_force() {
     let lists = crate::oracles::all_lists(4, 4);
-    for seed in 0..60 {
-        let inp = random_instance(1000 + seed, 12, 4);
-        let policy = with_maths(open_only());
-        let truth = run(&inp, &policy).unwrap();
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        for _ in 0..3 {
-            let c = rng.random_range(0..inp.candidates.len());
-            let value = |school: Option<u32>| {
-                school
-                    .and_then(|x| open_pos(&inp, c, x as usize))
-                    .unwrap_or(usize::MAX)
-            };
-            let honest = value(truth.placements[c].school);
-            for list in &lists {
-                if list.iter().any(|&x| x as usize >= inp.senior_schools.len()) {
-                    continue;
+    let mut priority = with_maths(open_only());
+    priority.school_priorities = true;
+    let mut mtb = with_maths(open_only());
+    mtb.tie_break.last = LastTie::SchoolLottery { seed: 11 };
+    // Serial dictatorship, then deferred acceptance with a priority county
+    // and with per-school lotteries.
+    for policy in [with_maths(open_only()), priority, mtb] {
+        for seed in 0..40 {
+            let mut inp = random_instance(1000 + seed, 12, 4);
+            inp.senior_schools[0].priority_counties = vec![county(1)];
+            let truth = run(&inp, &policy).unwrap();
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            for _ in 0..3 {
+                let c = rng.random_range(0..inp.candidates.len());
+                let value = |school: Option<u32>| {
+                    school
+                        .and_then(|x| open_pos(&inp, c, x as usize))
+                        .unwrap_or(usize::MAX)
+                };
+                let honest = value(truth.placements[c].school);
+                for list in &lists {
+                    if list.iter().any(|&x| x as usize >= inp.senior_schools.len()) {
+                        continue;
+                    }
+                    let mut lie = inp.clone();
+                    lie.candidates[c].open_list = list.iter().map(|&x| senior_code(x as usize)).collect();
+                    let got = run(&lie, &policy).unwrap();
+                    assert!(
+                        value(got.placements[c].school) >= honest,
+                        "seed {seed} candidate {c} gains with {list:?} ({:?})",
+                        policy.tie_break.last
+                    );
                 }
-                let mut lie = inp.clone();
-                lie.candidates[c].open_list = list.iter().map(|&x| senior_code(x as usize)).collect();
-                let got = run(&lie, &policy).unwrap();
-                assert!(
-                    value(got.placements[c].school) >= honest,
-                    "seed {seed} candidate {c} gains with {list:?}"
-                );
             }
         }
     }
@@ -198,7 +230,12 @@ fn result_does_not_depend_on_input_order() {
             shuffled.senior_schools.shuffle(&mut rng);
             shuffled.junior_schools.shuffle(&mut rng);
             let again = run(&shuffled, policy).unwrap();
-            assert_eq!(placed_by_id(&inp, &out), placed_by_id(&shuffled, &again), "seed {seed} {}", policy.name);
+            assert_eq!(
+                placed_by_id(&inp, &out),
+                placed_by_id(&shuffled, &again),
+                "seed {seed} {}",
+                policy.name
+            );
         }
     }
 }
@@ -219,7 +256,10 @@ fn quota_allocation_sums_and_keeps_the_quota_property() {
             .collect();
         let got = apportion(seats, &weights);
         // Exact check over the common denominator 30.
-        let w: Vec<u128> = weights.iter().map(|(r, _)| u128::from(r.num) * 30 / u128::from(r.den)).collect();
+        let w: Vec<u128> = weights
+            .iter()
+            .map(|(r, _)| u128::from(r.num) * 30 / u128::from(r.den))
+            .collect();
         let total: u128 = w.iter().sum();
         if total == 0 {
             assert!(got.iter().all(|&s| s == 0));
@@ -230,7 +270,10 @@ fn quota_allocation_sums_and_keeps_the_quota_property() {
             let num = u128::from(seats) * w[i];
             let floor = num / total;
             let ceil = num.div_ceil(total);
-            assert!(u128::from(s) >= floor && u128::from(s) <= ceil, "{weights:?} {seats} {got:?}");
+            assert!(
+                u128::from(s) >= floor && u128::from(s) <= ceil,
+                "{weights:?} {seats} {got:?}"
+            );
         }
         // Deterministic and independent of the order of the list.
         let mut reversed = weights.clone();
@@ -266,11 +309,17 @@ fn open_round_respects_improvements() {
         let policy = with_maths(open_only());
         let out = run(&inp, &policy).unwrap();
         for c in 0..inp.candidates.len() {
-            let before = out.placements[c].school.and_then(|x| open_pos(&inp, c, x as usize)).unwrap_or(usize::MAX);
+            let before = out.placements[c]
+                .school
+                .and_then(|x| open_pos(&inp, c, x as usize))
+                .unwrap_or(usize::MAX);
             let mut better = inp.clone();
             better.candidates[c].scores[0].0 += 10 * (1 + (seed as i32 % 5));
             let after = run(&better, &policy).unwrap();
-            let now = after.placements[c].school.and_then(|x| open_pos(&inp, c, x as usize)).unwrap_or(usize::MAX);
+            let now = after.placements[c]
+                .school
+                .and_then(|x| open_pos(&inp, c, x as usize))
+                .unwrap_or(usize::MAX);
             assert!(now <= before, "seed {seed} candidate {c}");
         }
     }
@@ -292,8 +341,14 @@ fn explanations_agree_with_the_run() {
             let rank = rank_of(&inp, policy);
             for c in 0..inp.candidates.len() {
                 for x in 0..inp.senior_schools.len() {
-                    let why = explain(&inp, policy, &out, &inp.candidates[c].id.0, inp.senior_schools[x].code.as_str())
-                        .unwrap();
+                    let why = explain(
+                        &inp,
+                        policy,
+                        &out,
+                        &inp.candidates[c].id.0,
+                        inp.senior_schools[x].code.as_str(),
+                    )
+                    .unwrap();
                     assert!(!why.sentences.is_empty());
                     let text = why.sentences.join("");
                     assert!(!text.contains(&inp.candidates[c].name), "a name in {text}");
@@ -310,15 +365,21 @@ fn explanations_agree_with_the_run() {
                             let outside = |e: usize| {
                                 policy.school_priorities
                                     && !inp.senior_schools[x].priority_counties.is_empty()
-                                    && !inp.senior_schools[x].priority_counties.contains(&inp.candidates[e].residence)
+                                    && !inp.senior_schools[x]
+                                        .priority_counties
+                                        .contains(&inp.candidates[e].residence)
                             };
                             // The last admitted beats the candidate: by
                             // priority group, then by key.
                             assert!(
-                                (outside(d), rank[d]) < (outside(c), rank[c]) || round == Round::Quota && rank[d] < rank[c],
+                                (outside(d), rank[d]) < (outside(c), rank[c])
+                                    || round == Round::Quota && rank[d] < rank[c],
                                 "seed {seed} c {c} x {x} {text}"
                             );
-                            assert!(!text.contains(&inp.candidates[d].id.0) || inp.candidates[d].id.0 == inp.candidates[c].id.0);
+                            assert!(
+                                !text.contains(&inp.candidates[d].id.0)
+                                    || inp.candidates[d].id.0 == inp.candidates[c].id.0
+                            );
                         }
                         Verdict::NotListed => {
                             assert!(open_pos(&inp, c, x).is_none());
@@ -356,10 +417,15 @@ fn quota_cost_agrees_with_a_rerun_without_the_quota_list() {
                 without.candidates[c].quota_list.clear();
                 let again: Outcome = run(&without, &policy).unwrap();
                 let hurt = match (open_pos(&inp, c, q), again.placements[c].school) {
-                    (Some(qpos), Some(y)) => open_pos(&inp, c, y as usize).is_some_and(|ypos| ypos < qpos).then_some(y),
+                    (Some(qpos), Some(y)) => open_pos(&inp, c, y as usize)
+                        .is_some_and(|ypos| ypos < qpos)
+                        .then_some(y),
                     _ => None,
                 };
-                let rule = costs.iter().find(|k| k.candidate == c as u32).map(|k| k.would_get);
+                let rule = costs
+                    .iter()
+                    .find(|k| k.candidate == c as u32)
+                    .map(|k| k.would_get);
                 assert_eq!(rule, hurt, "seed {seed} candidate {c} {}", policy.name);
                 checked += 1;
                 costly += usize::from(hurt.is_some());
@@ -399,16 +465,27 @@ fn deferred_acceptance_is_stable_and_equals_serial_dictatorship_under_one_key() 
             .collect();
         let got = deferred_acceptance(&prefs, &prio, &caps);
         for s in 0..n {
-            let held = got[s].map(|x| prefs[s].iter().position(|&y| y == x).unwrap()).unwrap_or(usize::MAX);
+            let held = got[s]
+                .map(|x| prefs[s].iter().position(|&y| y == x).unwrap())
+                .unwrap_or(usize::MAX);
             for &x in prefs[s].iter().take(held) {
                 let members: Vec<usize> = (0..n).filter(|&t| got[t] == Some(x)).collect();
                 assert!(members.len() == caps[x as usize] as usize, "waste");
-                assert!(members.iter().all(|&t| orders[x as usize][t] < orders[x as usize][s]), "blocking pair");
+                assert!(
+                    members
+                        .iter()
+                        .all(|&t| orders[x as usize][t] < orders[x as usize][s]),
+                    "blocking pair"
+                );
             }
         }
         // One common key: DA equals serial dictatorship.
         let common: Vec<u32> = (0..n as u32).collect();
-        let prio: Vec<Vec<u32>> = prefs.iter().enumerate().map(|(s, l)| vec![common[s]; l.len()]).collect();
+        let prio: Vec<Vec<u32>> = prefs
+            .iter()
+            .enumerate()
+            .map(|(s, l)| vec![common[s]; l.len()])
+            .collect();
         let da = deferred_acceptance(&prefs, &prio, &caps);
         let mut left = caps.clone();
         for s in 0..n {
