@@ -324,7 +324,10 @@ fn copy_admission(from: &dyn Store, to: &mut dyn Store) -> anyhow::Result<(usize
             .with_context(|| format!("写入招生录取数据 {} 失败", version.id))?;
         for sign_off in from.admission_sign_offs(version.id)? {
             to.restore_admission_sign_off(&sign_off).with_context(|| {
-                format!("写入学校 {} 对录取数据 {} 的确认失败", sign_off.school, version.id)
+                format!(
+                    "写入学校 {} 对录取数据 {} 的确认失败",
+                    sign_off.school, version.id
+                )
             })?;
             sign_offs += 1;
         }

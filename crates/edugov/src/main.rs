@@ -1,8 +1,9 @@
 //! `edugov`: the command line. It parses arguments, opens the store and calls
 //! the crates that do the work (`demo`, `import_export`, `indicators`, `registry`,
-//! `plans`, `gongwen`, `forecast`); it owns
+//! `plans`, `gongwen`, `forecast`, `admission`); it owns
 //! no domain logic of its own.
 
+mod admission_cmd;
 mod backup_cmd;
 mod check_id;
 mod copy_cmd;
@@ -82,6 +83,8 @@ enum Command {
     Report(report_cmd::ReportArgs),
     /// School-place forecast (学位预测): demand against seats by stage and county to 2035, scenarios, backtest
     Forecast(forecast_cmd::ForecastArgs),
+    /// High-school admission (中考招生): check, run, explain, compare policies, list stored runs
+    Admission(admission_cmd::AdmissionArgs),
 }
 
 fn main() -> ExitCode {
@@ -128,6 +131,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Projects(args) => projects_cmd::run(&settings, args),
         Command::Report(args) => report_cmd::run(&settings, args),
         Command::Forecast(args) => forecast_cmd::run(&db, args),
+        Command::Admission(args) => admission_cmd::run(&db, args),
     }
 }
 

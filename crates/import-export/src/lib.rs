@@ -19,6 +19,7 @@
 //! Identity numbers never appear in full in an error, a report or a masked
 //! export (`registry::mask`).
 
+pub mod admission_workbook;
 mod cells;
 mod entities;
 mod entity;
@@ -37,6 +38,10 @@ mod template;
 mod validate;
 mod work_plan;
 
+pub use admission_workbook::{
+    read_admission_inputs, write_admission_comparison_xlsx, write_admission_inputs_xlsx,
+    write_admission_result_xlsx, AdmissionRead,
+};
 pub use cells::csv_safe;
 pub use entity::{Column, Entity, Field, FieldSpec, Kind, MissingColumn};
 pub use errors::{errors_text, write_errors, ImportError, RowError};

@@ -246,10 +246,15 @@ fn actor(text: &str) -> Result<String> {
 }
 
 fn body(value: &impl serde::Serialize, what: &str) -> Result<String> {
+    body_within(value, what, MAX_BODY_BYTES)
+}
+
+/// The JSON body, refused over `limit` bytes.
+fn body_within(value: &impl serde::Serialize, what: &str, limit: usize) -> Result<String> {
     let body = serde_json::to_string(value).map_err(|e| invalid(format!("{what}：{e}")))?;
-    if body.len() > MAX_BODY_BYTES {
+    if body.len() > limit {
         return Err(invalid(format!(
-            "{what}有 {} 字节，超过上限 {MAX_BODY_BYTES} 字节",
+            "{what}有 {} 字节，超过上限 {limit} 字节",
             body.len()
         )));
     }
@@ -386,10 +391,7 @@ pub(crate) fn check_previous_year(previous: AdmissionInputsId, previous_year: i3
 /// The audit line of a saved inputs version: a label and counts, no
 /// personal data.
 pub(crate) fn inputs_audit_detail(id: AdmissionInputsId, c: &InputsColumns) -> String {
-    let corrects = c
-        .previous
-        .map(|p| format!("，更正编号 {p}"))
-        .unwrap_or_default();
+    let corrects = c.previous.map(|p| format!("，更正编号 {p}")).unwrap_or_default();
     format!(
         "录取数据“{}”（编号 {id}，{} 年，考生 {} 人，高中 {} 所，初中 {} 所{corrects}）",
         c.label, c.year, c.candidates, c.senior_schools, c.junior_schools
@@ -402,10 +404,7 @@ pub(crate) fn sign_off_audit_detail(inputs: AdmissionInputsId, school: &SchoolCo
 }
 
 pub(crate) fn run_audit_detail(id: AdmissionRunId, c: &RunColumns) -> String {
-    let redo = c
-        .previous
-        .map(|p| format!("，重做结果 {p}"))
-        .unwrap_or_default();
+    let redo = c.previous.map(|p| format!("，重做结果 {p}")).unwrap_or_default();
     format!(
         "录取结果“{}”（编号 {id}，录取数据 {}，政策“{}”，录取 {}/{} 人{redo}）",
         c.label, c.inputs, c.policy_name, c.placed, c.candidates
@@ -430,4 +429,43 @@ pub(crate) fn school_code(text: &str) -> Result<SchoolCode> {
 
 pub(crate) fn unsigned(n: i64) -> u32 {
     u32::try_from(n.max(0)).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The bound is checked on the body as it would be written; a body of
+    /// the bound's size is kept, one byte more refused (tested with a small
+    /// bound: the real one is 256 MB).
+    #[test]
+    fn a_body_over_the_bound_is_refused_before_writing() {
+        let value = vec!["考生"; 10];
+        let exact = serde_json::to_string(&value).map(|b| b.len()).unwrap_or(0);
+        assert!(body_within(&value, "录取数据", exact).is_ok());
+        let refused = body_within(&value, "录取数据", exact - 1)
+            .err()
+            .map(|e| e.to_string());
+        assert_eq!(
+            refused.as_deref(),
+            Some(
+                format!(
+                    "录取数据无法保存：录取数据有 {exact} 字节，超过上限 {} 字节",
+                    exact - 1
+                )
+                .as_str()
+            )
+        );
+    }
+
+    #[test]
+    fn notes_keep_line_breaks_and_refuse_other_control_characters() {
+        assert_eq!(
+            note(" 名单无误\n共 2 人 ").ok().as_deref(),
+            Some("名单无误\n共 2 人")
+        );
+        assert!(note("a\u{1b}[31m").is_err());
+        assert!(note(&"意".repeat(MAX_LABEL_CHARS + 1)).is_err());
+        assert!(label("  ", "录取数据").is_err());
+    }
 }

@@ -129,6 +129,25 @@ fn forecast_runs(db: &str) -> String {
     out
 }
 
+/// Every stored admission inputs version with its sign-offs, and every
+/// run, whole, with their ids.
+fn admission_records(db: &str) -> String {
+    use store::prelude::*;
+    let store = store::open(&store::DatabaseUrl::parse(db)).unwrap();
+    let mut out = String::new();
+    for version in store.admission_inputs_list().unwrap() {
+        out.push_str(&format!(
+            "{version:?}\n{:?}\n{:?}\n",
+            store.admission_inputs(version.id).unwrap(),
+            store.admission_sign_offs(version.id).unwrap()
+        ));
+    }
+    for summary in store.admission_runs().unwrap() {
+        out.push_str(&format!("{:?}\n", store.admission_run(summary.id).unwrap()));
+    }
+    out
+}
+
 /// The small city with two accounts (one disabled) and their audit lines,
 /// and a work plan ([`with_plans`]).
 fn city_with_accounts(name: &str) -> (tempfile::TempDir, PathBuf) {
@@ -143,6 +162,38 @@ fn city_with_accounts(name: &str) -> (tempfile::TempDir, PathBuf) {
     with_plans(&db);
     let saved = edugov(&db, &["forecast", "--save", "复制前的预测", "--until", "2027"]);
     assert_eq!(saved.code, 0, "{}", saved.stderr);
+    let result = dir.path().join("录取结果.xlsx");
+    let admitted = edugov(
+        &db,
+        &[
+            "admission",
+            "run",
+            crate::admission::SAMPLE,
+            "--policy",
+            crate::admission::POLICY_50,
+            "--year",
+            "2025",
+            "--out",
+            result.to_str().unwrap(),
+            "--save",
+            "--label",
+            "复制前的录取",
+        ],
+    );
+    assert_eq!(admitted.code, 0, "{}", admitted.stderr);
+    {
+        use store::prelude::*;
+        let mut store = store::open(&store::DatabaseUrl::Sqlite(db.clone())).unwrap();
+        let version = store.admission_inputs_list().unwrap()[0].id;
+        let school = registry::SchoolCode::parse("3701020001").unwrap();
+        let at = chrono::NaiveDate::from_ymd_opt(2025, 6, 30)
+            .unwrap()
+            .and_hms_opt(9, 0, 0)
+            .unwrap();
+        store
+            .sign_off_admission(version, &school, "名单无误", "school_officer", at)
+            .unwrap();
+    }
     (dir, db)
 }
 
@@ -191,6 +242,9 @@ fn a_copy_carries_the_registry_accounts_and_audit_log_and_checks_them() {
         "evidence_document",
         "construction_project",
         "forecast_run",
+        "admission_inputs",
+        "admission_sign_off",
+        "admission_run",
     ] {
         let row = out
             .stdout
@@ -225,6 +279,8 @@ fn a_copy_carries_the_registry_accounts_and_audit_log_and_checks_them() {
     assert_eq!(plan_records(to), records);
     assert_eq!(forecast_runs(to), forecast_runs(from));
     assert!(forecast_runs(from).contains("复制前的预测"));
+    assert_eq!(admission_records(to), admission_records(from));
+    assert!(admission_records(from).contains("复制前的录取"));
     // The small city holds the demo's own plan too (its year follows the
     // day the fixture was made): the counts are the source's.
     let counts = plan_counts(from);
@@ -351,6 +407,8 @@ fn a_city_copied_to_postgresql_and_back_and_restored_from_pg_dump_is_the_same() 
     assert_eq!(users(back.to_str().unwrap()), users(from));
     assert_eq!(plan_records(&pg.url), plan_records(from));
     assert_eq!(plan_records(back.to_str().unwrap()), plan_records(from));
+    assert_eq!(admission_records(&pg.url), admission_records(from));
+    assert_eq!(admission_records(back.to_str().unwrap()), admission_records(from));
 
     // pg_dump while nothing else runs, then the documented restore into a
     // fresh database.

@@ -1,7 +1,8 @@
 //! End-to-end tests of the `edugov` command line: each runs the real binary
 //! on a temporary database, as a user would.
 //!
-//! Modules: `cli` (check-id, template, export, summary), `copy` (copy, compare,
+//! Modules: `admission` (check, run, explain, compare, runs on the committed
+//! O3 sample), `cli` (check-id, template, export, summary), `copy` (copy, compare,
 //! backup and restore, on PostgreSQL too with `EDUGOV_TEST_PG`), `demo_plan` (the demo's work
 //! plan written through `PlanStore`, on both backends), `indicators`, `forecast` (the school-place forecast), `import` (bad input
 //! and crash safety), `users` (the `user` command), `plan_files` (plan, projects, report summary), `serve` (reachable under idle connections). Put new CLI tests in one of them: one test binary keeps
@@ -10,6 +11,7 @@
 // Test helpers panic on purpose: a failed setup is a failed test.
 #![allow(clippy::unwrap_used)]
 
+mod admission;
 mod cli;
 mod copy;
 mod demo_plan;

@@ -7,6 +7,9 @@
 /// Fixtures and helpers: a small 历下区 with three schools.
 mod support;
 
+/// The admission inputs file: round trip, CSV folders, bad cells named.
+mod admission;
+
 /// Every column of every entity: exported filled, imported back unchanged.
 mod columns;
 /// Export → import round trips, masking, templates and error reports.

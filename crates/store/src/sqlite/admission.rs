@@ -330,7 +330,13 @@ impl AdmissionStore for SqliteStore {
         summary: &AdmissionInputsSummary,
         inputs: &admission::Inputs,
     ) -> Result<()> {
-        let columns = shared::inputs_columns(inputs, &summary.label, summary.previous, &summary.made_by, summary.made_at)?;
+        let columns = shared::inputs_columns(
+            inputs,
+            &summary.label,
+            summary.previous,
+            &summary.made_by,
+            summary.made_at,
+        )?;
         in_write_turn(&mut self.conn, |conn| {
             let tx = begin_write(conn)?;
             insert_inputs(&tx, Some(summary.id.0), &columns)?;
