@@ -630,3 +630,98 @@ fn quota_case(name: &str, inputs: &Inputs, policy: &Policy) -> Value {
         "engine": engine,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Python with `matching` 1.4.3, or `None` (then the test is skipped,
+    /// except under CI=true where it fails: CI installs it).
+    fn python_ready() -> Option<()> {
+        let ok = Command::new("python3")
+            .args(["-c", "import matching"])
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "CI: python3 with matching is required"
+            );
+            eprintln!("python3 with matching not found: skipped");
+        }
+        ok.then_some(())
+    }
+
+    /// The checker must be able to fail: one placement moved to another
+    /// school, or one quota seat moved, is reported as a difference.
+    #[test]
+    fn the_checkers_report_a_planted_difference() {
+        if python_ready().is_none() {
+            return;
+        }
+        let out = tempfile::tempdir().unwrap();
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        let (inputs, policy) = random_open_instance(&mut rng, 0).unwrap();
+        let outcome = admission::run(&inputs, &policy).unwrap();
+        let order = engine_order(&inputs, &policy);
+        let good = open_round_instance("good", &inputs, &policy, &outcome, &order);
+        assert!(python(
+            "admission_checker.py",
+            &json!({ "instances": [good.clone()] }),
+            out.path(),
+            "a.json"
+        )
+        .unwrap());
+        let mut bad = good;
+        let engine = bad["engine"].as_object_mut().unwrap();
+        let (id, placed) = engine
+            .iter()
+            .find(|(_, v)| !v.is_null())
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .unwrap();
+        let other = inputs
+            .senior_schools
+            .iter()
+            .map(|s| json!(s.code.as_str()))
+            .find(|c| *c != placed)
+            .unwrap();
+        engine.insert(id, other);
+        assert!(!python(
+            "admission_checker.py",
+            &json!({ "instances": [bad] }),
+            out.path(),
+            "b.json"
+        )
+        .unwrap());
+
+        let (inputs, policy) = random_quota_instance(&mut rng, 0).unwrap();
+        let case = quota_case("good", &inputs, &policy);
+        assert!(python(
+            "admission_quota.py",
+            &json!({ "cases": [case.clone()] }),
+            out.path(),
+            "c.json"
+        )
+        .unwrap());
+        let mut bad = case;
+        let shares = bad["engine"][0]["shares"].as_array_mut().unwrap();
+        assert!(shares.len() >= 2);
+        let first = shares[0][1].as_u64().unwrap();
+        let second = shares[1][1].as_u64().unwrap();
+        // Move a seat from one junior school to another: Σ unchanged.
+        if first > 0 {
+            shares[0][1] = json!(first - 1);
+            shares[1][1] = json!(second + 1);
+        } else {
+            shares[0][1] = json!(first + 1);
+            shares[1][1] = json!(second.saturating_sub(1));
+        }
+        assert!(!python(
+            "admission_quota.py",
+            &json!({ "cases": [bad] }),
+            out.path(),
+            "d.json"
+        )
+        .unwrap());
+    }
+}

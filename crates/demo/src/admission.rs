@@ -504,8 +504,12 @@ fn open_list(
     list.into_iter().map(|x| senior.schools[x].code.clone()).collect()
 }
 
-/// The quota list: one to three quality schools, the junior school's own
-/// county's first (by standing, with taste), then the nearest others.
+/// The quota list: one to three quality schools. Every quality school
+/// allots seats to every junior school (by graduates), and the quota round
+/// is a competition within the junior school, so a candidate aims higher
+/// than in the open round: standing, nearness (the own county's schools
+/// a little nearer in mind) and taste; only schools far above their
+/// standing are played down.
 fn quota_list(
     rng: &mut ChaCha8Rng,
     p: f64,
@@ -516,30 +520,24 @@ fn quota_list(
     plans: &[SchoolPlan],
 ) -> Vec<SchoolCode> {
     let length = match rng.random::<f64>() {
-        u if u < 0.3 => 1,
-        u if u < 0.65 => 2,
+        u if u < 0.15 => 1,
+        u if u < 0.4 => 2,
         _ => QUOTA_LIST_MAX,
     };
-    let mut own: Vec<(f64, usize)> = Vec::new();
-    let mut other: Vec<(f64, usize)> = Vec::new();
+    let mut scored: Vec<(f64, usize)> = Vec::new();
     for (x, s) in senior.schools.iter().enumerate() {
         if !s.quota_school {
             continue;
         }
         let d = distance_km(home, position(&plans[senior.plan_of[x]]));
-        // A weaker candidate aims a little lower: the nearer, lesser school.
-        let aim = prestige[x] - (prestige[x] - p).max(0.0) * 2.0;
-        let taste = 0.3 * rng.random::<f64>();
-        if &s.county == home_county {
-            own.push((aim + taste, x));
-        } else {
-            other.push((-d, x));
-        }
+        let own = if &s.county == home_county { 0.5 } else { 0.0 };
+        let aim = prestige[x] - (prestige[x] - p - 0.3).max(0.0) * 1.5;
+        let taste = -(-(rng.random::<f64>().max(1e-12)).ln()).ln();
+        scored.push((3.0 * aim - d / 15.0 + own + 0.5 * taste, x));
     }
-    own.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    other.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    own.into_iter()
-        .chain(other)
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    scored
+        .into_iter()
         .take(length)
         .map(|(_, x)| senior.schools[x].code.clone())
         .collect()

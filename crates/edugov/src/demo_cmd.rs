@@ -151,6 +151,7 @@ fn write_admission(store: &mut dyn store::Store, city: &demo::DemoCity, actor: &
         .save_admission_inputs(&inputs, &label, None, actor, at)
         .context("保存演示录取数据失败")?;
     let mut placed = Vec::new();
+    let mut outcomes = Vec::new();
     for percent in [50u64, 60] {
         let policy = admission::Policy::demo(admission::Ratio {
             num: percent,
@@ -171,16 +172,23 @@ fn write_admission(store: &mut dyn store::Store, city: &demo::DemoCity, actor: &
             .with_context(|| format!("保存演示录取结果（{}）失败", policy.name))?;
         let summary = admission::summarize(&inputs, &policy, &outcome);
         placed.push(format!(
-            "{}：录取 {}（指标生 {}），农村考生进优质高中 {}",
-            policy.name, summary.placed, summary.placed_quota, summary.rural_in_quality
+            "{}：录取 {}（指标生 {}），农村考生进优质高中 {}，指标代价 {} 人",
+            policy.name, summary.placed, summary.placed_quota, summary.rural_in_quality, summary.quota_cost
         ));
+        outcomes.push(outcome);
     }
+    // Who moves between the two policies: the comparison a bureau opens first.
+    let moved = match outcomes.as_slice() {
+        [a, b] => admission::changes((&inputs, a), (&inputs, b)).len(),
+        _ => 0,
+    };
     eprintln!(
-        "  中考录取：考生 {}，高中 {}，初中 {}；{}（{:.1} 秒）",
+        "  中考录取：考生 {}，高中 {}，初中 {}；{}；两种政策间录取结果不同 {} 人（{:.1} 秒）",
         inputs.candidates.len(),
         inputs.senior_schools.len(),
         inputs.junior_schools.len(),
         placed.join("；"),
+        moved,
         started.elapsed().as_secs_f64()
     );
     Ok(())

@@ -14,6 +14,7 @@
 mod admission;
 mod cli;
 mod copy;
+mod demo_admission;
 mod demo_plan;
 mod forecast;
 mod import;
