@@ -181,7 +181,12 @@ pub const QUOTA_COST_RERUN_BUDGET: u64 = 5_000_000;
 /// [`quota_cost`] with a budget for deferred-acceptance re-runs; the flag
 /// says whether the result is exact (always, when the open round is serial
 /// dictatorship).
-pub fn quota_cost_within(inputs: &Inputs, policy: &Policy, outcome: &Outcome, budget: u64) -> (Vec<QuotaCost>, bool) {
+pub fn quota_cost_within(
+    inputs: &Inputs,
+    policy: &Policy,
+    outcome: &Outcome,
+    budget: u64,
+) -> (Vec<QuotaCost>, bool) {
     if policy.quota.form != QuotaForm::Reserved
         || outcome.placements.len() != inputs.candidates.len()
         || outcome.schools.len() != inputs.senior_schools.len()

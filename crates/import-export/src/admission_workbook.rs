@@ -1450,6 +1450,16 @@ pub fn file_name(path: &Path) -> String {
     file_label(path)
 }
 
+/// The quota cost, "约" before it when it is the approximate rule
+/// (`admission::QUOTA_COST_RERUN_BUDGET`).
+fn quota_cost_text(s: &admission::Summary) -> String {
+    if s.quota_cost_exact {
+        s.quota_cost.to_string()
+    } else {
+        format!("约 {}", s.quota_cost)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1469,15 +1479,5 @@ mod tests {
         assert_eq!(list_number("平行志愿", OPEN_LIST), None);
         assert_eq!(list_number("平行志愿一", OPEN_LIST), None);
         assert_eq!(list_number("平行志愿1234", OPEN_LIST), None);
-    }
-}
-
-/// The quota cost, "约" before it when it is the approximate rule
-/// (`admission::QUOTA_COST_RERUN_BUDGET`).
-fn quota_cost_text(s: &admission::Summary) -> String {
-    if s.quota_cost_exact {
-        s.quota_cost.to_string()
-    } else {
-        format!("约 {}", s.quota_cost)
     }
 }

@@ -5,8 +5,8 @@
 
 use admission::engine::{deferred_acceptance, key_order};
 use admission::{
-    allocate_quotas, apportion, explain, quota_cost, quota_cost_within, run, Inputs, LastTie, Outcome, Policy, Ratio, Round,
-    TieField, Verdict,
+    allocate_quotas, apportion, explain, quota_cost, quota_cost_within, run, Inputs, LastTie, Outcome,
+    Policy, Ratio, Round, TieField, Verdict,
 };
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -451,7 +451,12 @@ fn the_quota_cost_past_its_rerun_budget_says_it_is_approximate() {
             let out = run(&inp, &policy).unwrap();
             let (within, exact) = quota_cost_within(&inp, &policy, &out, u64::MAX);
             assert!(exact, "seed {seed} {}", policy.name);
-            assert_eq!(within, quota_cost(&inp, &policy, &out), "seed {seed} {}", policy.name);
+            assert_eq!(
+                within,
+                quota_cost(&inp, &policy, &out),
+                "seed {seed} {}",
+                policy.name
+            );
             let (_, exact_at_zero) = quota_cost_within(&inp, &policy, &out, 0);
             let contenders = out.placements.iter().any(|p| p.round == Some(Round::Quota));
             if !exact_at_zero {
@@ -460,7 +465,10 @@ fn the_quota_cost_past_its_rerun_budget_says_it_is_approximate() {
             }
         }
     }
-    assert!(flagged > 0, "no deferred-acceptance instance exceeded a zero budget");
+    assert!(
+        flagged > 0,
+        "no deferred-acceptance instance exceeded a zero budget"
+    );
 }
 
 #[test]

@@ -1282,7 +1282,7 @@ pub async fn run_page(
             tr { th { (t(lang, Msg::AdmRuralInQuality)) } td.num #rural-in-quality { (grouped(s.rural_in_quality)) " / " (grouped(s.rural_candidates)) " (" (percent(s.rural_in_quality, s.rural_candidates)) ")" } }
             tr { th { (t(lang, Msg::AdmAllInQuality)) } td.num { (grouped(s.in_quality)) " / " (grouped(s.candidates)) " (" (percent(s.in_quality, s.candidates)) ")" } }
             tr { th { (t(lang, Msg::AdmSpread)) } td.num { (spread_text(s.junior_cutoff_spread_mean, s.junior_cutoff_spread_max)) } }
-            tr { th { (t(lang, Msg::AdmQuotaCost)) } td.num #quota-cost { (cost_text(&s)) } }
+            tr { th { (t(lang, Msg::AdmQuotaCost)) } td.num #quota-cost { (cost_text(s)) } }
             @if let Some((all, placed)) = mine {
                 tr #mine { th { (t(lang, Msg::AdmYourCandidates)) } td.num { (grouped(placed)) " / " (grouped(all)) } }
             }
@@ -1937,7 +1937,7 @@ pub async fn compare(
                 (line(Msg::AdmRuralInQuality, format!("{} ({})", grouped(sa.rural_in_quality), percent(sa.rural_in_quality, sa.rural_candidates)),
                     format!("{} ({})", grouped(sb.rural_in_quality), percent(sb.rural_in_quality, sb.rural_candidates))))
                 (line(Msg::AdmSpread, spread_text(sa.junior_cutoff_spread_mean, sa.junior_cutoff_spread_max), spread_text(sb.junior_cutoff_spread_mean, sb.junior_cutoff_spread_max)))
-                (line(Msg::AdmQuotaCost, cost_text(&sa), cost_text(&sb)))
+                (line(Msg::AdmQuotaCost, cost_text(sa), cost_text(sb)))
             }
         } }
         h2 { (t(lang, Msg::AdmSpreadBySchool)) }
