@@ -8,13 +8,15 @@ weights w_j = basis_j * rural_factor (if rural) * weak_factor (if weak),
 basis = graduates or the junior school's candidates eligible for the quota
 round; only w_j > 0 take part; e_j = Q w_j / sum w; floor(e_j) each, the
 leftover seats one each to the largest remainders, ties to the larger
-weight, then the smaller junior-school code.
+weight, then the smaller junior-school code. With area "county" only the
+junior schools of the quota school's own county take part.
 
 Input (JSON file, argv[1]): {"cases": [{"name": str,
   "policy": {"form": "reserved"|..., "share": [num, den], "school_shares": {code: [num, den]},
-             "basis": "graduates"|"eligible_candidates", "rural_factor": [n, d], "weak_factor": [n, d]},
-  "junior": [{"code", "graduates", "eligible", "rural", "weak"}],
-  "senior": [{"code", "seats", "quota_school"}],
+             "basis": "graduates"|"eligible_candidates", "area": "city"|"county",
+             "rural_factor": [n, d], "weak_factor": [n, d]},
+  "junior": [{"code", "county", "graduates", "eligible", "rural", "weak"}],
+  "senior": [{"code", "county", "seats", "quota_school"}],
   "engine": [{"senior": code, "seats": Q, "shares": [[junior code, seats], ...]}]}]}
 
 Prints one JSON line with the counts and first differences; exits 1 on any.
@@ -57,6 +59,9 @@ def allocate(case):
         q = math.ceil(share * senior["seats"])
         weights = []
         for j in case["junior"]:
+            # "county": only the quota school's own county's junior schools.
+            if policy.get("area", "city") == "county" and j["county"] != senior["county"]:
+                continue
             base = j["graduates"] if policy["basis"] == "graduates" else j["eligible"]
             w = Fraction(base)
             if j["rural"]:

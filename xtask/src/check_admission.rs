@@ -28,7 +28,7 @@ use std::process::Command;
 
 use admission::policy::{QuotaPolicy, TieBreak};
 use admission::{
-    Candidate, CandidateId, Inputs, JuniorSchool, LastTie, Outcome, Policy, QuotaBasis, QuotaForm,
+    Candidate, CandidateId, Inputs, JuniorSchool, LastTie, Outcome, Policy, QuotaArea, QuotaBasis, QuotaForm,
     QuotaMinimum, Ratio, Round, Score, SeniorSchool, TieField, UnfilledQuota,
 };
 use anyhow::{bail, Context};
@@ -394,6 +394,7 @@ fn open_policy(chain: &[&str], seed: u64) -> Policy {
             rural_factor: Ratio::ONE,
             weak_factor: Ratio::ONE,
             minimum: QuotaMinimum::None,
+            area: QuotaArea::City,
         },
         unfilled_quota: UnfilledQuota::OpenRound,
         min_total: None,
@@ -431,7 +432,11 @@ fn random_open_instance(rng: &mut ChaCha8Rng, i: usize) -> anyhow::Result<(Input
             Ok(SeniorSchool {
                 code: code("2370102", x + 1)?,
                 name: format!("高中{x}"),
-                county: county.clone(),
+                county: if rng.random_bool(0.3) {
+                    other.clone()
+                } else {
+                    county.clone()
+                },
                 seats: rng.random_range(1..=(n * 12 / 10 / m).max(2)) as u32,
                 quota_school: false,
                 min_score: rng
@@ -490,13 +495,19 @@ fn random_open_instance(rng: &mut ChaCha8Rng, i: usize) -> anyhow::Result<(Input
 /// 30–100 %, per-school shares now and then, rural and weak factors.
 fn random_quota_instance(rng: &mut ChaCha8Rng, i: usize) -> anyhow::Result<(Inputs, Policy)> {
     let county = area("370102")?;
+    // A second county, for policies splitting quotas within each county.
+    let other = area("370112")?;
     let j = rng.random_range(2..=40usize);
     let juniors = (0..j)
         .map(|k| {
             Ok(JuniorSchool {
                 code: code("2370104", k + 1)?,
                 name: format!("初中{k}"),
-                county: county.clone(),
+                county: if rng.random_bool(0.3) {
+                    other.clone()
+                } else {
+                    county.clone()
+                },
                 rural: rng.random_bool(0.3),
                 weak: rng.random_bool(0.15),
                 graduates: if rng.random_bool(0.05) {
@@ -549,6 +560,11 @@ fn random_quota_instance(rng: &mut ChaCha8Rng, i: usize) -> anyhow::Result<(Inpu
         QuotaBasis::Graduates
     } else {
         QuotaBasis::EligibleCandidates
+    };
+    policy.quota.area = if rng.random_bool(0.4) {
+        QuotaArea::County
+    } else {
+        QuotaArea::City
     };
     policy.quota.rural_factor = [Ratio::ONE, ratio(rng, 110, 150)][usize::from(rng.random_bool(0.7))];
     policy.quota.weak_factor = [Ratio::ONE, ratio(rng, 105, 130)][usize::from(rng.random_bool(0.5))];
@@ -612,11 +628,16 @@ fn quota_case(name: &str, inputs: &Inputs, policy: &Policy) -> Value {
                 QuotaBasis::Graduates => "graduates",
                 QuotaBasis::EligibleCandidates => "eligible_candidates",
             },
+            "area": match policy.quota.area {
+                QuotaArea::City => "city",
+                QuotaArea::County => "county",
+            },
             "rural_factor": ratio_json(policy.quota.rural_factor),
             "weak_factor": ratio_json(policy.quota.weak_factor),
         },
         "junior": inputs.junior_schools.iter().map(|j| json!({
             "code": j.code.as_str(),
+            "county": j.county.as_str(),
             "graduates": j.graduates,
             "eligible": eligible.get(&j.code).copied().unwrap_or(0),
             "rural": j.rural,
@@ -624,6 +645,7 @@ fn quota_case(name: &str, inputs: &Inputs, policy: &Policy) -> Value {
         })).collect::<Vec<_>>(),
         "senior": inputs.senior_schools.iter().map(|s| json!({
             "code": s.code.as_str(),
+            "county": s.county.as_str(),
             "seats": s.seats,
             "quota_school": s.quota_school,
         })).collect::<Vec<_>>(),

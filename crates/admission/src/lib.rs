@@ -44,8 +44,8 @@ pub use explain::{explain, Explanation, Verdict};
 pub use model::*;
 pub use outcome::{Cutoff, JuniorCutoff, Outcome, Placement, Round, SchoolResult};
 pub use policy::{
-    LastTie, Policy, PolicyError, QuotaBasis, QuotaForm, QuotaMinimum, QuotaPolicy, Ratio, TieBreak,
-    TieField, UnfilledQuota,
+    LastTie, Policy, PolicyError, QuotaArea, QuotaBasis, QuotaForm, QuotaMinimum, QuotaPolicy, Ratio,
+    TieBreak, TieField, UnfilledQuota,
 };
 pub use quota::{allocate_quotas, apportion, QuotaAllocation, QuotaShare};
 

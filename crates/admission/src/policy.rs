@@ -246,6 +246,22 @@ pub struct QuotaPolicy {
     /// rural and weak gets both factors multiplied.
     pub weak_factor: Ratio,
     pub minimum: QuotaMinimum,
+    /// Which junior schools share a quota school's reserved seats: the
+    /// whole city's, or only those of the quota school's own county (a
+    /// county's quality school serving its own county).
+    #[serde(default)]
+    pub area: QuotaArea,
+}
+
+/// The junior schools a quota school's reserved seats are split among.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuotaArea {
+    /// Every junior school in the inputs.
+    #[default]
+    City,
+    /// The junior schools in the quota school's county.
+    County,
 }
 
 /// The form the leaning takes.
@@ -408,6 +424,9 @@ impl Policy {
                 QuotaBasis::EligibleCandidates => "eligible_candidates",
             }),
         );
+        if q.area == QuotaArea::County {
+            line(&mut out, "area", toml_string("county"));
+        }
         line(
             &mut out,
             "rural_factor",
@@ -482,9 +501,11 @@ impl Policy {
     pub fn describe_zh(&self) -> Vec<String> {
         let mut lines = vec![format!("政策：{}", self.name)];
         let q = &self.quota;
-        let basis = match q.basis {
-            QuotaBasis::Graduates => "按各初中应届毕业生数",
-            QuotaBasis::EligibleCandidates => "按各初中具备指标生资格的考生数",
+        let basis = match (q.basis, q.area) {
+            (QuotaBasis::Graduates, QuotaArea::City) => "按全市各初中应届毕业生数",
+            (QuotaBasis::EligibleCandidates, QuotaArea::City) => "按全市各初中具备指标生资格的考生数",
+            (QuotaBasis::Graduates, QuotaArea::County) => "按本区县各初中应届毕业生数",
+            (QuotaBasis::EligibleCandidates, QuotaArea::County) => "按本区县各初中具备指标生资格的考生数",
         };
         let mut weights = Vec::new();
         if q.rural_factor != Ratio::ONE {
@@ -581,6 +602,7 @@ impl Policy {
                 share,
                 school_shares: BTreeMap::new(),
                 basis: QuotaBasis::Graduates,
+                area: QuotaArea::City,
                 rural_factor: Ratio { num: 6, den: 5 },
                 weak_factor: Ratio::ONE,
                 minimum: QuotaMinimum::None,
@@ -698,6 +720,7 @@ struct RawQuota {
     share: Option<RawNumber>,
     school_shares: Option<BTreeMap<String, RawNumber>>,
     basis: Option<String>,
+    area: Option<String>,
     rural_factor: Option<RawNumber>,
     weak_factor: Option<RawNumber>,
     minimum: Option<RawMinimum>,
@@ -825,6 +848,7 @@ impl RawQuota {
             share: None,
             school_shares: None,
             basis: None,
+            area: None,
             rural_factor: None,
             weak_factor: None,
             minimum: None,
@@ -893,6 +917,16 @@ impl RawQuota {
                 ))
             }
         };
+        let area = match self.area.as_deref().map(str::trim) {
+            None | Some("city") => QuotaArea::City,
+            Some("county") => QuotaArea::County,
+            Some(other) => {
+                return Err(field_error(
+                    "quota.area（分配范围）",
+                    format!("“{other}”无法识别，应为 city（全市初中）或 county（本区县初中）"),
+                ))
+            }
+        };
         let rural_factor = match &self.rural_factor {
             Some(raw) => factor_value("quota.rural_factor（农村学校权重）", raw)?,
             None => Ratio::ONE,
@@ -913,6 +947,7 @@ impl RawQuota {
             rural_factor,
             weak_factor,
             minimum,
+            area,
         })
     }
 }

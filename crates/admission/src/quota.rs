@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use rustc_hash::FxHashMap;
 
 use crate::model::Inputs;
-use crate::policy::{gcd_u128, Policy, QuotaBasis, QuotaForm, Ratio};
+use crate::policy::{gcd_u128, Policy, QuotaArea, QuotaBasis, QuotaForm, Ratio};
 
 /// One quota school's reserved seats and their split.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -173,7 +173,6 @@ pub fn allocate_quotas(inputs: &Inputs, policy: &Policy) -> Vec<QuotaAllocation>
         .map(|&j| inputs.junior_schools[j].code.as_str())
         .collect();
     let ints = integer_weights(&ratios);
-    let total: u128 = ints.iter().sum();
     inputs
         .senior_schools
         .iter()
@@ -182,18 +181,29 @@ pub fn allocate_quotas(inputs: &Inputs, policy: &Policy) -> Vec<QuotaAllocation>
         .map(|(x, s)| {
             let share = q.school_shares.get(&s.code).copied().unwrap_or(q.share);
             let seats = share.ceil_mul(s.seats).min(u128::from(s.seats)) as u32;
-            let split = largest_remainder(seats, &ints, &codes);
-            let shares = positive
+            // The junior schools taking part: all, or the quota school's
+            // county's (QuotaArea::County).
+            let taking: Vec<usize> = (0..positive.len())
+                .filter(|&k| {
+                    q.area == QuotaArea::City || inputs.junior_schools[positive[k]].county == s.county
+                })
+                .collect();
+            let part_ints: Vec<u128> = taking.iter().map(|&k| ints[k]).collect();
+            let part_codes: Vec<&str> = taking.iter().map(|&k| codes[k]).collect();
+            let total: u128 = part_ints.iter().sum();
+            let split = largest_remainder(seats, &part_ints, &part_codes);
+            let shares = taking
                 .iter()
                 .enumerate()
-                .map(|(k, &j)| {
+                .map(|(i, &k)| {
+                    let j = positive[k];
                     let num = u128::from(seats) * ints[k];
                     let g = gcd_u128(num, total.max(1));
                     QuotaShare {
                         junior: j as u32,
                         weight: weights[j],
                         exact: (num / g, total.max(1) / g),
-                        seats: split[k],
+                        seats: split[i],
                     }
                 })
                 .collect();

@@ -325,6 +325,39 @@ fn o7_through_the_policy_with_the_rural_factor() {
     assert!(admission::allocate_quotas(&inp, &policy).is_empty());
 }
 
+#[test]
+fn o7_within_the_quota_schools_own_county() {
+    // Two quota schools in two counties; J3 and J4 sit in the second county.
+    // City-wide both split among all four (5, 3, 1, 1 of 10); by county each
+    // splits among its own county's junior schools only.
+    let mut inp = inputs(&["总分"]);
+    add_senior(&mut inp, "一中", 20, true);
+    add_senior(&mut inp, "二中", 20, true);
+    inp.senior_schools[1].county = county(1);
+    for (g, second) in [(300, false), (200, false), (100, true), (50, true)] {
+        let j = add_junior(&mut inp, "初中", g, false);
+        if second {
+            inp.junior_schools[j].county = county(1);
+        }
+    }
+    let mut policy = reserved(Ratio { num: 1, den: 2 });
+    let seats = |policy: &Policy| -> Vec<Vec<(u32, u32)>> {
+        admission::allocate_quotas(&inp, policy)
+            .iter()
+            .map(|a| a.shares.iter().map(|s| (s.junior, s.seats)).collect())
+            .collect()
+    };
+    assert_eq!(seats(&policy), vec![vec![(0, 5), (1, 3), (2, 1), (3, 1)]; 2]);
+    policy.quota.area = admission::QuotaArea::County;
+    // 10·300/500 = 6, 10·200/500 = 4; 10·100/150 = 6.67 → 7, 10·50/150 = 3.33 → 3.
+    assert_eq!(seats(&policy), vec![vec![(0, 6), (1, 4)], vec![(2, 7), (3, 3)]]);
+    let text = policy.to_toml();
+    assert!(text.contains("area = \"county\""), "{text}");
+    assert_eq!(Policy::parse_toml(&text).unwrap(), policy);
+    let err = Policy::parse_toml(&text.replace("\"county\"", "\"province\"")).unwrap_err();
+    assert!(err.to_string().contains("quota.area（分配范围）"), "{err}");
+}
+
 /// O8: B open 1 seat; A open 1 + 1 quota seat for J1.
 fn o8(s1_lists_a: bool) -> (admission::Inputs, Policy) {
     let mut inp = inputs(&["总分"]);

@@ -103,6 +103,7 @@ fn policy(name: &str) -> Policy {
                 below: Score(300),
                 cutoffs: BTreeMap::from([(code("3701020101"), Score(6105))]),
             },
+            area: QuotaArea::County,
         },
         unfilled_quota: UnfilledQuota::OpenRound,
         min_total: Some(Score(4000)),
