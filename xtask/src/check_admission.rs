@@ -432,11 +432,7 @@ fn random_open_instance(rng: &mut ChaCha8Rng, i: usize) -> anyhow::Result<(Input
             Ok(SeniorSchool {
                 code: code("2370102", x + 1)?,
                 name: format!("高中{x}"),
-                county: if rng.random_bool(0.3) {
-                    other.clone()
-                } else {
-                    county.clone()
-                },
+                county: county.clone(),
                 seats: rng.random_range(1..=(n * 12 / 10 / m).max(2)) as u32,
                 quota_school: false,
                 min_score: rng
@@ -524,7 +520,11 @@ fn random_quota_instance(rng: &mut ChaCha8Rng, i: usize) -> anyhow::Result<(Inpu
             Ok(SeniorSchool {
                 code: code("2370102", x + 1)?,
                 name: format!("高中{x}"),
-                county: county.clone(),
+                county: if rng.random_bool(0.3) {
+                    other.clone()
+                } else {
+                    county.clone()
+                },
                 seats: rng.random_range(1..=60) * 10 + rng.random_range(0..10),
                 quota_school: x == 0 || rng.random_bool(0.5),
                 min_score: None,
