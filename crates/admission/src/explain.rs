@@ -25,6 +25,10 @@ pub enum Verdict {
     /// Admitted at a school they listed higher, so this one was never
     /// reached (one placement per round).
     PlacedHigher { school: u32, round: Round },
+    /// Admitted in the quota round (at `school`), so the candidate took no
+    /// part in the open round, where this school stood higher on their list
+    /// (the quota cost of O8, when it was a better school).
+    PlacedInQuotaRound { school: u32 },
     /// The school (or the junior school's quota there) was full at the
     /// candidate's turn: its last admit ranks above the candidate.
     Outranked { round: Round, last_admitted: u32 },
@@ -38,6 +42,7 @@ impl Verdict {
             Verdict::NotListed => "未填报",
             Verdict::NotEligible { .. } => "不符合条件",
             Verdict::PlacedHigher { .. } => "已被更高志愿录取",
+            Verdict::PlacedInQuotaRound { .. } => "已在指标生批次录取",
             Verdict::Outranked { .. } => "排位不够",
         }
     }
@@ -274,10 +279,7 @@ impl Context<'_> {
                     "{head}该生已在指标生批次被{}录取，不再参加统招。",
                     self.name(school)
                 ));
-                return Some(Verdict::PlacedHigher {
-                    school,
-                    round: Round::Quota,
-                });
+                return Some(Verdict::PlacedInQuotaRound { school });
             }
             (Some(school), Some(Round::Open), Some(choice)) if choice < pos => {
                 sentences.push(format!(

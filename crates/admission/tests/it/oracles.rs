@@ -406,4 +406,21 @@ fn o8_the_quota_cost() {
     assert!(quota_cost(&inp2, &policy, &out2).is_empty());
     let summary = admission::summarize(&inp, &policy, &out);
     assert_eq!(summary.quota_cost, 1);
+    // "Why not B" for s1: B is their first open choice, lost because the
+    // quota round placed them at A — said as such, not as a higher choice.
+    let why = explain(
+        &inp,
+        &policy,
+        &out,
+        &inp.candidates[0].id.0,
+        inp.senior_schools[1].code.as_str(),
+    )
+    .unwrap();
+    assert_eq!(why.verdict, Verdict::PlacedInQuotaRound { school: 0 });
+    assert_eq!(why.verdict.label_zh(), "已在指标生批次录取");
+    assert!(
+        why.sentences.iter().any(|t| t.contains("指标生批次")),
+        "{:?}",
+        why.sentences
+    );
 }

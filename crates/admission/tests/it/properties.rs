@@ -387,6 +387,10 @@ fn explanations_agree_with_the_run() {
                         Verdict::PlacedHigher { school, .. } => {
                             assert_eq!(out.placements[c].school, Some(school));
                         }
+                        Verdict::PlacedInQuotaRound { school } => {
+                            assert_eq!(out.placements[c].school, Some(school));
+                            assert_eq!(out.placements[c].round, Some(Round::Quota));
+                        }
                         Verdict::NotEligible { .. } => {}
                     }
                 }
