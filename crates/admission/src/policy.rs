@@ -802,6 +802,18 @@ impl RawPolicy {
         if name.is_empty() || name.chars().count() > 100 {
             return Err(field_error("name（政策名称）", "应为 1–100 个字"));
         }
+        // The name becomes a run's default label: on pages, in workbooks,
+        // terminals and the audit log, where control and bidi characters
+        // could disguise it.
+        if let Some(c) = name.chars().find(|&c| {
+            c.is_control()
+                || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+        }) {
+            return Err(field_error(
+                "name（政策名称）",
+                format!("含控制字符 U+{:04X}，请删去", u32::from(c)),
+            ));
+        }
         let min_total = self
             .min_total
             .as_ref()

@@ -280,18 +280,12 @@ fn run_admission(db: &DatabaseUrl, args: RunArgs) -> anyhow::Result<ExitCode> {
     }
     let bytes = workbook::write_admission_result_xlsx(&inputs, &policy, &outcome, !args.unmasked)
         .context("无法生成录取结果工作簿")?;
-    write_file(&args.out, &bytes)?;
-    eprintln!(
-        "已写出 {}{}",
-        args.out.display(),
-        if args.unmasked {
-            "（含考生姓名与准考证号，请妥善保管）"
-        } else {
-            "（姓名、准考证号已脱敏）"
-        }
-    );
-
+    // Saving first, its label checked by the store's own rule before
+    // anything is written: a refused label leaves no inputs version (those
+    // are never deleted) and no workbook behind.
     if args.save {
+        let label = args.label.clone().unwrap_or_else(|| policy.name.clone());
+        store::admission::label(&label, "录取结果").context("无法保存录取结果")?;
         let store = store.as_mut().ok_or_else(|| anyhow!("保存需要数据库"))?;
         let now = chrono::Local::now().naive_local();
         let actor = crate::files::actor();
@@ -313,7 +307,6 @@ fn run_admission(db: &DatabaseUrl, args: RunArgs) -> anyhow::Result<ExitCode> {
                     .context("无法保存录取数据")?
             }
         };
-        let label = args.label.clone().unwrap_or_else(|| policy.name.clone());
         let run_id = store
             .save_admission_run(
                 inputs_id,
@@ -327,6 +320,16 @@ fn run_admission(db: &DatabaseUrl, args: RunArgs) -> anyhow::Result<ExitCode> {
             .context("无法保存录取结果")?;
         println!("已保存：录取数据版本 {inputs_id}，录取结果编号 {run_id}（{label}）");
     }
+    write_file(&args.out, &bytes)?;
+    eprintln!(
+        "已写出 {}{}",
+        args.out.display(),
+        if args.unmasked {
+            "（含考生姓名与准考证号，请妥善保管）"
+        } else {
+            "（姓名、准考证号已脱敏）"
+        }
+    );
     Ok(ExitCode::SUCCESS)
 }
 

@@ -384,10 +384,11 @@ fn open_csv(file: &str, path: &Path, bytes: Vec<u8>, limits: &ReadLimits) -> Res
     let mut reader = csv_reader(&text, delimiter);
     let mut record = csv::StringRecord::new();
     let mut seen = Vec::new();
+    let mut lines = Lines::new(1);
     for _ in 0..HEADER_SEARCH_ROWS {
         match reader.read_record(&mut record) {
             Ok(true) => {
-                let line = record.position().map(|p| p.line()).unwrap_or(1);
+                let line = lines.of(&text, record.position().map_or(0, |p| p.byte()));
                 check_record(file, &record, line, limits)?;
                 seen.push((
                     record.iter().map(str::to_owned).collect::<Vec<_>>(),
@@ -416,21 +417,60 @@ fn open_csv(file: &str, path: &Path, bytes: Vec<u8>, limits: &ReadLimits) -> Res
         .unwrap_or_else(csv::Position::new);
     let layout =
         entity::recognise(&headers, name_hint(path)).map_err(|p| header_error(p, &source, &headers))?;
-    let start = usize::try_from(after.byte()).unwrap_or(text.len());
+    let mut start = usize::try_from(after.byte())
+        .unwrap_or(text.len())
+        .min(text.len());
+    // Past the header's line end (after CRLF the reader stops on its `\n`),
+    // so the body's lines count from its first record.
+    while text.get(start).is_some_and(|b| matches!(b, b'\r' | b'\n')) {
+        start += 1;
+    }
     let rest = text.get(start..).unwrap_or_default();
     let rows_hint = non_blank_lines(rest, delimiter).min(limits.max_rows);
+    let first_line = Lines::new(1).of(&text, start as u64);
     Ok(Table {
         source,
         layout,
         body: Body::Csv {
             start,
-            first_line: after.line(),
+            first_line,
             delimiter,
             text,
         },
         rows_hint,
         limits: *limits,
     })
+}
+
+/// A record's line number from its byte offset, counted on from the last
+/// record's (records come in order, so the whole file is scanned once).
+/// The csv crate's own `Position::line` runs one short after CRLF line
+/// ends, which Excel writes (BurntSushi/rust-csv#395), and a row error
+/// would name the wrong row.
+struct Lines {
+    at: usize,
+    line: u64,
+}
+
+impl Lines {
+    /// Counting from `line` at the text's first byte.
+    fn new(line: u64) -> Lines {
+        Lines { at: 0, line }
+    }
+
+    fn of(&mut self, text: &[u8], byte: u64) -> u64 {
+        let mut byte = usize::try_from(byte).unwrap_or(usize::MAX).min(text.len());
+        // After CRLF the reported start is the line end's `\n`; the record
+        // itself starts past the line ends.
+        while text.get(byte).is_some_and(|b| matches!(b, b'\r' | b'\n')) {
+            byte += 1;
+        }
+        if byte > self.at {
+            self.line += text[self.at..byte].iter().filter(|b| **b == b'\n').count() as u64;
+            self.at = byte;
+        }
+        self.line
+    }
 }
 
 fn csv_reader(text: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
@@ -850,7 +890,9 @@ impl Table {
                 first_line,
                 delimiter,
             } => {
-                let mut reader = csv_reader(text.get(*start..).unwrap_or_default(), *delimiter);
+                let body = text.get(*start..).unwrap_or_default();
+                let mut reader = csv_reader(body, *delimiter);
+                let mut lines = Lines::new(*first_line);
                 loop {
                     if batch.len >= BATCH_ROWS {
                         next(batch)?;
@@ -858,9 +900,8 @@ impl Table {
                     let Some(slot) = slot(batch) else { return Ok(()) };
                     match reader.read_record(slot) {
                         Ok(true) => {
-                            // Lines of the body count from 1 at `first_line`.
-                            let line =
-                                first_line + slot.position().map(|p| p.line()).unwrap_or(1).saturating_sub(1);
+                            // Lines of the body count on from `first_line`.
+                            let line = lines.of(body, slot.position().map_or(0, |p| p.byte()));
                             check_record(file, slot, line, limits)?;
                             if slot.iter().all(|f| f.trim().is_empty()) {
                                 continue;
@@ -1140,6 +1181,7 @@ fn raw_csv(
     let mut title = Vec::new();
     let mut kept = 0usize;
     let mut searched = 0usize;
+    let mut lines = Lines::new(1);
     loop {
         match reader.read_record(&mut record) {
             Ok(true) => {}
@@ -1151,7 +1193,7 @@ fn raw_csv(
                 })
             }
         }
-        let line = record.position().map(|p| p.line()).unwrap_or(1);
+        let line = lines.of(&text, record.position().map_or(0, |p| p.byte()));
         check_record(file, &record, line, limits)?;
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;

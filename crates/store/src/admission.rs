@@ -201,8 +201,9 @@ fn invalid(message: String) -> StoreError {
 
 /// A label trimmed and checked: not empty, at most [`MAX_LABEL_CHARS`], no
 /// control or bidi characters (it reaches pages, workbooks, terminals and
-/// the audit log).
-pub(crate) fn label(text: &str, what: &str) -> Result<String> {
+/// the audit log). Public so that a command or a form checks a label with
+/// the store's own rule before it writes anything.
+pub fn label(text: &str, what: &str) -> Result<String> {
     let text = text.trim();
     if text.is_empty() {
         return Err(invalid(format!("{what}须有名称")));

@@ -120,6 +120,9 @@ fn field_of(text: &str) -> String {
 #[test]
 fn errors_name_the_field() {
     let base = "name = \"x\"\n";
+    // A bidi override in the name (a run's default label) is refused.
+    assert!(field_of("name = \"指标\u{202E}到校\"\n").starts_with("name"));
+    assert!(field_of("name = \"指标\\u0007到校\"\n").starts_with("name"));
     assert!(field_of(&format!("{base}[quota]\nshare = \"150%\"\n")).starts_with("quota.share"));
     assert!(field_of(&format!("{base}[quota]\nshare = \"-5%\"\n")).starts_with("quota.share"));
     assert!(field_of(&format!("{base}[quota]\nform = \"reserved\"\n")).starts_with("quota.share"));

@@ -506,3 +506,47 @@ fn an_unmasked_result_names_candidates_and_is_audited_first() {
         "not saved without --save"
     );
 }
+
+#[test]
+fn a_refused_label_leaves_nothing_behind() {
+    // A label the store refuses (too long, or a bidi control) is caught
+    // before anything is written: no inputs version (never deleted once
+    // stored), no run, no workbook.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("edugov.db");
+    let out = dir.path().join("r.xlsx");
+    for label in ["长".repeat(201), "第一次\u{202E}录取".to_owned()] {
+        let run = edugov(
+            &db,
+            &[
+                "admission",
+                "run",
+                SAMPLE,
+                "--policy",
+                POLICY_50,
+                "--year",
+                "2025",
+                "--out",
+                out.to_str().unwrap(),
+                "--save",
+                "--label",
+                &label,
+            ],
+        );
+        assert_ne!(run.code, 0, "{}", run.stdout);
+        assert!(run.stderr.contains("录取结果名称"), "{}", run.stderr);
+        assert!(!out.exists(), "a workbook was written for a refused run");
+        let runs = edugov(&db, &["admission", "runs"]);
+        assert!(!runs.stdout.contains("录取数据"), "{}", runs.stdout);
+    }
+    // The database may not exist (nothing was ever written) or hold no version.
+    if db.exists() {
+        use store::prelude::*;
+        let store = store::open(&store::DatabaseUrl::Sqlite(db.clone())).unwrap();
+        assert!(
+            store.admission_inputs_list().unwrap().is_empty(),
+            "an inputs version was stored for a refused run"
+        );
+        assert!(store.admission_runs().unwrap().is_empty());
+    }
+}

@@ -176,6 +176,36 @@ fn a_folder_of_csv_files_reads_in_any_column_order() {
 }
 
 #[test]
+fn a_crlf_csv_folder_as_excel_saves_it_names_the_same_rows() {
+    // Excel's CSV has CRLF line ends; rows must be the ones Excel shows.
+    let dir = tempfile::tempdir().unwrap();
+    csv(
+        dir.path(),
+        "初中学校.csv",
+        "学校标识码,学校名称,区县代码,农村学校,薄弱学校,应届毕业生数\r\n\
+         3701020001,第一初级中学,370102,否,是,420\r\n",
+    );
+    csv(
+        dir.path(),
+        "高中学校.csv",
+        "学校标识码,学校名称,区县代码,招生计划,指标校\r\n3701020101,省实验中学,370102,600,是\r\n",
+    );
+    csv(
+        dir.path(),
+        "考生.csv",
+        "准考证号,姓名,总分,初中学校标识码,指标生资格,录取资格,平行志愿1\r\n\
+         250102000001,王小明,612.5,3701020001,是,是,3701020101\r\n\
+         250102000002,李四,548,3701020001,也许,是,3701020101\r\n\
+         250102000003,张三,600,3701020001,是,是,3701020101\r\n",
+    );
+    let read = read_admission_inputs(dir.path(), 2025).unwrap();
+    // Row 3's 指标生资格 is unreadable: the others are rows 2 and 4.
+    assert_eq!(read.candidates.rows, [2, 4], "the rows Excel shows");
+    let rows: Vec<u64> = read.errors.iter().map(|e| e.row).collect();
+    assert_eq!(rows, [3], "{:?}", read.errors);
+}
+
+#[test]
 fn bad_cells_are_all_named_by_file_sheet_row_and_column() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("录取数据.xlsx");

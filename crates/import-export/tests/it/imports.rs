@@ -729,3 +729,25 @@ fn one_more_pupil_is_one_students_file_with_update_class_sizes() {
     assert_eq!(added[0], "2024,3737010001,小学,一年级,1班,3");
     assert!(added[1].contains(",赵小刚,"), "{added:?}");
 }
+
+#[test]
+fn a_crlf_csv_names_the_same_rows_as_an_lf_one() {
+    // Excel writes CSV with CRLF line ends; the csv crate's line numbers run
+    // short after them (rust-csv#395). An error in the third school (file
+    // row 4) must be named row 4 either way.
+    let dir = tempfile::tempdir().unwrap();
+    let broken = SCHOOLS_CSV.replace("3737010003,趵突泉幼儿园,370102", "3737010003,趵突泉幼儿园,37010X");
+    let mut texts = Vec::new();
+    for (name, text) in [
+        ("lf.csv", broken.clone()),
+        ("crlf.csv", broken.replace('\n', "\r\n")),
+    ] {
+        let path = write(dir.path(), name, &text);
+        let mut store = store();
+        let outcome = import(&mut store, &path);
+        assert_eq!(outcome.errors.len(), 1, "{}", errors(&outcome));
+        assert_eq!(outcome.errors[0].row, 4, "{name}: {}", errors(&outcome));
+        texts.push(errors(&outcome).replace(name, "F"));
+    }
+    assert_eq!(texts[0], texts[1]);
+}
