@@ -118,7 +118,7 @@ fn run(o: &Options, out: &Path) -> anyhow::Result<()> {
     let mut demo_instances = Vec::new();
     let mut quota_cases = Vec::new();
     for percent in [50u64, 60] {
-        let policy = Policy::demo(Ratio {
+        let policy = Policy::demo_city(Ratio {
             num: percent,
             den: 100,
         });

@@ -616,6 +616,17 @@ impl Policy {
             school_priorities: false,
         }
     }
+
+    /// The demo city's policy as `edugov demo` stores it: [`Policy::demo`]
+    /// with a minimum for quota admission of 500 of the demo's 720 points
+    /// (指标生最低控制线, about the 普通高中 line there: the open round's
+    /// weakest schools fill near it), so a quality school's quota seats do
+    /// not go to candidates far below every school's line.
+    pub fn demo_city(share: Ratio) -> Policy {
+        let mut policy = Policy::demo(share);
+        policy.quota.minimum = QuotaMinimum::Absolute { score: Score(5_000) };
+        policy
+    }
 }
 
 /// A TOML basic string.

@@ -742,7 +742,7 @@ mod tests {
     #[test]
     fn the_inputs_pass_the_check_and_run_with_plausible_cutoffs() {
         let (_, inputs) = inputs();
-        let policy = Policy::demo(Ratio { num: 1, den: 2 });
+        let policy = Policy::demo_city(Ratio { num: 1, den: 2 });
         let report = admission::check(inputs, &policy);
         assert_eq!(report.errors, 0, "{:?}", report.problems.first());
         let outcome = admission::run(inputs, &policy).unwrap();

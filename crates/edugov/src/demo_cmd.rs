@@ -153,7 +153,7 @@ fn write_admission(store: &mut dyn store::Store, city: &demo::DemoCity, actor: &
     let mut placed = Vec::new();
     let mut outcomes = Vec::new();
     for percent in [50u64, 60] {
-        let policy = admission::Policy::demo(admission::Ratio {
+        let policy = admission::Policy::demo_city(admission::Ratio {
             num: percent,
             den: 100,
         });

@@ -110,6 +110,20 @@ fn the_demo_policy_is_as_documented() {
     assert!(text.contains("农村学校权重 1.2"), "{text}");
 }
 
+#[test]
+fn the_demo_citys_policy_has_a_quota_minimum() {
+    let policy = Policy::demo_city(Ratio::parse("60%").unwrap());
+    assert_eq!(
+        policy.quota.minimum,
+        admission::QuotaMinimum::Absolute {
+            score: admission::Score(5_000)
+        }
+    );
+    let text = policy.describe_zh().join("\n");
+    assert!(text.contains("500"), "{text}");
+    assert_eq!(Policy::parse_toml(&policy.to_toml()).unwrap(), policy);
+}
+
 fn field_of(text: &str) -> String {
     match Policy::parse_toml(text) {
         Err(PolicyError::Field { field, .. }) => field,

@@ -97,8 +97,8 @@ fn now_beijing() -> chrono::NaiveDateTime {
 /// The demo's presets: 指标到校 50 % and 60 %.
 fn preset(name: &str) -> Option<Policy> {
     match name {
-        "demo50" => Some(Policy::demo(Ratio { num: 1, den: 2 })),
-        "demo60" => Some(Policy::demo(Ratio { num: 3, den: 5 })),
+        "demo50" => Some(Policy::demo_city(Ratio { num: 1, den: 2 })),
+        "demo60" => Some(Policy::demo_city(Ratio { num: 3, den: 5 })),
         _ => None,
     }
 }
@@ -634,7 +634,7 @@ async fn policy_for(
             break;
         }
     }
-    Ok(Policy::demo(Ratio { num: 1, den: 2 }))
+    Ok(Policy::demo_city(Ratio { num: 1, den: 2 }))
 }
 
 /// A version's check report with the policy it was checked with (cached).

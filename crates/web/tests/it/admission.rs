@@ -32,11 +32,11 @@ fn demo_inputs() -> &'static Inputs {
 }
 
 fn half() -> Policy {
-    Policy::demo(Ratio { num: 1, den: 2 })
+    Policy::demo_city(Ratio { num: 1, den: 2 })
 }
 
 fn sixty() -> Policy {
-    Policy::demo(Ratio { num: 3, den: 5 })
+    Policy::demo_city(Ratio { num: 3, den: 5 })
 }
 
 /// A server whose database holds the demo inputs and a 50 % and a 60 % run.
