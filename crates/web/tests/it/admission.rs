@@ -623,7 +623,10 @@ fn the_administrator_imports_a_years_inputs_from_a_workbook_and_a_broken_one_sto
             "{who:?}"
         );
         let csrf = browser.csrf();
-        let resp = upload(&browser, &csrf, &year, "录取数据.xlsx", book.clone());
+        // A small file: the refusal comes before the body is read, and a
+        // large body still being written when the server answers and
+        // closes is a broken pipe on the client, not an answer.
+        let resp = upload(&browser, &csrf, &year, "录取数据.xlsx", book[..64].to_vec());
         assert!(is_refusal(&resp.text()), "{who:?}");
     }
     assert_eq!(server.store().admission_inputs_list().unwrap().len(), 1);
