@@ -114,6 +114,14 @@ impl IntoResponse for WebError {
             WebError::Forbidden(page) => {
                 return (StatusCode::FORBIDDEN, axum::response::Html(page)).into_response();
             }
+            // What the store refuses to write (a label with a bidi
+            // character, a run that does not fit its inputs) is the
+            // request's fault, said in Chinese: 400, not a server error.
+            WebError::State(StateError::Store(store::StoreError::InvalidAdmission(detail)))
+            | WebError::Store(store::StoreError::InvalidAdmission(detail)) => {
+                tracing::info!(reason = %detail, "admission write refused by the store");
+                (StatusCode::BAD_REQUEST, Msg::BadRequest, Some(detail))
+            }
             WebError::State(StateError::Store(error)) | WebError::Store(error) => {
                 let failure = StoreFailure::of(&error);
                 let mut response = text_answer(
@@ -166,6 +174,26 @@ mod tests {
                 .get::<ErrorText>()
                 .map(|t| t.render(Lang::En));
             assert_eq!(text.as_deref(), Some(t(Lang::En, Msg::DatabaseBusy)));
+        }
+    }
+
+    #[test]
+    fn an_admission_write_the_store_refuses_is_400_with_its_chinese_reason() {
+        let refused = "录取数据名称含控制字符 U+202E".to_owned();
+        for error in [
+            WebError::Store(store::StoreError::InvalidAdmission(refused.clone())),
+            WebError::State(StateError::Store(store::StoreError::InvalidAdmission(
+                refused.clone(),
+            ))),
+        ] {
+            let response = error.into_response();
+            assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+            let text = response
+                .extensions()
+                .get::<ErrorText>()
+                .map(|t| t.render(Lang::Zh))
+                .unwrap_or_default();
+            assert!(text.contains(&refused), "{text}");
         }
     }
 

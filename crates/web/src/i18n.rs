@@ -527,7 +527,10 @@ messages! {
     AdmSignOffNote => "说明（可空）", "Note (optional)";
     AdmSignOffButton => "确认名单无误", "Sign off this list";
     AdmBackToInputs => "返回录取数据", "Back to the inputs";
-    AdmBadNote => "说明过长或含有控制字符", "The note is too long or holds control characters";
+    AdmTextRefused => "“{}”不能含控制字符或双向文字控制符（U+{}），请删去后重试", "“{}” may not hold a control or bidirectional formatting character (U+{}); remove it and try again";
+    AdmTextTooLong => "“{}”不能超过 {} 个字", "“{}” may hold at most {} characters";
+    AdmCorrectionCheckFails => "更正后的数据核查有错误，未保存：", "The corrected inputs fail the check; nothing saved: ";
+    AdmUnrelatedInputs => "两次录取基于不相关的录取数据，录取变化名单按准考证号对应，仅供参考", "The two runs are on unrelated inputs; who moved is matched by examination number, for reference only";
     AdmAlreadySigned => "该校名单已确认过，不能重复确认。", "This school's list is already signed off; it cannot be signed twice.";
     AdmCorrectLead => "更正一名考生的一项数据：保存为新的数据版本（原版本不变），记入审计日志；之后可按原政策重新录取，查看谁的录取结果变了。", "Correct one field of one candidate: saved as a new version (the old one stays), audited; then re-run with the same policy and see who moved.";
     AdmNewValue => "新值", "New value";

@@ -62,6 +62,28 @@ fn count(n: usize) -> String {
     grouped(n as f64)
 }
 
+/// A form's text checked as the store checks it before writing (at most
+/// [`MAX_LABEL_CHARS`], no control or bidi character —
+/// `store::forecast::label_refuses`), so a refused value is the user's 400
+/// naming the field, never the store's refusal after the work is done.
+fn text_ok(lang: crate::i18n::Lang, text: &str, field: &str) -> Result<(), WebError> {
+    if text.chars().count() > MAX_LABEL_CHARS {
+        return Err(WebError::BadRequest(tf(
+            lang,
+            Msg::AdmTextTooLong,
+            &[&field, &MAX_LABEL_CHARS],
+        )));
+    }
+    match text.chars().find(|c| store::forecast::label_refuses(*c)) {
+        Some(c) => Err(WebError::BadRequest(tf(
+            lang,
+            Msg::AdmTextRefused,
+            &[&field, &format!("{:04X}", u32::from(c))],
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// The page is the signed-in roles'; the public gets the refusal.
 fn guard(ctx: &Ctx) -> Result<(), WebError> {
     if ctx.principal.can_view_admission() {
@@ -436,9 +458,9 @@ pub async fn run(
         "" => format!("{}年 {}", inputs.year, policy.name),
         text => text.to_owned(),
     };
-    if label.chars().count() > MAX_LABEL_CHARS || label.chars().any(char::is_control) {
-        return Err(WebError::BadRequest(t(lang, Msg::BadRunLabel).to_owned()));
-    }
+    // The policy's name is stored beside the label and is the default label.
+    text_ok(lang, policy.name.trim(), "录取政策名称")?;
+    text_ok(lang, &label, "录取结果名称")?;
     let engine_inputs = inputs.clone();
     let engine_policy = policy.clone();
     let outcome = tokio::task::spawn_blocking(move || {
@@ -538,9 +560,10 @@ pub async fn upload_inputs(
         .filter(|y| (2000..=2100).contains(y))
         .ok_or_else(|| WebError::BadRequest(t(lang, Msg::AdmBadYear).to_owned()))?;
     let label = label.trim().to_owned();
-    if label.is_empty() || label.chars().count() > MAX_LABEL_CHARS || label.chars().any(char::is_control) {
+    if label.is_empty() {
         return Err(WebError::BadRequest(t(lang, Msg::BadRunLabel).to_owned()));
     }
+    text_ok(lang, &label, "数据名称")?;
     let Some((name, bytes)) = file else {
         return Err(WebError::BadRequest(t(lang, Msg::NoFile).to_owned()));
     };
@@ -862,11 +885,14 @@ fn list_school<'a>(
     }
 }
 
-/// `GET /admission/inputs/{id}/schools/{code}`: a school's list to sign off.
+/// `GET /admission/inputs/{id}/schools/{code}?page=N`: a school's list to
+/// sign off, a page at a time (a large school's list is tens of thousands
+/// of rows); the counts above it are over every row.
 pub async fn school_list(
     State(state): State<Arc<AppState>>,
     ctx: Ctx,
     Path((id, code)): Path<(String, String)>,
+    Query(q): Query<PageQuery>,
 ) -> Result<Markup, WebError> {
     guard(&ctx)?;
     let id = inputs_id(&id)?;
@@ -881,6 +907,14 @@ pub async fn school_list(
     let viewer = Viewer::new(&ctx, &inputs, false);
     let junior = inputs.junior_schools.iter().any(|j| &j.code == school);
     let title = format!("{name}（{}）· {}", school.as_str(), t(lang, Msg::AdmSignOffList));
+    let asked = q.page.as_deref().and_then(|p| p.trim().parse::<u64>().ok());
+    let (page_no, pages) = clamp_page(asked, list.rows.len() as u64, PAGE_SIZE);
+    let shown = list
+        .rows
+        .iter()
+        .skip((page_no * PAGE_SIZE) as usize)
+        .take(PAGE_SIZE as usize);
+    let code_q = urlencode(school.as_str());
     let body = html! {
         h1 { (title) }
         p.lead { (tf(lang, Msg::AdmListLead, &[&area_name(county), &grouped(list.candidates), &grouped(list.eligible), &grouped(list.quota_eligible)])) }
@@ -902,7 +936,7 @@ pub async fn school_list(
         div.table-wrap { table #sign-off-list {
             thead { tr { th { (t(lang, Msg::AdmRank)) } th { (t(lang, Msg::AdmExamNumber)) } th { (t(lang, Msg::AdmTotal)) }
                 th { (t(lang, Msg::AdmEligible)) } th { (t(lang, Msg::AdmQuotaEligible)) } th { (t(lang, Msg::AdmBelowMinimum)) } } }
-            tbody { @for row in &list.rows {
+            tbody { @for row in shown {
                 tr {
                     td.num { (row.rank) }
                     td { (viewer.id(&row.id)) }
@@ -913,6 +947,7 @@ pub async fn school_list(
                 }
             } }
         } }
+        (pager(lang, page_no, pages, |n| format!("/admission/inputs/{id}/schools/{code_q}?page={n}")))
         h2 { (t(lang, Msg::AdmSignOff)) }
         @match mine {
             Some(s) => { p #signed-off { (tf(lang, Msg::AdmSignedOffBy, &[&made_by(&ctx, &s.signed_by), &s.signed_at.format("%Y-%m-%d %H:%M"), &s.note])) } }
@@ -953,9 +988,9 @@ pub async fn sign_off(
         return Err(forbidden(&ctx));
     }
     let note = form.note.trim().to_owned();
-    if note.chars().count() > MAX_LABEL_CHARS || note.chars().any(char::is_control) {
-        return Err(WebError::BadRequest(t(ctx.lang, Msg::AdmBadNote).to_owned()));
-    }
+    // The store keeps a note's line breaks; every other control or bidi
+    // character is refused here, as there.
+    text_ok(ctx.lang, &note.replace('\n', " "), "确认意见")?;
     let (school, actor) = (school.clone(), ctx.principal.username.clone());
     let done = state
         .with_store(move |s| Ok(s.sign_off_admission(id, &school, &note, &actor, now_beijing())))
@@ -1175,6 +1210,31 @@ fn codes_text(codes: &[SchoolCode]) -> String {
     }
 }
 
+/// A correction's new check errors named at most in its refusal.
+const PROBLEMS_NAMED: usize = 20;
+
+/// The errors of `after` that `before` does not have (the same sheet, row,
+/// field and message): what a correction introduced.
+fn new_errors<'a>(
+    before: &admission::CheckReport,
+    after: &'a admission::CheckReport,
+) -> Vec<&'a admission::Problem> {
+    let had: std::collections::BTreeSet<_> = before
+        .problems
+        .iter()
+        .filter(|p| p.severity == admission::Severity::Error)
+        .map(|p| (p.sheet, p.index, &p.field, &p.message))
+        .collect();
+    after
+        .problems
+        .iter()
+        .filter(|p| {
+            p.severity == admission::Severity::Error
+                && !had.contains(&(p.sheet, p.index, &p.field, &p.message))
+        })
+        .collect()
+}
+
 /// `POST /admission/inputs/{id}/correct`: the corrected inputs stored as a
 /// new version pointing at this one (the store audits it); then the new
 /// version's page offers the re-run.
@@ -1193,16 +1253,54 @@ pub async fn correct(
     let inputs = load_inputs(&state, id).await?;
     let versions = state.with_store(|s| s.admission_inputs_list()).await?;
     let summary = versions.iter().find(|v| v.id == id).ok_or(WebError::NotFound)?;
-    let mut corrected = (*inputs).clone();
-    match apply_correction(&mut corrected, &form) {
-        Ok(()) => {}
-        Err(error) => {
-            let mut response = correct_form(&ctx, id, &inputs, Some(&error)).into_response();
-            *response.status_mut() = StatusCode::BAD_REQUEST;
-            return Ok(response);
-        }
-    }
+    let refuse = |error: &str| {
+        let mut response = correct_form(&ctx, id, &inputs, Some(error)).into_response();
+        *response.status_mut() = StatusCode::BAD_REQUEST;
+        response
+    };
     let reason = form.reason.trim();
+    if let Err(WebError::BadRequest(error)) = text_ok(ctx.lang, reason, "更正原因") {
+        return Ok(refuse(&error));
+    }
+    let mut corrected = (*inputs).clone();
+    if let Err(error) = apply_correction(&mut corrected, &form) {
+        return Ok(refuse(&error));
+    }
+    // A correction may not break the inputs: the corrected version is
+    // checked with the policy this version is checked with, and any error
+    // it did not have before refuses the correction.
+    let runs = state.with_store(|s| s.admission_runs()).await?;
+    let (policy, before) = check_of(&state, id, &runs).await?;
+    let (corrected, after) = tokio::task::spawn_blocking(move || {
+        let report = admission::check(&corrected, &policy);
+        (corrected, report)
+    })
+    .await
+    .map_err(|e| WebError::Internal(e.to_string()))?;
+    let introduced = new_errors(&before, &after);
+    if !introduced.is_empty() || after.errors > before.errors {
+        let viewer = Viewer::new(&ctx, &inputs, false);
+        let named: Vec<String> = introduced
+            .iter()
+            .take(PROBLEMS_NAMED)
+            .map(|p| {
+                let text = p.to_string();
+                match p.index.and_then(|i| corrected.candidates.get(i)) {
+                    // Never the full examination number on the page.
+                    Some(c) if p.sheet == admission::check::Sheet::Candidates && !c.id.0.is_empty() => {
+                        text.replace(&c.id.0, &viewer.id(&c.id))
+                    }
+                    _ => text,
+                }
+            })
+            .collect();
+        let error = format!(
+            "{}{}",
+            t(ctx.lang, Msg::AdmCorrectionCheckFails),
+            named.join("；")
+        );
+        return Ok(refuse(&error));
+    }
     // The label says what was corrected, never whose number or name.
     let label: String = if reason.is_empty() {
         format!("{}（更正：{}）", summary.label, form.field.trim())
@@ -1210,7 +1308,7 @@ pub async fn correct(
         format!("{}（更正：{}，{}）", summary.label, form.field.trim(), reason)
     }
     .chars()
-    .filter(|c| !c.is_control())
+    .filter(|c| !store::forecast::label_refuses(*c))
     .take(MAX_LABEL_CHARS)
     .collect();
     let actor = ctx.principal.username.clone();
@@ -1894,6 +1992,33 @@ fn spreads(run: &LoadedRun) -> BTreeMap<SchoolCode, i32> {
         .collect()
 }
 
+/// The first version of `id`'s lineage: its `previous` links followed to
+/// the end (bounded by the number of versions, should a link ever loop).
+fn lineage_root(
+    versions: &[store::admission::AdmissionInputsSummary],
+    id: AdmissionInputsId,
+) -> AdmissionInputsId {
+    let mut at = id;
+    for _ in 0..=versions.len() {
+        match versions.iter().find(|v| v.id == at).and_then(|v| v.previous) {
+            Some(previous) => at = previous,
+            None => break,
+        }
+    }
+    at
+}
+
+/// Whether two versions are one year's data: the same version, or
+/// corrections of the same first version. Otherwise the same examination
+/// number need not be the same candidate, and who moved is only a guess.
+fn same_lineage(
+    versions: &[store::admission::AdmissionInputsSummary],
+    a: AdmissionInputsId,
+    b: AdmissionInputsId,
+) -> bool {
+    a == b || lineage_root(versions, a) == lineage_root(versions, b)
+}
+
 /// `GET /admission/compare?a=&b=`: two runs side by side — their figures,
 /// the cutoff spread per quota school, and who changes school (in scope).
 pub async fn compare(
@@ -1922,10 +2047,14 @@ pub async fn compare(
         .collect();
     let line = |label: Msg, x: String, y: String| html! { tr { th { (t(lang, label)) } td.num.a { (x) } td.num.b { (y) } } };
     let title = format!("{} #{} / #{}", t(lang, Msg::AdmCompare), a, b);
-    let runs = state.with_store(|s| s.admission_runs()).await?;
+    let (runs, versions) = state
+        .with_store(|s| Ok((s.admission_runs()?, s.admission_inputs_list()?)))
+        .await?;
+    let related = same_lineage(&versions, ra.run.summary.inputs, rb.run.summary.inputs);
     let body = html! {
         h1 { (title) }
         (compare_form(&ctx, &runs, Some((a.0, b.0))))
+        @if !related { p.warning #unrelated-inputs { (t(lang, Msg::AdmUnrelatedInputs)) } }
         div.table-wrap { table #compare-summary {
             thead { tr { th {} th { a href={ "/admission/runs/" (a) } { "#" (a) " " (ra.run.summary.label) } } th { a href={ "/admission/runs/" (b) } { "#" (b) " " (rb.run.summary.label) } } } }
             tbody {
