@@ -244,6 +244,25 @@ impl RowReader<'_> {
         Some(value.to_owned())
     }
 
+    /// A school sheet's 学校标识码 (required), 学校名称 and 区县代码.
+    fn school_columns(
+        &mut self,
+        row: u64,
+        cells: &[String],
+    ) -> (Option<SchoolCode>, Option<String>, Option<AreaCode>) {
+        let code = cell(cells, self.columns.index(CODE));
+        let code = if code.is_empty() {
+            self.error(row, CODE, code, "不能为空".into());
+            None
+        } else {
+            self.school(row, CODE, code)
+        };
+        let name = self.text(row, cells, SCHOOL_NAME, true);
+        let county = cell(cells, self.columns.index(COUNTY));
+        let county = self.county(row, COUNTY, county);
+        (code, name, county)
+    }
+
     fn school(&mut self, row: u64, column: &str, value: &str) -> Option<SchoolCode> {
         match SchoolCode::parse(value) {
             Ok(code) => Some(code),
@@ -450,16 +469,7 @@ fn read_juniors(
     let mut rows = Vec::new();
     for (row, cells) in &table.rows {
         let row = *row;
-        let code = cell(cells, columns.index(CODE));
-        let code = if code.is_empty() {
-            r.error(row, CODE, code, "不能为空".into());
-            None
-        } else {
-            r.school(row, CODE, code)
-        };
-        let name = r.text(row, cells, SCHOOL_NAME, true);
-        let county = cell(cells, columns.index(COUNTY));
-        let county = r.county(row, COUNTY, county);
+        let (code, name, county) = r.school_columns(row, cells);
         let rural = r.flag(row, cells, RURAL);
         let weak = r.flag(row, cells, WEAK);
         let graduates = r.count(row, cells, GRADUATES);
@@ -508,16 +518,7 @@ fn read_seniors(
     let mut rows = Vec::new();
     for (row, cells) in &table.rows {
         let row = *row;
-        let code = cell(cells, columns.index(CODE));
-        let code = if code.is_empty() {
-            r.error(row, CODE, code, "不能为空".into());
-            None
-        } else {
-            r.school(row, CODE, code)
-        };
-        let name = r.text(row, cells, SCHOOL_NAME, true);
-        let county = cell(cells, columns.index(COUNTY));
-        let county = r.county(row, COUNTY, county);
+        let (code, name, county) = r.school_columns(row, cells);
         let seats = r.count(row, cells, SEATS);
         let quota_school = r.flag(row, cells, QUOTA_SCHOOL);
         let min_text = cell(cells, columns.index(MIN_SCORE));
