@@ -213,12 +213,16 @@ fn run(o: &Options, out: &std::path::Path) -> anyhow::Result<()> {
             let fits = n as f64 * (budget / seconds.max(1e-9)).powf(1.0 / 2.7) * 0.9;
             let fits = ((fits / 1000.0).floor() as usize * 1000).min(o.matching_max);
             if (fits as f64) < n as f64 * 1.15 {
-                println!(
-                    "  stopped: next size {} predicted {:.0} s (n^2.7), over the {:.0} s budget",
-                    n * 2,
-                    predicted(n * 2),
-                    budget
-                );
+                if n * 2 > o.matching_max {
+                    println!("  stopped at the size limit ({})", o.matching_max);
+                } else {
+                    println!(
+                        "  stopped: next size {} predicted {:.0} s (n^2.7), over the {:.0} s budget",
+                        n * 2,
+                        predicted(n * 2),
+                        budget
+                    );
+                }
                 break;
             }
             last_step = true;
