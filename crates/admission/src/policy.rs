@@ -816,10 +816,10 @@ impl RawPolicy {
         // The name becomes a run's default label: on pages, in workbooks,
         // terminals and the audit log, where control and bidi characters
         // could disguise it.
-        if let Some(c) = name.chars().find(|&c| {
-            c.is_control()
-                || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
-        }) {
+        if let Some(c) = name
+            .chars()
+            .find(|&c| c.is_control() || registry::text::is_bidi_control(c))
+        {
             return Err(field_error(
                 "name（政策名称）",
                 format!("含控制字符 U+{:04X}，请删去", u32::from(c)),

@@ -604,18 +604,16 @@ fn seats_in_range(field: &str, seats: u32) -> Result<(), String> {
 /// (an escape sequence or a NUL, which PostgreSQL refuses) and no bidi
 /// overrides (a name that reads backwards).
 fn plain_text(field: &str, text: &str) -> Result<(), String> {
-    if let Some(c) = text.chars().find(|c| c.is_control() || is_bidi_control(*c)) {
+    if let Some(c) = text
+        .chars()
+        .find(|c| c.is_control() || registry::text::is_bidi_control(*c))
+    {
         return Err(format!(
             "字段 {field} 含控制字符 U+{:04X}，只能填写可见文字",
             u32::from(c)
         ));
     }
     Ok(())
-}
-
-/// Unicode's explicit bidirectional formatting characters.
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
 }
 
 /// A number as an error shows it: 1e300 in exponent form, not 301 digits.

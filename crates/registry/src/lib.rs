@@ -15,6 +15,7 @@ pub mod mask;
 pub mod records;
 pub mod school_year;
 pub mod snapshot;
+pub mod text;
 pub mod transfer;
 
 pub use area::{Area, AreaCode, AreaKind, AreaLevel};

@@ -337,8 +337,7 @@ pub(crate) fn run_columns(run: &forecast::Run) -> Result<RunColumns> {
 /// A character a run's label may not hold: a control character or one of
 /// Unicode's explicit bidirectional formatting characters.
 pub fn label_refuses(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+    c.is_control() || registry::text::is_bidi_control(c)
 }
 
 /// The audit line of a saved run (no personal data: a label and figures).
