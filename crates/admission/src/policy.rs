@@ -377,7 +377,7 @@ impl Policy {
             return Err(PolicyError::TooLarge(text.len(), MAX_POLICY_BYTES));
         }
         let raw: RawPolicy =
-            toml::from_str(text).map_err(|e| PolicyError::Syntax(toml_error_zh(&e, text)))?;
+            toml::from_str(text).map_err(|e| PolicyError::Syntax(registry::text::toml_error_zh(&e, text)))?;
         raw.into_policy()
     }
 
@@ -646,35 +646,6 @@ fn toml_string(text: &str) -> String {
     }
     out.push('"');
     out
-}
-
-/// A toml error in Chinese with its line (toml's own text kept in brackets).
-fn toml_error_zh(error: &toml::de::Error, text: &str) -> String {
-    let message = error.message().trim();
-    let line = error
-        .span()
-        .and_then(|span| text.get(..span.start))
-        .map(|before| before.matches('\n').count() + 1);
-    let what = if let Some(field) = between(message, "unknown field `", "`") {
-        format!("未知字段“{field}”")
-    } else if let Some(field) = between(message, "missing field `", "`") {
-        format!("缺少字段“{field}”")
-    } else if let Some(value) = between(message, "unknown variant `", "`") {
-        format!("取值“{value}”无法识别")
-    } else if message.starts_with("invalid type") {
-        "类型错误".to_owned()
-    } else {
-        "格式错误".to_owned()
-    };
-    match line {
-        Some(line) => format!("第 {line} 行：{what}（{message}）"),
-        None => format!("{what}（{message}）"),
-    }
-}
-
-fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
-    let rest = text.get(text.find(start)? + start.len()..)?;
-    rest.get(..rest.find(end)?)
 }
 
 /// A number as written: `0.5`, `612`, or a string (`"50%"`, `"612.5"`).

@@ -194,7 +194,8 @@ impl Scenario {
         if text.len() > MAX_FILE_BYTES {
             return Err(fail(format!("文件大小 {} 字节，超过上限 1 MB", text.len())));
         }
-        let raw: RawScenario = toml::from_str(text).map_err(|e| fail(toml_error_zh(&e, text)))?;
+        let raw: RawScenario =
+            toml::from_str(text).map_err(|e| fail(registry::text::toml_error_zh(&e, text)))?;
         raw.into_scenario(counties, base_year).map_err(fail)
     }
 
@@ -288,35 +289,6 @@ impl Scenario {
         }
         rows
     }
-}
-
-/// A toml error in Chinese with its line (toml's own text kept in brackets).
-fn toml_error_zh(error: &toml::de::Error, text: &str) -> String {
-    let message = error.message().trim();
-    let line = error
-        .span()
-        .and_then(|span| text.get(..span.start))
-        .map(|before| before.matches('\n').count() + 1);
-    let what = if let Some(field) = between(message, "unknown field `", "`") {
-        format!("未知字段“{field}”")
-    } else if let Some(field) = between(message, "missing field `", "`") {
-        format!("缺少字段“{field}”")
-    } else if let Some(value) = between(message, "unknown variant `", "`") {
-        format!("取值“{value}”无法识别")
-    } else if message.starts_with("invalid type") {
-        "类型错误".to_owned()
-    } else {
-        "格式错误".to_owned()
-    };
-    match line {
-        Some(line) => format!("第 {line} 行：{what}（{message}）"),
-        None => format!("{what}（{message}）"),
-    }
-}
-
-fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
-    let rest = &text[text.find(start)? + start.len()..];
-    Some(&rest[..rest.find(end)?])
 }
 
 /// The file as written: every field optional except the name.
