@@ -74,6 +74,18 @@ pub struct Comparison {
 }
 
 /// One run's figures (the quota cost by [`quota_cost`]).
+impl Summary {
+    /// The quota cost as the CLI and workbooks print it: "约" before it
+    /// when it is the approximate rule ([`QUOTA_COST_RERUN_BUDGET`]).
+    pub fn quota_cost_text(&self) -> String {
+        if self.quota_cost_exact {
+            self.quota_cost.to_string()
+        } else {
+            format!("约 {}", self.quota_cost)
+        }
+    }
+}
+
 fn exact_by_default() -> bool {
     true
 }

@@ -418,8 +418,8 @@ fn compare(db: &DatabaseUrl, args: &CompareArgs) -> anyhow::Result<ExitCode> {
     println!(
         "录取结果变化 {} 人；指标代价（填报指标校反而失去更好学校）方案一 {} 人，方案二 {} 人（两次录取 {:.1} 毫秒）",
         comparison.changes.len(),
-        cost_text(&comparison.a),
-        cost_text(&comparison.b),
+        comparison.a.quota_cost_text(),
+        comparison.b.quota_cost_text(),
         elapsed.as_secs_f64() * 1000.0
     );
     if let Some(out) = &args.out {
@@ -553,18 +553,8 @@ fn summary_text(s: &Summary) -> String {
         s.rural_in_quality,
         percent(s.rural_in_quality, s.rural_candidates),
         percent(s.in_quality, s.candidates),
-        cost_text(s)
+        s.quota_cost_text()
     )
-}
-
-/// The quota cost, "约" before it when it is the approximate rule (a large
-/// deferred-acceptance open round, `admission::QUOTA_COST_RERUN_BUDGET`).
-fn cost_text(s: &admission::Summary) -> String {
-    if s.quota_cost_exact {
-        s.quota_cost.to_string()
-    } else {
-        format!("约 {}", s.quota_cost)
-    }
 }
 
 /// Each school's seats and cutoffs (the 各校分数线 sheet's main columns).

@@ -1346,8 +1346,8 @@ pub fn comparison_rows(c: &Comparison) -> Vec<(&'static str, String, String)> {
         ),
         (
             "指标代价（因填报指标校反而吃亏）",
-            quota_cost_text(a),
-            quota_cost_text(b),
+            a.quota_cost_text(),
+            b.quota_cost_text(),
         ),
         ("录取结果变化的考生", String::new(), c.changes.len().to_string()),
     ]
@@ -1449,16 +1449,6 @@ pub fn write_admission_comparison_xlsx(
 /// on the policy beside it).
 pub fn file_name(path: &Path) -> String {
     file_label(path)
-}
-
-/// The quota cost, "约" before it when it is the approximate rule
-/// (`admission::QUOTA_COST_RERUN_BUDGET`).
-fn quota_cost_text(s: &admission::Summary) -> String {
-    if s.quota_cost_exact {
-        s.quota_cost.to_string()
-    } else {
-        format!("约 {}", s.quota_cost)
-    }
 }
 
 #[cfg(test)]
